@@ -1,0 +1,7 @@
+"""``python -m theory`` runs the command line."""
+
+import sys
+
+from theory.cli import main
+
+sys.exit(main())
