@@ -45,7 +45,7 @@ def jl_min_dim(*, n_points: int, eps: float) -> int:
     Examples
     --------
     >>> jl_min_dim(n_points=1000, eps=0.1)
-    5920
+    5921
 
     References
     ----------
