@@ -72,9 +72,10 @@ def binomial_test(violations: int, trials: int, failure_prob: float,
     trials = check_int(trials, "trials", minimum=1)
     if violations > trials:
         raise ValueError(f"violations must be <= trials, got {violations} > {trials}")
-    result = stats.binomtest(violations, trials, failure_prob, alternative="greater")
-    ci = result.proportion_ci(confidence_level=confidence, method="exact")
-    return float(result.pvalue), (float(ci.low), float(ci.high))
+    p_value = stats.binomtest(violations, trials, failure_prob, alternative="greater").pvalue
+    # the two-sided Clopper-Pearson interval (the one-sided test's own interval is [lo, 1])
+    ci = stats.binomtest(violations, trials).proportion_ci(confidence_level=confidence, method="exact")
+    return float(p_value), (float(ci.low), float(ci.high))
 
 
 def _collect(claim: Claim, params: Mapping[str, Any], trials: int,
