@@ -63,9 +63,11 @@ def frames(*, min_dim: int = 1, max_dim: int = 8, min_n: int = 2, max_n: int = 1
 
     Examples
     --------
-    >>> W = frames(dim=3, n=5).example()  # doctest: +SKIP
-    >>> W.shape
-    (3, 5)
+    >>> from hypothesis import given
+    >>> @given(frames(dim=3, n=5))
+    ... def test_shape(W):
+    ...     assert W.shape == (3, 5)
+    >>> test_shape()
     """
     st = _st()
     lo_d = check_int(min_dim, "min_dim", minimum=1)

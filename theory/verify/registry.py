@@ -27,7 +27,8 @@ def _load(modules: Iterable[str]) -> dict[str, Claim]:
         try:
             mod = importlib.import_module(name)
         except ModuleNotFoundError as exc:
-            if exc.name == name:  # the area has no claims module: skip it
+            parents = {name.rsplit(".", i)[0] for i in range(name.count(".") + 1)}
+            if exc.name in parents:  # the area (or its claims module) does not exist: skip it
                 continue
             raise
         for claim in mod.claims():
