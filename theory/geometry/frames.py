@@ -10,7 +10,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from theory._validation import check_frame
 
-__all__ = ["coherence", "gram", "max_cosine", "normalize"]
+__all__ = ["coherence", "feature_dimensionality", "frame_potential", "gram", "is_equiangular",
+           "is_tight", "max_cosine", "normalize"]
 
 
 def normalize(W: ArrayLike) -> NDArray[np.float64]:
@@ -129,3 +130,153 @@ def max_cosine(W: ArrayLike) -> float:
     """
     G = _cosines(W)
     return float(np.clip(np.nanmax(G), -1.0, 1.0))
+
+
+def frame_potential(W: ArrayLike) -> float:
+    r"""Frame potential of the normalised features.
+
+    .. math:: FP(W) = \lVert \hat W^\top \hat W\rVert_F^2 = \sum_{i,j} \langle \hat w_i, \hat w_j\rangle^2
+              \;\ge\; \frac{n^2}{\min(n, dim)}
+
+    with equality exactly for unit-norm tight frames (Benedetto & Fickus 2003).
+
+    Parameters
+    ----------
+    W : array_like, shape (dim, n)
+        Feature matrix with no zero column; columns are normalised first.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> frame_potential(np.eye(3))
+    3.0
+
+    References
+    ----------
+    .. [1] Benedetto, J. J. and Fickus, M. (2003). "Finite normalized tight frames."
+       Adv. Comput. Math. 18, 357-385. doi:10.1023/A:1021323312367
+    """
+    V = normalize(W)
+    G = V.T @ V
+    return float(np.sum(G * G))
+
+
+def is_tight(W: ArrayLike, *, atol: float = 1e-9) -> bool:
+    r"""Whether the normalised features form a tight frame for their ambient space.
+
+    .. math:: \hat W \hat W^\top = \frac{n}{dim} I_{dim}
+
+    Parameters
+    ----------
+    W : array_like, shape (dim, n)
+        Feature matrix with no zero column.
+    atol : float
+        Absolute tolerance on the entries of :math:`\hat W\hat W^\top - (n/dim) I`.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from theory.geometry import regular_polygon
+    >>> is_tight(regular_polygon(5)), is_tight([[1.0, 1.0], [0.0, 1.0]])
+    (True, False)
+
+    References
+    ----------
+    .. [1] Benedetto, J. J. and Fickus, M. (2003). "Finite normalized tight frames."
+       Adv. Comput. Math. 18, 357-385. doi:10.1023/A:1021323312367
+    """
+    from theory._validation import check_real
+
+    atol = check_real(atol, "atol", minimum=0)
+    V = normalize(W)
+    dim, n = V.shape
+    S = V @ V.T
+    return bool(np.max(np.abs(S - (n / dim) * np.eye(dim))) <= atol)
+
+
+def is_equiangular(W: ArrayLike, *, atol: float = 1e-9) -> bool:
+    r"""Whether all pairs of (normalised) features make the same angle as lines.
+
+    .. math:: |\langle \hat w_i, \hat w_j\rangle| = c \quad \text{for all } i \ne j
+
+    Parameters
+    ----------
+    W : array_like, shape (dim, n), n >= 2
+    atol : float
+        Tolerance on the spread of the absolute cosines.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from theory.geometry import simplex
+    >>> is_equiangular(simplex(4)), is_equiangular([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]])
+    (True, False)
+
+    References
+    ----------
+    .. [1] Lemmens, P. W. H. and Seidel, J. J. (1973). "Equiangular lines."
+       J. Algebra 24, 494-512. doi:10.1016/0021-8693(73)90123-3
+    """
+    from theory._validation import check_real
+
+    atol = check_real(atol, "atol", minimum=0)
+    G = np.abs(_cosines(W))
+    off = G[~np.isnan(G)]
+    return bool(off.max() - off.min() <= atol)
+
+
+def feature_dimensionality(W: ArrayLike) -> NDArray[np.float64]:
+    r"""Feature dimensionality :math:`D_i` of Elhage et al. (2022): the fraction of a dimension
+    that feature ``i`` occupies.
+
+    .. math:: D_i = \frac{\lVert W_i\rVert^2}{\sum_j (\hat W_i \cdot W_j)^2}
+
+    :math:`D_i = 1` for a dedicated (orthogonal) feature, 1/2 for an antipodal pair (digon),
+    2/3 triangle, 3/4 tetrahedron, 2/5 pentagon, 3/8 square antiprism. A zero column
+    (an ignored feature) gets :math:`D_i = 0`; the result is never NaN.
+
+    Parameters
+    ----------
+    W : array_like, shape (dim, n)
+        Feature matrix; zero columns allowed.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        Values in :math:`[0, 1]`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> feature_dimensionality(np.array([[1.0, -1.0, 0.0, 0.0], [0.0, 0.0, 2.0, 0.0]]))
+    array([0.5, 0.5, 1. , 0. ])
+
+    References
+    ----------
+    .. [1] Elhage, N. et al. (2022). "Toy Models of Superposition." Transformer Circuits Thread.
+       arXiv:2209.10652
+    """
+    W = check_frame(W, allow_zero_columns=True)
+    norms = np.linalg.norm(W, axis=0)
+    scale = norms.max() if norms.size else 0.0
+    # Columns that are zero up to rounding relative to the largest one are ignored features.
+    live = norms > (scale * 1e-12 if scale > 0 else 0.0)
+    D = np.zeros(W.shape[1])
+    if not live.any():
+        return D
+    Wl = W[:, live]
+    nl = norms[live]
+    proj = (Wl / nl).T @ W  # (n_live, n): hat W_i . W_j
+    denom = np.sum(proj * proj, axis=1)
+    D[live] = np.clip(nl**2 / denom, 0.0, 1.0)
+    return D
