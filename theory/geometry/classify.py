@@ -137,7 +137,7 @@ def classify_geometry(W: ArrayLike, *, link: float = 0.2, rank_tol: float = 0.2,
             name = _NAMES.get((size, r))
             if name == "square_antiprism":
                 Vm = W[:, members] / norms[members]
-                if (Vm.T @ Vm).min() < -0.8:  # antipodal pairs: the cube, not the antiprism
+                if (Vm.T @ Vm).min() < -0.95:  # antipodal pairs: the cube, not the antiprism
                     name = "cube"
             if name is None:
                 name = f"{size}-gon" if r == 2 else "other"
