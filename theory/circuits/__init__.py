@@ -1,0 +1,37 @@
+"""Boolean circuits computed in superposition.
+
+Circuits (:class:`Circuit`, :func:`random_circuit`), the universal-AND layer (:func:`uand`)
+on basis-aligned inputs or inputs stored in superposition (:func:`embed_features`), deep
+circuits compiled into superposed MLPs with error correction (:func:`compile_circuit`,
+:func:`simulate`), and the theory to check them against: exact read-off error moments
+(:func:`uand_error_moments`), required width (:func:`uand_min_width`) and Adler & Shavit's
+complexity bounds (:func:`adler_shavit_bounds`).
+
+References
+----------
+.. [1] Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in
+   Superposition. arXiv:2408.05451
+.. [2] Vaintrob, Mendel, Hänni (2024). Toward a Mathematical Framework for Computation in
+   Superposition. AI Alignment Forum.
+.. [3] Adler, Shavit (2024). On the Complexity of Neural Computation in Superposition.
+   arXiv:2409.15318
+.. [4] Bushnaq, Mendel (2024). Circuits in Superposition. LessWrong.
+"""
+
+from theory.circuits.circuit import Circuit, Gate, gate_polynomial, random_circuit
+from theory.circuits.moments import (
+    AdlerShavit,
+    UAndMoments,
+    adler_shavit_bounds,
+    optimal_p,
+    paper_p,
+    random_gain,
+    uand_error_moments,
+    uand_min_width,
+)
+from theory.circuits.uand import Embedding, UAnd, all_pairs, embed_features, sparse_inputs, uand
+
+__all__ = ["AdlerShavit", "Circuit", "Embedding", "Gate", "UAnd", "UAndMoments",
+           "adler_shavit_bounds", "all_pairs", "embed_features", "gate_polynomial",
+           "optimal_p", "paper_p", "random_circuit", "random_gain", "sparse_inputs", "uand",
+           "uand_error_moments", "uand_min_width"]

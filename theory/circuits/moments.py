@@ -1,0 +1,514 @@
+r"""Theory of the U-AND read-off: exact error moments, required width, Adler-Shavit bounds.
+
+Bernoulli U-AND (Hänni et al. 2024): neurons ``a = ReLU(W x - (k-1))`` with
+``W_{ri} ~ Bernoulli(p)`` iid; the AND of a gate ``S`` (``|S| = k``) is read as the mean of
+``a_r`` over the ``N_S`` neurons wired to every input of ``S``. Given that a neuron is wired to
+all of ``S``, its other weights are independent of that event, so with ``j`` of the gate's inputs
+active and ``s'`` other active inputs its activation is ``f(X) = max(j + X - (k-1), 0)`` with
+``X ~ Bin(s', p)``, iid over the ``N_S ~ Bin(d, p^k)`` neurons. Hence, exactly, conditional on
+``N_S >= 1``:
+
+.. math::
+
+    E[\hat y - y] = E f(X) - 1[j = k], \qquad
+    \mathrm{Var}[\hat y] = E[1/N_S \mid N_S \ge 1] \, \mathrm{Var} f(X) .
+
+For ``k = 2``, ``j = 2`` or ``j = 1``: ``f(X) = X + j - 1``, mean error ``s' p``, variance
+``≈ s' p (1-p) / (d p^2) ≈ s'/(d p)`` (the paper's heuristics). ``proofs/uand_moments.py``
+derives these symbolically.
+
+Random (Rademacher / Gaussian) U-AND with bias 0 and the sign read-off
+``ŷ_{ij} = (1/(d g)) Σ_r sgn(W_ri) sgn(W_rj) a_r`` is unbiased for AND when the gain ``g`` is
+calibrated to the number ``s' = s - 2`` of other active inputs:
+``E[sgn w_i sgn w_j ReLU(Σ_active w)] = g(s') 1[i, j active]`` and, since ``Σ_active w`` is
+symmetric with variance ``s``, ``E[a^2] = s/2``, so exactly
+
+.. math:: \mathrm{Var}[\hat y_{ij}] = \frac{s/2 - g(s')^2 \, 1[i,j \text{ active}]}{d \, g_{cal}^2}.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import integrate, special, stats
+
+from theory._results import Bound
+from theory._validation import check_int, check_probability, check_real
+
+__all__ = ["AdlerShavit", "UAndMoments", "adler_shavit_bounds", "optimal_p", "paper_p",
+           "random_gain", "uand_error_moments", "uand_min_width"]
+
+HANNI = ("Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in "
+         "Superposition. arXiv:2408.05451")
+VMH = ("Vaintrob, Mendel, Hänni (2024). Toward a Mathematical Framework for Computation in "
+       "Superposition. AI Alignment Forum")
+ADLER_SHAVIT = ("Adler, Shavit (2024). On the Complexity of Neural Computation in Superposition. "
+                "arXiv:2409.15318")
+
+KINDS = ("bernoulli", "rademacher", "gaussian")
+
+
+def _check_kind(kind: Any) -> str:
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+    return str(kind)
+
+
+def paper_p(*, m: int, d: int) -> float:
+    r"""The papers' connection probability :math:`p = \log^2(m)/\sqrt{d}`, clipped to 1.
+
+    The choice makes the expected number of neurons per pair :math:`d p^2 = \log^4 m` and the
+    upward bias :math:`s' p \to 0`; it is asymptotic (the authors note it exceeds 1 for
+    ``d`` below a few thousand), so at small sizes prefer :func:`optimal_p`.
+
+    Parameters
+    ----------
+    m : int
+        Number of inputs.
+    d : int
+        Number of neurons.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(paper_p(m=100, d=10**6), 4)
+    0.0212
+
+    References
+    ----------
+    .. [1] Hänni, Mendel, Vaintrob, Chan (2024). arXiv:2408.05451.
+    .. [2] Vaintrob, Mendel, Hänni (2024). Toward a Mathematical Framework for Computation in
+       Superposition. AI Alignment Forum.
+    """
+    m = check_int(m, "m", minimum=2)
+    d = check_int(d, "d", minimum=1)
+    return float(min(1.0, math.log(m) ** 2 / math.sqrt(d)))
+
+
+def optimal_p(*, d: int, s: int, fan_in: int = 2) -> float:
+    r"""Connection probability minimising the Bernoulli read-off's mean squared error.
+
+    For a gate with all inputs active and ``s' = s - fan_in`` other active inputs,
+    bias² + variance ``≈ (s' p)² + s'(1-p)/(d p^{k-1})``; for ``k = 2`` the minimiser of
+    ``(s'p)² + s'/(dp)`` is :math:`p^* = (2 s' d)^{-1/3}`. Computed here by minimising the
+    worst exact mean squared error (:attr:`UAndMoments.mse`, counting uncovered gates, which
+    read 0) over ``p`` for the gate fully active or missing one input.
+
+    Parameters
+    ----------
+    d : int
+        Neurons.
+    s : int
+        Active inputs (``s >= fan_in``).
+    fan_in : int
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> p = optimal_p(d=1000, s=4)
+    >>> abs(p - (2 * 2 * 1000) ** (-1 / 3)) < 0.02
+    True
+
+    References
+    ----------
+    .. [1] Hänni, Mendel, Vaintrob, Chan (2024). arXiv:2408.05451.
+    """
+    d = check_int(d, "d", minimum=1)
+    fan_in = check_int(fan_in, "fan_in", minimum=1)
+    s = check_int(s, "s", minimum=fan_in)
+
+    def mse(logp: float) -> float:
+        p = math.exp(logp)
+        worst = 0.0
+        for j in (fan_in, fan_in - 1):
+            if j < 0 or s - j < 0:
+                continue
+            mom = uand_error_moments(d=d, p=p, s=s, active=j, fan_in=fan_in)
+            worst = max(worst, mom.mse)
+        return worst
+
+    from scipy.optimize import minimize_scalar
+
+    res = minimize_scalar(mse, bounds=(math.log(1.0 / d), 0.0), method="bounded",
+                          options={"xatol": 1e-4})
+    return float(math.exp(res.x))
+
+
+@dataclass(frozen=True)
+class UAndMoments:
+    """Exact moments of one U-AND read-off error ``ŷ - y``.
+
+    Attributes
+    ----------
+    mean : float
+        ``E[ŷ - y]`` (conditional on the gate being covered by at least one neuron, Bernoulli).
+    var : float
+        ``Var[ŷ]``.
+    target : int
+        The true AND value ``y``.
+    p_uncovered : float
+        Probability that no neuron is wired to all the gate's inputs (Bernoulli; read-off is 0).
+    expected_neurons : float
+        ``E[N_S] = d p^k`` (Bernoulli) or ``d``.
+    params : dict
+    citation : str
+    """
+
+    mean: float
+    var: float
+    target: int
+    p_uncovered: float
+    expected_neurons: float
+    params: dict[str, Any] = field(default_factory=dict)
+    citation: str = HANNI
+
+    @property
+    def std(self) -> float:
+        """Standard deviation of the read-off."""
+        return math.sqrt(self.var)
+
+    @property
+    def rms(self) -> float:
+        """Root mean squared error ``sqrt(mean² + var)`` given coverage."""
+        return math.sqrt(self.mean ** 2 + self.var)
+
+    @property
+    def mse(self) -> float:
+        """Unconditional mean squared error: an uncovered gate reads 0 (error ``-target``)."""
+        return (1 - self.p_uncovered) * (self.mean ** 2 + self.var) + self.p_uncovered * self.target
+
+
+def _inv_mean_truncated_binomial(d: int, q: float) -> float:
+    """E[1/N | N >= 1] for N ~ Bin(d, q), summed exactly over the pmf."""
+    if q <= 0:
+        return math.inf
+    n = np.arange(1, d + 1)
+    pmf = stats.binom.pmf(n, d, q)
+    tot = pmf.sum()
+    return float((pmf / n).sum() / tot)
+
+
+@functools.lru_cache(maxsize=4096)
+def _rademacher_gain(s_other: int) -> float:
+    # g = 1/4 E[ReLU(Z+2) + ReLU(Z-2) - 2 ReLU(Z)], Z = sum of s_other Rademacher signs
+    k = np.arange(s_other + 1)
+    z = 2 * k - s_other
+    pmf = stats.binom.pmf(k, s_other, 0.5)
+    relu = lambda t: np.maximum(t, 0)  # noqa: E731
+    return float(0.25 * (pmf * (relu(z + 2) + relu(z - 2) - 2 * relu(z))).sum())
+
+
+@functools.lru_cache(maxsize=4096)
+def _gaussian_gain(s_other: int) -> float:
+    # g = E[sgn w_i sgn w_j ReLU(w_i + w_j + Z)], Z ~ N(0, s_other); average over the signs
+    # with |w_i| = u, |w_j| = v half-normal: (R(u+v) + R(-u-v) - R(u-v) - R(v-u)) / 4,
+    # R(c) = E ReLU(c + Z) = c Phi(c/sigma) + sigma phi(c/sigma).
+    if s_other == 0:
+        return float((math.sqrt(2) - 1) * math.sqrt(2 / math.pi))
+    sig = math.sqrt(s_other)
+
+    def R(c: float) -> float:
+        return c * special.ndtr(c / sig) + sig * math.exp(-0.5 * (c / sig) ** 2) / math.sqrt(2 * math.pi)
+
+    def f(v: float, u: float) -> float:
+        dens = 2.0 / math.pi * math.exp(-0.5 * (u * u + v * v))
+        return dens * 0.25 * (R(u + v) + R(-u - v) - R(u - v) - R(v - u))
+
+    val, _ = integrate.dblquad(f, 0, 12, 0, 12, epsabs=1e-11, epsrel=1e-10)
+    return float(val)
+
+
+def random_gain(*, s_other: int, kind: str = "rademacher") -> float:
+    r"""Gain ``g(s') = E[sgn(w_i) sgn(w_j) ReLU(w_i + w_j + Σ_{l ∈ A'} w_l)]`` of the sign read-off.
+
+    For iid unit-variance weights and ``s' = |A'|`` other active inputs. Rademacher: an exact
+    binomial sum, :math:`g = \tfrac14 E[\mathrm{ReLU}(Z+2)+\mathrm{ReLU}(Z-2)-2\mathrm{ReLU}(Z)]`;
+    Gaussian: a 2-D integral (``g(0) = (\sqrt2 - 1)\sqrt{2/\pi}`` in closed form). The gain
+    decays like ``s'^{-1/2}``.
+
+    Parameters
+    ----------
+    s_other : int
+        Number of other active inputs.
+    kind : {"rademacher", "gaussian"}
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> random_gain(s_other=0, kind="rademacher")
+    0.5
+    >>> round(random_gain(s_other=0, kind="gaussian"), 6)
+    0.330495
+
+    References
+    ----------
+    .. [1] Hänni, Mendel, Vaintrob, Chan (2024). arXiv:2408.05451 (random layers compute U-AND).
+    .. [2] Vaintrob, Mendel, Hänni (2024). Toward a Mathematical Framework for Computation in
+       Superposition. AI Alignment Forum.
+    """
+    s_other = check_int(s_other, "s_other", minimum=0)
+    if kind == "rademacher":
+        return _rademacher_gain(s_other)
+    if kind == "gaussian":
+        return _gaussian_gain(s_other)
+    raise ValueError(f"kind must be 'rademacher' or 'gaussian' for the sign read-off, got {kind!r}")
+
+
+def uand_error_moments(*, d: int, s: int, active: int, p: float | None = None,
+                       kind: str = "bernoulli", fan_in: int = 2,
+                       calibration_s: int | None = None) -> UAndMoments:
+    r"""Exact mean and variance of the U-AND read-off error of one gate.
+
+    Bernoulli (``a = ReLU(Wx - (k-1))``, mean read-off over the neurons wired to the gate),
+    with ``j`` = ``active`` of the gate's ``k`` inputs on and ``s' = s - j`` other active
+    inputs, ``X ~ Bin(s', p)`` and ``f(X) = max(j + X - k + 1, 0)``:
+
+    .. math::
+
+        E[\hat y - y] = E f(X) - 1[j = k], \quad
+        \mathrm{Var}\,\hat y = E[N^{-1} \mid N \ge 1]\,\mathrm{Var} f(X), \quad N \sim \mathrm{Bin}(d, p^k).
+
+    For ``k = 2, j \in \{1, 2\}``: mean ``s' p``, variance ``≈ s'(1-p)/(d p)``.
+    Rademacher/Gaussian (``k = 2``, bias 0, sign read-off calibrated for ``calibration_s``
+    active inputs): mean ``1[j=2](g(s-2)/g(c-2) - 1)``, variance
+    ``(s/2 - g(s-2)^2 1[j=2]) / (d g(c-2)^2)``.
+
+    Parameters
+    ----------
+    d : int
+        Neurons.
+    s : int
+        Total number of active inputs.
+    active : int
+        How many of the gate's inputs are active (``0 <= active <= fan_in``, ``active <= s``).
+    p : float, optional
+        Connection probability (Bernoulli only; required).
+    kind : {"bernoulli", "rademacher", "gaussian"}
+    fan_in : int
+        Gate fan-in ``k`` (random kinds: 2 only).
+    calibration_s : int, optional
+        Sparsity the sign read-off was calibrated for (default ``s``).
+
+    Returns
+    -------
+    UAndMoments
+
+    Examples
+    --------
+    >>> mom = uand_error_moments(d=1000, p=0.1, s=5, active=2)
+    >>> round(mom.mean, 12)  # s' p with s' = 3
+    0.3
+    >>> round(mom.var, 5), round(3 * 0.9 / (1000 * 0.1), 5)   # exact vs s'(1-p)/(d p)
+    (0.03047, 0.027)
+    >>> uand_error_moments(d=500, s=4, active=1, kind="rademacher").mean
+    0.0
+
+    References
+    ----------
+    .. [1] Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in
+       Superposition. arXiv:2408.05451
+    .. [2] Vaintrob, Mendel, Hänni (2024). Toward a Mathematical Framework for Computation in
+       Superposition. AI Alignment Forum.
+    """
+    kind = _check_kind(kind)
+    d = check_int(d, "d", minimum=1)
+    fan_in = check_int(fan_in, "fan_in", minimum=1)
+    active = check_int(active, "active", minimum=0, maximum=fan_in)
+    s = check_int(s, "s", minimum=active)
+    params = dict(d=d, s=s, active=active, p=p, kind=kind, fan_in=fan_in)
+    target = int(active == fan_in)
+    if kind == "bernoulli":
+        if p is None:
+            raise ValueError("p is required for kind='bernoulli'")
+        p = check_probability(p, "p", allow_zero=False)
+        s_other = s - active
+        x = np.arange(s_other + 1)
+        pmf = stats.binom.pmf(x, s_other, p)
+        f = np.maximum(active + x - fan_in + 1, 0).astype(float)
+        ef = float((pmf * f).sum())
+        vf = float((pmf * (f - ef) ** 2).sum())
+        q = p ** fan_in
+        p_unc = float((1 - q) ** d)
+        inv = _inv_mean_truncated_binomial(d, q) if p_unc < 1 else math.inf
+        var = vf * inv if vf > 0 else 0.0
+        if not math.isfinite(var):
+            raise ValueError(f"no neuron can cover a gate: d p^fan_in = {d * q:.3g} underflows")
+        return UAndMoments(mean=ef - target, var=var, target=target, p_uncovered=p_unc,
+                           expected_neurons=d * q, params=params)
+    if fan_in != 2:
+        raise ValueError(f"the sign read-off is implemented for fan_in=2, got {fan_in}")
+    if p is not None:
+        raise ValueError(f"p applies to kind='bernoulli' only, got p={p} for kind={kind!r}")
+    cal = s if calibration_s is None else check_int(calibration_s, "calibration_s", minimum=2)
+    if s < 2 and target:
+        raise ValueError("s must be >= 2 when both inputs are active")
+    g_cal = random_gain(s_other=max(cal, 2) - 2, kind=kind)
+    g_true = random_gain(s_other=s - 2, kind=kind) if s >= 2 else 0.0
+    mean = target * (g_true / g_cal - 1.0)
+    var = (s / 2.0 - target * g_true ** 2) / (d * g_cal ** 2)
+    params["calibration_s"] = cal
+    return UAndMoments(mean=float(mean), var=float(var), target=target, p_uncovered=0.0,
+                       expected_neurons=float(d), params=params)
+
+
+def uand_min_width(*, s: int, eps: float, kind: str = "bernoulli", fan_in: int = 2,
+                   z: float = 1.0, d_max: int = 10 ** 9) -> Bound:
+    r"""Smallest width ``d`` at which every U-AND read-off has RMS error at most ``eps / z``.
+
+    Uses the exact moments (:func:`uand_error_moments`) of the worst case (all gate inputs
+    active, or one missing) at the best ``p`` for each ``d`` (Bernoulli). With ``z`` set to a
+    Gaussian quantile for a union bound over the ``C(m, k)`` gates (``z ≈ sqrt(2 k ln m)``) this
+    is the width a high-probability statement needs; the papers give only the asymptotic
+    :math:`d = \mathrm{polylog}(m)` for basis-aligned inputs (``Õ(m^{2/3})`` with inputs in
+    superposition), without constants.
+
+    Parameters
+    ----------
+    s : int
+        Active inputs.
+    eps : float
+        Error tolerance (> 0).
+    kind : {"bernoulli", "rademacher", "gaussian"}
+    fan_in : int
+    z : float
+        Number of standard deviations required (1 = plain RMS criterion).
+    d_max : int
+        Search limit.
+
+    Returns
+    -------
+    Bound
+        ``value`` = the width; ``params`` includes the chosen ``p``.
+
+    Examples
+    --------
+    >>> b = uand_min_width(s=3, eps=0.3)
+    >>> b.value, b.kind
+    (424, 'upper')
+
+    References
+    ----------
+    .. [1] Hänni, Mendel, Vaintrob, Chan (2024). arXiv:2408.05451.
+    """
+    kind = _check_kind(kind)
+    fan_in = check_int(fan_in, "fan_in", minimum=1)
+    s = check_int(s, "s", minimum=fan_in)
+    eps = check_real(eps, "eps", minimum=0, strict_min=True)
+    z = check_real(z, "z", minimum=0, strict_min=True)
+    d_max = check_int(d_max, "d_max", minimum=1)
+    target = eps / z
+
+    def err(d: int) -> tuple[float, float | None]:
+        if kind == "bernoulli":
+            p = optimal_p(d=d, s=s, fan_in=fan_in)
+            worst = max(math.sqrt(uand_error_moments(d=d, p=p, s=s, active=j, fan_in=fan_in).mse)
+                        for j in (fan_in, fan_in - 1) if j >= 0)
+            return worst, p
+        worst = max(uand_error_moments(d=d, s=s, active=j, kind=kind).rms for j in (2, 1, 0))
+        return worst, None
+
+    lo, hi = 1, 1
+    while err(hi)[0] > target:
+        lo = hi
+        hi *= 2
+        if hi > d_max:
+            raise ValueError(f"no width up to d_max={d_max} reaches eps={eps} (z={z})")
+    while hi - lo > 1 and err(lo)[0] > target:
+        mid = (lo + hi) // 2
+        if err(mid)[0] > target:
+            lo = mid
+        else:
+            hi = mid
+    d = lo if err(lo)[0] <= target else hi
+    return Bound(value=d, name="uand_min_width", citation=HANNI, kind="upper",
+                 quantity="neurons for RMS read-off error eps/z (exact moments)",
+                 params=dict(s=s, eps=eps, kind=kind, fan_in=fan_in, z=z, p=err(d)[1]))
+
+
+@dataclass(frozen=True)
+class AdlerShavit:
+    """Adler & Shavit's complexity bounds for computing ``m_out`` features in superposition.
+
+    All are asymptotic with unspecified constants: the values are the growth functions with
+    constant 1, to be compared by their trend, never as absolute bounds.
+
+    Attributes
+    ----------
+    m_out : int
+    neurons_lower : float
+        ``sqrt(m' log m')`` (Ω).
+    params_lower : float
+        ``m' log m'`` (Ω).
+    neurons_upper : float
+        ``sqrt(m') log m'`` (O, pairwise AND construction).
+    params_upper : float
+        ``m' log² m'`` (O).
+    capacity : float or None
+        ``n² / log n`` features computable with ``n`` neurons (O), when ``neurons`` is given.
+    citation : str
+    """
+
+    m_out: int
+    neurons_lower: float
+    params_lower: float
+    neurons_upper: float
+    params_upper: float
+    capacity: float | None = None
+    citation: str = ADLER_SHAVIT
+
+
+def adler_shavit_bounds(*, m_out: int, neurons: int | None = None) -> AdlerShavit:
+    r"""Adler & Shavit's lower and upper bounds for computing ``m'`` features in superposition.
+
+    .. math::
+
+        n = \Omega(\sqrt{m' \log m'}), \quad P = \Omega(m' \log m'), \quad
+        n = O(\sqrt{m'}\log m'), \quad P = O(m' \log^2 m'), \quad m' = O(n^2/\log n).
+
+    The bounds carry no constants (asymptotic only): values are the growth functions with
+    constant 1 and natural logarithms.
+
+    Parameters
+    ----------
+    m_out : int
+        Number of computed output features ``m'`` (e.g. ``C(m, 2)`` pairwise ANDs), >= 2.
+    neurons : int, optional
+        A width ``n`` at which to evaluate the capacity bound ``n² / log n``.
+
+    Returns
+    -------
+    AdlerShavit
+
+    Examples
+    --------
+    >>> b = adler_shavit_bounds(m_out=10**6)
+    >>> round(b.neurons_lower), round(b.params_lower)
+    (3717, 13815511)
+
+    References
+    ----------
+    .. [1] Adler, Shavit (2024). On the Complexity of Neural Computation in Superposition.
+       arXiv:2409.15318
+    """
+    m_out = check_int(m_out, "m_out", minimum=2)
+    L = math.log(m_out)
+    cap = None
+    if neurons is not None:
+        n = check_int(neurons, "neurons", minimum=2)
+        cap = n * n / math.log(n)
+    return AdlerShavit(m_out=m_out, neurons_lower=math.sqrt(m_out * L), params_lower=m_out * L,
+                       neurons_upper=math.sqrt(m_out) * L, params_upper=m_out * L * L,
+                       capacity=cap)
