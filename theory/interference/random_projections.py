@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
-from theory._validation import as_rng, check_int, check_real
+from theory._validation import as_rng, check_array, check_int, check_probability, check_real
 
-__all__ = ["jl_min_dim", "jl_pair_failure_bound", "gaussian_projection_distortion"]
+__all__ = ["jl_min_dim", "jl_pair_failure_bound", "gaussian_projection_distortion",
+           "jl_max_features", "rademacher_frame", "gaussian_rip_min_dim", "achlioptas_projection",
+           "achlioptas_pair_failure_bound", "interference_moments", "interference_tail_bound",
+           "interference_distribution", "sphere_cos_moment"]
 
 DASGUPTA_GUPTA = (
     "Dasgupta, S. and Gupta, A. (2003). An elementary proof of a theorem of Johnson and "
@@ -135,3 +141,353 @@ def gaussian_projection_distortion(*, dim: int, k: int, rng=None, n_pairs: int =
     diff = gen.standard_normal((dim, n_pairs)) - gen.standard_normal((dim, n_pairs))
     ratio = np.sum((R @ diff) ** 2, axis=0) / (k * np.sum(diff**2, axis=0))
     return np.abs(ratio - 1.0)
+
+
+def jl_max_features(*, dim: int, eps: float, failure_prob: float = 0.5) -> int:
+    r"""How many features fit in ``dim`` dimensions with pairwise :math:`|\cos| \le \varepsilon`,
+    guaranteed by random sign vectors (Hoeffding + union bound).
+
+    For :math:`n` iid vectors with independent :math:`\pm 1/\sqrt{\text{dim}}` entries, each
+    pair has :math:`P(|\langle u, v\rangle| > \varepsilon) \le 2e^{-\text{dim}\,\varepsilon^2/2}`
+    (Hoeffding), so all :math:`\binom n2` pairs are :math:`\varepsilon`-orthogonal with probability
+    at least :math:`1 - q` whenever
+
+    .. math:: n(n-1)\, e^{-\text{dim}\,\varepsilon^2/2} \le q,
+              \qquad\text{i.e. } n \approx \sqrt{q}\, e^{\text{dim}\,\varepsilon^2/4}.
+
+    Parameters
+    ----------
+    dim : int
+    eps : float
+        ``0 < eps < 1``.
+    failure_prob : float
+        :math:`q \in (0, 1)`: allowed probability that some pair exceeds ``eps``.
+
+    Returns
+    -------
+    int
+        The largest such :math:`n` (at least 1).
+
+    Examples
+    --------
+    >>> jl_max_features(dim=64, eps=0.5, failure_prob=0.1)
+    17
+
+    References
+    ----------
+    .. [1] Hoeffding, W. (1963). "Probability inequalities for sums of bounded random variables."
+       JASA 58(301), 13-30. doi:10.1080/01621459.1963.10500830
+    .. [2] Dasgupta, S. and Gupta, A. (2003). doi:10.1002/rsa.10073
+    """
+    dim = check_int(dim, "dim", minimum=1)
+    eps = _check_eps(eps)
+    q = check_probability(failure_prob, "failure_prob", allow_zero=False, allow_one=False)
+    log_cap = math.log(q) + dim * eps * eps / 2.0  # n(n-1) <= exp(log_cap)
+    if log_cap < math.log(2.0):
+        return 1
+    cap = math.exp(min(log_cap, 1400.0))
+    n = int(math.floor(0.5 + math.sqrt(0.25 + cap)))
+    while n * (n - 1) > cap:
+        n -= 1
+    while (n + 1) * n <= cap:
+        n += 1
+    return n
+
+
+def rademacher_frame(*, dim: int, n: int, rng: Any = None) -> NDArray[np.float64]:
+    r"""``n`` random sign vectors :math:`\pm 1/\sqrt{\text{dim}}` as columns, shape ``(dim, n)``.
+
+    Examples
+    --------
+    >>> W = rademacher_frame(dim=4, n=3, rng=0)
+    >>> np.allclose((W**2).sum(axis=0), 1.0)
+    True
+    """
+    dim = check_int(dim, "dim", minimum=1)
+    n = check_int(n, "n", minimum=1)
+    gen = as_rng(rng)
+    return (2.0 * gen.integers(0, 2, size=(dim, n)) - 1.0) / math.sqrt(dim)
+
+
+def gaussian_rip_min_dim(*, n: int, k: int, delta: float, failure_prob: float) -> int:
+    r"""Measurements that make a Gaussian matrix satisfy the RIP, with BDDW's explicit constants.
+
+    Baraniuk, Davenport, DeVore and Wakin (2008, Lemma 5.1 and Theorem 5.2) show that for
+    :math:`\Phi` with iid :math:`N(0, 1/m)` entries and unsquared constant :math:`\delta_u`,
+
+    .. math::
+        P\bigl(\exists\, k\text{-sparse } x:\ \lVert\Phi x\rVert \notin [(1-\delta_u), (1+\delta_u)]
+        \lVert x\rVert\bigr) \le 2\left(\frac{eN}{k}\right)^k \left(\frac{12}{\delta_u}\right)^k
+        e^{-c_0(\delta_u/2)\, m},\qquad c_0(\varepsilon) = \frac{\varepsilon^2}4 - \frac{\varepsilon^3}6 .
+
+    This toolkit uses the squared convention; the unsquared :math:`\delta_u = \sqrt{1+\delta}-1`
+    gives :math:`(1\pm\delta_u)^2 \subseteq [1-\delta, 1+\delta]`. The returned ``m`` makes the
+    right-hand side at most ``failure_prob``. (Conservative by design: the proof's constants.)
+
+    Parameters
+    ----------
+    n : int
+        Number of columns :math:`N`.
+    k : int
+        Sparsity, ``1 <= k <= n``.
+    delta : float
+        Squared RIP constant, ``0 < delta < 1``.
+    failure_prob : float
+        ``0 < failure_prob < 1``.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> gaussian_rip_min_dim(n=12, k=2, delta=0.5, failure_prob=0.1)
+    5662
+
+    References
+    ----------
+    .. [1] Baraniuk, R., Davenport, M., DeVore, R. and Wakin, M. (2008). "A simple proof of the
+       restricted isometry property for random matrices." Constructive Approximation 28(3),
+       253-263. doi:10.1007/s00365-007-9003-x
+    """
+    n = check_int(n, "n", minimum=1)
+    k = check_int(k, "k", minimum=1, maximum=n)
+    delta = check_real(delta, "delta", minimum=0.0, maximum=1.0, strict_min=True, strict_max=True)
+    q = check_probability(failure_prob, "failure_prob", allow_zero=False, allow_one=False)
+    du = math.sqrt(1.0 + delta) - 1.0
+    e = du / 2.0
+    c0 = e * e / 4.0 - e**3 / 6.0
+    num = math.log(2.0 / q) + k * math.log(math.e * n / k) + k * math.log(12.0 / du)
+    return int(math.ceil(num / c0))
+
+
+def achlioptas_projection(*, k: int, dim: int, rng: Any = None, sparse: bool = True) -> NDArray[np.float64]:
+    r"""Achlioptas's database-friendly random projection matrix, shape ``(k, dim)``.
+
+    Entries are iid :math:`\sqrt3\cdot\{+1, 0, -1\}` with probabilities :math:`\{1/6, 2/3, 1/6\}`
+    (``sparse=True``) or :math:`\pm1` with probability 1/2; :math:`f(u) = Ru/\sqrt k` satisfies
+    the same per-pair bound as a Gaussian projection (:func:`achlioptas_pair_failure_bound`).
+
+    Parameters
+    ----------
+    k : int
+        Target dimension.
+    dim : int
+        Input dimension.
+    rng : Generator or int
+    sparse : bool
+
+    Returns
+    -------
+    ndarray, shape (k, dim)
+
+    Examples
+    --------
+    >>> R = achlioptas_projection(k=3, dim=5, rng=0)
+    >>> sorted(set(np.round(R.ravel() ** 2, 12)) - {0.0})
+    [3.0]
+
+    References
+    ----------
+    .. [1] Achlioptas, D. (2003). "Database-friendly random projections: Johnson-Lindenstrauss
+       with binary coins." J. Comput. Syst. Sci. 66(4), 671-687. doi:10.1016/S0022-0000(03)00025-4
+    """
+    k = check_int(k, "k", minimum=1)
+    dim = check_int(dim, "dim", minimum=1)
+    gen = as_rng(rng)
+    if sparse:
+        u = gen.random((k, dim))
+        return math.sqrt(3.0) * ((u < 1 / 6).astype(float) - (u >= 5 / 6).astype(float))
+    return 2.0 * gen.integers(0, 2, size=(k, dim)) - 1.0
+
+
+def achlioptas_pair_failure_bound(*, k: int, eps: float) -> float:
+    r"""Achlioptas's per-pair bound: :math:`P(|\lVert f(u)\rVert^2/\lVert u\rVert^2 - 1| > \varepsilon)
+    \le 2\exp(-k(\varepsilon^2/4 - \varepsilon^3/6))`.
+
+    Parameters
+    ----------
+    k : int
+    eps : float
+        ``0 < eps < 1``.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(achlioptas_pair_failure_bound(k=200, eps=0.3), 6)
+    0.054647
+
+    References
+    ----------
+    .. [1] Achlioptas, D. (2003). J. Comput. Syst. Sci. 66(4), 671-687 (Lemmas 5-6).
+       doi:10.1016/S0022-0000(03)00025-4
+    """
+    k = check_int(k, "k", minimum=1)
+    eps = _check_eps(eps)
+    return min(1.0, 2.0 * math.exp(-k * (eps**2 / 4.0 - eps**3 / 6.0)))
+
+
+def sphere_cos_moment(*, dim: int, order: int) -> Fraction:
+    r"""Exact moment :math:`E[c^{m}]` of the cosine :math:`c = \langle u, v\rangle` of a
+    uniformly random unit vector with a fixed one in :math:`\mathbb R^{\text{dim}}`.
+
+    .. math:: E[c^{2j}] = \prod_{i=0}^{j-1} \frac{2i+1}{\text{dim} + 2i},\qquad E[c^{2j+1}] = 0 .
+
+    Parameters
+    ----------
+    dim : int
+    order : int
+        ``m >= 0``.
+
+    Returns
+    -------
+    fractions.Fraction
+
+    Examples
+    --------
+    >>> sphere_cos_moment(dim=10, order=4)
+    Fraction(1, 40)
+
+    References
+    ----------
+    .. [1] Vershynin, R. (2018). High-Dimensional Probability, Section 3.3. Cambridge University
+       Press. doi:10.1017/9781108231596
+    """
+    dim = check_int(dim, "dim", minimum=1)
+    order = check_int(order, "order", minimum=0)
+    if order % 2:
+        return Fraction(0)
+    out = Fraction(1)
+    for i in range(order // 2):
+        out *= Fraction(2 * i + 1, dim + 2 * i)
+    return out
+
+
+def _check_x(x: ArrayLike) -> NDArray[np.float64]:
+    x = check_array(x, "x", ndim=1)
+    if x.size == 0:
+        raise ValueError("x must contain at least one activation")
+    return x
+
+
+def interference_moments(*, dim: int, x: ArrayLike) -> dict[str, float]:
+    r"""Exact mean, variance and fourth moment of interference from random feature directions.
+
+    With :math:`I = \sum_j c_j x_j`, the :math:`c_j` iid cosines of uniformly random unit
+    features with the read-out direction (:func:`sphere_cos_moment`),
+
+    .. math::
+        E[I] = 0,\quad E[I^2] = \frac{\lVert x\rVert_2^2}{\text{dim}},\quad
+        E[I^4] = \frac{3\lVert x\rVert_4^4}{\text{dim}(\text{dim}+2)}
+        + \frac{3\bigl(\lVert x\rVert_2^4 - \lVert x\rVert_4^4\bigr)}{\text{dim}^2}.
+
+    Parameters
+    ----------
+    dim : int
+    x : array_like, shape (k,)
+        Values of the other active features.
+
+    Returns
+    -------
+    dict
+        ``mean``, ``var``, ``fourth``, ``kurtosis``.
+
+    Examples
+    --------
+    >>> interference_moments(dim=4, x=[1.0, 1.0])["var"]
+    0.5
+
+    References
+    ----------
+    .. [1] Elhage, N. et al. (2022). "Toy models of superposition." arXiv:2209.10652
+    """
+    dim = check_int(dim, "dim", minimum=1)
+    x = _check_x(x)
+    s2 = float(np.sum(x**2))
+    s4 = float(np.sum(x**4))
+    m2 = float(sphere_cos_moment(dim=dim, order=2))
+    m4 = float(sphere_cos_moment(dim=dim, order=4))
+    var = m2 * s2
+    fourth = m4 * s4 + 3.0 * m2 * m2 * (s2 * s2 - s4)
+    return {"mean": 0.0, "var": var, "fourth": fourth,
+            "kurtosis": fourth / var**2 if var > 0 else 0.0}
+
+
+def interference_tail_bound(*, dim: int, x: ArrayLike, t: float) -> float:
+    r"""Sub-Gaussian tail bound on interference from random feature directions.
+
+    Each cosine :math:`c = 2B - 1` with :math:`B\sim\mathrm{Beta}(\tfrac{d-1}2, \tfrac{d-1}2)` is
+    sub-Gaussian with variance proxy :math:`1/d` (Marchal & Arbel 2017), so
+
+    .. math:: P(|I| > t) \le 2\exp\!\left(-\frac{\text{dim}\, t^2}{2\lVert x\rVert_2^2}\right).
+
+    Parameters
+    ----------
+    dim : int
+        ``dim >= 2``.
+    x : array_like, shape (k,)
+    t : float
+        ``t > 0``.
+
+    Returns
+    -------
+    float
+        The bound, capped at 1.
+
+    Examples
+    --------
+    >>> round(interference_tail_bound(dim=100, x=[1.0] * 4, t=0.5), 6)
+    0.087874
+
+    References
+    ----------
+    .. [1] Marchal, O. and Arbel, J. (2017). "On the sub-Gaussianity of the Beta and Dirichlet
+       distributions." Electron. Commun. Probab. 22, 1-14. doi:10.1214/17-ECP92
+    .. [2] Hoeffding, W. (1963). doi:10.1080/01621459.1963.10500830
+    """
+    dim = check_int(dim, "dim", minimum=2)
+    x = _check_x(x)
+    t = check_real(t, "t", minimum=0.0, strict_min=True)
+    s2 = float(np.sum(x**2))
+    if s2 == 0:
+        return 0.0
+    return min(1.0, 2.0 * math.exp(-dim * t * t / (2.0 * s2)))
+
+
+def interference_distribution(*, dim: int, x: ArrayLike, samples: int = 10_000,
+                              rng: Any = None) -> NDArray[np.float64]:
+    r"""Samples of the interference :math:`I = \sum_j \langle w_0, w_j\rangle x_j` for uniformly
+    random unit features :math:`w_0, w_1, \dots, w_k \in \mathbb R^{\text{dim}}`.
+
+    Parameters
+    ----------
+    dim : int
+    x : array_like, shape (k,)
+    samples : int
+    rng : Generator or int
+
+    Returns
+    -------
+    ndarray, shape (samples,)
+
+    Examples
+    --------
+    >>> s = interference_distribution(dim=50, x=[1.0, 1.0], samples=20000, rng=0)
+    >>> abs(s.var() - 2 / 50) < 0.005
+    True
+
+    References
+    ----------
+    .. [1] Elhage, N. et al. (2022). "Toy models of superposition." arXiv:2209.10652
+    """
+    dim = check_int(dim, "dim", minimum=1)
+    x = _check_x(x)
+    samples = check_int(samples, "samples", minimum=1)
+    gen = as_rng(rng)
+    # by rotation invariance w_0 = e_1; c_j = first coordinate of a uniform unit vector
+    g = gen.standard_normal((samples, x.size, dim))
+    c = g[:, :, 0] / np.linalg.norm(g, axis=2)
+    return c @ x
