@@ -129,3 +129,11 @@ def test_strategy_argument_errors():
         tst.frames(min_dim=3, max_dim=2)
     with pytest.raises(ValueError, match="kind must be"):
         tst.frames(kind="weird")
+
+
+def test_figures_command(tmp_path, capsys):
+    assert main(["figures", "--list"]) == 0
+    assert "verify.welch_check" in capsys.readouterr().out
+    assert main(["figures", "verify.welch_check", "--quick", "--out", str(tmp_path), "--format", "svg"]) == 0
+    assert (tmp_path / "verify_welch_check.svg").exists()
+    assert main(["figures", "no.such"]) == 2

@@ -9,7 +9,7 @@ import numpy as np
 
 from theory.figures._core import get_ax
 
-__all__ = ["plot_verdict_summary", "plot_welch_check"]
+__all__ = ["FIGURES", "plot_verdict_summary", "plot_welch_check"]
 
 _COLORS = {"consistent": "#009E73", "refuted": "#D55E00", "error": "#7F7F7F"}
 
@@ -79,3 +79,15 @@ def plot_welch_check(verdicts: Sequence[Any], ax: Any = None) -> Any:
     ax.set_title("random unit frames (dots) never beat the Welch bound (lines)")
     ax.legend()
     return ax
+
+
+def _welch_check_figure(quick: bool) -> Any:
+    from theory.verify import registry, verify_all
+
+    claim = registry()["geometry.welch"]
+    report = verify_all(quick=quick, claims=[claim.id], figures=False)
+    return plot_welch_check(report.verdicts).figure
+
+
+#: Figure recipes for ``theory figures``: name -> callable(quick) -> Figure.
+FIGURES = {"welch_check": _welch_check_figure}
