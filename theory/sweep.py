@@ -25,9 +25,10 @@ Persistence
     Finished cells are written to a :class:`ResultStore` (SQLite in WAL mode) by the parent
     process only, one transaction per cell, as soon as each future completes. Rows are keyed
     by *(sweep key, canonical parameters)*; the sweep key names ``fn`` (module and qualified
-    name) and the seed, so several sweeps can share one file without mixing. Values are JSON
-    text (never pickles); each row also records the cell's compute time and a UTC timestamp,
-    which never enter the returned values.
+    name; for a script run as ``__main__``, the script's module name) and the seed, so several
+    sweeps can share one file without mixing. Values are JSON text (never pickles); each row
+    also records the cell's compute time and a UTC timestamp, which never enter the returned
+    values.
 
 Resume
     Rerunning the same sweep on the same store loads the finished cells and computes only the
@@ -59,6 +60,7 @@ import math
 import os
 import pickle
 import sqlite3
+import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
@@ -141,6 +143,17 @@ def _fn_id(fn: Any) -> str:
     if not isinstance(module, str) or not isinstance(qualname, str):
         raise TypeError("fn must be a module-level function (its module and qualified name identify "
                         f"the sweep in the store), got {fn!r} of type {type(fn).__name__}")
+    if module == "__main__":
+        # A script run as ``python exp.py`` or ``python -m pkg.exp`` names its functions
+        # ``__main__.f``; key them by the module's real name so that the same function imported
+        # elsewhere (e.g. ``from exp import f`` in a notebook) resumes the same sweep.
+        main = sys.modules.get("__main__")
+        spec = getattr(main, "__spec__", None)
+        file = getattr(main, "__file__", None)
+        if spec is not None and getattr(spec, "name", None):
+            module = spec.name
+        elif isinstance(file, str):
+            module = Path(file).stem
     return f"{module}:{qualname}"
 
 
@@ -446,14 +459,17 @@ class SweepResult(Sequence[tuple[dict[str, Any], Any]]):
 
     @property
     def params(self) -> list[dict[str, Any]]:
+        """The cells' parameters in grid order (a new list; the dicts are shared)."""
         return list(self._params)
 
     @property
     def values(self) -> list[Any]:
+        """The cells' values in grid order (a new list; the values are shared)."""
         return list(self._values)
 
     @property
     def elapsed(self) -> list[float]:
+        """Compute time of each cell in seconds (not part of equality)."""
         return list(self._elapsed)
 
     def __len__(self) -> int:
@@ -644,7 +660,8 @@ def sweep(fn: Callable[[dict[str, Any], np.random.Generator], Any],
         raise TypeError(f"desc must be a str or None, got {desc!r}")
     if store is not None and not isinstance(store, (ResultStore, str, os.PathLike)):
         raise TypeError(f"store must be None, a path or a ResultStore, got {type(store).__name__}")
-    persistent = store is not None and not (isinstance(store, ResultStore) and store.path == ":memory:")
+    store_path = store.path if isinstance(store, ResultStore) else store
+    persistent = store_path is not None and str(store_path) != ":memory:"
     if persistent and ("<lambda>" in fn_id or "<locals>" in fn_id):
         raise ValueError(f"fn {fn_id} is a lambda or a local function, whose name does not identify "
                          "it in a store; define it at module level")

@@ -330,9 +330,10 @@ def test_sweep_result_sequence_records_and_select():
         clash.to_records()
     assert SweepResult([{"n": 1}], [3], key="k", seed=0).to_records() == [{"n": 1, "value": 3}]
     assert "cells=4" in repr(res)
-    params = res.params
-    params[0]["n"] = 99  # .params hands out a copy of the list, not of the dicts...
-    assert res.params[0] is params[0]
+    res.params.append({"n": 3})  # .params and .values hand out new lists
+    res.values.clear()
+    assert len(res) == 4 and len(res.params) == len(res.values) == 4
+    assert _plain(lambda p, r: p["n"], {"n": [1]}, store=":memory:").values == [1]
     with pytest.raises(ValueError, match="same length"):
         SweepResult([{}], [], key="k", seed=0)
 
@@ -385,6 +386,22 @@ def test_bad_grids(grid, exc, pattern):
 def test_bad_arguments(kwargs, exc, pattern):
     with pytest.raises(exc, match=pattern):
         sweep(cells.other, {"n": [1]}, **{"executor": "serial", **kwargs})
+
+
+def test_functions_of_a_script_are_keyed_by_the_script_name(monkeypatch):
+    import types
+
+    def f(params, rng):
+        return 1
+
+    f.__module__, f.__qualname__ = "__main__", "f"
+    script = types.ModuleType("__main__")
+    script.__file__ = "/somewhere/my_experiment.py"
+    script.__spec__ = None
+    monkeypatch.setitem(sys.modules, "__main__", script)  # python my_experiment.py
+    assert json.loads(_plain(f, {"n": [1]}).key) == {"fn": "my_experiment:f", "seed": 0}
+    script.__spec__ = types.SimpleNamespace(name="pkg.my_experiment")  # python -m pkg.my_experiment
+    assert json.loads(_plain(f, {"n": [1]}).key)["fn"] == "pkg.my_experiment:f"
 
 
 def test_bad_functions(tmp_path):
