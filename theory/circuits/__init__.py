@@ -19,6 +19,7 @@ References
 """
 
 from theory.circuits.circuit import Circuit, Gate, gate_polynomial, random_circuit
+from theory.circuits.compile import ErrorStats, Stage, SuperposedMLP, compile_circuit, simulate
 from theory.circuits.moments import (
     AdlerShavit,
     UAndMoments,
@@ -31,7 +32,8 @@ from theory.circuits.moments import (
 )
 from theory.circuits.uand import Embedding, UAnd, all_pairs, embed_features, sparse_inputs, uand
 
-__all__ = ["AdlerShavit", "Circuit", "Embedding", "Gate", "UAnd", "UAndMoments",
-           "adler_shavit_bounds", "all_pairs", "embed_features", "gate_polynomial",
+__all__ = ["AdlerShavit", "Circuit", "Embedding", "ErrorStats", "Gate", "Stage",
+           "SuperposedMLP", "UAnd", "UAndMoments", "adler_shavit_bounds", "all_pairs",
+           "compile_circuit", "embed_features", "gate_polynomial", "simulate",
            "optimal_p", "paper_p", "random_circuit", "random_gain", "sparse_inputs", "uand",
            "uand_error_moments", "uand_min_width"]

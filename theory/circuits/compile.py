@@ -1,0 +1,457 @@
+r"""Deep Boolean circuits compiled into superposed MLPs, with and without error correction.
+
+Each circuit layer ``l -> l+1`` becomes one U-AND stage (Hänni, Mendel, Vaintrob & Chan 2024):
+
+1. read the current layer from the residual stream, ``x̂ = F_lᵀ h`` (``F_l`` of shape
+   ``(dim, m_l)``; identity when basis-aligned);
+2. ``a = ReLU(W x̂ + w_1 - 1)``: a Bernoulli U-AND layer on the ``m_l`` nodes plus a constant
+   input 1 (column ``w_1``, folded into the bias), so that both ``x_i = AND(x_i, 1)`` and
+   ``x_i x_j`` can be read off;
+3. every gate of layer ``l+1`` as its integer combination of ANDs (:func:`gate_polynomial`),
+   ``ŷ = C R a`` with ``R`` the sparse U-AND read-off;
+4. write ``h' = F_{l+1} ŷ``.
+
+The linear part of every gate (``x_i`` terms) is carried by the residual (skip) connection
+``Lin``: no neuron is needed for it, and inactive inputs contribute no error.
+
+**Error correction** (``error_correction=True``, "superposed") follows each stage with a layer of
+``n_ec`` neuron pairs: pair ``r`` is wired to a random set ``T_r`` of nodes (Bernoulli
+``p_ec``) and computes :math:`c_r = \mathrm{ReLU}(2(z_r - 1/4)) - \mathrm{ReLU}(2(z_r - 3/4))
+= \mathrm{clip}(2 z_r - 1/2, 0, 1)` of :math:`z_r = \sum_{i \in T_r} \hat x_i`; node ``i`` is read
+as the mean of ``c_r`` over the pairs wired to it. An active node whose error is below 1/4 reads
+exactly 1, an inactive one reads the fraction of its pairs that hold another active node
+(≈ ``s p_ec``): the error is reset instead of accumulating across depth. This is our concrete
+instance of the papers' error-correction layers (their exact construction differs in details);
+at the sizes we can simulate its dense ``s p_ec`` bias on inactive nodes can cost more than
+it saves (see ``docs/circuits.md``). ``error_correction="dedicated"`` uses one clipping pair
+per node (``2 m_l`` neurons, not in superposition): an idealised reset, for comparison.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sps
+from numpy.typing import ArrayLike, NDArray
+from scipy import stats
+
+from theory._validation import as_rng, check_int, check_probability, check_real
+from theory.circuits.circuit import Circuit, gate_polynomial
+from theory.circuits.moments import optimal_p
+from theory.circuits.uand import embed_features, sparse_inputs
+
+__all__ = ["ErrorStats", "Stage", "SuperposedMLP", "compile_circuit", "simulate"]
+
+
+def _bernoulli_sparse(rows: int, cols: int, p: float, gen: np.random.Generator) -> sps.csc_matrix:
+    counts = gen.binomial(rows, p, size=cols)
+    r = (np.concatenate([gen.choice(rows, size=c, replace=False) for c in counts])
+         if counts.sum() else np.empty(0, dtype=np.int64))
+    c = np.repeat(np.arange(cols), counts)
+    return sps.csc_matrix((np.ones(len(r)), (r, c)), shape=(rows, cols))
+
+
+@dataclass
+class Stage:
+    """One compiled circuit layer (and its error-correction layer).
+
+    Attributes
+    ----------
+    W : scipy.sparse matrix, shape (d, m_in)
+        U-AND weights (bias -1).
+    O : scipy.sparse matrix, shape (m_out, d)
+        Read-off of the quadratic part of the next layer's gates (integer combinations of
+        U-AND read-offs).
+    Lin : scipy.sparse matrix, shape (m_out, m_in)
+        Linear part of the gates, read through the residual (skip) connection.
+    F_in, F_out : ndarray of shape (dim, m) or None
+        Embeddings of the layer read and the layer written (None = basis-aligned).
+    V : scipy.sparse matrix, shape (n_ec, m_out), or None
+        Error-correction wiring.
+    Q : scipy.sparse matrix, shape (m_out, n_ec), or None
+        Error-correction read-off (mean over the pairs wired to each node).
+    """
+
+    W: Any
+    O: Any
+    Lin: Any
+    F_in: NDArray[np.float64] | None
+    F_out: NDArray[np.float64] | None
+    V: Any = None
+    Q: Any = None
+
+    def forward(self, h: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Map the residual stream of layer l (batch, dim or m_l) to that of layer l+1."""
+        xr = h if self.F_in is None else h @ self.F_in
+        a = np.maximum(np.asarray(self.W @ xr.T).T - 1.0, 0.0)
+        y = np.asarray(self.O @ a.T).T + np.asarray(self.Lin @ xr.T).T
+        h2 = y if self.F_out is None else y @ self.F_out.T
+        if self.V is not None:
+            xr2 = h2 if self.F_out is None else h2 @ self.F_out
+            z = np.asarray(self.V @ xr2.T).T
+            c = np.maximum(2 * (z - 0.25), 0.0) - np.maximum(2 * (z - 0.75), 0.0)
+            y2 = np.asarray(self.Q @ c.T).T
+            h2 = y2 if self.F_out is None else y2 @ self.F_out.T
+        return h2
+
+    @property
+    def n_neurons(self) -> int:
+        """ReLU neurons: the U-AND layer plus two per error-correction pair."""
+        return int(self.W.shape[0] + (0 if self.V is None else 2 * self.V.shape[0]))
+
+    @property
+    def n_params(self) -> int:
+        """Non-zero weights and biases, with the embeddings folded into the layers."""
+        d = self.W.shape[0]
+        n = d + (self.W.nnz if self.F_in is None else d * self.F_in.shape[0])
+        n += self.O.nnz if self.F_out is None else d * self.F_out.shape[0]
+        n += self.Lin.nnz
+        if self.V is not None:
+            k = self.V.shape[0]
+            n += 2 * k + 2 * (self.V.nnz if self.F_out is None else k * self.F_out.shape[0])
+            n += 2 * (self.Q.nnz if self.F_out is None else k * self.F_out.shape[0])
+        return int(n)
+
+
+class SuperposedMLP:
+    """A circuit compiled into a stack of superposed MLP stages (see :func:`compile_circuit`).
+
+    Attributes
+    ----------
+    stages : list of Stage
+    embeddings : list of (ndarray or None)
+        ``F_l`` for every circuit layer (inputs first).
+    widths : tuple of int
+        Circuit layer widths.
+    error_correction : bool or "dedicated"
+    """
+
+    def __init__(self, stages: list[Stage], embeddings: list[NDArray[np.float64] | None],
+                 widths: tuple[int, ...], error_correction: bool, info: dict[str, Any]) -> None:
+        self.stages = stages
+        self.embeddings = embeddings
+        self.widths = widths
+        self.error_correction = error_correction
+        self.info = info
+
+    def __repr__(self) -> str:
+        return (f"SuperposedMLP(depth={len(self.stages)}, neurons={self.n_neurons}, "
+                f"error_correction={self.error_correction})")
+
+    @property
+    def n_neurons(self) -> int:
+        """Total ReLU neurons."""
+        return sum(s.n_neurons for s in self.stages)
+
+    @property
+    def n_params(self) -> int:
+        """Total non-zero parameters."""
+        return sum(s.n_params for s in self.stages)
+
+    def embed(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Residual stream of the inputs, ``F_0 x``."""
+        F = self.embeddings[0]
+        return x if F is None else x @ F.T
+
+    def forward(self, x: ArrayLike) -> list[NDArray[np.float64]]:
+        """Read-off of every layer's node values, inputs first: list of ``(batch, m_l)``.
+
+        Parameters
+        ----------
+        x : array_like, shape (batch, n_inputs)
+            Boolean inputs.
+        """
+        X = np.atleast_2d(np.asarray(x, dtype=float))
+        if X.shape[1] != self.widths[0]:
+            raise ValueError(f"x must have {self.widths[0]} columns, got shape {X.shape}")
+        h = self.embed(X)
+        reads = [h if self.embeddings[0] is None else h @ self.embeddings[0]]
+        for stage, F in zip(self.stages, self.embeddings[1:], strict=True):
+            h = stage.forward(h)
+            reads.append(h if F is None else h @ F)
+        return reads
+
+
+def compile_circuit(circuit: Circuit, *, width: int, dim: int | None = None,
+                    error_correction: bool = True, s: int = 3, p: float | None = None,
+                    ec_pairs: int | None = None, ec_p: float | None = None,
+                    rng: Any = 0) -> SuperposedMLP:
+    r"""Compile a layered circuit into a superposed MLP of U-AND stages.
+
+    See the module docstring for the construction. Stage ``l`` has ``width`` U-AND neurons on
+    the ``m_l + 1`` inputs (nodes plus a constant), reads each gate
+    :math:`g = \sum_S c_S \prod_{i\in S} x_i` as :math:`\sum_S c_S\,\widehat{\mathrm{AND}}_S`,
+    and (with ``error_correction``) is followed by ``ec_pairs`` clipping neuron pairs.
+
+    Parameters
+    ----------
+    circuit : Circuit
+        Gates of fan-in <= 2 without NOT (sparsity-preserving).
+    width : int
+        U-AND neurons per stage, ``d``.
+    dim : int, optional
+        Residual dimension ``d0`` in which each layer is stored in superposition (random sign
+        embeddings); ``None`` = basis-aligned (each node its own coordinate).
+    error_correction : bool or "dedicated"
+        ``True``: superposed correction layers (random wiring); ``"dedicated"``: one clipping
+        pair per node; ``False``: none.
+    s : int
+        Expected number of active nodes per layer (sets the default ``p``).
+    p : float, optional
+        U-AND connection probability (default :func:`optimal_p` for ``s`` active inputs).
+    ec_pairs : int, optional
+        Error-correction neuron pairs (default ``width // 2``: the same neuron count).
+    ec_p : float, optional
+        Error-correction wiring probability (default ``min(1/2, 3 ln(m+1) / ec_pairs)``).
+    rng : int or Generator
+
+    Returns
+    -------
+    SuperposedMLP
+
+    Examples
+    --------
+    >>> from theory.circuits import Circuit, Gate
+    >>> c = Circuit(4, [[Gate("AND", (0, 1)), Gate("XOR", (2, 3)), Gate("OR", (1, 2))]])
+    >>> net = compile_circuit(c, width=3000, rng=0)
+    >>> x = np.array([[1, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 0]])
+    >>> out = net.forward(x)[-1]
+    >>> bool(((out > 0.5) == c.evaluate(x)).all())
+    True
+
+    References
+    ----------
+    .. [1] Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in
+       Superposition. arXiv:2408.05451
+    .. [2] Bushnaq, Mendel (2024). Circuits in Superposition. LessWrong.
+    """
+    if not isinstance(circuit, Circuit):
+        raise TypeError(f"circuit must be a Circuit, got {type(circuit).__name__}")
+    if error_correction not in (True, False, "dedicated"):
+        raise ValueError(f"error_correction must be True, False or 'dedicated', got {error_correction!r}")
+    if not circuit.sparsity_preserving:
+        raise ValueError("compile_circuit needs a sparsity-preserving circuit (no NOT gates): "
+                         "NOT makes dense layers, which computation in superposition cannot store")
+    width = check_int(width, "width", minimum=1)
+    if dim is not None:
+        dim = check_int(dim, "dim", minimum=1)
+    s = check_int(s, "s", minimum=1)
+    gen = as_rng(rng)
+    pv = optimal_p(d=width, s=max(s, 2)) if p is None else check_probability(p, "p", allow_zero=False)
+    widths = circuit.widths
+    embeddings: list[NDArray[np.float64] | None] = [
+        None if dim is None else embed_features(m=w, dim=dim, rng=gen).F for w in widths]
+    stages = []
+    for li, layer in enumerate(circuit.layers):
+        m_in, m_out = widths[li], widths[li + 1]
+        W = _bernoulli_sparse(width, m_in, pv, gen)
+        # quadratic monomials -> U-AND gates (i, j); linear ones -> the skip connection
+        index: dict[tuple[int, int], int] = {}
+        rows, cols, vals, lrows, lcols, lvals = [], [], [], [], [], []
+        for g_i, gate in enumerate(layer):
+            for mono, coef in gate_polynomial(gate).items():
+                if len(mono) > 2:
+                    raise ValueError(f"gate {gate} has fan-in {len(mono)}; compile_circuit "
+                                     "supports fan-in <= 2")
+                if len(mono) == 1:
+                    lrows.append(g_i)
+                    lcols.append(mono[0])
+                    lvals.append(coef)
+                    continue
+                k = index.setdefault((mono[0], mono[1]), len(index))
+                rows.append(g_i)
+                cols.append(k)
+                vals.append(coef)
+        Lin = sps.csr_matrix((lvals, (lrows, lcols)), shape=(m_out, m_in), dtype=float)
+        if index:
+            pairs = np.array(list(index), dtype=np.int64)
+            C = sps.csr_matrix((vals, (rows, cols)), shape=(m_out, len(index)))
+            Wc = W.tocsc()
+            P = Wc[:, pairs[:, 0]].multiply(Wc[:, pairs[:, 1]]).tocsc()
+            N = np.asarray(P.sum(axis=0)).ravel()
+            inv = np.divide(1.0, N, out=np.zeros(len(N)), where=N > 0)
+            O = sps.csr_matrix(C @ sps.csr_matrix((P @ sps.diags(inv)).T))
+        else:
+            O = sps.csr_matrix((m_out, width))
+        V = Q = None
+        if error_correction == "dedicated":
+            V = sps.identity(m_out, format="csr")
+        elif error_correction:
+            k_ec = width // 2 if ec_pairs is None else check_int(ec_pairs, "ec_pairs", minimum=1)
+            q = (min(0.5, 3 * math.log(m_out + 1) / k_ec) if ec_p is None
+                 else check_probability(ec_p, "ec_p", allow_zero=False))
+            V = _bernoulli_sparse(k_ec, m_out, q, gen).tocsr()
+        if V is not None:
+            cnt = np.asarray(V.sum(axis=0)).ravel()
+            invc = np.divide(1.0, cnt, out=np.zeros(len(cnt)), where=cnt > 0)
+            Q = sps.csr_matrix((V @ sps.diags(invc)).T)
+        stages.append(Stage(W=W.tocsr(), O=O, Lin=Lin, F_in=embeddings[li], F_out=embeddings[li + 1], V=V, Q=Q))
+    info = dict(width=width, dim=dim, p=pv, s=s, error_correction=error_correction)
+    return SuperposedMLP(stages, embeddings, widths, error_correction, info)
+
+
+def _mean_ci(x: NDArray[np.float64], confidence: float = 0.95) -> tuple[float, float]:
+    n = len(x)
+    mu = float(np.mean(x))
+    if n < 2:
+        return (mu, mu)
+    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * np.std(x, ddof=1) / math.sqrt(n))
+    return (mu - half, mu + half)
+
+
+def _cp(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    ci = stats.binomtest(int(k), int(n)).proportion_ci(confidence_level=confidence, method="exact")
+    return (float(ci.low), float(ci.high))
+
+
+@dataclass(frozen=True)
+class ErrorStats:
+    """Errors of a compiled circuit on random sparse inputs, per layer and per gate.
+
+    Layer 0 is the inputs as read from the residual stream. All confidence intervals are 95%:
+    ``*_ci`` of means are Student-t intervals over the (independent) samples; of fractions of
+    samples, Clopper-Pearson.
+
+    Attributes
+    ----------
+    eps : float
+        Tolerance: a node is wrong when ``|read - truth| > eps``.
+    samples, s : int
+    mean_abs, max_abs : ndarray, shape (L+1,)
+        Mean and largest absolute error over nodes and samples.
+    mean_abs_ci : ndarray, shape (L+1, 2)
+    frac_wrong : ndarray, shape (L+1,)
+        Fraction of node values off by more than eps.
+    frac_wrong_ci : ndarray, shape (L+1, 2)
+        t-interval over per-sample fractions (nodes within a sample are dependent).
+    frac_samples_wrong : ndarray, shape (L+1,)
+        Fraction of samples with at least one wrong node in the layer.
+    frac_samples_wrong_ci : ndarray, shape (L+1, 2)
+        Clopper-Pearson.
+    active : ndarray, shape (L+1,)
+        Mean number of active (true 1) nodes per layer.
+    gate_mean_error : list of ndarray
+        Signed mean error of each node, per layer.
+    gate_frac_wrong : list of ndarray
+        Fraction of samples in which each node is wrong, per layer.
+    """
+
+    eps: float
+    samples: int
+    s: int
+    mean_abs: NDArray[np.float64]
+    max_abs: NDArray[np.float64]
+    mean_abs_ci: NDArray[np.float64]
+    frac_wrong: NDArray[np.float64]
+    frac_wrong_ci: NDArray[np.float64]
+    frac_samples_wrong: NDArray[np.float64]
+    frac_samples_wrong_ci: NDArray[np.float64]
+    active: NDArray[np.float64]
+    gate_mean_error: list[NDArray[np.float64]] = field(repr=False)
+    gate_frac_wrong: list[NDArray[np.float64]] = field(repr=False)
+
+    def summary(self) -> str:
+        """A small text table, one row per layer."""
+        lines = [f"{'layer':>5} {'active':>7} {'mean|err|':>10} {'max|err|':>9} "
+                 f"{'frac wrong':>11} {'P(any wrong) [95% CI]':>26}"]
+        for i in range(len(self.mean_abs)):
+            lo, hi = self.frac_samples_wrong_ci[i]
+            lines.append(f"{i:>5} {self.active[i]:7.2f} {self.mean_abs[i]:10.4f} "
+                         f"{self.max_abs[i]:9.4f} {self.frac_wrong[i]:11.5f} "
+                         f"{self.frac_samples_wrong[i]:8.4f} [{lo:.4f}, {hi:.4f}]")
+        return "\n".join(lines)
+
+
+def simulate(net: SuperposedMLP, circuit: Circuit, *, s: int, samples: int = 1000,
+             eps: float = 0.5, batch: int = 256, rng: Any = 0) -> ErrorStats:
+    r"""Run a compiled circuit on random ``s``-sparse inputs and measure its errors.
+
+    For each sample, ``x`` has exactly ``s`` ones at uniform positions; every layer's read-off
+    :math:`\hat x_l = F_l^\top h_l` is compared with the circuit's true values.
+
+    Parameters
+    ----------
+    net : SuperposedMLP
+    circuit : Circuit
+        The circuit ``net`` was compiled from.
+    s : int
+        Active inputs per sample.
+    samples : int
+    eps : float
+        A node is wrong when its error exceeds ``eps`` (0.5 = wrong after rounding).
+    batch : int
+        Samples per forward pass.
+    rng : int or Generator
+
+    Returns
+    -------
+    ErrorStats
+
+    Examples
+    --------
+    >>> from theory.circuits import random_circuit
+    >>> c = random_circuit(width=30, depth=2, ops=("AND", "OR"), rng=0)
+    >>> net = compile_circuit(c, width=4000, s=2, error_correction="dedicated", rng=0)
+    >>> st = simulate(net, c, s=2, samples=64, rng=0)
+    >>> st.frac_samples_wrong.tolist()
+    [0.0, 0.0, 0.0]
+
+    References
+    ----------
+    .. [1] Hänni, Mendel, Vaintrob, Chan (2024). arXiv:2408.05451
+    """
+    if not isinstance(net, SuperposedMLP):
+        raise TypeError(f"net must be a SuperposedMLP, got {type(net).__name__}")
+    if not isinstance(circuit, Circuit):
+        raise TypeError(f"circuit must be a Circuit, got {type(circuit).__name__}")
+    if circuit.widths != net.widths:
+        raise ValueError(f"circuit widths {circuit.widths} do not match the network's {net.widths}")
+    s = check_int(s, "s", minimum=0, maximum=circuit.n_inputs)
+    samples = check_int(samples, "samples", minimum=1)
+    batch = check_int(batch, "batch", minimum=1)
+    eps = check_real(eps, "eps", minimum=0, strict_min=True)
+    gen = as_rng(rng)
+    L1 = circuit.depth + 1
+    abs_sum = [[] for _ in range(L1)]
+    wrong_frac = [[] for _ in range(L1)]
+    any_wrong = np.zeros(L1, dtype=np.int64)
+    max_abs = np.zeros(L1)
+    active = np.zeros(L1)
+    gsum = [np.zeros(w) for w in circuit.widths]
+    gwrong = [np.zeros(w) for w in circuit.widths]
+    done = 0
+    while done < samples:
+        b = min(batch, samples - done)
+        x = sparse_inputs(m=circuit.n_inputs, s=s, batch=b, rng=gen)
+        truth = circuit.evaluate(x, all_layers=True)
+        reads = net.forward(x)
+        for li in range(L1):
+            err = reads[li] - truth[li]
+            ab = np.abs(err)
+            if not np.all(np.isfinite(ab)):
+                raise ValueError(f"non-finite read-off in layer {li}")
+            abs_sum[li].append(ab.mean(axis=1))
+            w = ab > eps
+            wrong_frac[li].append(w.mean(axis=1))
+            any_wrong[li] += int(w.any(axis=1).sum())
+            max_abs[li] = max(max_abs[li], float(ab.max()))
+            active[li] += float(truth[li].sum())
+            gsum[li] += err.sum(axis=0)
+            gwrong[li] += w.sum(axis=0)
+        done += b
+    mabs = [np.concatenate(a) for a in abs_sum]
+    fw = [np.concatenate(a) for a in wrong_frac]
+    return ErrorStats(
+        eps=eps, samples=samples, s=s,
+        mean_abs=np.array([a.mean() for a in mabs]), max_abs=max_abs,
+        mean_abs_ci=np.array([_mean_ci(a) for a in mabs]),
+        frac_wrong=np.array([a.mean() for a in fw]),
+        frac_wrong_ci=np.array([_mean_ci(a) for a in fw]),
+        frac_samples_wrong=any_wrong / samples,
+        frac_samples_wrong_ci=np.array([_cp(k, samples) for k in any_wrong]),
+        active=active / samples,
+        gate_mean_error=[g / samples for g in gsum],
+        gate_frac_wrong=[g / samples for g in gwrong])
