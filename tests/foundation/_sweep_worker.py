@@ -5,7 +5,9 @@ The test kills this process (and its pool workers) with SIGKILL part-way and rer
 
 import sys
 
-GRID = {"n": list(range(12)), "p": [0.25, 0.5]}
+# 60 cells of 0.1 s on 2 workers: a 3 s window in which to kill the run part-way (the test
+# kills it after 3 cells; the rerun sleeps 0 s, so the size costs no test time).
+GRID = {"n": list(range(30)), "p": [0.25, 0.5]}
 
 if __name__ == "__main__":
     from _sweep_cells import slow

@@ -122,10 +122,13 @@ def test_serial_process_pool_and_thread_pool_give_identical_results():
     assert serial.params == [{"n": n, "p": p} for n in GRID["n"] for p in GRID["p"]]
 
 
-def test_dask_local_cluster_gives_identical_results():
+@pytest.mark.parametrize("processes", [False, True], ids=["threads", "processes"])
+def test_dask_local_cluster_gives_identical_results(processes):
     distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed")
     serial = _plain(cells.noisy, GRID, rng=3)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+    # processes=True: fn, parameters and values cross process boundaries through Dask's own
+    # serialisation (the worker processes import _sweep_cells from the inherited sys.path).
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=processes,
                                   dashboard_address=None) as cluster:
         with distributed.Client(cluster) as client:
             res = sweep(cells.noisy, GRID, executor=client.get_executor(), rng=3, progress=False)
