@@ -7,10 +7,30 @@ Elhage, N. et al. (2022). Toy Models of Superposition. Transformer Circuits Thre
 arXiv:2209.10652.
 """
 
+from theory.toy_models.analysis import (
+    classify_2x1,
+    dimensions_per_feature,
+    feature_dimensionality,
+    feature_geometry,
+    feature_norms,
+    n_represented,
+    superposition_score,
+)
 from theory.toy_models.config import ToyModelConfig, geometric_importance, sparsity_sweep
 from theory.toy_models.data import sample_features
+from theory.toy_models.exact import (
+    PHASES_2X1,
+    candidate_losses_2x1,
+    phase_2x1,
+    phase_boundary_2x1,
+    phase_margin_2x1,
+)
 from theory.toy_models.model import ToyModel, forward, loss_and_gradients
+from theory.toy_models.phase import PhaseDiagram, phase_diagram, train_2x1
 from theory.toy_models.train import init_params, train
 
-__all__ = ["ToyModel", "ToyModelConfig", "forward", "geometric_importance", "init_params",
-           "loss_and_gradients", "sample_features", "sparsity_sweep", "train"]
+__all__ = ["PHASES_2X1", "PhaseDiagram", "ToyModel", "ToyModelConfig", "candidate_losses_2x1",
+           "classify_2x1", "dimensions_per_feature", "feature_dimensionality", "feature_geometry",
+           "feature_norms", "forward", "geometric_importance", "init_params", "loss_and_gradients",
+           "n_represented", "phase_2x1", "phase_boundary_2x1", "phase_diagram", "phase_margin_2x1",
+           "sample_features", "sparsity_sweep", "superposition_score", "train", "train_2x1"]
