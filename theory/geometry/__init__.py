@@ -4,7 +4,18 @@ Every function takes frames of shape ``(dim, n)`` (column ``i`` = feature ``i``)
 """
 
 from theory._results import Bound
-from theory.geometry.bounds import welch_bound
+from theory.geometry.bounds import (
+    all_coherence_bounds,
+    bukh_cox_bound,
+    coherence_lower_bound,
+    gerzon_bound,
+    levenshtein_bound,
+    orthoplex_bound,
+    relative_bound,
+    simplex_bound,
+    welch_bound,
+    welch_bound_higher,
+)
 from theory.geometry.classify import Polytope, classify_geometry
 from theory.geometry.constructions import (
     POLYTOPES,
@@ -20,6 +31,7 @@ from theory.geometry.constructions import (
     steiner_system,
     tegum_product,
 )
+from theory.geometry.delsarte import LPBound, delsarte_lp_bound, gegenbauer, verify_delsarte_certificate
 from theory.geometry.frames import (
     coherence,
     feature_dimensionality,
@@ -32,28 +44,41 @@ from theory.geometry.frames import (
 )
 
 __all__ = [
-    "POLYTOPES",
     "Bound",
+    "LPBound",
+    "POLYTOPES",
     "Polytope",
+    "all_coherence_bounds",
+    "bukh_cox_bound",
     "classify_geometry",
     "coherence",
+    "coherence_lower_bound",
     "cross_polytope",
+    "delsarte_lp_bound",
     "feature_dimensionality",
     "frame_potential",
+    "gegenbauer",
+    "gerzon_bound",
     "gram",
     "hadamard",
     "is_equiangular",
     "is_tight",
+    "levenshtein_bound",
     "max_cosine",
     "naimark_complement",
     "normalize",
+    "orthoplex_bound",
     "paley_etf",
     "polytope",
     "random_frame",
     "regular_polygon",
+    "relative_bound",
     "simplex",
+    "simplex_bound",
     "steiner_etf",
     "steiner_system",
     "tegum_product",
+    "verify_delsarte_certificate",
     "welch_bound",
+    "welch_bound_higher",
 ]
