@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from theory._validation import as_rng, check_int, check_probability, check_real
+from theory._validation import as_rng, check_array, check_int, check_probability, check_real
 from theory.toy_models.config import ToyModelConfig
 from theory.toy_models.data import _dtype
 from theory.toy_models.model import ToyModel, loss_and_gradients
@@ -109,7 +109,8 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
           betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
           schedule: str | Callable[[int, int], float] = "constant", rng: Any = None,
           dtype: Any = "float32", init: str = "xavier_normal", log_every: int | None = None,
-          sparse_threshold: float = 0.05, progress: bool = True) -> ToyModel:
+          sparse_threshold: float = 0.05, initial: dict[str, Any] | None = None,
+          progress: bool = True) -> ToyModel:
     r"""Train every instance of ``config`` at once, in NumPy with hand-derived gradients.
 
     Semantics of the paper's reference notebook: a fresh batch each step, the importance-weighted
@@ -154,6 +155,10 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
         always at the last step.
     sparse_threshold : float
         See :func:`theory.toy_models.sample_features`.
+    initial : dict, optional
+        Initial parameters (``"W"`` and optionally ``"b"``/``"W2"``, shapes as in
+        :func:`init_params`) instead of a random initialisation, e.g. to continue training or to
+        start two implementations from the same point.
     progress : bool
         Show a tqdm progress bar.
 
@@ -199,6 +204,16 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
     I, m, n = config.shape
 
     params0 = init_params(config, rng=gen, init=init, dtype=dt)
+    if initial is not None:
+        if not isinstance(initial, dict) or "W" not in initial:
+            raise TypeError("initial must be a dict with at least a 'W' entry")
+        for key, val in initial.items():
+            if key not in params0:
+                raise ValueError(f"initial has an unknown key {key!r}; expected {sorted(params0)}")
+            arr = check_array(val, f"initial[{key!r}]", ndim=params0[key].ndim)
+            if arr.shape != params0[key].shape:
+                raise ValueError(f"initial[{key!r}] must have shape {params0[key].shape}, got {arr.shape}")
+            params0[key] = arr.astype(dt)
     fast = config.task == "reconstruct"
     relu = config.activation == "relu"
     if fast:
