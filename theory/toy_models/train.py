@@ -251,57 +251,62 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
 
         bar = tqdm(total=steps, desc="train", mininterval=0.5)
     t0 = time.perf_counter()
-    for step in range(steps):
-        sampler.draw(gen, x)
-        record = (step + 1) % log_every == 0 or step == steps - 1
-        if fast:
-            np.matmul(x, Wt, out=h)
-            np.matmul(hb, Wb, out=z)
-            if record:
-                err = (np.maximum(z, 0) if relu else z) - x
-                log_losses.append(np.einsum("kbi,kbi->k", imp * err, err).astype(np.float64) / (B * n))
-                log_steps.append(step + 1)
-            if relu:
-                np.greater(z, 0, out=mask)
-            z -= x
-            if relu:
-                np.multiply(z, mask, out=z)
-            z *= impscale  # z now holds dL/dz
-            np.matmul(z, Wt, out=dh)
-            np.matmul(hb.transpose(0, 2, 1), z, out=gWb)
-            gWb[:, :m, :] += np.matmul(dh.transpose(0, 2, 1), x)
-        else:
-            loss, grads = loss_and_gradients(config, P, x)
-            for k in flat.keys:
-                G[k][...] = grads[k]
-            if record:
-                log_losses.append(loss.astype(np.float64))
-                log_steps.append(step + 1)
-        lr_t = lr * float(sched(step, steps))
-        if optimizer == "sgd":
-            flat.theta -= dt(lr_t) * flat.grad
-        else:
-            t = step + 1
-            if wd:
-                flat.theta *= dt(1.0 - lr_t * wd)
-            mom *= dt(b1)
-            mom += dt(1 - b1) * flat.grad
-            vel *= dt(b2)
-            np.multiply(flat.grad, flat.grad, out=tmp)
-            tmp *= dt(1 - b2)
-            vel += tmp
-            np.sqrt(vel, out=tmp)
-            tmp *= dt(1.0 / math.sqrt(1 - b2 ** t))
-            tmp += dt(eps)
-            np.divide(mom, tmp, out=tmp)
-            tmp *= dt(lr_t / (1 - b1 ** t))
-            flat.theta -= tmp
-        if bar is not None:
-            bar.update(1)
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below
+        for step in range(steps):
+            sampler.draw(gen, x)
+            record = (step + 1) % log_every == 0 or step == steps - 1
+            if fast:
+                np.matmul(x, Wt, out=h)
+                np.matmul(hb, Wb, out=z)
+                if record:
+                    err = (np.maximum(z, 0) if relu else z) - x
+                    log_losses.append(np.einsum("kbi,kbi->k", imp * err, err).astype(np.float64) / (B * n))
+                    log_steps.append(step + 1)
+                    if not np.all(np.isfinite(log_losses[-1])):
+                        break
+                if relu:
+                    np.greater(z, 0, out=mask)
+                z -= x
+                if relu:
+                    np.multiply(z, mask, out=z)
+                z *= impscale  # z now holds dL/dz
+                np.matmul(z, Wt, out=dh)
+                np.matmul(hb.transpose(0, 2, 1), z, out=gWb)
+                gWb[:, :m, :] += np.matmul(dh.transpose(0, 2, 1), x)
+            else:
+                loss, grads = loss_and_gradients(config, P, x)
+                for k in flat.keys:
+                    G[k][...] = grads[k]
+                if record:
+                    log_losses.append(loss.astype(np.float64))
+                    log_steps.append(step + 1)
+                    if not np.all(np.isfinite(loss)):
+                        break
+            lr_t = lr * float(sched(step, steps))
+            if optimizer == "sgd":
+                flat.theta -= dt(lr_t) * flat.grad
+            else:
+                t = step + 1
+                if wd:
+                    flat.theta *= dt(1.0 - lr_t * wd)
+                mom *= dt(b1)
+                mom += dt(1 - b1) * flat.grad
+                vel *= dt(b2)
+                np.multiply(flat.grad, flat.grad, out=tmp)
+                tmp *= dt(1 - b2)
+                vel += tmp
+                np.sqrt(vel, out=tmp)
+                tmp *= dt(1.0 / math.sqrt(1 - b2 ** t))
+                tmp += dt(eps)
+                np.divide(mom, tmp, out=tmp)
+                tmp *= dt(lr_t / (1 - b1 ** t))
+                flat.theta -= tmp
+            if bar is not None:
+                bar.update(1)
     if bar is not None:
         bar.close()
     elapsed = time.perf_counter() - t0
-    if not np.all(np.isfinite(flat.theta)):
+    if not (np.all(np.isfinite(flat.theta)) and np.all(np.isfinite(log_losses[-1]))):
         raise FloatingPointError("training diverged (non-finite parameters); lower lr")
     info = {"steps": steps, "batch_size": B, "lr": lr, "optimizer": optimizer,
             "weight_decay": wd, "betas": [b1, b2], "eps": eps,
