@@ -135,3 +135,24 @@ def test_phase_transition_within_almt_window():
 def test_phase_transition_errors():
     with pytest.raises(ValueError, match="rhos must be a non-empty list of values in"):
         empirical_phase_transition(n=10, deltas=[0.5], rhos=[0.0], executor="serial")
+
+
+def test_l1_recovers_agrees_with_lp_decision():
+    """The certificate screens never contradict the LP: each path is a proof, checked here
+    against basis pursuit on random problems spanning both phases."""
+    from theory.interference import l1_recovers
+
+    rng = np.random.default_rng(11)
+    n = 60
+    paths = set()
+    for _ in range(60):
+        dim = int(rng.integers(10, 55))
+        k = int(rng.integers(1, dim))
+        W = rng.standard_normal((dim, n))
+        x = np.zeros(n)
+        x[rng.choice(n, k, replace=False)] = rng.standard_normal(k)
+        fast, how = l1_recovers(W, x)
+        slow, _ = l1_recovers(W, x, screen=False)
+        paths.add(how)
+        assert fast == slow, (dim, k, how)
+    assert {"certificate", "descent"} <= paths
