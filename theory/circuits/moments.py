@@ -214,7 +214,7 @@ def _gaussian_gain(s_other: int) -> float:
     # with |w_i| = u, |w_j| = v half-normal: (R(u+v) + R(-u-v) - R(u-v) - R(v-u)) / 4,
     # R(c) = E ReLU(c + Z) = c Phi(c/sigma) + sigma phi(c/sigma).
     if s_other == 0:
-        return float((math.sqrt(2) - 1) * math.sqrt(2 / math.pi))
+        return float((2 - math.sqrt(2)) / math.sqrt(2 * math.pi))
     sig = math.sqrt(s_other)
 
     def R(c: float) -> float:
@@ -233,7 +233,8 @@ def random_gain(*, s_other: int, kind: str = "rademacher") -> float:
 
     For iid unit-variance weights and ``s' = |A'|`` other active inputs. Rademacher: an exact
     binomial sum, :math:`g = \tfrac14 E[\mathrm{ReLU}(Z+2)+\mathrm{ReLU}(Z-2)-2\mathrm{ReLU}(Z)]`;
-    Gaussian: a 2-D integral (``g(0) = (\sqrt2 - 1)\sqrt{2/\pi}`` in closed form). The gain
+    Gaussian: a 2-D integral (``g(0) = E[min(|w_i|, |w_j|)]/2 = (2 - \sqrt2)/\sqrt{2\pi}`` in
+    closed form). The gain
     decays like ``s'^{-1/2}``.
 
     Parameters
@@ -251,7 +252,7 @@ def random_gain(*, s_other: int, kind: str = "rademacher") -> float:
     >>> random_gain(s_other=0, kind="rademacher")
     0.5
     >>> round(random_gain(s_other=0, kind="gaussian"), 6)
-    0.330495
+    0.233695
 
     References
     ----------

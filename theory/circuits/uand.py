@@ -416,6 +416,18 @@ class UAnd:
         return n_in + n_b + n_out
 
 
+def _bernoulli_matrix(d: int, m: int, p: float, gen: np.random.Generator) -> sps.csr_matrix:
+    """iid Bernoulli(p) 0/1 matrix of shape (d, m), sparse (int8)."""
+    if d * m <= 4_000_000:
+        return sps.csr_matrix((gen.random((d, m)) < p).astype(np.int8))
+    # large: column by column, nnz ~ d m p, never a dense d x m float array
+    counts = gen.binomial(d, p, size=m)
+    rows = (np.concatenate([gen.choice(d, size=c, replace=False) for c in counts])
+            if counts.sum() else np.empty(0, dtype=np.int64))
+    cols = np.repeat(np.arange(m), counts)
+    return sps.csr_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(d, m))
+
+
 def uand(*, m: int, d: int, kind: str = "bernoulli", p: float | str | None = None,
          fan_in: int = 2, pairs: ArrayLike | None = None,
          embedding: Embedding | int | None = None, s: int = 2, rng: Any = 0) -> UAnd:
@@ -505,12 +517,7 @@ def uand(*, m: int, d: int, kind: str = "bernoulli", p: float | str | None = Non
             raise ValueError(f"p must be a probability, 'paper', 'optimal' or None, got {p!r}")
         else:
             pv = check_probability(p, "p", allow_zero=False)
-        # draw the sparse 0/1 matrix column by column: nnz ~ d m p, never a dense d x m float
-        counts = gen.binomial(d, pv, size=m)
-        rows = np.concatenate([gen.choice(d, size=c, replace=False) for c in counts]) \
-            if counts.sum() else np.empty(0, dtype=np.int64)
-        cols = np.repeat(np.arange(m), counts)
-        W = sps.csr_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(d, m))
+        W = _bernoulli_matrix(d, m, pv, gen)
         bias = np.full(d, -(fan_in - 1.0))
         return UAnd(kind=kind, W=W, bias=bias, fan_in=fan_in, p=pv, embedding=embedding,
                     pairs=None if pairs is None else np.asarray(pairs), calibration_s=None)
