@@ -1,0 +1,50 @@
+"""The ``theory toy`` command and the toy-model figures."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from theory.cli import main
+from theory.toy_models import phase_diagram
+
+
+def test_cli_phase(capsys):
+    assert main(["toy", "phase", "--p", "0.1", "--r", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "superposition" in out and "0.571429" in out
+    assert main(["toy", "phase", "--p", "0", "--r", "1"]) == 2
+    assert "p must be" in capsys.readouterr().err
+
+
+def test_cli_train_and_info(tmp_path, capsys):
+    path = tmp_path / "m.npz"
+    assert main(["toy", "train", "--n", "4", "--dim", "2", "--instances", "2", "--steps", "20",
+                 "--batch-size", "16", "--no-progress", "--out", str(path)]) == 0
+    assert path.exists()
+    assert main(["toy", "info", str(path)]) == 0
+    assert "2 instance(s): n=4, dim=2" in capsys.readouterr().out
+
+
+def test_cli_phase_diagram(tmp_path, capsys):
+    fig = tmp_path / "pd.svg"
+    assert main(["toy", "phase-diagram", "--p-values", "1.0", "--r-values", "0.2", "--seeds", "1",
+                 "--steps", "500", "--serial", "--figure", str(fig)]) == 0
+    assert fig.exists() and "1/1 cells agree" in capsys.readouterr().out
+
+
+def test_figures():
+    from theory import figures
+
+    d = phase_diagram([1.0], [0.2], seeds=1, steps=300, executor="serial", progress=False)
+    ax = figures.plot_phase_diagram_2x1(d, resolution=10)
+    assert ax.get_xscale() == "log"
+    W = np.random.default_rng(0).normal(size=(2, 5))
+    figures.plot_wtw(W)
+    figures.plot_feature_norms(W)
+    figures.plot_dimensions_per_feature([1.0, 0.5], [1.0, 0.6])
+    figures.plot_feature_dimensionality([1.0, 0.5], np.ones((2, 5)) * 0.4)
+    with pytest.raises(ValueError, match="same shape"):
+        figures.plot_dimensions_per_feature([1.0], [1.0, 0.5])
+    plt.close("all")
