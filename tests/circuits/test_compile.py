@@ -1,0 +1,112 @@
+"""Compiled circuits: exact on 1-sparse inputs, right on all 2-sparse inputs when wide,
+error correction resets small errors, ErrorStats intervals, validation."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from theory.circuits import Circuit, Gate, compile_circuit, random_circuit, simulate
+
+
+def _all_sparse(m, s):
+    rows = list(itertools.combinations(range(m), s))
+    X = np.zeros((len(rows), m), dtype=np.int8)
+    for r, idx in enumerate(rows):
+        X[r, list(idx)] = 1
+    return X
+
+
+@pytest.mark.parametrize("ec", [False, True, "dedicated"])
+def test_one_sparse_inputs_compute_exactly_in_first_layer(ec):
+    c = random_circuit(width=15, depth=1, ops=("AND", "OR", "XOR"), rng=0)
+    net = compile_circuit(c, width=500, error_correction=ec if ec != True else False, rng=1)  # noqa: E712
+    X = _all_sparse(15, 1)
+    out = net.forward(X)[-1]
+    # one active input: no U-AND neuron fires (bias -1), gates reduce to their linear part
+    np.testing.assert_array_equal(out, c.evaluate(X))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_two_sparse_all_inputs_right_when_wide(seed):
+    # every gate of the first layer right on every 2-sparse input (d p^2 = 7 neurons per pair)
+    c = random_circuit(width=12, depth=1, ops=("AND", "OR", "XOR"), rng=3)
+    net = compile_circuit(c, width=8000, s=2, p=0.03, error_correction="dedicated", rng=seed)
+    X = _all_sparse(12, 2)
+    outs = net.forward(X)
+    truth = c.evaluate(X, all_layers=True)
+    for o, t in zip(outs, truth, strict=True):
+        assert np.array_equal(o > 0.5, t == 1)
+
+
+def test_error_correction_resets_error_across_depth():
+    # an ID chain: without correction the read-off error of an inactive node grows with depth,
+    # with dedicated correction it stays exactly 0 (the errors are below the 1/4 threshold)
+    m, depth = 20, 5
+    layers = [[Gate("AND", (i, (i + 1) % m)) if i < 4 else Gate("ID", (i,)) for i in range(m)]
+              for _ in range(depth)]
+    c = Circuit(m, layers)
+    x = np.zeros((1, m), dtype=np.int8)
+    x[0, [0, 1, 2]] = 1
+    with_ec = compile_circuit(c, width=20000, p=0.03, error_correction="dedicated", rng=0)
+    without = compile_circuit(c, width=20000, p=0.03, error_correction=False, rng=0)
+    t = c.evaluate(x, all_layers=True)
+    e_ec = [np.abs(o - v).max() for o, v in zip(with_ec.forward(x), t, strict=True)]
+    e_no = [np.abs(o - v).max() for o, v in zip(without.forward(x), t, strict=True)]
+    # dedicated correction draws no random numbers: both nets share the U-AND weights, so
+    # the uncorrected first-stage error is what the correction removed
+    assert 0 < e_no[1] < 0.25
+    assert max(e_ec) == 0.0
+
+
+def test_simulate_stats_shapes_and_intervals():
+    c = random_circuit(width=20, depth=2, ops=("AND", "OR"), rng=0)
+    net = compile_circuit(c, width=800, dim=200, error_correction=False, rng=0)
+    st = simulate(net, c, s=3, samples=150, eps=0.25, rng=0)
+    assert st.mean_abs.shape == (3,) and st.frac_wrong_ci.shape == (3, 2)
+    for i in range(3):
+        lo, hi = st.mean_abs_ci[i]
+        assert lo <= st.mean_abs[i] <= hi
+        lo, hi = st.frac_samples_wrong_ci[i]
+        assert lo <= st.frac_samples_wrong[i] <= hi
+        assert st.mean_abs[i] <= st.max_abs[i]
+    assert st.active[0] == 3.0
+    assert len(st.gate_mean_error) == 3 and st.gate_mean_error[1].shape == (20,)
+    assert "layer" in st.summary()
+    # same seed, same result
+    st2 = simulate(net, c, s=3, samples=150, eps=0.25, rng=0)
+    np.testing.assert_array_equal(st.mean_abs, st2.mean_abs)
+
+
+def test_counts():
+    c = random_circuit(width=10, depth=2, rng=0)
+    a = compile_circuit(c, width=100, error_correction=False, rng=0)
+    b = compile_circuit(c, width=100, error_correction=True, rng=0)
+    d = compile_circuit(c, width=100, error_correction="dedicated", rng=0)
+    assert a.n_neurons == 200 and b.n_neurons == 400 and d.n_neurons == 200 + 2 * 20
+    assert 0 < a.n_params < b.n_params
+
+
+def test_bad_input():
+    c = Circuit(2, [[Gate("NOT", (0,))]])
+    with pytest.raises(ValueError, match="sparsity-preserving"):
+        compile_circuit(c, width=10)
+    c3 = Circuit(3, [[Gate("AND", (0, 1, 2))]])
+    with pytest.raises(ValueError, match="fan-in 3"):
+        compile_circuit(c3, width=10)
+    c2 = random_circuit(width=4, depth=1, rng=0)
+    with pytest.raises(TypeError, match="Circuit"):
+        compile_circuit("c", width=10)
+    with pytest.raises(ValueError, match="width"):
+        compile_circuit(c2, width=0)
+    with pytest.raises(ValueError, match="error_correction"):
+        compile_circuit(c2, width=10, error_correction="yes")
+    net = compile_circuit(c2, width=10)
+    with pytest.raises(ValueError, match="s must be"):
+        simulate(net, c2, s=5)
+    with pytest.raises(ValueError, match="eps"):
+        simulate(net, c2, s=1, eps=float("nan"))
+    with pytest.raises(ValueError, match="widths"):
+        simulate(net, random_circuit(width=5, depth=1, rng=0), s=1)
