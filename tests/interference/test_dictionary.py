@@ -109,3 +109,17 @@ def test_load_refuses_pickle_and_bad_paths(tmp_path):
     np.save(tmp_path / "v.npy", np.ones(3))
     with pytest.raises(ValueError, match="must be a 2-D matrix"):
         load_dictionary(tmp_path / "v.npy")
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_topk_fast_path_equals_sort(dtype):
+    from theory.interference.dictionary import _topk_rows
+
+    rng = np.random.default_rng(0)
+    C = np.abs(rng.standard_normal((9, 9000))).astype(dtype)
+    C[3, :] = 0.25  # all ties
+    C[5, ::7] = 2.0  # many equal maxima
+    C[np.arange(9), np.arange(9)] = -1.0
+    for k in (1, 8, 40):
+        expect = np.sort(C.astype(np.float64), axis=1)[:, -k:].sum(axis=1)
+        np.testing.assert_allclose(_topk_rows(C, k), expect, rtol=1e-6 if dtype == np.float32 else 1e-12)

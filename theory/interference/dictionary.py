@@ -168,8 +168,9 @@ def dictionary_stats(W: ArrayLike, *, chunk: int = 1024, eps: float = 0.1, k: in
     eps = check_real(eps, "eps", minimum=0.0, maximum=1.0)
     k = check_int(k, "k", minimum=0, maximum=n - 1)
     bins = check_int(bins, "bins", minimum=1)
-    Wn = (W / np.linalg.norm(W.astype(np.float64), axis=0)).astype(work, copy=False)
-    Wn = np.ascontiguousarray(Wn.T)  # (n, dim): rows, so blocks are contiguous slices
+    norms = np.linalg.norm(W.astype(np.float64, copy=False), axis=0)
+    Wn = np.ascontiguousarray((W / norms).astype(work, copy=False).T)  # (n, dim): feature rows
+    del norms
 
     max_int = np.empty(n, dtype=np.float64)
     nearest = np.empty(n, dtype=np.int64)
@@ -180,28 +181,33 @@ def dictionary_stats(W: ArrayLike, *, chunk: int = 1024, eps: float = 0.1, k: in
     s_sq = 0.0
     for start in range(0, n, chunk):
         stop = min(n, start + chunk)
-        C = Wn @ Wn[start:stop].T  # (n, b): cosines of all features with the block
-        np.abs(C, out=C)
         b = stop - start
-        cols = np.arange(b)
-        C[start + cols, cols] = -1.0  # remove self-pairs
-        idx = np.argmax(C, axis=0)
+        rows = np.arange(b)
+        C = Wn[start:stop] @ Wn.T  # (b, n): cosines of the block's features with all features
+        np.abs(C, out=C)
+        C[rows, start + rows] = -1.0  # exclude self-pairs from the per-feature maxima
+        idx = np.argmax(C, axis=1)
         nearest[start:stop] = idx
-        max_int[start:stop] = C[idx, cols]
+        max_int[start:stop] = C[rows, idx]
         if k:
-            part = np.partition(C, n - k, axis=0)[n - k:]
-            topk[start:stop] = part.sum(axis=0, dtype=np.float64)
-        C[start + cols, cols] = 0.0
-        s_abs += float(C.sum(dtype=np.float64))
-        s_sq += float(np.einsum("ij,ij->", C, C, dtype=np.float64))
-        above += int(np.count_nonzero(C > eps))
-        q = (C * bins).astype(np.int64)
-        np.minimum(q, bins - 1, out=q)
-        counts += np.bincount(q.ravel(), minlength=bins)
-        counts[0] -= b  # the zeroed self-pairs
-        del C, q
+            topk[start:stop] = _topk_rows(C, k)
+        # pair statistics over unordered pairs: the strict upper triangle of the diagonal
+        # block, and everything right of it
+        iu = np.triu_indices(b, 1)
+        parts = [C[:, start:stop][iu], C[:, stop:]]
+        for P in parts:
+            if P.size == 0:
+                continue
+            s_abs += float(P.sum(dtype=np.float64))
+            sub = "i,i->" if P.ndim == 1 else "ij,ij->"
+            s_sq += float(np.einsum(sub, P, P, dtype=np.float64))
+            above += int(np.count_nonzero(P > eps))
+            q = np.multiply(P, bins, dtype=work).astype(np.uint8 if bins < 255 else np.int64)
+            np.minimum(q, bins - 1, out=q)
+            counts += np.bincount(q.ravel(), minlength=bins)[:bins]
+            del q
+        del C, parts
     pairs = n * (n - 1) // 2
-    counts //= 2  # each unordered pair counted twice
     max_cos = float(min(1.0, max_int.max()))
     welch = _welch(n, dim)
     rnd = None
@@ -210,10 +216,33 @@ def dictionary_stats(W: ArrayLike, *, chunk: int = 1024, eps: float = 0.1, k: in
     return DictionaryStats(
         dim=dim, n=n, max_cos=max_cos, max_interference=np.minimum(max_int, 1.0), nearest=nearest,
         hist_edges=np.linspace(0.0, 1.0, bins + 1), hist_counts=counts, eps=eps,
-        frac_above_eps=(above // 2) / pairs, k=k, topk_interference=topk, welch=welch,
+        frac_above_eps=above / pairs, k=k, topk_interference=topk, welch=welch,
         ratio_to_welch=(max_cos / welch if welch > 0 else (math.inf if max_cos > 0 else 1.0)),
-        mean_abs_cos=s_abs / (2 * pairs), mean_sq_cos=s_sq / (2 * pairs),
+        mean_abs_cos=s_abs / pairs, mean_sq_cos=s_sq / pairs,
         random_max_cos=rnd, ratio_to_random=(None if rnd is None else max_cos / rnd))
+
+
+def _topk_rows(C: NDArray[Any], k: int) -> NDArray[np.float64]:
+    """Sum of the k largest entries of each row of ``C`` (self-entries are -1, never chosen).
+
+    Fast path for long rows: the k-th largest entry of a 1/16 subsample is at most the row's
+    k-th largest, so thresholding there keeps every top-k entry plus a few more; only those
+    candidates are sorted."""
+    b, n = C.shape
+    if n <= 64 * k or n < 4096:
+        part = np.partition(C, n - k, axis=1)[:, n - k:]
+        return part.sum(axis=1, dtype=np.float64)
+    sub = np.ascontiguousarray(C[:, ::16])
+    t = np.partition(sub, sub.shape[1] - k, axis=1)[:, sub.shape[1] - k]
+    flat = np.flatnonzero(C >= t[:, None])  # much faster than 2-D np.nonzero
+    r = flat // n
+    vals = C.ravel()[flat] if C.flags.c_contiguous else C[r, flat % n]
+    order = np.lexsort((-vals, r))
+    vals = vals[order]
+    cnt = np.bincount(r, minlength=b)
+    offs = np.concatenate([[0], np.cumsum(cnt)[:-1]])
+    take = offs[:, None] + np.arange(k)[None, :]
+    return vals[take].sum(axis=1, dtype=np.float64)
 
 
 def _check_frame32(W: Any) -> NDArray[np.float32]:
