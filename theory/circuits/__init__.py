@@ -28,6 +28,7 @@ from theory.circuits.moments import (
     paper_p,
     random_gain,
     uand_error_moments,
+    uand_error_tail,
     uand_min_width,
 )
 from theory.circuits.uand import Embedding, UAnd, all_pairs, embed_features, sparse_inputs, uand
@@ -36,4 +37,4 @@ __all__ = ["AdlerShavit", "Circuit", "Embedding", "ErrorStats", "Gate", "Stage",
            "SuperposedMLP", "UAnd", "UAndMoments", "adler_shavit_bounds", "all_pairs",
            "compile_circuit", "embed_features", "gate_polynomial", "simulate",
            "optimal_p", "paper_p", "random_circuit", "random_gain", "sparse_inputs", "uand",
-           "uand_error_moments", "uand_min_width"]
+           "uand_error_moments", "uand_error_tail", "uand_min_width"]

@@ -40,7 +40,7 @@ from theory._results import Bound
 from theory._validation import check_int, check_probability, check_real
 
 __all__ = ["AdlerShavit", "UAndMoments", "adler_shavit_bounds", "optimal_p", "paper_p",
-           "random_gain", "uand_error_moments", "uand_min_width"]
+           "random_gain", "uand_error_moments", "uand_error_tail", "uand_min_width"]
 
 HANNI = ("Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in "
          "Superposition. arXiv:2408.05451")
@@ -363,6 +363,66 @@ def uand_error_moments(*, d: int, s: int, active: int, p: float | None = None,
     params["calibration_s"] = cal
     return UAndMoments(mean=float(mean), var=float(var), target=target, p_uncovered=0.0,
                        expected_neurons=float(d), params=params)
+
+
+def uand_error_tail(*, d: int, p: float, s: int, active: int, t: float,
+                    fan_in: int = 2, strict: bool = False) -> float:
+    r"""Exact upper tail :math:`P(\hat y - y \ge t \mid N \ge 1)` of the Bernoulli read-off error.
+
+    When ``active >= fan_in - 1`` every neuron wired to the gate has activation
+    ``X_r + active - fan_in + 1`` with ``X_r ~ Bin(s', p)`` iid, so given ``N`` covering neurons
+    the error is :math:`\mathrm{Bin}(N s', p)/N` (shifted by 0), and
+
+    .. math::
+
+        P(\hat y - y \ge t) = \sum_{n \ge 1} P(N = n \mid N \ge 1)\,
+        P\big(\mathrm{Bin}(n s', p) \ge \lceil n t \rceil\big),
+        \qquad N \sim \mathrm{Bin}(d, p^k).
+
+    Parameters
+    ----------
+    d : int
+    p : float
+    s : int
+        Total active inputs.
+    active : int
+        Active inputs of the gate, ``fan_in - 1`` or ``fan_in``.
+    t : float
+        Threshold (> 0).
+    fan_in : int
+    strict : bool
+        ``P(error > t)`` instead of ``P(error >= t)``.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> q = uand_error_tail(d=400, p=0.1, s=4, active=2, t=0.5)
+    >>> 0 < q < 0.05
+    True
+
+    References
+    ----------
+    .. [1] Hänni, Mendel, Vaintrob, Chan (2024). arXiv:2408.05451.
+    """
+    d = check_int(d, "d", minimum=1)
+    fan_in = check_int(fan_in, "fan_in", minimum=1)
+    active = check_int(active, "active", minimum=max(fan_in - 1, 0), maximum=fan_in)
+    s = check_int(s, "s", minimum=active)
+    p = check_probability(p, "p", allow_zero=False)
+    t = check_real(t, "t", minimum=0, strict_min=True)
+    s_other = s - active
+    n = np.arange(1, d + 1)
+    wN = stats.binom.pmf(n, d, p ** fan_in)
+    if wN.sum() == 0:
+        raise ValueError(f"no neuron can cover a gate: d p^fan_in = {d * p ** fan_in:.3g} underflows")
+    wN = wN / wN.sum()
+    # P(Bin(n s', p) >= ceil(n t)) = sf(ceil(n t) - 1); guard n t within rounding of an integer
+    thr = np.floor(n * t + 1e-9) + 1 if strict else np.ceil(n * t - 1e-9)
+    tail = stats.binom.sf(thr - 1, n * s_other, p)
+    return float(np.clip((wN * tail).sum(), 0.0, 1.0))
 
 
 def uand_min_width(*, s: int, eps: float, kind: str = "bernoulli", fan_in: int = 2,
