@@ -1,0 +1,157 @@
+"""Reproduce the main figures of Elhage et al. (2022), "Toy Models of Superposition"
+(arXiv:2209.10652), with the numbers behind them.
+
+1. The 2 -> 1 phase diagram: empirical (best of 3 seeds per cell, through theory.sweep with a
+   SQLite store) against the exact theory; agreement by distance from the boundary.
+2. n = 20, dim = 5, importance 0.7^i, across densities: ``WᵀW`` and feature norms coloured by
+   superposition.
+3. Dimensions per feature against 1/p ("sticky" fractions) and the per-feature dimensionality
+   scatter with the geometry classification (n = 100, dim = 20, uniform importance).
+
+Run::
+
+    python benchmarks/toy_reproduction.py            # full (several minutes on 2 cores)
+    python benchmarks/toy_reproduction.py --quick    # smaller grids, fewer steps
+
+Writes ``benchmarks/results/toy_reproduction.json`` and figures
+``benchmarks/results/toy_*.{pdf,png}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from theory.figures import save, style_context  # noqa: E402
+from theory.figures.toy_models import (  # noqa: E402
+    plot_dimensions_per_feature,
+    plot_feature_dimensionality,
+    plot_feature_norms,
+    plot_phase_diagram_2x1,
+    plot_wtw,
+)
+from theory.toy_models import (  # noqa: E402
+    ToyModelConfig,
+    dimensions_per_feature,
+    feature_dimensionality,
+    feature_geometry,
+    geometric_importance,
+    n_represented,
+    phase_diagram,
+    sparsity_sweep,
+    train,
+)
+
+OUT = Path(__file__).with_name("results")
+
+
+def phase_experiment(quick: bool, serial: bool) -> dict:
+    P = [0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 1.0] if not quick else [0.05, 0.2, 0.7, 1.0]
+    R = [0.2, 0.5, 0.8, 1.25, 2.0, 5.0] if not quick else [0.3, 1.5, 4.0]
+    store = OUT / ("toy_phase_quick.sqlite" if quick else "toy_phase.sqlite")
+    t0 = time.perf_counter()
+    d = phase_diagram(P, R, seeds=3, steps=1500 if quick else 4000,
+                      executor="serial" if serial else None, store=str(store), rng=0)
+    elapsed = time.perf_counter() - t0
+    print(d.summary())
+    with style_context():
+        fig, ax = plt.subplots(figsize=(5.5, 4.2))
+        plot_phase_diagram_2x1(d, ax=ax)
+        save(fig, OUT / "toy_phase_2x1", formats=["pdf", "png"])
+    agree = {f"margin>={m}": list(d.agreement(min_margin=m)) for m in (0.0, 0.1, 0.25, 0.5)}
+    mismatches = [{"p": float(p), "r": float(r), "empirical": str(d.empirical[i, j]),
+                   "theory": str(d.theory[i, j]), "margin": round(float(d.margin[i, j]), 3)}
+                  for i, p in enumerate(d.p) for j, r in enumerate(d.r)
+                  if d.empirical[i, j] != d.theory[i, j]]
+    return {"p": P, "r": R, "seeds": 3, "agreement": agree, "mismatches": mismatches,
+            "seconds": round(elapsed, 1)}
+
+
+def wtw_experiment(quick: bool) -> dict:
+    n, dim, k = 20, 5, 6
+    cfg = ToyModelConfig(n_features=n, n_hidden=dim, n_instances=k,
+                         importance=geometric_importance(n, 0.7),
+                         feature_probability=sparsity_sweep(k, low=0.01))
+    model = train(cfg, steps=2000 if quick else 10_000, rng=0, progress=False)
+    p = cfg.probability_matrix[:, 0]
+    with style_context():
+        fig, axes = plt.subplots(2, k, figsize=(1.8 * k, 3.8),
+                                 gridspec_kw={"height_ratios": [1, 1.2]})
+        for i in range(k):
+            plot_wtw(model.W[i], ax=axes[0, i], title=f"1 - S = {p[i]:.3g}")
+            plot_feature_norms(model.W[i], ax=axes[1, i])
+        fig.suptitle("n = 20, dim = 5, importance 0.7^i: WᵀW (top), ||W_i|| by superposition (bottom)",
+                     fontsize="small")
+        save(fig, OUT / "toy_wtw_grid", formats=["pdf", "png"])
+    return {"p": p.tolist(), "n_represented": n_represented(model.W).tolist(),
+            "dims_per_feature": np.round(dimensions_per_feature(model.W), 4).tolist(),
+            "final_loss": model.final_loss.tolist(), "seconds": round(model.info["elapsed_s"], 1)}
+
+
+def sticky_experiment(quick: bool) -> dict:
+    n, dim, k = (100, 20, 12) if not quick else (40, 8, 8)
+    cfg = ToyModelConfig(n_features=n, n_hidden=dim, n_instances=k,
+                         feature_probability=sparsity_sweep(k, low=0.003 if not quick else 0.01))
+    model = train(cfg, steps=1500 if quick else 6000, lr=1e-3 if not quick else 3e-3, rng=1,
+                  progress=False)
+    p = cfg.probability_matrix[:, 0]
+    dpf = dimensions_per_feature(model.W)
+    D = feature_dimensionality(model.W)
+    geo = collections.Counter()
+    try:
+        for polys in feature_geometry(model.W):
+            geo.update(q.name for q in polys)
+        geometry = dict(geo)
+    except NotImplementedError as exc:
+        geometry = {"unavailable": str(exc)}
+    with style_context():
+        fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.6))
+        plot_dimensions_per_feature(p, dpf, ax=a1)
+        plot_feature_dimensionality(p, D, ax=a2)
+        fig.suptitle(f"n = {n}, dim = {dim}, uniform importance", fontsize="small")
+        save(fig, OUT / "toy_sticky", formats=["pdf", "png"])
+    return {"n": n, "dim": dim, "p": p.tolist(), "dims_per_feature": np.round(dpf, 4).tolist(),
+            "sum_D": np.round(D.sum(axis=1), 4).tolist(), "geometry_counts": geometry,
+            "seconds": round(model.info["elapsed_s"], 1)}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="Reproduce the toy-models figures")
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--serial", action="store_true", help="run the phase sweep in-process")
+    args = ap.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    machine = {"platform": platform.platform(), "cpu_count": os.cpu_count(),
+               "numpy": np.__version__, "loadavg": os.getloadavg(),
+               "note": "shared machine; other jobs were running"}
+    res = {"machine": machine, "quick": args.quick}
+    res["phase_2x1"] = phase_experiment(args.quick, args.serial)
+    print(json.dumps(res["phase_2x1"]["agreement"]))
+    res["wtw_n20_dim5"] = wtw_experiment(args.quick)
+    print("n20/dim5 represented:", res["wtw_n20_dim5"]["n_represented"])
+    res["sticky"] = sticky_experiment(args.quick)
+    print("dims per feature:", res["sticky"]["dims_per_feature"])
+    print("geometry:", res["sticky"]["geometry_counts"])
+    name = "toy_reproduction_quick.json" if args.quick else "toy_reproduction.json"
+    (OUT / name).write_text(json.dumps(res, indent=1))
+    print(f"wrote {OUT / name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
