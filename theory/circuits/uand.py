@@ -366,14 +366,24 @@ class UAnd:
         num = sps.triu(Wa.T @ sps.diags(arr[rows]) @ Wa, k=1).tocoo()
         if num.nnz == 0:
             return num
-        Wc = self.W.tocsc().astype(np.float64)
-        # N_ij = <W_i, W_j> on the support, in chunks to bound memory
+        # N_ij = |col_i AND col_j| on the support: columns packed as 64-bit words, AND, popcount
+        packed = self._packed_columns()
         N = np.empty(num.nnz)
-        chunk = max(1, 2_000_000 // max(1, self.d))
+        chunk = 1 << 16
         for s0 in range(0, num.nnz, chunk):
             i, j = num.row[s0:s0 + chunk], num.col[s0:s0 + chunk]
-            N[s0:s0 + chunk] = Wc[:, i].multiply(Wc[:, j]).sum(axis=0).A1
+            N[s0:s0 + chunk] = np.bitwise_count(packed[i] & packed[j]).sum(axis=1)
         return sps.coo_matrix((num.data / N, (num.row, num.col)), shape=(self.m, self.m))
+
+    def _packed_columns(self) -> NDArray[np.uint64]:
+        if getattr(self, "_packed", None) is None:
+            Wc = self.W.tocsc()
+            words = (self.d + 63) // 64
+            bits = np.zeros((self.m, words * 64), dtype=bool)
+            cols = np.repeat(np.arange(self.m), np.diff(Wc.indptr))
+            bits[cols, Wc.indices] = True
+            self._packed = np.packbits(bits, axis=1).view(np.uint64)
+        return self._packed
 
     def read_pair_loop(self, a: ArrayLike, pairs: ArrayLike) -> NDArray[np.float64]:
         """Reference read-off with a straightforward Python loop over gates (for tests and the
