@@ -16,6 +16,7 @@ from theory.geometry.bounds import (
     welch_bound,
     welch_bound_higher,
 )
+from theory.geometry.capacity import Capacity, max_features
 from theory.geometry.classify import Polytope, classify_geometry
 from theory.geometry.constructions import (
     POLYTOPES,
@@ -42,11 +43,14 @@ from theory.geometry.frames import (
     max_cosine,
     normalize,
 )
+from theory.geometry.packing import Packing, pack
 
 __all__ = [
     "Bound",
+    "Capacity",
     "LPBound",
     "POLYTOPES",
+    "Packing",
     "Polytope",
     "all_coherence_bounds",
     "bukh_cox_bound",
@@ -65,9 +69,11 @@ __all__ = [
     "is_tight",
     "levenshtein_bound",
     "max_cosine",
+    "max_features",
     "naimark_complement",
     "normalize",
     "orthoplex_bound",
+    "pack",
     "paley_etf",
     "polytope",
     "random_frame",

@@ -247,6 +247,13 @@ def _legendre(a: int, q: int) -> int:
     return 1 if pow(a, (q - 1) // 2, q) == 1 else -1
 
 
+def _jacobsthal(q: int) -> NDArray[np.float64]:
+    """Jacobsthal matrix Q[i, j] = chi(j - i) of the quadratic character mod a prime q."""
+    chi = np.array([_legendre(a, q) for a in range(q)], dtype=float)
+    idx = (np.arange(q)[None, :] - np.arange(q)[:, None]) % q
+    return chi[idx]
+
+
 def paley_etf(q: int) -> NDArray[np.float64]:
     r"""Paley equiangular tight frame of ``q + 1`` vectors in :math:`\mathbb{R}^{(q+1)/2}`,
     for a prime :math:`q \equiv 1 \pmod 4`.
@@ -287,10 +294,7 @@ def paley_etf(q: int) -> NDArray[np.float64]:
     n = q + 1
     C = np.zeros((n, n))
     C[0, 1:] = C[1:, 0] = 1.0
-    for i in range(q):
-        for j in range(q):
-            if i != j:
-                C[i + 1, j + 1] = _legendre(j - i, q)
+    C[1:, 1:] = _jacobsthal(q)
     G = np.eye(n) + C / math.sqrt(q)
     vals, vecs = np.linalg.eigh(G)
     top = vecs[:, n // 2:] * np.sqrt(np.clip(vals[n // 2:], 0.0, None))
@@ -349,7 +353,7 @@ def _hadamard(order: int) -> NDArray[np.float64] | None:
         return None
     p = order - 1
     if _is_prime(p) and p % 4 == 3:
-        Q = np.array([[_legendre(j - i, p) for j in range(p)] for i in range(p)], dtype=float)
+        Q = _jacobsthal(p)
         S = np.zeros((order, order))
         S[0, 1:] = 1.0
         S[1:, 0] = -1.0

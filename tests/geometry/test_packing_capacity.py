@@ -1,0 +1,73 @@
+"""Packing optimiser and capacity on tiny cases, against proven optima."""
+
+from __future__ import annotations
+
+import json
+import math
+import pathlib
+
+import numpy as np
+import pytest
+
+import theory
+from theory.geometry import coherence, delsarte_lp_bound, max_cosine, max_features, pack
+
+
+def _reference():
+    path = pathlib.Path(theory.__file__).parent / "data" / "geometry_packings.json"
+    return json.loads(path.read_text())["cases"]
+
+
+@pytest.mark.parametrize("dim,n,lines", [(3, 6, True), (3, 7, True), (2, 5, True), (3, 4, False),
+                                         (3, 6, False)])
+def test_pack_reaches_proven_optimum(dim, n, lines):
+    ref = next(c for c in _reference() if (c["dim"], c["n"], c["lines"]) == (dim, n, lines))
+    P = pack(dim=dim, n=n, lines=lines, rng=0, restarts=3)
+    measured = coherence(P.frame) if lines else max_cosine(P.frame)
+    assert abs(measured - P.value) < 1e-12
+    assert np.allclose(np.linalg.norm(P.frame, axis=0), 1.0)
+    # Never below the optimum (that would be a bug), and within 1e-6 of it.
+    assert P.value >= ref["value"] - 1e-9
+    assert P.value - ref["value"] < 1e-6
+
+
+def test_pack_respects_lower_bound_and_lp_upper_bound():
+    P = pack(dim=3, n=9, rng=1, restarts=1)
+    assert P.value >= P.bound.value - 1e-12 and P.gap >= -1e-12
+    lp = delsarte_lp_bound(dim=3, max_cos=P.value + 1e-9, lines=True, degree=6)
+    assert lp.count >= 9
+
+
+def test_pack_same_seed_same_result():
+    a = pack(dim=3, n=5, rng=7, restarts=1)
+    b = pack(dim=3, n=5, rng=7, restarts=1)
+    assert np.array_equal(a.frame, b.frame)
+
+
+def test_pack_bad_inputs():
+    with pytest.raises(ValueError, match="n must be an integer >= 2"):
+        pack(dim=3, n=1)
+    with pytest.raises(ValueError, match="init must have shape"):
+        pack(dim=3, n=4, init=np.ones((2, 4)))
+
+
+def test_capacity_equiangular_cases():
+    c = max_features(dim=7, max_cos=1 / 3, optimise=False, lp_max_degree=4)
+    assert c.lower == 28 and c.upper == 28 and c.upper_rigorous
+    assert c.witness is not None and coherence(c.witness) <= 1 / 3 + 1e-12
+    c = max_features(dim=3, max_cos=1 / math.sqrt(5), optimise=False, lp_max_degree=4)
+    assert c.lower == c.upper == 6
+
+
+def test_capacity_points_kissing_r3():
+    c = max_features(dim=3, max_cos=0.5, lines=False, optimise=False, lp_max_degree=12)
+    assert c.lower >= 6 and c.upper == 13 and c.upper_rigorous
+
+
+def test_capacity_witness_meets_constraint_and_bounds_ordered():
+    for dim, eps in [(5, 0.2), (10, 0.35), (30, 0.25)]:
+        c = max_features(dim=dim, max_cos=eps, optimise=False, lp_max_degree=4)
+        assert c.lower <= c.upper
+        if c.witness is not None:
+            assert c.witness.shape == (dim, c.lower)
+            assert coherence(c.witness) <= eps + 1e-12

@@ -1,0 +1,219 @@
+"""How many features fit in ``dim`` dimensions at a given interference: lower bounds with
+witnesses and upper bounds with their names."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from theory._validation import check_int, check_real
+
+__all__ = ["Capacity", "max_features"]
+
+RANDOM_CITATION = (
+    "Random sign vectors and a union bound: at least exp(eps^2 dim / 4) unit vectors with "
+    "pairwise |cos| <= eps exist; see Dasgupta, S. and Gupta, A. (2003), An elementary proof of a "
+    "theorem of Johnson and Lindenstrauss, Random Struct. Algorithms 22(1), 60-65, "
+    "doi:10.1002/rsa.10073")
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """Bounds on the largest number of features (lines or points) in ``dim`` dimensions with
+    pairwise interference at most ``max_cos``.
+
+    Attributes
+    ----------
+    dim : int
+    max_cos : float
+    lines : bool
+    lower : int
+        A number of features known to fit.
+    lower_name : str
+        How: the construction, the optimised packing, or the random-construction guarantee.
+    witness : ndarray of shape (dim, lower) or None
+        An explicit frame achieving ``lower`` (None for the probabilistic guarantee).
+    upper : float
+        A proven upper bound (``inf`` when no bound was found).
+    upper_name : str
+    upper_rigorous : bool
+        Whether ``upper`` is proven (the Delsarte LP is only when its exact certificate passed).
+    candidates : dict
+        Every lower and upper bound considered, by name.
+    """
+
+    dim: int
+    max_cos: float
+    lines: bool
+    lower: int
+    lower_name: str
+    witness: NDArray[np.float64] | None
+    upper: float
+    upper_name: str
+    upper_rigorous: bool
+    candidates: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def __str__(self) -> str:
+        what = "|cos|" if self.lines else "cos"
+        up = "unknown" if math.isinf(self.upper) else f"{int(self.upper)}"
+        return (f"dim={self.dim}, {what} <= {self.max_cos:g}: {self.lower} <= max features <= {up}"
+                f"  (lower: {self.lower_name}; upper: {self.upper_name})")
+
+
+def _constructions(dim: int, max_cos: float, lines: bool) -> list[tuple[str, NDArray[np.float64]]]:
+    from theory.geometry.constructions import (
+        _is_prime,
+        cross_polytope,
+        paley_etf,
+        simplex,
+        steiner_etf,
+        tegum_product,
+    )
+
+    out: list[tuple[str, NDArray[np.float64]]] = [("orthonormal basis", np.eye(dim))]
+    if dim >= 1:
+        out.append((f"simplex({dim})", simplex(dim)))
+    if not lines:
+        out.append((f"cross_polytope({dim})", cross_polytope(dim)))
+        return out
+    # Equiangular tight frames in d' <= dim dimensions, repeated as a tegum product. Their
+    # parameters (d', n', coherence) are known in closed form; only the best is built.
+    fams: list[tuple[str, int, int, float, Any]] = []
+    for d in range(2, dim + 1):
+        fams.append((f"simplex({d})", d, d + 1, 1.0 / d, lambda d=d: simplex(d)))
+    q = 5
+    while (q + 1) // 2 <= dim:
+        if _is_prime(q) and q % 4 == 1:
+            fams.append((f"paley_etf({q})", (q + 1) // 2, q + 1, 1 / math.sqrt(q),
+                         lambda q=q: paley_etf(q)))
+        q += 4
+    fams.append(("steiner_etf('fano')", 7, 28, 1 / 3, lambda: steiner_etf("fano")))
+    for v in (4, 8, 12, 16, 20, 24, 32, 64):
+        fams.append((f"steiner_etf('k{v}')", v * (v - 1) // 2, v * v, 1 / (v - 1),
+                     lambda v=v: steiner_etf(f"k{v}")))
+    ok = [(nm, d, n, mk) for nm, d, n, mu, mk in fams if d <= dim and mu <= max_cos + 1e-12]
+    if ok:
+        nm, d, n, mk = max(ok, key=lambda c: (dim // c[1]) * c[2] + dim % c[1])
+        copies, rest = divmod(dim, d)
+        parts = [mk()] * copies + ([np.eye(rest)] if rest else [])
+        label = f"{copies} x {nm}" + (f" + {rest} orthonormal" if rest else "")
+        out.append((label, tegum_product(*parts)))
+    return out
+
+
+def max_features(*, dim: int, max_cos: float, lines: bool = True, optimise: bool = True,
+                 pack_limit: int = 200, lp_max_degree: int = 20,
+                 rng: int | np.random.Generator | None = 0) -> Capacity:
+    r"""How many features fit in :math:`\mathbb{R}^{dim}` with pairwise interference at most
+    ``max_cos``: a lower bound with a witness and an upper bound with its name.
+
+    .. math:: \max\{\,n : \exists\, w_1..w_n \in S^{dim-1},\ |\langle w_i, w_j\rangle| \le
+              \varepsilon\ (i\ne j)\,\} \ \ (\text{points: } \langle w_i, w_j\rangle \le s)
+
+    Lower bounds: explicit constructions (orthonormal basis, simplex, cross-polytope for points,
+    tegum products of Paley/Steiner/simplex ETFs), an optimised packing (:func:`pack`) for small
+    sizes, and the random-construction guarantee :math:`\lfloor e^{\varepsilon^2 dim/4}\rfloor`.
+    Upper bounds: the Delsarte LP (rigorous when certified), the relative bound for lines
+    (:math:`dim\,\varepsilon^2 < 1`), and :math:`dim` itself for lines at :math:`\varepsilon = 0`.
+
+    Parameters
+    ----------
+    dim : int
+    max_cos : float
+        :math:`\varepsilon \in [0, 1)` for lines; :math:`s \in (-1, 1)` for points.
+    lines : bool
+    optimise : bool
+        Try :func:`pack` to raise the lower bound when ``dim * n <= pack_limit``.
+    pack_limit : int
+        Size limit for the packing search.
+    lp_max_degree : int
+        Largest Delsarte polynomial degree tried.
+    rng : Generator or int seed
+        For the packing search.
+
+    Returns
+    -------
+    Capacity
+
+    Examples
+    --------
+    >>> c = max_features(dim=7, max_cos=1/3, optimise=False)
+    >>> c.lower, int(c.upper), c.upper_name
+    (28, 28, 'relative bound')
+
+    References
+    ----------
+    .. [1] Lemmens, P. W. H. and Seidel, J. J. (1973). "Equiangular lines." J. Algebra 24,
+       494-512. doi:10.1016/0021-8693(73)90123-3
+    .. [2] Delsarte, P., Goethals, J. M. and Seidel, J. J. (1977). "Spherical codes and designs."
+       Geom. Dedicata 6, 363-388. doi:10.1007/BF03187604
+    .. [3] Dasgupta, S. and Gupta, A. (2003). "An elementary proof of a theorem of Johnson and
+       Lindenstrauss." Random Struct. Algorithms 22(1), 60-65. doi:10.1002/rsa.10073
+    """
+    from theory.geometry.bounds import relative_bound
+    from theory.geometry.delsarte import delsarte_lp_bound
+
+    dim = check_int(dim, "dim", minimum=1)
+    lines = bool(lines)
+    if lines:
+        eps = check_real(max_cos, "max_cos", minimum=0, maximum=1, strict_max=True)
+    else:
+        eps = check_real(max_cos, "max_cos", minimum=-1, maximum=1, strict_min=True, strict_max=True)
+    pack_limit = check_int(pack_limit, "pack_limit", minimum=0)
+    lp_max_degree = check_int(lp_max_degree, "lp_max_degree", minimum=2)
+    cands: dict[str, Any] = {}
+    # ---- lower bounds
+    lower, lower_name, witness = 1, "one vector", np.ones((dim, 1)) / math.sqrt(dim)
+    for name, W in _constructions(dim, eps, lines):
+        G = W.T @ W - np.eye(W.shape[1])
+        worst = np.abs(G).max() if lines else G.max() if W.shape[1] > 1 else -1.0
+        if W.shape[1] > 1 and worst > eps + 1e-12:
+            continue
+        cands[f"lower: {name}"] = W.shape[1]
+        if W.shape[1] > lower:
+            lower, lower_name, witness = W.shape[1], name, W
+    if eps > 0:
+        rnd = math.floor(math.exp(eps * eps * dim / 4))
+        cands["lower: random construction exp(eps^2 dim/4)"] = rnd
+        if rnd > lower:
+            lower, lower_name, witness = rnd, "random construction exp(eps^2 dim/4) (existence)", None
+    # ---- upper bounds
+    upper, upper_name, rigorous = math.inf, "none found", False
+    if lines and eps == 0:
+        upper, upper_name, rigorous = float(dim), "orthogonality (eps = 0)", True
+    if lines:
+        rb = relative_bound(dim, eps)
+        if rb.valid:
+            cands["upper: relative bound"] = rb.value
+            if rb.value < upper:
+                upper, upper_name, rigorous = rb.value, "relative bound", True
+    if dim >= 2 and not (lines and eps == 0):
+        try:
+            lp = delsarte_lp_bound(dim=dim, max_cos=eps, lines=lines, max_degree=lp_max_degree)
+        except ValueError:
+            lp = None
+        if lp is not None:
+            cands["upper: Delsarte LP"] = lp.count
+            if lp.count < upper or (lp.count == upper and not rigorous and lp.rigorous):
+                upper, upper_name = float(lp.count), f"Delsarte LP (degree {lp.degree})"
+                rigorous = lp.rigorous
+    elif dim == 1:
+        upper, upper_name, rigorous = (1.0 if lines else 2.0), "dimension one", True
+    # ---- optimised packing for small sizes
+    if optimise and lower < upper:
+        from theory.geometry.packing import pack
+
+        n = lower + 1
+        while dim * n <= pack_limit and n <= upper:
+            P = pack(dim=dim, n=n, lines=lines, rng=rng, restarts=3, slp_iters=100)
+            if P.value > eps + 1e-12:
+                break
+            cands[f"lower: pack(n={n})"] = n
+            lower, lower_name, witness = n, f"optimised packing (value {P.value:.6f})", P.frame
+            n += 1
+    return Capacity(dim, eps, lines, int(lower), lower_name, witness, float(upper), upper_name,
+                    bool(rigorous), cands)
