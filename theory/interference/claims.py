@@ -8,10 +8,26 @@ from typing import Any
 import numpy as np
 
 from theory._validation import check_int, check_real
+from theory.interference._common import (
+    ACHLIOPTAS,
+    ALMT,
+    BDDW,
+    DONOHO_ELAD,
+    ELHAGE_2022,
+    TROPP_2004,
+    offdiag_abs_max,
+)
 from theory.interference.random_projections import (
     DASGUPTA_GUPTA,
+    achlioptas_pair_failure_bound,
+    achlioptas_projection,
+    gaussian_rip_min_dim,
+    interference_distribution,
+    interference_tail_bound,
+    jl_max_features,
     jl_min_dim,
     jl_pair_failure_bound,
+    rademacher_frame,
 )
 from theory.verify.claim import Claim
 
@@ -65,9 +81,285 @@ def jl_pair_claim(failure_prob=None, *, claim_id: str = "interference.jl_pair") 
     )
 
 
+def _unit_frame(dim: int, n: int, rng: np.random.Generator) -> np.ndarray:
+    W = rng.standard_normal((dim, n))
+    return W / np.linalg.norm(W, axis=0)
+
+
+def _simplex(dim: int) -> np.ndarray:
+    V = np.eye(dim + 1) - 1.0 / (dim + 1)
+    U, s, _ = np.linalg.svd(V)
+    W = (U[:, :dim] * s[:dim]).T
+    return W / np.linalg.norm(W, axis=0)
+
+
+def _frame(p: Mapping[str, Any], rng: np.random.Generator) -> np.ndarray:
+    """A random unit frame, or the simplex ETF (where the coherence bounds are attained), with a
+    random rotation so every trial differs."""
+    if p.get("frame") == "simplex":
+        Q, _ = np.linalg.qr(rng.standard_normal((p["dim"], p["dim"])))
+        return Q @ _simplex(p["dim"])
+    return _unit_frame(p["dim"], p["n"], rng)
+
+
+def worst_case_ratio(p: Mapping[str, Any], rng: np.random.Generator) -> float:
+    """max_i (exact worst k-sparse interference on i) / (k mu)."""
+    from theory.interference.worst_case import worst_case_interference
+
+    W = _frame(p, rng)
+    mu = offdiag_abs_max(W.T @ W)
+    return float(worst_case_interference(W, k=p["k"]).max() / (p["k"] * mu))
+
+
+def rip_gershgorin_ratio(p: Mapping[str, Any], rng: np.random.Generator) -> float:
+    """exact delta_k / ((k - 1) mu) for a unit frame."""
+    from theory.interference.rip import rip_constant
+
+    W = _frame(p, rng)
+    mu = offdiag_abs_max(W.T @ W)
+    return float(rip_constant(W, k=p["k"], method="exact").upper / ((p["k"] - 1) * mu))
+
+
+def no_false_positive_excess(p: Mapping[str, Any], rng: np.random.Generator) -> float:
+    """Largest pre-activation of an inactive feature under b = -worst-case positive interference,
+    on the adversarial input of a random feature and on a random k-sparse input (<= 0 claimed)."""
+    from theory.interference.readout import no_false_positive_bias
+
+    W = rng.standard_normal((p["dim"], p["n"]))
+    k, a, n = p["k"], p.get("max_value", 1.0), p["n"]
+    b = no_false_positive_bias(W, k=k, max_value=a)
+    G = W.T @ W
+    worst = -np.inf
+    i = int(rng.integers(n))
+    row = np.where(np.arange(n) == i, -np.inf, np.maximum(G[i], 0.0))
+    xs = []
+    x = np.zeros(n)
+    x[np.argsort(row)[-k:]] = a  # adversarial for feature i
+    xs.append(x)
+    x = np.zeros(n)
+    x[rng.choice(n, k, replace=False)] = rng.uniform(0, a, k)
+    xs.append(x)
+    for x in xs:
+        pre = G @ x + b
+        inactive = x == 0
+        worst = max(worst, float(pre[inactive].max()))
+    return worst
+
+
+def l1_success_indicator(p: Mapping[str, Any], rng: np.random.Generator) -> float:
+    """1.0 if basis pursuit recovers a random k-sparse x from dim Gaussian measurements."""
+    from theory.interference.recovery import recovery_trial
+
+    ok, _ = recovery_trial(p["n"], _l1_dim(p), p["k"], rng)
+    return float(ok)
+
+
+def _l1_dim(p: Mapping[str, Any]) -> int:
+    """dim = ceil(statdim + a_eta sqrt n) ('above') or floor(lower statdim - a_eta sqrt n)."""
+    import math
+
+    from theory.interference.recovery import almt_window, statistical_dimension_bounds
+
+    lo, hi = statistical_dimension_bounds(n=p["n"], k=p["k"])
+    w = almt_window(n=p["n"], eta=p["eta"])
+    return int(math.ceil(hi + w)) if p["side"] == "above" else int(math.floor(lo - w))
+
+
+def _validate_l1(p: Mapping[str, Any]) -> None:
+    check_int(p.get("n"), "n", minimum=2)
+    check_int(p.get("k"), "k", minimum=1, maximum=p["n"])
+    check_real(p.get("eta"), "eta", minimum=0, maximum=1, strict_min=True, strict_max=True)
+    if p.get("side") not in ("above", "below"):
+        raise ValueError(f"side must be 'above' or 'below', got {p.get('side')!r}")
+    d = _l1_dim(p)
+    if not 1 <= d <= p["n"]:
+        raise ValueError(f"the ALMT window puts dim = {d} outside [1, n = {p['n']}]; choose another k")
+
+
+def tail_samples(p: Mapping[str, Any], rng: np.random.Generator) -> np.ndarray:
+    return np.abs(interference_distribution(dim=p["dim"], x=np.full(p["k"], 1.0), samples=512, rng=rng))
+
+
+def achlioptas_distortions(p: Mapping[str, Any], rng: np.random.Generator) -> np.ndarray:
+    out = np.empty(64)
+    for t in range(64):
+        R = achlioptas_projection(k=p["k"], dim=p["dim"], rng=rng)
+        u = rng.standard_normal(p["dim"])
+        out[t] = abs(np.sum((R @ u) ** 2) / (p["k"] * np.sum(u**2)) - 1.0)
+    return out
+
+
+def rademacher_coherence(p: Mapping[str, Any], rng: np.random.Generator) -> float:
+    n = jl_max_features(dim=p["dim"], eps=p["eps"], failure_prob=p["q"])
+    W = rademacher_frame(dim=p["dim"], n=n, rng=rng)
+    return offdiag_abs_max(W.T @ W) if n > 1 else 0.0
+
+
+def gaussian_rip_delta(p: Mapping[str, Any], rng: np.random.Generator) -> float:
+    from theory.interference.rip import rip_constant
+
+    m = gaussian_rip_min_dim(n=p["n"], k=p["k"], delta=p["delta"], failure_prob=p["q"])
+    return rip_constant(rng.standard_normal((m, p["n"])) / np.sqrt(m), k=p["k"], method="exact").upper
+
+
+def _more_claims() -> list[Claim]:
+    return [
+        Claim(
+            id="interference.worst_case_coherence",
+            statement=("For unit features with coherence mu, the exact worst-case interference on "
+                       "any feature from k other active features with |x_j| <= 1 is at most k mu; "
+                       "equality for equiangular frames (simplex)."),
+            latex=r"\max_{|S|=k,\,|x_j|\le1}\Bigl|\sum_{j\in S}\langle w_i,w_j\rangle x_j\Bigr|\le k\mu",
+            citation=f"{DONOHO_ELAD}; {TROPP_2004}",
+            domain="integers 1 <= k < n; unit-norm frames",
+            bound=lambda p: 1.0,
+            measure=worst_case_ratio,
+            relation="<=",
+            params=[{"dim": 4, "n": 12, "k": 3}, {"dim": 8, "n": 30, "k": 5},
+                    {"frame": "simplex", "dim": 5, "n": 6, "k": 4}],
+            quick_params=[{"dim": 4, "n": 12, "k": 3}, {"frame": "simplex", "dim": 4, "n": 5, "k": 3}],
+            trials=200, quick_trials=30, rtol=1e-9,
+            quantity="worst-case interference / (k mu)",
+            tags=("interference", "worst-case"),
+        ),
+        Claim(
+            id="interference.rip_gershgorin",
+            statement=("The RIP constant of a unit-norm frame satisfies delta_k <= (k-1) mu "
+                       "(Gershgorin); delta_2 = mu exactly; equality for the simplex at k = 2."),
+            latex=r"\delta_k\le(k-1)\mu",
+            citation=f"{DONOHO_ELAD}; Gershgorin circle theorem",
+            domain="integers 2 <= k <= n; unit-norm frames",
+            bound=lambda p: 1.0,
+            measure=rip_gershgorin_ratio,
+            relation="<=",
+            params=[{"dim": 3, "n": 8, "k": 2}, {"dim": 4, "n": 9, "k": 3},
+                    {"frame": "simplex", "dim": 5, "n": 6, "k": 2}],
+            quick_params=[{"dim": 3, "n": 8, "k": 3}, {"frame": "simplex", "dim": 4, "n": 5, "k": 2}],
+            trials=200, quick_trials=30, rtol=1e-9,
+            quantity="exact delta_k / ((k-1) mu)",
+            tags=("interference", "rip"),
+        ),
+        Claim(
+            id="interference.no_false_positives",
+            statement=("With ReLU read-out ReLU(W^T W x + b) and b_i = -a * (sum of the k largest "
+                       "positive Gram entries of feature i), no inactive feature fires on any "
+                       "k-sparse input in [0, a]^n; the adversarial input reaches 0 exactly."),
+            latex=r"b_i\le-a\sum_{\text{top-}k}(G_{ij})_+\Rightarrow (W^\top Wx+b)_i\le0\ \text{if } x_i=0",
+            citation=ELHAGE_2022 + " (read-out); the bound is elementary",
+            domain="integers 1 <= k < n; any W",
+            bound=lambda p: 0.0,
+            measure=no_false_positive_excess,
+            relation="<=",
+            params=[{"dim": 5, "n": 20, "k": 1}, {"dim": 5, "n": 20, "k": 3},
+                    {"dim": 10, "n": 100, "k": 5, "max_value": 2.0}],
+            quick_params=[{"dim": 5, "n": 20, "k": 2}, {"dim": 10, "n": 60, "k": 4}],
+            trials=500, quick_trials=100, rtol=1e-9, atol=1e-9,
+            quantity="largest inactive pre-activation",
+            tags=("interference", "readout"),
+        ),
+        Claim(
+            id="interference.l1_transition",
+            statement=("Basis pursuit with a dim x n Gaussian matrix recovers a k-sparse x with "
+                       "probability >= 1 - eta when dim >= delta + a_eta sqrt(n), and fails with "
+                       "probability >= 1 - eta when dim <= delta - a_eta sqrt(n), where delta is the "
+                       "statistical dimension of the l1 descent cone and a_eta = sqrt(8 log(4/eta))."),
+            latex=r"m\ge\delta+a_\eta\sqrt n\Rightarrow P(\text{success})\ge1-\eta",
+            citation=ALMT + " (Theorem II, Prop. 4.5)",
+            domain="integers 1 <= k <= n; 0 < eta < 1; the window inside [1, n]",
+            validate=_validate_l1,
+            bound=lambda p: 1.0 if p["side"] == "above" else 0.0,
+            measure=l1_success_indicator,
+            relation=">=",
+            failure_prob=lambda p: p["eta"],
+            params=[{"n": 200, "k": 10, "eta": 0.5, "side": "above"},
+                    {"n": 200, "k": 80, "eta": 0.5, "side": "below"},
+                    {"n": 400, "k": 20, "eta": 0.25, "side": "above"}],
+            quick_params=[{"n": 150, "k": 8, "eta": 0.5, "side": "above"},
+                          {"n": 150, "k": 70, "eta": 0.5, "side": "below"}],
+            trials=200, quick_trials=30,
+            quantity="recovered (1) / failed (0)",
+            tags=("interference", "recovery", "phase-transition"),
+        ),
+        Claim(
+            id="interference.random_tail",
+            statement=("For uniformly random unit features in R^dim, the interference "
+                       "I = sum_j <w_0, w_j> x_j exceeds t in absolute value with probability at most "
+                       "2 exp(-dim t^2 / (2 ||x||^2)) (each cosine is 1/dim-sub-Gaussian)."),
+            latex=r"P(|I|>t)\le2e^{-\mathrm{dim}\,t^2/(2\|x\|_2^2)}",
+            citation=("Marchal, O. and Arbel, J. (2017). On the sub-Gaussianity of the Beta and "
+                      "Dirichlet distributions. Electron. Commun. Probab. 22. doi:10.1214/17-ECP92"),
+            domain="integers dim >= 2, k >= 1; t > 0",
+            bound=lambda p: p["t"],
+            measure=tail_samples,
+            relation="<=",
+            failure_prob=lambda p: interference_tail_bound(dim=p["dim"], x=np.full(p["k"], 1.0), t=p["t"]),
+            params=[{"dim": 50, "k": 4, "t": 0.6}, {"dim": 200, "k": 10, "t": 0.5}],
+            quick_params=[{"dim": 50, "k": 4, "t": 0.6}],
+            trials=20, quick_trials=8,
+            quantity="|interference|",
+            tags=("interference", "random-frame"),
+        ),
+        Claim(
+            id="interference.achlioptas_pair",
+            statement=("Achlioptas's sparse projection (entries sqrt(3){+1,0,-1} w.p. 1/6, 2/3, 1/6) "
+                       "distorts a fixed squared norm by more than eps with probability at most "
+                       "2 exp(-k (eps^2/4 - eps^3/6))."),
+            latex=r"P(|\|Ru\|^2/(k\|u\|^2)-1|>\varepsilon)\le2e^{-k(\varepsilon^2/4-\varepsilon^3/6)}",
+            citation=ACHLIOPTAS,
+            domain="integers k, dim >= 1; 0 < eps < 1",
+            bound=lambda p: p["eps"],
+            measure=achlioptas_distortions,
+            relation="<=",
+            failure_prob=lambda p: achlioptas_pair_failure_bound(k=p["k"], eps=p["eps"]),
+            params=[{"k": 60, "dim": 40, "eps": 0.4}, {"k": 200, "dim": 20, "eps": 0.3}],
+            quick_params=[{"k": 60, "dim": 40, "eps": 0.4}],
+            trials=40, quick_trials=10,
+            quantity="norm distortion",
+            tags=("interference", "random-projection"),
+        ),
+        Claim(
+            id="interference.jl_max_features",
+            statement=("n = jl_max_features(dim, eps, q) random sign vectors in R^dim are pairwise "
+                       "eps-orthogonal (|cos| <= eps) with probability at least 1 - q."),
+            latex=r"n(n-1)e^{-\mathrm{dim}\,\varepsilon^2/2}\le q\Rightarrow P(\mu>\varepsilon)\le q",
+            citation="Hoeffding (1963) doi:10.1080/01621459.1963.10500830 + union bound",
+            domain="integers dim >= 1; 0 < eps < 1; 0 < q < 1",
+            bound=lambda p: p["eps"],
+            measure=rademacher_coherence,
+            relation="<=",
+            failure_prob=lambda p: p["q"],
+            params=[{"dim": 64, "eps": 0.5, "q": 0.1}, {"dim": 256, "eps": 0.3, "q": 0.2}],
+            quick_params=[{"dim": 64, "eps": 0.5, "q": 0.1}],
+            trials=500, quick_trials=150,
+            quantity="coherence",
+            tags=("interference", "random-frame"),
+        ),
+        Claim(
+            id="interference.gaussian_rip",
+            statement=("A Gaussian m x n matrix with N(0, 1/m) entries and m = gaussian_rip_min_dim(n, "
+                       "k, delta, q) (BDDW's explicit constants, squared convention) has delta_k <= "
+                       "delta with probability at least 1 - q (conservative)."),
+            latex=(r"m\ge\frac{\ln(2/q)+k\ln(eN/k)+k\ln(12/\delta_u)}{c_0(\delta_u/2)}"
+                   r"\Rightarrow P(\delta_k>\delta)\le q"),
+            citation=BDDW,
+            domain="integers 1 <= k <= n; 0 < delta, q < 1",
+            bound=lambda p: p["delta"],
+            measure=gaussian_rip_delta,
+            relation="<=",
+            failure_prob=lambda p: p["q"],
+            params=[{"n": 10, "k": 2, "delta": 0.5, "q": 0.1}],
+            quick_params=[{"n": 8, "k": 2, "delta": 0.8, "q": 0.2}],
+            trials=50, quick_trials=10,
+            quantity="delta_k",
+            tags=("interference", "rip", "random-frame"),
+        ),
+    ]
+
+
 def claims() -> list[Claim]:
     """The interference claims."""
     return [
+        *_more_claims(),
         jl_pair_claim(),
         Claim(
             id="interference.jl_chernoff",

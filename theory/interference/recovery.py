@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import optimize, special
+from scipy import linalg, optimize, special
 
 from theory._validation import as_rng, check_array, check_frame, check_int, check_real
 
@@ -354,26 +354,29 @@ def l1_recovers(W: ArrayLike, x: ArrayLike, *, nonnegative: bool = False, tol: f
         WS = W[:, S]
         sgn = np.sign(x[S])
         B = np.delete(W, S, axis=1).T
-        lam, *_ = np.linalg.lstsq(WS.T, sgn, rcond=None)
-        if np.max(np.abs(WS.T @ lam - sgn)) < 1e-9 and np.linalg.matrix_rank(WS) == S.size:
+        Q, R = np.linalg.qr(WS, mode="complete")
+        diag = np.abs(np.diag(R))
+        full_rank = bool(diag.min() > 1e-10 * max(1.0, diag.max()))
+        lam = Q[:, :S.size] @ linalg.solve_triangular(R[:S.size].T, sgn, lower=True) if full_rank \
+            else np.zeros(dim)
+        if full_rank and np.max(np.abs(WS.T @ lam - sgn)) < 1e-9:
             # 1. the minimum-norm dual certificate
             if B.shape[0] == 0 or np.max(np.abs(B @ lam)) < 1.0 - 1e-9:
                 return True, "certificate"
-            # 2. a failure certificate: a feasible point with smaller l1 norm (IRLS)
-            l1x = float(np.sum(np.abs(x)))
-            z = np.linalg.lstsq(W, y, rcond=None)[0]
-            for _ in range(8):
-                if np.sum(np.abs(z)) < l1x * (1 - 1e-6) and \
-                        np.max(np.abs(W @ z - y)) <= 1e-9 * max(1.0, float(np.max(np.abs(y)))):
+            # 2. a failure certificate (a feasible point with smaller l1 norm, by IRLS) and
+            # 3. a better dual certificate (Lawson); the more likely one first (by the theory)
+            likely_success = dim >= statistical_dimension_l1(n=n, k=S.size)
+            N = M = c = None
+            for attempt in ((2, 3) if not likely_success else (3, 2)):
+                if attempt == 2 and _descent_certificate(W, x, y):
                     return False, "descent"
-                d = np.abs(z) + 1e-8 * np.max(np.abs(z))
-                z = d * (W.T @ np.linalg.solve((W * d) @ W.T, y))
-            # 3. a better dual certificate (Lawson), then the exact certificate LP
-            N, M, c = _nullspace_form(WS, B, lam)
-            lam2 = _lawson_certificate(N, M, c, lam)
-            if lam2 is not None and np.max(np.abs(WS.T @ lam2 - sgn)) < 1e-9 \
-                    and np.max(np.abs(B @ lam2)) < 1.0 - 1e-9:
-                return True, "certificate"
+                if attempt == 3:
+                    N = Q[:, S.size:]
+                    M, c = B @ N, B @ lam
+                    lam2 = _lawson_certificate(N, M, c, lam)
+                    if lam2 is not None and np.max(np.abs(WS.T @ lam2 - sgn)) < 1e-9 \
+                            and np.max(np.abs(B @ lam2)) < 1.0 - 1e-9:
+                        return True, "certificate"
             tstar = _chebyshev_lp(M, c)
             if abs(tstar - 1.0) > 1e-7:
                 return bool(tstar < 1.0), "certificate-lp"
@@ -382,13 +385,24 @@ def l1_recovers(W: ArrayLike, x: ArrayLike, *, nonnegative: bool = False, tol: f
     return bool(err <= tol), "lp"
 
 
-def _nullspace_form(WS: NDArray[np.float64], B: NDArray[np.float64],
-                    lam0: NDArray[np.float64]) -> tuple[Any, Any, Any]:
-    """lambda = lam0 + N mu with N an orthonormal basis of null(WS^T); B lambda = c + M mu."""
-    k = WS.shape[1]
-    Q, _ = np.linalg.qr(WS, mode="complete")
-    N = Q[:, k:]
-    return N, B @ N, B @ lam0
+def _descent_certificate(W: NDArray[np.float64], x: NDArray[np.float64], y: NDArray[np.float64]) -> bool:
+    """IRLS iterates z (feasible: Wz = y up to rounding, checked); True when one has
+    ||z||_1 < ||x||_1 (1 - 1e-6), which proves that x is not the basis-pursuit solution."""
+    l1x = float(np.sum(np.abs(x)))
+    ytol = 1e-9 * max(1.0, float(np.max(np.abs(y))))
+    try:
+        z = W.T @ np.linalg.solve(W @ W.T, y)
+    except np.linalg.LinAlgError:
+        z = np.linalg.lstsq(W, y, rcond=None)[0]
+    for _ in range(8):
+        if np.sum(np.abs(z)) < l1x * (1 - 1e-6) and np.max(np.abs(W @ z - y)) <= ytol:
+            return True
+        d = np.abs(z) + 1e-8 * np.max(np.abs(z))
+        try:
+            z = d * (W.T @ np.linalg.solve((W * d) @ W.T, y))
+        except np.linalg.LinAlgError:
+            return False
+    return bool(np.sum(np.abs(z)) < l1x * (1 - 1e-6) and np.max(np.abs(W @ z - y)) <= ytol)
 
 
 def _lawson_certificate(N: Any, M: Any, c: Any, lam0: Any, iters: int = 40) -> NDArray[np.float64] | None:
@@ -421,7 +435,7 @@ def _chebyshev_lp(M: Any, c: Any) -> float:
     cost = np.zeros(m + 1)
     cost[-1] = 1.0
     res = optimize.linprog(cost, A_ub=A, b_ub=np.concatenate([-c, c]), bounds=(None, None),
-                           method="highs")
+                           method="highs-ds")
     if res.status != 0:
         raise RuntimeError(f"HiGHS failed on the certificate LP: {res.message}")
     return float(res.fun)
