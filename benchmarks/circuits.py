@@ -1,0 +1,231 @@
+"""Scaling experiments for computation in superposition (Hänni, Mendel, Vaintrob & Chan 2024).
+
+Through ``theory.sweep`` (local process pool; resumable with ``--store``):
+
+1. **Error vs width** ``d`` at fixed ``m`` (basis-aligned inputs): RMS read-off error of the
+   AND of pairs with both / one input active, Bernoulli (``p`` = MSE-optimal) and Rademacher,
+   against the exact moments; fitted exponents (theory: ``d^{-1/3}`` Bernoulli at optimal ``p``,
+   ``d^{-1/2}`` Rademacher).
+2. **Capacity**: the largest ``m`` whose per-gate error rate (wrong after rounding, pairs touching
+   an active input and random inactive pairs) is at most ``eps``, best ``p`` of a grid, as ``d``
+   grows, for inputs in superposition (residual dimension ``dim = d``) and basis-aligned inputs;
+   fitted exponent of ``m_max`` vs ``d`` beside the paper's ``m = Θ̃(d^{3/2})`` (``d = Õ(m^{2/3})``).
+3. **Depth**: a compiled random AND/OR circuit, errors per layer with no / superposed /
+   dedicated error correction.
+4. **Adler-Shavit**: the U-AND construction's neurons and parameters at the capacity points,
+   divided by Adler & Shavit's lower bounds for ``m' = C(m, 2)`` outputs (no constants: trend only).
+
+Run::
+
+    python benchmarks/circuits.py --quick      # ~ a few minutes on 2 shared cores
+    python benchmarks/circuits.py              # larger grids
+
+Writes ``benchmarks/results/circuits.json`` and figures ``benchmarks/results/circuits_*.{pdf,png}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from theory.circuits import adler_shavit_bounds, optimal_p  # noqa: E402
+from theory.circuits.experiments import (  # noqa: E402
+    capacity_cell,
+    depth_cell,
+    fit_power_law,
+    width_cell,
+)
+from theory.figures import save, style_context  # noqa: E402
+from theory.figures.circuits import (  # noqa: E402
+    plot_capacity_scaling,
+    plot_depth_errors,
+    plot_error_vs_width,
+)
+from theory.sweep import sweep  # noqa: E402
+
+OUT = Path(__file__).with_name("results")
+
+
+def machine() -> dict:
+    return {"python": platform.python_version(), "numpy": np.__version__,
+            "platform": platform.platform(), "cpus": os.cpu_count(),
+            "note": "2 cores shared with other developers' jobs running at the same time"}
+
+
+def width_experiment(quick: bool, store, executor):
+    m, s = 200, 4
+    ds = [250, 500, 1000, 2000, 4000] if quick else [250, 500, 1000, 2000, 4000, 8000, 16000]
+    trials = 8 if quick else 24
+    grid = [dict(m=m, d=d, s=s, kind="bernoulli", p=optimal_p(d=d, s=s), trials=trials) for d in ds]
+    grid += [dict(m=m, d=d, s=s, kind="rademacher", trials=trials) for d in ds if d <= 4000]
+    res = sweep(width_cell, grid, store=store, executor=executor, rng=1, desc="width")
+    out = {"m": m, "s": s, "cells": [{"params": p, "value": v} for p, v in res]}
+    fits = {}
+    for kind in ("bernoulli", "rademacher"):
+        rows = [(p["d"], v) for p, v in res if p["kind"] == kind]
+        dd = [r[0] for r in rows]
+        for cls in ("both", "one"):
+            f = fit_power_law(dd, [r[1][f"rms_{cls}"] for r in rows])
+            fp = fit_power_law(dd, [r[1][f"pred_rms_{cls}"] for r in rows])
+            fits[f"{kind}_{cls}"] = {"measured": f.__dict__, "exact_moments": fp.__dict__,
+                                     "theory_asymptotic": -1 / 3 if kind == "bernoulli" else -1 / 2}
+            print(f"  width/{kind}/{cls}: measured {f}; exact-moment prediction exponent "
+                  f"{fp.exponent:.3f}; asymptotic {fits[f'{kind}_{cls}']['theory_asymptotic']:.3f}")
+    out["fits"] = fits
+    return out
+
+
+def capacity_experiment(quick: bool, store, executor, eps: float):
+    s = 3
+    ds = [200, 400, 800, 1600] if quick else [200, 400, 800, 1600, 3200]
+    ms = [2 ** k * 100 for k in range(0, 8)]          # 100 .. 12800
+    ps = [0.02, 0.04, 0.08, 0.16]
+    trials = 3 if quick else 6
+    grid = []
+    for d in ds:
+        for m in ms:
+            for dim_mode in ("superposed", "basis"):
+                dim = d if dim_mode == "superposed" else 0
+                if dim and dim * m > 1.3e7:
+                    continue
+                if not dim and m > 3200:
+                    continue
+                for p in ps:
+                    grid.append(dict(m=m, d=d, dim=dim, s=s, p=p, trials=trials, n_inactive=1000))
+    res = sweep(capacity_cell, grid, store=store, executor=executor, rng=2, desc="capacity")
+    # error rate per (mode, d, m): best p of the grid, rate = max(touching-active, inactive)
+    table: dict = {}
+    for p, v in res:
+        mode = "superposed" if p["dim"] else "basis"
+        w, n = v["wrong"], v["n"]
+        touch = (w["both"] + w["one"]) / max(1, n["both"] + n["one"])
+        none = w["none"] / max(1, n["none"])
+        rate = max(touch, none)
+        key = (mode, p["d"], p["m"])
+        if key not in table or rate < table[key]["rate"]:
+            table[key] = {"rate": rate, "p": p["p"], "touch": touch, "none": none}
+    out = {"eps": eps, "s": s, "table": [{"mode": k[0], "d": k[1], "m": k[2], **v}
+                                          for k, v in sorted(table.items())]}
+    mmax: dict = {"superposed": {}, "basis": {}}
+    for mode in mmax:
+        for d in ds:
+            rows = sorted((m, table[(mode, d, m)]["rate"]) for (mo, dd, m) in table
+                          if mo == mode and dd == d)
+            ok = [m for m, r in rows if r <= eps]
+            if not ok:
+                continue
+            # largest m before the first grid point above eps (log-linear interpolation)
+            best = None
+            for (m0, r0), (m1, r1) in zip(rows, rows[1:], strict=False):
+                if r0 <= eps < r1:
+                    t = (math.log(eps) - math.log(max(r0, 1e-6))) / (math.log(r1) - math.log(max(r0, 1e-6)))
+                    best = math.exp(math.log(m0) + t * (math.log(m1) - math.log(m0)))
+                    break
+            mmax[mode][d] = {"m_max": best, "censored": best is None,
+                             "largest_ok_in_grid": max(ok)}
+    out["m_max"] = {k: {str(d): v for d, v in vv.items()} for k, vv in mmax.items()}
+    pts = [(d, v["m_max"]) for d, v in mmax["superposed"].items() if v["m_max"]]
+    if len(pts) >= 3:
+        f = fit_power_law([p[0] for p in pts], [p[1] for p in pts])
+        out["fit_superposed"] = f.__dict__
+        print(f"  capacity (superposed, dim = d, eps = {eps}): m_max ~ d^b, {f}; paper: b = 3/2 "
+              "up to polylog factors")
+    else:
+        print(f"  capacity (superposed): only {len(pts)} uncensored points; no fit")
+    for mode in mmax:
+        for d, v in sorted(mmax[mode].items()):
+            shown = "> grid" if v["censored"] else f"{v['m_max']:.0f}"
+            print(f"  {mode:10s} d={d:5d}: m_max = {shown} (largest m in grid with rate <= eps: "
+                  f"{v['largest_ok_in_grid']})")
+    # Adler-Shavit: neurons and expected parameters of the construction at the capacity points
+    ratios = []
+    for d, v in sorted(mmax["superposed"].items()):
+        if not v["m_max"]:
+            continue
+        m = int(v["m_max"])
+        p = table[("superposed", d, max(mm for (mo, dd, mm) in table if mo == "superposed"
+                                         and dd == d and mm <= m) )]["p"]
+        m_out = m * (m - 1) // 2
+        params = d * d + d + m_out * d * p * p          # W Fᵀ dense (d x dim), bias, read-off nnz
+        b = adler_shavit_bounds(m_out=m_out)
+        ratios.append({"d": d, "m": m, "m_out": m_out, "neurons_over_lower": d / b.neurons_lower,
+                       "params_over_lower": params / b.params_lower})
+    out["adler_shavit"] = ratios
+    for r in ratios:
+        print(f"  Adler-Shavit d={r['d']}: m={r['m']} -> neurons / sqrt(m' log m') = "
+              f"{r['neurons_over_lower']:.3f}, params / (m' log m') = {r['params_over_lower']:.3f}")
+    return out
+
+
+def depth_experiment(quick: bool, store, executor):
+    grid = []
+    for ec in ("none", "superposed", "dedicated"):
+        for dim in (0, 400):
+            grid.append(dict(circuit_width=100, depth=6, d=3000, dim=dim, s=3, ec=ec,
+                             samples=100 if quick else 400, circuit_seed=0))
+    res = sweep(depth_cell, grid, store=store, executor=executor, rng=3, desc="depth")
+    out = [{"params": p, "value": v} for p, v in res]
+    for p, v in res:
+        print(f"  depth dim={p['dim']:4d} ec={p['ec']:10s}: mean|err| per layer "
+              f"{np.round(v['mean_abs'], 3).tolist()}, P(any wrong) {np.round(v['frac_samples_wrong'], 2).tolist()}")
+    return out
+
+
+def figures(results: dict) -> None:
+    with style_context():
+        fig, ax = plt.subplots(figsize=(4.5, 3.4))
+        plot_error_vs_width(results["width"]["cells"], ax=ax)
+        save(fig, OUT / "circuits_error_vs_width", formats=("pdf", "png"))
+        fig, ax = plt.subplots(figsize=(4.5, 3.4))
+        plot_capacity_scaling(results["capacity"], ax=ax)
+        save(fig, OUT / "circuits_capacity", formats=("pdf", "png"))
+        fig, axs = plt.subplots(1, 2, figsize=(8, 3.2), sharey=True)
+        for ax, dim in zip(axs, (0, 400), strict=True):
+            plot_depth_errors([c for c in results["depth"] if c["params"]["dim"] == dim], ax=ax)
+            ax.set_title("basis-aligned" if dim == 0 else f"in superposition, dim={dim}")
+        save(fig, OUT / "circuits_depth", formats=("pdf", "png"))
+        plt.close("all")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--store", default=None, help="SQLite file to persist and resume cells")
+    ap.add_argument("--serial", action="store_true", help="run in-process (no process pool)")
+    ap.add_argument("--eps", type=float, default=0.05, help="per-gate error-rate target")
+    args = ap.parse_args(argv)
+    executor = "serial" if args.serial else None
+    t0 = time.time()
+    results = {"machine": machine(), "quick": args.quick}
+    print("machine:", results["machine"])
+    print("[1] error vs width")
+    results["width"] = width_experiment(args.quick, args.store, executor)
+    print("[2] capacity")
+    results["capacity"] = capacity_experiment(args.quick, args.store, executor, args.eps)
+    print("[3] depth")
+    results["depth"] = depth_experiment(args.quick, args.store, executor)
+    results["elapsed_s"] = time.time() - t0
+    OUT.mkdir(exist_ok=True)
+    (OUT / "circuits.json").write_text(json.dumps(results, indent=2, default=str))
+    figures(results)
+    print(f"wrote {OUT / 'circuits.json'} and figures in {time.time() - t0:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,140 @@
+"""Figures for computation in superposition (``benchmarks/circuits.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from theory.figures._core import get_ax
+
+__all__ = ["plot_capacity_scaling", "plot_depth_errors", "plot_error_vs_width"]
+
+_COL = {"bernoulli": "#0072B2", "rademacher": "#D55E00", "superposed": "#0072B2",
+        "basis": "#009E73", "none": "#D55E00", "dedicated": "#009E73"}
+
+
+def _loglog_fit(ax: Any, x: np.ndarray, y: np.ndarray, color: str, label: str) -> None:
+    from theory.circuits.experiments import fit_power_law
+
+    if len(x) >= 3:
+        f = fit_power_law(x, y)
+        xs = np.geomspace(x.min(), x.max(), 50)
+        ax.plot(xs, f.prefactor * xs ** f.exponent, color=color, lw=0.8, ls="--",
+                label=f"{label}: slope {f.exponent:.2f} [{f.ci[0]:.2f}, {f.ci[1]:.2f}]")
+
+
+def plot_error_vs_width(cells: Sequence[Mapping[str, Any]], ax: Any = None) -> Any:
+    """RMS U-AND read-off error against width ``d`` (log-log) with fits and exact predictions.
+
+    Parameters
+    ----------
+    cells : sequence of dict
+        ``{"params": {...,"d", "kind"}, "value": width_cell output}``.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> cells = [{"params": {"d": d, "kind": "bernoulli"},
+    ...           "value": {"rms_one": d ** -0.33, "pred_rms_one": d ** -0.33}} for d in (100, 200, 400)]
+    >>> plot_error_vs_width(cells).get_xscale()
+    'log'
+    """
+    ax = get_ax(ax)
+    for kind in ("bernoulli", "rademacher"):
+        rows = sorted((c["params"]["d"], c["value"]) for c in cells if c["params"]["kind"] == kind)
+        if not rows:
+            continue
+        d = np.array([r[0] for r in rows], dtype=float)
+        y = np.array([r[1]["rms_one"] for r in rows])
+        pred = np.array([r[1]["pred_rms_one"] for r in rows])
+        ax.plot(d, y, "o", color=_COL[kind], ms=4, label=f"{kind} (simulated)")
+        ax.plot(d, pred, "-", color=_COL[kind], lw=1, alpha=0.6, label=f"{kind} (exact moments)")
+        _loglog_fit(ax, d, y, _COL[kind], "fit")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("neurons d")
+    ax.set_ylabel("RMS error, one input active")
+    ax.legend(fontsize=6)
+    return ax
+
+
+def plot_capacity_scaling(capacity: Mapping[str, Any], ax: Any = None) -> Any:
+    """Largest ``m`` with per-gate error rate <= eps against ``d`` (log-log), with the fit and
+    the ``d^{3/2}`` reference slope.
+
+    Parameters
+    ----------
+    capacity : dict
+        The ``"capacity"`` section written by ``benchmarks/circuits.py``.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> cap = {"eps": 0.05, "m_max": {"superposed": {"100": {"m_max": 300.0},
+    ...        "200": {"m_max": 800.0}, "400": {"m_max": 2500.0}}, "basis": {}}}
+    >>> plot_capacity_scaling(cap).get_yscale()
+    'log'
+    """
+    ax = get_ax(ax)
+    for mode, vals in capacity["m_max"].items():
+        pts = sorted((float(d), v["m_max"]) for d, v in vals.items() if v.get("m_max"))
+        if not pts:
+            continue
+        d = np.array([p[0] for p in pts])
+        m = np.array([p[1] for p in pts])
+        ax.plot(d, m, "o", color=_COL.get(mode, "k"), ms=4, label=f"{mode}")
+        _loglog_fit(ax, d, m, _COL.get(mode, "k"), "fit")
+        ax.plot(d, m[0] * (d / d[0]) ** 1.5, ":", color="0.4", lw=0.8,
+                label="slope 3/2 (paper, up to polylog)" if mode == "superposed" else None)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("neurons d (= residual dim)")
+    ax.set_ylabel(f"largest m, error rate <= {capacity.get('eps', '')}")
+    ax.legend(fontsize=6)
+    return ax
+
+
+def plot_depth_errors(cells: Sequence[Mapping[str, Any]], ax: Any = None) -> Any:
+    """Mean absolute read-off error per layer of a compiled circuit, with 95% intervals, for
+    each error-correction mode.
+
+    Parameters
+    ----------
+    cells : sequence of dict
+        ``{"params": {..., "ec"}, "value": depth_cell output}``.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> cells = [{"params": {"ec": "none"}, "value": {"mean_abs": [0, .1, .2],
+    ...           "mean_abs_ci": [[0, 0], [.09, .11], [.18, .22]]}}]
+    >>> plot_depth_errors(cells).get_xlabel()
+    'layer'
+    """
+    ax = get_ax(ax)
+    for c in cells:
+        v = c["value"]
+        y = np.array(v["mean_abs"])
+        ci = np.array(v["mean_abs_ci"])
+        x = np.arange(len(y))
+        ec = c["params"]["ec"]
+        ax.errorbar(x, y, yerr=[y - ci[:, 0], ci[:, 1] - y], marker="o", ms=3, capsize=2,
+                    color=_COL.get(ec, "#0072B2"), label=f"error correction: {ec}")
+    ax.set_xlabel("layer")
+    ax.set_ylabel("mean |read-off error|")
+    ax.legend(fontsize=6)
+    return ax
