@@ -108,6 +108,8 @@ def main(argv=None) -> int:
     ap.add_argument("--steps", type=int, default=None)
     ap.add_argument("--batch-size", type=int, default=1024)
     ap.add_argument("--settings", nargs="*", default=list(SETTINGS))
+    ap.add_argument("--steps-for", nargs="*", default=[], metavar="SETTING=STEPS",
+                    help="per-setting step counts, e.g. n100_dim20=3000")
     ap.add_argument("--out", default=str(RESULTS))
     args = ap.parse_args(argv)
     steps = args.steps or (300 if args.quick else 10_000)
@@ -135,18 +137,21 @@ def main(argv=None) -> int:
                "note": "shared machine: other developers' jobs were running during the measurement"}
     print(json.dumps(machine, indent=1))
     rows = []
+    per_setting = dict(kv.split("=") for kv in args.steps_for)
+    all_steps = steps
     for i, name in enumerate(args.settings):
+        steps = int(per_setting.get(name, all_steps))
         cfg = ToyModelConfig(**SETTINGS[name])
         W0 = init_params(cfg, rng=1234, dtype="float64")["W"]
         runs = {}
 
-        def run_numpy(cfg=cfg, W0=W0):
+        def run_numpy(cfg=cfg, W0=W0, steps=steps):
             c0 = time.process_time()
             model = train(cfg, steps=steps, batch_size=args.batch_size, lr=1e-3, rng=7,
                           dtype="float32", progress=False, initial={"W": W0})
             return model, model.info["elapsed_s"], time.process_time() - c0
 
-        def run_torch(cfg=cfg, W0=W0):
+        def run_torch(cfg=cfg, W0=W0, steps=steps):
             W, b, wall, cpu = torch_reference(cfg, W0, steps=steps, batch_size=args.batch_size,
                                               lr=1e-3, seed=7)
             return ToyModel(cfg, W=W, b=b), wall, cpu
@@ -176,6 +181,10 @@ def main(argv=None) -> int:
             row["loss_instance_rel_diff_max"] = float(rel.max())
             row["loss_instance_rel_diff_median"] = float(np.median(rel))
         rows.append(row)
+        print(json.dumps(row), flush=True)
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps({"machine": machine, "rows": rows, "partial": True}, indent=1))
     if torch is not None:
         tot_np = sum(r["numpy_wall_s"] for r in rows)
         tot_t = sum(r["torch_wall_s"] for r in rows)

@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     d.add_argument("--p-values", type=float, nargs="+",
                    default=[0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 1.0])
     d.add_argument("--r-values", type=float, nargs="+", default=[0.2, 0.5, 0.8, 1.25, 2.0, 5.0])
-    d.add_argument("--seeds", type=int, default=3)
+    d.add_argument("--seeds", type=int, default=8)
     d.add_argument("--steps", type=int, default=4000)
     d.add_argument("--store", metavar="FILE.sqlite", help="persist cells (resume on rerun)")
     d.add_argument("--serial", action="store_true", help="run in-process instead of a process pool")

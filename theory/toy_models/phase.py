@@ -136,13 +136,15 @@ class PhaseDiagram:
         return "\n".join(lines)
 
 
-def phase_diagram(p_values: Sequence[float], r_values: Sequence[float], *, seeds: int = 3,
+def phase_diagram(p_values: Sequence[float], r_values: Sequence[float], *, seeds: int = 8,
                   steps: int = 4000, batch_size: int = 1024, lr: float = 1e-2,
                   schedule: str = "cosine", executor: Any = None, store: Any = None,
                   rng: int = 0, progress: bool = True) -> PhaseDiagram:
     r"""Empirical 2 -> 1 phase diagram through :func:`theory.sweep.sweep`, beside the theory.
 
-    Each cell ``(p, r)`` trains ``seeds`` models (:func:`train_2x1`) and keeps the best; the
+    Each cell ``(p, r)`` trains ``seeds`` models (:func:`train_2x1`) and keeps the best (an
+    initialisation with both weights of the same sign ends in a one-feature solution, so about
+    half the seeds can find superposition; 8 seeds miss it with probability about 2^-8); the
     theoretical phase is :func:`theory.toy_models.phase_2x1`. Cells persist in ``store``
     (SQLite) and are skipped on rerun.
 
