@@ -42,3 +42,16 @@ def test_uand_moments_derivation_verified():
 
     D = proofs.run("uand_moments")
     assert D.verified, [s.description for s in D.steps if not s.holds]
+
+
+def test_cli(capsys):
+    from theory.cli import main
+
+    assert main(["circuits", "uand", "--m", "50", "--d", "300", "--trials", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "one input active" in out and "simulated" in out
+    assert main(["circuits", "compile", "--width", "12", "--depth", "2", "--d", "500",
+                 "--samples", "20"]) == 0
+    assert "P(any wrong)" in capsys.readouterr().out
+    assert main(["circuits", "uand", "--p", "foo"]) == 2
+    assert "--p must be" in capsys.readouterr().err
