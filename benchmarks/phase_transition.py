@@ -127,6 +127,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--store", default=None, metavar="SQLITE",
+                    help="persist/resume the grid in this ResultStore (wall times then count only new cells)")
     args = ap.parse_args()
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"python {platform.python_version()}, numpy {np.__version__}; BLAS threads = 1")
@@ -145,7 +147,7 @@ def main() -> int:
     out["transition"] = []
     figs = []
     for n, deltas, rhos, trials in configs:
-        res = transition(n, deltas, rhos, trials, args.seed, str(RESULTS / f"phase_transition{tag}.sqlite"))
+        res = transition(n, deltas, rhos, trials, args.seed, args.store)
         figs.append(res.pop("_pt"))
         out["transition"].append(res)
         print(f"\nn = {n}: {len(deltas)} x {len(rhos)} cells x {trials} trials in {res['wall_s']:.1f} s")
