@@ -141,7 +141,7 @@ def max_features(*, dim: int, max_cos: float, lines: bool = True, optimise: bool
 
     Examples
     --------
-    >>> c = max_features(dim=7, max_cos=1/3, optimise=False)
+    >>> c = max_features(dim=7, max_cos=1/3, optimise=False, lp_max_degree=2)
     >>> c.lower, int(c.upper), c.upper_name
     (28, 28, 'relative bound')
 

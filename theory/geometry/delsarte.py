@@ -215,13 +215,13 @@ def _local_maxima(f: NDArray[np.float64], dim: int, a: float, b: float, n: int =
     return np.array(pts), np.array(vals)
 
 
-def _solve_lp(dim: int, s: float, lines: bool, degree: int, grid: int) -> NDArray[np.float64] | None:
+def _solve_lp(dim: int, s: float, lines: bool, degree: int, grid: int | None) -> NDArray[np.float64] | None:
     from scipy.optimize import linprog
 
     a, b = _interval(s, lines)
     # Chebyshev points of the interval (denser near the ends) plus a uniform grid; then an
     # exchange loop adds the local maxima of f until f <= 0 holds to solver accuracy.
-    m = max(grid, 50 * degree)
+    m = max(grid, 50 * degree) if grid else 200 + 100 * degree
     cheb = (a + b) / 2 + (b - a) / 2 * np.cos(np.pi * (np.arange(m) + 0.5) / m)
     t = np.unique(np.concatenate([cheb, np.linspace(a, b, m), [a, b]]))
     ks = np.arange(2, degree + 1, 2) if lines else np.arange(1, degree + 1)
@@ -281,7 +281,7 @@ def _certify(f: NDArray[np.float64], dim: int, s: float, lines: bool
 
 
 def delsarte_lp_bound(*, dim: int, max_cos: float, lines: bool = False, degree: int | None = None,
-                      max_degree: int = 30, patience: int = 6, grid: int = 2000) -> LPBound:
+                      max_degree: int = 30, patience: int = 6, grid: int | None = None) -> LPBound:
     r"""Delsarte linear-programming upper bound on the number of unit vectors in
     :math:`\mathbb{R}^{dim}` with pairwise inner products at most ``max_cos`` (points), or of
     lines with pairwise :math:`|\cos| \le` ``max_cos``.
@@ -307,8 +307,9 @@ def delsarte_lp_bound(*, dim: int, max_cos: float, lines: bool = False, degree: 
         bound stops improving (relative change below 1e-9 three times) or ``max_degree``.
     max_degree : int
         Largest degree tried when ``degree`` is None.
-    grid : int
-        Number of grid points of the LP (at least 50 per degree are used).
+    grid : int, optional
+        Number of initial grid points of the LP (default ``200 + 100 * degree``; at least 50 per
+        degree); the exchange loop then adds the local maxima of the polynomial.
 
     Returns
     -------
@@ -334,7 +335,7 @@ def delsarte_lp_bound(*, dim: int, max_cos: float, lines: bool = False, degree: 
         s = check_real(max_cos, "max_cos", minimum=0, maximum=1, strict_max=True)
     else:
         s = check_real(max_cos, "max_cos", minimum=-1, maximum=1, strict_min=True, strict_max=True)
-    grid = check_int(grid, "grid", minimum=10)
+    grid = None if grid is None else check_int(grid, "grid", minimum=10)
     patience = check_int(patience, "patience", minimum=1)
     params = {"dim": dim, "max_cos": s, "lines": lines}
     step = 2 if lines else 1
