@@ -41,8 +41,8 @@ def forward(config: ToyModelConfig, params: dict[str, NDArray[Any]], x: NDArray[
     --------
     >>> cfg = ToyModelConfig(n_features=2, n_hidden=1)
     >>> params = {"W": np.array([[[1.0, -1.0]]]), "b": np.zeros((1, 2))}
-    >>> forward(cfg, params, np.array([[[0.5, 0.0], [0.5, 0.2]]])).tolist()
-    [[[0.5, 0.0], [0.30000000000000004, 0.0]]]
+    >>> forward(cfg, params, np.array([[[0.5, 0.0], [0.5, 0.25]]])).tolist()
+    [[[0.5, 0.0], [0.25, 0.0]]]
 
     References
     ----------
@@ -91,10 +91,10 @@ def loss_and_gradients(config: ToyModelConfig, params: dict[str, NDArray[Any]],
     Examples
     --------
     >>> cfg = ToyModelConfig(n_features=2, n_hidden=1)
-    >>> params = {"W": np.array([[[1.0, 0.0]]]), "b": np.zeros((1, 2))}
+    >>> params = {"W": np.array([[[1.0, 0.0]]]), "b": np.array([[0.0, 0.25]])}
     >>> loss, g = loss_and_gradients(cfg, params, np.array([[[0.5, 0.5]]]))
     >>> float(loss[0]), g["b"].tolist()
-    (0.125, [[0.0, -0.5]])
+    (0.03125, [[0.0, -0.25]])
 
     References
     ----------
