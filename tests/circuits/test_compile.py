@@ -110,3 +110,17 @@ def test_bad_input():
         simulate(net, c2, s=1, eps=float("nan"))
     with pytest.raises(ValueError, match="widths"):
         simulate(net, random_circuit(width=5, depth=1, rng=0), s=1)
+
+
+from hypothesis import given, settings  # noqa: E402
+
+from theory.circuits._strategies import sparse_boolean_circuits, sparse_boolean_inputs  # noqa: E402
+
+
+@settings(max_examples=10)
+@given(sparse_boolean_circuits(max_width=10, max_depth=1), sparse_boolean_inputs(10, max_active=1))
+def test_compiled_first_layer_exact_on_at_most_one_active(c, x):
+    # property over random circuits and inputs with <= 1 active input: exact at any width
+    x = x[: c.n_inputs]
+    net = compile_circuit(c, width=50, error_correction=False, rng=0)
+    np.testing.assert_array_equal(net.forward(x[None, :])[-1], c.evaluate(x[None, :]))
