@@ -15,6 +15,13 @@ _COL = {"bernoulli": "#0072B2", "rademacher": "#D55E00", "superposed": "#0072B2"
         "basis": "#009E73", "none": "#D55E00", "dedicated": "#009E73"}
 
 
+def _clean_minor(ax: Any) -> None:
+    from matplotlib.ticker import NullFormatter
+
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
 def _loglog_fit(ax: Any, x: np.ndarray, y: np.ndarray, color: str, label: str) -> None:
     from theory.circuits.experiments import fit_power_law
 
@@ -58,6 +65,7 @@ def plot_error_vs_width(cells: Sequence[Mapping[str, Any]], ax: Any = None) -> A
         _loglog_fit(ax, d, y, _COL[kind], "fit")
     ax.set_xscale("log")
     ax.set_yscale("log")
+    _clean_minor(ax)
     ax.set_xlabel("neurons d")
     ax.set_ylabel("RMS error, one input active")
     ax.legend(fontsize=6)
@@ -98,6 +106,7 @@ def plot_capacity_scaling(capacity: Mapping[str, Any], ax: Any = None) -> Any:
                 label="slope 3/2 (paper, up to polylog)" if mode == "superposed" else None)
     ax.set_xscale("log")
     ax.set_yscale("log")
+    _clean_minor(ax)
     ax.set_xlabel("neurons d (= residual dim)")
     ax.set_ylabel(f"largest m, error rate <= {capacity.get('eps', '')}")
     ax.legend(fontsize=6)
