@@ -43,3 +43,9 @@ def test_tail_claim_refuted_with_smaller_probability():
     c = CLAIMS["interference.random_tail"]
     wrong = dataclasses.replace(c, failure_prob=lambda p: 1e-4)
     assert check(wrong, {"dim": 50, "k": 4, "t": 0.6}, trials=2048, rng=0).status == "refuted"
+
+
+def test_statdim_derivation_verifies():
+    from proofs.interference_statdim import derive
+
+    assert derive().verified
