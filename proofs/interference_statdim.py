@@ -28,7 +28,7 @@ __all__ = ["derive"]
 def derive() -> Derivation:
     """Derive the closed forms and the stationarity equation, checking each with sympy."""
     g = sp.Symbol("g", real=True)
-    tau = sp.Symbol("tau", nonnegative=True)
+    tau = sp.Symbol("tau", positive=True)  # tau = 0 follows by continuity (step 6 checks it)
     eps = sp.Symbol("epsilon", positive=True)
     phi = sp.exp(-g**2 / 2) / sp.sqrt(2 * sp.pi)
     D = Derivation(
@@ -41,10 +41,11 @@ def derive() -> Derivation:
     one_sided2 = sp.integrate((g - tau) ** 2 * phi, (g, tau, sp.oo))
     closed2 = (1 + tau**2) * sp.erfc(tau / sp.sqrt(2)) - tau * sp.sqrt(2 / sp.pi) * sp.exp(-tau**2 / 2)
     D.equal("E(|g| - tau)_+^2 = 2 int_tau^oo (g - tau)^2 phi(g) dg in closed form",
-            sp.simplify(2 * one_sided2 - closed2), 0)
+            sp.simplify((2 * one_sided2 - closed2).rewrite(sp.erfc)), 0)
     one_sided1 = sp.integrate((g - tau) * phi, (g, tau, sp.oo))
     closed1 = 2 * sp.exp(-tau**2 / 2) / sp.sqrt(2 * sp.pi) - tau * sp.erfc(tau / sp.sqrt(2))
-    D.equal("E(|g| - tau)_+ = 2 phi(tau) - tau erfc(tau/sqrt 2)", sp.simplify(2 * one_sided1 - closed1), 0)
+    D.equal("E(|g| - tau)_+ = 2 phi(tau) - tau erfc(tau/sqrt 2)",
+            sp.simplify((2 * one_sided1 - closed1).rewrite(sp.erfc)), 0)
     D.equal("d/dtau E(|g| - tau)_+^2 = -2 E(|g| - tau)_+", sp.simplify(sp.diff(closed2, tau) + 2 * closed1), 0)
     obj = eps * (1 + tau**2) + (1 - eps) * closed2
     D.equal("stationarity: d/dtau objective = 2 (eps tau - (1 - eps) E(|g| - tau)_+)",
