@@ -45,6 +45,8 @@ class Packing:
         Wall time.
     history : list of float
         Best value after each restart.
+    seconds_to_best : float
+        Wall time until the returned frame was found (the remaining restarts did not improve it).
     """
 
     frame: NDArray[np.float64]
@@ -56,6 +58,7 @@ class Packing:
     restarts: int
     seconds: float
     history: list[float] = field(default_factory=list, compare=False)
+    seconds_to_best: float = math.nan
 
     @property
     def dim(self) -> int:
@@ -296,6 +299,7 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
     its = 0
     hist: list[float] = []
     done = 0
+    t_best = math.nan
     for k in range(restarts):
         if time_limit is not None and k > 0 and time.perf_counter() - t0 > time_limit:
             break
@@ -316,7 +320,10 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
             V = V[:, :n]
         val = _coh(V, lines)
         done += 1
-        if val < best_val:
+        if val < best_val - 1e-12 * max(1.0, abs(best_val)) or best is None:
+            best, best_val = V, val
+            t_best = time.perf_counter() - t0
+        elif val < best_val:
             best, best_val = V, val
         hist.append(best_val)
         if progress:
@@ -325,5 +332,6 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
             break
     assert best is not None
     gap = (best_val - lb) / lb if lb > 0 else best_val - lb
-    return Packing(best, best_val, bound, float(gap), lines, its, done, time.perf_counter() - t0, hist)
+    return Packing(best, best_val, bound, float(gap), lines, its, done, time.perf_counter() - t0, hist,
+                   t_best)
 
