@@ -80,7 +80,7 @@ def plot_phase_diagram_2x1(diagram: Any = None, *, p_range: tuple[float, float] 
     ax.set_ylabel("feature density $p = 1 - S$")
     ax.set_title("2 features, 1 dimension")
     ax.legend(handles=[Patch(color=_PHASE_COLORS[k], label=k) for k in PHASES_2X1],
-              loc="lower right", fontsize="small")
+              loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize="small", frameon=False)
     return ax
 
 
