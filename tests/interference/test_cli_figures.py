@@ -31,3 +31,19 @@ def test_null_density_matches_simulation(dim):
     # probability of [0, 0.1]: simulated vs integrated density (4 binomial standard errors)
     p = integrate.quad(random_abs_cos_density, 0, 0.1, args=(dim,))[0]
     assert abs(np.mean(c <= 0.1) - p) < 4 * np.sqrt(p * (1 - p) / c.size)
+
+
+def test_rip_bounds_figure(tmp_path):
+    from theory.figures import save
+    from theory.figures.interference import plot_rip_bounds
+    from theory.interference import rip_constant
+
+    W = np.random.default_rng(1).standard_normal((4, 8))
+    W /= np.linalg.norm(W, axis=0)
+    rows = [{"k": k, "exact": rip_constant(W, k=k, method="exact"),
+             "gershgorin": rip_constant(W, k=k, method="gershgorin"),
+             "sdp": rip_constant(W, k=k, method="sdp")} for k in (2, 3)]
+    ax = plot_rip_bounds(rows)
+    heights = sorted(p.get_height() for p in ax.patches)
+    assert len(heights) == 6
+    assert save(ax.figure, tmp_path / "rip.svg")[0].exists()
