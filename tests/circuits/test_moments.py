@@ -239,3 +239,36 @@ def test_other_bad_input():
         random_gain(s_other=1, kind="bernoulli")
     with pytest.raises(TypeError, match="s_other"):
         random_gain(s_other=1.5)
+
+
+@pytest.mark.parametrize("kind", ["rademacher", "gaussian"])
+def test_superposition_noise_variance_matches_simulation(kind):
+    from theory.circuits import embed_features, sparse_inputs, superposition_noise_var
+
+    m, dim, p, s = 60, 30, 0.2, 4
+    rng = np.random.default_rng(7)
+    noise = []
+    for _ in range(1500):   # independent (embedding, neuron, input) triples
+        E = embed_features(m=m, dim=dim, kind=kind, rng=rng)
+        net = uand(m=m, d=1, p=p, rng=rng)
+        x = sparse_inputs(m=m, s=s, batch=1, rng=rng)[0]
+        noise.append(float((net.W @ (E.read(E.embed(x)) - x))[0]))
+    v = np.array(noise)
+    var = superposition_noise_var(m=m, dim=dim, p=p, s=s)
+    zq = stats.norm.ppf(1 - 0.5e-4)
+    assert abs(v.mean()) < zq * math.sqrt(var / len(v))
+    dev2 = v ** 2
+    assert abs(dev2.mean() - var) < zq * dev2.std(ddof=1) / math.sqrt(len(v))
+
+
+def test_superposition_capacity_scaling():
+    from theory.circuits import superposition_capacity, superposition_noise_var
+
+    b = superposition_capacity(dim=800, d=800, s=3)
+    p = b.params["p"]
+    assert superposition_noise_var(m=b.value, dim=800, p=p, s=3) <= 0.25 ** 2 + 1e-12
+    assert superposition_noise_var(m=b.value + 1, dim=800, p=p, s=3) > 0.25 ** 2
+    # m ~ sigma^2 dim sqrt(d) / s: exponent 3/2 in d when dim = d
+    ms = [superposition_capacity(dim=d, d=d, s=3).value for d in (10**4, 4 * 10**4, 16 * 10**4)]
+    slope = math.log(ms[2] / ms[0]) / math.log(16)
+    assert slope == pytest.approx(1.5, abs=0.01)

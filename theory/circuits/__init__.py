@@ -27,6 +27,8 @@ from theory.circuits.moments import (
     optimal_p,
     paper_p,
     random_gain,
+    superposition_capacity,
+    superposition_noise_var,
     uand_error_moments,
     uand_error_tail,
     uand_min_width,
@@ -36,5 +38,6 @@ from theory.circuits.uand import Embedding, UAnd, all_pairs, embed_features, spa
 __all__ = ["AdlerShavit", "Circuit", "Embedding", "ErrorStats", "Gate", "Stage",
            "SuperposedMLP", "UAnd", "UAndMoments", "adler_shavit_bounds", "all_pairs",
            "compile_circuit", "embed_features", "gate_polynomial", "simulate",
-           "optimal_p", "paper_p", "random_circuit", "random_gain", "sparse_inputs", "uand",
+           "optimal_p", "paper_p", "random_circuit", "random_gain", "sparse_inputs",
+           "superposition_capacity", "superposition_noise_var", "uand",
            "uand_error_moments", "uand_error_tail", "uand_min_width"]

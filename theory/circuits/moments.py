@@ -40,7 +40,8 @@ from theory._results import Bound
 from theory._validation import check_int, check_probability, check_real
 
 __all__ = ["AdlerShavit", "UAndMoments", "adler_shavit_bounds", "optimal_p", "paper_p",
-           "random_gain", "uand_error_moments", "uand_error_tail", "uand_min_width"]
+           "random_gain", "superposition_capacity", "superposition_noise_var",
+           "uand_error_moments", "uand_error_tail", "uand_min_width"]
 
 HANNI = ("Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in "
          "Superposition. arXiv:2408.05451")
@@ -496,6 +497,106 @@ def uand_min_width(*, s: int, eps: float, kind: str = "bernoulli", fan_in: int =
     return Bound(value=d, name="uand_min_width", citation=HANNI, kind="upper",
                  quantity="neurons for RMS read-off error eps/z (exact moments)",
                  params=dict(s=s, eps=eps, kind=kind, fan_in=fan_in, z=z, p=err(d)[1]))
+
+
+def superposition_noise_var(*, m: int, dim: int, p: float, s: int) -> float:
+    r"""Exact variance of the interference on one U-AND neuron when inputs are in superposition.
+
+    With features stored as ``h = F x`` (random unit columns, :math:`E\langle f_i, f_j\rangle = 0`,
+    :math:`E\langle f_i, f_j\rangle^2 = 1/dim`, distinct pairs uncorrelated: random signs or
+    uniform directions) and a neuron wired to input ``i`` with probability ``p``, the
+    pre-activation noise :math:`\sum_i W_{ri} \sum_{j \in A, j \ne i} \langle f_i, f_j\rangle`
+    for ``s = |A|`` active inputs has mean 0 and variance
+
+    .. math::
+
+        \sigma^2 = \frac{s (m - s)\, p + s (s - 1)\, p (1 + p)}{dim}
+
+    (each unordered pair ``{i, j}`` touching ``A`` contributes ``E[c_{ij}^2]/dim``, with
+    ``c_{ij} = W_{ri} 1[j∈A] + W_{rj} 1[i∈A]``). It must stay well below the unit gap between
+    "one input" and "two inputs", which is what limits ``m`` (see :func:`superposition_capacity`).
+
+    Parameters
+    ----------
+    m : int
+    dim : int
+        Residual dimension ``d0``.
+    p : float
+    s : int
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> superposition_noise_var(m=1000, dim=500, p=0.05, s=3)
+    0.29973
+
+    References
+    ----------
+    .. [1] Hänni, Mendel, Vaintrob, Chan (2024). arXiv:2408.05451 (U-AND on inputs in
+       superposition).
+    """
+    m = check_int(m, "m", minimum=1)
+    dim = check_int(dim, "dim", minimum=1)
+    p = check_probability(p, "p")
+    s = check_int(s, "s", minimum=0, maximum=m)
+    return float((s * (m - s) * p + s * (s - 1) * p * (1 + p)) / dim)
+
+
+def superposition_capacity(*, dim: int, d: int, s: int, sigma: float = 0.25,
+                           p: float | None = None) -> Bound:
+    r"""Largest ``m`` whose interference std on a U-AND neuron stays at most ``sigma``.
+
+    Solves :func:`superposition_noise_var` ``= sigma²`` for ``m``:
+
+    .. math:: m = s + \frac{\sigma^2\, dim - s(s-1)p(1+p)}{s\,p}.
+
+    With the connection probability ``p = 1/\sqrt d`` (the smallest giving ``d p^2 = 1``
+    neuron per pair; the papers use ``\log^2 m/\sqrt d``) this is
+    :math:`m \approx \sigma^2\, dim \sqrt d / s`: the papers' :math:`m = \tilde\Theta(d_0 \sqrt d)`
+    (with ``dim = d``: width ``d = Õ(m^{2/3})``), here with explicit constants for this noise
+    criterion only (the papers' statement is asymptotic, with polylog factors).
+
+    Parameters
+    ----------
+    dim : int
+        Residual dimension ``d0``.
+    d : int
+        Neurons.
+    s : int
+        Active inputs.
+    sigma : float
+        Allowed noise standard deviation (default 1/4 of the unit gap).
+    p : float, optional
+        Connection probability (default ``1/sqrt(d)``).
+
+    Returns
+    -------
+    Bound
+        ``value`` = the largest integer ``m`` (0 if none).
+
+    Examples
+    --------
+    >>> superposition_capacity(dim=1000, d=1000, s=3).value
+    659
+
+    References
+    ----------
+    .. [1] Hänni, Mendel, Vaintrob, Chan (2024). arXiv:2408.05451.
+    """
+    dim = check_int(dim, "dim", minimum=1)
+    d = check_int(d, "d", minimum=1)
+    s = check_int(s, "s", minimum=1)
+    sigma = check_real(sigma, "sigma", minimum=0, strict_min=True)
+    pv = 1 / math.sqrt(d) if p is None else check_probability(p, "p", allow_zero=False)
+    mval = s + (sigma ** 2 * dim - s * (s - 1) * pv * (1 + pv)) / (s * pv)
+    mval = max(0, int(math.floor(mval + 1e-9)))
+    return Bound(value=mval, name="superposition_capacity", citation=HANNI, kind="upper",
+                 quantity=f"inputs m with interference std <= {sigma}",
+                 params=dict(dim=dim, d=d, s=s, sigma=sigma, p=pv),
+                 condition="noise criterion only; the papers' statement is asymptotic")
 
 
 @dataclass(frozen=True)
