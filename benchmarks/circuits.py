@@ -12,7 +12,8 @@ Through ``theory.sweep`` (local process pool; resumable with ``--store``):
    fitted exponent of ``m_max`` vs ``d`` beside the paper's ``m = Θ̃(d^{3/2})`` (``d = Õ(m^{2/3})``).
 3. **Depth**: a compiled random AND/OR circuit, errors per layer with no / superposed /
    dedicated error correction.
-4. **Adler-Shavit**: the U-AND construction's neurons and parameters at the capacity points,
+4. **Adler-Shavit**: the U-AND construction's neurons and parameters (at the capacity points of
+   2, and for basis-aligned all-pairs U-AND sized by the exact moments for m = 10^2..10^6)
    divided by Adler & Shavit's lower bounds for ``m' = C(m, 2)`` outputs (no constants: trend only).
 
 Run::
@@ -173,6 +174,34 @@ def capacity_experiment(quick: bool, store, executor, eps: float):
     return out
 
 
+def adler_shavit_experiment(quick: bool) -> list:
+    """Basis-aligned all-pairs U-AND sized by the exact moments against Adler-Shavit.
+
+    For each m: the width at which every one of the C(m, 2) ANDs is within 1/2 at z standard
+    deviations, z = the Gaussian quantile of 0.05 / C(m, 2) (a heuristic union bound), at the
+    MSE-optimal p (``uand_min_width``); parameters = d m p + d + C(m, 2) d p² (expected non-zeros).
+    """
+    from scipy import stats
+
+    from theory.circuits import uand_min_width
+
+    rows = []
+    for m in ((10 ** 2, 10 ** 3, 10 ** 4) if quick else (10 ** 2, 10 ** 3, 10 ** 4, 10 ** 5, 10 ** 6)):
+        m_out = m * (m - 1) // 2
+        z = float(stats.norm.isf(0.05 / m_out))
+        b = uand_min_width(s=3, eps=0.5, z=z)
+        d, p = b.value, b.params["p"]
+        params = d * m * p + d + m_out * d * p * p
+        a = adler_shavit_bounds(m_out=m_out)
+        rows.append({"m": m, "m_out": m_out, "z": z, "d": d, "p": p, "params": params,
+                     "neurons_over_lower": d / a.neurons_lower,
+                     "params_over_lower": params / a.params_lower,
+                     "neurons_over_upper": d / a.neurons_upper})
+        print(f"  m={m:>8d}: d={d:6d} p={p:.4f} params={params:.3g}; d/sqrt(m' log m') = "
+              f"{rows[-1]['neurons_over_lower']:.4f}, params/(m' log m') = {rows[-1]['params_over_lower']:.3f}")
+    return rows
+
+
 def depth_experiment(quick: bool, store, executor):
     grid = []
     for ec in ("none", "superposed", "dedicated"):
@@ -220,6 +249,8 @@ def main(argv=None) -> int:
     results["capacity"] = capacity_experiment(args.quick, args.store, executor, args.eps)
     print("[3] depth")
     results["depth"] = depth_experiment(args.quick, args.store, executor)
+    print("[4] Adler-Shavit (basis-aligned all-pairs U-AND, exact-moment sizing)")
+    results["adler_shavit"] = adler_shavit_experiment(args.quick)
     results["elapsed_s"] = time.time() - t0
     OUT.mkdir(exist_ok=True)
     (OUT / "circuits.json").write_text(json.dumps(results, indent=2, default=str))
