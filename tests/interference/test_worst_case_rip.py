@@ -171,3 +171,13 @@ def test_recovery_certificates():
     assert r.holds and r.quantity == 0.0
     r2 = rip_recovery(unit_frame(2, 6, 0), k=2)
     assert not r2.holds and math.isclose(r2.threshold, 2**-0.5)
+
+
+@settings(max_examples=20)
+@given(dim=st.integers(1, 5), n=st.integers(2, 8), seed=st.integers(0, 10**6), k=st.integers(2, 4))
+def test_gershgorin_lower_is_exact_delta2(dim, n, seed, k):
+    W = np.random.default_rng(seed).standard_normal((dim, n))  # general (non-unit) columns
+    k = min(k, n)
+    g = rip_constant(W, k=k, method="gershgorin")
+    assert g.lower == pytest.approx(brute_delta(W, 2), abs=1e-12)
+    assert g.lower <= brute_delta(W, k) + 1e-12 <= g.upper + 2e-12

@@ -330,9 +330,19 @@ def rip_constant(W: ArrayLike, *, k: int, method: str = "best", max_supports: in
         lo = float(abs(G[i, i] - 1.0))
         lower_cert: dict[str, Any] = {"support": (i,)}
         if k >= 2:
-            lmax, lmin, smax, smin = _search(G, 2, as_rng(rng), 0)
-            lo = max(lo, _delta(lmax, lmin))
-            lower_cert = {"support_max": smax, "support_min": smin}
+            # delta_k >= delta_2, exact in closed form over all pairs (2x2 eigenvalues)
+            a = np.diag(G)
+            half = 0.5 * (a[:, None] - a[None, :])
+            rad = np.sqrt(half * half + G * G)
+            mid = 0.5 * (a[:, None] + a[None, :])
+            np.fill_diagonal(rad, -np.inf)
+            hi_pair = mid + rad
+            i_hi = np.unravel_index(int(np.argmax(hi_pair)), hi_pair.shape)
+            lo_pair = mid - rad  # the diagonal is +inf here, never the minimum
+            i_lo = np.unravel_index(int(np.argmin(lo_pair)), lo_pair.shape)
+            lo = max(lo, _delta(float(hi_pair[i_hi]), float(lo_pair[i_lo])))
+            lower_cert = {"support_max": tuple(int(v) for v in i_hi),
+                          "support_min": tuple(int(v) for v in i_lo)}
         hi_max, hi_min, mu = _gershgorin(G, k)
         up = _delta(hi_max, hi_min)
         return RIPBound(lo, max(up, lo), "gershgorin", k=k, rigorous=True,
