@@ -152,3 +152,47 @@ def test_bad_inputs():
         relative_bound(3, float("nan"))
     with pytest.raises(ValueError, match="max_cos must be < 1"):
         relative_bound(3, 1.0)
+
+
+def _oracle():
+    import json
+    import pathlib
+
+    path = pathlib.Path(__file__).resolve().parents[1] / "data" / "geometry" / "bounds_exact.json"
+    return json.loads(path.read_text())["rows"]
+
+
+def test_bounds_against_stored_sympy_oracle():
+    funcs = {"welch": lambda n, d: welch_bound(n=n, dim=d),
+             "welch-2": lambda n, d: welch_bound_higher(n=n, dim=d, order=2),
+             "welch-3": lambda n, d: welch_bound_higher(n=n, dim=d, order=3),
+             "orthoplex": lambda n, d: orthoplex_bound(n=n, dim=d),
+             "levenshtein": lambda n, d: levenshtein_bound(n=n, dim=d),
+             "bukh-cox": lambda n, d: bukh_cox_bound(n=n, dim=d)}
+    checked = 0
+    for row in _oracle():
+        n, d = row["n"], row["dim"]
+        for name, f in funcs.items():
+            b = f(n, d)
+            if name in row:
+                want = float(sp.sympify(row[name]))
+                assert b.valid, (name, n, d)
+                assert abs(b.value - want) <= 1e-14 * max(1.0, want), (name, n, d, b.value, want)
+                checked += 1
+            else:
+                assert not b.valid, (name, n, d)
+    assert checked > 300
+
+
+def test_public_strategy_frames_satisfy_bounds():
+    from hypothesis import given, settings
+
+    from theory import strategies
+
+    @settings(max_examples=30)
+    @given(strategies.frames(min_dim=2, max_dim=5, max_n=12))
+    def check(W):
+        dim, n = W.shape
+        assert coherence(W) >= coherence_lower_bound(n=n, dim=dim).value - 1e-12
+
+    check()

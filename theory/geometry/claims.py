@@ -170,7 +170,7 @@ def claims() -> list[Claim]:
             relation=">=",
             quantity="coherence",
             params=[{"dim": d, "n": n} for d in (3, 5, 7) for n in (d + 1, 2 * d, 4 * d)]
-            + [{"dim": 7, "n": 14}, {"dim": 7, "n": 28}, {"dim": 3, "n": 6}],
+            + [{"dim": 5, "n": 10}, {"dim": 6, "n": 16}, {"dim": 9, "n": 18}],
             quick_params=[{"dim": 3, "n": 4}, {"dim": 3, "n": 6}, {"dim": 3, "n": 12},
                           {"dim": 6, "n": 7}, {"dim": 7, "n": 14}],
             trials=256,
