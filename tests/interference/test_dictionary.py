@@ -123,3 +123,14 @@ def test_topk_fast_path_equals_sort(dtype):
     for k in (1, 8, 40):
         expect = np.sort(C.astype(np.float64), axis=1)[:, -k:].sum(axis=1)
         np.testing.assert_allclose(_topk_rows(C, k), expect, rtol=1e-6 if dtype == np.float32 else 1e-12)
+
+
+def test_safetensors_key_errors(tmp_path):
+    from safetensors.numpy import save_file
+
+    save_file({"a": np.ones((2, 3), np.float32), "b": np.ones((3, 2), np.float32)}, str(tmp_path / "m.safetensors"))
+    with pytest.raises(ValueError, match="holds 2 2-D arrays"):
+        load_dictionary(tmp_path / "m.safetensors")
+    with pytest.raises(ValueError, match="key 'c' not found"):
+        load_dictionary(tmp_path / "m.safetensors", key="c")
+    assert load_dictionary(tmp_path / "m.safetensors", key="b").shape == (3, 2)

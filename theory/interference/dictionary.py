@@ -354,10 +354,20 @@ def load_dictionary(path: str | Path, key: str | None = None, *,
         with np.load(p, allow_pickle=False) as z:
             arr, name = _pick(dict.fromkeys(z.files), key, p, lambda kk: z[kk])
     elif suffix == ".safetensors":
-        from safetensors.numpy import load_file
+        from safetensors import safe_open
 
-        tensors = load_file(str(p))
-        arr, name = _pick(tensors, key, p, lambda kk: tensors[kk])
+        # read only the requested tensor (large checkpoints hold many)
+        with safe_open(str(p), framework="numpy") as f:
+            shapes = {kk: f.get_slice(kk).get_shape() for kk in f.keys()}  # noqa: SIM118
+            if key is None:
+                two_d = [kk for kk, shp in shapes.items() if len(shp) == 2]
+                if len(two_d) != 1:
+                    raise ValueError(f"{p.name} holds {len(two_d)} 2-D arrays {sorted(two_d)[:10]}; "
+                                     "pass key=NAME")
+                key = two_d[0]
+            if key not in shapes:
+                raise ValueError(f"key {key!r} not found in {p.name}; available: {sorted(shapes)[:20]}")
+            arr, name = np.asarray(f.get_tensor(key)), key
     else:
         raise ValueError(f"path must end in .npy, .npz or .safetensors, got {p.name!r}")
     if arr.ndim != 2:
