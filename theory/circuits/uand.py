@@ -372,7 +372,11 @@ class UAnd:
         chunk = 1 << 16
         for s0 in range(0, num.nnz, chunk):
             i, j = num.row[s0:s0 + chunk], num.col[s0:s0 + chunk]
-            N[s0:s0 + chunk] = np.bitwise_count(packed[i] & packed[j]).sum(axis=1)
+            both = packed[i] & packed[j]
+            if hasattr(np, "bitwise_count"):           # NumPy >= 2.0
+                N[s0:s0 + chunk] = np.bitwise_count(both).sum(axis=1)
+            else:
+                N[s0:s0 + chunk] = np.unpackbits(both.view(np.uint8), axis=1).sum(axis=1)
         return sps.coo_matrix((num.data / N, (num.row, num.col)), shape=(self.m, self.m))
 
     def _packed_columns(self) -> NDArray[np.uint64]:
