@@ -47,3 +47,13 @@ def test_rip_bounds_figure(tmp_path):
     heights = sorted(p.get_height() for p in ax.patches)
     assert len(heights) == 6
     assert save(ax.figure, tmp_path / "rip.svg")[0].exists()
+
+
+def test_rip_cli(tmp_path, capsys):
+    W = np.random.default_rng(2).standard_normal((5, 9))
+    np.save(tmp_path / "w.npy", W)
+    rc = main(["rip", str(tmp_path / "w.npy"), "--k", "2", "4", "--figure", str(tmp_path / "r.png")])
+    out = capsys.readouterr().out
+    assert rc == 0 and (tmp_path / "r.png").exists()
+    assert "exact" in out and "sdp" in out and "gershgorin" in out and "coherence mu" in out
+    assert main(["rip", str(tmp_path / "w.npy"), "--k", "1"]) == 2
