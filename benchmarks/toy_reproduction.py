@@ -70,7 +70,7 @@ def phase_experiment(quick: bool, serial: bool) -> dict:
     elapsed = time.perf_counter() - t0
     print(d.summary())
     with style_context():
-        fig, ax = plt.subplots(figsize=(5.5, 4.2))
+        fig, ax = plt.subplots(figsize=(6.5, 4.2), layout="constrained")
         plot_phase_diagram_2x1(d, ax=ax)
         save(fig, OUT / "toy_phase_2x1", formats=["pdf", "png"])
     agree = {f"margin>={m}": list(d.agreement(min_margin=m)) for m in (0.0, 0.1, 0.25, 0.5)}
@@ -82,12 +82,13 @@ def phase_experiment(quick: bool, serial: bool) -> dict:
             "seconds": round(elapsed, 1)}
 
 
-def wtw_experiment(quick: bool) -> dict:
+def wtw_experiment(quick: bool, steps: int | None = None) -> dict:
     n, dim, k = 20, 5, 6
     cfg = ToyModelConfig(n_features=n, n_hidden=dim, n_instances=k,
                          importance=geometric_importance(n, 0.7),
                          feature_probability=sparsity_sweep(k, low=0.01))
-    model = train(cfg, steps=2000 if quick else 10_000, rng=0, progress=False)
+    steps = steps or (2000 if quick else 10_000)
+    model = train(cfg, steps=steps, rng=0, progress=False)
     p = cfg.probability_matrix[:, 0]
     with style_context():
         fig, axes = plt.subplots(2, k, figsize=(1.8 * k, 3.8),
@@ -100,14 +101,15 @@ def wtw_experiment(quick: bool) -> dict:
         save(fig, OUT / "toy_wtw_grid", formats=["pdf", "png"])
     return {"p": p.tolist(), "n_represented": n_represented(model.W).tolist(),
             "dims_per_feature": np.round(dimensions_per_feature(model.W), 4).tolist(),
-            "final_loss": model.final_loss.tolist(), "seconds": round(model.info["elapsed_s"], 1)}
+            "final_loss": model.final_loss.tolist(), "steps": steps, "seconds": round(model.info["elapsed_s"], 1)}
 
 
-def sticky_experiment(quick: bool) -> dict:
+def sticky_experiment(quick: bool, steps: int | None = None) -> dict:
     n, dim, k = (100, 20, 12) if not quick else (40, 8, 8)
     cfg = ToyModelConfig(n_features=n, n_hidden=dim, n_instances=k,
                          feature_probability=sparsity_sweep(k, low=0.003 if not quick else 0.01))
-    model = train(cfg, steps=1500 if quick else 6000, lr=1e-3 if not quick else 3e-3, rng=1,
+    steps = steps or (1500 if quick else 6000)
+    model = train(cfg, steps=steps, lr=1e-3 if not quick else 3e-3, rng=1,
                   progress=False)
     p = cfg.probability_matrix[:, 0]
     dpf = dimensions_per_feature(model.W)
@@ -125,7 +127,7 @@ def sticky_experiment(quick: bool) -> dict:
         plot_feature_dimensionality(p, D, ax=a2)
         fig.suptitle(f"n = {n}, dim = {dim}, uniform importance", fontsize="small")
         save(fig, OUT / "toy_sticky", formats=["pdf", "png"])
-    return {"n": n, "dim": dim, "p": p.tolist(), "dims_per_feature": np.round(dpf, 4).tolist(),
+    return {"n": n, "dim": dim, "steps": steps, "p": p.tolist(), "dims_per_feature": np.round(dpf, 4).tolist(),
             "sum_D": np.round(D.sum(axis=1), 4).tolist(), "geometry_counts": geometry,
             "seconds": round(model.info["elapsed_s"], 1)}
 
@@ -134,6 +136,10 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="Reproduce the toy-models figures")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--serial", action="store_true", help="run the phase sweep in-process")
+    ap.add_argument("--sticky-steps", type=int, default=None,
+                    help="training steps of the dimensionality experiment (default 6000; quick 1500)")
+    ap.add_argument("--wtw-steps", type=int, default=None,
+                    help="training steps of the n=20/dim=5 experiment (default 10000; quick 2000)")
     args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     machine = {"platform": platform.platform(), "cpu_count": os.cpu_count(),
@@ -142,12 +148,13 @@ def main(argv=None) -> int:
     res = {"machine": machine, "quick": args.quick}
     res["phase_2x1"] = phase_experiment(args.quick, args.serial)
     print(json.dumps(res["phase_2x1"]["agreement"]))
-    res["wtw_n20_dim5"] = wtw_experiment(args.quick)
+    res["wtw_n20_dim5"] = wtw_experiment(args.quick, args.wtw_steps)
     print("n20/dim5 represented:", res["wtw_n20_dim5"]["n_represented"])
-    res["sticky"] = sticky_experiment(args.quick)
+    name = "toy_reproduction_quick.json" if args.quick else "toy_reproduction.json"
+    (OUT / name).write_text(json.dumps(dict(res, partial=True), indent=1))
+    res["sticky"] = sticky_experiment(args.quick, args.sticky_steps)
     print("dims per feature:", res["sticky"]["dims_per_feature"])
     print("geometry:", res["sticky"]["geometry_counts"])
-    name = "toy_reproduction_quick.json" if args.quick else "toy_reproduction.json"
     (OUT / name).write_text(json.dumps(res, indent=1))
     print(f"wrote {OUT / name}")
     return 0

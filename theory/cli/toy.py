@@ -114,7 +114,7 @@ def run_phase_diagram(args: argparse.Namespace) -> int:
         from theory.figures.toy_models import plot_phase_diagram_2x1
 
         with style_context():
-            fig, ax = plt.subplots(figsize=(5, 4))
+            fig, ax = plt.subplots(figsize=(6.5, 4), layout="constrained")
             plot_phase_diagram_2x1(d, ax=ax)
             print("wrote " + ", ".join(str(x) for x in save(fig, args.figure)))
     return 0
