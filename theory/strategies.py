@@ -24,7 +24,8 @@ import numpy as np
 
 from theory._validation import check_int, check_real
 
-__all__ = ["frames", "sparse_booleans", "sparse_vectors", "toy_configs"]
+__all__ = ["frames", "sparse_boolean_circuits", "sparse_boolean_inputs", "sparse_booleans", "sparse_vectors",
+           "toy_configs"]
 
 
 def _st() -> Any:
@@ -194,3 +195,23 @@ def toy_configs(**kwargs: Any) -> Any:
     except ModuleNotFoundError as exc:  # pragma: no cover - until the area ships it
         raise NotImplementedError("toy_configs needs theory.toy_models._strategies") from exc
     return mod.toy_configs(**kwargs)
+
+
+def sparse_boolean_circuits(**kwargs: Any) -> Any:
+    """Small random layered Boolean circuits (:class:`theory.circuits.Circuit`).
+
+    Keyword arguments are passed to :func:`theory.circuits._strategies.sparse_boolean_circuits`.
+    """
+    from theory.circuits import _strategies
+
+    return _strategies.sparse_boolean_circuits(**kwargs)
+
+
+def sparse_boolean_inputs(m: int, **kwargs: Any) -> Any:
+    """Batches of sparse Boolean inputs of length ``m`` for circuits.
+
+    Keyword arguments are passed to :func:`theory.circuits._strategies.sparse_boolean_inputs`.
+    """
+    from theory.circuits import _strategies
+
+    return _strategies.sparse_boolean_inputs(m, **kwargs)

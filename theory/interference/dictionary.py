@@ -354,7 +354,11 @@ def load_dictionary(path: str | Path, key: str | None = None, *,
         with np.load(p, allow_pickle=False) as z:
             arr, name = _pick(dict.fromkeys(z.files), key, p, lambda kk: z[kk])
     elif suffix == ".safetensors":
-        from safetensors import safe_open
+        try:
+            from safetensors import safe_open
+        except ModuleNotFoundError:
+            raise ModuleNotFoundError("reading .safetensors files needs the safetensors package: "
+                                      "pip install 'superposition-theory[io]'") from None
 
         # read only the requested tensor (large checkpoints hold many)
         with safe_open(str(p), framework="numpy") as f:
