@@ -71,3 +71,12 @@ def test_capacity_witness_meets_constraint_and_bounds_ordered():
         if c.witness is not None:
             assert c.witness.shape == (dim, c.lower)
             assert coherence(c.witness) <= eps + 1e-12
+
+
+def test_capacity_points_negative_cosine_simplex():
+    # Oracle: at most dim + 1 unit vectors have pairwise cos <= -1/dim (Rankin); the simplex has them.
+    c = max_features(dim=5, max_cos=-0.2, lines=False, optimise=False, lp_max_degree=4)
+    assert c.lower == 6 and c.upper == 6
+    assert max_cosine(c.witness) <= -0.2 + 1e-12
+    c = max_features(dim=1, max_cos=-0.5, lines=False, optimise=False)
+    assert c.lower == 2 and c.upper == 2

@@ -169,9 +169,10 @@ def max_features(*, dim: int, max_cos: float, lines: bool = True, optimise: bool
     # ---- lower bounds
     lower, lower_name, witness = 1, "one vector", np.ones((dim, 1)) / math.sqrt(dim)
     for name, W in _constructions(dim, eps, lines):
-        G = W.T @ W - np.eye(W.shape[1])
-        worst = np.abs(G).max() if lines else G.max() if W.shape[1] > 1 else -1.0
-        if W.shape[1] > 1 and worst > eps + 1e-12:
+        G = W.T @ W
+        off = G[~np.eye(W.shape[1], dtype=bool)]
+        worst = (np.abs(off).max() if lines else off.max()) if off.size else -1.0
+        if worst > eps + 1e-12:
             continue
         cands[f"lower: {name}"] = W.shape[1]
         if W.shape[1] > lower:
