@@ -231,3 +231,23 @@ def test_bad_inputs():
         simplex(2.0)
     with pytest.raises(ValueError, match="link must be"):
         classify_geometry(np.eye(2), link=1.5)
+
+
+@given(st.one_of(st.builds(lambda d: ("simplex", d), st.integers(1, 12)),
+                 st.builds(lambda q: ("paley", q), st.sampled_from([5, 13, 17, 29, 37, 41])),
+                 st.builds(lambda b: ("steiner", b), st.sampled_from(["fano", "k4", "k8", "affine2"]))),
+       st.integers(0, 3))
+def test_etf_constructions_attain_welch_property(spec, copies_extra):
+    kind, arg = spec
+    W = _etf(kind, arg)
+    dim, n = W.shape
+    mu = coherence(W)
+    assert abs(mu - welch_bound(n=n, dim=dim).value) < 1e-12
+    # A tegum product with extra orthonormal directions keeps the coherence but leaves the
+    # Welch equality case (it is no longer tight), and the bound still holds.
+    if copies_extra:
+        V = tegum_product(W, np.eye(copies_extra))
+        d2, n2 = V.shape
+        assert abs(coherence(V) - mu) < 1e-12
+        assert coherence(V) >= welch_bound(n=n2, dim=d2).value - 1e-12
+        assert not is_tight(V)  # frame operator blocks (n/dim) I and I differ
