@@ -105,6 +105,44 @@ def _constructions(dim: int, max_cos: float, lines: bool) -> list[tuple[str, NDA
     return out
 
 
+def welch_inverse_upper(dim: int, max_cos: float, max_order: int = 64) -> tuple[int, int] | None:
+    r"""Upper bound on the number of lines with coherence at most ``max_cos``, from the
+    higher-order Welch bounds.
+
+    Summing :math:`\langle w_i, w_j\rangle^{2t} \le \mu^{2t}` off the diagonal and using
+    :math:`\sum_{i,j}\langle w_i,w_j\rangle^{2t} \ge n^2/\binom{dim+t-1}{t}` gives, whenever
+    :math:`\binom{dim+t-1}{t}^{-1} > \mu^{2t}`,
+
+    .. math:: n \le \frac{1 - \mu^{2t}}{\binom{dim+t-1}{t}^{-1} - \mu^{2t}}.
+
+    Evaluated in exact rational arithmetic for every order ``t <= max_order``; the smallest
+    floor is returned with its order, or None when no order applies.
+
+    Examples
+    --------
+    >>> welch_inverse_upper(3, 0.5)   # order 1 (Welch): n (1/3 - 1/4) <= 3/4, so n <= 9
+    (1, 9)
+
+    References
+    ----------
+    .. [1] Welch, L. R. (1974). "Lower bounds on the maximum cross correlation of signals."
+       IEEE Trans. Inf. Theory 20(3), 397-399. doi:10.1109/TIT.1974.1055219
+    """
+    from fractions import Fraction
+
+    mu2 = Fraction(max_cos) ** 2
+    best: tuple[int, int] | None = None
+    for t in range(1, max_order + 1):
+        inv_c = Fraction(1, math.comb(dim + t - 1, t))
+        m = mu2**t
+        if inv_c <= m:
+            continue
+        count = math.floor((1 - m) / (inv_c - m))
+        if best is None or count < best[1]:
+            best = (t, count)
+    return best
+
+
 def max_features(*, dim: int, max_cos: float, lines: bool = True, optimise: bool = True,
                  pack_limit: int = 200, lp_max_degree: int = 20,
                  rng: int | np.random.Generator | None = 0) -> Capacity:
@@ -192,6 +230,13 @@ def max_features(*, dim: int, max_cos: float, lines: bool = True, optimise: bool
             cands["upper: relative bound"] = rb.value
             if rb.value < upper:
                 upper, upper_name, rigorous = rb.value, "relative bound", True
+        # the same float tolerance (1e-12) as the witnesses' check, so the two sides agree
+        hw = welch_inverse_upper(dim, min(eps + 1e-12, 1.0))
+        if hw is not None:
+            t, count = hw
+            cands[f"upper: higher-order Welch (t={t})"] = count
+            if count < upper:
+                upper, upper_name, rigorous = float(count), f"higher-order Welch inverted (t={t})", True
     if dim >= 2 and not (lines and eps == 0):
         try:
             lp = delsarte_lp_bound(dim=dim, max_cos=eps, lines=lines, max_degree=lp_max_degree)
