@@ -15,16 +15,28 @@ The linear part of every gate (``x_i`` terms) is carried by the residual (skip) 
 ``Lin``: no neuron is needed for it, and inactive inputs contribute no error.
 
 **Error correction** (``error_correction=True``, "superposed") follows each stage with a layer of
-``n_ec`` neuron pairs: pair ``r`` is wired to a random set ``T_r`` of nodes (Bernoulli
-``p_ec``) and computes :math:`c_r = \mathrm{ReLU}(2(z_r - 1/4)) - \mathrm{ReLU}(2(z_r - 3/4))
-= \mathrm{clip}(2 z_r - 1/2, 0, 1)` of :math:`z_r = \sum_{i \in T_r} \hat x_i`; node ``i`` is read
-as the mean of ``c_r`` over the pairs wired to it. An active node whose error is below 1/4 reads
-exactly 1, an inactive one reads the fraction of its pairs that hold another active node
-(≈ ``s p_ec``): the error is reset instead of accumulating across depth. This is our concrete
-instance of the papers' error-correction layers (their exact construction differs in details);
-at the sizes we can simulate its dense ``s p_ec`` bias on inactive nodes can cost more than
-it saves (see ``docs/circuits.md``). ``error_correction="dedicated"`` uses one clipping pair
-per node (``2 m_l`` neurons, not in superposition): an idealised reset, for comparison.
+``n_ec`` neuron pairs shared by the nodes. Node ``i`` is wired to a set ``R_i`` of exactly
+``n`` pairs (``ec_degree``, chosen uniformly without replacement; or Bernoulli(``ec_p``)
+wiring), pair ``r`` holds the nodes ``T_r = {i : r ∈ R_i}`` and computes the clipped step
+:math:`c_r = \mathrm{ReLU}(2(z_r - 1/4)) - \mathrm{ReLU}(2(z_r - 3/4))
+= \mathrm{clip}((z_r - \theta)/(1 - 2\theta), 0, 1)`, :math:`\theta = 1/4`, of
+:math:`z_r = \sum_{i \in T_r} \hat x_i`. Node ``i`` is read as the *centred* mean
+
+.. math:: \tilde x_i = \frac1{|R_i|}\sum_{r \in R_i} c_r \;-\; \frac1{n_{ec}}\sum_{r=1}^{n_{ec}} c_r .
+
+Why centre: while every :math:`z_r` is outside :math:`(\theta, 1-\theta)`, :math:`c_r` is
+exactly the indicator that ``T_r`` holds an active node. An inactive node's pairs are then on
+only through collisions with the ``a`` active nodes, so its uncentred read is
+:math:`\#\{r \in R_i : c_r = 1\}/n \ge 0` with mean :math:`\beta = P(c_r = 1) \approx a n / n_{ec}`
+— a systematic *upward* bias on every inactive node, which the skip connection of the next
+stage adds up (``OR = a + b - ab`` doubles it) and which made the uncentred layer of earlier
+versions (``ec_centre=False``) increase the error. The global mean :math:`\bar c` has the same
+expectation :math:`\beta` (over the wiring), so the centred read of an inactive node is
+zero-mean, and an active node (all of whose pairs fire) reads exactly :math:`1 - \bar c`. Small
+errors (below :math:`\theta` on every pair) are erased: the output depends only on which nodes
+are active. Errors above :math:`1/2` (wrong gates of the U-AND) are *not* corrected.
+``error_correction="dedicated"`` uses one clipping pair per node (``2 m_l`` neurons, not in
+superposition, uncentred): an idealised reset, for comparison.
 """
 
 from __future__ import annotations
@@ -54,6 +66,13 @@ def _bernoulli_sparse(rows: int, cols: int, p: float, gen: np.random.Generator) 
     return sps.csc_matrix((np.ones(len(r)), (r, c)), shape=(rows, cols))
 
 
+def _fixed_degree(rows: int, cols: int, n: int, gen: np.random.Generator) -> sps.csr_matrix:
+    """0/1 matrix whose every column has exactly ``n`` ones at uniform distinct rows."""
+    r = np.concatenate([gen.choice(rows, size=n, replace=False) for _ in range(cols)])
+    c = np.repeat(np.arange(cols), n)
+    return sps.csr_matrix((np.ones(len(r)), (r, c)), shape=(rows, cols))
+
+
 @dataclass
 class Stage:
     """One compiled circuit layer (and its error-correction layer).
@@ -73,6 +92,9 @@ class Stage:
         Error-correction wiring.
     Q : scipy.sparse matrix, shape (m_out, n_ec), or None
         Error-correction read-off (mean over the pairs wired to each node).
+    ec_centre : bool
+        Subtract the mean output of all correction pairs from every node's read (rank-one
+        centring, see the module docstring).
     """
 
     W: Any
@@ -82,6 +104,7 @@ class Stage:
     F_out: NDArray[np.float64] | None
     V: Any = None
     Q: Any = None
+    ec_centre: bool = False
 
     def forward(self, h: NDArray[np.float64]) -> NDArray[np.float64]:
         """Map the residual stream of layer l (batch, dim or m_l) to that of layer l+1."""
@@ -94,6 +117,8 @@ class Stage:
             z = np.asarray(self.V @ xr2.T).T
             c = np.maximum(2 * (z - 0.25), 0.0) - np.maximum(2 * (z - 0.75), 0.0)
             y2 = np.asarray(self.Q @ c.T).T
+            if self.ec_centre:
+                y2 = y2 - c.mean(axis=1, keepdims=True)
             h2 = y2 if self.F_out is None else y2 @ self.F_out.T
         return h2
 
@@ -113,6 +138,8 @@ class Stage:
             k = self.V.shape[0]
             n += 2 * k + 2 * (self.V.nnz if self.F_out is None else k * self.F_out.shape[0])
             n += 2 * (self.Q.nnz if self.F_out is None else k * self.F_out.shape[0])
+            if self.ec_centre:
+                n += k + self.Q.shape[0]     # rank-one centring 1 (1/k)ᵀ
         return int(n)
 
 
@@ -178,6 +205,7 @@ class SuperposedMLP:
 def compile_circuit(circuit: Circuit, *, width: int, dim: int | None = None,
                     error_correction: bool = True, s: int = 3, p: float | None = None,
                     ec_pairs: int | None = None, ec_p: float | None = None,
+                    ec_degree: int | None = None, ec_centre: bool = True,
                     rng: Any = 0) -> SuperposedMLP:
     r"""Compile a layered circuit into a superposed MLP of U-AND stages.
 
@@ -205,7 +233,13 @@ def compile_circuit(circuit: Circuit, *, width: int, dim: int | None = None,
     ec_pairs : int, optional
         Error-correction neuron pairs (default ``width // 2``: the same neuron count).
     ec_p : float, optional
-        Error-correction wiring probability (default ``min(1/2, 3 ln(m+1) / ec_pairs)``).
+        If given, Bernoulli(``ec_p``) wiring of nodes to correction pairs (as in earlier
+        versions) instead of a fixed degree.
+    ec_degree : int, optional
+        Correction pairs per node, ``n`` (default ``min(8, ec_pairs)``); every node is covered.
+    ec_centre : bool
+        Centre the superposed correction read-off (default True; ``False`` gives the biased
+        read of earlier versions, kept for comparison).
     rng : int or Generator
 
     Returns
@@ -281,14 +315,19 @@ def compile_circuit(circuit: Circuit, *, width: int, dim: int | None = None,
             V = sps.identity(m_out, format="csr")
         elif error_correction:
             k_ec = width // 2 if ec_pairs is None else check_int(ec_pairs, "ec_pairs", minimum=1)
-            q = (min(0.5, 3 * math.log(m_out + 1) / k_ec) if ec_p is None
-                 else check_probability(ec_p, "ec_p", allow_zero=False))
-            V = _bernoulli_sparse(k_ec, m_out, q, gen).tocsr()
+            if ec_p is not None:
+                q = check_probability(ec_p, "ec_p", allow_zero=False)
+                V = _bernoulli_sparse(k_ec, m_out, q, gen).tocsr()
+            else:
+                n_deg = (min(8, k_ec) if ec_degree is None
+                         else check_int(ec_degree, "ec_degree", minimum=1, maximum=k_ec))
+                V = _fixed_degree(k_ec, m_out, n_deg, gen)
         if V is not None:
             cnt = np.asarray(V.sum(axis=0)).ravel()
             invc = np.divide(1.0, cnt, out=np.zeros(len(cnt)), where=cnt > 0)
             Q = sps.csr_matrix((V @ sps.diags(invc)).T)
-        stages.append(Stage(W=W.tocsr(), O=O, Lin=Lin, F_in=embeddings[li], F_out=embeddings[li + 1], V=V, Q=Q))
+        stages.append(Stage(W=W.tocsr(), O=O, Lin=Lin, F_in=embeddings[li], F_out=embeddings[li + 1],
+                            V=V, Q=Q, ec_centre=bool(error_correction is True and ec_centre)))
     info = dict(width=width, dim=dim, p=pv, s=s, error_correction=error_correction)
     return SuperposedMLP(stages, embeddings, widths, error_correction, info)
 
@@ -337,6 +376,10 @@ class ErrorStats:
         Signed mean error of each node, per layer.
     gate_frac_wrong : list of ndarray
         Fraction of samples in which each node is wrong, per layer.
+    mean_abs_right : ndarray, shape (L+1,)
+        Mean absolute error over the node values that are right (``|error| <= eps``): the
+        sub-threshold error that error correction is meant to erase, separated from the
+        wrong nodes (which dominate ``mean_abs`` once a few percent are wrong).
     """
 
     eps: float
@@ -352,14 +395,16 @@ class ErrorStats:
     active: NDArray[np.float64]
     gate_mean_error: list[NDArray[np.float64]] = field(repr=False)
     gate_frac_wrong: list[NDArray[np.float64]] = field(repr=False)
+    mean_abs_right: NDArray[np.float64] | None = None
 
     def summary(self) -> str:
         """A small text table, one row per layer."""
-        lines = [f"{'layer':>5} {'active':>7} {'mean|err|':>10} {'max|err|':>9} "
+        lines = [f"{'layer':>5} {'active':>7} {'mean|err|':>10} {'right only':>10} {'max|err|':>9} "
                  f"{'frac wrong':>11} {'P(any wrong) [95% CI]':>26}"]
+        right = self.mean_abs_right if self.mean_abs_right is not None else np.full(len(self.mean_abs), np.nan)
         for i in range(len(self.mean_abs)):
             lo, hi = self.frac_samples_wrong_ci[i]
-            lines.append(f"{i:>5} {self.active[i]:7.2f} {self.mean_abs[i]:10.4f} "
+            lines.append(f"{i:>5} {self.active[i]:7.2f} {self.mean_abs[i]:10.4f} {right[i]:10.4f} "
                          f"{self.max_abs[i]:9.4f} {self.frac_wrong[i]:11.5f} "
                          f"{self.frac_samples_wrong[i]:8.4f} [{lo:.4f}, {hi:.4f}]")
         return "\n".join(lines)
@@ -421,6 +466,8 @@ def simulate(net: SuperposedMLP, circuit: Circuit, *, s: int, samples: int = 100
     max_abs = np.zeros(L1)
     active = np.zeros(L1)
     gsum = [np.zeros(w) for w in circuit.widths]
+    right_sum = np.zeros(L1)
+    right_n = np.zeros(L1)
     gwrong = [np.zeros(w) for w in circuit.widths]
     done = 0
     while done < samples:
@@ -436,6 +483,8 @@ def simulate(net: SuperposedMLP, circuit: Circuit, *, s: int, samples: int = 100
             abs_sum[li].append(ab.mean(axis=1))
             w = ab > eps
             wrong_frac[li].append(w.mean(axis=1))
+            right_sum[li] += float(ab[~w].sum())
+            right_n[li] += float((~w).sum())
             any_wrong[li] += int(w.any(axis=1).sum())
             max_abs[li] = max(max_abs[li], float(ab.max()))
             active[li] += float(truth[li].sum())
@@ -454,4 +503,5 @@ def simulate(net: SuperposedMLP, circuit: Circuit, *, s: int, samples: int = 100
         frac_samples_wrong_ci=np.array([_cp(k, samples) for k in any_wrong]),
         active=active / samples,
         gate_mean_error=[g / samples for g in gsum],
-        gate_frac_wrong=[g / samples for g in gwrong])
+        gate_frac_wrong=[g / samples for g in gwrong],
+        mean_abs_right=np.divide(right_sum, right_n, out=np.zeros(L1), where=right_n > 0))
