@@ -204,7 +204,7 @@ def adler_shavit_experiment(quick: bool) -> list:
 
 def depth_experiment(quick: bool, store, executor):
     grid = []
-    for ec in ("none", "superposed", "dedicated"):
+    for ec in ("none", "superposed_old", "superposed", "dedicated"):
         for dim in (0, 400):
             grid.append(dict(circuit_width=100, depth=6, d=3000, dim=dim, s=3, ec=ec,
                              samples=100 if quick else 400, circuit_seed=0))
@@ -212,7 +212,9 @@ def depth_experiment(quick: bool, store, executor):
     out = [{"params": p, "value": v} for p, v in res]
     for p, v in res:
         print(f"  depth dim={p['dim']:4d} ec={p['ec']:10s}: mean|err| per layer "
-              f"{np.round(v['mean_abs'], 3).tolist()}, P(any wrong) {np.round(v['frac_samples_wrong'], 2).tolist()}")
+              f"{np.round(v['mean_abs'], 3).tolist()}, right nodes only "
+              f"{np.round(v['mean_abs_right'], 3).tolist()}, "
+              f"P(any wrong) {np.round(v['frac_samples_wrong'], 2).tolist()}")
     return out
 
 
@@ -238,20 +240,33 @@ def main(argv=None) -> int:
     ap.add_argument("--store", default=None, help="SQLite file to persist and resume cells")
     ap.add_argument("--serial", action="store_true", help="run in-process (no process pool)")
     ap.add_argument("--eps", type=float, default=0.05, help="per-gate error-rate target")
+    ap.add_argument("--only", nargs="+", choices=("width", "capacity", "depth", "adler_shavit"),
+                    help="rerun only these experiments and merge them into the existing "
+                         "results/circuits.json (its other entries are kept)")
     args = ap.parse_args(argv)
     executor = "serial" if args.serial else None
     t0 = time.time()
+    todo = set(args.only or ("width", "capacity", "depth", "adler_shavit"))
     results = {"machine": machine(), "quick": args.quick}
+    if args.only and (OUT / "circuits.json").exists():
+        results = {**json.loads((OUT / "circuits.json").read_text()), **results}
+        results.setdefault("rerun", {}).update({k: dict(machine=results["machine"], quick=args.quick,
+                                                        time=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
+                                                for k in todo})
     print("machine:", results["machine"])
-    print("[1] error vs width")
-    results["width"] = width_experiment(args.quick, args.store, executor)
-    print("[2] capacity")
-    results["capacity"] = capacity_experiment(args.quick, args.store, executor, args.eps)
-    print("[3] depth")
-    results["depth"] = depth_experiment(args.quick, args.store, executor)
-    print("[4] Adler-Shavit (basis-aligned all-pairs U-AND, exact-moment sizing)")
-    results["adler_shavit"] = adler_shavit_experiment(args.quick)
-    results["elapsed_s"] = time.time() - t0
+    if "width" in todo:
+        print("[1] error vs width")
+        results["width"] = width_experiment(args.quick, args.store, executor)
+    if "capacity" in todo:
+        print("[2] capacity")
+        results["capacity"] = capacity_experiment(args.quick, args.store, executor, args.eps)
+    if "depth" in todo:
+        print("[3] depth")
+        results["depth"] = depth_experiment(args.quick, args.store, executor)
+    if "adler_shavit" in todo:
+        print("[4] Adler-Shavit (basis-aligned all-pairs U-AND, exact-moment sizing)")
+        results["adler_shavit"] = adler_shavit_experiment(args.quick)
+    results["elapsed_s" if not args.only else "rerun_elapsed_s"] = time.time() - t0
     OUT.mkdir(exist_ok=True)
     (OUT / "circuits.json").write_text(json.dumps(results, indent=2, default=str))
     figures(results)

@@ -157,15 +157,23 @@ def depth_cell(params: Mapping[str, Any], rng: np.random.Generator) -> dict[str,
     """Errors of a compiled random circuit across depth, with or without error correction.
 
     ``params``: ``circuit_width``, ``depth``, ``d``, ``dim`` (0 = basis-aligned), ``s``,
-    ``ec`` (``"none"``, ``"superposed"``, ``"dedicated"``), ``samples``, ``circuit_seed``.
+    ``ec`` (``"none"``, ``"superposed"``, ``"dedicated"``, or ``"superposed_old"``: the
+    earlier uncentred layer with Bernoulli(``3 ln(m+1)/(d/2)``) wiring), ``samples``,
+    ``circuit_seed``.
     """
     c = random_circuit(width=params["circuit_width"], depth=params["depth"], ops=("AND", "OR"),
                        rng=params["circuit_seed"])
-    ec = {"none": False, "superposed": True, "dedicated": "dedicated"}[params["ec"]]
+    kw: dict[str, Any] = {}
+    if params["ec"] == "superposed_old":
+        kw = dict(ec_centre=False, ec_p=min(0.5, 3 * math.log(params["circuit_width"] + 1)
+                                            / (params["d"] // 2)))
+    ec = {"none": False, "superposed": True, "superposed_old": True,
+          "dedicated": "dedicated"}[params["ec"]]
     net = compile_circuit(c, width=params["d"], dim=params["dim"] or None, error_correction=ec,
-                          s=params["s"], rng=rng)
+                          s=params["s"], rng=rng, **kw)
     st = simulate(net, c, s=params["s"], samples=params["samples"], rng=rng)
     return {"mean_abs": st.mean_abs.tolist(), "mean_abs_ci": st.mean_abs_ci.tolist(),
+            "mean_abs_right": st.mean_abs_right.tolist(),
             "frac_wrong": st.frac_wrong.tolist(), "frac_samples_wrong": st.frac_samples_wrong.tolist(),
             "frac_samples_wrong_ci": st.frac_samples_wrong_ci.tolist(), "active": st.active.tolist(),
             "neurons": net.n_neurons, "params": net.n_params}

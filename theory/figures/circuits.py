@@ -12,7 +12,8 @@ from theory.figures._core import get_ax
 __all__ = ["plot_capacity_scaling", "plot_depth_errors", "plot_error_vs_width"]
 
 _COL = {"bernoulli": "#0072B2", "rademacher": "#D55E00", "superposed": "#0072B2",
-        "basis": "#009E73", "none": "#D55E00", "dedicated": "#009E73"}
+        "basis": "#009E73", "none": "#D55E00", "dedicated": "#009E73",
+        "superposed_old": "#999999"}
 
 
 def _clean_minor(ax: Any) -> None:
@@ -115,7 +116,8 @@ def plot_capacity_scaling(capacity: Mapping[str, Any], ax: Any = None) -> Any:
 
 def plot_depth_errors(cells: Sequence[Mapping[str, Any]], ax: Any = None) -> Any:
     """Mean absolute read-off error per layer of a compiled circuit, with 95% intervals, for
-    each error-correction mode.
+    each error-correction mode; dashed: the mean over the nodes that are right
+    (``mean_abs_right``), when the cell has it.
 
     Parameters
     ----------
@@ -143,6 +145,8 @@ def plot_depth_errors(cells: Sequence[Mapping[str, Any]], ax: Any = None) -> Any
         ec = c["params"]["ec"]
         ax.errorbar(x, y, yerr=[y - ci[:, 0], ci[:, 1] - y], marker="o", ms=3, capsize=2,
                     color=_COL.get(ec, "#0072B2"), label=f"error correction: {ec}")
+        if "mean_abs_right" in v:
+            ax.plot(x, v["mean_abs_right"], "--", lw=1, color=_COL.get(ec, "#0072B2"))
     ax.set_xlabel("layer")
     ax.set_ylabel("mean |read-off error|")
     ax.legend(fontsize=6)
