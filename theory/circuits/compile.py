@@ -224,8 +224,9 @@ def compile_circuit(circuit: Circuit, *, width: int, dim: int | None = None,
         Residual dimension ``d0`` in which each layer is stored in superposition (random sign
         embeddings); ``None`` = basis-aligned (each node its own coordinate).
     error_correction : bool or "dedicated"
-        ``True``: superposed correction layers (random wiring); ``"dedicated"``: one clipping
-        pair per node; ``False``: none.
+        ``True``: superposed correction layers (``ec_pairs`` clipping pairs shared by the nodes,
+        ``ec_degree`` pairs per node, centred read-off); ``"dedicated"``: one clipping pair
+        per node; ``False``: none.
     s : int
         Expected number of active nodes per layer (sets the default ``p``).
     p : float, optional

@@ -147,6 +147,8 @@ def plot_depth_errors(cells: Sequence[Mapping[str, Any]], ax: Any = None) -> Any
                     color=_COL.get(ec, "#0072B2"), label=f"error correction: {ec}")
         if "mean_abs_right" in v:
             ax.plot(x, v["mean_abs_right"], "--", lw=1, color=_COL.get(ec, "#0072B2"))
+    if any("mean_abs_right" in c["value"] for c in cells):
+        ax.plot([], [], "--", lw=1, color="#555555", label="dashed: right nodes only")
     ax.set_xlabel("layer")
     ax.set_ylabel("mean |read-off error|")
     ax.legend(fontsize=6)
