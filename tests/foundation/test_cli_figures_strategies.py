@@ -137,3 +137,14 @@ def test_figures_command(tmp_path, capsys):
     assert main(["figures", "verify.welch_check", "--quick", "--out", str(tmp_path), "--format", "svg"]) == 0
     assert (tmp_path / "verify_welch_check.svg").exists()
     assert main(["figures", "no.such"]) == 2
+
+
+def test_every_area_contributes_figure_recipes(tmp_path):
+    from theory.cli.figures import recipes
+
+    names = set(recipes())
+    assert {"geometry.capacity", "geometry.polytopes", "interference.rip_bounds",
+            "toy_models.phase_2x1_theory", "circuits.error_vs_width"} <= names
+    assert main(["figures", "geometry.polytopes", "toy_models.phase_2x1_theory", "--quick",
+                 "--out", str(tmp_path), "--format", "png"]) == 0
+    assert len(list(tmp_path.glob("*.png"))) == 2

@@ -8,24 +8,17 @@ them with the shipped style and saves them deterministically.
 from __future__ import annotations
 
 import argparse
-import importlib
 
 
 def recipes() -> dict[str, object]:
     """All figure recipes by name (``area.name``)."""
-    from theory.figures import FIGURE_MODULES
+    from theory.figures import figure_modules
 
     found: dict[str, object] = {}
-    for sub in FIGURE_MODULES:
-        modname = f"theory.figures.{sub}"
-        try:
-            mod = importlib.import_module(modname)
-        except ModuleNotFoundError as exc:
-            if exc.name == modname:
-                continue
-            raise
+    for mod in figure_modules():
+        area = mod.__name__.rsplit(".", 1)[1]
         for name, fn in getattr(mod, "FIGURES", {}).items():
-            found[f"{sub}.{name}"] = fn
+            found[f"{area}.{name}"] = fn
     return dict(sorted(found.items()))
 
 

@@ -12,9 +12,11 @@ Examples
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Iterator
+from types import ModuleType
 from typing import Any
 
+from theory._plugins import import_if_present
 from theory.figures._core import STYLE, get_ax, save, style_context, use_style
 
 __all__ = ["STYLE", "get_ax", "save", "style_context", "use_style"]
@@ -23,16 +25,17 @@ __all__ = ["STYLE", "get_ax", "save", "style_context", "use_style"]
 FIGURE_MODULES = ("verify", "geometry", "interference", "toy_models", "circuits")
 
 
+def figure_modules() -> Iterator[ModuleType]:
+    """The area figure modules that exist, in the order of ``FIGURE_MODULES``."""
+    for sub in FIGURE_MODULES:
+        mod = import_if_present(f"{__name__}.{sub}")
+        if mod is not None:
+            yield mod
+
+
 def __getattr__(name: str) -> Any:
     if name.startswith("plot_"):
-        for sub in FIGURE_MODULES:
-            modname = f"{__name__}.{sub}"
-            try:
-                mod = importlib.import_module(modname)
-            except ModuleNotFoundError as exc:
-                if exc.name == modname:
-                    continue
-                raise
+        for mod in figure_modules():
             if hasattr(mod, name):
                 return getattr(mod, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -153,3 +153,19 @@ def plot_depth_errors(cells: Sequence[Mapping[str, Any]], ax: Any = None) -> Any
     ax.set_ylabel("mean |read-off error|")
     ax.legend(fontsize=6)
     return ax
+
+
+def _error_vs_width_figure(quick: bool) -> Any:
+    from theory.circuits.experiments import width_cell
+    from theory.sweep import sweep
+
+    grid = [{"m": 200, "d": d, "s": 3, "kind": kind, "p": 0.2 if kind == "bernoulli" else None,
+             "trials": 4 if quick else 16}
+            for kind in ("bernoulli", "rademacher") for d in ((200, 400, 800) if quick else (200, 400, 800, 1600))]
+    res = sweep(width_cell, grid, executor="serial", rng=0, progress=False)
+    cells = [{"params": p, "value": v} for p, v in res]
+    return plot_error_vs_width(cells).figure
+
+
+#: Figure recipes for ``theory figures`` (the full scaling study is ``benchmarks/circuits.py``).
+FIGURES = {"error_vs_width": _error_vs_width_figure}

@@ -213,3 +213,25 @@ def plot_gram(W: Any, *, ax: Any = None, absolute: bool = False) -> Any:
     ax.set_xlabel("feature j")
     ax.set_ylabel("feature i")
     return ax
+
+
+def _capacity_figure(quick: bool) -> Any:
+    dims = range(2, 7) if quick else range(2, 13)
+    return plot_capacity(list(dims), 0.5).figure
+
+
+def _polytopes_figure(quick: bool) -> Any:
+    import matplotlib.pyplot as plt
+
+    from theory.geometry import polytope
+
+    fig = plt.figure(figsize=(7.5, 2.6))
+    for i, name in enumerate(("pentagon", "tetrahedron", "square_antiprism")):
+        W = polytope(name)
+        kw = {"projection": "3d"} if W.shape[0] == 3 else {}
+        plot_polytope(W, ax=fig.add_subplot(1, 3, i + 1, **kw), title=name.replace("_", " "))
+    return fig
+
+
+#: Figure recipes for ``theory figures``.
+FIGURES = {"capacity": _capacity_figure, "polytopes": _polytopes_figure}

@@ -163,3 +163,25 @@ def plot_rip_bounds(bounds: Sequence[Any], ax: Any = None) -> Any:
     ax.set_ylabel(r"$\delta_k$")
     ax.legend(fontsize=6)
     return ax
+
+
+def _rip_bounds_figure(quick: bool) -> Any:
+    from theory.geometry import random_frame
+    from theory.interference import rip_constant
+
+    W = random_frame(dim=16, n=20 if quick else 24, kind="sphere", rng=0)
+    bounds = [{"k": k, **{m: rip_constant(W, k=k, method=m) for m in ("exact", "sdp", "gershgorin")}}
+              for k in range(2, 4 if quick else 5)]
+    return plot_rip_bounds(bounds).figure
+
+
+def _histogram_figure(quick: bool) -> Any:
+    from theory.geometry import random_frame
+    from theory.interference import dictionary_stats
+
+    W = random_frame(dim=64, n=1000 if quick else 8000, kind="sphere", rng=0)
+    return plot_interference_histogram(dictionary_stats(W), label="random frame").figure
+
+
+#: Figure recipes for ``theory figures``.
+FIGURES = {"rip_bounds": _rip_bounds_figure, "interference_histogram": _histogram_figure}

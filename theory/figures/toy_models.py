@@ -240,3 +240,12 @@ def plot_feature_dimensionality(p: ArrayLike, D: ArrayLike, *, ax: Any = None,
     ax.set_xlabel("1 / p")
     ax.set_ylabel("feature dimensionality $D_i$")
     return ax
+
+
+def _phase_2x1_figure(quick: bool) -> Any:
+    return plot_phase_diagram_2x1(resolution=80 if quick else 200).figure
+
+
+#: Figure recipes for ``theory figures`` (the trained reproductions are in
+#: ``benchmarks/toy_reproduction.py``).
+FIGURES = {"phase_2x1_theory": _phase_2x1_figure}

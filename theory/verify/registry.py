@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
 
+from theory._plugins import import_if_present
 from theory.verify.claim import Claim
 
 __all__ = ["CLAIM_MODULES", "registry"]
@@ -24,13 +24,9 @@ _cache: dict[str, Claim] | None = None
 def _load(modules: Iterable[str]) -> dict[str, Claim]:
     found: dict[str, Claim] = {}
     for name in modules:
-        try:
-            mod = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            parents = {name.rsplit(".", i)[0] for i in range(name.count(".") + 1)}
-            if exc.name in parents:  # the area (or its claims module) does not exist: skip it
-                continue
-            raise
+        mod = import_if_present(name)
+        if mod is None:  # the area (or its claims module) does not exist: skip it
+            continue
         for claim in mod.claims():
             if not isinstance(claim, Claim):
                 raise TypeError(f"{name}.claims() returned a {type(claim).__name__}, not a Claim")
