@@ -27,13 +27,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import math
 
-    import numpy as np
-
+    from theory.geometry import normalize
     from theory.interference import coherence_recovery, load_dictionary, rip_constant
 
-    W = np.asarray(load_dictionary(args.path, key=args.key, transpose=args.transpose), dtype=float)
+    W = normalize(load_dictionary(args.path, key=args.key, transpose=args.transpose))
     dim, n = W.shape
-    W = W / np.linalg.norm(W, axis=0)
     print(f"frame: n = {n} unit features in dim = {dim} (columns normalised)")
     rows = []
     for k in args.k:

@@ -14,6 +14,7 @@ import numpy as np
 
 from theory._validation import check_int
 from theory.geometry.bounds import WELCH_CITATION, coherence_lower_bound, welch_bound
+from theory.geometry.frames import coherence
 from theory.verify.claim import Claim
 
 __all__ = ["claims", "extremal_frame", "random_unit_frames"]
@@ -58,12 +59,14 @@ def _validate_n_dim(params: Mapping[str, Any]) -> None:
         raise ValueError(f"the claim needs n > dim, got n={n}, dim={dim}")
 
 
+@lru_cache(maxsize=64)
+def _extremal_coherence(dim: int, n: int) -> float:
+    return coherence(extremal_frame(dim, n))
+
+
 def _coherence_samples(params: Mapping[str, Any], rng: np.random.Generator) -> np.ndarray:
     frames = random_unit_frames(params["dim"], params["n"], 16, rng)
-    W = extremal_frame(params["dim"], params["n"])
-    G = np.abs(W.T @ W)
-    np.fill_diagonal(G, 0.0)
-    return np.concatenate([batched_coherence(frames), [G.max()]])
+    return np.concatenate([batched_coherence(frames), [_extremal_coherence(params["dim"], params["n"])]])
 
 
 def _welch_figure(verdicts):

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from theory._validation import check_int, check_real
+from theory.geometry import random_frame, simplex
 from theory.interference._common import (
     ACHLIOPTAS,
     ALMT,
@@ -81,25 +82,13 @@ def jl_pair_claim(failure_prob=None, *, claim_id: str = "interference.jl_pair") 
     )
 
 
-def _unit_frame(dim: int, n: int, rng: np.random.Generator) -> np.ndarray:
-    W = rng.standard_normal((dim, n))
-    return W / np.linalg.norm(W, axis=0)
-
-
-def _simplex(dim: int) -> np.ndarray:
-    V = np.eye(dim + 1) - 1.0 / (dim + 1)
-    U, s, _ = np.linalg.svd(V)
-    W = (U[:, :dim] * s[:dim]).T
-    return W / np.linalg.norm(W, axis=0)
-
-
 def _frame(p: Mapping[str, Any], rng: np.random.Generator) -> np.ndarray:
     """A random unit frame, or the simplex ETF (where the coherence bounds are attained), with a
     random rotation so every trial differs."""
     if p.get("frame") == "simplex":
         Q, _ = np.linalg.qr(rng.standard_normal((p["dim"], p["dim"])))
-        return Q @ _simplex(p["dim"])
-    return _unit_frame(p["dim"], p["n"], rng)
+        return Q @ simplex(p["dim"])
+    return random_frame(p["dim"], p["n"], kind="sphere", rng=rng)
 
 
 def worst_case_ratio(p: Mapping[str, Any], rng: np.random.Generator) -> float:
