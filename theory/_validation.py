@@ -127,9 +127,16 @@ def check_array(a: ArrayLike, name: str, *, ndim: int | tuple[int, ...] | None =
     Traceback (most recent call last):
     ...
     ValueError: x must contain only finite values (found 1 NaN/inf entries)
+    >>> check_array([1j], "W")
+    Traceback (most recent call last):
+    ...
+    TypeError: W must be real; got a complex array (take .real, or realify it as [Re; Im] explicitly)
     """
     if isinstance(a, (str, bytes)):
         raise TypeError(f"{name} must be an array of numbers, got {type(a).__name__}")
+    if dtype is not None and np.dtype(dtype).kind in "iuf" and np.iscomplexobj(a):
+        raise TypeError(f"{name} must be real; got a complex array (take .real, or realify it "
+                        f"as [Re; Im] explicitly)")
     try:
         arr = np.asarray(a, dtype=dtype)
     except (TypeError, ValueError) as exc:

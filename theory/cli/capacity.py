@@ -33,7 +33,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"upper bound {status}")
     if args.save_witness:
         if c.witness is None:
-            raise ValueError("the lower bound has no explicit witness (probabilistic guarantee)")
+            why = ("it is a probabilistic guarantee" if "random" in c.lower_name else
+                   f"it is too large to hold (build it with {c.lower_name})")
+            raise ValueError(f"the lower bound has no stored witness: {why}")
         import numpy as np
 
         np.save(args.save_witness, c.witness)

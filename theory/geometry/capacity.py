@@ -34,9 +34,13 @@ class Capacity:
     lower : int
         A number of features known to fit.
     lower_name : str
-        How: the construction, the optimised packing, or the random-construction guarantee.
+        How: the construction (as a call of this library's constructions that builds it, e.g.
+        ``tegum_product(mub_frame(383), np.eye(2))``), the optimised packing, or the
+        random-construction guarantee.
     witness : ndarray of shape (dim, lower) or None
-        An explicit frame achieving ``lower`` (None for the probabilistic guarantee).
+        An explicit frame achieving ``lower``. None for the probabilistic guarantee, and for
+        constructions with more than :data:`WITNESS_LIMIT` entries, whose interference is
+        certified from their structure instead (build them from ``lower_name``).
     upper : float
         A proven upper bound (``inf`` when no bound was found).
     upper_name : str
@@ -64,44 +68,89 @@ class Capacity:
                 f"  (lower: {self.lower_name}; upper: {self.upper_name})")
 
 
-def _constructions(dim: int, max_cos: float, lines: bool) -> list[tuple[str, NDArray[np.float64]]]:
+#: Largest witness (dim * n entries) that is built and checked through its Gram matrix; larger
+#: constructions are certified from their structure and described by a recipe instead.
+WITNESS_LIMIT = 20_000_000
+
+
+@dataclass(frozen=True)
+class _Family:
+    name: str          # the recipe: a call that builds one block
+    dim: int
+    n: int
+    mu: float          # coherence of one block (closed form)
+    make: Any          # () -> frame of shape (dim, n)
+    certify: Any = None  # () -> coherence measured without the Gram matrix (large blocks)
+
+
+def _families(dim: int) -> list[_Family]:
     from theory.geometry.constructions import (
         _is_prime,
-        cross_polytope,
+        mub_frame,
+        mub_frame_coherence,
         paley_etf,
         simplex,
         steiner_etf,
-        tegum_product,
     )
 
-    out: list[tuple[str, NDArray[np.float64]]] = [("orthonormal basis", np.eye(dim))]
-    if dim >= 1:
-        out.append((f"simplex({dim})", simplex(dim)))
-    if not lines:
-        out.append((f"cross_polytope({dim})", cross_polytope(dim)))
-        return out
-    # Equiangular tight frames in d' <= dim dimensions, repeated as a tegum product. Their
-    # parameters (d', n', coherence) are known in closed form; only the best is built.
-    fams: list[tuple[str, int, int, float, Any]] = []
-    for d in range(2, dim + 1):
-        fams.append((f"simplex({d})", d, d + 1, 1.0 / d, lambda d=d: simplex(d)))
+    fams = [_Family(f"simplex({d})", d, d + 1, 1.0 / d, lambda d=d: simplex(d))
+            for d in range(2, dim + 1)]
     q = 5
     while (q + 1) // 2 <= dim:
         if _is_prime(q) and q % 4 == 1:
-            fams.append((f"paley_etf({q})", (q + 1) // 2, q + 1, 1 / math.sqrt(q),
-                         lambda q=q: paley_etf(q)))
+            fams.append(_Family(f"paley_etf({q})", (q + 1) // 2, q + 1, 1 / math.sqrt(q),
+                                lambda q=q: paley_etf(q)))
         q += 4
-    fams.append(("steiner_etf('fano')", 7, 28, 1 / 3, lambda: steiner_etf("fano")))
+    fams.append(_Family("steiner_etf('fano')", 7, 28, 1 / 3, lambda: steiner_etf("fano")))
     for v in (4, 8, 12, 16, 20, 24, 32, 64):
-        fams.append((f"steiner_etf('k{v}')", v * (v - 1) // 2, v * v, 1 / (v - 1),
-                     lambda v=v: steiner_etf(f"k{v}")))
-    ok = [(nm, d, n, mk) for nm, d, n, mu, mk in fams if d <= dim and mu <= max_cos + 1e-12]
-    if ok:
-        nm, d, n, mk = max(ok, key=lambda c: (dim // c[1]) * c[2] + dim % c[1])
-        copies, rest = divmod(dim, d)
-        parts = [mk()] * copies + ([np.eye(rest)] if rest else [])
-        label = f"{copies} x {nm}" + (f" + {rest} orthonormal" if rest else "")
-        out.append((label, tegum_product(*parts)))
+        fams.append(_Family(f"steiner_etf('k{v}')", v * (v - 1) // 2, v * v, 1 / (v - 1),
+                            lambda v=v: steiner_etf(f"k{v}")))
+    for p in range(3, dim // 2 + 1):
+        if _is_prime(p):
+            fams.append(_Family(f"mub_frame({p})", 2 * p, 2 * p * (p + 1), 1 / math.sqrt(p),
+                                lambda p=p: mub_frame(p), lambda p=p: mub_frame_coherence(p)))
+    return [f for f in fams if f.dim <= dim]
+
+
+def _constructions(dim: int, max_cos: float, lines: bool
+                   ) -> list[tuple[str, int, NDArray[np.float64] | None, Any]]:
+    """Candidate lower-bound constructions as ``(recipe, n, frame or None, certify)``.
+
+    ``frame`` is None for constructions larger than :data:`WITNESS_LIMIT`; ``certify()`` then
+    returns their interference computed from the structure (block coherence; blocks of a tegum
+    product and the orthonormal remainder are mutually orthogonal).
+    """
+    from theory.geometry.constructions import cross_polytope, simplex, tegum_product
+
+    out: list[tuple[str, int, NDArray[np.float64] | None, Any]] = [
+        ("np.eye(dim)  (orthonormal basis)", dim, np.eye(dim), None)]
+    if dim >= 1:
+        out.append((f"simplex({dim})", dim + 1, simplex(dim), None))
+    if not lines:
+        out.append((f"cross_polytope({dim})", 2 * dim, cross_polytope(dim), None))
+        if max_cos < 0:
+            return out
+    # Line packings in d' <= dim dimensions (ETFs and realified MUBs), repeated as a tegum
+    # product; their parameters (d', n', coherence) are known in closed form, so only the best
+    # is built. For points with s >= 0 the lines and their antipodes ([W, -W]) qualify too.
+    ok = [f for f in _families(dim) if f.mu <= max_cos + 1e-12]
+    if not ok:
+        return out
+    best = max(ok, key=lambda f: (dim // f.dim) * f.n + dim % f.dim)
+    copies, rest = divmod(dim, best.dim)
+    n = copies * best.n + rest
+    blocks = f"*[{best.name}] * {copies}" if copies > 1 else best.name
+    label = f"tegum_product({blocks}, np.eye({rest}))" if rest else (
+        f"tegum_product({blocks})" if copies > 1 else best.name)
+    if not lines:
+        label, n = f"[W, -W] with W = {label}", 2 * n
+    if dim * n <= WITNESS_LIMIT or best.certify is None:
+        W = tegum_product(*([best.make()] * copies + ([np.eye(rest)] if rest else [])))
+        if not lines:
+            W = np.concatenate([W, -W], axis=1)
+        out.append((label, n, W, None))
+    else:
+        out.append((label, n, None, best.certify))
     return out
 
 
@@ -153,8 +202,12 @@ def max_features(*, dim: int, max_cos: float, lines: bool = True, optimise: bool
               \varepsilon\ (i\ne j)\,\} \ \ (\text{points: } \langle w_i, w_j\rangle \le s)
 
     Lower bounds: explicit constructions (orthonormal basis, simplex, cross-polytope for points,
-    tegum products of Paley/Steiner/simplex ETFs), an optimised packing (:func:`pack`) for small
-    sizes, and the random-construction guarantee :math:`\lfloor e^{\varepsilon^2 dim/4}\rfloor`.
+    tegum products of Paley/Steiner/simplex ETFs and of realified mutually unbiased bases
+    (:func:`mub_frame`), for points with :math:`s \ge 0` also these lines with their
+    antipodes), an optimised packing (:func:`pack`) for small sizes, and the random-construction
+    guarantee :math:`\lfloor e^{\varepsilon^2 dim/4}\rfloor`. Every witness is checked: through
+    its Gram matrix, or for constructions too large to hold (over :data:`WITNESS_LIMIT`
+    entries), through their structure (e.g. :func:`mub_frame_coherence`).
     Upper bounds: the Delsarte LP (rigorous when certified), the relative bound for lines
     (:math:`dim\,\varepsilon^2 < 1`), and :math:`dim` itself for lines at :math:`\varepsilon = 0`.
 
@@ -183,6 +236,13 @@ def max_features(*, dim: int, max_cos: float, lines: bool = True, optimise: bool
     >>> c.lower, int(c.upper), c.upper_name
     (28, 28, 'relative bound')
 
+    The residual-stream question: a realified MUB frame (not materialised: 226 million entries)
+    and a certified Delsarte polynomial of degree 8.
+
+    >>> c = max_features(dim=768, max_cos=0.1, optimise=False)   # doctest: +SKIP
+    >>> c.lower, c.lower_name, int(c.upper), c.upper_name        # doctest: +SKIP
+    (294146, 'tegum_product(mub_frame(383), np.eye(2))', 112324881278, 'Delsarte LP (degree 8)')
+
     References
     ----------
     .. [1] Lemmens, P. W. H. and Seidel, J. J. (1973). "Equiangular lines." J. Algebra 24,
@@ -191,6 +251,8 @@ def max_features(*, dim: int, max_cos: float, lines: bool = True, optimise: bool
        Geom. Dedicata 6, 363-388. doi:10.1007/BF03187604
     .. [3] Dasgupta, S. and Gupta, A. (2003). "An elementary proof of a theorem of Johnson and
        Lindenstrauss." Random Struct. Algorithms 22(1), 60-65. doi:10.1002/rsa.10073
+    .. [4] Wootters, W. K. and Fields, B. D. (1989). "Optimal state-determination by mutually
+       unbiased measurements." Ann. Phys. 191(2), 363-381. doi:10.1016/0003-4916(89)90322-9
     """
     from theory.geometry.bounds import relative_bound
     from theory.geometry.delsarte import delsarte_lp_bound
@@ -206,15 +268,18 @@ def max_features(*, dim: int, max_cos: float, lines: bool = True, optimise: bool
     cands: dict[str, Any] = {}
     # ---- lower bounds
     lower, lower_name, witness = 1, "one vector", np.ones((dim, 1)) / math.sqrt(dim)
-    for name, W in _constructions(dim, eps, lines):
-        G = W.T @ W
-        off = G[~np.eye(W.shape[1], dtype=bool)]
-        worst = (np.abs(off).max() if lines else off.max()) if off.size else -1.0
+    for name, n, W, certify in _constructions(dim, eps, lines):
+        if W is not None:
+            G = W.T @ W
+            off = G[~np.eye(W.shape[1], dtype=bool)]
+            worst = (np.abs(off).max() if lines else off.max()) if off.size else -1.0
+        else:
+            worst = certify()
         if worst > eps + 1e-12:
             continue
-        cands[f"lower: {name}"] = W.shape[1]
-        if W.shape[1] > lower:
-            lower, lower_name, witness = W.shape[1], name, W
+        cands[f"lower: {name}"] = n
+        if n > lower:
+            lower, lower_name, witness = n, name, W
     if eps > 0:
         rnd = math.floor(math.exp(eps * eps * dim / 4))
         cands["lower: random construction exp(eps^2 dim/4)"] = rnd

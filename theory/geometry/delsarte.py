@@ -231,13 +231,19 @@ def _solve_lp(dim: int, s: float, lines: bool, degree: int, grid: int | None) ->
     worst = math.inf
     for _ in range(20):
         P = np.array(gegenbauer(degree, dim, t=t))  # (degree+1, len(t))
-        res = linprog(np.ones(ks.size), A_ub=P[ks].T, b_ub=-np.ones(t.size), bounds=(0, None),
-                      method="highs")
+        # Column scaling: in high dimension P_k is tiny on the interval (about dim^(-k/2) at
+        # |t| ~ 1/sqrt(dim)), so the unscaled LP has coefficients spanning many orders of
+        # magnitude and HiGHS reports it infeasible. Solve for x_k = c_k f_k with
+        # c_k = max |P_k| on the grid instead; the feasible set is the same.
+        c = np.abs(P[ks]).max(axis=1)
+        c[c == 0] = 1.0
+        res = linprog(1.0 / c, A_ub=(P[ks] / c[:, None]).T, b_ub=-np.ones(t.size),
+                      bounds=(0, None), method="highs")
         if res.status != 0:
             return None
         f = np.zeros(degree + 1)
         f[0] = 1.0
-        f[ks] = np.clip(res.x, 0.0, None)
+        f[ks] = np.clip(res.x, 0.0, None) / c
         pts, vals = _local_maxima(f, dim, a, b)
         bad = pts[vals > 1e-10]
         top = float(vals.max()) if vals.size else 0.0
@@ -362,10 +368,11 @@ def delsarte_lp_bound(*, dim: int, max_cos: float, lines: bool = False, degree: 
     if not cands:
         raise ValueError(f"the Delsarte LP has no feasible polynomial for dim={dim}, "
                          f"max_cos={s}, lines={lines} (try a larger degree)")
-    # Certify the candidates in order of numerical value (lowest degree first among near-ties);
+    # Certify the candidates in order of their integer count (grid solutions may undercut the
+    # optimum by ~1e-8 relative, hence the 1e-6 slack), lowest degree first among ties;
     # a grid solution can undercut the true optimum slightly and then need a large shrink, so
     # up to four candidates are certified and the smallest certified count wins.
-    order = sorted(cands, key=lambda c: (round(c[0], 6), c[1]))
+    order = sorted(cands, key=lambda c: (math.floor(c[0] * (1 + 1e-6)), c[1]))
     chosen = None
     for val, d, f in order[:4]:
         ok, exact, bound = _certify(f, dim, s, lines)
@@ -373,7 +380,7 @@ def delsarte_lp_bound(*, dim: int, max_cos: float, lines: bool = False, degree: 
             key = (int(sp.floor(bound)), float(bound))
             if chosen is None or key < chosen[0]:
                 chosen = (key, val, d, f, exact, bound)
-            if key[0] <= math.floor(val + 1e-6):
+            if key[0] <= math.floor(val * (1 + 1e-6)):
                 break
     if chosen is not None:
         _, best_val, best_deg, best_f, exact, bound = chosen

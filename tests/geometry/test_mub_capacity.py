@@ -1,0 +1,96 @@
+"""Realified mutually unbiased bases, the structural coherence check, and the residual-stream
+capacity question (dim = 768, |cos| <= 0.1) with its certified Delsarte bound."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from theory.geometry import (
+    coherence,
+    delsarte_lp_bound,
+    is_tight,
+    max_features,
+    mub_frame,
+    mub_frame_coherence,
+    orthoplex_bound,
+    tegum_product,
+    verify_delsarte_certificate,
+)
+
+SMALL_PRIMES = [3, 5, 7, 11, 13, 17, 19, 23]
+
+
+@given(st.sampled_from(SMALL_PRIMES))
+def test_mub_frame_is_union_of_orthonormal_bases_with_coherence_one_over_sqrt_p(p):
+    W = mub_frame(p)
+    assert W.shape == (2 * p, 2 * p * (p + 1))
+    # each consecutive block of 2p columns is an orthonormal basis of R^{2p}
+    for k in range(p + 1):
+        B = W[:, 2 * p * k:2 * p * (k + 1)]
+        np.testing.assert_allclose(B.T @ B, np.eye(2 * p), atol=1e-12)
+    assert is_tight(W)
+    # oracle: the Gram matrix, against the theorem's value
+    assert coherence(W) == pytest.approx(1 / math.sqrt(p), abs=1e-12)
+    # and above the orthoplex lower bound, as it must be (n > dim (dim + 1) / 2)
+    assert coherence(W) >= orthoplex_bound(n=W.shape[1], dim=2 * p).value - 1e-12
+
+
+@given(st.sampled_from(SMALL_PRIMES))
+def test_structural_coherence_matches_gram(p):
+    W = mub_frame(p)
+    assert mub_frame_coherence(p) == pytest.approx(coherence(W), abs=1e-12)
+    V = mub_frame(p, real=False)
+    G = np.abs(V.conj().T @ V)
+    np.fill_diagonal(G, 0.0)
+    assert mub_frame_coherence(p, real=False) == pytest.approx(G.max(), abs=1e-12)
+
+
+def test_mub_frame_rejects_bad_p():
+    with pytest.raises(ValueError, match="p must be an odd prime"):
+        mub_frame(9)
+    with pytest.raises(ValueError, match="p"):
+        mub_frame(2)
+    with pytest.raises(TypeError, match="p"):
+        mub_frame(5.5)
+
+
+def test_complex_frames_are_refused_not_truncated():
+    with pytest.raises(TypeError, match="W must be real"):
+        coherence(mub_frame(5, real=False))
+
+
+def test_capacity_recipe_rebuilds_the_witness():
+    c = max_features(dim=100, max_cos=0.15, optimise=False, lp_max_degree=4)
+    assert c.lower == 2 * 47 * 48 + 6
+    W = eval(c.lower_name, {"np": np, "tegum_product": tegum_product, "mub_frame": mub_frame})
+    np.testing.assert_array_equal(W, c.witness)
+    assert coherence(W) <= 0.15
+
+
+def test_residual_stream_question_768_at_0_1():
+    c = max_features(dim=768, max_cos=0.1, optimise=False, lp_max_degree=8)
+    # lower: realified MUBs in C^383 (R^766) plus two orthonormal vectors, certified structurally
+    assert c.lower == 2 * 383 * 384 + 2
+    assert c.lower_name == "tegum_product(mub_frame(383), np.eye(2))"
+    assert c.witness is None
+    assert mub_frame_coherence(383) <= 0.1
+    # upper: the Delsarte LP, exactly certified
+    assert c.upper_rigorous and c.upper_name.startswith("Delsarte LP")
+    assert c.lower <= c.upper < 1e12
+
+
+def test_high_dimensional_lp_is_feasible_and_certified_independently():
+    # Without column scaling the LP looks infeasible to HiGHS here (coefficients ~ dim^(-k/2)).
+    b = delsarte_lp_bound(dim=768, max_cos=0.1, lines=True, degree=8)
+    assert b.rigorous
+    ok, exact, _ = verify_delsarte_certificate(b.exact_coefficients, dim=768, max_cos=0.1, lines=True)
+    assert ok and int(math.floor(exact)) == b.count
+    # a slightly perturbed certificate (constant term raised by 1e-3 of the bound) is refused
+    bad = list(b.exact_coefficients)
+    bad[0] += sum(bad) * 1e-3
+    assert not verify_delsarte_certificate(bad, dim=768, max_cos=0.1, lines=True)[0]
+    # sandwich: the MUB construction fits, so the bound is at least that large
+    assert b.count >= 2 * 383 * 384 + 2
