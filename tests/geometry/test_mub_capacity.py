@@ -94,3 +94,41 @@ def test_high_dimensional_lp_is_feasible_and_certified_independently():
     assert not verify_delsarte_certificate(bad, dim=768, max_cos=0.1, lines=True)[0]
     # sandwich: the MUB construction fits, so the bound is at least that large
     assert b.count >= 2 * 383 * 384 + 2
+
+
+# ---- tegum products named by describe_geometry -------------------------------------------
+
+FACTORS = ["digon", "triangle", "pentagon", "tetrahedron", "square_antiprism", "dedicated"]
+
+
+@given(st.lists(st.sampled_from(FACTORS), min_size=2, max_size=4), st.integers(0, 2**32 - 1))
+def test_describe_geometry_recovers_the_factors_of_a_rotated_noisy_tegum_product(names, seed):
+    from theory.geometry import describe_geometry, polytope, random_frame
+
+    rng = np.random.default_rng(seed)
+    blocks = [np.ones((1, 1)) if nm == "dedicated" else polytope(nm) for nm in names]
+    W = tegum_product(*blocks)
+    Q, _ = np.linalg.qr(random_frame(W.shape[0], W.shape[0], kind="gaussian", rng=rng))
+    W = Q @ W + 0.01 * rng.standard_normal(W.shape)
+    geo = describe_geometry(W)
+    assert len(geo.factors) == 1                       # one product: the whole geometry
+    found = sorted(geo.polytopes[i].name for i in geo.factors[0])
+    assert found == sorted(names)
+
+
+def test_describe_geometry_names_and_refuses_non_orthogonal_factors():
+    from theory.geometry import describe_geometry, polytope
+
+    assert str(describe_geometry(polytope("octahedron"))) == "octahedron"
+    assert str(describe_geometry(tegum_product(polytope("triangle"), polytope("digon")))) == \
+        "triangular_bipyramid"
+    # a triangle in the (e1, e2) plane and a digon leaning 0.19 into it: no feature cosine
+    # reaches the link threshold, but the subspaces are not orthogonal at orth_tol = 0.1
+    tri = np.vstack([polytope("triangle"), np.zeros((1, 3))])
+    d = np.array([0.19, 0.0, math.sqrt(1 - 0.19**2)])
+    W = np.column_stack([tri, d, -d])
+    assert str(describe_geometry(W, orth_tol=0.25)) == "triangular_bipyramid"
+    geo = describe_geometry(W, orth_tol=0.1)
+    assert geo.names == ("triangle", "digon")
+    with pytest.raises(ValueError, match="orth_tol"):
+        describe_geometry(W, orth_tol=0)

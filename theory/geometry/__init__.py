@@ -17,7 +17,7 @@ from theory.geometry.bounds import (
     welch_bound_higher,
 )
 from theory.geometry.capacity import Capacity, max_features
-from theory.geometry.classify import Polytope, classify_geometry
+from theory.geometry.classify import Geometry, Polytope, classify_geometry, describe_geometry
 from theory.geometry.constructions import (
     POLYTOPES,
     cross_polytope,
@@ -50,6 +50,7 @@ from theory.geometry.packing import Packing, pack
 __all__ = [
     "Bound",
     "Capacity",
+    "Geometry",
     "LPBound",
     "POLYTOPES",
     "Packing",
@@ -61,6 +62,7 @@ __all__ = [
     "coherence_lower_bound",
     "cross_polytope",
     "delsarte_lp_bound",
+    "describe_geometry",
     "feature_dimensionality",
     "frame_potential",
     "gegenbauer",
