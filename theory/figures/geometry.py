@@ -220,6 +220,12 @@ def _capacity_figure(quick: bool) -> Any:
     return plot_capacity(list(dims), 0.5).figure
 
 
+def _residual_capacity_figure(quick: bool) -> Any:
+    """Capacity at |cos| <= 0.1 up to a 768-dimensional residual stream."""
+    dims = [64, 256, 768] if quick else [32, 64, 128, 192, 256, 384, 512, 640, 768]
+    return plot_capacity(dims, 0.1, lp_max_degree=16).figure
+
+
 def _polytopes_figure(quick: bool) -> Any:
     import matplotlib.pyplot as plt
 
@@ -234,4 +240,5 @@ def _polytopes_figure(quick: bool) -> Any:
 
 
 #: Figure recipes for ``theory figures``.
-FIGURES = {"capacity": _capacity_figure, "polytopes": _polytopes_figure}
+FIGURES = {"capacity": _capacity_figure, "residual_capacity": _residual_capacity_figure,
+           "polytopes": _polytopes_figure}

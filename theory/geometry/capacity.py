@@ -71,6 +71,8 @@ class Capacity:
 #: Largest witness (dim * n entries) that is built and checked through its Gram matrix; larger
 #: constructions are certified from their structure and described by a recipe instead.
 WITNESS_LIMIT = 20_000_000
+#: Largest block whose coherence is checked through its Gram matrix (n^2 entries).
+GRAM_LIMIT = 4096
 
 
 @dataclass(frozen=True)
@@ -116,9 +118,10 @@ def _constructions(dim: int, max_cos: float, lines: bool
                    ) -> list[tuple[str, int, NDArray[np.float64] | None, Any]]:
     """Candidate lower-bound constructions as ``(recipe, n, frame or None, certify)``.
 
-    ``frame`` is None for constructions larger than :data:`WITNESS_LIMIT`; ``certify()`` then
-    returns their interference computed from the structure (block coherence; blocks of a tegum
-    product and the orthonormal remainder are mutually orthogonal).
+    ``frame`` is None for constructions with more than :data:`WITNESS_LIMIT` entries. For the
+    tegum products ``certify()`` returns the coherence of one block (through its Gram matrix, or
+    from its structure for blocks with more than :data:`GRAM_LIMIT` vectors); the copies and the
+    orthonormal remainder occupy disjoint coordinate blocks, so that is the product's coherence.
     """
     from theory.geometry.constructions import cross_polytope, simplex, tegum_product
 
@@ -144,13 +147,24 @@ def _constructions(dim: int, max_cos: float, lines: bool
         f"tegum_product({blocks})" if copies > 1 else best.name)
     if not lines:
         label, n = f"[W, -W] with W = {label}", 2 * n
-    if dim * n <= WITNESS_LIMIT or best.certify is None:
-        W = tegum_product(*([best.make()] * copies + ([np.eye(rest)] if rest else [])))
+    # Certify one block (the copies and the orthonormal remainder sit in mutually orthogonal
+    # coordinate blocks): by its Gram matrix when small, else from its structure.
+    if best.certify is not None and best.n > GRAM_LIMIT:
+        block, certify = None, best.certify
+    else:
+        block = best.make()
+
+        def certify(B: NDArray[np.float64] = block) -> float:
+            G = B.T @ B
+            return float(np.abs(G[~np.eye(G.shape[0], dtype=bool)]).max())
+    if dim * n <= WITNESS_LIMIT:
+        block = best.make() if block is None else block
+        W = tegum_product(*([block] * copies + ([np.eye(rest)] if rest else [])))
         if not lines:
             W = np.concatenate([W, -W], axis=1)
-        out.append((label, n, W, None))
     else:
-        out.append((label, n, None, best.certify))
+        W = None
+    out.append((label, n, W, certify))
     return out
 
 
@@ -269,12 +283,12 @@ def max_features(*, dim: int, max_cos: float, lines: bool = True, optimise: bool
     # ---- lower bounds
     lower, lower_name, witness = 1, "one vector", np.ones((dim, 1)) / math.sqrt(dim)
     for name, n, W, certify in _constructions(dim, eps, lines):
-        if W is not None:
+        if certify is not None:
+            worst = certify()   # lines, and points built as lines with their antipodes (s >= 0)
+        else:
             G = W.T @ W
             off = G[~np.eye(W.shape[1], dtype=bool)]
             worst = (np.abs(off).max() if lines else off.max()) if off.size else -1.0
-        else:
-            worst = certify()
         if worst > eps + 1e-12:
             continue
         cands[f"lower: {name}"] = n

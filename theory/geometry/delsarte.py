@@ -368,11 +368,12 @@ def delsarte_lp_bound(*, dim: int, max_cos: float, lines: bool = False, degree: 
     if not cands:
         raise ValueError(f"the Delsarte LP has no feasible polynomial for dim={dim}, "
                          f"max_cos={s}, lines={lines} (try a larger degree)")
-    # Certify the candidates in order of their integer count (grid solutions may undercut the
-    # optimum by ~1e-8 relative, hence the 1e-6 slack), lowest degree first among ties;
-    # a grid solution can undercut the true optimum slightly and then need a large shrink, so
-    # up to four candidates are certified and the smallest certified count wins.
-    order = sorted(cands, key=lambda c: (math.floor(c[0] * (1 + 1e-6)), c[1]))
+    # Certify first the lowest-degree candidate whose value is within 1e-5 (relative) of the
+    # best value found, then the others by value. A grid solution can undercut the true
+    # optimum slightly and then need a large shrink, so up to four candidates are certified and
+    # the smallest certified count wins.
+    top = min(c[0] for c in cands) * (1 + 1e-5)
+    order = sorted(cands, key=lambda c: (0, c[1]) if c[0] <= top else (1, c[0]))
     chosen = None
     for val, d, f in order[:4]:
         ok, exact, bound = _certify(f, dim, s, lines)
