@@ -126,21 +126,49 @@ class _Sampler:
                 self.runs.append((i0, i1, inv))
         self.all_dense = self.dense_idx.size == I
 
-    def draw(self, gen: np.random.Generator, out: NDArray[Any] | None = None) -> NDArray[Any]:
+    def draw(self, gen: np.random.Generator, out: NDArray[Any] | None = None,
+             keep: NDArray[np.bool_] | None = None) -> Any:
+        """Fill ``out`` with a batch. With ``keep`` (a mask over ``sparse_idx``), the entries of
+        those instances are returned as a :class:`~theory.toy_models._sparse.SparseBatch`
+        (instances numbered within the kept set) instead of written to ``out``; the random
+        stream is the same either way."""
         cfg, B, dt = self.config, self.B, self.dt
         I, n = cfg.n_instances, cfg.n_features
         x = np.empty((I, B, n), dtype=dt) if out is None else out
         dense_idx = self.dense_idx
+        kept = None
         if self.sparse_idx.size:
             found = _sparse_positions(self.p_sparse, B * n, gen)
             if found is None:  # pragma: no cover - probability < 1e-9
-                return _Sampler(cfg, B, dt, 0.0).draw(gen, x)
+                _Sampler(cfg, B, dt, 0.0).draw(gen, x)
+                if keep is None:
+                    return x
+                from theory.toy_models._sparse import sparse_batch
+
+                return x, sparse_batch(x[self.sparse_idx[keep]])
             rows, pos = found
             vals = gen.random(pos.size, dtype=dt)
             if self.signed:
                 vals = 2 * vals - 1
-            x[self.sparse_idx] = 0
+            if keep is not None and keep.any():
+                from theory.toy_models._sparse import SparseBatch
+
+                rank = np.cumsum(keep) - 1
+                sel = keep[rows]
+                kr, kp = rank[rows[sel]], pos[sel]
+                kept = SparseBatch(kr, kp // n, kp % n, vals[sel], int(keep.sum()), B, n)
+                rows, pos, vals = rows[~sel], pos[~sel], vals[~sel]
+                x[self.sparse_idx[~keep]] = 0
+            else:
+                x[self.sparse_idx] = 0
             x.reshape(I, B * n)[self.sparse_idx[rows], pos] = vals
+        if keep is not None and kept is None:
+            from theory.toy_models._sparse import SparseBatch
+
+            e = np.zeros(0, dtype=np.int64)
+            kept = SparseBatch(e, e, e, np.zeros(0, dtype=dt), int(keep.sum()), B, n)
+        if dense_idx.size == 0:
+            return x if keep is None else (x, kept)
         if dense_idx.size == 0:
             return x
         nd = dense_idx.size
@@ -160,15 +188,15 @@ class _Sampler:
             if self.signed:
                 vals = 2 * vals - 1
             x[dense_idx] = np.where(pres, vals, dt(0))
-            return x
+            return x if keep is None else (x, kept)
         for i0, i1, inv_p in self.runs:
             xd = x[i0:i1]
             gen.random(dtype=dt, out=xd)
             # given u < p, u / p is uniform on [0, 1): one uniform gives presence and value
             np.multiply(xd, inv_p, out=xd)
-            keep = xd < 1
+            present = xd < 1
             if self.signed:
                 xd *= 2
                 xd -= 1
-            np.multiply(xd, keep, out=xd)  # branch-free (copyto with a random mask is slow)
-        return x
+            np.multiply(xd, present, out=xd)  # branch-free (copyto with a random mask is slow)
+        return x if keep is None else (x, kept)
