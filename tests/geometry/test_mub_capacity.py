@@ -132,3 +132,14 @@ def test_describe_geometry_names_and_refuses_non_orthogonal_factors():
     assert geo.names == ("triangle", "digon")
     with pytest.raises(ValueError, match="orth_tol"):
         describe_geometry(W, orth_tol=0)
+
+
+def test_high_dimensional_points_lp_needs_the_inner_scaling_and_is_certified():
+    # points: |P_k(-1)| = 1 dominates the column scale, so the fallback (scale where the
+    # polynomials are smallest, rows normalised) is what makes HiGHS find the polynomial
+    b = delsarte_lp_bound(dim=768, max_cos=0.1, lines=False, degree=9)
+    assert b.rigorous
+    ok, exact, _ = verify_delsarte_certificate(b.exact_coefficients, dim=768, max_cos=0.1)
+    assert ok and int(math.floor(exact)) == b.count
+    # the lines of the MUB construction with their antipodes are a point code with cos <= 0.1
+    assert b.count >= 2 * (2 * 383 * 384 + 2)

@@ -233,12 +233,25 @@ def _solve_lp(dim: int, s: float, lines: bool, degree: int, grid: int | None) ->
         P = np.array(gegenbauer(degree, dim, t=t))  # (degree+1, len(t))
         # Column scaling: in high dimension P_k is tiny on the interval (about dim^(-k/2) at
         # |t| ~ 1/sqrt(dim)), so the unscaled LP has coefficients spanning many orders of
-        # magnitude and HiGHS reports it infeasible. Solve for x_k = c_k f_k with
-        # c_k = max |P_k| on the grid instead; the feasible set is the same.
-        c = np.abs(P[ks]).max(axis=1)
-        c[c == 0] = 1.0
-        res = linprog(1.0 / c, A_ub=(P[ks] / c[:, None]).T, b_ub=-np.ones(t.size),
-                      bounds=(0, None), method="highs")
+        # magnitude and HiGHS reports it infeasible. Solve for x_k = c_k f_k instead (the
+        # feasible set is the same) with c_k = max |P_k| on the grid; if HiGHS still finds no
+        # solution (points: |P_k(-1)| = 1 dominates), take c_k where the polynomials are
+        # smallest, |t| <= max(|s|, 1/sqrt(dim)), and scale the rows to a largest entry <= 1.
+        res = None
+        for inner_scale in (False, True):
+            if inner_scale:
+                inner = np.abs(t) <= max(abs(s), 1.0 / math.sqrt(dim))
+                Pin = P[ks][:, inner] if inner.sum() > degree else P[ks]
+            else:
+                Pin = P[ks]
+            c = np.abs(Pin).max(axis=1)
+            c[c == 0] = 1.0
+            A = (P[ks] / c[:, None]).T
+            r = np.maximum(np.abs(A).max(axis=1), 1.0) if inner_scale else np.ones(t.size)
+            res = linprog(1.0 / c, A_ub=A / r[:, None], b_ub=-1.0 / r, bounds=(0, None),
+                          method="highs")
+            if res.status == 0:
+                break
         if res.status != 0:
             return None
         f = np.zeros(degree + 1)
