@@ -13,22 +13,18 @@ Writes ``benchmarks/results/packing.json``, ``packing.md`` (a README-ready markd
 
 from __future__ import annotations
 
+# pack() runs with one BLAS thread by default (blas_threads=1): the matrices are small.
+import argparse
+import json
 import os
+import pathlib
+import platform
+import time
 
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # small dense matrices: threads only hurt
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-os.environ.setdefault("MKL_NUM_THREADS", "1")
+import numpy as np
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import pathlib  # noqa: E402
-import platform  # noqa: E402
-import time  # noqa: E402
-
-import numpy as np  # noqa: E402
-
-import theory  # noqa: E402
-from theory.geometry import coherence, max_cosine, pack, welch_bound  # noqa: E402
+import theory
+from theory.geometry import coherence, max_cosine, pack, welch_bound
 
 HERE = pathlib.Path(__file__).resolve().parent
 OUT = HERE / "results"
@@ -106,6 +102,29 @@ def summary(rows: list[dict], time_limit: float) -> str:
     return "\n".join(lines) + "\n"
 
 
+def blas_threads_comparison(seed: int) -> int:
+    """Side by side: pack() with blas_threads=1 (the default) and with BLAS left alone."""
+    cases = [(3, 8), (5, 16), (7, 28), (8, 30)]
+    rows = []
+    for dim, n in cases:
+        t = {}
+        for label, threads in (("one", 1), ("default", None)):
+            t0 = time.perf_counter()
+            P = pack(dim=dim, n=n, rng=seed, restarts=3, blas_threads=threads)
+            t[label] = time.perf_counter() - t0
+            t[label + "_value"] = P.value
+        rows.append({"dim": dim, "n": n, **t, "ratio": t["default"] / t["one"]})
+        print(f"dim={dim} n={n}: one thread {t['one']:.2f} s, BLAS default {t['default']:.2f} s, "
+              f"ratio {t['default'] / t['one']:.2f}x (values {t['one_value']:.8f} / "
+              f"{t['default_value']:.8f})", flush=True)
+    total = sum(r["default"] for r in rows) / sum(r["one"] for r in rows)
+    print(f"total: BLAS default / one thread = {total:.2f}x  (cpus: {os.cpu_count()})")
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "packing_blas_threads.json").write_text(json.dumps(
+        {"machine": machine(), "rows": rows, "total_ratio": total}, indent=1))
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="a small subset (a few minutes)")
@@ -115,8 +134,12 @@ def main() -> int:
     ap.add_argument("--large-only", action="store_true", help="only (50, 100) and (64, 128)")
     ap.add_argument("--large-time", type=float, default=25.0,
                     help="start no new restart of a large case after this many seconds")
+    ap.add_argument("--blas-threads", action="store_true",
+                    help="only compare pack() with one BLAS thread against the BLAS default")
     args = ap.parse_args()
     print(machine())
+    if args.blas_threads:
+        return blas_threads_comparison(args.seed)
     refs = reference_cases()
     todo: list[tuple] = []
     seen = set()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from dataclasses import dataclass, field
@@ -210,10 +211,21 @@ def _slp_polish(V: NDArray[np.float64], lines: bool, iters: int, lb: float
     return V, its
 
 
+def _blas_limit(threads: int | None) -> contextlib.AbstractContextManager[object]:
+    """Limit BLAS threads inside the block (no-op for None or without threadpoolctl)."""
+    from theory._plugins import import_if_present
+
+    tpc = import_if_present("threadpoolctl") if threads is not None else None
+    if tpc is None:
+        return contextlib.nullcontext()
+    return tpc.threadpool_limits(limits=threads, user_api="blas")
+
+
 def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator | None = 0,
          restarts: int = 8, time_limit: float | None = None, ap_iters: int = 200,
          lse_iters: int = 300, slp_iters: int = 200, slp_max_vars: int = 3000,
-         init: NDArray[np.float64] | None = None, progress: bool = False) -> Packing:
+         init: NDArray[np.float64] | None = None, progress: bool = False,
+         blas_threads: int | None = 1) -> Packing:
     r"""Numerically pack ``n`` lines (or points) in :math:`\mathbb{R}^{dim}` with small
     coherence (or largest cosine).
 
@@ -251,6 +263,10 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
         Starting frame of the first restart.
     progress : bool
         Print one line per restart.
+    blas_threads : int or None
+        BLAS threads while packing (through threadpoolctl); ``None`` leaves the setting alone.
+        The matrices are small, so extra BLAS threads mostly add synchronisation: on a 2-core
+        machine one thread was several times faster (``benchmarks/packing.py --blas-threads``).
 
     Returns
     -------
@@ -284,6 +300,8 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
     if time_limit is not None:
         time_limit = check_real(time_limit, "time_limit", minimum=0, strict_min=True)
     lines = bool(lines)
+    if blas_threads is not None:
+        blas_threads = check_int(blas_threads, "blas_threads", minimum=1)
     g = as_rng(rng)
     if init is not None:
         from theory._validation import check_frame
@@ -293,43 +311,44 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
             raise ValueError(f"init must have shape (dim, n) = {(dim, n)}, got {init.shape}")
     bound: Bound = coherence_lower_bound(n=n, dim=dim) if lines else simplex_bound(n=n, dim=dim)
     lb = bound.value
-    t0 = time.perf_counter()
-    best: NDArray[np.float64] | None = None
-    best_val = math.inf
-    its = 0
-    hist: list[float] = []
-    done = 0
-    t_best = math.nan
-    for k in range(restarts):
-        if time_limit is not None and k > 0 and time.perf_counter() - t0 > time_limit:
-            break
-        if k == 0 and init is not None:
-            V = _normalize(np.array(init, dtype=float))
-        else:
-            V = _normalize(g.standard_normal((dim, n)))
-        if n > dim or not lines:
-            V = _alternating_projection(V, lines, lb, ap_iters)
-            its += ap_iters
-            V, it2 = _lse_polish(V, lines, lse_iters)
-            its += it2
-            if dim * n <= slp_max_vars and slp_iters:
-                V, it3 = _slp_polish(V, lines, slp_iters, lb)
-                its += it3
-        else:
-            V, _ = np.linalg.qr(g.standard_normal((dim, n)))
-            V = V[:, :n]
-        val = _coh(V, lines)
-        done += 1
-        if val < best_val - 1e-12 * max(1.0, abs(best_val)) or best is None:
-            best, best_val = V, val
-            t_best = time.perf_counter() - t0
-        elif val < best_val:
-            best, best_val = V, val
-        hist.append(best_val)
-        if progress:
-            print(f"restart {k + 1}/{restarts}: {val:.10f} (best {best_val:.10f}, bound {lb:.10f})")
-        if best_val - lb <= 1e-12 * max(1.0, abs(lb)):
-            break
+    with _blas_limit(blas_threads):
+        t0 = time.perf_counter()
+        best: NDArray[np.float64] | None = None
+        best_val = math.inf
+        its = 0
+        hist: list[float] = []
+        done = 0
+        t_best = math.nan
+        for k in range(restarts):
+            if time_limit is not None and k > 0 and time.perf_counter() - t0 > time_limit:
+                break
+            if k == 0 and init is not None:
+                V = _normalize(np.array(init, dtype=float))
+            else:
+                V = _normalize(g.standard_normal((dim, n)))
+            if n > dim or not lines:
+                V = _alternating_projection(V, lines, lb, ap_iters)
+                its += ap_iters
+                V, it2 = _lse_polish(V, lines, lse_iters)
+                its += it2
+                if dim * n <= slp_max_vars and slp_iters:
+                    V, it3 = _slp_polish(V, lines, slp_iters, lb)
+                    its += it3
+            else:
+                V, _ = np.linalg.qr(g.standard_normal((dim, n)))
+                V = V[:, :n]
+            val = _coh(V, lines)
+            done += 1
+            if val < best_val - 1e-12 * max(1.0, abs(best_val)) or best is None:
+                best, best_val = V, val
+                t_best = time.perf_counter() - t0
+            elif val < best_val:
+                best, best_val = V, val
+            hist.append(best_val)
+            if progress:
+                print(f"restart {k + 1}/{restarts}: {val:.10f} (best {best_val:.10f}, bound {lb:.10f})")
+            if best_val - lb <= 1e-12 * max(1.0, abs(lb)):
+                break
     assert best is not None
     gap = (best_val - lb) / lb if lb > 0 else best_val - lb
     return Packing(best, best_val, bound, float(gap), lines, its, done, time.perf_counter() - t0, hist,
