@@ -126,7 +126,7 @@ def _constructions(dim: int, max_cos: float, lines: bool
     from theory.geometry.constructions import cross_polytope, simplex, tegum_product
 
     out: list[tuple[str, int, NDArray[np.float64] | None, Any]] = [
-        ("np.eye(dim)  (orthonormal basis)", dim, np.eye(dim), None)]
+        (f"np.eye({dim})", dim, np.eye(dim), None)]
     if dim >= 1:
         out.append((f"simplex({dim})", dim + 1, simplex(dim), None))
     if not lines:
