@@ -90,12 +90,6 @@ def test_counts():
 
 
 def test_bad_input():
-    c = Circuit(2, [[Gate("NOT", (0,))]])
-    with pytest.raises(ValueError, match="sparsity-preserving"):
-        compile_circuit(c, width=10)
-    c3 = Circuit(3, [[Gate("AND", (0, 1, 2))]])
-    with pytest.raises(ValueError, match="fan-in 3"):
-        compile_circuit(c3, width=10)
     c2 = random_circuit(width=4, depth=1, rng=0)
     with pytest.raises(TypeError, match="Circuit"):
         compile_circuit("c", width=10)
@@ -188,3 +182,94 @@ def test_superposed_correction_beats_none_at_depth(dim):
     r_ec, r_no = st[True].mean_abs_right, st[False].mean_abs_right
     assert r_no[6] - r_no[1] > 0.03
     assert r_ec[6] - r_ec[1] < 0.25 * (r_no[6] - r_no[1])
+
+
+def _circuit_with_not_and_kary(n, width, depth, seed):
+    """A random layered circuit mixing AND (fan-in 2 and 3), OR, XOR, NOT and ID."""
+    gen = np.random.default_rng(seed)
+    ops = [("AND", 2), ("AND", 3), ("OR", 2), ("XOR", 2), ("NOT", 1), ("ID", 1)]
+    layers, prev = [], n
+    for _ in range(depth):
+        layer = []
+        for _ in range(width):
+            op, k = ops[int(gen.integers(len(ops)))]
+            layer.append(Gate(op, tuple(int(i) for i in gen.choice(prev, size=k, replace=False))))
+        layers.append(layer)
+        prev = width
+    return Circuit(n, layers)
+
+
+def test_stored_polynomials_reproduce_the_circuit_exactly():
+    # the rewriting itself is exact: evaluating the stored polynomials layer by layer on the
+    # stored values, and complementing, gives Circuit.evaluate on every input (brute force)
+    from theory.circuits.compile import stored_polynomials
+
+    c = _circuit_with_not_and_kary(6, 7, 4, seed=0)
+    polys, neg = stored_polynomials(c)
+    X = np.array(list(itertools.product((0, 1), repeat=6)), dtype=np.int64)
+    truth = c.evaluate(X, all_layers=True)
+    U = X
+    for li, lp in enumerate(polys):
+        assert all(() not in q for q in lp)                       # no constant terms
+        U = np.stack([sum(coef * np.prod(U[:, list(t)], axis=1) for t, coef in q.items())
+                      if q else np.zeros(len(X), dtype=np.int64) for q in lp], axis=1)
+        np.testing.assert_array_equal(np.where(neg[li + 1], 1 - U, U), truth[li + 1])
+
+
+def test_not_and_kary_and_exact_on_sparse_inputs_one_layer():
+    # one layer: with at most one active input no neuron fires (fan-in-k neurons get at most
+    # 1 - (k-1) <= 0), so every gate is exactly its linear part; NOT reads 1 - a
+    gates = [Gate("AND", (0, 1, 2)), Gate("AND", (0, 3)), Gate("NOT", (1,)),
+             Gate("AND", (4, 5)), Gate("OR", (2, 5)), Gate("XOR", (1, 4)), Gate("ID", (3,))]
+    c = Circuit(6, [gates])
+    net = compile_circuit(c, width=30000, s=3, error_correction=False, rng=0)
+    X = np.concatenate([_all_sparse(6, 0), _all_sparse(6, 1)])
+    np.testing.assert_allclose(net.forward(X)[-1], c.evaluate(X), atol=1e-12)
+    # two active inputs: the active pair's AND reads exactly 1 (covered, no other input on)
+    # and every gate is right after rounding
+    X2 = _all_sparse(6, 2)
+    out = net.forward(X2)[-1]
+    both = (X2[:, 0] == 1) & (X2[:, 3] == 1)
+    np.testing.assert_allclose(out[both, 1], 1.0, atol=1e-12)
+    np.testing.assert_array_equal(out > 0.5, c.evaluate(X2) == 1)
+    # and with three active inputs the 3-AND is exact when all three are its inputs
+    x3 = np.array([[1, 1, 1, 0, 0, 0]], dtype=np.int8)
+    assert net.forward(x3)[-1][0, 0] == pytest.approx(1.0, abs=1e-12)
+
+
+def test_not_rewrites_exact_through_negated_nodes():
+    # layer 1 holds NOT nodes (stored complemented); layer 2 reads them: AND(a, NOT b) = a - ab,
+    # AND(NOT a, NOT b) = 1 - (a + b - ab), OR(NOT a, b), XOR(NOT a, NOT b), a standalone NOT
+    c = Circuit(4, [[Gate("ID", (0,)), Gate("NOT", (1,)), Gate("NOT", (2,)), Gate("ID", (3,))],
+                    [Gate("AND", (0, 1)), Gate("AND", (1, 2)), Gate("OR", (1, 3)),
+                     Gate("XOR", (1, 2)), Gate("NOT", (1,)), Gate("AND", (0, 1, 3))]])
+    net = compile_circuit(c, width=30000, s=2, error_correction=False, rng=1)
+    X = np.concatenate([_all_sparse(4, 0), _all_sparse(4, 1)])
+    outs, truth = net.forward(X), c.evaluate(X, all_layers=True)
+    for o, t in zip(outs, truth, strict=True):          # exact on 0- and 1-sparse inputs
+        np.testing.assert_allclose(o, t, atol=1e-12)
+    X2 = _all_sparse(4, 2)                              # right after rounding on 2-sparse
+    for o, t in zip(net.forward(X2), c.evaluate(X2, all_layers=True), strict=True):
+        np.testing.assert_array_equal(o > 0.5, t == 1)
+    assert net.negated[1].tolist() == [False, True, True, False]
+    # the complemented nodes cost no neurons: the same number as a NOT-free circuit
+    assert net.stages[0].n_neurons == 30000
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_random_circuits_with_not_and_kary_right_after_rounding(seed):
+    # deeper random circuits with NOT and 3-AND: every node of every layer right after
+    # rounding on every input with at most 2 active, with dedicated correction (brute force)
+    c = _circuit_with_not_and_kary(8, 8, 3, seed=seed)
+    net = compile_circuit(c, width=30000, s=3, error_correction="dedicated", rng=seed)
+    X = np.concatenate([_all_sparse(8, 0), _all_sparse(8, 1), _all_sparse(8, 2)])
+    for o, t in zip(net.forward(X), c.evaluate(X, all_layers=True), strict=True):
+        np.testing.assert_array_equal(o > 0.5, t == 1)
+
+
+def test_kary_block_has_bias_minus_k_minus_one():
+    c = Circuit(5, [[Gate("AND", (0, 1, 2, 3)), Gate("AND", (0, 4))]])
+    net = compile_circuit(c, width=100, error_correction=False, rng=0)
+    st = net.stages[0]
+    assert st.W.shape[0] == 200 and sorted(set(np.asarray(st.bias).tolist())) == [-3.0, -1.0]
+    assert set(net.info["p_by_fan_in"]) == {2, 4}

@@ -55,7 +55,8 @@ from theory.circuits.circuit import Circuit, gate_polynomial
 from theory.circuits.moments import optimal_p
 from theory.circuits.uand import embed_features, sparse_inputs
 
-__all__ = ["ErrorStats", "Stage", "SuperposedMLP", "compile_circuit", "simulate"]
+__all__ = ["ErrorStats", "Stage", "SuperposedMLP", "compile_circuit", "simulate",
+           "stored_polynomials"]
 
 
 def _bernoulli_sparse(rows: int, cols: int, p: float, gen: np.random.Generator) -> sps.csc_matrix:
@@ -71,6 +72,83 @@ def _fixed_degree(rows: int, cols: int, n: int, gen: np.random.Generator) -> sps
     r = np.concatenate([gen.choice(rows, size=n, replace=False) for _ in range(cols)])
     c = np.repeat(np.arange(cols), n)
     return sps.csr_matrix((np.ones(len(r)), (r, c)), shape=(rows, cols))
+
+
+def _substitute(poly: dict[tuple[int, ...], int], neg: NDArray[np.bool_]) -> dict[tuple[int, ...], int]:
+    """Rewrite a polynomial in node values ``x`` as one in stored values ``u``
+    (``x_i = 1 - u_i`` where ``neg[i]``, else ``x_i = u_i``), expanding the products."""
+    out: dict[tuple[int, ...], int] = {}
+    for mono, coef in poly.items():
+        terms: dict[tuple[int, ...], int] = {(): coef}
+        for i in mono:
+            nxt: dict[tuple[int, ...], int] = {}
+            for t, c in terms.items():
+                if neg[i]:
+                    nxt[t] = nxt.get(t, 0) + c
+                    key = tuple(sorted(t + (i,)))
+                    nxt[key] = nxt.get(key, 0) - c
+                else:
+                    key = tuple(sorted(t + (i,)))
+                    nxt[key] = nxt.get(key, 0) + c
+            terms = nxt
+        for t, c in terms.items():
+            out[t] = out.get(t, 0) + c
+    return {t: c for t, c in out.items() if c}
+
+
+def stored_polynomials(circuit: Circuit) -> tuple[list[list[dict[tuple[int, ...], int]]],
+                                                  list[NDArray[np.bool_]]]:
+    r"""Each gate as an integer polynomial in the *stored* (sparse) values of the layer before.
+
+    A node whose value is 1 on the all-zero input (``NOT a``, ``OR(NOT a, b)``, …) is stored
+    as its complement ``u = 1 - x``, so that every stored layer is 0 on the all-zero input and
+    stays sparse on sparse inputs; NOT costs no neuron. Substituting ``x_i = 1 - u_i`` for the
+    complemented nodes of the layer before into the gate's AND form
+    (:func:`~theory.circuits.gate_polynomial`) and complementing again where the constant term
+    is 1 gives, for every gate, a polynomial with integer coefficients and **no constant term**:
+
+    .. math:: u_g = \sum_{S \ne \emptyset} c_S \prod_{i \in S} u_i, \qquad
+        x_g = u_g \text{ or } 1 - u_g,
+
+    e.g. ``AND(a, NOT b) = a - ab``, ``NOT(a)`` stored as ``a`` (read ``1 - a``),
+    ``AND(NOT a, NOT b)`` stored as ``a + b - ab``.
+
+    Parameters
+    ----------
+    circuit : Circuit
+
+    Returns
+    -------
+    polys : list of list of dict
+        ``polys[l][g]``: monomial (sorted tuple of indices into layer ``l``) -> coefficient.
+    negated : list of ndarray of bool
+        ``negated[l][i]``: node ``i`` of layer ``l`` is stored complemented (inputs: never).
+
+    Examples
+    --------
+    >>> from theory.circuits import Circuit, Gate
+    >>> c = Circuit(2, [[Gate("AND", (0, 1)), Gate("NOT", (1,))], [Gate("AND", (0, 1))]])
+    >>> polys, neg = stored_polynomials(c)
+    >>> polys[1], [n.tolist() for n in neg]      # AND(x0 x1, NOT x1) = u0 - u0 u1
+    ([{(0,): 1, (0, 1): -1}], [[False, False], [False, True], [False]])
+    """
+    neg = [np.zeros(circuit.n_inputs, dtype=bool)]
+    polys = []
+    for layer in circuit.layers:
+        prev = neg[-1]
+        lp, ln = [], []
+        for gate in layer:
+            q = _substitute(gate_polynomial(gate), prev)
+            c0 = q.pop((), 0)
+            if c0 not in (0, 1):
+                raise ValueError(f"gate {gate} has constant term {c0} after substitution")
+            if c0 == 1:
+                q = {t: -c for t, c in q.items()}
+            lp.append(q)
+            ln.append(c0 == 1)
+        polys.append(lp)
+        neg.append(np.array(ln, dtype=bool))
+    return polys, neg
 
 
 @dataclass
@@ -95,6 +173,8 @@ class Stage:
     ec_centre : bool
         Subtract the mean output of all correction pairs from every node's read (rank-one
         centring, see the module docstring).
+    bias : float or ndarray of shape (d,)
+        U-AND biases: ``-(k-1)`` on the block of neurons serving fan-in ``k`` (default -1).
     """
 
     W: Any
@@ -105,11 +185,12 @@ class Stage:
     V: Any = None
     Q: Any = None
     ec_centre: bool = False
+    bias: Any = -1.0
 
     def forward(self, h: NDArray[np.float64]) -> NDArray[np.float64]:
         """Map the residual stream of layer l (batch, dim or m_l) to that of layer l+1."""
         xr = h if self.F_in is None else h @ self.F_in
-        a = np.maximum(np.asarray(self.W @ xr.T).T - 1.0, 0.0)
+        a = np.maximum(np.asarray(self.W @ xr.T).T + self.bias, 0.0)
         y = np.asarray(self.O @ a.T).T + np.asarray(self.Lin @ xr.T).T
         h2 = y if self.F_out is None else y @ self.F_out.T
         if self.V is not None:
@@ -154,15 +235,21 @@ class SuperposedMLP:
     widths : tuple of int
         Circuit layer widths.
     error_correction : bool or "dedicated"
+    negated : list of ndarray of bool
+        Nodes stored complemented (``u = 1 - x``; see :func:`stored_polynomials`): their
+        value is read as ``1 - û``.
     """
 
     def __init__(self, stages: list[Stage], embeddings: list[NDArray[np.float64] | None],
-                 widths: tuple[int, ...], error_correction: bool, info: dict[str, Any]) -> None:
+                 widths: tuple[int, ...], error_correction: bool, info: dict[str, Any],
+                 negated: list[NDArray[np.bool_]] | None = None) -> None:
         self.stages = stages
         self.embeddings = embeddings
         self.widths = widths
         self.error_correction = error_correction
         self.info = info
+        self.negated = (negated if negated is not None
+                        else [np.zeros(w, dtype=bool) for w in widths])
 
     def __repr__(self) -> str:
         return (f"SuperposedMLP(depth={len(self.stages)}, neurons={self.n_neurons}, "
@@ -184,7 +271,8 @@ class SuperposedMLP:
         return x if F is None else x @ F.T
 
     def forward(self, x: ArrayLike) -> list[NDArray[np.float64]]:
-        """Read-off of every layer's node values, inputs first: list of ``(batch, m_l)``.
+        """Read-off of every layer's node values, inputs first: list of ``(batch, m_l)``
+        (complemented nodes read as ``1 - û``).
 
         Parameters
         ----------
@@ -199,7 +287,8 @@ class SuperposedMLP:
         for stage, F in zip(self.stages, self.embeddings[1:], strict=True):
             h = stage.forward(h)
             reads.append(h if F is None else h @ F)
-        return reads
+        return [np.where(neg, 1.0 - r, r) if neg.any() else r
+                for r, neg in zip(reads, self.negated, strict=True)]
 
 
 def compile_circuit(circuit: Circuit, *, width: int, dim: int | None = None,
@@ -209,15 +298,22 @@ def compile_circuit(circuit: Circuit, *, width: int, dim: int | None = None,
                     rng: Any = 0) -> SuperposedMLP:
     r"""Compile a layered circuit into a superposed MLP of U-AND stages.
 
-    See the module docstring for the construction. Stage ``l`` has ``width`` U-AND neurons on
-    the ``m_l + 1`` inputs (nodes plus a constant), reads each gate
-    :math:`g = \sum_S c_S \prod_{i\in S} x_i` as :math:`\sum_S c_S\,\widehat{\mathrm{AND}}_S`,
-    and (with ``error_correction``) is followed by ``ec_pairs`` clipping neuron pairs.
+    See the module docstring for the construction. Every gate is first written as an integer
+    polynomial without constant term in the *stored* values of the layer before
+    (:func:`stored_polynomials`: a node that is 1 on the all-zero input, such as ``NOT a``, is
+    stored as its complement and read as ``1 - û``, so NOT needs no neuron and
+    ``AND(a, NOT b) = a - ab``). Stage ``l`` has ``width`` U-AND neurons on the ``m_l`` stored
+    nodes (bias -1) for the degree-2 monomials, plus one more block of ``width`` neurons with
+    bias ``-(k-1)`` for each degree ``k >= 3`` present (k-ary AND); it reads each gate
+    :math:`u_g = \sum_S c_S \prod_{i\in S} u_i` as
+    :math:`\sum_{|S|=1} c_S u_S + \sum_{|S|\ge2} c_S\,\widehat{\mathrm{AND}}_S` (linear terms
+    through the skip connection), and (with ``error_correction``) is followed by ``ec_pairs``
+    clipping neuron pairs.
 
     Parameters
     ----------
     circuit : Circuit
-        Gates of fan-in <= 2 without NOT (sparsity-preserving).
+        Any gates (AND of any fan-in, OR, XOR, NOT, ID).
     width : int
         U-AND neurons per stage, ``d``.
     dim : int, optional
@@ -230,7 +326,8 @@ def compile_circuit(circuit: Circuit, *, width: int, dim: int | None = None,
     s : int
         Expected number of active nodes per layer (sets the default ``p``).
     p : float, optional
-        U-AND connection probability (default :func:`optimal_p` for ``s`` active inputs).
+        U-AND connection probability of every block (default :func:`optimal_p` for ``s``
+        active inputs and the block's fan-in).
     ec_pairs : int, optional
         Error-correction neuron pairs (default ``width // 2``: the same neuron count).
     ec_p : float, optional
@@ -267,50 +364,70 @@ def compile_circuit(circuit: Circuit, *, width: int, dim: int | None = None,
         raise TypeError(f"circuit must be a Circuit, got {type(circuit).__name__}")
     if error_correction not in (True, False, "dedicated"):
         raise ValueError(f"error_correction must be True, False or 'dedicated', got {error_correction!r}")
-    if not circuit.sparsity_preserving:
-        raise ValueError("compile_circuit needs a sparsity-preserving circuit (no NOT gates): "
-                         "NOT makes dense layers, which computation in superposition cannot store")
     width = check_int(width, "width", minimum=1)
     if dim is not None:
         dim = check_int(dim, "dim", minimum=1)
     s = check_int(s, "s", minimum=1)
     gen = as_rng(rng)
     pv = optimal_p(d=width, s=max(s, 2)) if p is None else check_probability(p, "p", allow_zero=False)
+    polys, negated = stored_polynomials(circuit)
     widths = circuit.widths
     embeddings: list[NDArray[np.float64] | None] = [
         None if dim is None else embed_features(m=w, dim=dim, rng=gen).F for w in widths]
     stages = []
-    for li, layer in enumerate(circuit.layers):
+    p_by_k: dict[int, float] = {2: pv}
+    for li, layer_polys in enumerate(polys):
         m_in, m_out = widths[li], widths[li + 1]
         W = _bernoulli_sparse(width, m_in, pv, gen)
-        # quadratic monomials -> U-AND gates (i, j); linear ones -> the skip connection
-        index: dict[tuple[int, int], int] = {}
+        # monomials of degree k >= 2 -> U-AND gates of fan-in k; degree 1 -> the skip connection
+        index: dict[tuple[int, ...], int] = {}
         rows, cols, vals, lrows, lcols, lvals = [], [], [], [], [], []
-        for g_i, gate in enumerate(layer):
-            for mono, coef in gate_polynomial(gate).items():
-                if len(mono) > 2:
-                    raise ValueError(f"gate {gate} has fan-in {len(mono)}; compile_circuit "
-                                     "supports fan-in <= 2")
+        for g_i, poly in enumerate(layer_polys):
+            for mono, coef in poly.items():
                 if len(mono) == 1:
                     lrows.append(g_i)
                     lcols.append(mono[0])
                     lvals.append(coef)
                     continue
-                k = index.setdefault((mono[0], mono[1]), len(index))
+                k = index.setdefault(mono, len(index))
                 rows.append(g_i)
                 cols.append(k)
                 vals.append(coef)
         Lin = sps.csr_matrix((lvals, (lrows, lcols)), shape=(m_out, m_in), dtype=float)
+        # one block of `width` neurons per fan-in k (bias -(k-1)); fan-in 2 is always drawn
+        fan_ins = sorted({len(t) for t in index} | {2})
+        blocks, biases = [W.tocsc()], [np.full(width, -1.0)]
+        for k in fan_ins[1:]:
+            if k not in p_by_k:
+                p_by_k[k] = (optimal_p(d=width, s=max(s, k), fan_in=k) if p is None else pv)
+            blocks.append(_bernoulli_sparse(width, m_in, p_by_k[k], gen))
+            biases.append(np.full(width, -(k - 1.0)))
+        Wall = sps.vstack(blocks, format="csc")
+        d_tot = Wall.shape[0]
         if index:
-            pairs = np.array(list(index), dtype=np.int64)
+            monos = list(index)
             C = sps.csr_matrix((vals, (rows, cols)), shape=(m_out, len(index)))
-            Wc = W.tocsc()
-            P = Wc[:, pairs[:, 0]].multiply(Wc[:, pairs[:, 1]]).tocsc()
-            N = np.asarray(P.sum(axis=0)).ravel()
-            inv = np.divide(1.0, N, out=np.zeros(len(N)), where=N > 0)
-            O = sps.csr_matrix(C @ sps.csr_matrix((P @ sps.diags(inv)).T))
+            blocks = [blocks[0]] + [B.tocsc() for B in blocks[1:]]
+            r_rows, r_cols, r_vals = [], [], []
+            for mi, mono in enumerate(monos):
+                b = fan_ins.index(len(mono))
+                Wb = blocks[b]
+                # neurons wired to every input of the monomial: intersect the columns' supports
+                cov = Wb.indices[Wb.indptr[mono[0]]:Wb.indptr[mono[0] + 1]]
+                for i in mono[1:]:
+                    cov = np.intersect1d(cov, Wb.indices[Wb.indptr[i]:Wb.indptr[i + 1]],
+                                         assume_unique=True)
+                if len(cov):
+                    r_rows.append(np.full(len(cov), mi))
+                    r_cols.append(b * width + cov)
+                    r_vals.append(np.full(len(cov), 1.0 / len(cov)))
+            R = sps.csr_matrix((np.concatenate(r_vals) if r_vals else np.zeros(0),
+                                (np.concatenate(r_rows) if r_rows else np.zeros(0, dtype=np.int64),
+                                 np.concatenate(r_cols) if r_cols else np.zeros(0, dtype=np.int64))),
+                               shape=(len(monos), d_tot))
+            O = sps.csr_matrix(C @ R)
         else:
-            O = sps.csr_matrix((m_out, width))
+            O = sps.csr_matrix((m_out, d_tot))
         V = Q = None
         if error_correction == "dedicated":
             V = sps.identity(m_out, format="csr")
@@ -327,10 +444,12 @@ def compile_circuit(circuit: Circuit, *, width: int, dim: int | None = None,
             cnt = np.asarray(V.sum(axis=0)).ravel()
             invc = np.divide(1.0, cnt, out=np.zeros(len(cnt)), where=cnt > 0)
             Q = sps.csr_matrix((V @ sps.diags(invc)).T)
-        stages.append(Stage(W=W.tocsr(), O=O, Lin=Lin, F_in=embeddings[li], F_out=embeddings[li + 1],
-                            V=V, Q=Q, ec_centre=bool(error_correction is True and ec_centre)))
-    info = dict(width=width, dim=dim, p=pv, s=s, error_correction=error_correction)
-    return SuperposedMLP(stages, embeddings, widths, error_correction, info)
+        stages.append(Stage(W=Wall.tocsr(), O=O, Lin=Lin, F_in=embeddings[li],
+                            F_out=embeddings[li + 1], V=V, Q=Q,
+                            ec_centre=bool(error_correction is True and ec_centre),
+                            bias=-1.0 if len(fan_ins) == 1 else np.concatenate(biases)))
+    info = dict(width=width, dim=dim, p=pv, p_by_fan_in=p_by_k, s=s, error_correction=error_correction)
+    return SuperposedMLP(stages, embeddings, widths, error_correction, info, negated=negated)
 
 
 def _mean_ci(x: NDArray[np.float64], confidence: float = 0.95) -> tuple[float, float]:

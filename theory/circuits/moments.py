@@ -41,7 +41,7 @@ from theory._validation import check_int, check_probability, check_real
 
 __all__ = ["AdlerShavit", "UAndMoments", "adler_shavit_bounds", "optimal_p", "paper_p",
            "random_gain", "superposition_capacity", "superposition_noise_var",
-           "uand_error_moments", "uand_error_tail", "uand_min_width"]
+           "uand_error_moments", "uand_error_tail", "uand_gate_error_prob", "uand_min_width"]
 
 HANNI = ("Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in "
          "Superposition. arXiv:2408.05451")
@@ -423,6 +423,99 @@ def uand_error_tail(*, d: int, p: float, s: int, active: int, t: float,
     thr = np.floor(n * t + 1e-9) + 1 if strict else np.ceil(n * t - 1e-9)
     tail = stats.binom.sf(thr - 1, n * s_other, p)
     return float(np.clip((wN * tail).sum(), 0.0, 1.0))
+
+
+def uand_gate_error_prob(*, d: int, p: float, s: int, active: int, t: float,
+                         fan_in: int = 2, side: str = "above") -> float:
+    r"""Exact probability that a Bernoulli U-AND read-off errs by more than ``t`` in one direction.
+
+    Unconditional over the weights (an uncovered gate, ``N = 0``, reads 0), for any number
+    ``j`` = ``active`` of the gate's ``k`` = ``fan_in`` inputs on and ``s' = s - j`` other active
+    inputs. Each of the ``N ~ Bin(d, p^k)`` neurons wired to the gate has activation
+    ``f(X_r) = max(j + X_r - (k-1), 0)``, ``X_r ~ Bin(s', p)`` iid and independent of ``N``, so
+    with ``y = 1[j = k]`` and :math:`S_n = \sum_{r \le n} f(X_r)` (the ``n``-fold convolution of
+    the law of ``f(X)``):
+
+    .. math::
+
+        P(\hat y - y > t) = \sum_{n \ge 1} P(N = n)\, P(S_n > n (y + t))
+            + P(N = 0)\, 1[-y > t],
+
+        P(\hat y - y < -t) = \sum_{n \ge 1} P(N = n)\, P(S_n < n (y - t))
+            + P(N = 0)\, 1[y > t].
+
+    For ``j >= k - 1`` this is :func:`uand_error_tail` (conditional on ``N >= 1``) times
+    ``P(N >= 1)``; ``j < k - 1`` (e.g. neither input of a pair active: ``f = max(X - 1, 0)``) is
+    new here.
+
+    Parameters
+    ----------
+    d : int
+        Neurons.
+    p : float
+        Connection probability.
+    s : int
+        Total active inputs of the layer (``s >= active``).
+    active : int
+        Active inputs of the gate, ``0 <= active <= fan_in``.
+    t : float
+        Threshold, ``t >= 0``.
+    fan_in : int
+        ``k``; the layer's bias is ``-(k-1)``.
+    side : {"above", "below"}
+        ``"above"``: :math:`P(\hat y - y > t)`; ``"below"``: :math:`P(\hat y - y < -t)`.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> q = uand_gate_error_prob(d=400, p=0.1, s=4, active=2, t=0.5)
+    >>> cond = uand_error_tail(d=400, p=0.1, s=4, active=2, t=0.5, strict=True)
+    >>> bool(abs(q - (1 - 0.99 ** 400) * cond) < 1e-12)
+    True
+    >>> below = uand_gate_error_prob(d=400, p=0.1, s=4, active=2, t=0.5, side="below")
+    >>> bool(abs(below - 0.99 ** 400) < 1e-15)       # only an uncovered gate reads low
+    True
+
+    References
+    ----------
+    .. [1] Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in
+       Superposition. arXiv:2408.05451
+    """
+    d = check_int(d, "d", minimum=1)
+    fan_in = check_int(fan_in, "fan_in", minimum=1)
+    active = check_int(active, "active", minimum=0, maximum=fan_in)
+    s = check_int(s, "s", minimum=active)
+    p = check_probability(p, "p", allow_zero=False)
+    t = check_real(t, "t", minimum=0)
+    if side not in ("above", "below"):
+        raise ValueError(f"side must be 'above' or 'below', got {side!r}")
+    y = int(active == fan_in)
+    s_other = s - active
+    xs = np.arange(s_other + 1)
+    f = np.maximum(active + xs - (fan_in - 1), 0)
+    pf = np.zeros(int(f.max()) + 1)
+    np.add.at(pf, f, stats.binom.pmf(xs, s_other, p))
+    q = p ** fan_in
+    mu = d * q       # the pmf beyond mu + 14 sqrt(mu) + 30 is below 1e-20
+    n_hi = int(min(d, math.ceil(mu + 14 * math.sqrt(mu) + 30)))
+    wN = stats.binom.pmf(np.arange(n_hi + 1), d, q)
+    total = float(wN[0] * ((-y > t) if side == "above" else (y > t)))
+    conv = np.ones(1)
+    for n in range(1, n_hi + 1):
+        conv = np.convolve(conv, pf)
+        if wN[n] == 0.0:
+            continue
+        sv = np.arange(len(conv))
+        # integer sums: compare n (y +- t) with a guard against rounding at exact integers
+        if side == "above":
+            tail = conv[sv > n * (y + t) + 1e-9].sum()
+        else:
+            tail = conv[sv < n * (y - t) - 1e-9].sum()
+        total += float(wN[n] * tail)
+    return float(min(max(total, 0.0), 1.0))
 
 
 def uand_min_width(*, s: int, eps: float, kind: str = "bernoulli", fan_in: int = 2,
