@@ -19,7 +19,15 @@ References
 """
 
 from theory.circuits.circuit import Circuit, Gate, gate_polynomial, random_circuit
-from theory.circuits.compile import ErrorStats, Stage, SuperposedMLP, compile_circuit, simulate
+from theory.circuits.compile import (
+    ErrorStats,
+    Stage,
+    SuperposedMLP,
+    compile_circuit,
+    simulate,
+    stored_polynomials,
+)
+from theory.circuits.depth import DepthBound, depth_failure_bound
 from theory.circuits.moments import (
     AdlerShavit,
     UAndMoments,
@@ -31,13 +39,14 @@ from theory.circuits.moments import (
     superposition_noise_var,
     uand_error_moments,
     uand_error_tail,
+    uand_gate_error_prob,
     uand_min_width,
 )
 from theory.circuits.uand import Embedding, UAnd, all_pairs, embed_features, sparse_inputs, uand
 
-__all__ = ["AdlerShavit", "Circuit", "Embedding", "ErrorStats", "Gate", "Stage",
+__all__ = ["AdlerShavit", "Circuit", "DepthBound", "Embedding", "ErrorStats", "Gate", "Stage",
            "SuperposedMLP", "UAnd", "UAndMoments", "adler_shavit_bounds", "all_pairs",
-           "compile_circuit", "embed_features", "gate_polynomial", "simulate",
+           "compile_circuit", "depth_failure_bound", "embed_features", "gate_polynomial", "simulate",
            "optimal_p", "paper_p", "random_circuit", "random_gain", "sparse_inputs",
-           "superposition_capacity", "superposition_noise_var", "uand",
-           "uand_error_moments", "uand_error_tail", "uand_min_width"]
+           "stored_polynomials", "superposition_capacity", "superposition_noise_var", "uand",
+           "uand_error_moments", "uand_error_tail", "uand_gate_error_prob", "uand_min_width"]

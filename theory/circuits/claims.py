@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Mapping
 from typing import Any
@@ -10,8 +11,9 @@ import numpy as np
 
 from theory.circuits.circuit import random_circuit
 from theory.circuits.compile import compile_circuit
+from theory.circuits.depth import depth_failure_bound
 from theory.circuits.moments import HANNI, uand_error_tail
-from theory.circuits.uand import uand
+from theory.circuits.uand import sparse_inputs, uand
 from theory.verify.claim import Claim
 
 __all__ = ["claims"]
@@ -59,6 +61,39 @@ def _compiled_one_sparse_measure(params: Mapping[str, Any], rng: np.random.Gener
     net = compile_circuit(c, width=params["d"], error_correction=False, rng=rng)
     X = np.eye(params["width"], dtype=np.int8)
     return float(np.abs(net.forward(X)[-1] - c.evaluate(X)).max())
+
+
+@functools.lru_cache(maxsize=32)
+def _random_and_or_circuit(width: int, depth: int, seed: int):
+    return random_circuit(width=width, depth=depth, ops=("AND", "OR"), rng=seed)
+
+
+def _depth_circuit(params: Mapping[str, Any]):
+    return _random_and_or_circuit(params["circuit_width"], params["depth"], params["circuit_seed"])
+
+
+@functools.lru_cache(maxsize=32)
+def _depth_bound_cached(circuit_width: int, depth: int, circuit_seed: int, width: int, p: float,
+                        s: int) -> float:
+    c = _random_and_or_circuit(circuit_width, depth, circuit_seed)
+    return depth_failure_bound(c, width=width, s=s, p=p).value
+
+
+def _depth_bound(params: Mapping[str, Any]) -> float:
+    return _depth_bound_cached(params["circuit_width"], params["depth"], params["circuit_seed"],
+                               params["width"], params["p"], params["s"])
+
+
+def _depth_measure(params: Mapping[str, Any], rng: np.random.Generator) -> float:
+    """One fresh network and one uniform s-sparse input: the largest error over all layers."""
+    c = _depth_circuit(params)
+    ec = params.get("error_correction", "dedicated")
+    net = compile_circuit(c, width=params["width"], p=params["p"], s=params["s"],
+                          error_correction=False if ec == "none" else ec, rng=rng)
+    x = sparse_inputs(m=c.n_inputs, s=params["s"], batch=1, rng=rng)
+    reads = net.forward(x)
+    truth = c.evaluate(x, all_layers=True)
+    return float(max(np.abs(r - t).max() for r, t in zip(reads, truth, strict=True)))
 
 
 def claims() -> list[Claim]:
@@ -122,5 +157,33 @@ def claims() -> list[Claim]:
             quick_params=[dict(width=12, d=100)],
             trials=20, quick_trials=8,
             tags=("circuits", "compile", "exact"),
+        ),
+        Claim(
+            id="circuits.compiled_depth_union_bound",
+            statement=("A random AND/OR circuit of depth L compiled with basis-aligned inputs, "
+                       "Bernoulli(p) U-AND stages of `width` neurons and dedicated error "
+                       "correction (clip((z - 1/4)/(1/2), 0, 1) after every stage) computes every "
+                       "node of every layer exactly, except on a fraction of the s-sparse inputs "
+                       "(expected over the weights) of at most the union bound "
+                       "E_x min(1, sum_l sum_g q_lg(x)), where q_lg(x) is the exact probability "
+                       "that gate g of stage l crosses the correction threshold given exact "
+                       "inputs (uand_gate_error_prob). Measured event: the largest error over "
+                       "all layers exceeds `tol` (1e-9: not exact) on a fresh network and a "
+                       "uniform s-sparse input."),
+            latex=(r"P_{W,x}\big(\max_l \|\hat x_l - x_l\|_\infty > 0\big) \le "
+                   r"E_x \min\big(1, \textstyle\sum_{l=1}^L \sum_g q_{l,g}(x)\big)"),
+            citation=HANNI,
+            domain=("basis-aligned inputs, error_correction='dedicated', AND/OR circuits from "
+                    "random_circuit(width=circuit_width, depth=depth, rng=circuit_seed)"),
+            bound=lambda prm: prm.get("tol", 1e-9),
+            measure=_depth_measure,
+            relation="<=",
+            failure_prob=_depth_bound,
+            quantity="max |error| over all layers",
+            params=[dict(circuit_width=20, depth=4, circuit_seed=1, width=60000, p=0.015, s=3),
+                    dict(circuit_width=30, depth=6, circuit_seed=1, width=100000, p=0.012, s=3)],
+            quick_params=[dict(circuit_width=20, depth=4, circuit_seed=1, width=60000, p=0.015, s=3)],
+            trials=600, quick_trials=80,
+            tags=("circuits", "compile", "depth", "probabilistic"),
         ),
     ]
