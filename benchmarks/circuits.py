@@ -174,6 +174,100 @@ def capacity_experiment(quick: bool, store, executor, eps: float):
     return out
 
 
+CAP_DS = (800, 1131, 1600, 2263, 3200, 4525, 6400, 9051, 12800)
+CAP_CS = (2.0, 2.83)
+
+
+def capacity_superposed_grid(quick: bool) -> list[dict]:
+    """Grid of the fitted capacity exponent for inputs in superposition (``dim = d``).
+
+    ``p = c/sqrt(d)`` for ``c`` in :data:`CAP_CS` (the same coverage ``d p² = c²`` at every
+    ``d``, so the grid is scale-free), ``m = 250·2^{k/2}`` within ``[m*/5, 3 m*]`` around a pilot
+    estimate ``m* = 60,000 (d/12,800)^{3/2}`` of the eps = 0.05 transition.
+    """
+    ds = CAP_DS[:5] if quick else CAP_DS
+    grid = []
+    for d in ds:
+        mstar = 60000 * (d / 12800) ** 1.5
+        for k in range(0, 40):
+            m = int(round(250 * 2 ** (k / 2)))
+            if not mstar / 5 <= m <= 3 * mstar:
+                continue
+            for c in CAP_CS:
+                grid.append(dict(m=m, d=d, dim=d, s=3, p=round(c / math.sqrt(d), 6), c=c,
+                                 networks=8, inputs=6, n_inactive=1000))
+    return grid
+
+
+def _mmax_from_rates(rows: list[tuple[int, float]], eps: float) -> float | None:
+    """Largest m before the first grid point whose rate exceeds eps (log-linear interpolation)."""
+    rows = sorted(rows)
+    for (m0, r0), (m1, r1) in zip(rows, rows[1:], strict=False):
+        if r0 <= eps < r1:
+            t = (math.log(eps) - math.log(max(r0, 1e-6))) / (math.log(r1) - math.log(max(r0, 1e-6)))
+            return math.exp(math.log(m0) + t * (math.log(m1) - math.log(m0)))
+    return None
+
+
+def capacity_superposed_experiment(quick: bool, store, executor, eps: float, boot: int = 2000):
+    """Largest m with per-gate error rate <= eps vs d, inputs in superposition, fitted exponent.
+
+    The rate of a cell is the largest of the pooled wrong fractions over pairs with both / one /
+    no input active; the best ``c`` of the grid is taken per ``(d, m)``. The exponent's interval
+    is a bootstrap over networks (each cell's networks resampled with replacement, ``m_max`` and
+    the least-squares slope recomputed; percentile 95% interval).
+    """
+    from theory.circuits.experiments import capacity_embedded_cell
+
+    grid = capacity_superposed_grid(quick)
+    res = sweep(capacity_embedded_cell, grid, store=store, executor=executor, rng=5,
+                desc="capacity (superposed, fitted)")
+    cells = [(p, v) for p, v in res]
+    ds = sorted({p["d"] for p, _ in cells})
+
+    def mmax_table(pick) -> dict:
+        rates: dict = {}
+        for idx, (p, v) in enumerate(cells):
+            sel = pick(idx, len(v["n"]["one"]))
+            r = max((sum(np.asarray(v["wrong"][k])[sel]) / max(1, sum(np.asarray(v["n"][k])[sel])))
+                    for k in ("both", "one", "none"))
+            key = (p["d"], p["m"])
+            rates[key] = min(rates.get(key, 1.0), r)
+        return {d: _mmax_from_rates([(m, r) for (dd, m), r in rates.items() if dd == d], eps)
+                for d in ds}, rates
+
+    full, rates = mmax_table(lambda idx, k: np.arange(k))
+    pts = [(d, v) for d, v in full.items() if v]
+    out = {"eps": eps, "s": 3, "cs": list(CAP_CS), "grid_cells": len(grid),
+           "rates": [{"d": d, "m": m, "rate": r} for (d, m), r in sorted(rates.items())],
+           "m_max": {str(d): v for d, v in full.items()}}
+    for d, v in full.items():
+        print(f"  d={d:6d}: m_max = {'censored' if v is None else f'{v:,.0f}'}")
+    if len(pts) >= 3:
+        f = fit_power_law([p[0] for p in pts], [p[1] for p in pts])
+        gen = np.random.default_rng(11)
+        slopes = []
+        for _ in range(boot):
+            draws = {idx: gen.integers(0, len(v["n"]["one"]), len(v["n"]["one"]))
+                     for idx, (_, v) in enumerate(cells)}
+            mm, _ = mmax_table(lambda idx, k, dr=draws: dr[idx])
+            q = [(d, mm[d]) for d, _ in pts if mm.get(d)]
+            if len(q) >= 3:
+                slopes.append(np.polyfit(np.log([a for a, _ in q]), np.log([b for _, b in q]), 1)[0])
+        lo, hi = np.percentile(slopes, [2.5, 97.5])
+        out["fit"] = {**f.__dict__, "bootstrap_ci": [float(lo), float(hi)], "bootstrap_reps": len(slopes),
+                      "points": pts}
+        # local slopes between consecutive d (is the exponent drifting towards 3/2?)
+        out["local_slopes"] = [
+            {"d0": a[0], "d1": b[0], "slope": math.log(b[1] / a[1]) / math.log(b[0] / a[0])}
+            for a, b in zip(pts, pts[1:], strict=False)]
+        print(f"  fitted: m_max ~ d^{f.exponent:.3f}, least-squares CI [{f.ci[0]:.3f}, {f.ci[1]:.3f}], "
+              f"bootstrap 95% [{lo:.3f}, {hi:.3f}] ({len(slopes)} reps); paper: 3/2 up to polylog")
+        for r in out["local_slopes"]:
+            print(f"    local slope d={r['d0']}..{r['d1']}: {r['slope']:.3f}")
+    return out
+
+
 def adler_shavit_experiment(quick: bool) -> list:
     """Basis-aligned all-pairs U-AND sized by the exact moments against Adler-Shavit.
 
@@ -200,6 +294,39 @@ def adler_shavit_experiment(quick: bool) -> list:
         print(f"  m={m:>8d}: d={d:6d} p={p:.4f} params={params:.3g}; d/sqrt(m' log m') = "
               f"{rows[-1]['neurons_over_lower']:.4f}, params/(m' log m') = {rows[-1]['params_over_lower']:.3f}")
     return rows
+
+
+def depth_bound_experiment(quick: bool, store, executor):
+    """The depth claim's union bound per depth beside measured failures, with and without
+    dedicated correction (same width and p), one fresh network per input."""
+    from theory.circuits import depth_failure_bound, random_circuit
+    from theory.circuits.experiments import depth_bound_cell
+
+    sets = [dict(circuit_width=20, depth=4, circuit_seed=1, width=60000, p=0.015, s=3),
+            dict(circuit_width=30, depth=6, circuit_seed=1, width=100000, p=0.012, s=3)]
+    trials = 200 if quick else 800
+    grid = [dict(**st, ec=ec, trials=trials) for st in sets for ec in ("dedicated", "none")]
+    res = sweep(depth_bound_cell, grid, store=store, executor=executor, rng=7, desc="depth bound")
+    out = []
+    for st in sets:
+        c = random_circuit(width=st["circuit_width"], depth=st["depth"], ops=("AND", "OR"),
+                           rng=st["circuit_seed"])
+        b = depth_failure_bound(c, width=st["width"], s=st["s"], p=st["p"])
+        row = {"params": st, "bound_by_depth": b.by_depth.tolist(), "bound_worst": b.worst}
+        for p_, v in res:
+            if all(p_[k] == st[k] for k in st):
+                row[p_["ec"]] = v
+        out.append(row)
+        print(f"  circuit width {st['circuit_width']}, depth {st['depth']}, d = {st['width']}, "
+              f"p = {st['p']}: union bound per depth {np.round(b.by_depth, 4).tolist()}")
+        for ec in ("dedicated", "none"):
+            v = row[ec]
+            n = v["trials"]
+            print(f"    {ec:9s}: P(not exact) {np.round(np.array(v['inexact']) / n, 4).tolist()}, "
+                  f"P(error > 1/4) {np.round(np.array(v['above_quarter']) / n, 4).tolist()}, "
+                  f"P(layer wrong after rounding) {np.round(np.array(v['wrong']) / n, 4).tolist()} "
+                  f"({n} networks)")
+    return out
 
 
 def depth_experiment(quick: bool, store, executor):
@@ -240,7 +367,8 @@ def main(argv=None) -> int:
     ap.add_argument("--store", default=None, help="SQLite file to persist and resume cells")
     ap.add_argument("--serial", action="store_true", help="run in-process (no process pool)")
     ap.add_argument("--eps", type=float, default=0.05, help="per-gate error-rate target")
-    ap.add_argument("--only", nargs="+", choices=("width", "capacity", "depth", "adler_shavit"),
+    ap.add_argument("--only", nargs="+", choices=("width", "capacity", "capacity_superposed", "depth", "depth_bound",
+                             "adler_shavit"),
                     help="rerun only these experiments and merge them into the existing "
                          "results/circuits.json (its other entries are kept)")
     args = ap.parse_args(argv)
@@ -260,9 +388,16 @@ def main(argv=None) -> int:
     if "capacity" in todo:
         print("[2] capacity")
         results["capacity"] = capacity_experiment(args.quick, args.store, executor, args.eps)
+    if "capacity_superposed" in todo:
+        print("[2b] capacity exponent, inputs in superposition (fast exact sampler)")
+        results["capacity_superposed"] = capacity_superposed_experiment(args.quick, args.store,
+                                                                        executor, args.eps)
     if "depth" in todo:
         print("[3] depth")
         results["depth"] = depth_experiment(args.quick, args.store, executor)
+    if "depth_bound" in todo:
+        print("[3b] depth union bound vs measured failures")
+        results["depth_bound"] = depth_bound_experiment(args.quick, args.store, executor)
     if "adler_shavit" in todo:
         print("[4] Adler-Shavit (basis-aligned all-pairs U-AND, exact-moment sizing)")
         results["adler_shavit"] = adler_shavit_experiment(args.quick)

@@ -13,15 +13,18 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sps
+from numpy.typing import NDArray
 from scipy import stats
 
-from theory._validation import check_array
+from theory._validation import as_rng, check_array, check_int
 from theory.circuits.circuit import random_circuit
 from theory.circuits.compile import compile_circuit, simulate
 from theory.circuits.moments import uand_error_moments
 from theory.circuits.uand import embed_features, sparse_inputs, uand
 
-__all__ = ["PowerLawFit", "capacity_cell", "depth_cell", "fit_power_law", "width_cell"]
+__all__ = ["PowerLawFit", "capacity_cell", "capacity_embedded_cell", "depth_bound_cell",
+           "depth_cell", "embedded_readout", "fit_power_law", "width_cell"]
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,166 @@ def capacity_cell(params: Mapping[str, Any], rng: np.random.Generator) -> dict[s
                 w[key] += int(np.count_nonzero(np.abs(y - target) > 0.5))
                 n[key] += len(pr)
     return {"wrong": w, "n": n}
+
+
+def embedded_readout(*, m: int, dim: int, active: Any, rng: Any = 0) -> NDArray[np.float64]:
+    r"""Sample the read-off :math:`\hat x = F^\top F x` of a Rademacher embedding without forming ``F``.
+
+    For ``F_{ai} = ε_{ai}/\sqrt{dim}`` (:func:`~theory.circuits.embed_features`) and the active set
+    ``A``, ``h = F x`` has entries :math:`v_a/\sqrt{dim}` with :math:`v_a = Σ_{j∈A} ε_{aj}`. An
+    inactive feature's signs are independent of ``h``, so, writing ``n_v`` for the number of
+    coordinates with :math:`|v_a| = v`,
+
+    .. math::
+
+        \hat x_i = \frac{1}{dim}\sum_{v \ge 1} v\,(2 B_v - n_v), \quad
+        B_v \sim \mathrm{Bin}(n_v, 1/2) \text{ independent} \qquad (i \notin A),
+
+    the same law as the explicit product, at cost ``O(m + s·dim)`` instead of ``O(m·dim)``.
+    Active features are computed from their drawn columns, :math:`\hat x_i = \langle f_i, h\rangle`.
+
+    Parameters
+    ----------
+    m : int
+        Number of features.
+    dim : int
+        Embedding dimension.
+    active : array_like of int, shape (s,)
+        Distinct indices of the active features.
+    rng : int or Generator
+
+    Returns
+    -------
+    ndarray, shape (m,)
+
+    Examples
+    --------
+    >>> xh = embedded_readout(m=1000, dim=400, active=[3, 7], rng=0)
+    >>> xh.shape, bool(abs(xh[3] - 1) < 0.25), bool(abs(xh[0]) < 0.25)
+    ((1000,), True, True)
+
+    References
+    ----------
+    .. [1] Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in
+       Superposition. arXiv:2408.05451 (inputs in superposition).
+    """
+    m = check_int(m, "m", minimum=1)
+    dim = check_int(dim, "dim", minimum=1)
+    act = np.asarray(active)
+    if act.ndim != 1 or (act.size and (act.dtype.kind not in "iu" or act.min() < 0 or act.max() >= m)):
+        raise ValueError(f"active must be a 1-D array of indices in [0, {m - 1}], got {active!r}")
+    if len(np.unique(act)) != len(act):
+        raise ValueError("active must hold distinct indices")
+    gen = as_rng(rng)
+    eps = 2.0 * gen.integers(0, 2, size=(dim, len(act))) - 1.0        # active columns * sqrt(dim)
+    v = eps.sum(axis=1)                                                # sqrt(dim) h
+    out = np.empty(m)
+    inactive = np.ones(m, dtype=bool)
+    inactive[act] = False
+    n_in = int(inactive.sum())
+    acc = np.zeros(n_in)
+    counts = np.bincount(np.abs(v).astype(np.int64), minlength=len(act) + 1)
+    for val in range(1, len(counts)):
+        if counts[val]:
+            acc += val * (2.0 * gen.binomial(counts[val], 0.5, size=n_in) - counts[val])
+    out[inactive] = acc / dim
+    out[act] = eps.T @ v / dim
+    return out
+
+
+def _bernoulli_csc(d: int, m: int, p: float, gen: np.random.Generator) -> sps.csc_matrix:
+    """iid Bernoulli(p) 0/1 matrix of shape (d, m) in CSC form, drawn in O(d m p) time.
+
+    The positions of the ones in column-major order are the partial sums of iid
+    Geometric(p) gaps, which is exactly iid Bernoulli(p) per entry.
+    """
+    total = d * m
+    pos = np.cumsum(gen.geometric(p, size=int(total * p + 6 * math.sqrt(total * p) + 16))) - 1
+    while pos[-1] < total:
+        more = np.cumsum(gen.geometric(p, size=int(total * p * 0.1) + 16)) + pos[-1]
+        pos = np.concatenate([pos, more])
+    pos = pos[pos < total]
+    rows = (pos % d).astype(np.int32)
+    indptr = np.searchsorted(pos, np.arange(m + 1, dtype=np.int64) * d).astype(np.int64)
+    return sps.csc_matrix((np.ones(len(pos)), rows, indptr), shape=(d, m))
+
+
+def capacity_embedded_cell(params: Mapping[str, Any], rng: np.random.Generator) -> dict[str, Any]:
+    """Per-gate error counts of U-AND on inputs in superposition, per network (fast exact sampler).
+
+    Same model as :func:`capacity_cell` with ``dim > 0`` (Rademacher embedding, Bernoulli(``p``)
+    U-AND on the read-off ``Fᵀ h``), with the read-off drawn by :func:`embedded_readout` so that
+    large ``m·dim`` is cheap. ``params``: ``m``, ``d``, ``dim``, ``s``, ``p``, ``networks``,
+    ``inputs`` (inputs per network; the embedding is redrawn for each, which is the same law for
+    every single input), ``n_inactive``. Returns ``wrong`` and ``n``: per class (``both``,
+    ``one``, ``none``) a list with one count per network, for a bootstrap over networks.
+    """
+    m, d, dim, s, p = params["m"], params["d"], params["dim"], params["s"], params["p"]
+    w: dict[str, list[int]] = {"both": [], "one": [], "none": []}
+    n: dict[str, list[int]] = {"both": [], "one": [], "none": []}
+    for _ in range(params["networks"]):
+        Wc = _bernoulli_csc(d, m, p, rng)
+        bias = -1.0
+        cw = {k: 0 for k in w}
+        cn = {k: 0 for k in w}
+        for _ in range(params["inputs"]):
+            act = np.sort(rng.choice(m, size=s, replace=False))
+            mask = np.ones(m, dtype=bool)
+            mask[act] = False
+            ina = np.flatnonzero(mask)
+            xh = embedded_readout(m=m, dim=dim, active=act, rng=rng)
+            a = np.maximum(Wc @ xh + bias, 0.0)
+            both = np.array([(act[i], act[j]) for i in range(s) for j in range(i + 1, s)],
+                            dtype=np.int64).reshape(-1, 2)
+            rnd = np.sort(rng.choice(ina, size=(params["n_inactive"], 2)), axis=1)
+            rnd = rnd[rnd[:, 0] != rnd[:, 1]]
+            for i in act:      # pairs (i, j), j inactive: (Wᵀ diag(a) w_i) ⊘ (Wᵀ w_i), O(nnz)
+                col = Wc[:, [i]].toarray().ravel()
+                num = Wc.T @ (a * col)
+                den = Wc.T @ col
+                y = np.divide(num, den, out=np.zeros(m), where=den > 0)[mask]
+                cw["one"] += int(np.count_nonzero(np.abs(y) > 0.5))
+                cn["one"] += len(y)
+            for key, pr, target in (("both", both, 1.0), ("none", rnd, 0.0)):
+                if len(pr):
+                    P = sps.csc_matrix(Wc[:, pr[:, 0]].multiply(Wc[:, pr[:, 1]]))
+                    num = np.asarray(P.T @ a).ravel()
+                    den = np.asarray(P.sum(axis=0)).ravel()
+                    y = np.divide(num, den, out=np.zeros(len(pr)), where=den > 0)
+                    cw[key] += int(np.count_nonzero(np.abs(y - target) > 0.5))
+                    cn[key] += len(pr)
+        for k in w:
+            w[k].append(cw[k])
+            n[k].append(cn[k])
+    return {"wrong": w, "n": n}
+
+
+def depth_bound_cell(params: Mapping[str, Any], rng: np.random.Generator) -> dict[str, Any]:
+    """Failures of a compiled AND/OR circuit per depth, one fresh network per input.
+
+    ``params``: ``circuit_width``, ``depth``, ``circuit_seed``, ``width``, ``p``, ``s``,
+    ``ec`` (``"dedicated"`` or ``"none"``), ``trials``. Each trial compiles a fresh network
+    (basis-aligned) and draws one uniform ``s``-sparse input. Returns, for ``l = 1..L``, the
+    number of trials in which some layer ``<= l`` is not exact (error > 1e-9), some layer
+    ``<= l`` has an error above 1/4, and layer ``l`` has a node wrong after rounding (> 1/2).
+    """
+    c = random_circuit(width=params["circuit_width"], depth=params["depth"], ops=("AND", "OR"),
+                       rng=params["circuit_seed"])
+    L = c.depth
+    inexact, above, wrong = np.zeros(L, dtype=int), np.zeros(L, dtype=int), np.zeros(L, dtype=int)
+    ec = "dedicated" if params["ec"] == "dedicated" else False
+    for _ in range(params["trials"]):
+        net = compile_circuit(c, width=params["width"], p=params["p"], s=params["s"],
+                              error_correction=ec, rng=rng)
+        x = sparse_inputs(m=c.n_inputs, s=params["s"], batch=1, rng=rng)
+        err = [float(np.abs(r - t).max()) for r, t in
+               zip(net.forward(x)[1:], c.evaluate(x, all_layers=True)[1:], strict=True)]
+        cum = np.maximum.accumulate(err)
+        inexact += cum > 1e-9
+        above += cum > 0.25
+        wrong += np.array(err) > 0.5
+    return {"inexact": inexact.tolist(), "above_quarter": above.tolist(), "wrong": wrong.tolist(),
+            "trials": params["trials"]}
 
 
 def depth_cell(params: Mapping[str, Any], rng: np.random.Generator) -> dict[str, Any]:
