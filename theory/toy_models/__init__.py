@@ -8,6 +8,7 @@ arXiv:2209.10652.
 """
 
 from theory.toy_models.analysis import (
+    abs_features_computed,
     classify_2x1,
     dimensions_per_feature,
     feature_dimensionality,
@@ -28,15 +29,19 @@ from theory.toy_models.exact import (
 from theory.toy_models.model import ToyModel, forward, loss_and_gradients
 from theory.toy_models.phase import PhaseDiagram, phase_diagram, train_2x1
 from theory.toy_models.polytopes import (
+    SparseExpansion,
     SparseLimit,
+    best_2d_sparse_expansion,
     best_2d_sparse_limit,
     regular_polygon_frame,
+    sparse_expansion,
     sparse_limit_loss,
 )
 from theory.toy_models.train import init_params, train
 
-__all__ = ["PHASES_2X1", "PhaseDiagram", "SparseLimit", "best_2d_sparse_limit", "regular_polygon_frame",
-           "sparse_limit_loss", "ToyModel", "ToyModelConfig", "candidate_losses_2x1",
+__all__ = ["PHASES_2X1", "PhaseDiagram", "SparseExpansion", "SparseLimit", "abs_features_computed",
+           "best_2d_sparse_expansion", "best_2d_sparse_limit", "regular_polygon_frame",
+           "sparse_expansion", "sparse_limit_loss", "ToyModel", "ToyModelConfig", "candidate_losses_2x1",
            "classify_2x1", "dimensions_per_feature", "feature_dimensionality", "feature_geometry",
            "feature_norms", "forward", "geometric_importance", "init_params", "loss_and_gradients",
            "n_represented", "phase_2x1", "phase_boundary_2x1", "phase_diagram", "phase_margin_2x1",

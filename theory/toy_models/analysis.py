@@ -9,7 +9,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from theory._validation import check_array, check_real
 
-__all__ = ["classify_2x1", "dimensions_per_feature", "feature_dimensionality", "feature_geometry",
+__all__ = ["abs_features_computed", "classify_2x1", "dimensions_per_feature", "feature_dimensionality", "feature_geometry",
            "feature_norms", "n_represented", "superposition_score"]
 
 
@@ -261,3 +261,64 @@ def feature_geometry(W: ArrayLike | Any, **kwargs: Any) -> list[Any]:
             "feature_geometry needs theory.geometry.classify_geometry, which this version of "
             "theory.geometry does not provide yet; use feature_dimensionality(W) meanwhile")
     return [fn(A) for A in _weights(W)]
+
+
+def abs_features_computed(model: Any, *, tol: float = 0.1, n_points: int = 41
+                          ) -> NDArray[np.int64]:
+    r"""Number of features for which an ``abs``-task model computes :math:`|x_i|`, per instance.
+
+    Feature :math:`i` counts as computed when, with only that feature present
+    (:math:`x = t\,e_i` on a grid of ``n_points`` values of :math:`t` in :math:`[-1, 1]`), the
+    relative squared error of output :math:`i` is below ``tol``:
+
+    .. math:: \frac{\sum_t (y_i(t\,e_i) - |t|)^2}{\sum_t t^2} < \mathrm{tol}.
+
+    A constant output scores at best 0.25 and a one-sided response (e.g. :math:`\mathrm{ReLU}(t)`)
+    0.5, so the default ``tol = 0.1`` needs both signs: with a ReLU hidden layer that takes two
+    neurons per feature unless features share neurons (computation in superposition).
+
+    Parameters
+    ----------
+    model : ToyModel
+        Trained with ``task="abs"`` (``W`` shape (n_instances, n_hidden, n), ``W2`` shape
+        (n_instances, n, n_hidden), ``b``).
+    tol : float
+        In (0, 1).
+    n_points : int
+        Grid size (>= 3).
+
+    Returns
+    -------
+    ndarray of int, shape (n_instances,)
+
+    Examples
+    --------
+    >>> from theory.toy_models import ToyModel, ToyModelConfig
+    >>> cfg = ToyModelConfig(n_features=2, n_hidden=2, task="abs")
+    >>> W = np.array([[[1.0, 0.0], [-1.0, 0.0]]])          # both neurons read feature 0
+    >>> W2 = np.array([[[1.0, 1.0], [0.0, 0.0]]])          # |x_0| = ReLU(x_0) + ReLU(-x_0)
+    >>> abs_features_computed(ToyModel(cfg, W=W, b=np.zeros((1, 2)), W2=W2)).tolist()
+    [1]
+
+    References
+    ----------
+    .. [1] Elhage, N. et al. (2022). Toy Models of Superposition, section "Computation in
+       Superposition". arXiv:2209.10652.
+    """
+    from theory._validation import check_int
+    from theory.toy_models.model import ToyModel, forward
+
+    if not isinstance(model, ToyModel) or model.config.task != "abs":
+        raise TypeError("model must be a ToyModel trained with task='abs'")
+    tol = check_real(tol, "tol", minimum=0.0, maximum=1.0, strict_min=True, strict_max=True)
+    n_points = check_int(n_points, "n_points", minimum=3)
+    I, m, n = model.W.shape
+    t = np.linspace(-1.0, 1.0, n_points)
+    # batch: for each feature i and grid value t, the input t e_i
+    x = np.zeros((I, n * n_points, n))
+    idx = np.repeat(np.arange(n), n_points)
+    x[:, np.arange(n * n_points), idx] = np.tile(t, n)
+    y = forward(model.config, {"W": model.W, "b": model.b, "W2": model.W2}, x)
+    yi = y[:, np.arange(n * n_points), idx].reshape(I, n, n_points)
+    rel = ((yi - np.abs(t)) ** 2).sum(axis=2) / (t ** 2).sum()
+    return (rel < tol).sum(axis=1).astype(np.int64)
