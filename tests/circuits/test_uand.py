@@ -177,3 +177,39 @@ def test_paper_p_is_clipped_and_documented():
     assert uand(m=1000, d=500).p == 1.0        # log^2(1000)/sqrt(500) > 1
     net = uand(m=50, d=10**6, rng=0)
     assert abs(net.p - np.log(50) ** 2 / 1000) < 1e-15
+
+
+@pytest.mark.parametrize("kind", ["rademacher", "gaussian", "bernoulli"])
+def test_iter_all_pairs_matches_dense_read_off(kind):
+    # the chunked all-pairs read-off equals the dense path on small m, for uneven blocks
+    m, d = 70, 300
+    net = uand(m=m, d=d, kind=kind, p=0.15 if kind == "bernoulli" else None, s=3, rng=1)
+    x = sparse_inputs(m=m, s=3, batch=1, rng=2)[0]
+    a = net.forward(x)
+    dense = net.read(a)
+    for block in (1, 16, 70, 500):
+        blocks = list(net.iter_all_pairs(a, block=block))
+        assert [b[0] for b in blocks] == list(range(0, m, block))
+        np.testing.assert_allclose(np.concatenate([b[2] for b in blocks]), dense, atol=1e-12)
+    with pytest.raises(ValueError, match="block"):
+        next(net.iter_all_pairs(a, block=0))
+    with pytest.raises(ValueError, match="entries"):
+        next(net.iter_all_pairs(a[:-1]))
+
+
+def test_iter_all_pairs_beyond_the_dense_limit():
+    # m = 5000 > 4096: the dense read refuses, the chunked one streams; spot-check rows against
+    # the per-pair loop (an independent implementation)
+    m, d = 5000, 64
+    net = uand(m=m, d=d, kind="rademacher", s=3, rng=0)
+    x = np.zeros(m)
+    x[[10, 2500, 4999]] = 1
+    a = net.forward(x)
+    with pytest.raises(ValueError, match="iter_all_pairs"):
+        net.read(a)
+    for i0, i1, Y in net.iter_all_pairs(a, block=2048):
+        if i0 <= 10 < i1:
+            js = np.array([2500, 4999, 11, 3000])
+            pairs = np.stack([np.full(4, 10), js], axis=1)
+            np.testing.assert_allclose(Y[10 - i0, js], net.read_pair_loop(a, pairs), atol=1e-12)
+            assert np.all(Y[10 - i0, :11] == 0)
