@@ -53,7 +53,9 @@ from theory.circuits.experiments import (  # noqa: E402
 )
 from theory.figures import save, style_context  # noqa: E402
 from theory.figures.circuits import (  # noqa: E402
+    plot_capacity_fit,
     plot_capacity_scaling,
+    plot_depth_bound,
     plot_depth_errors,
     plot_error_vs_width,
 )
@@ -381,6 +383,14 @@ def figures(results: dict) -> None:
             plot_depth_errors([c for c in results["depth"] if c["params"]["dim"] == dim], ax=ax)
             ax.set_title("basis-aligned" if dim == 0 else f"in superposition, dim={dim}")
         save(fig, OUT / "circuits_depth", formats=("pdf", "png"))
+        if "capacity_superposed" in results:
+            fig, ax = plt.subplots(figsize=(4.8, 3.6))
+            plot_capacity_fit(results["capacity_superposed"], ax=ax)
+            save(fig, OUT / "circuits_capacity_fit", formats=("pdf", "png"))
+        if "depth_bound" in results:
+            fig, ax = plt.subplots(figsize=(4.8, 3.6))
+            plot_depth_bound(results["depth_bound"], ax=ax)
+            save(fig, OUT / "circuits_depth_bound", formats=("pdf", "png"))
         plt.close("all")
 
 

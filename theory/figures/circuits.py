@@ -9,7 +9,8 @@ import numpy as np
 
 from theory.figures._core import get_ax
 
-__all__ = ["plot_capacity_scaling", "plot_depth_errors", "plot_error_vs_width"]
+__all__ = ["plot_capacity_fit", "plot_capacity_scaling", "plot_depth_bound", "plot_depth_errors",
+           "plot_error_vs_width"]
 
 _COL = {"bernoulli": "#0072B2", "rademacher": "#D55E00", "superposed": "#0072B2",
         "basis": "#009E73", "none": "#D55E00", "dedicated": "#009E73",
@@ -110,6 +111,97 @@ def plot_capacity_scaling(capacity: Mapping[str, Any], ax: Any = None) -> Any:
     _clean_minor(ax)
     ax.set_xlabel("neurons d (= residual dim)")
     ax.set_ylabel(f"largest m, error rate <= {capacity.get('eps', '')}")
+    ax.legend(fontsize=6)
+    return ax
+
+
+def plot_capacity_fit(result: Mapping[str, Any], ax: Any = None) -> Any:
+    """Fitted capacity exponent for inputs in superposition: largest ``m`` with per-gate error
+    rate <= eps against ``d`` (log-log) for each eps, with least-squares fits (slope and 95% CI
+    in the legend) and the paper's slope 3/2 for reference.
+
+    Parameters
+    ----------
+    result : dict
+        The ``"capacity_superposed"`` section written by ``benchmarks/circuits.py``
+        (``m_max``, ``eps`` and ``fit_by_eps``).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> res = {"eps": 0.05, "m_max": {"100": 300.0, "200": 800.0, "400": 2500.0},
+    ...        "fit_by_eps": {"0.2": {"points": [[100, 900], [200, 2600], [400, 7000]]}}}
+    >>> plot_capacity_fit(res).get_xscale()
+    'log'
+    """
+    ax = get_ax(ax)
+    series = [(float(result.get("eps", 0.05)),
+               sorted((float(d), m) for d, m in result["m_max"].items() if m))]
+    series += [(float(e), sorted((float(d), m) for d, m in v["points"]))
+               for e, v in result.get("fit_by_eps", {}).items()]
+    colors = ["#0072B2", "#009E73", "#D55E00", "#CC79A7"]
+    for (eps, pts), col in zip(series, colors * 3, strict=False):
+        if not pts:
+            continue
+        d = np.array([p[0] for p in pts])
+        m = np.array([p[1] for p in pts])
+        ax.plot(d, m, "o", color=col, ms=3.5)
+        _loglog_fit(ax, d, m, col, f"eps={eps:g}")
+    allp = [p for _, pts in series for p in pts]
+    if allp:
+        d0, m0 = min(allp)
+        xs = np.geomspace(min(p[0] for p in allp), max(p[0] for p in allp), 20)
+        ax.plot(xs, m0 * (xs / d0) ** 1.5, ":", color="0.4", lw=0.8,
+                label="slope 3/2 (paper, up to polylog)")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    _clean_minor(ax)
+    ax.set_xlabel("neurons d (= residual dim)")
+    ax.set_ylabel("largest m with per-gate error rate <= eps")
+    ax.legend(fontsize=6)
+    return ax
+
+
+def plot_depth_bound(rows: Sequence[Mapping[str, Any]], ax: Any = None) -> Any:
+    """Union bound on the failure fraction of a compiled circuit against depth, beside the
+    measured fractions with dedicated correction (not exact) and without (error > 1/4).
+
+    Parameters
+    ----------
+    rows : sequence of dict
+        The ``"depth_bound"`` section written by ``benchmarks/circuits.py``.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> row = {"params": {"circuit_width": 20, "depth": 2}, "bound_by_depth": [0.01, 0.02],
+    ...        "dedicated": {"inexact": [1, 2], "above_quarter": [0, 1], "trials": 100},
+    ...        "none": {"inexact": [90, 95], "above_quarter": [1, 5], "trials": 100}}
+    >>> plot_depth_bound([row]).get_xlabel()
+    'depth L'
+    """
+    ax = get_ax(ax)
+    styles = ["-", "--", "-.", ":"]
+    for row, ls in zip(rows, styles * 3, strict=False):
+        b = np.asarray(row["bound_by_depth"])
+        L = np.arange(1, len(b) + 1)
+        tag = f"w{row['params']['circuit_width']}"
+        ax.plot(L, b, ls, color="k", lw=1, label=f"{tag}: union bound")
+        for ec, key, col in (("dedicated", "inexact", _COL["dedicated"]),
+                             ("none", "above_quarter", _COL["none"])):
+            v = row[ec]
+            ax.plot(L, np.asarray(v[key]) / v["trials"], ls, marker="o", ms=3, color=col,
+                    label=f"{tag}: {ec}, " + ("not exact" if key == "inexact" else "error > 1/4"))
+    ax.set_xlabel("depth L")
+    ax.set_ylabel("fraction of 3-sparse inputs")
     ax.legend(fontsize=6)
     return ax
 
