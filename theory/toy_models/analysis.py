@@ -263,8 +263,8 @@ def feature_geometry(W: ArrayLike | Any, **kwargs: Any) -> list[Any]:
     return [fn(A) for A in _weights(W)]
 
 
-def abs_features_computed(model: Any, *, tol: float = 0.1, n_points: int = 41
-                          ) -> NDArray[np.int64]:
+def abs_features_computed(model: Any, *, tol: float = 0.1, n_points: int = 41,
+                          per_sign: bool = False) -> NDArray[np.int64]:
     r"""Number of features for which an ``abs``-task model computes :math:`|x_i|`, per instance.
 
     Feature :math:`i` counts as computed when, with only that feature present
@@ -276,6 +276,10 @@ def abs_features_computed(model: Any, *, tol: float = 0.1, n_points: int = 41
     A constant output scores at best 0.25 and a one-sided response (e.g. :math:`\mathrm{ReLU}(t)`)
     0.5, so the default ``tol = 0.1`` needs both signs: with a ReLU hidden layer that takes two
     neurons per feature unless features share neurons (computation in superposition).
+    With ``per_sign=True`` the two halves :math:`t > 0` and :math:`t < 0` are scored separately
+    (same ratio restricted to one sign) and the computed halves are counted: without
+    superposition each hidden neuron serves at most one half, so more halves than neurons is
+    computation in superposition.
 
     Parameters
     ----------
@@ -286,6 +290,8 @@ def abs_features_computed(model: Any, *, tol: float = 0.1, n_points: int = 41
         In (0, 1).
     n_points : int
         Grid size (>= 3).
+    per_sign : bool
+        Count computed halves (feature, sign) instead of features.
 
     Returns
     -------
@@ -297,8 +303,9 @@ def abs_features_computed(model: Any, *, tol: float = 0.1, n_points: int = 41
     >>> cfg = ToyModelConfig(n_features=2, n_hidden=2, task="abs")
     >>> W = np.array([[[1.0, 0.0], [-1.0, 0.0]]])          # both neurons read feature 0
     >>> W2 = np.array([[[1.0, 1.0], [0.0, 0.0]]])          # |x_0| = ReLU(x_0) + ReLU(-x_0)
-    >>> abs_features_computed(ToyModel(cfg, W=W, b=np.zeros((1, 2)), W2=W2)).tolist()
-    [1]
+    >>> m = ToyModel(cfg, W=W, b=np.zeros((1, 2)), W2=W2)
+    >>> abs_features_computed(m).tolist(), abs_features_computed(m, per_sign=True).tolist()
+    ([1], [2])
 
     References
     ----------
@@ -312,6 +319,8 @@ def abs_features_computed(model: Any, *, tol: float = 0.1, n_points: int = 41
         raise TypeError("model must be a ToyModel trained with task='abs'")
     tol = check_real(tol, "tol", minimum=0.0, maximum=1.0, strict_min=True, strict_max=True)
     n_points = check_int(n_points, "n_points", minimum=3)
+    if not isinstance(per_sign, bool):
+        raise TypeError(f"per_sign must be a bool, got {per_sign!r}")
     I, m, n = model.W.shape
     t = np.linspace(-1.0, 1.0, n_points)
     # batch: for each feature i and grid value t, the input t e_i
@@ -320,5 +329,11 @@ def abs_features_computed(model: Any, *, tol: float = 0.1, n_points: int = 41
     x[:, np.arange(n * n_points), idx] = np.tile(t, n)
     y = forward(model.config, {"W": model.W, "b": model.b, "W2": model.W2}, x)
     yi = y[:, np.arange(n * n_points), idx].reshape(I, n, n_points)
-    rel = ((yi - np.abs(t)) ** 2).sum(axis=2) / (t ** 2).sum()
+    sq = (yi - np.abs(t)) ** 2
+    if per_sign:
+        pos, neg = t > 0, t < 0
+        rel_pos = sq[:, :, pos].sum(axis=2) / (t[pos] ** 2).sum()
+        rel_neg = sq[:, :, neg].sum(axis=2) / (t[neg] ** 2).sum()
+        return ((rel_pos < tol).sum(axis=1) + (rel_neg < tol).sum(axis=1)).astype(np.int64)
+    rel = sq.sum(axis=2) / (t ** 2).sum()
     return (rel < tol).sum(axis=1).astype(np.int64)
