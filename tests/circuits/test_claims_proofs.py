@@ -55,3 +55,11 @@ def test_cli(capsys):
     assert "P(any wrong)" in capsys.readouterr().out
     assert main(["circuits", "uand", "--p", "foo"]) == 2
     assert "--p must be" in capsys.readouterr().err
+
+
+def test_circuits_depth_derivation_verified():
+    import proofs
+
+    D = proofs.run("circuits_depth")
+    assert D.verified, [s.description for s in D.steps if not s.holds]
+    assert len(D.steps) >= 14

@@ -184,6 +184,7 @@ def claims() -> list[Claim]:
                     dict(circuit_width=30, depth=6, circuit_seed=1, width=100000, p=0.012, s=3)],
             quick_params=[dict(circuit_width=20, depth=4, circuit_seed=1, width=60000, p=0.015, s=3)],
             trials=600, quick_trials=80,
+            proof="circuits_depth",
             tags=("circuits", "compile", "depth", "probabilistic"),
         ),
     ]
