@@ -260,8 +260,10 @@ class Circuit:
 
     @property
     def sparsity_preserving(self) -> bool:
-        """True when every gate outputs 0 on all-zero inputs (no NOT gate): sparse inputs
-        give sparse layers, which computation in superposition relies on."""
+        """True when no gate is a NOT, so that every node is 0 on the all-zero input and sparse
+        inputs give sparse layers. Circuits with NOT compile too: :func:`compile_circuit`
+        stores the nodes that are 1 on the all-zero input as their complements
+        (:func:`~theory.circuits.stored_polynomials`)."""
         return all(g.op != "NOT" for layer in self.layers for g in layer)
 
 
