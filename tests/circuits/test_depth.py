@@ -128,3 +128,26 @@ def test_depth_claim_holds_and_can_fail():
     # with depth and exceed the stated fraction
     none = check(claim, {**prm, "error_correction": "none", "tol": 0.25}, trials=120, rng=0)
     assert none.status == "refuted", none.message
+
+
+def test_depth_bound_holds_with_not_and_kary_gates():
+    # NOT nodes stored complemented and a gate with two nonlinear monomials
+    # (AND(a, b, NOT c) = ab - abc): the bound (split threshold 1/(4M) for M = 2) must still
+    # dominate the measured failure rate: one-sided exact binomial test, fresh network per trial
+    from theory.circuits import compile_circuit, sparse_inputs
+
+    c = Circuit(5, [[Gate("ID", (0,)), Gate("ID", (1,)), Gate("NOT", (2,)), Gate("OR", (3, 4))],
+                    [Gate("AND", (0, 1, 2)), Gate("AND", (0, 3)), Gate("XOR", (1, 2))]])
+    width, p, s = 1000, 0.15, 2
+    b = depth_failure_bound(c, width=width, s=s, p=p)
+    assert 0 < b.value < 1
+    gen = np.random.default_rng(0)
+    trials, bad = 600, 0
+    for _ in range(trials):
+        net = compile_circuit(c, width=width, p=p, s=s, error_correction="dedicated", rng=gen)
+        x = sparse_inputs(m=5, s=s, batch=1, rng=gen)
+        err = max(np.abs(r - t).max() for r, t in
+                  zip(net.forward(x), c.evaluate(x, all_layers=True), strict=True))
+        bad += err > 1e-9
+    p_value, _ = binomial_test(bad, trials, b.value)
+    assert p_value > 1e-3, (bad / trials, b.value)
