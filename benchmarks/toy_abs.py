@@ -36,6 +36,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from theory.figures import save, style_context  # noqa: E402
+from theory.figures.toy_models import plot_abs_computed  # noqa: E402
 from theory.toy_models import (  # noqa: E402
     ToyModelConfig,
     abs_features_computed,
@@ -79,14 +80,8 @@ def main(argv=None) -> int:
     name = "toy_abs_quick" if args.quick else "toy_abs"
     with style_context():
         fig, ax = plt.subplots(figsize=(5, 3.4), layout="constrained")
-        ax.plot(1 / p, halves, "o-", label="halves (feature, sign) computed")
-        ax.plot(1 / p, full, "s-", label="features computed (both signs)")
-        ax.axhline(dim, color="k", ls="--", lw=1, label=f"neurons = {dim}")
-        ax.set_xscale("log")
-        ax.set_xlabel("1 / p")
-        ax.set_ylabel("count")
+        plot_abs_computed(p, halves, full, n_hidden=dim, ax=ax)
         ax.set_title(f"abs task: n = {n}, dim = {dim}, importance 0.9^i, {steps} steps", fontsize="small")
-        ax.legend(fontsize="x-small")
         save(fig, OUT / name, formats=["pdf", "png"])
     (OUT / f"{name}.json").write_text(json.dumps(res, indent=1))
     print(f"wrote {OUT / name}.json")

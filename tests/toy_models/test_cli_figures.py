@@ -47,4 +47,13 @@ def test_figures():
     figures.plot_feature_dimensionality([1.0, 0.5], np.ones((2, 5)) * 0.4)
     with pytest.raises(ValueError, match="same shape"):
         figures.plot_dimensions_per_feature([1.0], [1.0, 0.5])
+    ax = figures.plot_abs_computed([1.0, 0.1], [4, 9], [2, 3], n_hidden=5)
+    assert len(ax.lines) == 3
+    with pytest.raises(ValueError, match="same shape"):
+        figures.plot_abs_computed([1.0], [4, 9], [2, 3], n_hidden=5)
+    ax = figures.plot_polygon_expansion(5, ks=(4, 5))
+    # the plotted lines are c1 + (n - k)/3 + c2 p: at p -> 0 the square's is exactly 1/3
+    assert ax.lines[0].get_ydata()[0] == pytest.approx(1 / 3 + 2 / 3 * ax.lines[0].get_xdata()[0])
+    with pytest.raises(ValueError, match="at most n"):
+        figures.plot_polygon_expansion(3, ks=(4,))
     plt.close("all")

@@ -11,8 +11,8 @@ from numpy.typing import ArrayLike
 
 from theory.figures._core import get_ax
 
-__all__ = ["plot_dimensions_per_feature", "plot_feature_dimensionality", "plot_feature_norms",
-           "plot_phase_diagram_2x1", "plot_wtw"]
+__all__ = ["plot_abs_computed", "plot_dimensions_per_feature", "plot_feature_dimensionality",
+           "plot_feature_norms", "plot_phase_diagram_2x1", "plot_polygon_expansion", "plot_wtw"]
 
 _PHASE_COLORS = {"not learned": "#4c72b0", "dedicated": "#55a868", "superposition": "#c44e52",
                  "other": "#999999"}
@@ -242,10 +242,107 @@ def plot_feature_dimensionality(p: ArrayLike, D: ArrayLike, *, ax: Any = None,
     return ax
 
 
+def plot_abs_computed(p: ArrayLike, halves: ArrayLike, features: ArrayLike, *, n_hidden: int,
+                      ax: Any = None) -> Any:
+    r"""Computation in superposition: (feature, sign) halves and whole features whose |x| the
+    abs-task model computes, against :math:`1/p`, with the number of hidden neurons drawn (one
+    half per neuron without superposition).
+
+    Parameters
+    ----------
+    p : array, shape (k,)
+        Densities.
+    halves, features : array, shape (k,)
+        From :func:`theory.toy_models.abs_features_computed` (``per_sign=True`` / ``False``).
+    n_hidden : int
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> ax = plot_abs_computed([1.0, 0.1], [4, 9], [2, 3], n_hidden=5)
+
+    References
+    ----------
+    .. [1] Elhage, N. et al. (2022). Toy Models of Superposition. arXiv:2209.10652, section
+       "Computation in Superposition".
+    """
+    from theory._validation import check_array, check_int
+
+    p = check_array(p, "p", ndim=1)
+    h = check_array(halves, "halves", ndim=1)
+    f = check_array(features, "features", ndim=1)
+    if not (p.shape == h.shape == f.shape):
+        raise ValueError(f"p, halves and features must have the same shape, got {p.shape}, "
+                         f"{h.shape} and {f.shape}")
+    m = check_int(n_hidden, "n_hidden", minimum=1)
+    ax = get_ax(ax)
+    ax.plot(1 / p, h, "o-", label="(feature, sign) halves computed")
+    ax.plot(1 / p, f, "s-", label="features computed on both signs")
+    ax.axhline(m, color="k", ls="--", lw=1, label=f"hidden neurons = {m}")
+    ax.set_xscale("log")
+    ax.set_xlabel("1 / p")
+    ax.set_ylabel("count")
+    ax.legend(fontsize="x-small")
+    return ax
+
+
+def plot_polygon_expansion(n: int = 5, *, ks: Sequence[int] = (2, 3, 4, 5), p_max: float = 0.3,
+                           ax: Any = None) -> Any:
+    r"""Second-order sparse expansion :math:`(c_1 + (n-k)/3)p + c_2p^2` of the loss of ``n``
+    equal features with ``k`` of them on a regular k-gon in 2 dimensions, divided by :math:`p`,
+    against :math:`p` (:func:`theory.toy_models.sparse_expansion`).
+
+    Parameters
+    ----------
+    n : int
+    ks : sequence of int
+        Polygon sizes (2 .. n).
+    p_max : float
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> ax = plot_polygon_expansion(5, ks=(4, 5))
+
+    References
+    ----------
+    .. [1] Elhage, N. et al. (2022). Toy Models of Superposition. arXiv:2209.10652.
+    """
+    from theory._validation import check_int, check_real
+    from theory.toy_models.polytopes import regular_polygon_frame, sparse_expansion
+
+    n = check_int(n, "n", minimum=2)
+    p_max = check_real(p_max, "p_max", minimum=0.0, maximum=1.0, strict_min=True)
+    ax = get_ax(ax)
+    ps = np.linspace(p_max / 200, p_max, 200)
+    for k in ks:
+        k = check_int(k, "k", minimum=2)
+        if k > n:
+            raise ValueError(f"each k must be at most n = {n}, got {k}")
+        e = sparse_expansion(regular_polygon_frame(k))
+        ax.plot(ps, e.c1 + (n - k) / 3 + e.c2 * ps, label=f"{k}-gon ({e.method_c2} $c_2$)")
+    ax.set_xlabel("p")
+    ax.set_ylabel("expected loss / p (to order $p^2$)")
+    ax.legend(fontsize="x-small")
+    return ax
+
+
 def _phase_2x1_figure(quick: bool) -> Any:
     return plot_phase_diagram_2x1(resolution=80 if quick else 200).figure
 
 
 #: Figure recipes for ``theory figures`` (the trained reproductions are in
 #: ``benchmarks/toy_reproduction.py``).
-FIGURES = {"phase_2x1_theory": _phase_2x1_figure}
+def _polygon_expansion_figure(quick: bool) -> Any:
+    return plot_polygon_expansion(5).figure
+
+
+FIGURES = {"phase_2x1_theory": _phase_2x1_figure, "polygon_expansion": _polygon_expansion_figure}
