@@ -178,6 +178,8 @@ def capacity_experiment(quick: bool, store, executor, eps: float):
 
 CAP_DS = (800, 1131, 1600, 2263, 3200, 4525, 6400, 9051, 12800)
 CAP_CS = (2.0, 2.83)
+#: one larger width, with m only around the eps = 0.05 crossing (memory and time bound)
+CAP_EXTRA = {18102: (32000, 45255, 64000, 90510, 128000)}
 
 
 def capacity_superposed_grid(quick: bool) -> list[dict]:
@@ -198,6 +200,12 @@ def capacity_superposed_grid(quick: bool) -> list[dict]:
             for c in CAP_CS:
                 grid.append(dict(m=m, d=d, dim=d, s=3, p=round(c / math.sqrt(d), 6), c=c,
                                  networks=8, inputs=6, n_inactive=1000))
+    if not quick:
+        for d, ms in CAP_EXTRA.items():
+            for m in ms:
+                for c in CAP_CS:
+                    grid.append(dict(m=m, d=d, dim=d, s=3, p=round(c / math.sqrt(d), 6), c=c,
+                                     networks=8, inputs=6, n_inactive=1000))
     return grid
 
 
