@@ -104,6 +104,20 @@ def wtw_experiment(quick: bool, steps: int | None = None) -> dict:
             "final_loss": model.final_loss.tolist(), "steps": steps, "seconds": round(model.info["elapsed_s"], 1)}
 
 
+STICKY = {"1": 1.0, "3/4": 0.75, "2/3": 2 / 3, "1/2": 0.5, "2/5": 0.4, "3/8": 0.375}
+
+
+def sticky_plateau_fractions(D: np.ndarray, tol: float = 0.0125) -> dict:
+    """Fraction of features (per instance and overall) whose dimensionality D_i lies within
+    ``tol`` of each sticky value; D has shape (n_instances, n_features)."""
+    out = {}
+    for name, v in STICKY.items():
+        near = np.abs(D - v) <= tol
+        out[name] = {"per_instance": np.round(near.mean(axis=1), 3).tolist(),
+                     "overall": round(float(near.mean()), 4)}
+    return out
+
+
 def sticky_experiment(quick: bool, steps: int | None = None) -> dict:
     n, dim, k = (100, 20, 12) if not quick else (40, 8, 8)
     cfg = ToyModelConfig(n_features=n, n_hidden=dim, n_instances=k,
@@ -121,6 +135,8 @@ def sticky_experiment(quick: bool, steps: int | None = None) -> dict:
         geometry = dict(geo)
     except NotImplementedError as exc:
         geometry = {"unavailable": str(exc)}
+    plateaus = sticky_plateau_fractions(D, tol=0.0125)
+    model.save(OUT / ("toy_sticky_model_quick.npz" if quick else "toy_sticky_model.npz"))
     with style_context():
         fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.6))
         plot_dimensions_per_feature(p, dpf, ax=a1)
@@ -129,6 +145,7 @@ def sticky_experiment(quick: bool, steps: int | None = None) -> dict:
         save(fig, OUT / "toy_sticky", formats=["pdf", "png"])
     return {"n": n, "dim": dim, "steps": steps, "p": p.tolist(), "dims_per_feature": np.round(dpf, 4).tolist(),
             "sum_D": np.round(D.sum(axis=1), 4).tolist(), "geometry_counts": geometry,
+            "plateau_fractions_tol0.0125": plateaus,
             "seconds": round(model.info["elapsed_s"], 1)}
 
 
