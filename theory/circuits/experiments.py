@@ -23,8 +23,9 @@ from theory.circuits.compile import compile_circuit, simulate
 from theory.circuits.moments import uand_error_moments
 from theory.circuits.uand import embed_features, sparse_inputs, uand
 
-__all__ = ["PowerLawFit", "capacity_cell", "capacity_embedded_cell", "depth_bound_cell",
-           "depth_cell", "embedded_readout", "fit_power_law", "width_cell"]
+__all__ = ["AllPairsErrors", "AllPairsUnionBound", "PowerLawFit", "all_pairs_errors",
+           "all_pairs_union_bound", "capacity_basis_cell", "capacity_cell", "capacity_embedded_cell",
+           "depth_bound_cell", "depth_cell", "embedded_readout", "fit_power_law", "width_cell"]
 
 
 @dataclass(frozen=True)
@@ -340,3 +341,308 @@ def depth_cell(params: Mapping[str, Any], rng: np.random.Generator) -> dict[str,
             "frac_wrong": st.frac_wrong.tolist(), "frac_samples_wrong": st.frac_samples_wrong.tolist(),
             "frac_samples_wrong_ci": st.frac_samples_wrong_ci.tolist(), "active": st.active.tolist(),
             "neurons": net.n_neurons, "params": net.n_params}
+
+
+# --------------------------------------------------------------------------- all pairs, basis-aligned
+
+#: Pair classes by how many of the pair's two inputs are active.
+PAIR_CLASSES = ("both", "one", "none")
+
+
+@dataclass(frozen=True)
+class AllPairsErrors:
+    """Exact errors of the read-off of all ``C(m, 2)`` pairwise ANDs on one basis-aligned input.
+
+    Attributes
+    ----------
+    max_error : dict of str to float
+        Largest :math:`|\\hat y_{ij} - y_{ij}|` over the pairs with both / one / no input active
+        (keys ``"both"``, ``"one"``, ``"none"``; 0.0 for an empty class).
+    n_wrong : dict of str to int
+        Number of pairs of each class with :math:`|\\hat y_{ij} - y_{ij}| > tol`.
+    n_pairs : dict of str to int
+        Number of pairs of each class: ``C(s, 2)``, ``s (m - s)``, ``C(m - s, 2)``.
+    tol : float
+        The tolerance of ``n_wrong``.
+    """
+
+    max_error: dict[str, float]
+    n_wrong: dict[str, int]
+    n_pairs: dict[str, int]
+    tol: float
+
+    @property
+    def max_abs_error(self) -> float:
+        """Largest error over all ``C(m, 2)`` pairs."""
+        return max(self.max_error.values())
+
+    @property
+    def all_right(self) -> bool:
+        """True when no pair errs by more than ``tol``."""
+        return not any(self.n_wrong.values())
+
+
+def all_pairs_errors(net: Any, x: Any, *, tol: float = 0.5) -> AllPairsErrors:
+    r"""Exact read-off errors of every pairwise AND of a Bernoulli U-AND on one basis-aligned input.
+
+    For a Boolean input with active set ``A`` (``|A| = s``) neuron ``r`` has activation
+    :math:`a_r = \max(|\{i \in A: W_{ri} = 1\}| - 1, 0)`, so only the neurons ``F`` wired to at
+    least two active inputs fire, and
+
+    .. math::
+
+        \hat y_{ij} = \frac{1}{N_{ij}} \sum_{r \in F} W_{ri} W_{rj}\, a_r, \qquad
+        N_{ij} = \sum_{r} W_{ri} W_{rj}
+
+    (0 when ``N_ij = 0``) is non-zero only on the support of
+    :math:`W_F^\top \mathrm{diag}(a_F) W_F`, which :meth:`~theory.circuits.UAnd.read_all_sparse`
+    forms over the firing rows (with ``N_ij`` on that support only). Every other pair reads
+    exactly 0: right unless both its inputs are active. A pair with both inputs active is covered
+    only by firing neurons, so it is on the support iff ``N_ij >= 1``; otherwise it reads 0 (error
+    1). The result equals the dense all-pairs read-off :meth:`~theory.circuits.UAnd.read`
+    (:math:`(W^\top \mathrm{diag}(a) W) \oslash (W^\top W)`), at cost
+    ``O(nnz(W_F) p m + |support| d / 64)`` instead of ``O(m² d)``.
+
+    Parameters
+    ----------
+    net : UAnd
+        A Bernoulli U-AND layer with ``fan_in=2`` and basis-aligned inputs (no embedding).
+    x : array_like of {0, 1}, shape (m,)
+        One Boolean input.
+    tol : float
+        A pair is counted wrong when :math:`|\hat y_{ij} - y_{ij}| > tol` (default 1/2: wrong
+        after rounding).
+
+    Returns
+    -------
+    AllPairsErrors
+
+    Examples
+    --------
+    >>> from theory.circuits import uand
+    >>> net = uand(m=300, d=2000, p=0.06, rng=0)
+    >>> x = np.zeros(300, dtype=np.int8); x[[3, 17, 42]] = 1
+    >>> e = all_pairs_errors(net, x)
+    >>> e.n_pairs
+    {'both': 3, 'one': 891, 'none': 43956}
+    >>> Y = net.read(net.forward(x))                   # dense (m, m) read-off, same numbers
+    >>> y = np.triu(np.outer(x, x), 1)
+    >>> bool(e.max_abs_error == np.abs(np.triu(Y - y, 1)).max())
+    True
+
+    References
+    ----------
+    .. [1] Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in
+       Superposition. arXiv:2408.05451
+    """
+    from theory.circuits.uand import UAnd
+
+    if not isinstance(net, UAnd):
+        raise TypeError(f"net must be a UAnd, got {type(net).__name__}")
+    if net.kind != "bernoulli" or net.fan_in != 2 or net.embedding is not None:
+        raise ValueError("net must be a Bernoulli U-AND with fan_in=2 and basis-aligned inputs "
+                         f"(no embedding), got {net!r}")
+    xa = check_array(x, "x", ndim=1)
+    if xa.shape[0] != net.m:
+        raise ValueError(f"x must have m={net.m} entries, got shape {xa.shape}")
+    if not np.all((xa == 0) | (xa == 1)):
+        raise ValueError("x must be Boolean (entries 0 or 1)")
+    tol = float(tol)
+    if not (math.isfinite(tol) and tol >= 0):
+        raise ValueError(f"tol must be a finite number >= 0, got {tol!r}")
+    active = xa.astype(bool)
+    s, m = int(active.sum()), net.m
+    n_pairs = {"both": s * (s - 1) // 2, "one": s * (m - s), "none": (m - s) * (m - s - 1) // 2}
+    R = net.read_all_sparse(net.forward(xa))
+    cls = active[R.row].astype(np.int64) + active[R.col]
+    max_error, n_wrong = {}, {}
+    for code, key in ((2, "both"), (1, "one"), (0, "none")):
+        err = np.abs(R.data[cls == code] - (1.0 if code == 2 else 0.0))
+        max_error[key] = float(err.max(initial=0.0))
+        n_wrong[key] = int(np.count_nonzero(err > tol))
+    uncovered = n_pairs["both"] - int(np.count_nonzero(cls == 2))
+    if uncovered:                       # both active, no neuron wired to both: reads 0
+        max_error["both"] = 1.0
+        n_wrong["both"] += uncovered if 1.0 > tol else 0
+    return AllPairsErrors(max_error=max_error, n_wrong=n_wrong, n_pairs=n_pairs, tol=tol)
+
+
+@dataclass(frozen=True)
+class AllPairsUnionBound:
+    r"""Union bound on the probability that some pairwise AND of a Bernoulli U-AND is wrong.
+
+    Attributes
+    ----------
+    value : float
+        :math:`\min(1, \text{total})`: bound on P(some pair errs by more than ``t``) over the
+        weights, for any fixed ``s``-sparse input (hence also for a uniform one).
+    total : float
+        :math:`\sum_{\text{pairs}} P(\text{pair wrong})`, which is exactly the expected number of
+        wrong pairs.
+    q : dict of str to float
+        Exact probability that one pair of the class (``"both"``, ``"one"``, ``"none"`` inputs
+        active) errs by more than ``t`` (:func:`~theory.circuits.uand_gate_error_prob`, both sides).
+    n_pairs : dict of str to int
+        ``C(s, 2)``, ``s (m - s)``, ``C(m - s, 2)``.
+    expected_wrong : dict of str to float
+        ``n_pairs · q`` per class.
+    params : dict
+    citation : str
+    """
+
+    value: float
+    total: float
+    q: dict[str, float]
+    n_pairs: dict[str, int]
+    expected_wrong: dict[str, float]
+    params: dict[str, Any]
+    citation: str = ("Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in "
+                     "Superposition. arXiv:2408.05451")
+
+    def m_max(self, delta: float) -> float | None:
+        r"""Largest (real) ``m`` at which the bound is at most ``delta``, at this ``d``, ``p``, ``s``.
+
+        The per-pair probabilities do not depend on ``m``, so with ``u = m - s`` the total is
+        :math:`C(s,2) q_2 + s u\, q_1 + u(u-1) q_0/2`, solved for ``total = delta``. ``None`` when
+        even the ``C(s, 2)`` active pairs alone exceed ``delta``; ``inf`` when nothing can fail.
+        """
+        delta = _check_open_unit(delta, "delta")
+        s = self.params["s"]
+        a = s * (s - 1) / 2 * self.q["both"] - delta
+        b, c = s * self.q["one"], self.q["none"]
+        if a > 0:
+            return None
+        if c == 0:
+            return math.inf if b == 0 else s + (-a) / b
+        # c/2 u^2 + (b - c/2) u + a = 0, positive root
+        bb = b - c / 2
+        u = (-bb + math.sqrt(bb * bb - 2 * c * a)) / c
+        return float(s + u)
+
+
+def _check_open_unit(value: Any, name: str) -> float:
+    """``value`` as a float in the open interval (0, 1), else ValueError naming it."""
+    v = float(value)
+    if not (0 < v < 1):
+        raise ValueError(f"{name} must be in (0, 1), got {value!r}")
+    return v
+
+
+def all_pairs_union_bound(*, m: int, d: int, p: float, s: int, t: float = 0.5) -> AllPairsUnionBound:
+    r"""Exact union bound on P(some of the ``C(m, 2)`` pairwise ANDs errs by more than ``t``).
+
+    Bernoulli U-AND, basis-aligned input with ``s`` active inputs. By symmetry every pair of a
+    class has the same error law, given exactly by :func:`~theory.circuits.uand_gate_error_prob`
+    (unconditional over the weights; an uncovered pair reads 0), so
+
+    .. math::
+
+        P(\exists\, ij:\ |\hat y_{ij} - y_{ij}| > t) \le
+        \binom{s}{2} q_2 + s(m-s)\, q_1 + \binom{m-s}{2} q_0
+        = E[\#\{ij:\ |\hat y_{ij} - y_{ij}| > t\}],
+
+        q_j = P(\hat y - y > t) + P(\hat y - y < -t) \text{ for a pair with } j
+        \text{ active inputs}.
+
+    The sum is exactly the expected number of wrong pairs; the bound is tight when wrong pairs
+    rarely occur together.
+
+    Parameters
+    ----------
+    m : int
+        Inputs (``m >= s``).
+    d : int
+        Neurons.
+    p : float
+        Connection probability.
+    s : int
+        Active inputs, ``s >= 0``.
+    t : float
+        Tolerance (``1/2``: wrong after rounding).
+
+    Returns
+    -------
+    AllPairsUnionBound
+
+    Examples
+    --------
+    >>> b = all_pairs_union_bound(m=200, d=16000, p=0.0276, s=3)
+    >>> b.n_pairs
+    {'both': 3, 'one': 591, 'none': 19306}
+    >>> round(b.value, 3), round(b.m_max(0.05))
+    (0.06, 169)
+
+    References
+    ----------
+    .. [1] Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in
+       Superposition. arXiv:2408.05451
+    """
+    from theory._validation import check_probability, check_real
+    from theory.circuits.moments import uand_gate_error_prob
+
+    s = check_int(s, "s", minimum=0)
+    m = check_int(m, "m", minimum=max(2, s))
+    d = check_int(d, "d", minimum=1)
+    p = check_probability(p, "p", allow_zero=False)
+    t = check_real(t, "t", minimum=0)
+    n_pairs = {"both": s * (s - 1) // 2, "one": s * (m - s), "none": (m - s) * (m - s - 1) // 2}
+    q = {}
+    for key, j in (("both", 2), ("one", 1), ("none", 0)):
+        if j > s:
+            q[key] = 0.0
+            continue
+        q[key] = sum(uand_gate_error_prob(d=d, p=p, s=s, active=j, t=t, side=side)
+                     for side in ("above", "below"))
+    exp_w = {k: n_pairs[k] * q[k] for k in PAIR_CLASSES}
+    total = float(sum(exp_w.values()))
+    return AllPairsUnionBound(value=min(1.0, total), total=total, q=q, n_pairs=n_pairs,
+                              expected_wrong=exp_w, params=dict(m=m, d=d, p=p, s=s, t=t))
+
+
+def _bernoulli_uand(m: int, d: int, p: float, gen: np.random.Generator) -> Any:
+    """A Bernoulli(p) U-AND layer (fan-in 2, bias -1) with weights drawn by :func:`_bernoulli_csc`.
+
+    The same law as :func:`~theory.circuits.uand` (iid Bernoulli(p) weights), drawn in
+    ``O(d m p)`` time.
+    """
+    from theory.circuits.uand import UAnd
+
+    W = sps.csr_matrix(_bernoulli_csc(d, m, p, gen))
+    return UAnd(kind="bernoulli", W=W, bias=np.full(d, -1.0), fan_in=2, p=p, embedding=None,
+                pairs=None, calibration_s=None)
+
+
+def capacity_basis_cell(params: Mapping[str, Any], rng: np.random.Generator) -> dict[str, Any]:
+    """All-pairs correctness of a Bernoulli U-AND on basis-aligned inputs at one ``(d, m, p)``.
+
+    ``params``: ``m``, ``d``, ``s``, ``p``, ``networks``, ``inputs`` (uniform ``s``-sparse
+    inputs per network). Each network has iid Bernoulli(``p``) weights (fan-in 2, bias -1); every
+    one of the ``C(m, 2)`` pairwise ANDs of every input is read exactly by
+    :func:`all_pairs_errors`. Returns ``max_error``: per class (``both``, ``one``, ``none``) a
+    list with the largest error of each (network, input) sample, network-major (any tolerance can
+    be applied afterwards); ``n_wrong``: per class, per network, the number of pairs wrong after
+    rounding (``|ŷ - y| > 1/2``) summed over its inputs; ``n_pairs``: pairs per class and sample;
+    ``cpu_s``: the cell's CPU time (the only entry that is not a function of the seed).
+    """
+    import time
+
+    t0 = time.process_time()
+    m, d, s, p = params["m"], params["d"], params["s"], params["p"]
+    max_err: dict[str, list[float]] = {k: [] for k in PAIR_CLASSES}
+    n_wrong: dict[str, list[int]] = {k: [] for k in PAIR_CLASSES}
+    n_pairs: dict[str, int] = {}
+    for _ in range(params["networks"]):
+        net = _bernoulli_uand(m, d, p, rng)
+        cw = dict.fromkeys(PAIR_CLASSES, 0)
+        for _ in range(params["inputs"]):
+            x = np.zeros(m, dtype=np.int8)
+            x[rng.choice(m, size=s, replace=False)] = 1
+            e = all_pairs_errors(net, x, tol=0.5)
+            n_pairs = e.n_pairs
+            for k in PAIR_CLASSES:
+                max_err[k].append(e.max_error[k])
+                cw[k] += e.n_wrong[k]
+        for k in PAIR_CLASSES:
+            n_wrong[k].append(cw[k])
+    return {"max_error": max_err, "n_wrong": n_wrong, "n_pairs": n_pairs,
+            "cpu_s": time.process_time() - t0}
