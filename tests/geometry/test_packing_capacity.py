@@ -80,3 +80,36 @@ def test_capacity_points_negative_cosine_simplex():
     assert max_cosine(c.witness) <= -0.2 + 1e-12
     c = max_features(dim=1, max_cos=-0.5, lines=False, optimise=False)
     assert c.lower == 2 and c.upper == 2
+
+
+def test_pack_screening_keeps_the_result_with_less_work():
+    # Restarts that cannot win stop early (lse_cutoff) or skip the SLP polish (slp_cutoff).
+    a = pack(dim=4, n=13, rng=0, restarts=4)
+    b = pack(dim=4, n=13, rng=0, restarts=4, lse_cutoff=None, slp_cutoff=None)
+    assert a.restarts == b.restarts == 4
+    assert abs(a.value - b.value) < 1e-12
+    assert a.iterations < b.iterations
+    c = pack(dim=4, n=13, rng=0, restarts=4)
+    assert np.array_equal(a.frame, c.frame)  # decisions depend on values only
+    with pytest.raises(ValueError, match="lse_cutoff must be >= 0"):
+        pack(dim=3, n=5, lse_cutoff=-0.1)
+
+
+def test_blas_limit_covers_scipy_blas():
+    # threadpoolctl limits only libraries loaded when the block is entered; SciPy's own OpenBLAS
+    # (used by L-BFGS-B and HiGHS) must be loaded first. Fresh interpreter: SciPy not yet imported.
+    import subprocess
+    import sys
+
+    pytest.importorskip("threadpoolctl")
+    code = ("import sys\n"
+            "from theory.geometry.packing import _blas_limit\n"
+            "assert 'scipy.optimize' not in sys.modules\n"
+            "with _blas_limit(1):\n"
+            "    import scipy.optimize\n"
+            "    from threadpoolctl import threadpool_info\n"
+            "    info = [i for i in threadpool_info() if i['user_api'] == 'blas']\n"
+            "print(len(info), max(i['num_threads'] for i in info))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    count, threads = map(int, out.stdout.split())
+    assert count >= 1 and threads == 1
