@@ -118,10 +118,14 @@ def sticky_plateau_fractions(D: np.ndarray, tol: float = 0.0125) -> dict:
     return out
 
 
-def sticky_experiment(quick: bool, steps: int | None = None) -> dict:
+def sticky_experiment(quick: bool, steps: int | None = None, *, instances: int | None = None,
+                      low: float | None = None, name: str = "toy_sticky") -> dict:
+    """Dimensionality experiment: ``instances`` densities log-spaced from 1 down to ``low``."""
     n, dim, k = (100, 20, 12) if not quick else (40, 8, 8)
+    k = instances or k
+    low = low or (0.003 if not quick else 0.01)
     cfg = ToyModelConfig(n_features=n, n_hidden=dim, n_instances=k,
-                         feature_probability=sparsity_sweep(k, low=0.003 if not quick else 0.01))
+                         feature_probability=sparsity_sweep(k, low=low))
     steps = steps or (1500 if quick else 6000)
     model = train(cfg, steps=steps, lr=1e-3 if not quick else 3e-3, rng=1,
                   progress=False)
@@ -136,13 +140,14 @@ def sticky_experiment(quick: bool, steps: int | None = None) -> dict:
     except NotImplementedError as exc:
         geometry = {"unavailable": str(exc)}
     plateaus = sticky_plateau_fractions(D, tol=0.0125)
-    model.save(OUT / ("toy_sticky_model_quick.npz" if quick else "toy_sticky_model.npz"))
+    model.save(OUT / (f"{name}_model_quick.npz" if quick else f"{name}_model.npz"))
     with style_context():
         fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.6))
         plot_dimensions_per_feature(p, dpf, ax=a1)
         plot_feature_dimensionality(p, D, ax=a2)
         fig.suptitle(f"n = {n}, dim = {dim}, uniform importance", fontsize="small")
-        save(fig, OUT / "toy_sticky", formats=["pdf", "png"])
+        save(fig, OUT / (f"{name}_quick" if quick and name != "toy_sticky" else name),
+             formats=["pdf", "png"])
     return {"n": n, "dim": dim, "steps": steps, "p": p.tolist(), "dims_per_feature": np.round(dpf, 4).tolist(),
             "sum_D": np.round(D.sum(axis=1), 4).tolist(), "geometry_counts": geometry,
             "plateau_fractions_tol0.0125": plateaus,
@@ -157,17 +162,33 @@ def main(argv=None) -> int:
                     help="training steps of the dimensionality experiment (default 6000; quick 1500)")
     ap.add_argument("--wtw-steps", type=int, default=None,
                     help="training steps of the n=20/dim=5 experiment (default 10000; quick 2000)")
+    ap.add_argument("--sticky-fine", action="store_true",
+                    help="only the fine density grid between 1/p = 1 and 20 (24 instances, "
+                         "10,000 steps unless --sticky-steps), merged into the results file")
     args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     machine = {"platform": platform.platform(), "cpu_count": os.cpu_count(),
                "numpy": np.__version__, "loadavg": os.getloadavg(),
                "note": "shared machine; other jobs were running"}
+    name = "toy_reproduction_quick.json" if args.quick else "toy_reproduction.json"
+    if args.sticky_fine:
+        path = OUT / name
+        res = json.loads(path.read_text()) if path.exists() else {"machine": machine}
+        fine = sticky_experiment(args.quick, args.sticky_steps or (1500 if args.quick else 10_000),
+                                 instances=8 if args.quick else 24, low=0.05,
+                                 name="toy_sticky_fine")
+        fine["machine"] = dict(machine, loadavg_end=os.getloadavg())
+        res["sticky_fine"] = fine
+        print("dims per feature:", fine["dims_per_feature"])
+        print("plateaus:", {k: v["overall"] for k, v in fine["plateau_fractions_tol0.0125"].items()})
+        path.write_text(json.dumps(res, indent=1))
+        print(f"wrote {path}")
+        return 0
     res = {"machine": machine, "quick": args.quick}
     res["phase_2x1"] = phase_experiment(args.quick, args.serial)
     print(json.dumps(res["phase_2x1"]["agreement"]))
     res["wtw_n20_dim5"] = wtw_experiment(args.quick, args.wtw_steps)
     print("n20/dim5 represented:", res["wtw_n20_dim5"]["n_represented"])
-    name = "toy_reproduction_quick.json" if args.quick else "toy_reproduction.json"
     (OUT / name).write_text(json.dumps(dict(res, partial=True), indent=1))
     res["sticky"] = sticky_experiment(args.quick, args.sticky_steps)
     print("dims per feature:", res["sticky"]["dims_per_feature"])
