@@ -12,6 +12,11 @@ Through ``theory.sweep`` (local process pool; resumable with ``--store``):
    fitted exponent of ``m_max`` vs ``d`` beside the paper's ``m = Θ̃(d^{3/2})`` (``d = Õ(m^{2/3})``).
 3. **Depth**: a compiled random AND/OR circuit, errors per layer with no / superposed /
    dedicated error correction.
+2c. **Capacity, basis-aligned inputs (all gates right)**: the largest ``m`` at which *every* one of
+   the ``C(m, 2)`` pairwise ANDs of a uniform 3-sparse input is right after rounding with
+   probability >= 1 - delta (over the network and the input), Bernoulli U-AND at the toolkit's
+   MSE-optimal ``p``, measured exactly (all pairs, sparse read-off) beside the exact union bound;
+   fitted exponent ``a`` of ``ln m_max ∝ d^a`` (``d ∝ (ln m)^{1/a}``, the papers' ``d = polylog(m)``).
 4. **Adler-Shavit**: the U-AND construction's neurons and parameters (at the capacity points of
    2, and for basis-aligned all-pairs U-AND sized by the exact moments for m = 10^2..10^6)
    divided by Adler & Shavit's lower bounds for ``m' = C(m, 2)`` outputs (no constants: trend only).
@@ -46,6 +51,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from theory.circuits import adler_shavit_bounds, optimal_p  # noqa: E402
 from theory.circuits.experiments import (  # noqa: E402
+    all_pairs_union_bound,
+    capacity_basis_cell,
     capacity_cell,
     depth_cell,
     fit_power_law,
@@ -301,6 +308,302 @@ def capacity_superposed_experiment(quick: bool, store, executor, eps: float, boo
     return out
 
 
+#: Widths of the basis-aligned all-gates-right capacity grid (factors of sqrt 2 from 1000).
+CAPB_DS = (250, 500, 1000, 1414, 2000, 2828, 4000, 5657, 8000, 11314, 16000, 22627, 32000)
+CAPB_DS_QUICK = (1000, 2000, 4000, 8000)
+#: Inputs m on the grid 4 * 2^{k/2}, rounded.
+CAPB_MS = tuple(sorted({int(round(4 * 2 ** (k / 2))) for k in range(0, 34)}))
+CAPB_S = 3
+#: Largest m * d of a cell (the coverage counts pack the m columns of d bits: m d / 8 bytes,
+#: built from an (m, d) boolean array).
+CAPB_MAX_MD = 1.0e8
+#: Cells with m * d up to this draw one network per input.
+CAPB_ONE_INPUT_MD = 2.0e6
+
+
+def capacity_basis_grid(quick: bool, delta: float = 0.05) -> list[dict]:
+    """Cells of the basis-aligned all-gates-right capacity experiment.
+
+    For each ``d``: ``p = optimal_p(d=d, s=3)`` (the toolkit's MSE-optimal connection probability),
+    and the ``m`` of :data:`CAPB_MS` within ``[m_ub 2^{-3/2}, 4 m_ub]`` (quick: ``[m_ub/2,
+    2^{3/2} m_ub]``) around the union-bound capacity ``m_ub`` at tolerance 1/2, which is a lower
+    bound on the true capacity; plus ``[m_ub'/2, 2^{3/2} m_ub']`` around the union-bound capacity
+    ``m_ub'`` at the stricter tolerance 1/4 where it exists; ``m`` in {4, 6, 8} where the bound
+    admits no ``m``. 400 samples per cell (quick: 160): one network per input while
+    ``m d <= 2·10^6``, 4 inputs per network beyond.
+    """
+    ds = CAPB_DS_QUICK if quick else CAPB_DS
+    n = 160 if quick else 400
+    lo_f, hi_f = (0.5, 2 ** 1.5) if quick else (2 ** -1.5, 4.0)
+    grid = []
+    for d in ds:
+        p = round(optimal_p(d=d, s=CAPB_S), 6)
+        ms: set[int] = set()
+        m_ub = all_pairs_union_bound(m=4, d=d, p=p, s=CAPB_S).m_max(delta)
+        if m_ub is None:
+            ms |= {4, 6, 8}
+        else:
+            ms |= {m for m in CAPB_MS if max(4.0, m_ub * lo_f) <= m <= max(6.0, m_ub * hi_f)}
+            ms.add(min(m for m in CAPB_MS if m > m_ub * hi_f))   # one point past the range
+        m_q = all_pairs_union_bound(m=4, d=d, p=p, s=CAPB_S, t=0.25).m_max(delta)
+        if m_q is not None and not quick:
+            ms |= {m for m in CAPB_MS if max(4.0, m_q / 2) <= m <= max(6.0, m_q * 2 ** 1.5)}
+        for m in sorted(ms):
+            if m * d > CAPB_MAX_MD:
+                continue
+            # one fresh network per input (independent samples, exact binomial tests) while a
+            # network is cheap; 4 inputs per network beyond (then C(m, 3) >= 10^4 input sets)
+            nets, inputs = (n, 1) if m * d <= CAPB_ONE_INPUT_MD else (n // 4, 4)
+            grid.append(dict(m=m, d=d, s=CAPB_S, p=p, networks=nets, inputs=inputs))
+    return grid
+
+
+def _mmax_status(rows: list[tuple[int, float]], delta: float) -> tuple[float | None, str]:
+    """Measured capacity from (m, failure fraction) rows: interpolated, or why there is none."""
+    rows = sorted(rows)
+    if not rows:
+        return None, "no cells"
+    if rows[0][1] > delta:
+        return None, f"below grid (fails at m = {rows[0][0]})"
+    v = _mmax_from_rates(rows, delta)
+    if v is None:
+        return None, f"above grid (passes at m = {rows[-1][0]})"
+    return v, "ok"
+
+
+def _gauss_sizing_mmax(d: int, s: int, delta: float) -> float:
+    """Largest m that the exact-moment Gaussian sizing of ``uand_min_width`` admits at width d.
+
+    ``uand_min_width(s, eps=1/2, z)`` returns the smallest width whose worst RMS read-off error
+    (all gate inputs active or one missing, exact moments at the MSE-optimal p) is at most
+    ``1/(2z)``; with ``z`` the Gaussian quantile of ``delta / C(m, 2)`` (the heuristic union
+    bound of table 4), width ``d`` admits every ``m`` with ``C(m, 2) <= delta / Phi_bar(1/(2 r(d)))``.
+    """
+    from scipy import stats
+
+    from theory.circuits import uand_error_moments
+
+    p = optimal_p(d=d, s=s)
+    r = max(math.sqrt(uand_error_moments(d=d, p=p, s=s, active=j).mse) for j in (2, 1))
+    m_out = delta / float(stats.norm.sf(0.5 / r))
+    return (1 + math.sqrt(1 + 8 * m_out)) / 2
+
+
+def _paper_p_mmax(d: int, s: int, delta: float) -> int | None:
+    """Largest m of :data:`CAPB_MS` whose exact union bound is <= delta with the papers'
+    ``p = log²(m)/sqrt(d)`` (``paper_p``; it depends on m, so scanned; stops after the bound has
+    failed at 3 consecutive grid points past an admitted m, or when ``p >= 1/2``)."""
+    from theory.circuits import paper_p
+
+    best, misses = None, 0
+    for m in CAPB_MS:
+        pp = paper_p(m=m, d=d)
+        if pp >= 0.5:
+            break
+        if all_pairs_union_bound(m=m, d=d, p=pp, s=s).total <= delta:
+            best, misses = m, 0
+        elif best is not None:
+            misses += 1
+            if misses >= 3:
+                break
+    return best
+
+
+def capacity_basis_experiment(quick: bool, store, executor, delta: float = 0.05) -> dict:
+    """Largest m with P(all C(m, 2) ANDs right) >= 1 - delta vs d, basis-aligned inputs.
+
+    Measured exactly per (network, input) sample by ``all_pairs_errors`` (``capacity_basis_cell``);
+    beside it the exact union bound ``all_pairs_union_bound`` per cell (with a one-sided binomial
+    p-value wherever the measured failure fraction exceeds it, and a z-score of the measured mean
+    number of wrong pairs against its exact value, the same sum), the union-bound capacity, the
+    Gaussian exact-moment sizing of ``uand_min_width`` and the union bound with the papers' ``p``.
+    Fit: ``ln m_max = C d^a`` by least squares on logs (``fit_power_law(d, ln m_max)``), i.e.
+    ``d ∝ (ln m)^k`` with ``k = 1/a``.
+    """
+    from scipy import stats
+
+    from theory.circuits.experiments import PAIR_CLASSES
+
+    grid = capacity_basis_grid(quick, delta)
+    res = sweep(capacity_basis_cell, grid, store=store, executor=executor, rng=13,
+                desc="capacity (basis-aligned, all gates right)")
+    tols = (0.5, 0.25)
+    cells = []
+    for pr, v in res:
+        me = np.array([v["max_error"][k] for k in PAIR_CLASSES])          # (3, n)
+        n = me.shape[1]
+        worst = me.max(axis=0)
+        row = {"d": pr["d"], "m": pr["m"], "p": pr["p"], "n": n, "networks": pr["networks"],
+               "inputs": pr["inputs"], "cpu_s": v.get("cpu_s")}
+        for tol in tols:
+            ub = all_pairs_union_bound(m=pr["m"], d=pr["d"], p=pr["p"], s=pr["s"], t=tol)
+            k = int(np.count_nonzero(worst > tol))
+            frac = k / n
+            tag = "half" if tol == 0.5 else "quarter"
+            row[f"fail_{tag}"] = frac
+            row[f"bound_{tag}"] = ub.value
+            row[f"fail_{tag}_by_class"] = {c: float(np.mean(me[i] > tol))
+                                          for i, c in enumerate(PAIR_CLASSES)}
+            row[f"pvalue_{tag}"] = (float(stats.binom.sf(k - 1, n, ub.value))
+                                    if frac > ub.value else None)
+            if tol == 0.5:
+                # the union bound's sum is exactly E[# wrong pairs]: z-score, standard error the
+                # larger of the between-network estimate and the Poisson value sqrt(E / n) (the
+                # former is near 0 when wrong pairs are rare)
+                tot = np.sum([v["n_wrong"][c] for c in PAIR_CLASSES], axis=0) / pr["inputs"]
+                se = float(np.std(tot, ddof=1) / math.sqrt(len(tot))) if len(tot) > 1 else 0.0
+                se = max(se, math.sqrt(ub.total / n))
+                row["mean_wrong_pairs"] = float(np.mean(tot))
+                row["exact_mean_wrong_pairs"] = ub.total
+                row["z_mean_wrong_pairs"] = ((row["mean_wrong_pairs"] - ub.total) / se
+                                             if se > 0 else None)
+                kn = (worst > tol).reshape(pr["networks"], pr["inputs"]).sum(axis=1)
+                f = frac
+                row["design_effect"] = (float(np.var(kn, ddof=1) / (pr["inputs"] * f * (1 - f)))
+                                        if 0 < f < 1 and pr["networks"] > 1 else None)
+        cells.append(row)
+    ds = sorted({c["d"] for c in cells})
+    per_d = []
+    for d in ds:
+        cd = [c for c in cells if c["d"] == d]
+        p = cd[0]["p"]
+        ub = all_pairs_union_bound(m=4, d=d, p=p, s=CAPB_S)
+        ubq = all_pairs_union_bound(m=4, d=d, p=p, s=CAPB_S, t=0.25)
+        mh, st_h = _mmax_status([(c["m"], c["fail_half"]) for c in cd], delta)
+        mq, st_q = _mmax_status([(c["m"], c["fail_quarter"]) for c in cd], delta)
+        row = {"d": d, "p": p, "coverage_dp2": d * p * p, "cells": len(cd),
+               "samples_per_cell": cd[0]["n"],
+               "cpu_s": float(sum(c["cpu_s"] or 0.0 for c in cd)),
+               "m_max": mh, "m_max_status": st_h, "m_max_union_bound": ub.m_max(delta),
+               "m_max_quarter": mq, "m_max_quarter_status": st_q,
+               "m_max_quarter_union_bound": ubq.m_max(delta),
+               "m_max_gauss_sizing": _gauss_sizing_mmax(d, CAPB_S, delta),
+               "m_max_paper_p_union_bound": None if quick else _paper_p_mmax(d, CAPB_S, delta),
+               "q_per_pair": ub.q}
+        per_d.append(row)
+    out = {"delta": delta, "s": CAPB_S, "p_rule": "optimal_p(d=d, s=3) (MSE-optimal)",
+           "criterion": "all C(m,2) pairs |y_hat - y| <= 1/2 (and <= 1/4), one uniform s-sparse input",
+           "grid_cells": len(grid), "cells": cells, "by_d": per_d}
+
+    def fit(key: str) -> dict | None:
+        pts = [(r["d"], r[key]) for r in per_d if r[key] and r[key] > 1]
+        if len(pts) < 3:
+            return None
+        f = fit_power_law([a for a, _ in pts], [math.log(b) for _, b in pts])
+        lo, hi = f.ci
+        return {"a": f.exponent, "a_ci": [lo, hi], "prefactor": f.prefactor, "n": f.n,
+                "k": 1 / f.exponent if f.exponent > 0 else None,
+                "k_ci": [1 / hi if hi > 0 else None, 1 / lo if lo > 0 else None],
+                "points": pts}
+
+    out["fit"] = fit("m_max")                          # FITTED, measured
+    # the exact union bound and the Gaussian sizing at the widths of the measured fit
+    fit_ds = {a for a, _ in (out["fit"] or {}).get("points", [])}
+    for key, name in (("m_max_union_bound", "fit_union_bound"), ("m_max_gauss_sizing", "fit_gauss_sizing")):
+        sub = [r for r in per_d if r["d"] in fit_ds]
+        pts = [(r["d"], r[key]) for r in sub if r[key] and r[key] > 1]
+        if len(pts) >= 3:
+            f = fit_power_law([a for a, _ in pts], [math.log(b) for _, b in pts])
+            out[name] = {"a": f.exponent, "a_ci": list(f.ci), "k": 1 / f.exponent, "points": pts}
+    out["fit_quarter"] = fit("m_max_quarter")
+    meas = out["fit"]["points"] if out["fit"] else []
+    out["local_a"] = [{"d0": a[0], "d1": b[0],
+                       "a": math.log(math.log(b[1]) / math.log(a[1])) / math.log(b[0] / a[0])}
+                      for a, b in zip(meas, meas[1:], strict=False)]
+    if not quick:
+        # where the union bound heads beyond the simulated widths (no simulation)
+        far = []
+        for d in (64000, 128000, 256000):
+            pf = optimal_p(d=d, s=CAPB_S)
+            far.append({"d": d, "p": pf,
+                        "m_max_union_bound": all_pairs_union_bound(m=4, d=d, p=pf, s=CAPB_S).m_max(delta)})
+        out["union_bound_beyond_grid"] = far
+
+    print(f"  criterion: all C(m,2) ANDs within 1/2 on a uniform {CAPB_S}-sparse input, P >= "
+          f"{1 - delta}; p = optimal_p(d, s=3); {cells[0]['n']} samples per cell")
+    print("       d      p   m_max(meas)  union bound  gauss sizing  paper-p UB   m_max(1/4)  UB(1/4)  cells  cpu s")
+    for r in per_d:
+        def fmt(x, st=None):
+            return f"{x:11,.1f}" if x else f"{'–' if st is None else st.split(' (')[0]:>11s}"
+        pp = r["m_max_paper_p_union_bound"]
+        print(f"  {r['d']:6d} {r['p']:.4f} {fmt(r['m_max'], r['m_max_status'])} "
+              f"{fmt(r['m_max_union_bound'])} {r['m_max_gauss_sizing']:13,.0f} "
+              f"{(str(pp) if pp else '–'):>10s} {fmt(r['m_max_quarter'], r['m_max_quarter_status'])} "
+              f"{fmt(r['m_max_quarter_union_bound'])} {r['cells']:6d} {r['cpu_s']:6.1f}")
+    bad = [c for c in cells if c["pvalue_half"] is not None and c["pvalue_half"] < 0.05]
+    print(f"  union bound vs measured failure (tol 1/2): measured above the bound in "
+          f"{sum(c['pvalue_half'] is not None for c in cells)} of {len(cells)} cells, "
+          f"one-sided binomial p < 0.05 in {len(bad)}"
+          + (": " + ", ".join(f"d={c['d']} m={c['m']} ({c['fail_half']:.3f} vs {c['bound_half']:.3f}, "
+                              f"p={c['pvalue_half']:.3g})" for c in bad) if bad else ""))
+    zs = [c["z_mean_wrong_pairs"] for c in cells if c["z_mean_wrong_pairs"] is not None]
+    if zs:
+        print(f"  mean # wrong pairs vs its exact value (= the union-bound sum): z-scores over "
+              f"{len(zs)} cells, mean {np.mean(zs):+.2f}, sd {np.std(zs):.2f}, max |z| {np.max(np.abs(zs)):.2f}")
+    for name, label in (("fit", "FITTED (measured)"), ("fit_union_bound", "exact union bound"),
+                        ("fit_gauss_sizing", "Gaussian sizing (uand_min_width)"),
+                        ("fit_quarter", "FITTED, tolerance 1/4")):
+        f = out.get(name)
+        if f:
+            ci = f["a_ci"]
+            print(f"  {label}: ln m_max ~ d^a, a = {f['a']:.3f} [{ci[0]:.3f}, {ci[1]:.3f}] "
+                  f"(95% CI, {len(f['points'])} points), i.e. d ~ (ln m)^k, k = {f['k']:.2f}")
+    for r in out["local_a"]:
+        print(f"    local a d={r['d0']}..{r['d1']}: {r['a']:.3f}")
+    for r in out.get("union_bound_beyond_grid", []):
+        print(f"  union bound beyond the grid: d={r['d']}, p={r['p']:.4f}: m_max = {r['m_max_union_bound']:,.0f}")
+    return out
+
+
+def plot_capacity_basis(result: dict, ax=None):
+    """m_max vs d (log-log), basis-aligned inputs, all gates right: measured points, the
+    exact union bound, the Gaussian sizing, the papers' p, and the FITTED ln m_max = C d^a."""
+    if ax is None:
+        _, ax = plt.subplots()
+    rows = result["by_d"]
+    d_all = np.array([r["d"] for r in rows], dtype=float)
+    ub = np.array([r["m_max_union_bound"] or np.nan for r in rows], dtype=float)
+    ax.plot(d_all, ub, "-", color="#D55E00", lw=1.0, label="exact union bound (tol 1/2)")
+    ubq = np.array([r["m_max_quarter_union_bound"] or np.nan for r in rows], dtype=float)
+    ax.plot(d_all, ubq, "-", color="#CC79A7", lw=0.8, label="exact union bound (tol 1/4)")
+    gs = np.array([r["m_max_gauss_sizing"] for r in rows], dtype=float)
+    ax.plot(d_all, gs, "--", color="0.5", lw=0.8, label="Gaussian sizing (uand_min_width)")
+    pp = [(r["d"], r["m_max_paper_p_union_bound"]) for r in rows if r.get("m_max_paper_p_union_bound")]
+    if pp:
+        ax.plot([a for a, _ in pp], [b for _, b in pp], ":", color="#009E73", lw=1.0,
+                label="union bound, papers' p = log²m/√d")
+    meas = [(r["d"], r["m_max"]) for r in rows if r["m_max"]]
+    if meas:
+        ax.plot([a for a, _ in meas], [b for _, b in meas], "o", color="#0072B2", ms=4,
+                label=f"measured, P(all right) ≥ {1 - result['delta']:g}")
+    none = [r["d"] for r in rows if r["m_max"] is None and r["m_max_status"].startswith("below")]
+    if none:
+        ax.plot(none, [3.4] * len(none), "v", color="#0072B2", ms=4, mfc="none",
+                label="measured: fails already at m = 4")
+    measq = [(r["d"], r["m_max_quarter"]) for r in rows if r["m_max_quarter"]]
+    if measq:
+        ax.plot([a for a, _ in measq], [b for _, b in measq], "s", color="#CC79A7", ms=3.5,
+                mfc="none", label="measured, all within 1/4")
+    f = result.get("fit")
+    if f:
+        xs = np.geomspace(min(a for a, _ in f["points"]), max(a for a, _ in f["points"]), 60)
+        ax.plot(xs, np.exp(f["prefactor"] * xs ** f["a"]), "-", color="#0072B2", lw=0.9,
+                label=f"FITTED ln m = C d^a, a = {f['a']:.2f} [{f['a_ci'][0]:.2f}, {f['a_ci'][1]:.2f}]")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    from matplotlib.ticker import NullFormatter
+
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.yaxis.set_minor_formatter(NullFormatter())
+    top = np.nanmax(np.concatenate([ub, [b for _, b in meas] or [10.0]])) * 30
+    ax.set_ylim(3, top)
+    ax.set_xlabel("neurons d")
+    ax.set_ylabel("largest m with all C(m,2) ANDs right")
+    ax.set_title(f"basis-aligned, s = {result['s']}, p = MSE-optimal", fontsize=8)
+    ax.legend(fontsize=5.5, loc="upper left")
+    return ax
+
+
 def adler_shavit_experiment(quick: bool) -> list:
     """Basis-aligned all-pairs U-AND sized by the exact moments against Adler-Shavit.
 
@@ -378,27 +681,39 @@ def depth_experiment(quick: bool, store, executor):
     return out
 
 
-def figures(results: dict) -> None:
+def figures(results: dict, only: set | None = None) -> None:
+    """Draw the figures of the experiments in ``results`` (with ``only``: of those experiments
+    only, so that ``--only`` leaves the other figure files untouched)."""
+    def want(key: str) -> bool:
+        return key in results and (only is None or key in only)
+
     with style_context():
-        fig, ax = plt.subplots(figsize=(4.5, 3.4))
-        plot_error_vs_width(results["width"]["cells"], ax=ax)
-        save(fig, OUT / "circuits_error_vs_width", formats=("pdf", "png"))
-        fig, ax = plt.subplots(figsize=(4.5, 3.4))
-        plot_capacity_scaling(results["capacity"], ax=ax)
-        save(fig, OUT / "circuits_capacity", formats=("pdf", "png"))
-        fig, axs = plt.subplots(1, 2, figsize=(8, 3.2), sharey=True)
-        for ax, dim in zip(axs, (0, 400), strict=True):
-            plot_depth_errors([c for c in results["depth"] if c["params"]["dim"] == dim], ax=ax)
-            ax.set_title("basis-aligned" if dim == 0 else f"in superposition, dim={dim}")
-        save(fig, OUT / "circuits_depth", formats=("pdf", "png"))
-        if "capacity_superposed" in results:
+        if want("width"):
+            fig, ax = plt.subplots(figsize=(4.5, 3.4))
+            plot_error_vs_width(results["width"]["cells"], ax=ax)
+            save(fig, OUT / "circuits_error_vs_width", formats=("pdf", "png"))
+        if want("capacity"):
+            fig, ax = plt.subplots(figsize=(4.5, 3.4))
+            plot_capacity_scaling(results["capacity"], ax=ax)
+            save(fig, OUT / "circuits_capacity", formats=("pdf", "png"))
+        if want("depth"):
+            fig, axs = plt.subplots(1, 2, figsize=(8, 3.2), sharey=True)
+            for ax, dim in zip(axs, (0, 400), strict=True):
+                plot_depth_errors([c for c in results["depth"] if c["params"]["dim"] == dim], ax=ax)
+                ax.set_title("basis-aligned" if dim == 0 else f"in superposition, dim={dim}")
+            save(fig, OUT / "circuits_depth", formats=("pdf", "png"))
+        if want("capacity_superposed"):
             fig, ax = plt.subplots(figsize=(4.8, 3.6))
             plot_capacity_fit(results["capacity_superposed"], ax=ax)
             save(fig, OUT / "circuits_capacity_fit", formats=("pdf", "png"))
-        if "depth_bound" in results:
+        if want("depth_bound"):
             fig, ax = plt.subplots(figsize=(4.8, 3.6))
             plot_depth_bound(results["depth_bound"], ax=ax)
             save(fig, OUT / "circuits_depth_bound", formats=("pdf", "png"))
+        if want("capacity_basis"):
+            fig, ax = plt.subplots(figsize=(4.8, 3.6))
+            plot_capacity_basis(results["capacity_basis"], ax=ax)
+            save(fig, OUT / "circuits_capacity_basis", formats=("pdf", "png"))
         plt.close("all")
 
 
@@ -408,20 +723,24 @@ def main(argv=None) -> int:
     ap.add_argument("--store", default=None, help="SQLite file to persist and resume cells")
     ap.add_argument("--serial", action="store_true", help="run in-process (no process pool)")
     ap.add_argument("--eps", type=float, default=0.05, help="per-gate error-rate target")
-    ap.add_argument("--only", nargs="+", choices=("width", "capacity", "capacity_superposed", "depth", "depth_bound",
-                             "adler_shavit"),
+    ap.add_argument("--only", nargs="+", choices=("width", "capacity", "capacity_superposed", "capacity_basis",
+                                                  "depth", "depth_bound", "adler_shavit"),
                     help="rerun only these experiments and merge them into the existing "
                          "results/circuits.json (its other entries are kept)")
     args = ap.parse_args(argv)
     executor = "serial" if args.serial else None
     t0 = time.time()
-    todo = set(args.only or ("width", "capacity", "depth", "adler_shavit"))
+    todo = set(args.only or ("width", "capacity", "capacity_basis", "depth", "adler_shavit"))
     results = {"machine": machine(), "quick": args.quick}
     if args.only and (OUT / "circuits.json").exists():
         results = {**json.loads((OUT / "circuits.json").read_text()), **results}
         results.setdefault("rerun", {}).update({k: dict(machine=results["machine"], quick=args.quick,
                                                         time=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
                                                 for k in todo})
+    if not args.only and (OUT / "circuits.json").exists():
+        # a default run recomputes only its experiments: keep the others' entries
+        prev = json.loads((OUT / "circuits.json").read_text())
+        results.update({k: prev[k] for k in ("capacity_superposed", "depth_bound") if k in prev})
     print("machine:", results["machine"])
     if "width" in todo:
         print("[1] error vs width")
@@ -433,6 +752,11 @@ def main(argv=None) -> int:
         print("[2b] capacity exponent, inputs in superposition (fast exact sampler)")
         results["capacity_superposed"] = capacity_superposed_experiment(args.quick, args.store,
                                                                         executor, args.eps)
+    if "capacity_basis" in todo:
+        print("[2c] capacity, basis-aligned inputs (all C(m,2) gates right)")
+        t_w, t_c = time.time(), time.process_time()
+        results["capacity_basis"] = capacity_basis_experiment(args.quick, args.store, executor)
+        results["capacity_basis"].update(wall_s=time.time() - t_w, cpu_s_main=time.process_time() - t_c)
     if "depth" in todo:
         print("[3] depth")
         results["depth"] = depth_experiment(args.quick, args.store, executor)
@@ -445,7 +769,7 @@ def main(argv=None) -> int:
     results["elapsed_s" if not args.only else "rerun_elapsed_s"] = time.time() - t0
     OUT.mkdir(exist_ok=True)
     (OUT / "circuits.json").write_text(json.dumps(results, indent=2, default=str))
-    figures(results)
+    figures(results, only=set(args.only) if args.only else None)
     print(f"wrote {OUT / 'circuits.json'} and figures in {time.time() - t0:.0f} s")
     return 0
 
