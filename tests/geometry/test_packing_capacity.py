@@ -113,3 +113,22 @@ def test_blas_limit_covers_scipy_blas():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     count, threads = map(int, out.stdout.split())
     assert count >= 1 and threads == 1
+
+
+def test_pack_ap_restarts(monkeypatch):
+    # Stage 1 (alternating projection) runs on the first ap_restarts restarts only.
+    import theory.geometry.packing as packing
+
+    a = pack(dim=3, n=5, rng=3, restarts=1)
+    b = pack(dim=3, n=5, rng=3, restarts=1, ap_restarts=None)
+    assert np.array_equal(a.frame, b.frame)  # the first restart is the same either way
+    calls = []
+    real = packing._alternating_projection
+    monkeypatch.setattr(packing, "_alternating_projection",
+                        lambda *args: calls.append(1) or real(*args))
+    for ap_restarts, expected in ((None, 3), (1, 1), (0, 0)):
+        calls.clear()
+        pack(dim=3, n=5, rng=3, restarts=3, ap_restarts=ap_restarts)
+        assert len(calls) == expected
+    with pytest.raises(ValueError, match="ap_restarts must be"):
+        pack(dim=3, n=5, ap_restarts=-1)
