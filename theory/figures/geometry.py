@@ -71,8 +71,9 @@ def plot_capacity(dims: Sequence[int], max_cos: float, *, lines: bool = True, ax
 
 
 def plot_packing_gap(results: Iterable[Mapping[str, Any]], *, ax: Any = None) -> Any:
-    r"""Relative gap of optimised packings to a reference (a published or proven optimum, else the
-    best lower bound) against ``n``, one line per dimension.
+    r"""Relative gap of optimised packings to a reference (a proven optimum or a best known value,
+    else the best lower bound) against ``n``, one line per dimension. Log scale; when some gap is
+    negative (found below a best known value), a symmetric log scale (linear within 1e-6).
 
     .. math:: \text{gap} = \frac{\mu_{\text{found}} - \mu_{\text{ref}}}{\mu_{\text{ref}}}
 
@@ -91,6 +92,8 @@ def plot_packing_gap(results: Iterable[Mapping[str, Any]], *, ax: Any = None) ->
     >>> ax = plot_packing_gap([{"dim": 3, "n": 6, "gap": 1e-12}, {"dim": 3, "n": 7, "gap": 1e-9}])
     >>> ax.get_ylabel()
     'relative gap to reference'
+    >>> plot_packing_gap([{"dim": 3, "n": 22, "gap": -9.6e-5}]).get_yscale()
+    'symlog'
 
     References
     ----------
@@ -99,10 +102,18 @@ def plot_packing_gap(results: Iterable[Mapping[str, Any]], *, ax: Any = None) ->
     """
     ax = get_ax(ax)
     rows = list(results)
+    # A found value below the reference (possible against best *known* values) is drawn below 0 on
+    # a symmetric log scale; otherwise the plain log scale, gaps floored at 1e-16.
+    below = any(float(r["gap"]) < -1e-12 for r in rows)
+    floor = -np.inf if below else 1e-16
     for dim in sorted({int(r["dim"]) for r in rows}):
-        pts = sorted((int(r["n"]), max(float(r["gap"]), 1e-16)) for r in rows if int(r["dim"]) == dim)
+        pts = sorted((int(r["n"]), max(float(r["gap"]), floor)) for r in rows if int(r["dim"]) == dim)
         ax.plot([p[0] for p in pts], [p[1] for p in pts], "o-", label=f"dim {dim}")
-    ax.set_yscale("log")
+    if below:
+        ax.set_yscale("symlog", linthresh=1e-6)
+        ax.axhline(0.0, lw=0.8, color="black")
+    else:
+        ax.set_yscale("log")
     ax.set_xlabel("n")
     ax.set_ylabel("relative gap to reference")
     ax.axhline(1e-3, ls="--", lw=0.8, color="grey")
