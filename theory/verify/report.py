@@ -150,7 +150,7 @@ def _fmt(x: Any, digits: int = 4) -> str:
     if x is None:
         return "-"
     if isinstance(x, (float, np.floating)):
-        return "nan" if not np.isfinite(x) else f"{float(x):.{digits}g}"
+        return "-" if not np.isfinite(x) else f"{float(x):.{digits}g}"
     return str(x)
 
 
