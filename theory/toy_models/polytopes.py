@@ -100,6 +100,15 @@ def _ell(alpha: float, t: float, cos_pos: NDArray[np.float64], k: int) -> float:
     return self_term(alpha, t) + sum(relu_tail_moment(alpha * c, t) for c in cos_pos) / k
 
 
+
+def _unit_columns(U: ArrayLike) -> NDArray[np.float64]:
+    """Validate ``U`` (dim, k): finite, 2-D, no zero column; return it with unit-norm columns."""
+    U = check_array(U, "U", ndim=2)
+    norms = np.linalg.norm(U, axis=0)
+    if np.any(norms == 0):
+        raise ValueError("U must have non-zero columns")
+    return U / norms
+
 @dataclass(frozen=True)
 class SparseLimit:
     """Leading-order (in ``p``) loss of a symmetric geometry.
@@ -151,11 +160,7 @@ def sparse_limit_loss(U: ArrayLike) -> SparseLimit:
     """
     from scipy.optimize import minimize
 
-    U = check_array(U, "U", ndim=2)
-    norms = np.linalg.norm(U, axis=0)
-    if np.any(norms == 0):
-        raise ValueError("U must have non-zero columns")
-    U = U / norms
+    U = _unit_columns(U)
     k = U.shape[1]
     G = U.T @ U
     off = G[~np.eye(k, dtype=bool)]
@@ -335,7 +340,8 @@ def sparse_expansion(U: ArrayLike, *, norm: float | None = None, bias: float | N
     :math:`\gamma_{ij} = -\cos\theta_{ij}` (**symbolic**, :func:`min_square_moment`); otherwise
     each pair's 2-D integral is **numerical**: the integral over one variable in closed form, the
     other by Gauss–Legendre between the kinks (where the integrand is a cubic polynomial, so the
-    rule is exact up to rounding; the difference of two orders is reported as ``c2_error``). By default ``norm``/``bias`` are the leading-order optimum of
+    rule is exact up to rounding; the difference of two orders is reported as ``c2_error``).
+    By default ``norm``/``bias`` are the leading-order optimum of
     :func:`sparse_limit_loss`; if that optimum is unique the optimal loss is
     :math:`c_1 p + c_2 p^2 + o(p^2)`.
 
@@ -365,11 +371,7 @@ def sparse_expansion(U: ArrayLike, *, norm: float | None = None, bias: float | N
     ----------
     .. [1] Elhage, N. et al. (2022). Toy Models of Superposition. arXiv:2209.10652.
     """
-    U = check_array(U, "U", ndim=2)
-    norms = np.linalg.norm(U, axis=0)
-    if np.any(norms == 0):
-        raise ValueError("U must have non-zero columns")
-    U = U / norms
+    U = _unit_columns(U)
     k = U.shape[1]
     if norm is None or bias is None:
         lead = sparse_limit_loss(U)
