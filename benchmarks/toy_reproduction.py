@@ -46,6 +46,7 @@ from theory.figures.toy_models import (  # noqa: E402
     plot_wtw,
 )
 from theory.toy_models import (  # noqa: E402
+    ToyModel,
     ToyModelConfig,
     dimensions_per_feature,
     feature_dimensionality,
@@ -154,6 +155,65 @@ def sticky_experiment(quick: bool, steps: int | None = None, *, instances: int |
             "seconds": round(model.info["elapsed_s"], 1)}
 
 
+def sticky_paper_experiment(*, n: int = 400, dim: int = 30, instances: int = 20, low: float = 0.05,
+                            steps: int = 10_000, chunk: int = 4, batch_size: int = 1024,
+                            name: str = "toy_sticky_paper") -> dict:
+    """The dimensionality experiment in the paper notebook's setting: n = 400 features,
+    dim = 30, uniform importance, densities ``low ** linspace(0, 1, instances)`` (the notebook's
+    ``20 ** -linspace(0, 1, k)``), batch 1024, AdamW at 1e-3.
+
+    Instances do not interact, so they are trained in chunks of ``chunk`` instances, chunk ``c``
+    seeded with ``100 + c``; each finished chunk is written to ``results/<name>/chunk_<c>.npz``
+    and reused when the run is restarted with the same settings (a crash loses at most the chunk
+    in progress)."""
+    p_all = sparsity_sweep(instances, low=low)
+    cdir = OUT / name
+    cdir.mkdir(parents=True, exist_ok=True)
+    Ws, seconds, losses = [], 0.0, []
+    for c, start in enumerate(range(0, instances, chunk)):
+        ps = p_all[start:start + chunk]
+        cfg = ToyModelConfig(n_features=n, n_hidden=dim, n_instances=ps.size, feature_probability=ps)
+        path = cdir / f"chunk_{c:02d}.npz"
+        model = None
+        if path.exists():
+            old = ToyModel.load(path)
+            if (old.config == cfg and old.info.get("steps") == steps
+                    and old.info.get("batch_size") == batch_size):
+                model = old
+                print(f"chunk {c}: reused {path.name}")
+        if model is None:
+            model = train(cfg, steps=steps, batch_size=batch_size, lr=1e-3, rng=100 + c,
+                          progress=True)
+            model.save(path)
+            print(f"chunk {c}: trained in {model.info['elapsed_s']:.0f} s, wrote {path.name}")
+        Ws.append(model.W)
+        losses.extend(model.final_loss.tolist())
+        seconds += float(model.info["elapsed_s"])
+    W = np.concatenate(Ws, axis=0)
+    p = p_all
+    dpf = dimensions_per_feature(W)
+    D = feature_dimensionality(W)
+    geo = collections.Counter()
+    per_instance = []
+    for polys in feature_geometry(W):
+        c = collections.Counter(q.name for q in polys if q.name != "ignored")
+        per_instance.append(dict(sorted(c.items())))
+        geo.update(q.name for q in polys)
+    plateaus = sticky_plateau_fractions(D, tol=0.0125)
+    with style_context():
+        fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.6))
+        plot_dimensions_per_feature(p, dpf, ax=a1)
+        plot_feature_dimensionality(p, D, ax=a2)
+        fig.suptitle(f"n = {n}, dim = {dim}, uniform importance, {steps:,} steps", fontsize="small")
+        save(fig, OUT / name, formats=["pdf", "png"])
+    return {"n": n, "dim": dim, "steps": steps, "batch_size": batch_size, "chunk": chunk,
+            "p": p.tolist(), "dims_per_feature": np.round(dpf, 4).tolist(),
+            "sum_D": np.round(D.sum(axis=1), 4).tolist(), "final_loss": losses,
+            "n_represented": n_represented(W).tolist(), "geometry_counts": dict(geo),
+            "geometry_per_instance": per_instance, "plateau_fractions_tol0.0125": plateaus,
+            "train_seconds": round(seconds, 1)}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="Reproduce the toy-models figures")
     ap.add_argument("--quick", action="store_true")
@@ -165,12 +225,29 @@ def main(argv=None) -> int:
     ap.add_argument("--sticky-fine", action="store_true",
                     help="only the fine density grid between 1/p = 1 and 20 (24 instances, "
                          "10,000 steps unless --sticky-steps), merged into the results file")
+    ap.add_argument("--sticky-paper", action="store_true",
+                    help="only the paper notebook's dimensionality setting (n = 400, dim = 30, "
+                         "20 densities 1/p = 1..20, 10,000 steps unless --sticky-steps), trained "
+                         "in resumable chunks and merged into the results file")
     args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     machine = {"platform": platform.platform(), "cpu_count": os.cpu_count(),
                "numpy": np.__version__, "loadavg": os.getloadavg(),
                "note": "shared machine; other jobs were running"}
     name = "toy_reproduction_quick.json" if args.quick else "toy_reproduction.json"
+    if args.sticky_paper:
+        path = OUT / name
+        res = json.loads(path.read_text()) if path.exists() else {"machine": machine}
+        kw = dict(n=40, dim=6, instances=6, steps=args.sticky_steps or 500, chunk=3,
+                  name="toy_sticky_paper_quick") if args.quick else dict(steps=args.sticky_steps or 10_000)
+        out = sticky_paper_experiment(**kw)
+        out["machine"] = dict(machine, loadavg_end=os.getloadavg())
+        res["sticky_paper"] = out
+        print("dims per feature:", out["dims_per_feature"])
+        print("plateaus:", {k: v["overall"] for k, v in out["plateau_fractions_tol0.0125"].items()})
+        path.write_text(json.dumps(res, indent=1))
+        print(f"wrote {path}")
+        return 0
     if args.sticky_fine:
         path = OUT / name
         res = json.loads(path.read_text()) if path.exists() else {"machine": machine}
