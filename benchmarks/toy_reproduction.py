@@ -156,8 +156,8 @@ def sticky_experiment(quick: bool, steps: int | None = None, *, instances: int |
 
 
 def sticky_paper_experiment(*, n: int = 400, dim: int = 30, instances: int = 20, low: float = 0.05,
-                            steps: int = 10_000, chunk: int = 4, batch_size: int = 1024,
-                            name: str = "toy_sticky_paper") -> dict:
+                            high: float = 1.0, steps: int = 10_000, chunk: int = 4,
+                            batch_size: int = 1024, name: str = "toy_sticky_paper") -> dict:
     """The dimensionality experiment in the paper notebook's setting: n = 400 features,
     dim = 30, uniform importance, densities ``low ** linspace(0, 1, instances)`` (the notebook's
     ``20 ** -linspace(0, 1, k)``), batch 1024, AdamW at 1e-3.
@@ -165,8 +165,9 @@ def sticky_paper_experiment(*, n: int = 400, dim: int = 30, instances: int = 20,
     Instances do not interact, so they are trained in chunks of ``chunk`` instances, chunk ``c``
     seeded with ``100 + c``; each finished chunk is written to ``results/<name>/chunk_<c>.npz``
     and reused when the run is restarted with the same settings (a crash loses at most the chunk
-    in progress)."""
-    p_all = sparsity_sweep(instances, low=low)
+    in progress). ``high`` < 1 restricts the sweep to densities log-spaced from ``high`` down to
+    ``low`` (to resolve one part of the curve)."""
+    p_all = high * sparsity_sweep(instances, low=low / high)
     cdir = OUT / name
     cdir.mkdir(parents=True, exist_ok=True)
     Ws, seconds, losses = [], 0.0, []
@@ -229,6 +230,13 @@ def main(argv=None) -> int:
                     help="only the paper notebook's dimensionality setting (n = 400, dim = 30, "
                          "20 densities 1/p = 1..20, 10,000 steps unless --sticky-steps), trained "
                          "in resumable chunks and merged into the results file")
+    ap.add_argument("--sticky-paper-range", type=float, nargs=2, metavar=("INV_P_MIN", "INV_P_MAX"),
+                    default=None,
+                    help="with --sticky-paper: only 1/p between these values (8 densities), "
+                         "stored as 'sticky_paper_<min>_<max>' (with --sticky-steps other than "
+                         "10,000: 'sticky_paper_<min>_<max>_<steps>')")
+    ap.add_argument("--sticky-instances", type=int, default=8,
+                    help="with --sticky-paper-range: number of densities (default 8)")
     args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     machine = {"platform": platform.platform(), "cpu_count": os.cpu_count(),
@@ -240,9 +248,20 @@ def main(argv=None) -> int:
         res = json.loads(path.read_text()) if path.exists() else {"machine": machine}
         kw = dict(n=40, dim=6, instances=6, steps=args.sticky_steps or 500, chunk=3,
                   name="toy_sticky_paper_quick") if args.quick else dict(steps=args.sticky_steps or 10_000)
+        key = "sticky_paper"
+        if args.sticky_paper_range:
+            lo, hi = sorted(args.sticky_paper_range)
+            if not (1.0 <= lo < hi):
+                ap.error("--sticky-paper-range needs 1 <= INV_P_MIN < INV_P_MAX")
+            key = f"sticky_paper_{lo:g}_{hi:g}"
+            if args.sticky_steps and args.sticky_steps != 10_000:
+                key += f"_{args.sticky_steps}"
+            if args.sticky_instances < 2:
+                ap.error("--sticky-instances must be at least 2")
+            kw.update(instances=args.sticky_instances, high=1.0 / lo, low=1.0 / hi, name=f"toy_{key}")
         out = sticky_paper_experiment(**kw)
         out["machine"] = dict(machine, loadavg_end=os.getloadavg())
-        res["sticky_paper"] = out
+        res[key] = out
         print("dims per feature:", out["dims_per_feature"])
         print("plateaus:", {k: v["overall"] for k, v in out["plateau_fractions_tol0.0125"].items()})
         path.write_text(json.dumps(res, indent=1))
