@@ -157,8 +157,9 @@ def sticky_experiment(quick: bool, steps: int | None = None, *, instances: int |
 
 def sticky_paper_experiment(*, n: int = 400, dim: int = 30, instances: int = 20, low: float = 0.05,
                             high: float = 1.0, steps: int = 10_000, chunk: int = 4,
-                            batch_size: int = 1024, name: str = "toy_sticky_paper") -> dict:
-    """The dimensionality experiment in the paper notebook's setting: n = 400 features,
+                            batch_size: int = 1024, init: str = "xavier_normal",
+                            name: str = "toy_sticky_paper") -> dict:
+    r"""The dimensionality experiment in the paper notebook's setting: n = 400 features,
     dim = 30, uniform importance, densities ``low ** linspace(0, 1, instances)`` (the notebook's
     ``20 ** -linspace(0, 1, k)``), batch 1024, AdamW at 1e-3.
 
@@ -166,7 +167,10 @@ def sticky_paper_experiment(*, n: int = 400, dim: int = 30, instances: int = 20,
     seeded with ``100 + c``; each finished chunk is written to ``results/<name>/chunk_<c>.npz``
     and reused when the run is restarted with the same settings (a crash loses at most the chunk
     in progress). ``high`` < 1 restricts the sweep to densities log-spaced from ``high`` down to
-    ``low`` (to resolve one part of the curve)."""
+    ``low`` (to resolve one part of the curve). ``init="torch3d"`` starts every chunk from the
+    small weights PyTorch's ``xavier_normal_`` gives the notebook's whole
+    ``(instances, n, dim)`` tensor, :math:`\sigma = \sqrt{2/(\mathrm{dim}(n + \mathrm{instances}))}`
+    (the full sweep's instance count, not the chunk's), drawn with seed ``1000 + c``."""
     p_all = high * sparsity_sweep(instances, low=low / high)
     cdir = OUT / name
     cdir.mkdir(parents=True, exist_ok=True)
@@ -179,12 +183,18 @@ def sticky_paper_experiment(*, n: int = 400, dim: int = 30, instances: int = 20,
         if path.exists():
             old = ToyModel.load(path)
             if (old.config == cfg and old.info.get("steps") == steps
-                    and old.info.get("batch_size") == batch_size):
+                    and old.info.get("batch_size") == batch_size
+                    and old.info.get("sticky_init", "xavier_normal") == init):
                 model = old
                 print(f"chunk {c}: reused {path.name}")
         if model is None:
+            initial = None
+            if init == "torch3d":
+                std = np.sqrt(2.0 / (dim * (n + instances)))
+                initial = {"W": std * np.random.default_rng(1000 + c).standard_normal((ps.size, dim, n))}
             model = train(cfg, steps=steps, batch_size=batch_size, lr=1e-3, rng=100 + c,
-                          progress=True)
+                          initial=initial, progress=True)
+            model.info["sticky_init"] = init
             model.save(path)
             print(f"chunk {c}: trained in {model.info['elapsed_s']:.0f} s, wrote {path.name}")
         Ws.append(model.W)
@@ -207,7 +217,7 @@ def sticky_paper_experiment(*, n: int = 400, dim: int = 30, instances: int = 20,
         plot_feature_dimensionality(p, D, ax=a2)
         fig.suptitle(f"n = {n}, dim = {dim}, uniform importance, {steps:,} steps", fontsize="small")
         save(fig, OUT / name, formats=["pdf", "png"])
-    return {"n": n, "dim": dim, "steps": steps, "batch_size": batch_size, "chunk": chunk,
+    return {"n": n, "dim": dim, "steps": steps, "batch_size": batch_size, "chunk": chunk, "init": init,
             "p": p.tolist(), "dims_per_feature": np.round(dpf, 4).tolist(),
             "sum_D": np.round(D.sum(axis=1), 4).tolist(), "final_loss": losses,
             "n_represented": n_represented(W).tolist(), "geometry_counts": dict(geo),
@@ -235,6 +245,9 @@ def main(argv=None) -> int:
                     help="with --sticky-paper: only 1/p between these values (8 densities), "
                          "stored as 'sticky_paper_<min>_<max>' (with --sticky-steps other than "
                          "10,000: 'sticky_paper_<min>_<max>_<steps>')")
+    ap.add_argument("--sticky-init", choices=["xavier_normal", "torch3d"], default="xavier_normal",
+                    help="with --sticky-paper: initialisation (torch3d = the notebook's small "
+                         "weights; results stored under a '_torch3d' key)")
     ap.add_argument("--sticky-instances", type=int, default=8,
                     help="with --sticky-paper-range: number of densities (default 8)")
     args = ap.parse_args(argv)
@@ -259,6 +272,11 @@ def main(argv=None) -> int:
             if args.sticky_instances < 2:
                 ap.error("--sticky-instances must be at least 2")
             kw.update(instances=args.sticky_instances, high=1.0 / lo, low=1.0 / hi, name=f"toy_{key}")
+        if args.sticky_init != "xavier_normal":
+            key += f"_{args.sticky_init}"
+            kw.update(init=args.sticky_init, name=f"toy_{key}")
+        if args.quick:
+            kw["name"] = f"toy_{key}_quick"
         out = sticky_paper_experiment(**kw)
         out["machine"] = dict(machine, loadavg_end=os.getloadavg())
         res[key] = out
