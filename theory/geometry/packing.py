@@ -322,8 +322,8 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
     ``m``-packing of earlier warm restarts), then
 
     - ``d > 0``: ``d`` columns deleted greedily, each time the column :math:`i` minimising
-      :math:`\max_{j<l;\ j,l\ne i} |G_{jl}|` (ties: the column in most pairs attaining the
-      maximum);
+      :math:`\max_{j<l;\ j,l\ne i} |G_{jl}|` (ties: the remaining |cosines| compared in
+      decreasing order, then the lowest index);
     - ``d < 0``: ``-d`` columns appended greedily, each the best of ``warm_candidates`` random
       unit vectors :math:`u` by :math:`\max_j |\langle u, w_j\rangle|`;
 
