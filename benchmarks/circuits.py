@@ -60,6 +60,7 @@ from theory.circuits.experiments import (  # noqa: E402
 )
 from theory.figures import save, style_context  # noqa: E402
 from theory.figures.circuits import (  # noqa: E402
+    plot_capacity_basis,
     plot_capacity_fit,
     plot_capacity_scaling,
     plot_depth_bound,
@@ -458,9 +459,8 @@ def capacity_basis_experiment(quick: bool, store, executor, delta: float = 0.05)
                 row["z_mean_wrong_pairs"] = ((row["mean_wrong_pairs"] - ub.total) / se
                                              if se > 0 else None)
                 kn = (worst > tol).reshape(pr["networks"], pr["inputs"]).sum(axis=1)
-                f = frac
-                row["design_effect"] = (float(np.var(kn, ddof=1) / (pr["inputs"] * f * (1 - f)))
-                                        if 0 < f < 1 and pr["networks"] > 1 else None)
+                row["design_effect"] = (float(np.var(kn, ddof=1) / (pr["inputs"] * frac * (1 - frac)))
+                                        if 0 < frac < 1 and pr["networks"] > 1 else None)
         cells.append(row)
     ds = sorted({c["d"] for c in cells})
     per_d = []
@@ -485,8 +485,10 @@ def capacity_basis_experiment(quick: bool, store, executor, delta: float = 0.05)
            "criterion": "all C(m,2) pairs |y_hat - y| <= 1/2 (and <= 1/4), one uniform s-sparse input",
            "grid_cells": len(grid), "cells": cells, "by_d": per_d}
 
-    def fit(key: str) -> dict | None:
-        pts = [(r["d"], r[key]) for r in per_d if r[key] and r[key] > 1]
+    def fit(key: str, widths: set | None = None) -> dict | None:
+        """ln(key) = C d^a over the rows with key > 1 (and d in ``widths`` if given)."""
+        pts = [(r["d"], r[key]) for r in per_d
+               if r[key] and r[key] > 1 and (widths is None or r["d"] in widths)]
         if len(pts) < 3:
             return None
         f = fit_power_law([a for a, _ in pts], [math.log(b) for _, b in pts])
@@ -500,11 +502,9 @@ def capacity_basis_experiment(quick: bool, store, executor, delta: float = 0.05)
     # the exact union bound and the Gaussian sizing at the widths of the measured fit
     fit_ds = {a for a, _ in (out["fit"] or {}).get("points", [])}
     for key, name in (("m_max_union_bound", "fit_union_bound"), ("m_max_gauss_sizing", "fit_gauss_sizing")):
-        sub = [r for r in per_d if r["d"] in fit_ds]
-        pts = [(r["d"], r[key]) for r in sub if r[key] and r[key] > 1]
-        if len(pts) >= 3:
-            f = fit_power_law([a for a, _ in pts], [math.log(b) for _, b in pts])
-            out[name] = {"a": f.exponent, "a_ci": list(f.ci), "k": 1 / f.exponent, "points": pts}
+        f = fit(key, fit_ds)
+        if f:
+            out[name] = f
     out["fit_quarter"] = fit("m_max_quarter")
     meas = out["fit"]["points"] if out["fit"] else []
     out["local_a"] = [{"d0": a[0], "d1": b[0],
@@ -553,55 +553,6 @@ def capacity_basis_experiment(quick: bool, store, executor, delta: float = 0.05)
     for r in out.get("union_bound_beyond_grid", []):
         print(f"  union bound beyond the grid: d={r['d']}, p={r['p']:.4f}: m_max = {r['m_max_union_bound']:,.0f}")
     return out
-
-
-def plot_capacity_basis(result: dict, ax=None):
-    """m_max vs d (log-log), basis-aligned inputs, all gates right: measured points, the
-    exact union bound, the Gaussian sizing, the papers' p, and the FITTED ln m_max = C d^a."""
-    if ax is None:
-        _, ax = plt.subplots()
-    rows = result["by_d"]
-    d_all = np.array([r["d"] for r in rows], dtype=float)
-    ub = np.array([r["m_max_union_bound"] or np.nan for r in rows], dtype=float)
-    ax.plot(d_all, ub, "-", color="#D55E00", lw=1.0, label="exact union bound (tol 1/2)")
-    ubq = np.array([r["m_max_quarter_union_bound"] or np.nan for r in rows], dtype=float)
-    ax.plot(d_all, ubq, "-", color="#CC79A7", lw=0.8, label="exact union bound (tol 1/4)")
-    gs = np.array([r["m_max_gauss_sizing"] for r in rows], dtype=float)
-    ax.plot(d_all, gs, "--", color="0.5", lw=0.8, label="Gaussian sizing (uand_min_width)")
-    pp = [(r["d"], r["m_max_paper_p_union_bound"]) for r in rows if r.get("m_max_paper_p_union_bound")]
-    if pp:
-        ax.plot([a for a, _ in pp], [b for _, b in pp], ":", color="#009E73", lw=1.0,
-                label="union bound, papers' p = log²m/√d")
-    meas = [(r["d"], r["m_max"]) for r in rows if r["m_max"]]
-    if meas:
-        ax.plot([a for a, _ in meas], [b for _, b in meas], "o", color="#0072B2", ms=4,
-                label=f"measured, P(all right) ≥ {1 - result['delta']:g}")
-    none = [r["d"] for r in rows if r["m_max"] is None and r["m_max_status"].startswith("below")]
-    if none:
-        ax.plot(none, [3.4] * len(none), "v", color="#0072B2", ms=4, mfc="none",
-                label="measured: fails already at m = 4")
-    measq = [(r["d"], r["m_max_quarter"]) for r in rows if r["m_max_quarter"]]
-    if measq:
-        ax.plot([a for a, _ in measq], [b for _, b in measq], "s", color="#CC79A7", ms=3.5,
-                mfc="none", label="measured, all within 1/4")
-    f = result.get("fit")
-    if f:
-        xs = np.geomspace(min(a for a, _ in f["points"]), max(a for a, _ in f["points"]), 60)
-        ax.plot(xs, np.exp(f["prefactor"] * xs ** f["a"]), "-", color="#0072B2", lw=0.9,
-                label=f"FITTED ln m = C d^a, a = {f['a']:.2f} [{f['a_ci'][0]:.2f}, {f['a_ci'][1]:.2f}]")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    from matplotlib.ticker import NullFormatter
-
-    ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.yaxis.set_minor_formatter(NullFormatter())
-    top = np.nanmax(np.concatenate([ub, [b for _, b in meas] or [10.0]])) * 30
-    ax.set_ylim(3, top)
-    ax.set_xlabel("neurons d")
-    ax.set_ylabel("largest m with all C(m,2) ANDs right")
-    ax.set_title(f"basis-aligned, s = {result['s']}, p = MSE-optimal", fontsize=8)
-    ax.legend(fontsize=5.5, loc="upper left")
-    return ax
 
 
 def adler_shavit_experiment(quick: bool) -> list:
@@ -687,33 +638,26 @@ def figures(results: dict, only: set | None = None) -> None:
     def want(key: str) -> bool:
         return key in results and (only is None or key in only)
 
+    # single-panel figures: experiment -> (file name, size, plot of its results entry)
+    single = {
+        "width": ("circuits_error_vs_width", (4.5, 3.4), lambda r, ax: plot_error_vs_width(r["cells"], ax=ax)),
+        "capacity": ("circuits_capacity", (4.5, 3.4), plot_capacity_scaling),
+        "capacity_superposed": ("circuits_capacity_fit", (4.8, 3.6), plot_capacity_fit),
+        "depth_bound": ("circuits_depth_bound", (4.8, 3.6), plot_depth_bound),
+        "capacity_basis": ("circuits_capacity_basis", (4.8, 3.6), plot_capacity_basis),
+    }
     with style_context():
-        if want("width"):
-            fig, ax = plt.subplots(figsize=(4.5, 3.4))
-            plot_error_vs_width(results["width"]["cells"], ax=ax)
-            save(fig, OUT / "circuits_error_vs_width", formats=("pdf", "png"))
-        if want("capacity"):
-            fig, ax = plt.subplots(figsize=(4.5, 3.4))
-            plot_capacity_scaling(results["capacity"], ax=ax)
-            save(fig, OUT / "circuits_capacity", formats=("pdf", "png"))
+        for key, (name, size, plot) in single.items():
+            if want(key):
+                fig, ax = plt.subplots(figsize=size)
+                plot(results[key], ax=ax)
+                save(fig, OUT / name, formats=("pdf", "png"))
         if want("depth"):
             fig, axs = plt.subplots(1, 2, figsize=(8, 3.2), sharey=True)
             for ax, dim in zip(axs, (0, 400), strict=True):
                 plot_depth_errors([c for c in results["depth"] if c["params"]["dim"] == dim], ax=ax)
                 ax.set_title("basis-aligned" if dim == 0 else f"in superposition, dim={dim}")
             save(fig, OUT / "circuits_depth", formats=("pdf", "png"))
-        if want("capacity_superposed"):
-            fig, ax = plt.subplots(figsize=(4.8, 3.6))
-            plot_capacity_fit(results["capacity_superposed"], ax=ax)
-            save(fig, OUT / "circuits_capacity_fit", formats=("pdf", "png"))
-        if want("depth_bound"):
-            fig, ax = plt.subplots(figsize=(4.8, 3.6))
-            plot_depth_bound(results["depth_bound"], ax=ax)
-            save(fig, OUT / "circuits_depth_bound", formats=("pdf", "png"))
-        if want("capacity_basis"):
-            fig, ax = plt.subplots(figsize=(4.8, 3.6))
-            plot_capacity_basis(results["capacity_basis"], ax=ax)
-            save(fig, OUT / "circuits_capacity_basis", formats=("pdf", "png"))
         plt.close("all")
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 # pack() runs with one BLAS thread by default (blas_threads=1): the matrices are small.
 import argparse
 import datetime
+import functools
 import json
 import math
 import os
@@ -65,16 +66,19 @@ DATA = pathlib.Path(theory.__file__).parent / "data"
 SLOANE_NAME = "Sloane's table of best Grassmannian packings (Jan 1997; CHS96), best known"
 
 
+@functools.cache
 def reference_cases() -> list[dict]:
     return json.loads((DATA / "geometry_packings.json").read_text())["cases"]
 
 
+@functools.cache
 def sloane_table() -> dict[tuple[int, int], dict]:
     """(dim, n) -> entry of Sloane's line table (coherence = sqrt(1 - D))."""
     cases = json.loads((DATA / "grassmannian_lines_sloane.json").read_text())["cases"]
     return {(c["dim"], c["n"]): c for c in cases}
 
 
+@functools.cache
 def proven_lines() -> dict[tuple[int, int], dict]:
     out: dict[tuple[int, int], dict] = {}
     for c in reference_cases():

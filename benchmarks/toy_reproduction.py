@@ -119,6 +119,31 @@ def sticky_plateau_fractions(D: np.ndarray, tol: float = 0.0125) -> dict:
     return out
 
 
+def dimensionality_summary(W: np.ndarray, p: np.ndarray, title: str, figure: Path) -> dict:
+    """What the dimensionality experiments report for trained weights ``W`` (instances, dim, n)
+    at densities ``p``: dimensions per feature, Σ D_i, features represented, the geometry found by
+    ``classify_geometry`` (in total and per instance), the sticky-value fractions; and the
+    two-panel figure (dimensions per feature; D_i scatter) saved at ``figure``."""
+    dpf = dimensions_per_feature(W)
+    D = feature_dimensionality(W)
+    geo = collections.Counter()
+    per_instance = []
+    for polys in feature_geometry(W):
+        c = collections.Counter(q.name for q in polys if q.name != "ignored")
+        per_instance.append(dict(sorted(c.items())))
+        geo.update(q.name for q in polys)
+    with style_context():
+        fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.6))
+        plot_dimensions_per_feature(p, dpf, ax=a1)
+        plot_feature_dimensionality(p, D, ax=a2)
+        fig.suptitle(title, fontsize="small")
+        save(fig, figure, formats=["pdf", "png"])
+    return {"p": np.asarray(p).tolist(), "dims_per_feature": np.round(dpf, 4).tolist(),
+            "sum_D": np.round(D.sum(axis=1), 4).tolist(), "n_represented": n_represented(W).tolist(),
+            "geometry_counts": dict(geo), "geometry_per_instance": per_instance,
+            "plateau_fractions_tol0.0125": sticky_plateau_fractions(D, tol=0.0125)}
+
+
 def sticky_experiment(quick: bool, steps: int | None = None, *, instances: int | None = None,
                       low: float | None = None, name: str = "toy_sticky") -> dict:
     """Dimensionality experiment: ``instances`` densities log-spaced from 1 down to ``low``."""
@@ -130,29 +155,11 @@ def sticky_experiment(quick: bool, steps: int | None = None, *, instances: int |
     steps = steps or (1500 if quick else 6000)
     model = train(cfg, steps=steps, lr=1e-3 if not quick else 3e-3, rng=1,
                   progress=False)
-    p = cfg.probability_matrix[:, 0]
-    dpf = dimensions_per_feature(model.W)
-    D = feature_dimensionality(model.W)
-    geo = collections.Counter()
-    try:
-        for polys in feature_geometry(model.W):
-            geo.update(q.name for q in polys)
-        geometry = dict(geo)
-    except NotImplementedError as exc:
-        geometry = {"unavailable": str(exc)}
-    plateaus = sticky_plateau_fractions(D, tol=0.0125)
     model.save(OUT / (f"{name}_model_quick.npz" if quick else f"{name}_model.npz"))
-    with style_context():
-        fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.6))
-        plot_dimensions_per_feature(p, dpf, ax=a1)
-        plot_feature_dimensionality(p, D, ax=a2)
-        fig.suptitle(f"n = {n}, dim = {dim}, uniform importance", fontsize="small")
-        save(fig, OUT / (f"{name}_quick" if quick and name != "toy_sticky" else name),
-             formats=["pdf", "png"])
-    return {"n": n, "dim": dim, "steps": steps, "p": p.tolist(), "dims_per_feature": np.round(dpf, 4).tolist(),
-            "sum_D": np.round(D.sum(axis=1), 4).tolist(), "geometry_counts": geometry,
-            "plateau_fractions_tol0.0125": plateaus,
-            "seconds": round(model.info["elapsed_s"], 1)}
+    summary = dimensionality_summary(
+        model.W, cfg.probability_matrix[:, 0], f"n = {n}, dim = {dim}, uniform importance",
+        OUT / (f"{name}_quick" if quick and name != "toy_sticky" else name))
+    return {"n": n, "dim": dim, "steps": steps, **summary, "seconds": round(model.info["elapsed_s"], 1)}
 
 
 def sticky_paper_experiment(*, n: int = 400, dim: int = 30, instances: int = 20, low: float = 0.05,
@@ -200,29 +207,11 @@ def sticky_paper_experiment(*, n: int = 400, dim: int = 30, instances: int = 20,
         Ws.append(model.W)
         losses.extend(model.final_loss.tolist())
         seconds += float(model.info["elapsed_s"])
-    W = np.concatenate(Ws, axis=0)
-    p = p_all
-    dpf = dimensions_per_feature(W)
-    D = feature_dimensionality(W)
-    geo = collections.Counter()
-    per_instance = []
-    for polys in feature_geometry(W):
-        c = collections.Counter(q.name for q in polys if q.name != "ignored")
-        per_instance.append(dict(sorted(c.items())))
-        geo.update(q.name for q in polys)
-    plateaus = sticky_plateau_fractions(D, tol=0.0125)
-    with style_context():
-        fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.6))
-        plot_dimensions_per_feature(p, dpf, ax=a1)
-        plot_feature_dimensionality(p, D, ax=a2)
-        fig.suptitle(f"n = {n}, dim = {dim}, uniform importance, {steps:,} steps", fontsize="small")
-        save(fig, OUT / name, formats=["pdf", "png"])
+    summary = dimensionality_summary(
+        np.concatenate(Ws, axis=0), p_all,
+        f"n = {n}, dim = {dim}, uniform importance, {steps:,} steps", OUT / name)
     return {"n": n, "dim": dim, "steps": steps, "batch_size": batch_size, "chunk": chunk, "init": init,
-            "p": p.tolist(), "dims_per_feature": np.round(dpf, 4).tolist(),
-            "sum_D": np.round(D.sum(axis=1), 4).tolist(), "final_loss": losses,
-            "n_represented": n_represented(W).tolist(), "geometry_counts": dict(geo),
-            "geometry_per_instance": per_instance, "plateau_fractions_tol0.0125": plateaus,
-            "train_seconds": round(seconds, 1)}
+            **summary, "final_loss": losses, "train_seconds": round(seconds, 1)}
 
 
 def main(argv=None) -> int:

@@ -9,7 +9,7 @@ import numpy as np
 
 from theory.figures._core import get_ax
 
-__all__ = ["plot_capacity_fit", "plot_capacity_scaling", "plot_depth_bound", "plot_depth_errors",
+__all__ = ["plot_capacity_basis", "plot_capacity_fit", "plot_capacity_scaling", "plot_depth_bound", "plot_depth_errors",
            "plot_error_vs_width"]
 
 _COL = {"bernoulli": "#0072B2", "rademacher": "#D55E00", "superposed": "#0072B2",
@@ -112,6 +112,81 @@ def plot_capacity_scaling(capacity: Mapping[str, Any], ax: Any = None) -> Any:
     ax.set_xlabel("neurons d (= residual dim)")
     ax.set_ylabel(f"largest m, error rate <= {capacity.get('eps', '')}")
     ax.legend(fontsize=6)
+    return ax
+
+
+def plot_capacity_basis(result: Mapping[str, Any], ax: Any = None) -> Any:
+    r"""Capacity with basis-aligned inputs, all gates right: the largest ``m`` with
+    :math:`P(\text{all } \binom{m}{2} \text{ ANDs right}) \ge 1-\delta` against the width ``d``
+    (log-log): measured points, the exact union bound (tolerances 1/2 and 1/4), the Gaussian
+    sizing of ``uand_min_width``, the union bound with the papers' :math:`p = \log^2 m/\sqrt d`,
+    and the FITTED :math:`\ln m_{\max} = C d^a`.
+
+    Parameters
+    ----------
+    result : dict
+        The ``"capacity_basis"`` section written by ``benchmarks/circuits.py`` (``by_d`` rows
+        with ``m_max``, ``m_max_status``, ``m_max_union_bound``, ``m_max_quarter``,
+        ``m_max_quarter_union_bound``, ``m_max_gauss_sizing``, optionally
+        ``m_max_paper_p_union_bound``; ``delta``, ``s`` and optionally ``fit``).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> rows = [{"d": d, "m_max": m, "m_max_status": "ok", "m_max_union_bound": m * 0.9,
+    ...          "m_max_quarter": None, "m_max_quarter_union_bound": None,
+    ...          "m_max_gauss_sizing": m * 5} for d, m in ((1000, 20.0), (4000, 90.0))]
+    >>> plot_capacity_basis({"by_d": rows, "delta": 0.05, "s": 3}).get_yscale()
+    'log'
+
+    References
+    ----------
+    .. [1] Hänni, K. et al. (2024). Mathematical Models of Computation in Superposition.
+       arXiv:2408.05451.
+    """
+    ax = get_ax(ax)
+    rows = result["by_d"]
+    d_all = np.array([r["d"] for r in rows], dtype=float)
+    ub = np.array([r["m_max_union_bound"] or np.nan for r in rows], dtype=float)
+    ax.plot(d_all, ub, "-", color="#D55E00", lw=1.0, label="exact union bound (tol 1/2)")
+    ubq = np.array([r["m_max_quarter_union_bound"] or np.nan for r in rows], dtype=float)
+    ax.plot(d_all, ubq, "-", color="#CC79A7", lw=0.8, label="exact union bound (tol 1/4)")
+    gs = np.array([r["m_max_gauss_sizing"] for r in rows], dtype=float)
+    ax.plot(d_all, gs, "--", color="0.5", lw=0.8, label="Gaussian sizing (uand_min_width)")
+    pp = [(r["d"], r["m_max_paper_p_union_bound"]) for r in rows if r.get("m_max_paper_p_union_bound")]
+    if pp:
+        ax.plot([a for a, _ in pp], [b for _, b in pp], ":", color="#009E73", lw=1.0,
+                label="union bound, papers' p = log²m/√d")
+    meas = [(r["d"], r["m_max"]) for r in rows if r["m_max"]]
+    if meas:
+        ax.plot([a for a, _ in meas], [b for _, b in meas], "o", color="#0072B2", ms=4,
+                label=f"measured, P(all right) ≥ {1 - result['delta']:g}")
+    none = [r["d"] for r in rows if r["m_max"] is None and r["m_max_status"].startswith("below")]
+    if none:
+        ax.plot(none, [3.4] * len(none), "v", color="#0072B2", ms=4, mfc="none",
+                label="measured: fails already at m = 4")
+    measq = [(r["d"], r["m_max_quarter"]) for r in rows if r["m_max_quarter"]]
+    if measq:
+        ax.plot([a for a, _ in measq], [b for _, b in measq], "s", color="#CC79A7", ms=3.5,
+                mfc="none", label="measured, all within 1/4")
+    f = result.get("fit")
+    if f:
+        xs = np.geomspace(min(a for a, _ in f["points"]), max(a for a, _ in f["points"]), 60)
+        ax.plot(xs, np.exp(f["prefactor"] * xs ** f["a"]), "-", color="#0072B2", lw=0.9,
+                label=f"FITTED ln m = C d^a, a = {f['a']:.2f} [{f['a_ci'][0]:.2f}, {f['a_ci'][1]:.2f}]")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    _clean_minor(ax)
+    top = np.nanmax(np.concatenate([ub, [b for _, b in meas] or [10.0]])) * 30
+    ax.set_ylim(3, top)
+    ax.set_xlabel("neurons d")
+    ax.set_ylabel("largest m with all C(m,2) ANDs right")
+    ax.set_title(f"basis-aligned, s = {result['s']}, p = MSE-optimal", fontsize=8)
+    ax.legend(fontsize=5.5, loc="upper left")
     return ax
 
 

@@ -444,11 +444,12 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
         done = 0
         t_best = math.nan
         sub_best: dict[int, float] = {}
-        best_v2 = [math.inf]  # best value after stage 2 (before stage 3) so far
+        best_v2 = math.inf  # best value after stage 2 (before stage 3) so far
         n_warm = 0
 
         def polish(V: NDArray[np.float64], ap: bool) -> tuple[NDArray[np.float64] | None, int]:
             """Stages 1-3 on ``V`` with the screening."""
+            nonlocal best_v2
             its = 0
             scale = max(abs(best_val), 0.01)
             if ap:
@@ -459,9 +460,9 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
             V, it2 = _lse_polish(V, lines, lse_iters, abandon_above=cut)
             its += it2
             v2 = _coh(V, lines)
-            cut = (best_v2[0] + slp_cutoff * max(abs(best_v2[0]), 0.01)
+            cut = (best_v2 + slp_cutoff * max(abs(best_v2), 0.01)
                    if best is not None and slp_cutoff is not None else math.inf)
-            best_v2[0] = min(best_v2[0], v2)
+            best_v2 = min(best_v2, v2)
             if dim * n <= slp_max_vars and slp_iters and v2 <= cut:
                 V, it3 = _slp_polish(V, lines, slp_iters, lb)
                 its += it3

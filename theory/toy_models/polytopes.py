@@ -100,7 +100,6 @@ def _ell(alpha: float, t: float, cos_pos: NDArray[np.float64], k: int) -> float:
     return self_term(alpha, t) + sum(relu_tail_moment(alpha * c, t) for c in cos_pos) / k
 
 
-
 def _unit_columns(U: ArrayLike) -> NDArray[np.float64]:
     """Validate ``U`` (dim, k): finite, 2-D, no zero column; return it with unit-norm columns."""
     U = check_array(U, "U", ndim=2)
@@ -108,6 +107,7 @@ def _unit_columns(U: ArrayLike) -> NDArray[np.float64]:
     if np.any(norms == 0):
         raise ValueError("U must have non-zero columns")
     return U / norms
+
 
 @dataclass(frozen=True)
 class SparseLimit:
