@@ -9,3 +9,16 @@ import numpy as np
 
 matplotlib.use("Agg")
 np.set_printoptions(legacy="1.25")
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close every matplotlib figure a test (or doctest) left open, so figures do not pile up
+    across the suite (matplotlib warns past 20 open figures)."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
