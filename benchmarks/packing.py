@@ -16,8 +16,10 @@ a few line cases against the table, two large cases). ``--sloane`` runs the line
 dim = 3..8, n = dim+1..30 against the table and writes ``packing_sloane.json``/``.md`` and the
 figure ``packing_gap.pdf``/``.png`` (gap to the table against n, one line per dim). A ``--sloane``
 run on part of the grid (``--dims``, ``--max-n``, ``--min-n``, ``--cases``) replaces those cases
-in ``packing_sloane.json`` and keeps the others, so the grid can be run in pieces; the summary
-and the figure are recomputed over all stored cases.
+in ``packing_sloane.json`` and keeps the others, so the grid can be run in pieces, also side by
+side (each run merges its cases into the file under a lock when it ends; ``--fresh`` deletes the
+stored results when the run starts); the summary and the figure are recomputed over all stored
+cases.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from __future__ import annotations
 # pack() runs with one BLAS thread by default (blas_threads=1): the matrices are small.
 import argparse
 import datetime
+import fcntl
 import functools
 import json
 import math
@@ -324,7 +327,9 @@ def sloane_main(args: argparse.Namespace) -> int:
     if missing:
         raise SystemExit(f"not in Sloane's table: {missing}")
     path = OUT / "packing_sloane.json"
-    doc = json.loads(path.read_text()) if path.exists() and not args.fresh else {"runs": [], "rows": []}
+    if args.fresh and path.exists():
+        path.unlink()
+    doc = json.loads(path.read_text()) if path.exists() else {"runs": [], "rows": []}
     if doc.get("time_limit", args.time_limit) != args.time_limit or doc.get("seed", args.seed) != args.seed:
         raise SystemExit("stored results used another --time-limit/--seed: use --fresh")
     run = {"command": "python benchmarks/packing.py " + " ".join(sys.argv[1:]), "cases": len(todo),
@@ -341,14 +346,20 @@ def sloane_main(args: argparse.Namespace) -> int:
               f"({r['restarts']} restarts){flag}", flush=True)
     run["finished"] = datetime.datetime.now().isoformat(timespec="seconds")
     run["load_end"] = load_avg()
-    doc["runs"].append(run)
-    doc["time_limit"], doc["seed"] = args.time_limit, args.seed
-    doc["rows"] = [rows[k] for k in sorted(rows)]
-    doc["summary"] = sloane_summary(doc["rows"], args.time_limit)
     OUT.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(doc, indent=1) + "\n")
-    md = sloane_markdown(doc)
-    (OUT / "packing_sloane.md").write_text(md)
+    # Re-read and merge under a lock: runs on parts of the grid may go on side by side.
+    with open(OUT / "packing_sloane.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        doc = json.loads(path.read_text()) if path.exists() else {"runs": [], "rows": []}
+        stored = {(r["dim"], r["n"]): r for r in doc["rows"]}
+        stored.update({c: rows[c] for c in todo})
+        doc["runs"].append(run)
+        doc["time_limit"], doc["seed"] = args.time_limit, args.seed
+        doc["rows"] = [stored[k] for k in sorted(stored)]
+        doc["summary"] = sloane_summary(doc["rows"], args.time_limit)
+        path.write_text(json.dumps(doc, indent=1) + "\n")
+        md = sloane_markdown(doc)
+        (OUT / "packing_sloane.md").write_text(md)
     print(md)
     try:
         from theory.figures import save
