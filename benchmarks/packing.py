@@ -1,6 +1,7 @@
 """Packing benchmark: quality and time of ``theory.geometry.pack`` against reference values.
 
 Run:  python benchmarks/packing.py [--quick] [--time-limit 20]
+      python benchmarks/packing.py --stage2 [--starts 64]   (batched stage 2 vs a SciPy loop)
       python benchmarks/packing.py --sloane [--dims 3-8] [--max-n 30] [--time-limit 20]
 
 References: *proven* optima with their source (``theory/data/geometry_packings.json``: ETFs
@@ -180,10 +181,87 @@ def blas_threads_comparison(seed: int) -> int:
               f"{t['default_value']:.8f})", flush=True)
     total = sum(r["default"] for r in rows) / sum(r["one"] for r in rows)
     print(f"total: BLAS default / one thread = {total:.2f}x  (cpus: {os.cpu_count()})")
+    return write_comparison("packing_blas_threads.json", rows, total)
+
+
+def write_comparison(name: str, rows: list[dict], total: float, **extra: object) -> int:
+    """Store a side-by-side comparison (rows and the total ratio) under benchmarks/results."""
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "packing_blas_threads.json").write_text(json.dumps(
-        {"machine": machine(), "rows": rows, "total_ratio": total}, indent=1))
+    (OUT / name).write_text(json.dumps(
+        {"machine": machine(), **extra, "rows": rows, "total_ratio": total}, indent=1))
     return 0
+
+
+def _smooth_max_one(x: np.ndarray, dim: int, n: int, p: float, mask: np.ndarray
+                    ) -> tuple[float, np.ndarray]:
+    """The peer's objective: the stage-2 smooth max of one frame and its gradient, plain numpy."""
+    W = x.reshape(dim, n)
+    r = np.linalg.norm(W, axis=0)
+    V = W / r
+    G = V.T @ V
+    E = G * G
+    m = float(E[mask].max())
+    A = np.exp(p * np.where(mask, E - m, -np.inf))
+    S = A.sum()
+    A /= S
+    dV = V @ (4.0 * A * G)
+    dW = (dV - V * np.sum(V * dV, axis=0)) / r
+    return m + math.log(S) / p, dW.ravel()
+
+
+def stage2_comparison(seed: int, starts: int) -> int:
+    """Side by side on the same random starts: pack()'s batched stage 2 (one L-BFGS for the
+    whole stack) against a loop of SciPy L-BFGS-B runs, one start at a time, with the same
+    objective, continuation and iteration cap (300 per step)."""
+    from scipy.optimize import minimize
+
+    from theory.geometry.packing import _LSE_STEPS, _blas_limit, _lse_polish
+
+    cases = [(5, 27), (6, 26), (8, 24)]
+    table = sloane_table()
+    rows = []
+    with _blas_limit(1):
+        for dim, n in cases:
+            g = np.random.default_rng(seed)
+            V0 = g.standard_normal((starts, dim, n))
+            V0 /= np.linalg.norm(V0, axis=1, keepdims=True)
+            t0 = time.perf_counter()
+            Vb, _, _ = _lse_polish(V0, True, 300)
+            tb = time.perf_counter() - t0
+            vb = np.array([coherence(V) for V in Vb])
+            mask = ~np.eye(n, dtype=bool)
+            t0 = time.perf_counter()
+            vs = []
+            for V in V0:
+                best = coherence(V)
+                for c in _LSE_STEPS:
+                    cur = coherence(V)
+                    res = minimize(_smooth_max_one, V.ravel(), args=(dim, n, c / cur ** 2, mask),
+                                   jac=True, method="L-BFGS-B",
+                                   options={"maxiter": 300, "gtol": 1e-14, "ftol": 1e-16})
+                    V = res.x.reshape(dim, n)
+                    V = V / np.linalg.norm(V, axis=0)
+                    best = min(best, coherence(V))
+                vs.append(best)
+            ts = time.perf_counter() - t0
+            ref = table[dim, n]["coherence"]
+            row = {"dim": dim, "n": n, "starts": starts, "batched_s": tb, "scipy_s": ts,
+                   "ratio": ts / tb, "table": ref,
+                   "batched_best_gap": float(vb.min() / ref - 1),
+                   "scipy_best_gap": float(min(vs) / ref - 1),
+                   "batched_median_gap": float(np.median(vb) / ref - 1),
+                   "scipy_median_gap": float(np.median(vs) / ref - 1),
+                   "batched_within_0.2%": int((vb <= ref * 1.002).sum()),
+                   "scipy_within_0.2%": int((np.array(vs) <= ref * 1.002).sum())}
+            rows.append(row)
+            print(f"dim={dim} n={n}, {starts} starts: batched {tb:.1f} s, SciPy loop {ts:.1f} s "
+                  f"({ts / tb:.1f}x); best gap to table {row['batched_best_gap']:+.2e} / "
+                  f"{row['scipy_best_gap']:+.2e}, median {row['batched_median_gap']:+.2e} / "
+                  f"{row['scipy_median_gap']:+.2e}, within 0.2%: {row['batched_within_0.2%']} / "
+                  f"{row['scipy_within_0.2%']}", flush=True)
+    total = sum(r["scipy_s"] for r in rows) / sum(r["batched_s"] for r in rows)
+    print(f"total: SciPy loop / batched = {total:.2f}x")
+    return write_comparison("packing_stage2.json", rows, total, seed=seed)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -387,6 +465,10 @@ def main() -> int:
                     help="start no new restart of a large case after this many seconds")
     ap.add_argument("--blas-threads", action="store_true",
                     help="only compare pack() with one BLAS thread against the BLAS default")
+    ap.add_argument("--stage2", action="store_true",
+                    help="only compare the batched stage 2 with a SciPy L-BFGS-B loop "
+                         "(packing_stage2.json)")
+    ap.add_argument("--starts", type=int, default=64, help="--stage2: random starts per case")
     ap.add_argument("--sloane", action="store_true",
                     help="lines in R^3..R^8 against Sloane's table (packing_sloane.*, packing_gap.*)")
     ap.add_argument("--dims", default="3-8", help="--sloane: dimensions, e.g. 3-8 or 3,5")
@@ -401,6 +483,8 @@ def main() -> int:
     print(machine())
     if args.blas_threads:
         return blas_threads_comparison(args.seed)
+    if args.stage2:
+        return stage2_comparison(args.seed, args.starts)
     refs = reference_cases()
     todo: list[tuple] = []
     seen = set()

@@ -95,3 +95,10 @@ def test_time_limit_rounds_stop_and_same_seed_same_result():
     assert np.array_equal(a.frame, b.frame) and a.restarts == 24
     t = pack(dim=5, n=16, rng=0, restarts=10**6, time_limit=1.0)
     assert t.restarts < 10**6 and t.seconds < 30
+
+
+def test_first_frame_is_polished_and_reaches_the_bound():
+    # Six lines in R^4 attain the Bukh-Cox bound 1/3: stage 3 must polish the first (best)
+    # frame of the first round, the only one the default cut lets through.
+    P = pack(dim=4, n=6, rng=0, restarts=8)
+    assert P.value - P.bound.value < 1e-12

@@ -477,11 +477,12 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
         machine one thread was several times faster (``benchmarks/packing.py --blas-threads``).
     ap_restarts : int or None
         How many restarts (the first ones) run stage 1 (``None``: all). Random starts are more
-        diverse than projected ones and, with the screening, cheaper: on the line grid
-        dim = 3..8, n = dim+1..30 with 20 s per case (``benchmarks/packing.py --sloane``, seed 0)
-        the default 1 ran 8188 restarts in all and came within 0.1% of Sloane's table on 127/147
-        cases, against 4683 restarts and 123/147 with stage 1 on every restart (10 cases
-        gained, 6 lost: stage 1 helps some structured optima, e.g. 11 lines in R^5).
+        diverse than projected ones and cheaper: on the line grid dim = 3..8, n = dim+1..30 with
+        20 s per case (``benchmarks/packing.py --sloane``, seed 0; measured with the earlier
+        one-restart-at-a-time stage 2) the default 1 ran 8188 restarts in all and came within
+        0.1% of Sloane's table on 127/147 cases, against 4683 restarts and 123/147 with stage 1
+        on every restart (10 cases gained, 6 lost: stage 1 helps some structured optima, e.g.
+        11 lines in R^5).
     lse_cutoff, slp_cutoff : float or None
         Relative margins of the screening above (``None``: every restart runs every stage). The
         margin is taken of ``max(|best|, 0.01)``, so it stays positive for points with best <= 0.
@@ -492,12 +493,13 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
         Largest number of starts in a round (``>= 1``).
     warm_every : int
         Every ``warm_every``-th restart is a warm start (``0``: none, only random starts).
-        On the line grid dim = 3..8, n = dim+1..30 with 20 s per case
-        (``benchmarks/packing.py --sloane``, seed 0) the defaults came within 0.1% of
-        Sloane's table on 127/147 cases and within 1% on 147/147 (worst 0.79%), against
-        127/147 and 146/147 (worst 3.1%, 19 lines in R^5) without warm starts: 6 cases gained
-        (among them 19 lines in R^5, now 5e-14), 6 lost, with 6989 restarts in all against
-        8188 (a warm start costs a few random ones).
+        Measured with the earlier one-restart-at-a-time stage 2 on the line grid
+        dim = 3..8, n = dim+1..30 with 20 s per case (``benchmarks/packing.py --sloane``, seed 0),
+        warm starts every 3rd restart brought the worst case from 3.1% (19 lines in R^5) to
+        0.79% above Sloane's table (19 lines in R^5 now exact: 20 lines minus one). With the
+        batched stage 2, on the 41 grid cases that were missed or slow (24 + 17), one run each:
+        every 6th restart came within 0.1% in <= 20 s on 30/41, every 3rd on 26/41 (the warm
+        sub-packings take time from random starts: 6501 against 5372 restarts in all).
     warm_offsets : sequence of int
         The offsets ``d`` (non-zero, ``n + d >= 1``) used in turn by the warm starts.
     warm_candidates : int
@@ -594,7 +596,7 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
             """SLP polish, unless the frame cannot win or its basin was polished already."""
             nonlocal its, best_v2
             cut = (best_v2 + slp_cutoff * max(abs(best_v2), 0.01)
-                   if slp_cutoff is not None else math.inf)
+                   if slp_cutoff is not None and best_v2 < math.inf else math.inf)
             best_v2 = min(best_v2, v2)
             seen = any(abs(v2 - q) <= slp_same * max(abs(q), 0.01) for q in polished)
             if dim * n <= slp_max_vars and slp_iters and v2 <= cut and not seen:
