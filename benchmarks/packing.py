@@ -107,7 +107,7 @@ def run_case(dim: int, n: int, lines: bool, ref: float | None, ref_src: str, tim
              seed: int, big: bool = False) -> dict:
     t0 = time.perf_counter()
     # Small cases: restarts until the bound is reached or, as in the --sloane grid, no new round
-    # after time_limit (at most 50 restarts, the previous protocol, left 6 lines x 16 in R^6, an
+    # after time_limit (at most 50 restarts, the previous protocol, left 16 lines in R^6, an
     # ETF, at 0.3709 instead of 1/3: its basin first appeared among the 25th-50th starts).
     kw = (dict(restarts=3, lse_iters=1500, slp_iters=0, ap_iters=300) if big
           else dict(restarts=10**6))
