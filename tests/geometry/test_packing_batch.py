@@ -52,7 +52,7 @@ def test_lbfgs_batch_solves_independent_quadratics():
         return 0.5 * np.einsum("bi,bi->b", r, Ar), Ar
 
     x, its = pk._lbfgs_batch(fg, np.zeros((B, N)), 500)
-    assert its <= 500
+    assert its < 500  # every row met the stopping rule before the cap
     np.testing.assert_allclose(x, c, atol=1e-6)
 
 

@@ -84,11 +84,8 @@ def _normalize(V: NDArray[np.float64]) -> NDArray[np.float64]:
 
 
 def _coh(V: NDArray[np.float64], lines: bool) -> float:
-    G = V.T @ V
-    n = G.shape[0]
-    iu = np.triu_indices(n, 1)
-    g = G[iu]
-    return float(np.max(np.abs(g)) if lines else np.max(g))
+    """Coherence (points: largest cosine) of one frame with unit columns."""
+    return float(_coh_batch(V[None], lines)[0])
 
 
 def _alternating_projection(V: NDArray[np.float64], lines: bool, lb: float, iters: int
@@ -213,8 +210,8 @@ def _lbfgs_batch(fg: Callable[[NDArray[np.float64], NDArray[np.intp]],
 
 
 def _coh_batch(Vs: NDArray[np.float64], lines: bool) -> NDArray[np.float64]:
-    """Coherence (points: largest cosine) of each frame of a stack ``(B, dim, n)``."""
-    Vs = Vs / np.linalg.norm(Vs, axis=1, keepdims=True)
+    """Coherence (points: largest cosine) of each frame of a stack ``(B, dim, n)`` with unit
+    columns."""
     G = np.matmul(Vs.transpose(0, 2, 1), Vs)
     n = G.shape[1]
     iu = np.triu_indices(n, 1)
@@ -240,9 +237,9 @@ def _lse_polish(Vs: NDArray[np.float64], lines: bool, maxiter: int, abandon_abov
     best_val = _coh_batch(best, lines)
     screen = np.full(B, math.inf)
     live = np.arange(B)
+    cur = best_val  # value of each live row's current frame
     its = 0
     for step, c in enumerate(_LSE_STEPS):
-        cur = _coh_batch(X[live].reshape(-1, dim, n), lines)
         if step == 2:
             screen[live] = cur
             keep = cur <= abandon_above
@@ -256,10 +253,10 @@ def _lse_polish(Vs: NDArray[np.float64], lines: bool, maxiter: int, abandon_abov
         X[live] = Xl
         Vl = Xl.reshape(-1, dim, n)
         Vl = Vl / np.linalg.norm(Vl, axis=1, keepdims=True)
-        val = _coh_batch(Vl, lines)
-        better = val < best_val[live]
+        cur = _coh_batch(Vl, lines)
+        better = cur < best_val[live]
         best[live[better]] = Vl[better]
-        best_val[live[better]] = val[better]
+        best_val[live[better]] = cur[better]
     return best, its, screen
 
 
@@ -572,7 +569,12 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
             raise ValueError(f"init must have shape (dim, n) = {(dim, n)}, got {init.shape}")
     bound: Bound = coherence_lower_bound(n=n, dim=dim) if lines else simplex_bound(n=n, dim=dim)
     lb = bound.value
-    trivial = lines and n <= dim  # orthonormal columns: coherence 0, nothing to optimise
+    if lines and n <= dim:  # orthonormal columns: coherence 0, nothing to optimise
+        t0 = time.perf_counter()
+        V = np.linalg.qr(g.standard_normal((dim, n)))[0][:, :n]
+        val = _coh(V, lines)
+        secs = time.perf_counter() - t0
+        return Packing(V, val, bound, float(val - lb), lines, 0, 1, secs, [val], secs)
     with _blas_limit(blas_threads):
         t0 = time.perf_counter()
         best: NDArray[np.float64] | None = None
@@ -657,7 +659,7 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
             for j in range(k, k + m_round):
                 if j == 0 and init is not None:
                     starts.append(_normalize(np.array(init, dtype=float)))
-                elif warm_every and j > 0 and j % warm_every == warm_every - 1 and not trivial:
+                elif warm_every and j > 0 and j % warm_every == warm_every - 1:
                     starts.append(None)
                     warm_slots.append(j - k)
                 else:
@@ -667,27 +669,20 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
                 n_warm += len(warm_slots)
                 for i, W in zip(warm_slots, warm(offs), strict=True):
                     starts[i] = W
-            if trivial:
-                frames = [None if V is None else np.linalg.qr(g.standard_normal((dim, n)))[0][:, :n]
-                          for V in starts]
-                order = list(range(m_round))
-                v2s = [0.0] * m_round
-            else:
-                for i, V in enumerate(starts):
-                    if V is not None and (ap_restarts is None or k + i < ap_restarts):
-                        starts[i] = _alternating_projection(V, lines, lb, ap_iters)
-                        its += ap_iters
-                live = [i for i, V in enumerate(starts) if V is not None]
-                frames = [None] * m_round
-                v2s = [math.inf] * m_round
-                if live:
-                    Vs, vals = stage2([starts[i] for i in live])  # type: ignore[misc]
-                    for i, V, v in zip(live, Vs, vals, strict=True):
-                        frames[i], v2s[i] = V, float(v)
-                order = sorted(range(m_round), key=lambda i: (v2s[i], i))
-            for i in order:
+            for i, V in enumerate(starts):
+                if V is not None and (ap_restarts is None or k + i < ap_restarts):
+                    starts[i] = _alternating_projection(V, lines, lb, ap_iters)
+                    its += ap_iters
+            live = [i for i, V in enumerate(starts) if V is not None]
+            frames: list[NDArray[np.float64] | None] = [None] * m_round
+            v2s = [math.inf] * m_round
+            if live:
+                Vs, vals = stage2([starts[i] for i in live])  # type: ignore[misc]
+                for i, V, v in zip(live, Vs, vals, strict=True):
+                    frames[i], v2s[i] = V, float(v)
+            for i in sorted(range(m_round), key=lambda i: (v2s[i], i)):
                 V = frames[i]
-                if V is not None and not trivial:
+                if V is not None:
                     V = stage3(V, v2s[i])
                 done += 1
                 if V is not None:
