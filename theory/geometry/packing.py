@@ -260,12 +260,17 @@ def _lse_polish(Vs: NDArray[np.float64], lines: bool, maxiter: int, abandon_abov
     return best, its, screen
 
 
-def _slp_polish(V: NDArray[np.float64], lines: bool, iters: int, lb: float, stall: float = 1e-8,
-                window: int = 20) -> tuple[NDArray[np.float64], int]:
+def _slp_polish(V: NDArray[np.float64], lines: bool, iters: int, lb: float, stall: float = 1e-6,
+                tiny: float = 1e-8, window: int = 20, deadline: float = math.inf
+                ) -> tuple[NDArray[np.float64], int]:
     """Sequential linear programming on the active pairs with a box trust region.
 
-    Stops early when the last ``window`` iterations gained less than ``stall`` (relative): the
-    slow tail after that changed the value by ~1e-8 in ~100 LP solves (dim 8, n 24).
+    Stops early when the last ``window`` iterations gained less than ``tiny`` (relative): the
+    slow tail after that changed the value by ~1e-8 in ~100 LP solves (dim 8, n 24); when they
+    gained less than ``stall`` and the second half of the window gained more than a quarter of
+    the first half (a steady crawl, not the fast convergence at a vertex): at dim 8, n 27 such a
+    crawl gained ~1e-6 (relative) per 20 LP solves of ~50 ms for 200 solves; and when
+    ``time.perf_counter()`` passes ``deadline``.
     """
     from scipy.optimize import linprog
     from scipy.sparse import coo_matrix
@@ -280,7 +285,14 @@ def _slp_polish(V: NDArray[np.float64], lines: bool, iters: int, lb: float, stal
     for _ in range(iters):
         if r < 1e-12 or val - lb <= 1e-13 * max(1.0, abs(lb)):
             break
-        if len(trace) > window and trace[-window - 1] - val < stall * max(abs(val), 0.01):
+        if len(trace) > window:
+            scale = max(abs(val), 0.01)
+            first = trace[-window - 1] - trace[-window // 2 - 1]
+            second = trace[-window // 2 - 1] - val
+            if first + second < tiny * scale or (first + second < stall * scale
+                                                  and second > 0.25 * first):
+                break
+        if time.perf_counter() > deadline:
             break
         G = V.T @ V
         g = G[iu, ju]
@@ -364,6 +376,44 @@ def _add_lines(V: NDArray[np.float64], k: int, lines: bool, g: np.random.Generat
     return V
 
 
+def _orbit_start(dim: int, n: int, k: int, invariant: bool, g: np.random.Generator
+                 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """A frame of ``n`` unit vectors invariant under a random orthogonal map ``U`` of order ``k``.
+
+    ``U = Q diag(R(2 pi a_1 / k), ..., R(2 pi a_h / k) [, 1]) Q^T`` with ``Q`` Haar-random,
+    ``R`` the plane rotations and ``a_b`` uniform in ``{0, ..., k - 1}``; the frame is
+    ``n // k`` orbits ``x, U x, ..., U^(k-1) x`` of Gaussian ``x`` and ``n mod k`` further
+    vectors, drawn from the fixed space of ``U`` when ``invariant`` and that space can hold them
+    as distinct lines (dimension >= 2, or one vector), otherwise from all of R^dim.
+    Returns the frame ``(dim, n)`` and ``U``.
+    """
+    k = max(1, min(k, n))
+    h = dim // 2
+    a = g.integers(0, k, size=h)
+    D = np.zeros((dim, dim))
+    ang = 2 * np.pi * a / k
+    c, s_ = np.cos(ang), np.sin(ang)
+    i0 = 2 * np.arange(h)
+    D[i0, i0], D[i0, i0 + 1], D[i0 + 1, i0], D[i0 + 1, i0 + 1] = c, -s_, s_, c
+    fixed = list(np.concatenate([i0[a == 0], i0[a == 0] + 1]))
+    if dim % 2:
+        D[-1, -1] = 1.0
+        fixed.append(dim - 1)
+    Q = np.linalg.qr(g.standard_normal((dim, dim)))[0]
+    U = Q @ D @ Q.T
+    cols = []
+    for _ in range(n // k):
+        x = g.standard_normal(dim)
+        for _ in range(k):
+            cols.append(x)
+            x = U @ x
+    r = n - len(cols)
+    F = Q[:, sorted(fixed)] if invariant and (len(fixed) >= 2 or (r == 1 and fixed)) else np.eye(dim)
+    for _ in range(r):
+        cols.append(F @ g.standard_normal(F.shape[1]))
+    return _normalize(np.array(cols).T), U
+
+
 def _blas_limit(threads: int | None) -> contextlib.AbstractContextManager[object]:
     """Limit BLAS threads inside the block (no-op for None or without threadpoolctl).
 
@@ -390,7 +440,8 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
          blas_threads: int | None = 1, lse_cutoff: float | None = 0.002,
          slp_cutoff: float | None = 0.0, slp_same: float = 1e-5, batch: int = 64,
          ap_restarts: int | None = 1, warm_every: int = 6,
-         warm_offsets: Sequence[int] = (1, -1), warm_candidates: int = 64) -> Packing:
+         warm_offsets: Sequence[int] = (1, -1), warm_candidates: int = 64, orbit_every: int = 2,
+         orbit_orders: Sequence[int] = (2, 3, 4, 6)) -> Packing:
     r"""Numerically pack ``n`` lines (or points) in :math:`\mathbb{R}^{dim}` with small
     coherence (or largest cosine).
 
@@ -560,6 +611,13 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
     if warm_every and (not warm_offsets or 0 in warm_offsets):
         raise ValueError("warm_offsets must be a non-empty sequence of non-zero integers n + d >= 1 "
                          f"when warm_every > 0, got {warm_offsets!r}")
+    orbit_every = check_int(orbit_every, "orbit_every", minimum=0)
+    if isinstance(orbit_orders, (str, bytes)) or not isinstance(orbit_orders, Sequence):
+        raise ValueError(f"orbit_orders must be a sequence of integers >= 2, got {orbit_orders!r}")
+    orbit_orders = tuple(check_int(o, "orbit_orders", minimum=2) for o in orbit_orders)
+    if orbit_every and not orbit_orders:
+        raise ValueError("orbit_orders must be a non-empty sequence of integers >= 2 when "
+                         f"orbit_every > 0, got {orbit_orders!r}")
     g = as_rng(rng)
     if init is not None:
         from theory._validation import check_frame
@@ -577,6 +635,7 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
         return Packing(V, val, bound, float(val - lb), lines, 0, 1, secs, [val], secs)
     with _blas_limit(blas_threads):
         t0 = time.perf_counter()
+        deadline = t0 + time_limit if time_limit is not None else math.inf
         best: NDArray[np.float64] | None = None
         best_val = math.inf
         its = 0
@@ -608,7 +667,7 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
             seen = any(abs(v2 - q) <= slp_same * max(abs(q), 0.01) for q in polished)
             if dim * n <= slp_max_vars and slp_iters and v2 <= cut and not seen:
                 polished.append(v2)
-                V, it3 = _slp_polish(V, lines, slp_iters, lb)
+                V, it3 = _slp_polish(V, lines, slp_iters, lb, deadline=deadline)
                 its += it3
             return V
 
@@ -645,6 +704,7 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
         size = min(8, batch)
         rate = math.nan  # seconds per start in the last round
         n_warm = 0
+        n_orbit = 0
         finished = False
         while k < restarts and not finished:
             elapsed = time.perf_counter() - t0
@@ -662,6 +722,11 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
                 elif warm_every and j > 0 and j % warm_every == warm_every - 1:
                     starts.append(None)
                     warm_slots.append(j - k)
+                elif orbit_every and j > 0 and j % orbit_every == orbit_every - 1:
+                    order = orbit_orders[n_orbit % len(orbit_orders)]
+                    invariant = (n_orbit // len(orbit_orders)) % 2 == 0
+                    starts.append(_orbit_start(dim, n, order, invariant, g)[0])
+                    n_orbit += 1
                 else:
                     starts.append(_normalize(g.standard_normal((dim, n))))
             if warm_slots:
