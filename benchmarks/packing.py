@@ -230,7 +230,7 @@ def stage2_comparison(seed: int, starts: int) -> int:
             V0 = g.standard_normal((starts, dim, n))
             V0 /= np.linalg.norm(V0, axis=1, keepdims=True)
             t0 = time.perf_counter()
-            Vb, _, _ = _lse_polish(V0, True, 300)
+            Vb, _, _, _ = _lse_polish(V0, True, 300)
             tb = time.perf_counter() - t0
             vb = np.array([coherence(V) for V in Vb])
             mask = ~np.eye(n, dtype=bool)

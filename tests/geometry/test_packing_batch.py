@@ -99,6 +99,9 @@ def test_time_limit_rounds_stop_and_same_seed_same_result():
 
 def test_first_frame_is_polished_and_reaches_the_bound():
     # Six lines in R^4 attain the Bukh-Cox bound 1/3: stage 3 must polish the first (best)
-    # frame of the first round, the only one the default cut lets through.
+    # frame of the first round, the only one the default cut lets through. It converges to the
+    # bound geometrically, and its crawl rule (little gain *and* no deceleration) must not cut
+    # that short: the rule "little gain in the window" alone, at the same threshold, stopped
+    # 1.2e-12 above the bound.
     P = pack(dim=4, n=6, rng=0, restarts=8)
-    assert P.value - P.bound.value < 1e-12
+    assert P.value - P.bound.value < 1e-13

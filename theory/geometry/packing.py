@@ -222,14 +222,22 @@ def _coh_batch(Vs: NDArray[np.float64], lines: bool) -> NDArray[np.float64]:
 _LSE_STEPS = (30.0, 100.0, 300.0, 1000.0, 3000.0, 10000.0)
 
 
+def _above(value: float, rel: float | None) -> float:
+    """``value`` plus a relative margin of ``max(|value|, 0.01)`` (positive also for points with
+    value <= 0); ``inf`` when there is no value yet or no margin (``rel`` None)."""
+    if rel is None or value == math.inf:
+        return math.inf
+    return value + rel * max(abs(value), 0.01)
+
+
 def _lse_polish(Vs: NDArray[np.float64], lines: bool, maxiter: int, abandon_above: float = math.inf
-                ) -> tuple[NDArray[np.float64], int, NDArray[np.float64]]:
+                ) -> tuple[NDArray[np.float64], NDArray[np.float64], int, NDArray[np.float64]]:
     """Stage 2 on a stack of frames ``(B, dim, n)``: L-BFGS on the smooth max with a continuation
     in p (``p = c / value**2``, points ``c / |value|``, for c in ``_LSE_STEPS``).
 
-    Returns the best frame seen for each row, the iterations summed over the rows, and each row's
-    value after the second step (the screening value). A row whose screening value is above
-    ``abandon_above`` stops there.
+    Returns the best frame seen for each row, its value, the iterations summed over the rows,
+    and each row's value after the second step (the screening value). A row whose screening
+    value is above ``abandon_above`` stops there.
     """
     B, dim, n = Vs.shape
     X = Vs.reshape(B, dim * n).copy()
@@ -257,7 +265,7 @@ def _lse_polish(Vs: NDArray[np.float64], lines: bool, maxiter: int, abandon_abov
         better = cur < best_val[live]
         best[live[better]] = Vl[better]
         best_val[live[better]] = cur[better]
-    return best, its, screen
+    return best, best_val, its, screen
 
 
 def _slp_polish(V: NDArray[np.float64], lines: bool, iters: int, lb: float, stall: float = 1e-6,
@@ -386,7 +394,7 @@ def _orbit_start(dim: int, n: int, k: int, invariant: bool, g: np.random.Generat
     as distinct lines (dimension >= 2, or one vector), otherwise from all of R^dim.
     Returns the frame ``(dim, n)`` and ``U``.
     """
-    k = max(1, min(k, n))
+    k = min(k, n)
     h = dim // 2
     a = g.integers(0, k, size=h)
     D = np.zeros((dim, dim))
@@ -394,10 +402,9 @@ def _orbit_start(dim: int, n: int, k: int, invariant: bool, g: np.random.Generat
     c, s_ = np.cos(ang), np.sin(ang)
     i0 = 2 * np.arange(h)
     D[i0, i0], D[i0, i0 + 1], D[i0 + 1, i0], D[i0 + 1, i0 + 1] = c, -s_, s_, c
-    fixed = list(np.concatenate([i0[a == 0], i0[a == 0] + 1]))
+    fixed = sorted([*i0[a == 0], *(i0[a == 0] + 1)] + ([dim - 1] if dim % 2 else []))
     if dim % 2:
         D[-1, -1] = 1.0
-        fixed.append(dim - 1)
     Q = np.linalg.qr(g.standard_normal((dim, dim)))[0]
     U = Q @ D @ Q.T
     cols = []
@@ -407,7 +414,7 @@ def _orbit_start(dim: int, n: int, k: int, invariant: bool, g: np.random.Generat
             cols.append(x)
             x = U @ x
     r = n - len(cols)
-    F = Q[:, sorted(fixed)] if invariant and (len(fixed) >= 2 or (r == 1 and fixed)) else np.eye(dim)
+    F = Q[:, fixed] if invariant and (len(fixed) >= 2 or (r == 1 and fixed)) else np.eye(dim)
     for _ in range(r):
         cols.append(F @ g.standard_normal(F.shape[1]))
     return _normalize(np.array(cols).T), U
@@ -516,11 +523,11 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
     ``k`` (``Q`` Haar-random, ``R`` plane rotations, ``a_b`` uniform in ``0..k-1``): ``n // k``
     orbits :math:`x, Ux, \dots, U^{k-1}x` of Gaussian vectors and ``n mod k`` others. ``k`` runs
     through ``orbit_orders``; on one pass the others are drawn from the fixed space of ``U``
-    (when it can hold them as distinct lines), on the next from all of :math:`\mathbb{R}^{dim}`. The smooth max is
-    invariant under ``U``, so stage 2 keeps the symmetry and searches the smaller space of
-    symmetric frames; stage 3 may then break it. For 16 lines in R^8, 128 random starts all ended
-    at coherence 0.27612 while a third of 64 starts symmetric under an involution (``k = 2``)
-    ended at 0.27395, Sloane's value. Of the 12 grid cases (lines, dim 3..8, n <= 30) that random
+    (when it can hold them as distinct lines), on the next from all of
+    :math:`\mathbb{R}^{dim}`. The smooth max is invariant under ``U``, so stage 2 keeps the
+    symmetry and searches the smaller space of symmetric frames; stage 3 may then break it.
+    For 16 lines in R^8, 128 random starts all ended at coherence 0.27612 while a third of 64
+    starts symmetric under an involution (``k = 2``) ended at 0.27395, Sloane's value. Of the 12 grid cases (lines, dim 3..8, n <= 30) that random
     and warm starts had missed or found late, 10 came within 0.1% of the table in 48 orbit starts
     of a single order (``k`` in 2, 3, 4, 6 with either kind of remainder).
 
@@ -677,18 +684,17 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
                    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
             """Stage 2 on a stack of starts, screened against the earlier rounds."""
             nonlocal its, best_screen
-            cut = (best_screen + lse_cutoff * max(abs(best_screen), 0.01)
-                   if lse_cutoff is not None and best_screen < math.inf else math.inf)
-            Vs, it, screen = _lse_polish(np.stack(starts), lines, lse_iters, abandon_above=cut)
+            cut = _above(best_screen, lse_cutoff)
+            Vs, vals, it, screen = _lse_polish(np.stack(starts), lines, lse_iters,
+                                               abandon_above=cut)
             its += it
             best_screen = min(best_screen, float(screen.min()))
-            return Vs, _coh_batch(Vs, lines)
+            return Vs, vals
 
         def stage3(V: NDArray[np.float64], v2: float) -> NDArray[np.float64]:
             """SLP polish, unless the frame cannot win or its basin was polished already."""
             nonlocal its, best_v2
-            cut = (best_v2 + slp_cutoff * max(abs(best_v2), 0.01)
-                   if slp_cutoff is not None and best_v2 < math.inf else math.inf)
+            cut = _above(best_v2, slp_cutoff)
             best_v2 = min(best_v2, v2)
             seen = any(abs(v2 - q) <= slp_same * max(abs(q), 0.01) for q in polished)
             if dim * n <= slp_max_vars and slp_iters and v2 <= cut and not seen:
@@ -711,15 +717,14 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
                 rows = [i for i, e in enumerate(offsets) if e == d]
                 if lines and n + d <= dim:
                     continue
-                prev = sub_screen.get(d)
-                cut = (prev + lse_cutoff * max(abs(prev), 0.01)
-                       if prev is not None and lse_cutoff is not None else math.inf)
-                Ws, it, scr = _lse_polish(np.stack([out[i] for i in rows]), lines, lse_iters,
+                prev = sub_screen.get(d, math.inf)
+                cut = _above(prev, lse_cutoff)
+                Ws, _, it, scr = _lse_polish(np.stack([out[i] for i in rows]), lines, lse_iters,
                                           abandon_above=cut)
                 its += it
                 for i, W, si in zip(rows, Ws, scr, strict=True):
                     out[i] = W if si <= cut else None  # a poor sub-packing: not worth cutting
-                sub_screen[d] = min(float(scr.min()), prev if prev is not None else math.inf)
+                sub_screen[d] = min(float(scr.min()), prev)
             for i, (d, W) in enumerate(zip(offsets, out, strict=True)):
                 if W is not None:
                     out[i] = (_drop_lines(W, d, lines) if d > 0
