@@ -527,9 +527,10 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
     :math:`\mathbb{R}^{dim}`. The smooth max is invariant under ``U``, so stage 2 keeps the
     symmetry and searches the smaller space of symmetric frames; stage 3 may then break it.
     For 16 lines in R^8, 128 random starts all ended at coherence 0.27612 while a third of 64
-    starts symmetric under an involution (``k = 2``) ended at 0.27395, Sloane's value. Of the 12 grid cases (lines, dim 3..8, n <= 30) that random
-    and warm starts had missed or found late, 10 came within 0.1% of the table in 48 orbit starts
-    of a single order (``k`` in 2, 3, 4, 6 with either kind of remainder).
+    starts symmetric under an involution (``k = 2``) ended at 0.27395, Sloane's value. Of the
+    12 grid cases (lines, dim 3..8, n <= 30) that random and warm starts had missed or found
+    late, 10 came within 0.1% of the table in 48 orbit starts of a single order (``k`` in 2, 3,
+    4, 6 with either kind of remainder).
 
     Parameters
     ----------
