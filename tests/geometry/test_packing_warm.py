@@ -54,6 +54,33 @@ def test_warm_start_same_seed_same_frame_and_both_offsets_run(monkeypatch):
     assert abs(_coherence_numpy(a.frame) - a.value) < 1e-12
 
 
+def test_warm_sub_packings_polished_in_groups_and_none_wasted(monkeypatch):
+    import theory.geometry.packing as packing
+
+    shapes = []
+    real = packing._lse_polish
+    monkeypatch.setattr(packing, "_lse_polish", lambda Vs, *a, **kw:
+                        shapes.append(Vs.shape) or real(Vs, *a, **kw))
+    # 12 restarts, warm every 3rd (j = 2, 5, 8, 11), offsets +1, -1 in turn: two warm restarts
+    # per offset, so each offset's pool is filled once with exactly two sub-packings.
+    pack(dim=4, n=9, rng=1, restarts=12, warm_every=3, orbit_every=0)
+    sub = [s for s in shapes if s[2] != 9]
+    assert sorted(sub) == [(2, 4, 8), (2, 4, 10)]
+    # More warm restarts ahead: one group serves the later rounds too. Restarts 56, warm every
+    # 3rd: 18 warm restarts, 9 per offset, all polished in round 1 (j = 2 and j = 5).
+    shapes.clear()
+    pack(dim=4, n=9, rng=1, restarts=56, warm_every=3, orbit_every=0)
+    assert sorted(s for s in shapes if s[2] != 9) == [(9, 4, 8), (9, 4, 10)]
+    # Many ahead: groups of _WARM_POOL (16).
+    shapes.clear()
+    pack(dim=4, n=9, rng=1, restarts=8, warm_every=3, orbit_every=0)  # 2 warm: 1 per offset
+    assert sorted(s for s in shapes if s[2] != 9) == [(1, 4, 8), (1, 4, 10)]
+    shapes.clear()
+    pack(dim=4, n=9, rng=1, restarts=200, warm_every=3, orbit_every=0, time_limit=1e-3)
+    assert sorted(s for s in shapes if s[2] != 9) == [(packing._WARM_POOL, 4, 8),
+                                                      (packing._WARM_POOL, 4, 10)]
+
+
 def test_drop_lines_removes_the_column_that_spoils_the_coherence():
     # An orthonormal basis of R^3 and one extra column: dropping it gives coherence 0.
     V = np.concatenate([np.eye(3), np.array([[0.6], [0.8], [0.0]])], axis=1)
