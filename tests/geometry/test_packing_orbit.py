@@ -64,6 +64,25 @@ def test_slp_stops_at_the_deadline():
     assert its == 0 and np.array_equal(W, V)
 
 
+def test_slp_does_not_start_a_solve_that_would_end_past_the_deadline(monkeypatch):
+    # A fake clock on which every LP solve takes 1 s: with the deadline at 2.5 s two solves fit
+    # (ending at 1 s and 2 s); a third would end at 3 s, so it is not started.
+    import scipy.optimize
+
+    clock = [0.0]
+    real = scipy.optimize.linprog
+
+    def slow_linprog(*a, **kw):
+        clock[0] += 1.0
+        return real(*a, **kw)
+
+    monkeypatch.setattr(scipy.optimize, "linprog", slow_linprog)
+    monkeypatch.setattr(pk.time, "perf_counter", lambda: clock[0])
+    V = pk._normalize(np.random.default_rng(0).standard_normal((4, 9)))
+    _, its = pk._slp_polish(V, True, 200, 0.0, stall=0.0, tiny=0.0, deadline=2.5)
+    assert its == 2 and clock[0] <= 2.5
+
+
 @pytest.mark.parametrize("kwargs,name", [
     (dict(orbit_every=-1), "orbit_every"),
     (dict(orbit_orders=(1,)), "orbit_orders"),

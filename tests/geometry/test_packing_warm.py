@@ -71,6 +71,10 @@ def test_warm_sub_packings_polished_in_groups_and_none_wasted(monkeypatch):
     shapes.clear()
     pack(dim=4, n=9, rng=1, restarts=56, warm_every=3, orbit_every=0)
     assert sorted(s for s in shapes if s[2] != 9) == [(9, 4, 8), (9, 4, 10)]
+    # Every restart after the first warm (restarts 1..4), offsets +1, -1, +2, +1.
+    shapes.clear()
+    pack(dim=4, n=9, rng=1, restarts=5, warm_every=1, warm_offsets=(1, -1, 2), orbit_every=0)
+    assert sorted(s for s in shapes if s[2] != 9) == [(1, 4, 8), (1, 4, 11), (2, 4, 10)]
     # Many ahead: groups of _WARM_POOL (16).
     shapes.clear()
     pack(dim=4, n=9, rng=1, restarts=8, warm_every=3, orbit_every=0)  # 2 warm: 1 per offset

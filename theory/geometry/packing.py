@@ -285,7 +285,8 @@ def _slp_polish(V: NDArray[np.float64], lines: bool, iters: int, lb: float, stal
     slow tail after that changed the value by ~1e-8 in ~100 LP solves (dim 8, n 24); when they
     gained less than ``stall`` and the second half of the window gained more than a quarter of
     the first half (a steady crawl, not the fast convergence at a vertex); and when
-    ``time.perf_counter()`` passes ``deadline``.
+    the next LP solve would end past ``deadline`` (judged by the last solve's time, so that a
+    ``time_limit`` is kept to within a small fraction of a solve, not overrun by one).
     """
     from scipy.optimize import linprog
     from scipy.sparse import coo_matrix
@@ -297,6 +298,7 @@ def _slp_polish(V: NDArray[np.float64], lines: bool, iters: int, lb: float, stal
     r = 0.02
     its = 0
     trace = [val]
+    t_solve = 0.0  # seconds taken by the last LP solve
     for _ in range(iters):
         if r < 1e-12 or val - lb <= 1e-13 * max(1.0, abs(lb)):
             break
@@ -307,7 +309,7 @@ def _slp_polish(V: NDArray[np.float64], lines: bool, iters: int, lb: float, stal
             if first + second < tiny * scale or (first + second < stall * scale
                                                   and second > 0.25 * first):
                 break
-        if time.perf_counter() > deadline:
+        if time.perf_counter() + t_solve > deadline:
             break
         G = V.T @ V
         g = G[iu, ju]
@@ -336,7 +338,9 @@ def _slp_polish(V: NDArray[np.float64], lines: bool, iters: int, lb: float, stal
         c = np.zeros(nv)
         c[-1] = 1.0
         bounds = [(-r, r)] * (nv - 1) + [(None, None)]
+        t_start = time.perf_counter()
         res = linprog(c, A_ub=A, b_ub=b, A_eq=Aeq, b_eq=np.zeros(n), bounds=bounds, method="highs-ipm")
+        t_solve = time.perf_counter() - t_start
         its += 1
         if res.status != 0:
             r /= 2
@@ -525,9 +529,9 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
     polished up to 16 at a time and kept for the following rounds, never more than the remaining
     warm restarts can use: a stage-2 call costs nearly as much for a few frames as for many (in
     R^8: 1.4 s for 8 frames of 23 lines, 1.8 s for 16 of 24), and polishing each round's few
-    ``m``-frames on their own had taken about 40% of a 20 s run (23 lines in R^8). All of this runs inside ``pack`` and
-    inside ``time_limit``; the decisions depend on values only, so the same ``rng`` gives the
-    same result.
+    ``m``-frames on their own had taken about 40% of a 20 s run (23 lines in R^8). All of this
+    runs inside ``pack`` and inside ``time_limit``; the decisions depend on values only, so the
+    same ``rng`` gives the same result.
 
     **Orbit starts.** Many best known packings are highly symmetric (group frames: Vale &
     Waldron 2005 [5]_), and random starts rarely land in their basins. Every ``orbit_every``-th
@@ -728,7 +732,8 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
             iteration is mostly fixed), and a round needs only a few of each offset. No more are
             polished than the remaining warm restarts (up to ``restarts``) can use."""
             nonlocal its
-            last = min(restarts // warm_every, first + len(warm_offsets) * min(_WARM_POOL, batch))
+            n_slots = len(range(max(warm_every - 1, 1), restarts, warm_every))  # warm restarts
+            last = min(n_slots, first + len(warm_offsets) * min(_WARM_POOL, batch))
             future = [warm_offsets[i % len(warm_offsets)] for i in range(first, last)]
             for d in sorted(set(offsets)):
                 need = offsets.count(d)
