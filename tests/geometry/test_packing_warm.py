@@ -75,14 +75,21 @@ def test_warm_sub_packings_polished_in_groups_and_none_wasted(monkeypatch):
     shapes.clear()
     pack(dim=4, n=9, rng=1, restarts=5, warm_every=1, warm_offsets=(1, -1, 2), orbit_every=0)
     assert sorted(s for s in shapes if s[2] != 9) == [(1, 4, 8), (1, 4, 11), (2, 4, 10)]
-    # Many ahead: groups of _WARM_POOL (16).
     shapes.clear()
     pack(dim=4, n=9, rng=1, restarts=8, warm_every=3, orbit_every=0)  # 2 warm: 1 per offset
     assert sorted(s for s in shapes if s[2] != 9) == [(1, 4, 8), (1, 4, 10)]
+    # 200 restarts in rounds of 8, 16, 32, 64, 64, 16 (cheap stages: the bound is not reached),
+    # warm every 3rd: 66 warm restarts, 33 per offset. A round short of sub-packings tops the
+    # pool up to _WARM_POOL (16), capped by the warm restarts left:
+    #   round 1: needs 1, polishes 16;  rounds 2, 3: need 3 and 5, have 15 and 12;
+    #   round 4: needs 11, has 7, polishes 16 - 7 = 9;
+    #   round 5: needs 10 (11), has 5, 13 left to use: polishes 13 - 5 = 8;  round 6: has them.
     shapes.clear()
-    pack(dim=4, n=9, rng=1, restarts=200, warm_every=3, orbit_every=0, time_limit=1e-3)
-    assert sorted(s for s in shapes if s[2] != 9) == [(packing._WARM_POOL, 4, 8),
-                                                      (packing._WARM_POOL, 4, 10)]
+    P = pack(dim=4, n=9, rng=1, restarts=200, warm_every=3, orbit_every=0, ap_restarts=0,
+             lse_iters=5, slp_iters=0)
+    assert P.restarts == 200 and packing._WARM_POOL == 16
+    for m in (8, 10):
+        assert [s[0] for s in shapes if s[2] == m] == [16, 9, 8]  # sum 33: none wasted
 
 
 def test_drop_lines_removes_the_column_that_spoils_the_coherence():
