@@ -109,6 +109,14 @@ def _alternating_projection(V: NDArray[np.float64], lines: bool, lb: float, iter
     return best
 
 
+def _gram_stack(Vs: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Gram matrices ``V^T V`` of a stack of frames ``(B, dim, n)`` -> ``(B, n, n)``.
+
+    The transpose is copied to contiguous memory first: batched matmul on the strided view does
+    not reach BLAS and was several times slower (B = 64 frames of 8 x 22)."""
+    return np.matmul(np.ascontiguousarray(Vs.transpose(0, 2, 1)), Vs)
+
+
 def _lse_batch(x: NDArray[np.float64], dim: int, n: int, lines: bool, p: NDArray[np.float64]
                ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     r"""Smooth max of a stack of frames and its gradient.
@@ -122,8 +130,7 @@ def _lse_batch(x: NDArray[np.float64], dim: int, n: int, lines: bool, p: NDArray
     W = x.reshape(B, dim, n)
     r = np.sqrt(np.einsum("bdi,bdi->bi", W, W))[:, None, :]
     V = W / r
-    # A contiguous transpose: matmul on the strided view is several times slower (8 x 22).
-    G = np.matmul(np.ascontiguousarray(V.transpose(0, 2, 1)), V)
+    G = _gram_stack(V)
     E = (G * G if lines else G.copy()).reshape(B, n * n)
     E[:, :: n + 1] = -2.0  # below every off-diagonal entry; its weight is zeroed below
     m = E.max(axis=1)
@@ -219,7 +226,7 @@ def _lbfgs_batch(fg: Callable[[NDArray[np.float64], NDArray[np.intp]],
 def _coh_batch(Vs: NDArray[np.float64], lines: bool) -> NDArray[np.float64]:
     """Coherence (points: largest cosine) of each frame of a stack ``(B, dim, n)`` with unit
     columns."""
-    G = np.matmul(np.ascontiguousarray(Vs.transpose(0, 2, 1)), Vs)
+    G = _gram_stack(Vs)
     n = G.shape[1]
     iu = np.triu_indices(n, 1)
     g = G[:, iu[0], iu[1]]
@@ -253,7 +260,7 @@ def _lse_polish(Vs: NDArray[np.float64], lines: bool, maxiter: int, abandon_abov
     best_val = _coh_batch(best, lines)
     screen = np.full(B, math.inf)
     live = np.arange(B)
-    cur = best_val  # value of each live row's current frame
+    cur = best_val.copy()  # value of each live row's current frame
     its = 0
     for step, c in enumerate(_LSE_STEPS):
         if step == 2:
@@ -723,15 +730,17 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
 
         pool: dict[int, list[NDArray[np.float64] | None]] = {}  # polished sub-packings, per offset
 
-        def warm(offsets: list[int], first: int) -> list[NDArray[np.float64] | None]:
+        def warm(first: int, count: int) -> list[NDArray[np.float64] | None]:
             """Starts from quick packings of ``n + d`` vectors, cut or extended to ``n``, for the
-            warm restarts ``first, first + 1, ...`` (numbered among the warm restarts).
+            warm restarts ``first, ..., first + count - 1`` (numbered among the warm restarts;
+            restart ``i`` takes the offset ``warm_offsets[i % len(warm_offsets)]``).
 
             The sub-packings of an offset are polished up to ``_WARM_POOL`` at a time and kept for
             the next rounds: stage 2 costs about the same for 2 frames as for 16 (its cost per
             iteration is mostly fixed), and a round needs only a few of each offset. No more are
             polished than the remaining warm restarts (up to ``restarts``) can use."""
             nonlocal its
+            offsets = [warm_offsets[i % len(warm_offsets)] for i in range(first, first + count)]
             n_slots = len(range(max(warm_every - 1, 1), restarts, warm_every))  # warm restarts
             last = min(n_slots, first + len(warm_offsets) * min(_WARM_POOL, batch))
             future = [warm_offsets[i % len(warm_offsets)] for i in range(first, last)]
@@ -794,8 +803,7 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
                 else:
                     starts.append(_normalize(g.standard_normal((dim, n))))
             if warm_slots:
-                offs = [warm_offsets[(n_warm + i) % len(warm_offsets)] for i in range(len(warm_slots))]
-                for i, W in zip(warm_slots, warm(offs, n_warm), strict=True):
+                for i, W in zip(warm_slots, warm(n_warm, len(warm_slots)), strict=True):
                     starts[i] = W
                 n_warm += len(warm_slots)
             for i, V in enumerate(starts):
