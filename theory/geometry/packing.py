@@ -466,7 +466,8 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
          slp_cutoff: float | None = 0.0, slp_same: float = 1e-5, batch: int = 64,
          ap_restarts: int | None = 1, warm_every: int = 6,
          warm_offsets: Sequence[int] = (1, -1), warm_candidates: int = 64, orbit_every: int = 2,
-         orbit_orders: Sequence[int] = (2, 3, 4, 6)) -> Packing:
+         orbit_orders: Sequence[int] = (2, 3, 4, 6), perturb_every: int = 3,
+         perturb_lines: Sequence[int] = (1, 2, 3, 4)) -> Packing:
     r"""Numerically pack ``n`` lines (or points) in :math:`\mathbb{R}^{dim}` with small
     coherence (or largest cosine).
 
@@ -556,6 +557,19 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
     late, 10 came within 0.1% of the table in 48 orbit starts of a single order (``k`` in 2, 3,
     4, 6 with either kind of remainder).
 
+    **Perturbation starts.** Random and orbit starts are independent, so a basin that only
+    one start in several thousand reaches is found in 20 s by chance. After the first round,
+    every ``perturb_every``-th restart (not a warm one) starts instead from the best frame so
+    far with ``q`` of its columns, chosen at random, replaced by Gaussian vectors (``q`` taken
+    in turn from ``perturb_lines``): an iterated local search (Lourenço, Martin & Stützle 2003
+    [6]_) that walks from basin to basin through the neighbours of the incumbent. On 23 lines
+    in R^8, two chains of 64 such children per step (the best child kept when it improved the
+    incumbent) went from 0.29% and 0.14% above Sloane's table to 0.038% in 45 s and 7 s, and
+    one went on to 0.0081% below the table in 243 s, where 8,500 independent starts in 300 s
+    had ended 0.14% above it at best. Inside ``pack``, on 16 hard grid cases (20 s each, seeds
+    0 and 1), every 3rd restart a perturbation came within 0.1% of the table on 12/16 and 14/16
+    cases, against 11/16 and 13/16 without.
+
     Parameters
     ----------
     dim, n : int
@@ -614,6 +628,11 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
         none).
     orbit_orders : sequence of int
         The orders ``k >= 2`` of the maps used in turn by the orbit starts (capped at ``n``).
+    perturb_every : int
+        Every ``perturb_every``-th restart that is not a warm start perturbs the best frame so
+        far (``0``: none); the first round has no best frame yet and runs the other kinds.
+    perturb_lines : sequence of int
+        How many columns (``>= 1``, capped at ``n``) the perturbation starts redraw, in turn.
 
     Returns
     -------
@@ -640,6 +659,9 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
        optimization." Math. Program. 45, 503-528. doi:10.1007/BF01589116
     .. [5] Vale, R. and Waldron, S. (2005). "Tight frames and their symmetries." Constr.
        Approx. 21(1), 83-112. doi:10.1007/s00365-004-0560-y
+    .. [6] Lourenço, H. R., Martin, O. C. and Stützle, T. (2003). "Iterated local search."
+       In Handbook of Metaheuristics (F. Glover and G. Kochenberger, eds.), Kluwer,
+       321-353. doi:10.1007/0-306-48056-5_11
     """
     dim = check_int(dim, "dim", minimum=1)
     n = check_int(n, "n", minimum=2)
@@ -676,6 +698,13 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
     if orbit_every and not orbit_orders:
         raise ValueError("orbit_orders must be a non-empty sequence of integers >= 2 when "
                          f"orbit_every > 0, got {orbit_orders!r}")
+    perturb_every = check_int(perturb_every, "perturb_every", minimum=0)
+    if isinstance(perturb_lines, (str, bytes)) or not isinstance(perturb_lines, Sequence):
+        raise ValueError(f"perturb_lines must be a sequence of integers >= 1, got {perturb_lines!r}")
+    perturb_lines = tuple(check_int(q, "perturb_lines", minimum=1) for q in perturb_lines)
+    if perturb_every and not perturb_lines:
+        raise ValueError("perturb_lines must be a non-empty sequence of integers >= 1 when "
+                         f"perturb_every > 0, got {perturb_lines!r}")
     g = as_rng(rng)
     if init is not None:
         from theory._validation import check_frame
@@ -778,6 +807,7 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
         rate = math.nan  # seconds per start of the last round's stages 1 and 2
         n_warm = 0
         n_orbit = 0
+        n_perturb = 0
         finished = False
         while k < restarts and not finished:
             elapsed = time.perf_counter() - t0
@@ -795,6 +825,12 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
                 elif warm_every and j > 0 and j % warm_every == warm_every - 1:
                     starts.append(None)
                     warm_slots.append(j - k)
+                elif best is not None and perturb_every and j % perturb_every == perturb_every - 1:
+                    q = min(perturb_lines[n_perturb % len(perturb_lines)], n)
+                    W = best.copy()
+                    W[:, g.choice(n, q, replace=False)] = g.standard_normal((dim, q))
+                    starts.append(_normalize(W))
+                    n_perturb += 1
                 elif orbit_every and j > 0 and j % orbit_every == orbit_every - 1:
                     order = orbit_orders[n_orbit % len(orbit_orders)]
                     invariant = (n_orbit // len(orbit_orders)) % 2 == 0
