@@ -1,5 +1,6 @@
-"""Orbit starts of ``pack`` (frames invariant under a random orthogonal map of finite order) and
-the deadline of its stage 3 (the crawl rule: test_packing_batch, the (4, 6) bound test)."""
+"""Orbit starts of ``pack`` (frames invariant under a random orthogonal map of finite order), the
+validation of the start options (orbit and perturbation), and the deadline of its stage 3 (the
+crawl rule: test_packing_batch, the (4, 6) bound test)."""
 
 from __future__ import annotations
 
@@ -89,14 +90,21 @@ def test_slp_does_not_start_a_solve_that_would_end_past_the_deadline(monkeypatch
     (dict(orbit_orders=()), "orbit_orders"),
     (dict(orbit_orders="2"), "orbit_orders"),
     (dict(orbit_orders=3), "orbit_orders"),
+    (dict(perturb_every=-1), "perturb_every"),
+    (dict(perturb_lines=(0,)), "perturb_lines"),
+    (dict(perturb_lines=()), "perturb_lines"),
+    (dict(perturb_lines="1"), "perturb_lines"),
+    (dict(perturb_lines=2), "perturb_lines"),
 ])
-def test_orbit_options_validated(kwargs, name):
+def test_start_options_validated(kwargs, name):
     with pytest.raises(ValueError, match=name):
         pack(dim=3, n=5, restarts=1, **kwargs)
 
 
 @pytest.mark.parametrize("kwargs,name", [(dict(orbit_every=1.5), "orbit_every"),
-                                         (dict(orbit_orders=(2.5,)), "orbit_orders")])
-def test_orbit_options_wrong_type(kwargs, name):
+                                         (dict(orbit_orders=(2.5,)), "orbit_orders"),
+                                         (dict(perturb_every=1.5), "perturb_every"),
+                                         (dict(perturb_lines=(1.5,)), "perturb_lines")])
+def test_start_options_wrong_type(kwargs, name):
     with pytest.raises(TypeError, match=name):
         pack(dim=3, n=5, restarts=1, **kwargs)

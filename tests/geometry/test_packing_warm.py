@@ -31,7 +31,7 @@ def test_warm_start_finds_19_lines_in_r5_as_20_minus_one():
     assert abs(c19 - P19.value) < 1e-12
     assert c19 <= c20 * (1 + 1e-3)
     # The same budget of random starts stays in the 0.5157 basin: the warm path made the difference.
-    R19 = pack(dim=5, n=19, rng=0, restarts=6, warm_every=0, orbit_every=0)
+    R19 = pack(dim=5, n=19, rng=0, restarts=6, warm_every=0, orbit_every=0, perturb_every=0)
     assert _coherence_numpy(R19.frame) > c20 * 1.02
 
 

@@ -624,8 +624,9 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
     warm_candidates : int
         Random candidates per appended column (``d < 0``).
     orbit_every : int
-        Every ``orbit_every``-th restart that is not a warm start is an orbit start (``0``:
-        none).
+        Every ``orbit_every``-th restart that is not a warm or perturbation start is an orbit
+        start (``0``: none). With the defaults (6, 3 and 2) a sixth of the restarts are warm,
+        a third orbit, a sixth perturbation (from the second round on) and a third random.
     orbit_orders : sequence of int
         The orders ``k >= 2`` of the maps used in turn by the orbit starts (capped at ``n``).
     perturb_every : int
