@@ -458,6 +458,19 @@ def _blas_limit(threads: int | None) -> contextlib.AbstractContextManager[object
     return tpc.threadpool_limits(limits=threads, user_api="blas")
 
 
+def _int_tuple(value: Sequence[int], name: str, minimum: int, when: str, required: bool
+               ) -> tuple[int, ...]:
+    """``value`` as a tuple of integers ``>= minimum``, non-empty when ``required``; ``when``
+    states the condition that requires it, for the error message."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise ValueError(f"{name} must be a sequence of integers >= {minimum}, got {value!r}")
+    out = tuple(check_int(v, name, minimum=minimum) for v in value)
+    if required and not out:
+        raise ValueError(f"{name} must be a non-empty sequence of integers >= {minimum} when "
+                         f"{when}, got {value!r}")
+    return out
+
+
 def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator | None = 0,
          restarts: int = 8, time_limit: float | None = None, ap_iters: int = 200,
          lse_iters: int = 300, slp_iters: int = 200, slp_max_vars: int = 3000,
@@ -695,19 +708,10 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
         raise ValueError("warm_offsets must be a non-empty sequence of non-zero integers n + d >= 1 "
                          f"when warm_every > 0, got {warm_offsets!r}")
     orbit_every = check_int(orbit_every, "orbit_every", minimum=0)
-    if isinstance(orbit_orders, (str, bytes)) or not isinstance(orbit_orders, Sequence):
-        raise ValueError(f"orbit_orders must be a sequence of integers >= 2, got {orbit_orders!r}")
-    orbit_orders = tuple(check_int(o, "orbit_orders", minimum=2) for o in orbit_orders)
-    if orbit_every and not orbit_orders:
-        raise ValueError("orbit_orders must be a non-empty sequence of integers >= 2 when "
-                         f"orbit_every > 0, got {orbit_orders!r}")
+    orbit_orders = _int_tuple(orbit_orders, "orbit_orders", 2, "orbit_every > 0", bool(orbit_every))
     perturb_every = check_int(perturb_every, "perturb_every", minimum=0)
-    if isinstance(perturb_lines, (str, bytes)) or not isinstance(perturb_lines, Sequence):
-        raise ValueError(f"perturb_lines must be a sequence of integers >= 1, got {perturb_lines!r}")
-    perturb_lines = tuple(check_int(q, "perturb_lines", minimum=1) for q in perturb_lines)
-    if perturb_every and not perturb_lines:
-        raise ValueError("perturb_lines must be a non-empty sequence of integers >= 1 when "
-                         f"perturb_every > 0, got {perturb_lines!r}")
+    perturb_lines = _int_tuple(perturb_lines, "perturb_lines", 1, "perturb_every > 0",
+                               bool(perturb_every))
     g = as_rng(rng)
     if init is not None:
         from theory._validation import check_frame
