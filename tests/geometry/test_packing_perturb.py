@@ -10,13 +10,13 @@ from theory.geometry import packing as pk
 
 
 def _record_stage2(monkeypatch):
-    """Record each stage-2 call's input stack and output values."""
+    """Record each stage-2 call's input stack, output frames and output values."""
     calls = []
     real = pk._lse_polish
 
     def spy(Vs, *a, **kw):
         out = real(Vs, *a, **kw)
-        calls.append((np.array(Vs), np.array(out[1])))
+        calls.append((np.array(Vs), np.array(out[0]), np.array(out[1])))
         return out
 
     monkeypatch.setattr(pk, "_lse_polish", spy)
@@ -32,10 +32,8 @@ def test_perturbation_starts_redraw_exactly_q_columns_of_the_best_frame(monkeypa
     pack(dim=dim, n=n, rng=5, restarts=13, batch=8, slp_iters=0, warm_every=0, orbit_every=0,
          perturb_every=1, perturb_lines=(1, 2, 3), lse_cutoff=None)
     assert [c[0].shape[0] for c in calls] == [8, 5]
-    (S1, _), (S2, _) = calls
-    out1 = pk._lse_polish(S1, True, 300)[0]  # the same deterministic polish, recomputed
-    coh = [pk._coh(V, True) for V in out1]
-    best = out1[int(np.argmin(coh))]
+    (_, out1, _), (S2, _, _) = calls
+    best = out1[int(np.argmin([pk._coh(V, True) for V in out1]))]
     changed = [int(np.sum(np.abs(S - best).max(axis=0) > 1e-9)) for S in S2]
     assert changed == [1, 2, 3, 1, 2]
     # The redrawn columns are unit vectors, like every start.
@@ -54,10 +52,17 @@ def test_perturbation_lines_capped_at_n(monkeypatch):
 
 
 def test_no_perturbation_when_off(monkeypatch):
-    # perturb_every=0 draws nothing for perturbations: the run equals one whose perturbation
+    # perturb_every=0: round 2's starts share no column with round 1's best frame (they are
+    # random), and nothing is drawn for perturbations: the run equals one whose perturbation
     # slots fall beyond its restarts (every 100th restart, 24 restarts).
-    kw = dict(dim=5, n=11, rng=2, restarts=24, warm_every=0, orbit_every=0)
+    calls = _record_stage2(monkeypatch)
+    kw = dict(dim=5, n=11, rng=2, restarts=24, warm_every=0, orbit_every=0, slp_iters=0,
+              lse_cutoff=None)
     a = pack(**kw, perturb_every=0)
+    (_, out1, _), (S2, _, _) = calls[:2]
+    best = out1[int(np.argmin([pk._coh(V, True) for V in out1]))]
+    assert S2.shape[0] == 16
+    assert all(np.abs(S - best).max(axis=0).min() > 1e-6 for S in S2)
     b = pack(**kw, perturb_every=100)
     assert np.array_equal(a.frame, b.frame) and a.iterations == b.iterations
 

@@ -786,15 +786,15 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
                 m = n + d
                 if len(have) >= need:
                     continue
-                count = max(need, min(_WARM_POOL, batch, future.count(d))) - len(have)
+                extra = max(need, min(_WARM_POOL, batch, future.count(d))) - len(have)
                 if lines and m <= dim:
                     have.extend(np.linalg.qr(g.standard_normal((dim, m)))[0][:, :m]
-                                for _ in range(count))
+                                for _ in range(extra))
                     continue
                 prev = sub_screen.get(d, math.inf)
                 cut = _above(prev, lse_cutoff)
                 Ws, _, it, scr = _lse_polish(np.stack([_normalize(g.standard_normal((dim, m)))
-                                                       for _ in range(count)]),
+                                                       for _ in range(extra)]),
                                              lines, lse_iters, abandon_above=cut)
                 its += it
                 # A poor sub-packing is not worth cutting: its restart is dropped.
