@@ -512,9 +512,9 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
     restart. With a ``time_limit`` a round is shortened to the starts expected to fit in the
     time left, from the previous round's time per start in stages 1 and 2 (stage 3, run on few
     frames, stops at the time limit by itself). On the same 64 random starts of
-    27 lines in R^5, 26 in R^6 and 24 in R^8 it took 4.1-4.4 s per case against 27.1-29.8 s
+    27 lines in R^5, 26 in R^6 and 24 in R^8 it took 4.1-5.0 s per case against 26.7-29.8 s
     for a loop of SciPy L-BFGS-B runs with the same objective, continuation and iteration cap
-    (6.7x in all, one thread), with the same spread of values
+    (6.0-6.7x in all over two runs, one thread), with the same spread of values
     (``benchmarks/packing.py --stage2``).
 
     **Screening.** Restarts that cannot win are cut short, so more of them fit in a
