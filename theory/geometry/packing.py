@@ -7,6 +7,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -283,10 +284,27 @@ def _lse_polish(Vs: NDArray[np.float64], lines: bool, maxiter: int, abandon_abov
     return best, best_val, its, screen
 
 
+def _highs_run(h: Any) -> None:
+    """Solve the model held by the HiGHS instance ``h`` (one place, so tests can time it)."""
+    h.run()
+
+
 def _slp_polish(V: NDArray[np.float64], lines: bool, iters: int, lb: float, stall: float = 1e-6,
                 tiny: float = 1e-8, window: int = 20, deadline: float = math.inf
                 ) -> tuple[NDArray[np.float64], int]:
-    """Sequential linear programming on the active pairs with a box trust region.
+    r"""Sequential linear programming on the active pairs with a box trust region.
+
+    Each step solves, for the step :math:`\Delta` of the columns and a level :math:`t`,
+
+    .. math:: \min t \quad\text{s.t.}\quad s_{ij}(G_{ij} + v_j\cdot\delta_i + v_i\cdot\delta_j)
+              \le t \ \text{(nearly active pairs)},\quad v_i\cdot\delta_i = 0,\quad
+              |\Delta| \le r,
+
+    (``s_ij`` the sign of :math:`G_{ij}` for lines, 1 for points). The LP has one row for every
+    pair, an inactive pair's row being left unbounded, so its shape never changes: each solve
+    is a HiGHS dual simplex started from the previous step's optimal basis (the coefficients
+    move little from step to step). On the 8 frames of 23 lines in R^8 measured, this took
+    4-7x less time than a fresh interior-point solve per step, with the same iterates.
 
     Stops early when the last ``window`` iterations gained less than ``tiny`` (relative): the
     slow tail after that changed the value by ~1e-8 in ~100 LP solves (dim 8, n 24); when they
@@ -295,17 +313,40 @@ def _slp_polish(V: NDArray[np.float64], lines: bool, iters: int, lb: float, stal
     the next LP solve would end past ``deadline`` (judged by the last solve's time, so that a
     ``time_limit`` is kept to within a small fraction of a solve, not overrun by one).
     """
-    from scipy.optimize import linprog
-    from scipy.sparse import coo_matrix
+    import highspy
 
     dim, n = V.shape
     nv = dim * n + 1
     iu, ju = np.triu_indices(n, 1)
+    n_pairs = iu.size
     val = _coh(V, lines)
     r = 0.02
     its = 0
     trace = [val]
     t_solve = 0.0  # seconds taken by the last LP solve
+    inf = highspy.kHighsInf
+    # The fixed sparsity, column-wise. Rows 0..n_pairs-1: s (v_j . dv_i + v_i . dv_j) - t;
+    # rows n_pairs..: v_i . dv_i (tangency). Variable d * n + i is dv[d, i]; the last is t.
+    d_idx = np.arange(dim)
+    rows = np.concatenate([np.repeat(np.arange(n_pairs), 2 * dim + 1),
+                           n_pairs + np.repeat(np.arange(n), dim)])
+    cols = np.concatenate([
+        np.concatenate([d_idx[None, :] * n + iu[:, None], d_idx[None, :] * n + ju[:, None],
+                        np.full((n_pairs, 1), nv - 1)], axis=1).ravel(),
+        (d_idx[None, :] * n + np.arange(n)[:, None]).ravel()])
+    order = np.lexsort((rows, cols))
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = nv, n_pairs + n
+    lp.col_cost_ = np.r_[np.zeros(nv - 1), 1.0]
+    lp.row_lower_ = np.r_[np.full(n_pairs, -inf), np.zeros(n)]
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.searchsorted(cols[order], np.arange(nv + 1))
+    lp.a_matrix_.index_ = rows[order]
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("solver", "simplex")
+    h.setOptionValue("presolve", "off")
+    basis = None
     for _ in range(iters):
         if r < 1e-12 or val - lb <= 1e-13 * max(1.0, abs(lb)):
             break
@@ -321,42 +362,33 @@ def _slp_polish(V: NDArray[np.float64], lines: bool, iters: int, lb: float, stal
         G = V.T @ V
         g = G[iu, ju]
         s = np.sign(g) if lines else np.ones_like(g)
-        h = s * g
+        h_pairs = s * g
         margin = min(4 * r * math.sqrt(dim) + 1e-12, 2.0)
-        act = np.flatnonzero(h >= val - margin)
-        I, J = iu[act], ju[act]
-        k = act.size
-        # Row: s*(g + v_j . dv_i + v_i . dv_j) - t <= 0 ; variable index of dv[d, i] = d * n + i.
-        d_idx = np.arange(dim)
-        rows = np.repeat(np.arange(k), 2 * dim + 1)
-        cols = np.concatenate([np.stack([d_idx[None, :] * n + I[:, None],
-                                         d_idx[None, :] * n + J[:, None]], axis=1).reshape(k, -1),
-                               np.full((k, 1), nv - 1)], axis=1).ravel()
-        vals = np.concatenate([np.concatenate([(s[act][:, None] * V[:, J].T),
-                                               (s[act][:, None] * V[:, I].T)], axis=1),
-                               -np.ones((k, 1))], axis=1).ravel()
-        A = coo_matrix((vals, (rows, cols)), shape=(k, nv)).tocsr()
-        b = -h[act]
-        # Tangency: v_i . dv_i = 0.
-        erows = np.repeat(np.arange(n), dim)
-        ecols = (d_idx[None, :] * n + np.arange(n)[:, None]).ravel()
-        evals = V.T.ravel()
-        Aeq = coo_matrix((evals, (erows, ecols)), shape=(n, nv)).tocsr()
-        c = np.zeros(nv)
-        c[-1] = 1.0
-        bounds = [(-r, r)] * (nv - 1) + [(None, None)]
+        active = h_pairs >= val - margin
+        coef = np.concatenate([s[:, None] * V[:, ju].T, s[:, None] * V[:, iu].T,
+                               -np.ones((n_pairs, 1))], axis=1).ravel()
+        lp.a_matrix_.value_ = np.concatenate([coef, V.T.ravel()])[order]
+        lp.row_upper_ = np.r_[np.where(active, -h_pairs, inf), np.zeros(n)]
+        lp.col_lower_ = np.r_[np.full(nv - 1, -r), -inf]
+        lp.col_upper_ = np.r_[np.full(nv - 1, r), inf]
         t_start = time.perf_counter()
-        res = linprog(c, A_ub=A, b_ub=b, A_eq=Aeq, b_eq=np.zeros(n), bounds=bounds, method="highs-ipm")
+        h.passModel(lp)
+        if basis is not None:
+            h.setBasis(basis)
+        _highs_run(h)
         t_solve = time.perf_counter() - t_start
         its += 1
-        if res.status != 0:
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             r /= 2
+            basis = None
             continue
-        dV = res.x[:-1].reshape(dim, n)
+        basis = h.getBasis()
+        x = np.asarray(h.getSolution().col_value)
+        dV = x[:-1].reshape(dim, n)
         Vn = _normalize(V + dV)
         vn = _coh(Vn, lines)
         if vn < val:
-            pred = val - res.x[-1]
+            pred = val - x[-1]
             V, gain = Vn, val - vn
             val = vn
             if pred > 0 and gain > 0.5 * pred:

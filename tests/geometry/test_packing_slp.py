@@ -1,0 +1,70 @@
+"""Stage 3 of ``pack``: the sequential LP polish, whose solves start from the previous basis.
+
+The oracle for each warm-started solve is a cold solve (presolve, then dual simplex) of the same LP through
+SciPy; the oracle for the whole polish is an optimum known in closed form.
+"""
+import math
+
+import numpy as np
+import pytest
+from scipy.optimize import linprog
+from scipy.sparse import csc_matrix
+
+import theory.geometry.packing as pk
+
+
+def _cold_objective(lp):
+    """Optimal value of a HiGHS LP (rows ``lower <= A x <= upper``), solved afresh (with presolve) by SciPy."""
+    A = csc_matrix((np.asarray(lp.a_matrix_.value_), np.asarray(lp.a_matrix_.index_),
+                    np.asarray(lp.a_matrix_.start_)), shape=(lp.num_row_, lp.num_col_))
+    lo, up = np.asarray(lp.row_lower_), np.asarray(lp.row_upper_)
+    eq = lo == up
+    ub = ~eq & np.isfinite(up)
+    assert not (np.isfinite(lo) & ~eq).any()  # only upper-bounded and equality rows
+    bounds = [(None if not math.isfinite(a) else a, None if not math.isfinite(b) else b)
+              for a, b in zip(lp.col_lower_, lp.col_upper_, strict=True)]
+    res = linprog(np.asarray(lp.col_cost_), A_ub=A[ub], b_ub=up[ub], A_eq=A[eq], b_eq=up[eq],
+                  bounds=bounds, method="highs-ds")
+    assert res.status == 0
+    return res.fun
+
+
+@pytest.mark.parametrize("lines", [True, False])
+def test_every_warm_started_solve_matches_a_cold_solve(monkeypatch, lines):
+    pairs = []
+    real = pk._highs_run
+
+    def spy(h):
+        real(h)
+        pairs.append((h.getInfo().objective_function_value, _cold_objective(h.getLp()),
+                      h.getInfo().simplex_iteration_count))
+
+    monkeypatch.setattr(pk, "_highs_run", spy)
+    V = pk._normalize(np.random.default_rng(3).standard_normal((4, 11)))
+    pk._slp_polish(V, lines, 30, 0.0, stall=0.0, tiny=0.0)
+    assert len(pairs) == 30
+    # Both are optimal to HiGHS's feasibility tolerances (1e-7 by default), which bound how far
+    # two optimal objective values can differ here (|t| <= 1, unit-norm coefficients).
+    for warm, cold, _ in pairs:
+        assert abs(warm - cold) <= 1e-7
+    # The later solves really are warm: they take far fewer pivots than the first, cold one.
+    assert np.median([its for _, _, its in pairs[1:]]) < pairs[0][2] / 4
+
+
+def test_polish_returns_to_the_icosahedral_optimum():
+    # The 6 diagonals of the icosahedron: coherence 1/sqrt(5), the optimum for 6 lines in R^3
+    # (it meets the relative bound). A perturbed copy is polished back to it.
+    phi = (1 + math.sqrt(5)) / 2
+    W = np.array([[0, 1, phi], [0, 1, -phi], [1, phi, 0], [1, -phi, 0], [phi, 0, 1], [-phi, 0, 1]]).T
+    V = pk._normalize(W + 1e-3 * np.random.default_rng(0).standard_normal(W.shape))
+    assert pk._coh(V, True) > 1 / math.sqrt(5) + 1e-4
+    P, its = pk._slp_polish(V, True, 200, 1 / math.sqrt(5))
+    assert abs(pk._coh(P, True) - 1 / math.sqrt(5)) < 1e-9 and its < 200
+
+
+def test_polish_returns_to_the_regular_simplex():
+    # Points: 4 unit vectors in R^3 have largest cosine >= -1/3, met by the regular tetrahedron.
+    W = np.array([[1, 1, 1], [1, -1, -1], [-1, 1, -1], [-1, -1, 1]], dtype=float).T
+    V = pk._normalize(W + 1e-2 * np.random.default_rng(1).standard_normal(W.shape))
+    P, _ = pk._slp_polish(V, False, 200, -1 / 3)
+    assert abs(pk._coh(P, False) + 1 / 3) < 1e-9
