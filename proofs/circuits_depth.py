@@ -69,7 +69,7 @@ def _enumerate(p, d, k, j, s_other, t, side):
         for row in W:
             if all(row[:k]):
                 cov += 1
-                acts.append(max(sum(w * xi for w, xi in zip(row, x)) - (k - 1), 0))
+                acts.append(max(sum(w * xi for w, xi in zip(row, x, strict=True)) - (k - 1), 0))
         e = (sp.Rational(sum(acts), cov) if cov else sp.Integer(0)) - y
         if (side == "above" and e > t) or (side == "below" and e < -t):
             ones = sum(bits)

@@ -9,8 +9,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from theory._validation import check_array, check_real
 
-__all__ = ["abs_features_computed", "classify_2x1", "dimensions_per_feature", "feature_dimensionality", "feature_geometry",
-           "feature_norms", "n_represented", "superposition_score"]
+__all__ = ["abs_features_computed", "classify_2x1", "dimensions_per_feature", "feature_dimensionality",
+           "feature_geometry", "feature_norms", "n_represented", "superposition_score"]
 
 
 def _weights(W: Any) -> NDArray[np.float64]:

@@ -11,9 +11,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from theory._validation import as_rng, check_array, check_int, check_probability, check_real
+from theory.toy_models._sparse import sparse_loss_and_gradients
 from theory.toy_models.config import ToyModelConfig
 from theory.toy_models.data import _dtype
-from theory.toy_models._sparse import sparse_loss_and_gradients
 from theory.toy_models.model import ToyModel, loss_and_gradients
 
 __all__ = ["INITS", "OPTIMIZERS", "SCHEDULES", "init_params", "train"]
