@@ -2,6 +2,7 @@
 
 Run:  python benchmarks/packing.py [--quick] [--time-limit 20]
       python benchmarks/packing.py --stage2 [--starts 64]   (batched stage 2 vs a SciPy loop)
+      python benchmarks/packing.py --stage3 [--frames 8]    (warm-started stage 3 vs fresh linprog)
       python benchmarks/packing.py --sloane [--dims 3-8] [--max-n 30] [--time-limit 20]
 
 References: *proven* optima with their source (``theory/data/geometry_packings.json``: ETFs
@@ -268,6 +269,99 @@ def stage2_comparison(seed: int, starts: int) -> int:
     return write_comparison("packing_stage2.json", rows, total, seed=seed)
 
 
+def _slp_cold(V: np.ndarray, lb: float, iters: int = 200, stall: float = 1e-6, tiny: float = 1e-8,
+              window: int = 20) -> tuple[np.ndarray, int]:
+    """The peer of stage 3: the same trust-region SLP (lines), but each step a fresh SciPy
+    ``linprog`` (HiGHS interior point) on the active pairs only, with no basis kept."""
+    from scipy.optimize import linprog
+    from scipy.sparse import coo_matrix
+
+    dim, n = V.shape
+    nv = dim * n + 1
+    iu, ju = np.triu_indices(n, 1)
+    val, r, its, trace = coherence(V), 0.02, 0, [coherence(V)]
+    d_idx = np.arange(dim)
+    for _ in range(iters):
+        if r < 1e-12 or val - lb <= 1e-13 * max(1.0, abs(lb)):
+            break
+        if len(trace) > window:
+            scale = max(abs(val), 0.01)
+            first = trace[-window - 1] - trace[-window // 2 - 1]
+            second = trace[-window // 2 - 1] - val
+            if first + second < tiny * scale or (first + second < stall * scale and second > 0.25 * first):
+                break
+        G = V.T @ V
+        g = G[iu, ju]
+        s = np.sign(g)
+        act = np.flatnonzero(s * g >= val - min(4 * r * math.sqrt(dim) + 1e-12, 2.0))
+        I, J, k = iu[act], ju[act], act.size
+        cols = np.concatenate([np.stack([d_idx[None, :] * n + I[:, None], d_idx[None, :] * n + J[:, None]],
+                                        axis=1).reshape(k, -1), np.full((k, 1), nv - 1)], axis=1).ravel()
+        vals = np.concatenate([s[act][:, None] * V[:, J].T, s[act][:, None] * V[:, I].T, -np.ones((k, 1))],
+                              axis=1).ravel()
+        A = coo_matrix((vals, (np.repeat(np.arange(k), 2 * dim + 1), cols)), shape=(k, nv)).tocsr()
+        Aeq = coo_matrix((V.T.ravel(), (np.repeat(np.arange(n), dim), (d_idx[None, :] * n + np.arange(n)[:, None]
+                                                                        ).ravel())), shape=(n, nv)).tocsr()
+        c = np.zeros(nv)
+        c[-1] = 1.0
+        res = linprog(c, A_ub=A, b_ub=-(s * g)[act], A_eq=Aeq, b_eq=np.zeros(n),
+                      bounds=[(-r, r)] * (nv - 1) + [(None, None)], method="highs-ipm")
+        its += 1
+        if res.status != 0:
+            r /= 2
+            continue
+        Vn = V + res.x[:-1].reshape(dim, n)
+        Vn /= np.linalg.norm(Vn, axis=0)
+        vn = coherence(Vn)
+        if vn < val:
+            if val - res.x[-1] > 0 and val - vn > 0.5 * (val - res.x[-1]):
+                r = min(r * 2, 0.2)
+            V, val = Vn, vn
+        else:
+            r /= 4
+        trace.append(val)
+    return V, its
+
+
+def stage3_comparison(seed: int, frames: int) -> int:
+    """Side by side on the same frames (the best ``frames`` of 16 random starts after stage 2):
+    pack()'s stage 3 (one LP with a row per pair, each solve a dual simplex from the previous
+    basis) against the same SLP with a fresh interior-point ``linprog`` per step."""
+    from theory.geometry.bounds import coherence_lower_bound
+    from theory.geometry.packing import _blas_limit, _lse_polish, _slp_polish
+
+    table = sloane_table()
+    rows = []
+    with _blas_limit(1):
+        for dim, n in [(5, 27), (6, 26), (8, 24)]:
+            g = np.random.default_rng(seed)
+            V0 = g.standard_normal((16, dim, n))
+            Vs, v2, _, _ = _lse_polish(V0 / np.linalg.norm(V0, axis=1, keepdims=True), True, 300)
+            lb = coherence_lower_bound(n=n, dim=dim).value
+            ours = peer = 0.0
+            its_ours = its_peer = 0
+            same = 0
+            for i in np.argsort(v2)[:frames]:
+                t0 = time.perf_counter()
+                A, ia = _slp_polish(Vs[i], True, 200, lb)
+                ours += time.perf_counter() - t0
+                t0 = time.perf_counter()
+                B, ib = _slp_cold(Vs[i], lb)
+                peer += time.perf_counter() - t0
+                its_ours, its_peer = its_ours + ia, its_peer + ib
+                same += abs(coherence(A) - coherence(B)) <= 1e-6 * coherence(B)
+            ref = table[dim, n]["coherence"]
+            row = {"dim": dim, "n": n, "frames": frames, "warm_s": ours, "cold_s": peer, "ratio": peer / ours,
+                   "warm_solves": its_ours, "cold_solves": its_peer, "same_value_1e-6": same, "table": ref}
+            rows.append(row)
+            print(f"dim={dim} n={n}, {frames} frames: warm-started {ours:.1f} s ({its_ours} solves), "
+                  f"fresh linprog {peer:.1f} s ({its_peer} solves), {peer / ours:.1f}x; "
+                  f"same value (1e-6) on {same}/{frames}", flush=True)
+    total = sum(r["cold_s"] for r in rows) / sum(r["warm_s"] for r in rows)
+    print(f"total: fresh linprog / warm-started = {total:.2f}x")
+    return write_comparison("packing_stage3.json", rows, total, seed=seed)
+
+
 # ---------------------------------------------------------------------------------------------
 # --sloane: the line grid against Sloane's table
 
@@ -473,6 +567,9 @@ def main() -> int:
                     help="only compare the batched stage 2 with a SciPy L-BFGS-B loop "
                          "(packing_stage2.json)")
     ap.add_argument("--starts", type=int, default=64, help="--stage2: random starts per case")
+    ap.add_argument("--stage3", action="store_true",
+                    help="stage 3's warm-started LP vs a fresh linprog per step (packing_stage3.json)")
+    ap.add_argument("--frames", type=int, default=8, help="--stage3: frames polished per case")
     ap.add_argument("--sloane", action="store_true",
                     help="lines in R^3..R^8 against Sloane's table (packing_sloane.*, packing_gap.*)")
     ap.add_argument("--dims", default="3-8", help="--sloane: dimensions, e.g. 3-8 or 3,5")
@@ -489,6 +586,8 @@ def main() -> int:
         return blas_threads_comparison(args.seed)
     if args.stage2:
         return stage2_comparison(args.seed, args.starts)
+    if args.stage3:
+        return stage3_comparison(args.seed, args.frames)
     refs = reference_cases()
     todo: list[tuple] = []
     seen = set()

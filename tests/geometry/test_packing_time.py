@@ -1,0 +1,73 @@
+"""How ``pack`` keeps a ``time_limit``: stage 2 starts no iteration past the deadline (after the
+first round), and a round is sized by a fitted fixed-plus-per-start cost, or not started."""
+import math
+import time
+
+import numpy as np
+import pytest
+
+import theory.geometry.packing as pk
+
+
+def test_stage2_starts_nothing_past_the_deadline():
+    g = np.random.default_rng(0)
+    Vs = g.standard_normal((3, 4, 9))
+    out, vals, its, screen = pk._lse_polish(Vs, True, 300, deadline=time.perf_counter() - 1.0)
+    assert its == 0 and np.isinf(screen).all()
+    unit = Vs / np.linalg.norm(Vs, axis=1, keepdims=True)
+    assert np.allclose(out, unit) and np.allclose(vals, [pk._coh(V, True) for V in unit])
+    x = g.standard_normal((2, 5))
+    y, it = pk._lbfgs_batch(lambda x, r: (np.sum(x * x, axis=1), 2 * x), x, 50,
+                            deadline=time.perf_counter() - 1.0)
+    assert it == 0 and np.array_equal(y, x)
+
+
+def test_stage2_without_a_deadline_is_unchanged():
+    Vs = np.random.default_rng(1).standard_normal((4, 3, 8))
+    a = pk._lse_polish(Vs, True, 50)
+    b = pk._lse_polish(Vs, True, 50, deadline=time.perf_counter() + 3600)
+    assert np.array_equal(a[0], b[0]) and a[2] == b[2]
+
+
+@pytest.mark.parametrize("costs,expected", [
+    ([(8, 1.5), (16, 2.0), (32, 3.0)], (1.0, 1 / 16)),  # the line through the last two sizes
+    ([(8, 1.0), (64, 4.5), (64, 5.0)], (5.0 - 64 * 4.0 / 56, 4.0 / 56)),  # the latest other size
+    ([(8, 2.0)], (0.0, 0.25)),  # one round: time per start
+    ([(64, 4.0), (64, 3.0)], (0.0, 3.0 / 64)),  # one size only
+    ([(8, 3.0), (16, 2.0)], (0.0, 2.0 / 16)),  # a falling line is not used
+])
+def test_round_cost(costs, expected):
+    fixed, per = pk._round_cost(costs)
+    assert math.isclose(fixed, expected[0], abs_tol=1e-12) and math.isclose(per, expected[1])
+
+
+def test_rounds_are_sized_by_the_fitted_cost(monkeypatch):
+    sizes = []
+    real = pk._lse_polish
+
+    def spy(Vs, *a, **k):
+        sizes.append(len(Vs))
+        return real(Vs, *a, **k)
+
+    monkeypatch.setattr(pk, "_lse_polish", spy)
+    kw = dict(dim=3, n=7, rng=0, time_limit=600, slp_iters=0, warm_every=0)
+    # A fixed cost beyond the time left: no round after the first (8 starts).
+    monkeypatch.setattr(pk, "_round_cost", lambda costs: (1e9, 1.0))
+    assert pk.pack(restarts=100, **kw).restarts == 8 and sizes == [8]
+    # A cost per start that lets 5.5 starts fit in the time left: rounds of 5, not 16.
+    sizes.clear()
+    t0 = time.perf_counter()
+    monkeypatch.setattr(pk, "_round_cost", lambda costs: (0.0, (600 - (time.perf_counter() - t0)) / 5.5))
+    assert pk.pack(restarts=18, **kw).restarts == 18 and sizes == [8, 5, 5]
+    # Without a time limit the rounds double: 8, then the 10 left.
+    sizes.clear()
+    assert pk.pack(restarts=18, **{**kw, "time_limit": None}).restarts == 18 and sizes == [8, 10]
+
+
+def test_the_first_round_always_finishes_stage_2():
+    # With a time limit already spent, the first round still runs stage 2 to the end: the result
+    # is the one without a time limit (stage 3 is off in both, as it would stop at the limit).
+    fast = pk.pack(dim=3, n=7, rng=0, restarts=8, time_limit=1e-6, slp_iters=0)
+    full = pk.pack(dim=3, n=7, rng=0, restarts=8, slp_iters=0)
+    assert fast.restarts == full.restarts == 8
+    assert fast.value == full.value and fast.iterations == full.iterations
