@@ -276,20 +276,16 @@ def _slp_cold(V: np.ndarray, lb: float, iters: int = 200, stall: float = 1e-6, t
     from scipy.optimize import linprog
     from scipy.sparse import coo_matrix
 
+    from theory.geometry.packing import _slp_done
+
     dim, n = V.shape
     nv = dim * n + 1
     iu, ju = np.triu_indices(n, 1)
     val, r, its, trace = coherence(V), 0.02, 0, [coherence(V)]
     d_idx = np.arange(dim)
     for _ in range(iters):
-        if r < 1e-12 or val - lb <= 1e-13 * max(1.0, abs(lb)):
+        if _slp_done(trace, r, lb, stall, tiny, window):  # the same stopping rule as stage 3
             break
-        if len(trace) > window:
-            scale = max(abs(val), 0.01)
-            first = trace[-window - 1] - trace[-window // 2 - 1]
-            second = trace[-window // 2 - 1] - val
-            if first + second < tiny * scale or (first + second < stall * scale and second > 0.25 * first):
-                break
         G = V.T @ V
         g = G[iu, ju]
         s = np.sign(g)
