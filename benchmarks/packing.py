@@ -107,8 +107,8 @@ def independent_coherence(frame: np.ndarray) -> float:
 def run_case(dim: int, n: int, lines: bool, ref: float | None, ref_src: str, time_limit: float,
              seed: int, big: bool = False) -> dict:
     t0 = time.perf_counter()
-    # Small cases: restarts until the bound is reached or, as in the --sloane grid, no new round
-    # after time_limit (at most 50 restarts, the previous protocol, left 16 lines in R^6, an
+    # Small cases: restarts until the bound is reached or, as in the --sloane grid, no further round
+    # fits in time_limit (at most 50 restarts, the previous protocol, left 16 lines in R^6, an
     # ETF, at 0.3709 instead of 1/3; a 200-restart run reached 1/3 at its 25th start).
     kw = (dict(restarts=3, lse_iters=1500, slp_iters=0, ap_iters=300) if big
           else dict(restarts=10**6))
@@ -438,9 +438,9 @@ def sloane_markdown(doc: dict) -> str:
              "optimal). Where `theory/data/geometry_packings.json` has a proven optimum it is the "
              "reference (\"proven\" column; they agree to 1e-9).", "",
              f"Gap = (found - table) / table on the coherence. Each case: `pack(dim, n, rng={doc['seed']}, "
-             f"time_limit={tl:g})` (random restarts until the bound is reached or no new restart "
-             f"after {tl:g} s); *time to best* = when the returned frame was found, *total* "
-             "includes the last restart.", "",
+             f"time_limit={tl:g})` (restarts until the bound is reached or no further round fits in "
+             f"the {tl:g} s); *time to best* = when the returned frame was found, *total* = "
+             "when the run returned.", "",
              "Runs (single-threaded, `nice -n 5`, on a shared 2-core machine while other "
              "developers' jobs were running, so timings are pessimistic):", ""]
     for run in doc["runs"]:
@@ -556,7 +556,7 @@ def main() -> int:
     ap.add_argument("--no-large", action="store_true", help="skip (50, 100) and (64, 128)")
     ap.add_argument("--large-only", action="store_true", help="only (50, 100) and (64, 128)")
     ap.add_argument("--large-time", type=float, default=25.0,
-                    help="start no new restart of a large case after this many seconds")
+                    help="time limit of a large case, in seconds (its 3 restarts run in one round)")
     ap.add_argument("--blas-threads", action="store_true",
                     help="only compare pack() with one BLAS thread against the BLAS default")
     ap.add_argument("--stage2", action="store_true",

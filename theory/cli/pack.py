@@ -14,7 +14,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--n", type=int, required=True, help="number of vectors")
     p.add_argument("--points", action="store_true", help="spherical code (signed cosines)")
     p.add_argument("--restarts", type=int, default=8, help="random starts (default: %(default)s)")
-    p.add_argument("--time-limit", type=float, default=None, help="seconds")
+    p.add_argument("--time-limit", type=float, default=None,
+                   help="seconds for the whole run (it ends at --restarts or this, whichever comes first)")
     p.add_argument("--seed", type=int, default=0, help="random seed")
     p.add_argument("--out", metavar="PATH", help="save the frame (.npy)")
     p.add_argument("--figure", metavar="PATH", help="save a figure of the Gram matrix (pdf/svg/png)")
