@@ -575,6 +575,10 @@ def main() -> int:
     ap.add_argument("--fresh", action="store_true",
                     help="--sloane: delete the stored packing_sloane.json when the run starts")
     args = ap.parse_args()
+    if args.starts < 1:
+        ap.error(f"--starts must be at least 1, got {args.starts}")
+    if not 1 <= args.frames <= 16:
+        ap.error(f"--frames must be between 1 and 16 (the random starts per case), got {args.frames}")
     if args.sloane:
         return sloane_main(args)
     print(machine())
