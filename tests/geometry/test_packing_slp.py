@@ -53,7 +53,7 @@ def test_every_warm_started_solve_matches_a_cold_solve(monkeypatch, lines):
 
 def test_polish_returns_to_the_icosahedral_optimum():
     # The 6 diagonals of the icosahedron: coherence 1/sqrt(5), the optimum for 6 lines in R^3
-    # (it meets the relative bound). A perturbed copy is polished back to it.
+    # (an equiangular tight frame: it meets the Welch bound). A perturbed copy is polished back.
     phi = (1 + math.sqrt(5)) / 2
     W = np.array([[0, 1, phi], [0, 1, -phi], [1, phi, 0], [1, -phi, 0], [phi, 0, 1], [-phi, 0, 1]]).T
     V = pk._normalize(W + 1e-3 * np.random.default_rng(0).standard_normal(W.shape))
