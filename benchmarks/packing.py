@@ -281,7 +281,8 @@ def _slp_cold(V: np.ndarray, lb: float, iters: int = 200, stall: float = 1e-6, t
     dim, n = V.shape
     nv = dim * n + 1
     iu, ju = np.triu_indices(n, 1)
-    val, r, its, trace = coherence(V), 0.02, 0, [coherence(V)]
+    val, r, its = coherence(V), 0.02, 0
+    trace = [val]
     d_idx = np.arange(dim)
     for _ in range(iters):
         if _slp_done(trace, r, lb, stall, tiny, window):  # the same stopping rule as stage 3

@@ -41,6 +41,11 @@ def test_round_cost(costs, expected):
     assert math.isclose(fixed, expected[0], abs_tol=1e-12) and math.isclose(per, expected[1])
 
 
+def test_round_cost_per_start_is_positive():
+    # A round timed at 0 s (a coarse clock) must not give a zero cost to divide the time left by.
+    assert pk._round_cost([(8, 0.0)])[1] > 0 and pk._round_cost([(64, 0.0), (64, 0.0)])[1] > 0
+
+
 def test_rounds_are_sized_by_the_fitted_cost(monkeypatch):
     sizes = []
     real = pk._lse_polish

@@ -492,7 +492,8 @@ def _round_cost(costs: Sequence[tuple[int, float]]) -> tuple[float, float]:
     """``(fixed, per_start)`` seconds of a round's stages 1 and 2, fitted to ``costs`` (the
     ``(starts, seconds)`` of the rounds so far): the line through the last round and the latest
     earlier round of another size, or the last round's time per start (``fixed = 0``) when
-    there is no such round or the line does not rise.
+    there is no such round or the line does not rise. ``per_start`` is positive (at least
+    1e-9 s), so that it can divide the time left.
 
     Stage 2 runs its iterations on all the frames of a round at once, so its time is about a
     fixed cost per iteration plus a cost per frame: in R^8, 1.5 s for 8 frames of 23 lines and
@@ -512,7 +513,7 @@ def _round_cost(costs: Sequence[tuple[int, float]]) -> tuple[float, float]:
             if per > 0:
                 return max(t2 - per * m2, 0.0), per
             break
-    return 0.0, t2 / m2
+    return 0.0, max(t2 / m2, 1e-9)
 
 
 def _blas_limit(threads: int | None) -> contextlib.AbstractContextManager[object]:
@@ -903,14 +904,11 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
         n_perturb = 0
         finished = False
         while k < restarts and not finished:
-            elapsed = time.perf_counter() - t0
-            if time_limit is not None and k > 0 and elapsed > time_limit:
-                break
             m_round = min(size, restarts - k)
-            if time_limit is not None and costs:
+            if time_limit is not None and costs:  # after the first round: the time left decides
                 fixed, per = _round_cost(costs)
-                fit = math.floor((time_limit - elapsed - fixed) / per)
-                if fit < 1:
+                fit = math.floor((time_limit - (time.perf_counter() - t0) - fixed) / per)
+                if fit < 1:  # also when the time is up
                     break
                 m_round = min(m_round, fit)
             t_round = time.perf_counter()
