@@ -464,10 +464,12 @@ def _orbit_types(dim: int, n: int, k: int) -> list[tuple[tuple[int, ...], bool]]
     ``0 <= a_b <= k / 2``, sorted. Maps with ``U^j = +-I`` for some ``0 < j < k``, ``U = I``
     among them, are kept: their orbits repeat each line ``k / j`` times (``U^j x`` equals
     ``+-x`` only up to rounding), and stage 2 pulls the copies apart, a start of clustered lines
-    that reaches basins the others miss in R^3. Of 64 starts of each kind (stage 2), those that
-    came within 0.1% of Sloane's table for 29 lines were 3 of the 5 of orders 4 and 6
-    (``k = 6, a = (3,)``: an involution, each line three times) and 5 of the 6 of ``U = I``
-    with ``k = 2, 3, 5`` (clusters of ``k`` copies); for 14 lines 2 of the 3 and 6 of the 6.
+    that reaches basins the others miss in R^3. With 64 starts of each kind (stage 2), of those
+    that came within 0.1% of Sloane's table for 29 lines, 3 of the 5 of orders 4 and 6 had
+    repeated lines (``k = 6, a = (3,)``: an involution, each line three times), and ``U = I``
+    with ``k = 2, 3, 5`` (clusters of ``k`` copies) hit 5 times in 384 starts, the other kind of
+    order 5 never in 128; for 14 lines, 2 of the 3 hits of orders 4 and 6, and 6 hits of
+    ``U = I`` in 384 starts against none in 384 of the other kinds of orders 2 and 5.
     The fixed space is offered when there are remaining vectors, it is not all of R^dim, and it
     can hold them as distinct lines (dimension >= 2, or one vector).
 
