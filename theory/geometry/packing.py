@@ -497,7 +497,8 @@ def _orbit_types(dim: int, n: int, k: int) -> list[tuple[tuple[int, ...], bool]]
 
 def _orbit_start(dim: int, n: int, k: int, a: Sequence[int], invariant: bool,
                  g: np.random.Generator) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """A frame of ``n`` unit vectors invariant under a random orthogonal map ``U`` of order ``k``.
+    """A frame of ``n`` unit vectors invariant under a random orthogonal map ``U`` with
+    ``U^k = I``.
 
     ``U = Q diag(R(2 pi a_1 / k), ..., R(2 pi a_h / k) [, 1]) Q^T`` with ``Q`` Haar-random,
     ``R`` the plane rotations and the exponents ``a`` given (``h = dim // 2`` of them; see
@@ -687,8 +688,8 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
     **Orbit starts.** Many best known packings are highly symmetric (group frames: Vale &
     Waldron 2005 [5]_), and random starts rarely land in their basins. Every ``orbit_every``-th
     restart (not a warm one) starts instead from a frame invariant under a random orthogonal map
-    :math:`U = Q\,\mathrm{diag}(R(2\pi a_1/k), \dots, R(2\pi a_h/k)[, 1])\,Q^\top` of order
-    ``k`` (``Q`` Haar-random, ``R`` plane rotations, ``h = dim // 2``): ``n // k`` orbits
+    :math:`U = Q\,\mathrm{diag}(R(2\pi a_1/k), \dots, R(2\pi a_h/k)[, 1])\,Q^\top` with
+    :math:`U^k = I` (``Q`` Haar-random, ``R`` plane rotations, ``h = dim // 2``): ``n // k`` orbits
     :math:`x, Ux, \dots, U^{k-1}x` of Gaussian vectors and ``n mod k`` others, drawn from the
     fixed space of ``U`` or from all of :math:`\mathbb{R}^{dim}`. The smooth max is invariant
     under ``U``, so stage 2 keeps the symmetry and searches the smaller space of symmetric
