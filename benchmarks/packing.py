@@ -276,7 +276,7 @@ def _slp_cold(V: np.ndarray, lb: float, iters: int = 200, stall: float = 1e-6, t
     from scipy.optimize import linprog
     from scipy.sparse import coo_matrix
 
-    from theory.geometry.packing import _slp_done
+    from theory.geometry.packing import _normalize, _slp_done
 
     dim, n = V.shape
     nv = dim * n + 1
@@ -307,8 +307,7 @@ def _slp_cold(V: np.ndarray, lb: float, iters: int = 200, stall: float = 1e-6, t
         if res.status != 0:
             r /= 2
             continue
-        Vn = V + res.x[:-1].reshape(dim, n)
-        Vn /= np.linalg.norm(Vn, axis=0)
+        Vn = _normalize(V + res.x[:-1].reshape(dim, n))
         vn = coherence(Vn)
         if vn < val:
             if val - res.x[-1] > 0 and val - vn > 0.5 * (val - res.x[-1]):

@@ -53,7 +53,8 @@ def test_orbit_start_is_a_union_of_orbits(seed, dim, n, k, pick):
     rest = V[:, m * kk:]
     fixed_dim = int(np.sum(np.abs(np.linalg.eigvals(U) - 1) < 1e-9))
     if invariant:
-        assert rest.shape[1] and (fixed_dim >= 2 or (rest.shape[1] == 1 and fixed_dim))
+        assert rest.shape[1] and fixed_dim < dim
+        assert fixed_dim >= 2 or (rest.shape[1] == 1 and fixed_dim)
         assert np.allclose(U @ rest, rest, atol=1e-9)
 
 

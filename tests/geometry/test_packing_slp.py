@@ -66,5 +66,6 @@ def test_polish_returns_to_the_regular_simplex():
     # Points: 4 unit vectors in R^3 have largest cosine >= -1/3, met by the regular tetrahedron.
     W = np.array([[1, 1, 1], [1, -1, -1], [-1, 1, -1], [-1, -1, 1]], dtype=float).T
     V = pk._normalize(W + 1e-2 * np.random.default_rng(1).standard_normal(W.shape))
+    assert pk._coh(V, False) > -1 / 3 + 1e-4
     P, _ = pk._slp_polish(V, False, 200, -1 / 3)
     assert abs(pk._coh(P, False) + 1 / 3) < 1e-9

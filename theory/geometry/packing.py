@@ -452,6 +452,14 @@ def _add_lines(V: NDArray[np.float64], k: int, lines: bool, g: np.random.Generat
     return V
 
 
+def _fixed_space_holds(fixed: int, r: int, dim: int) -> bool:
+    """Whether the ``r`` remaining vectors of an orbit start are drawn from the fixed space of
+    ``U`` (of dimension ``fixed``): there are some, the space is not all of R^dim (then it
+    would be the same draw), and it can hold them as distinct lines (dimension >= 2, or one
+    vector)."""
+    return r > 0 and fixed < dim and (fixed >= 2 or (r == 1 and fixed >= 1))
+
+
 def _orbit_types(dim: int, n: int, k: int) -> list[tuple[tuple[int, ...], bool]]:
     """The kinds of orbit start of order ``k`` (capped at ``n``) for ``n`` lines in R^dim: the
     exponent patterns ``a`` of the maps ``U = Q diag(R(2 pi a_1 / k), ..., R(2 pi a_h / k)
@@ -470,8 +478,7 @@ def _orbit_types(dim: int, n: int, k: int) -> list[tuple[tuple[int, ...], bool]]
     with ``k = 2, 3, 5`` (clusters of ``k`` copies) hit 5 times in 384 starts, the other kind of
     order 5 never in 128; for 14 lines, 2 of the 3 hits of orders 4 and 6, and 6 hits of
     ``U = I`` in 384 starts against none in 384 of the other kinds of orders 2 and 5.
-    The fixed space is offered when there are remaining vectors, it is not all of R^dim, and it
-    can hold them as distinct lines (dimension >= 2, or one vector).
+    The fixed space is offered when ``_fixed_space_holds``.
 
     >>> _orbit_types(4, 8, 2)
     [((0, 0), False), ((0, 1), False), ((1, 1), False)]
@@ -488,8 +495,7 @@ def _orbit_types(dim: int, n: int, k: int) -> list[tuple[tuple[int, ...], bool]]
     for a in itertools.combinations_with_replacement(range(k // 2 + 1), h):
         if min(tuple(sorted(min(u * x % k, k - u * x % k) for x in a)) for u in units) != a:
             continue
-        fixed = 2 * a.count(0) + dim % 2
-        if r and fixed < dim and (fixed >= 2 or (r == 1 and fixed)):
+        if _fixed_space_holds(2 * a.count(0) + dim % 2, r, dim):
             kinds.append((a, True))
         kinds.append((a, False))
     return kinds
@@ -504,8 +510,8 @@ def _orbit_start(dim: int, n: int, k: int, a: Sequence[int], invariant: bool,
     ``R`` the plane rotations and the exponents ``a`` given (``h = dim // 2`` of them; see
     ``_orbit_types``); the frame is ``n // k`` orbits ``x, U x, ..., U^(k-1) x`` of Gaussian
     ``x`` and ``n mod k`` further vectors, drawn from the fixed space of ``U`` when
-    ``invariant`` and that space can hold them as distinct lines (dimension >= 2, or one
-    vector), otherwise from all of R^dim. Returns the frame ``(dim, n)`` and ``U``.
+    ``invariant`` and ``_fixed_space_holds``, otherwise from all of R^dim. Returns the frame
+    ``(dim, n)`` and ``U``.
     """
     k = min(k, n)
     h = dim // 2
@@ -529,7 +535,7 @@ def _orbit_start(dim: int, n: int, k: int, a: Sequence[int], invariant: bool,
             cols.append(x)
             x = U @ x
     r = n - len(cols)
-    F = Q[:, fixed] if invariant and (len(fixed) >= 2 or (r == 1 and fixed)) else np.eye(dim)
+    F = Q[:, fixed] if invariant and _fixed_space_holds(len(fixed), r, dim) else np.eye(dim)
     for _ in range(r):
         cols.append(F @ g.standard_normal(F.shape[1]))
     return _normalize(np.array(cols).T), U
