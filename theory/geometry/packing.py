@@ -603,7 +603,7 @@ def _int_tuple(value: Sequence[int], name: str, minimum: int, when: str, require
 
 def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator | None = 0,
          restarts: int = 8, time_limit: float | None = None, ap_iters: int = 200,
-         lse_iters: int = 300, slp_iters: int = 200, slp_max_vars: int = 3000,
+         lse_iters: int = 150, slp_iters: int = 200, slp_max_vars: int = 3000,
          init: NDArray[np.float64] | None = None, progress: bool = False,
          blas_threads: int | None = 1, lse_cutoff: float | None = 0.002,
          slp_cutoff: float | None = 0.0, slp_same: float = 1e-5, batch: int = 64,
