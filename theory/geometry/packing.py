@@ -648,10 +648,10 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
     (``_round_cost``), and no round starts when a single start would not fit. After the first
     round (which always finishes, so there is a polished frame to return) stage 2 starts no
     iteration past the limit, and stage 3 stops there too. On the same 64 random starts of
-    27 lines in R^5, 26 in R^6 and 24 in R^8 it took 4.1-5.0 s per case against 26.7-29.8 s
+    27 lines in R^5, 26 in R^6 and 24 in R^8 it took 2.2-2.3 s per case against 16.1-16.6 s
     for a loop of SciPy L-BFGS-B runs with the same objective, continuation and iteration cap
-    (6.0-6.7x in all over two runs, one thread), with the same spread of values
-    (``benchmarks/packing.py --stage2``).
+    (150 per step; 7.4x in all, one thread; 6.0-6.7x over two runs with the earlier cap of
+    300), with the same spread of values (``benchmarks/packing.py --stage2``).
 
     **Screening.** Restarts that cannot win are cut short, so more of them fit in a
     ``time_limit``: after the first two continuation steps of stage 2 a frame more than
@@ -744,7 +744,14 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
         Seconds for the whole run: no round starts that is not expected to fit, and stages 2
         (after the first round) and 3 stop at the limit.
     ap_iters, lse_iters, slp_iters : int
-        Iteration budgets of the three stages.
+        Iteration budgets of the three stages (``lse_iters`` per continuation step of stage 2).
+        Which basin a start ends in is mostly settled in the first steps, and stage 3 polishes
+        the new bests exactly, so a lower cap buys more starts (about twice as many). With
+        150 instead of 300, on six hard cases of the grid ((3, 14), (3, 29), (4, 28), (5, 28),
+        (6, 27), (8, 24); seeds 1-3, 20 s each) 17 of 18 runs came within 0.1% of Sloane's
+        table against 12 of 18 with 300 (an earlier run; 100: 16 of 18; 50 lost (8, 24) and
+        (5, 28)); 23 lines in R^8 missed on these seeds either way. On the whole grid (seed 0) 146/147 against 145/147,
+        and 23 lines in R^8 went below the table in 10 s (``benchmarks/packing.py --sloane``).
     slp_max_vars : int
         Skip stage 3 when ``dim * n`` is larger.
     init : ndarray, shape (dim, n), optional
