@@ -109,6 +109,30 @@ def test_rigorous_flag_only_when_exact_check_passes(monkeypatch):
     assert "not certified" in str(b)
 
 
+def test_failed_exchange_step_keeps_the_previous_polynomial(monkeypatch):
+    # The exchange loop solves one LP per step; when a later solve fails on numerics (HiGHS
+    # status 4, seen at dim 768 for points), the previous step's polynomial is kept and the
+    # certification decides. Here every solve after the first two reports failure.
+    import scipy.optimize
+
+    real = scipy.optimize.linprog
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        res = real(*args, **kwargs)
+        if len(calls) > 1:
+            res.status, res.x = 4, None
+        return res
+
+    monkeypatch.setattr(scipy.optimize, "linprog", flaky)
+    f = dl._solve_lp(3, 0.5, False, 6, None)
+    assert f is not None and len(calls) >= 2  # one good solve, then a failed step
+    monkeypatch.setattr(scipy.optimize, "linprog", real)
+    b = delsarte_lp_bound(dim=3, max_cos=0.5, degree=6)
+    assert abs(float(f.sum()) - b.value) < 1e-3 * b.value  # the first step's polynomial
+
+
 def test_gegenbauer_exact_matches_float_and_sympy():
     x = 0.3
     for dim in (2, 3, 5, 8):
