@@ -21,7 +21,7 @@ run on part of the grid (``--dims``, ``--max-n``, ``--min-n``, ``--cases``) repl
 in ``packing_sloane.json`` and keeps the others, so the grid can be run in pieces, also side by
 side (each run merges its cases into the file under a lock when it ends; ``--fresh`` deletes the
 stored results when the run starts); the summary and the figure are recomputed over all stored
-cases.
+cases. ``--out STEM`` stores a grid under another name (e.g. another ``--seed``) beside the main one.
 """
 
 from __future__ import annotations
@@ -430,7 +430,7 @@ def sloane_summary(rows: list[dict], time_limit: float) -> dict:
     return out
 
 
-def sloane_markdown(doc: dict) -> str:
+def sloane_markdown(doc: dict, stem: str = "packing_sloane") -> str:
     s = doc["summary"]
     tl = doc["time_limit"]
     lines = ["# `pack` against Sloane's table of line packings", "",
@@ -466,7 +466,7 @@ def sloane_markdown(doc: dict) -> str:
     if s["beats_table"]:
         lines.append("- **below the table** (found < table by more than 1e-9 relative, confirmed by "
                      "recomputing the coherence of the returned frame from scratch in pure Python; "
-                     "frames stored in packing_sloane.json):")
+                     f"frames stored in {stem}.json):")
         for b in s["beats_table"]:
             lines.append(f"  - ({b['dim']}, {b['n']}): {b['found']:.10f} (recomputed "
                          f"{b['found_independent']:.10f}) vs table {b['table']:.10f}, gap "
@@ -501,7 +501,8 @@ def sloane_main(args: argparse.Namespace) -> int:
     missing = [c for c in todo if c not in table]
     if missing:
         raise SystemExit(f"not in Sloane's table: {missing}")
-    path = OUT / "packing_sloane.json"
+    stem = args.out
+    path = OUT / f"{stem}.json"
     if args.fresh and path.exists():
         path.unlink()
     doc = json.loads(path.read_text()) if path.exists() else {"runs": [], "rows": []}
@@ -523,7 +524,7 @@ def sloane_main(args: argparse.Namespace) -> int:
     run["load_end"] = load_avg()
     OUT.mkdir(parents=True, exist_ok=True)
     # Re-read and merge under a lock: runs on parts of the grid may go on side by side.
-    with open(OUT / "packing_sloane.lock", "w") as lock:
+    with open(OUT / f"{stem}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         doc = json.loads(path.read_text()) if path.exists() else {"runs": [], "rows": []}
         stored = {(r["dim"], r["n"]): r for r in doc["rows"]}
@@ -533,8 +534,8 @@ def sloane_main(args: argparse.Namespace) -> int:
         doc["rows"] = [stored[k] for k in sorted(stored)]
         doc["summary"] = sloane_summary(doc["rows"], args.time_limit)
         path.write_text(json.dumps(doc, indent=1) + "\n")
-        md = sloane_markdown(doc)
-        (OUT / "packing_sloane.md").write_text(md)
+        md = sloane_markdown(doc, stem)
+        (OUT / f"{stem}.md").write_text(md)
     print(md)
     try:
         from theory.figures import save
@@ -544,10 +545,11 @@ def sloane_main(args: argparse.Namespace) -> int:
                                for r in doc["rows"]])
         ax.set_ylabel("relative gap to Sloane's table")
         ax.set_title(f"pack() vs best known line packings ({doc['time_limit']:g} s per case)")
-        save(ax.figure, OUT / "packing_gap", formats=("pdf", "png"))
+        fig = "packing_gap" if stem == "packing_sloane" else f"{stem}_gap"
+        save(ax.figure, OUT / fig, formats=("pdf", "png"))
     except Exception as exc:  # pragma: no cover - figures are optional
         print(f"figure skipped: {exc}")
-    print(f"wrote {path}, {OUT / 'packing_sloane.md'}, {OUT / 'packing_gap.pdf'}")
+    print(f"wrote {path}, {OUT / (stem + '.md')} and the gap figure")
     return 0
 
 
@@ -576,8 +578,13 @@ def main() -> int:
     ap.add_argument("--max-n", type=int, default=30, help="--sloane: largest n")
     ap.add_argument("--cases", default="", help="--sloane: explicit cases dim:n,dim:n")
     ap.add_argument("--fresh", action="store_true",
-                    help="--sloane: delete the stored packing_sloane.json when the run starts")
+                    help="--sloane: delete the stored results file when the run starts")
+    ap.add_argument("--out", default="packing_sloane",
+                    help="--sloane: stem of the results files in benchmarks/results (another seed's "
+                         "grid goes beside the main one, e.g. --seed 1 --out packing_sloane_seed1)")
     args = ap.parse_args()
+    if not args.out or not all(c.isalnum() or c in "_-" for c in args.out):
+        ap.error(f"--out must be a file stem of letters, digits, '_' and '-', got {args.out!r}")
     if args.starts < 1:
         ap.error(f"--starts must be at least 1, got {args.starts}")
     if not 1 <= args.frames <= 16:
