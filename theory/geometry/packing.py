@@ -750,8 +750,10 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
         150 instead of 300, on six hard cases of the grid ((3, 14), (3, 29), (4, 28), (5, 28),
         (6, 27), (8, 24); seeds 1-3, 20 s each) 17 of 18 runs came within 0.1% of Sloane's
         table against 12 of 18 with 300 (an earlier run; 100: 16 of 18; 50 lost (8, 24) and
-        (5, 28)); 23 lines in R^8 missed on these seeds either way. On the whole grid (seed 0) 146/147 against 145/147,
-        and 23 lines in R^8 went below the table in 10 s (``benchmarks/packing.py --sloane``).
+        (5, 28)); 23 lines in R^8 missed on these seeds either way. On the whole grid (seed 0)
+        146/147 against 145/147, and 23 lines in R^8 went below the table in 10 s
+        (``benchmarks/packing.py --sloane``). On a machine that ran 2.2 times as many restarts
+        in 20 s, 147/147 (seed 0) and 146/147 (seed 1, 23 lines in R^8 0.25% above).
     slp_max_vars : int
         Skip stage 3 when ``dim * n`` is larger.
     init : ndarray, shape (dim, n), optional
