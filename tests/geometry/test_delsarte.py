@@ -112,7 +112,7 @@ def test_rigorous_flag_only_when_exact_check_passes(monkeypatch):
 def test_failed_exchange_step_keeps_the_previous_polynomial(monkeypatch):
     # The exchange loop solves one LP per step; when a later solve fails on numerics (HiGHS
     # status 4, seen at dim 768 for points), the previous step's polynomial is kept and the
-    # certification decides. Here every solve after the first two reports failure.
+    # certification decides. Here every solve after the first reports failure.
     import scipy.optimize
 
     real = scipy.optimize.linprog
