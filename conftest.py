@@ -4,14 +4,23 @@ NumPy >= 2 prints scalars as ``np.float64(0.5)``; doctests are written for the p
 the legacy (1.25) scalar representation is used while testing.
 """
 
-import matplotlib
-import numpy as np
+import importlib.util
+
+import pytest
+
+# The suite needs the project installed with its test extra (the README's test command); run
+# without it, say so once instead of failing at the first import.
+_missing = [m for m in ("numpy", "scipy", "sympy", "cvxpy", "highspy", "matplotlib", "hypothesis")
+            if importlib.util.find_spec(m) is None]
+if _missing:
+    pytest.exit(f"missing {', '.join(_missing)}: install the project and its test extra first, "
+                "python -m pip install -e \".[test]\" (see the README's Quick start)", returncode=4)
+
+import matplotlib  # noqa: E402
+import numpy as np  # noqa: E402
 
 matplotlib.use("Agg")
 np.set_printoptions(legacy="1.25")
-
-
-import pytest  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
