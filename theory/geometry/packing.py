@@ -328,8 +328,10 @@ def _slp_polish(V: NDArray[np.float64], lines: bool, iters: int, lb: float, stal
     pair, an inactive pair's row being left unbounded, so its shape never changes: each solve
     is a HiGHS dual simplex started from the previous step's optimal basis (the coefficients
     move little from step to step). On 8 frames each of 27 lines in R^5, 26 in R^6 and 24 in
-    R^8 this took 4.3-5.6x less time than a fresh interior-point solve per step (4.6x in all),
-    with the same final values to 1e-6 (``benchmarks/packing.py --stage3``).
+    R^8 this took 5.5-6.4x less time than a fresh interior-point solve per step (6.2x in all),
+    with the same final values to 1e-6 on 21 of the 24 frames; the other three, 24 lines in
+    R^8 on the flat ridges where the steady-crawl rule stops, differ by at most 1.4e-5 (two
+    lower warm-started, one higher) (``benchmarks/packing.py --stage3``).
 
     Stops early when the last ``window`` iterations gained less than ``tiny`` (relative): the
     slow tail after that changed the value by ~1e-8 in ~100 LP solves (dim 8, n 24); when they
@@ -630,9 +632,10 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
     3. **sequential linear programming** on the nearly-active pairs (exact minimax polish, with a
        trust region), when ``dim * n <= slp_max_vars``. Each LP is a HiGHS dual simplex
        started from the previous step's optimal basis (the LP keeps a row for every pair, so
-       its shape never changes): 4.6x faster than a fresh interior-point ``linprog`` per step
-       on 8 frames each of 27 lines in R^5, 26 in R^6 and 24 in R^8, with the same values
-       (``benchmarks/packing.py --stage3``). It stops at the time limit, and on a
+       its shape never changes): 6.2x faster than a fresh interior-point ``linprog`` per step
+       on 8 frames each of 27 lines in R^5, 26 in R^6 and 24 in R^8, with the same values to
+       1e-6 on 21 of 24 (the others within 1.4e-5, either way) (``benchmarks/packing.py
+       --stage3``). It stops at the time limit, and on a
        steady crawl: 20 LP solves that gained less than 1e-6 (relative) without slowing down. At
        a vertex of the minimax, where the best packings sit, the gains shrink geometrically and
        it goes on to ~1e-13; on the flat ridges of 27 lines in R^8 (seed 0, 20 s) the second
@@ -648,10 +651,11 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
     (``_round_cost``), and no round starts when a single start would not fit. After the first
     round (which always finishes, so there is a polished frame to return) stage 2 starts no
     iteration past the limit, and stage 3 stops there too. On the same 64 random starts of
-    27 lines in R^5, 26 in R^6 and 24 in R^8 it took 2.2-2.3 s per case against 16.1-16.6 s
+    27 lines in R^5, 26 in R^6 and 24 in R^8 it took 1.2-1.4 s per case against 7.5-7.6 s
     for a loop of SciPy L-BFGS-B runs with the same objective, continuation and iteration cap
-    (150 per step; 7.4x in all, one thread; 6.0-6.7x over two runs with the earlier cap of
-    300), with the same spread of values (``benchmarks/packing.py --stage2``).
+    (150 per step; 5.8x in all, one thread; 7.4x on an earlier, slower machine, and 6.0-6.7x
+    there with the earlier cap of 300), with the same spread of values
+    (``benchmarks/packing.py --stage2``).
 
     **Screening.** Restarts that cannot win are cut short, so more of them fit in a
     ``time_limit``: after the first two continuation steps of stage 2 a frame more than
