@@ -7,6 +7,7 @@ Subpackages (imported on first use):
 ``theory.interference``  k-sparse interference, RIP, random projections, read-out, recovery
 ``theory.circuits``      Boolean circuits computed in superposition
 ``theory.toy_models``    the ReLU-output toy model of Elhage et al. (2022)
+``theory.sparse_coding`` getting features back out: ground truth, inference, metrics, certificates, SAEs
 ``theory.verify``        claims, checks against simulation, verdicts and reports
 ``theory.sweep``         parameter sweeps on any executor, persisted and resumable
 ``theory.figures``       the figure style and plot functions
@@ -26,8 +27,9 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-_SUBMODULES = ("geometry", "interference", "circuits", "toy_models", "verify", "sweep",
-               "figures", "strategies")
+from theory._areas import AREAS, SHARED
+
+_SUBMODULES = (*(a.name for a in AREAS), *SHARED)
 
 __all__ = ["__version__", *_SUBMODULES]
 

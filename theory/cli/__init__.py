@@ -1,9 +1,10 @@
 """The ``theory`` command line.
 
-Subcommands are discovered: every module ``theory/cli/<name>.py`` (not starting with ``_``)
-defines ``register(subparsers)``, which adds its parser and sets ``func`` (a callable taking the
-parsed ``argparse.Namespace`` and returning an exit code). Heavy imports belong inside ``func``
-so that ``theory --help`` stays fast.
+Subcommands come from two lists: the shared commands in :data:`CORE_COMMANDS` and each area's
+commands named in ``theory._areas.AREAS``. Every such module defines ``register(subparsers)``,
+which adds its parser and sets ``func`` (a callable taking the parsed ``argparse.Namespace`` and
+returning an exit code). A misnamed module is an ``ImportError``. Heavy imports belong inside
+``func`` so that ``theory --help`` stays fast.
 
 Errors in user input (``ValueError``, ``TypeError``, ``FileNotFoundError``, :class:`CLIError`)
 print one line ``theory: error: ...`` and exit with code 2.
@@ -13,11 +14,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import pkgutil
 import sys
 from collections.abc import Sequence
 
-__all__ = ["CLIError", "build_parser", "main"]
+__all__ = ["CORE_COMMANDS", "CLIError", "build_parser", "command_modules", "main"]
+
+#: Commands that belong to no area: the verification spine, figures and proofs.
+CORE_COMMANDS: tuple[str, ...] = ("theory.cli.verify", "theory.cli.figures", "theory.cli.prove")
 
 
 class CLIError(Exception):
@@ -34,14 +37,19 @@ def build_parser() -> argparse.ArgumentParser:
                     "of superposition.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for mod in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if mod.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{__name__}.{mod.name}")
-        register = getattr(module, "register", None)
-        if callable(register):
-            register(sub)
+    for name in command_modules():
+        register = getattr(importlib.import_module(name), "register", None)
+        if not callable(register):
+            raise TypeError(f"{name} must define register(subparsers)")
+        register(sub)
     return parser
+
+
+def command_modules() -> tuple[str, ...]:
+    """The modules that add subcommands: :data:`CORE_COMMANDS`, then each area's, in order."""
+    from theory._areas import AREAS
+
+    return CORE_COMMANDS + tuple(m for a in AREAS for m in a.cli)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,25 +1,42 @@
 """``theory figures``: draw the toolkit's standard figures into a folder.
 
-Each area's figure module (``theory.figures.<area>``) may define ``FIGURES``: a dict mapping a
-figure name to a callable ``(quick: bool) -> matplotlib Figure``. This command lists and draws
-them with the shipped style and saves them deterministically.
+Two kinds of figure are listed and drawn: the recipes of each area's figure module
+(``FIGURES``: name -> ``(quick) -> Figure``, computed from the pillars) and, for each registered
+claim that names a figure, the figure of its verdicts (``verify.<key>``: the claim is checked
+first, then its verdicts are drawn).
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from typing import Any
 
 
-def recipes() -> dict[str, object]:
-    """All figure recipes by name (``area.name``)."""
-    from theory.figures import figure_modules
+def recipes() -> dict[str, Callable[[bool], Any]]:
+    """All figure recipes by name (``area.name``, and ``verify.<key>`` for claims' verdict figures)."""
+    from theory import figures
+    from theory.verify import registry
 
-    found: dict[str, object] = {}
-    for mod in figure_modules():
-        area = mod.__name__.rsplit(".", 1)[1]
-        for name, fn in getattr(mod, "FIGURES", {}).items():
-            found[f"{area}.{name}"] = fn
+    found = figures.recipes()
+    drawers = figures.verdict_figures()
+    for claim in registry().values():
+        if isinstance(claim.figure, str):
+            if claim.figure not in drawers:
+                raise ValueError(f"claim {claim.id} names figure {claim.figure!r}, which no figure "
+                                 f"module defines; known: {sorted(drawers)}")
+            found[f"verify.{claim.figure}"] = _verdict_recipe(claim.id, drawers[claim.figure])
     return dict(sorted(found.items()))
+
+
+def _verdict_recipe(claim_id: str, draw: Callable[..., Any]) -> Callable[[bool], Any]:
+    def recipe(quick: bool) -> Any:
+        from theory.verify import verify_all
+
+        report = verify_all(quick=quick, claims=[claim_id], figures=False)
+        return draw([v for v in report.verdicts if v.status != "error"]).figure
+
+    return recipe
 
 
 def register(sub: argparse._SubParsersAction) -> None:

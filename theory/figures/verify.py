@@ -9,7 +9,7 @@ import numpy as np
 
 from theory.figures._core import get_ax
 
-__all__ = ["FIGURES", "plot_verdict_summary", "plot_welch_check"]
+__all__ = ["VERDICT_FIGURES", "plot_verdict_summary", "plot_welch_check"]
 
 _COLORS = {"consistent": "#009E73", "refuted": "#D55E00", "error": "#7F7F7F"}
 
@@ -81,13 +81,5 @@ def plot_welch_check(verdicts: Sequence[Any], ax: Any = None) -> Any:
     return ax
 
 
-def _welch_check_figure(quick: bool) -> Any:
-    from theory.verify import registry, verify_all
-
-    claim = registry()["geometry.welch"]
-    report = verify_all(quick=quick, claims=[claim.id], figures=False)
-    return plot_welch_check(report.verdicts).figure
-
-
-#: Figure recipes for ``theory figures``: name -> callable(quick) -> Figure.
-FIGURES = {"welch_check": _welch_check_figure}
+#: Figures drawn from a claim's verdicts, by the key a claim names in its ``figure`` field.
+VERDICT_FIGURES = {"welch_check": plot_welch_check}

@@ -69,12 +69,6 @@ def _coherence_samples(params: Mapping[str, Any], rng: np.random.Generator) -> n
     return np.concatenate([batched_coherence(frames), [_extremal_coherence(params["dim"], params["n"])]])
 
 
-def _welch_figure(verdicts):
-    from theory.figures.verify import plot_welch_check
-
-    return plot_welch_check(verdicts).figure
-
-
 # ---- ETFs: coherence equals Welch (upper side; the lower side is geometry.welch)
 
 _ETFS = {"simplex5": ("simplex", 5), "paley5": ("paley", 5), "paley13": ("paley", 13),
@@ -192,7 +186,7 @@ def claims() -> list[Claim]:
             trials=256,
             quick_trials=64,
             proof="welch",
-            figure=_welch_figure,
+            figure="welch_check",
             tags=("geometry", "bound"),
         ),
         Claim(

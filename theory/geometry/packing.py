@@ -572,22 +572,20 @@ def _round_cost(costs: Sequence[tuple[int, float]]) -> tuple[float, float]:
 
 
 def _blas_limit(threads: int | None) -> contextlib.AbstractContextManager[object]:
-    """Limit BLAS threads inside the block (no-op for None or without threadpoolctl).
+    """Limit BLAS threads inside the block (no-op for None).
 
     threadpoolctl only limits the BLAS libraries already loaded when the block is entered, and
     SciPy ships its own OpenBLAS (L-BFGS-B and HiGHS call it): the SciPy modules the stages use
     are imported first, so that library is limited too. Left at two threads on a busy two-core
     machine, L-BFGS-B on a 4 x 30 frame took ~15 s instead of ~0.5 s.
     """
-    from theory._plugins import import_if_present
-
-    tpc = import_if_present("threadpoolctl") if threads is not None else None
-    if tpc is None:
+    if threads is None:
         return contextlib.nullcontext()
     import scipy.optimize  # noqa: F401  (loads SciPy's BLAS before the limit is set)
     import scipy.sparse  # noqa: F401
+    import threadpoolctl
 
-    return tpc.threadpool_limits(limits=threads, user_api="blas")
+    return threadpoolctl.threadpool_limits(limits=threads, user_api="blas")
 
 
 def _int_tuple(value: Sequence[int], name: str, minimum: int, when: str, required: bool

@@ -65,8 +65,10 @@ class Claim:
         Name of the measured quantity (for tables and figures).
     proof : str, optional
         Name of a module in ``proofs/`` deriving the claim symbolically.
-    figure : callable ``verdicts -> matplotlib Figure``, optional
-        Draws the claim's check for the report.
+    figure : str or callable, optional
+        Draws the claim's verdicts for the report: a key of
+        :func:`theory.figures.verdict_figures` (how built-in claims name theirs), or a callable
+        ``verdicts -> matplotlib Figure`` (for a user's own claim).
     tags : tuple of str
         Free labels (``"geometry"``, ``"slow"``, …).
 
@@ -100,7 +102,7 @@ class Claim:
     alpha: float = 1e-3
     quantity: str = "measured"
     proof: str | None = None
-    figure: Callable[[Sequence[Verdict]], Any] | None = None
+    figure: str | Callable[[Sequence[Verdict]], Any] | None = None
     tags: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:

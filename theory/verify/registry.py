@@ -1,22 +1,26 @@
-"""The registry of built-in claims, gathered from each area's ``claims`` module."""
+"""The registry of built-in claims, gathered from each area's claims module (named in ``theory._areas``)."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
 
-from theory._plugins import import_if_present
+from theory._areas import AREAS
 from theory.verify.claim import Claim
 
-__all__ = ["CLAIM_MODULES", "registry"]
+__all__ = ["claim_modules", "registry"]
 
-#: Modules that contribute claims. Each defines ``claims() -> list[Claim]``. A module that does
-#: not exist yet is skipped, so areas can be added independently.
-CLAIM_MODULES: tuple[str, ...] = (
-    "theory.geometry.claims",
-    "theory.interference.claims",
-    "theory.toy_models.claims",
-    "theory.circuits.claims",
-)
+
+def claim_modules() -> tuple[str, ...]:
+    """The modules that contribute claims, one per area that has one (see :data:`theory._areas.AREAS`).
+
+    Examples
+    --------
+    >>> claim_modules()[0]
+    'theory.geometry.claims'
+    """
+    return tuple(a.claims for a in AREAS if a.claims is not None)
+
 
 _cache: dict[str, Claim] | None = None
 
@@ -24,10 +28,11 @@ _cache: dict[str, Claim] | None = None
 def _load(modules: Iterable[str]) -> dict[str, Claim]:
     found: dict[str, Claim] = {}
     for name in modules:
-        mod = import_if_present(name)
-        if mod is None:  # the area (or its claims module) does not exist: skip it
-            continue
-        for claim in mod.claims():
+        mod = importlib.import_module(name)  # a missing or misnamed module is an ImportError
+        make = getattr(mod, "claims", None)
+        if not callable(make):
+            raise TypeError(f"{name} must define claims() -> list[Claim]")
+        for claim in make():
             if not isinstance(claim, Claim):
                 raise TypeError(f"{name}.claims() returned a {type(claim).__name__}, not a Claim")
             if claim.id in found:
@@ -51,5 +56,5 @@ def registry() -> dict[str, Claim]:
     """
     global _cache
     if _cache is None:
-        _cache = _load(CLAIM_MODULES)
+        _cache = _load(claim_modules())
     return dict(_cache)

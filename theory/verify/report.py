@@ -166,7 +166,10 @@ def _write_figures(report: Report, out: Path) -> list[str]:
             mine = [v for v in report.verdicts if v.claim_id == cid and v.status != "error"]
             if claim.figure is None or not mine:
                 continue
-            fig = claim.figure(mine)
+            if isinstance(claim.figure, str):
+                fig = tf.verdict_figures()[claim.figure](mine).figure
+            else:
+                fig = claim.figure(mine)
             stem = cid.replace(".", "_")
             written += [str(p.relative_to(out)) for p in tf.save(fig, figdir / stem, formats=("png", "svg"))]
     return [w for w in written if w.endswith(".png")]
