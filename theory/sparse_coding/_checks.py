@@ -1,0 +1,117 @@
+"""Input checks shared by the sparse-coding pillar: dictionaries, data, codes and memory."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from theory._validation import check_array, check_frame
+from theory._warnings import TheoryWarning
+
+__all__ = ["MEMORY_LIMIT_BYTES", "check_data", "check_dictionary", "check_memory"]
+
+#: Largest single allocation the pillar makes without being asked to (bytes). Work that would
+#: need more is refused before allocating, with the estimate in the message.
+MEMORY_LIMIT_BYTES = 4 * 2**30
+
+
+def check_memory(n_bytes: float, what: str, *, limit: float = MEMORY_LIMIT_BYTES) -> None:
+    """Refuse work whose estimated memory exceeds ``limit`` bytes, before allocating it.
+
+    Examples
+    --------
+    >>> check_memory(8 * 10**6, "codes")
+    >>> check_memory(8e12, "a dense (batch, n) code matrix")
+    Traceback (most recent call last):
+    ...
+    ValueError: a dense (batch, n) code matrix would need 7.3 TiB (limit 4 GiB); use smaller sizes
+    """
+    if n_bytes > limit:
+        raise ValueError(f"{what} would need {_human(n_bytes)} (limit {_human(limit)}); use smaller sizes")
+
+
+def _human(n_bytes: float) -> str:
+    units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
+    i = 0
+    value = float(n_bytes)
+    while value >= 1024 and i < len(units) - 1:
+        value /= 1024
+        i += 1
+    return f"{value:.3g} {units[i]}" if value != int(value) else f"{int(value)} {units[i]}"
+
+
+def check_dictionary(D: ArrayLike, name: str = "D", *, data_dim: int | None = None,
+                     normalize: bool = False) -> NDArray[np.float64]:
+    """Validate a dictionary of shape ``(dim, n)``: finite, 2-D, no zero column.
+
+    Parameters
+    ----------
+    D : array_like, shape (dim, n)
+        Column ``i`` is atom (feature) ``i``.
+    data_dim : int, optional
+        The dimension of the data it will be used with. When ``D.shape[1] == data_dim !=
+        D.shape[0]`` the dictionary is stored transposed (as SAE decoders are, ``(n, dim)``) and a
+        ``ValueError`` says to pass ``D.T``.
+    normalize : bool
+        Return the columns scaled to unit norm.
+
+    Warns
+    -----
+    TheoryWarning
+        Without ``data_dim``, when ``D`` has more rows than columns and its rows, not its
+        columns, have unit norm: the usual sign of an ``(n, dim)`` decoder passed as is.
+
+    Examples
+    --------
+    >>> check_dictionary([[1.0, 0.0, 0.6], [0.0, 1.0, 0.8]]).shape
+    (2, 3)
+    >>> check_dictionary([[1.0, 0.0, 0.6], [0.0, 1.0, 0.8]], data_dim=3)
+    Traceback (most recent call last):
+    ...
+    ValueError: D has shape (2, 3) but the data has dimension 3: it looks transposed (an (n, dim) layout); pass D.T, of shape (dim, n)
+    """
+    arr = check_frame(D, name)
+    dim, n = arr.shape
+    if data_dim is not None and dim != data_dim:
+        if n == data_dim:
+            raise ValueError(f"{name} has shape {arr.shape} but the data has dimension {data_dim}: it looks "
+                             f"transposed (an (n, dim) layout); pass {name}.T, of shape (dim, n)")
+        raise ValueError(f"{name} has {dim} rows but the data has dimension {data_dim}; "
+                         f"{name} must have shape (dim, n)")
+    if data_dim is None and dim > n:
+        rows = np.linalg.norm(arr, axis=1)
+        cols = np.linalg.norm(arr, axis=0)
+        if np.allclose(rows, 1.0, atol=1e-3) and not np.allclose(cols, 1.0, atol=1e-3):
+            warnings.warn(f"{name} has shape {arr.shape} with unit-norm rows: it looks like an (n, dim) "
+                          f"decoder; the toolkit expects (dim, n) with one atom per column, so pass {name}.T",
+                          TheoryWarning, stacklevel=3)
+    if normalize:
+        arr = arr / np.linalg.norm(arr, axis=0)
+    return arr
+
+
+def check_data(x: ArrayLike, name: str = "x", *, dim: int | None = None) -> NDArray[np.float64]:
+    """Validate data of shape ``(batch, dim)`` (a single vector of shape ``(dim,)`` becomes one row).
+
+    Examples
+    --------
+    >>> check_data([1.0, 2.0]).shape
+    (1, 2)
+    >>> check_data([[1.0, 2.0]], dim=3)
+    Traceback (most recent call last):
+    ...
+    ValueError: x must have shape (batch, 3), got (1, 2)
+    """
+    arr = check_array(x, name, ndim=(1, 2))
+    if arr.ndim == 1:
+        arr = arr[None, :]
+    if arr.shape[0] < 1 or arr.shape[1] < 1:
+        raise ValueError(f"{name} must have at least one sample and one dimension, got shape {arr.shape}")
+    if dim is not None and arr.shape[1] != dim:
+        raise ValueError(f"{name} must have shape (batch, {dim}), got {arr.shape}")
+    return arr
+
+
