@@ -28,13 +28,18 @@ from typing import Any
 __version__ = "0.1.0"
 
 from theory._areas import AREAS, SHARED
+from theory._warnings import TheoryWarning
 
 _SUBMODULES = (*(a.name for a in AREAS), *SHARED)
 
-__all__ = ["__version__", *_SUBMODULES]
+__all__ = ["TheoryWarning", "__version__", "show_versions", *_SUBMODULES]
 
 
 def __getattr__(name: str) -> Any:
+    if name == "show_versions":
+        from theory._provenance import show_versions
+
+        return show_versions
     if name in _SUBMODULES:
         return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
