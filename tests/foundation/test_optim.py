@@ -1,0 +1,54 @@
+"""The shared AdamW against a hand-written reference of PyTorch's update."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from theory._optim import AdamW, FlatParams
+
+
+def _reference(theta, grads, lr, b1, b2, eps, wd):
+    m = np.zeros_like(theta)
+    v = np.zeros_like(theta)
+    for t, g in enumerate(grads, start=1):
+        theta = theta * (1 - lr * wd)
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        mhat = m / (1 - b1**t)
+        vhat = v / (1 - b2**t)
+        theta = theta - lr * mhat / (np.sqrt(vhat) + eps)
+    return theta
+
+
+def test_adamw_matches_the_reference_over_several_steps():
+    rng = np.random.default_rng(0)
+    theta0 = rng.standard_normal(7)
+    grads = [rng.standard_normal(7) for _ in range(5)]
+    f = FlatParams({"a": theta0[:3].reshape(3, 1), "b": theta0[3:]}, np.float64)
+    opt = AdamW(lr=0.01, betas=(0.8, 0.95), eps=1e-6, weight_decay=0.1)
+    for g in grads:
+        f.grad[:] = g
+        opt.step(f)
+    ref = _reference(theta0, grads, 0.01, 0.8, 0.95, 1e-6, 0.1)
+    np.testing.assert_allclose(f.theta, ref, rtol=1e-12)
+    assert opt.t == 5
+
+
+def test_decay_mask_spares_masked_parameters():
+    f = FlatParams({"w": np.ones(2)}, np.float64)
+    opt = AdamW(lr=0.5, weight_decay=0.5)
+    f.grad[:] = 0.0
+    opt.step(f, decay_mask=np.array([1.0, 0.0]))
+    assert f.theta[0] == pytest.approx(0.75) and f.theta[1] == 1.0
+    assert not math.isnan(f.theta.sum())
+
+
+@pytest.mark.parametrize("kwargs, name", [({"lr": 0.0}, "lr"), ({"betas": (1.0, 0.9)}, "betas"),
+                                          ({"eps": -1.0}, "eps"), ({"weight_decay": float("nan")}, "weight_decay"),
+                                          ({"betas": 0.9}, "betas")])
+def test_bad_hyperparameters_are_named(kwargs, name):
+    with pytest.raises((ValueError, TypeError), match=name):
+        AdamW(**kwargs)
