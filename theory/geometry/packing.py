@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from theory._results import Bound
+from theory._solvers import new_highs
 from theory._validation import as_rng, check_int, check_real
 from theory.geometry.bounds import coherence_lower_bound, simplex_bound
 
@@ -369,8 +370,7 @@ def _slp_polish(V: NDArray[np.float64], lines: bool, iters: int, lb: float, stal
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = np.searchsorted(cols[order], np.arange(nv + 1))
     lp.a_matrix_.index_ = rows[order]
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    h = new_highs()
     h.setOptionValue("solver", "simplex")
     h.setOptionValue("presolve", "off")
     basis = None
