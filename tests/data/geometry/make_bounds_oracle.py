@@ -31,7 +31,7 @@ def main() -> None:
                                   / (2 * n + (n * n - dim * n - n) * sp.sqrt(2 + k) - k * (k + 1)))
             rows.append(row)
     out = {"source": "Formulas of Welch (1974), Conway-Hardin-Sloane (1996), Levenshtein (1982), "
-                     "Bukh-Cox (2020) as stated in shared/REFERENCES.md; evaluated exactly with "
+                     "Bukh-Cox (2020) as stated in docs/references.md; evaluated exactly with "
                      f"sympy {sp.__version__} by tests/data/geometry/make_bounds_oracle.py",
            "rows": rows}
     path = pathlib.Path(__file__).with_name("bounds_exact.json")
