@@ -112,8 +112,8 @@ class AdamW:
     eps: float = 1e-8
     weight_decay: float = 0.01
     t: int = field(default=0, init=False)
-    _m: NDArray[Any] | None = field(default=None, init=False, repr=False)
-    _v: NDArray[Any] | None = field(default=None, init=False, repr=False)
+    m: FlatParams | None = field(default=None, init=False, repr=False)
+    v: FlatParams | None = field(default=None, init=False, repr=False)
     _tmp: NDArray[Any] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -127,16 +127,23 @@ class AdamW:
         self.eps = check_real(self.eps, "eps", minimum=0.0, strict_min=True)
         self.weight_decay = check_real(self.weight_decay, "weight_decay", minimum=0.0)
 
+    def init(self, params: FlatParams) -> None:
+        """Zero the moment estimates for ``params`` (views ``m.p[name]``, ``v.p[name]`` per tensor,
+        so a trainer can reset the state of some entries) and restart the step count."""
+        dtype = params.theta.dtype
+        self.m = FlatParams({k: np.zeros_like(a) for k, a in params.p.items()}, dtype)
+        self.v = FlatParams({k: np.zeros_like(a) for k, a in params.p.items()}, dtype)
+        self._tmp = np.empty_like(params.theta)
+        self.t = 0
+
     def step(self, params: FlatParams, scale: float = 1.0, decay_mask: NDArray[Any] | None = None) -> None:
         """Update ``params.theta`` in place from ``params.grad``, at learning rate ``lr * scale``."""
+        if self.m is None or self.m.theta.shape != params.theta.shape:
+            self.init(params)
+        assert self.m is not None and self.v is not None and self._tmp is not None
         theta, grad = params.theta, params.grad
+        m, v, tmp = self.m.theta, self.v.theta, self._tmp
         dt = theta.dtype.type
-        if self._m is None:
-            self._m = np.zeros_like(theta)
-            self._v = np.zeros_like(theta)
-            self._tmp = np.empty_like(theta)
-        m, v, tmp = self._m, self._v, self._tmp
-        assert v is not None and tmp is not None
         self.t += 1
         b1, b2 = self.betas
         lr_t = self.lr * float(scale)

@@ -52,3 +52,29 @@ def test_decay_mask_spares_masked_parameters():
 def test_bad_hyperparameters_are_named(kwargs, name):
     with pytest.raises((ValueError, TypeError), match=name):
         AdamW(**kwargs)
+
+
+def test_adamw_two_steps_by_hand():
+    lr, b1, b2, eps, wd = 0.1, 0.9, 0.999, 1e-8, 0.01
+    f = FlatParams({"w": np.array([1.0, -2.0])}, np.float64)
+    opt = AdamW(lr=lr, betas=(b1, b2), eps=eps, weight_decay=wd)
+    g1 = np.array([0.5, -3.0])
+    f.grad[:] = g1
+    opt.step(f)
+    # step 1: the bias-corrected moments are g and g^2, so the update is lr * g / (|g| + eps)
+    ref = np.array([1.0, -2.0]) * (1 - lr * wd) - lr * g1 / (np.abs(g1) + eps)
+    np.testing.assert_allclose(f.theta, ref, rtol=1e-15)
+    g2 = np.array([-0.25, 1.0])
+    f.grad[:] = g2
+    opt.step(f)
+    m_ref = b1 * (1 - b1) * g1 + (1 - b1) * g2
+    v_ref = b2 * (1 - b2) * g1**2 + (1 - b2) * g2**2
+    ref = ref * (1 - lr * wd) - lr * (m_ref / (1 - b1**2)) / (np.sqrt(v_ref / (1 - b2**2)) + eps)
+    np.testing.assert_allclose(f.theta, ref, rtol=1e-14)
+    np.testing.assert_allclose(opt.m.p["w"], m_ref)
+    np.testing.assert_allclose(opt.v.p["w"], v_ref)
+    # a number written out: theta=1, g=0.5, lr=0.1, wd=0.01, first step -> 0.999 - 0.1 * 0.5/(0.5+1e-8)
+    one = FlatParams({"w": np.array([1.0])}, np.float64)
+    one.grad[:] = 0.5
+    AdamW(lr=0.1, weight_decay=0.01).step(one)
+    assert one.theta[0] == pytest.approx(0.999 - 0.1 * 0.5 / (0.5 + 1e-8), rel=1e-15)

@@ -45,6 +45,8 @@ _MODULES = {
     "certificates": ("Certificate", "ThresholdingWitness", "coherence_upper", "rip_uniqueness_bound",
                      "spark_lower_bound", "thresholding_condition", "thresholding_witness", "unique_recovery_bound"),
     "spud": ("SpudResult", "SpudTrials", "er_spud", "spud_sample", "spud_success", "spud_success_rate"),
+    "sae": ("SAE", "SAEOptions", "train_sae", "train_saes"),
+    "sae_io": ("load_sae", "save_sae"),
 }
 for _mod, _names in _MODULES.items():
     for _name in _names:
