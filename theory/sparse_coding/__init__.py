@@ -38,6 +38,7 @@ _EXPORTS: dict[str, str] = {}
 _MODULES = {
     "truth": ("Correlation", "Firing", "GroundTruth", "Hierarchy", "Magnitudes", "ground_truth", "oneill2024",
               "sharkey2022", "synth_sae_bench"),
+    "inference": ("SparseCodes", "fista", "omp", "threshold_encode"),
     "metrics": ("AbsorptionScores", "DetectionScores", "LatentActivity", "Matching", "RecoveryScores",
                 "absorption_gap", "code_mcc", "dead_latents", "dense_latents", "detection_scores",
                 "explained_variance", "match_features", "mcc", "mmcs", "pairwise_mcc", "score_all", "shrinkage",
