@@ -17,23 +17,26 @@ _BANNER_SHOWN = False
 def silenced_stdout() -> Iterator[None]:
     """Send what native code writes to file descriptor 1 to ``/dev/null`` inside the block.
 
-    Python's own ``sys.stdout`` is flushed first, so nothing printed before is lost. When
-    stdout has no file descriptor (some notebook front ends), the block runs unchanged.
+    Native libraries write to descriptor 1 whatever Python's ``sys.stdout`` is, so descriptor 1
+    itself is redirected; ``sys.stdout`` is flushed first, so nothing printed before is lost. When
+    descriptor 1 cannot be duplicated, the block runs unchanged.
     """
     try:
-        fd = sys.stdout.fileno()
+        sys.stdout.flush()
     except (AttributeError, OSError, ValueError):
+        pass
+    try:
+        saved = os.dup(1)
+    except OSError:
         yield
         return
-    sys.stdout.flush()
-    saved = os.dup(fd)
     try:
         with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), fd)
+            os.dup2(null.fileno(), 1)
             try:
                 yield
             finally:
-                os.dup2(saved, fd)
+                os.dup2(saved, 1)
     finally:
         os.close(saved)
 

@@ -27,7 +27,10 @@ def test_no_third_party_output_on_stdout(args, tmp_path):
         assert banner not in out, f"{banner!r} on stdout of theory {' '.join(args)}:\n{out[:1000]}"
 
 
-def test_the_first_highs_instance_is_made_quietly(capfd):
-    code = "from theory._solvers import new_highs; new_highs(); new_highs(); print('done')"
+@pytest.mark.parametrize("setup", ["", "import io; sys.stdout = io.StringIO(); "])
+def test_the_first_highs_instance_is_made_quietly(setup):
+    """Also when Python's sys.stdout is not descriptor 1 (as under pytest or in a notebook)."""
+    code = (f"import sys; {setup}from theory._solvers import new_highs; new_highs(); new_highs(); "
+            "sys.stdout = sys.__stdout__; print('done')")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert run.stdout == "done\n"
