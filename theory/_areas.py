@@ -70,7 +70,8 @@ AREAS: tuple[Area, ...] = (
     Area("toy_models", "the ReLU-output toy model of Elhage et al. (2022)",
          claims="theory.toy_models.claims", figures="theory.figures.toy_models",
          cli=("theory.cli.toy",)),
-    Area("sparse_coding", "getting features back out: ground truth, inference, metrics, certificates, SAEs"),
+    Area("sparse_coding", "getting features back out: ground truth, inference, metrics, certificates, SAEs",
+         figures="theory.figures.sparse_coding", cli=("theory.cli.sae",)),
 )
 
 #: Shared modules that are not areas: ``theory.<name>`` for each, imported on first use.
@@ -90,7 +91,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("experiments", ("theory.experiments",)),
     ("rendering", ("theory.figures", "theory.strategies")),
     ("claims", ("theory.verify.claim", "theory.geometry.claims", "theory.interference.claims",
-                "theory.circuits.claims", "theory.toy_models.claims", "theory.sparse_coding.claims")),
+                "theory.circuits.claims", "theory.toy_models.claims", "theory.sparse_coding.claims",
+                "theory.sparse_coding._claims_learning")),
     ("verification", ("theory.verify", "theory.proofs")),
     ("interface", ("theory.cli", "theory.__main__", "theory")),
 )

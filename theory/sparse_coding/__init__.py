@@ -48,6 +48,7 @@ _MODULES = {
     "spud": ("SpudResult", "SpudTrials", "er_spud", "spud_sample", "spud_success", "spud_success_rate"),
     "sae": ("SAE", "SAEOptions", "train_sae", "train_saes"),
     "sae_io": ("load_sae", "save_sae"),
+    "score": ("SAEScore", "export_batches", "score"),
 }
 for _mod, _names in _MODULES.items():
     for _name in _names:
