@@ -38,7 +38,7 @@ def test_exact_claim_can_fail():
 
 
 def test_uand_moments_derivation_verified():
-    import proofs
+    from theory import proofs
 
     D = proofs.run("uand_moments")
     assert D.verified, [s.description for s in D.steps if not s.holds]
@@ -58,7 +58,7 @@ def test_cli(capsys):
 
 
 def test_circuits_depth_derivation_verified():
-    import proofs
+    from theory import proofs
 
     D = proofs.run("circuits_depth")
     assert D.verified, [s.description for s in D.steps if not s.holds]

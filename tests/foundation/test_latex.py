@@ -40,7 +40,7 @@ def test_every_derivation_compiles(tmp_path, capsys):
 def test_escaping_keeps_special_characters_from_breaking_the_document(tmp_path):
     import sympy as sp
 
-    from proofs import Derivation
+    from theory.proofs import Derivation
 
     d = Derivation("odd_name_50%", "μ ≤ 1/√3 & x_i ≥ 0 # {braces} ~ ^ \\ ‖x‖₂ ∞ ⨁", "Ω & co")
     x = sp.Symbol("x")

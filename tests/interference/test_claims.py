@@ -46,6 +46,6 @@ def test_tail_claim_refuted_with_smaller_probability():
 
 
 def test_statdim_derivation_verifies():
-    from proofs.interference_statdim import derive
+    from theory.proofs.interference_statdim import derive
 
     assert derive().verified

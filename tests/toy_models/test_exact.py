@@ -73,7 +73,7 @@ def test_phase_is_argmin_and_boundary_consistent(p, r):
 def test_boundary_values_and_sympy_proof():
     assert phase_boundary_2x1(r=1.0) == pytest.approx(4 / 7)
     assert phase_boundary_2x1(r=1 - 1e-12) == pytest.approx(phase_boundary_2x1(r=1 + 1e-12))
-    import proofs
+    from theory import proofs
 
     d = proofs.run("toy_2x1")
     assert d.verified, d.to_text()

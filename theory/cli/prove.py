@@ -1,4 +1,4 @@
-"""``theory prove``: run the symbolic derivations in ``proofs/``."""
+"""``theory prove``: run the symbolic derivations in ``theory/proofs/``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("prove", help="run the symbolic derivations (sympy)",
-                       description="Run every derivation in proofs/ (or the named ones), print "
+                       description="Run every derivation in theory/proofs/ (or the named ones), print "
                                    "each checked step, optionally write LaTeX.")
     p.add_argument("names", nargs="*", metavar="NAME", help="derivations to run (default: all)")
     p.add_argument("--latex", metavar="DIR", help="also write NAME.tex files here")
@@ -17,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import proofs
+    from theory import proofs
 
     if args.list:
         print("\n".join(proofs.available()))

@@ -32,7 +32,7 @@ def welch_bound(*, n: int, dim: int) -> Bound:
 
     with equality exactly for equiangular tight frames. It follows from
     :math:`n + n(n-1)\mu^2 \ge \lVert W^\top W\rVert_F^2 \ge n^2/dim`
-    (see ``proofs/welch.py``). For ``n <= dim`` orthonormal vectors exist, so the bound is the
+    (see ``theory/proofs/welch.py``). For ``n <= dim`` orthonormal vectors exist, so the bound is the
     trivial 0 and ``valid`` is False.
 
     Parameters
@@ -425,7 +425,7 @@ def relative_bound(dim: int, max_cos: float) -> Bound:
     .. math:: n \le \left\lfloor \frac{dim\,(1 - \alpha^2)}{1 - dim\,\alpha^2} \right\rfloor
 
     It is Welch's inequality solved for ``n`` (equivalently the degree-2 Delsarte polynomial,
-    see ``proofs/delsarte_relative.py``); it holds for all such line systems, not only
+    see ``theory/proofs/delsarte_relative.py``); it holds for all such line systems, not only
     equiangular ones. The floor is computed in exact rational arithmetic from the float
     ``max_cos``.
 

@@ -410,7 +410,7 @@ def thresholding_condition(D: ArrayLike, *, k: int, nonnegative: bool = False) -
     which can hold only when :math:`(2k-1)\mu < 1` (``valid``). The argument per atom gives
     the slightly sharper, attained threshold :math:`2(k-1)\mu/(1-\mu)
     = (2k-1)\mu - \mu(1-(2k-1)\mu)/(1-\mu)`, stored in ``certificate["sharp"]`` (see
-    :func:`thresholding_witness` and ``proofs/thresholding.py``). With ``nonnegative=True`` the
+    :func:`thresholding_witness` and ``theory/proofs/thresholding.py``). With ``nonnegative=True`` the
     signed version :math:`k\mu_+ + (k-1)\mu_-` is also reported (``certificate["signed"]``),
     where :math:`\mu_\pm` are the largest positive and negative cosines; it is at most
     :math:`(2k-1)\mu`. Unlike basis pursuit or OMP, the condition depends on the code's dynamic

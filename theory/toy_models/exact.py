@@ -4,7 +4,7 @@ Feature 1 has importance 1, feature 2 importance ``r``; both have density ``p`` 
 ``U[0, 1]`` when present. With the loss summed over features,
 :math:`L = \mathbb{E}[(x_1 - x_1')^2 + r (x_2 - x_2')^2]`, the three candidate solutions of
 Elhage et al. (2022) have the closed-form expected losses (derived and checked with sympy in
-``proofs/toy_2x1.py``):
+``theory/proofs/toy_2x1.py``):
 
 * ``"not learned"`` (feature 2 dropped): :math:`W = [1, 0]`, :math:`b = (0, p/2)`,
   :math:`L = r\,(p/3 - p^2/4)`;

@@ -13,7 +13,7 @@ common norm :math:`a` and a common bias :math:`b = -t \le 0` (a positive bias co
           + \frac1k \sum_{i\ne j}\mathbb{E}\,\mathrm{ReLU}(a^2 c_{ij} v - t)^2,
 
 with :math:`v \sim U[0,1]` and :math:`c_{ij} = u_i\cdot u_j`. The integrals are elementary
-(closed forms below, derived symbolically in ``proofs/toy_polytopes.py``):
+(closed forms below, derived symbolically in ``theory/proofs/toy_polytopes.py``):
 
 .. math::
     \mathbb{E}\,\mathrm{ReLU}(\gamma v - t)^2 = \frac{(\gamma - t)_+^3}{3\gamma},\qquad
@@ -218,7 +218,7 @@ def best_2d_sparse_limit(n: int, *, k_max: int = 12) -> dict[int, float]:
 def min_square_moment(gamma: float) -> float:
     r""":math:`\mathbb{E}\,\min(u, \gamma w)^2 = \gamma^2/3 - \gamma^3/6` for independent
     :math:`u, w \sim U[0,1]` and :math:`0 \le \gamma \le 1` (derived in
-    ``proofs/toy_polytopes.py``).
+    ``theory/proofs/toy_polytopes.py``).
 
     It is the order-:math:`p^2` error of a feature whose output :math:`\mathrm{ReLU}(u - \gamma w)`
     is pushed down by a co-active feature at cosine :math:`-\gamma` (norm 1, bias 0).

@@ -22,7 +22,7 @@ import itertools
 
 import sympy as sp
 
-from proofs._derivation import Derivation
+from theory.proofs._derivation import Derivation
 
 __all__ = ["derive"]
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from proofs._derivation import Derivation
+from theory.proofs._derivation import Derivation
 
 __all__ = ["derive"]
 

@@ -28,7 +28,7 @@ import numpy as np
 import sympy as sp
 from scipy import stats
 
-from proofs._derivation import Derivation
+from theory.proofs._derivation import Derivation
 
 __all__ = ["derive"]
 

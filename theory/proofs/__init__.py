@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from proofs._derivation import Derivation, Step
+from theory.proofs._derivation import Derivation, Step
 
 __all__ = ["Derivation", "Step", "available", "run"]
 
@@ -27,5 +27,5 @@ def run(name: str) -> Derivation:
     mod = importlib.import_module(f"{__name__}.{name}")
     result = mod.derive()
     if not isinstance(result, Derivation):
-        raise TypeError(f"proofs.{name}.derive() must return a Derivation, got {type(result).__name__}")
+        raise TypeError(f"theory.proofs.{name}.derive() must return a Derivation, got {type(result).__name__}")
     return result

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from proofs._derivation import Derivation
+from theory.proofs._derivation import Derivation
 
 __all__ = ["derive"]
 
