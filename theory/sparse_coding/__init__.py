@@ -49,6 +49,7 @@ _MODULES = {
     "sae": ("SAE", "SAEOptions", "train_sae", "train_saes"),
     "sae_io": ("load_sae", "save_sae"),
     "score": ("SAEScore", "export_batches", "score"),
+    "amortisation": ("AmortisationGap", "AmortisedEncoder", "amortisation_gap", "fit_amortised_encoder"),
 }
 for _mod, _names in _MODULES.items():
     for _name in _names:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -71,7 +70,7 @@ def check_dictionary(D: ArrayLike, name: str = "D", *, data_dim: int | None = No
     >>> check_dictionary([[1.0, 0.0, 0.6], [0.0, 1.0, 0.8]], data_dim=3)
     Traceback (most recent call last):
     ...
-    ValueError: D has shape (2, 3) but the data has dimension 3: it looks transposed (an (n, dim) layout); pass D.T, of shape (dim, n)
+    ValueError: D has shape (2, 3) but the data has dimension 3: it looks transposed ...
     """
     arr = check_frame(D, name)
     dim, n = arr.shape
