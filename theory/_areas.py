@@ -71,7 +71,7 @@ AREAS: tuple[Area, ...] = (
          claims="theory.toy_models.claims", figures="theory.figures.toy_models",
          cli=("theory.cli.toy",)),
     Area("sparse_coding", "getting features back out: ground truth, inference, metrics, certificates, SAEs",
-         figures="theory.figures.sparse_coding", cli=("theory.cli.sae",)),
+         claims="theory.sparse_coding.claims", figures="theory.figures.sparse_coding", cli=("theory.cli.sae",)),
 )
 
 #: Shared modules that are not areas: ``theory.<name>`` for each, imported on first use.

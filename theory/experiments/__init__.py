@@ -1,0 +1,1 @@
+"""Resumable experiment cells that benchmarks and figure recipes run, built on theory.sweep."""
