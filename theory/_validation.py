@@ -15,17 +15,157 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
+    "MEMORY_LIMIT_BYTES",
     "as_rng",
     "check_array",
+    "check_bool",
+    "check_dtype",
     "check_frame",
     "check_int",
+    "check_memory",
     "check_probability",
     "check_real",
+    "check_size",
+    "estimate_bytes",
 ]
+
+#: Largest single allocation a function makes without being asked to (bytes). Work that would
+#: need more is refused before allocating, with the estimate in the message.
+MEMORY_LIMIT_BYTES = 4 * 2**30
 
 
 def _is_bool(value: Any) -> bool:
     return isinstance(value, (bool, np.bool_))
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """Return ``value`` as a ``bool`` after checking it is one (``True``/``False``/``numpy.bool_``).
+
+    Strings, numbers and ``None`` are refused: ``"no"`` is truthy and ``0``/``1`` hide typos.
+
+    Examples
+    --------
+    >>> check_bool(True, "transpose")
+    True
+    >>> check_bool("no", "transpose")
+    Traceback (most recent call last):
+    ...
+    TypeError: transpose must be True or False, got 'no' of type str
+    """
+    if not _is_bool(value):
+        raise TypeError(f"{name} must be True or False, got {value!r} of type {type(value).__name__}")
+    return bool(value)
+
+
+def check_dtype(dtype: Any, name: str = "dtype", *,
+                allowed: tuple[Any, ...] = (np.float32, np.float64)) -> np.dtype[Any]:
+    """Return ``dtype`` as a :class:`numpy.dtype` after checking it is one of ``allowed``.
+
+    Accepts names (``"float32"``), NumPy types and dtypes; ``None`` and other objects are refused
+    with a message naming the argument (NumPy would read ``None`` as float64).
+
+    Examples
+    --------
+    >>> check_dtype("float32")
+    dtype('float32')
+    >>> check_dtype(3)
+    Traceback (most recent call last):
+    ...
+    TypeError: dtype must be one of 'float32', 'float64', got 3 of type int
+    """
+    names = ", ".join(repr(np.dtype(a).name) for a in allowed)
+    if dtype is None or _is_bool(dtype) or isinstance(dtype, numbers.Number):
+        raise TypeError(f"{name} must be one of {names}, got {dtype!r} of type {type(dtype).__name__}")
+    try:
+        dt = np.dtype(dtype)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be one of {names}, got {dtype!r} of type {type(dtype).__name__}") from None
+    if dt not in [np.dtype(a) for a in allowed]:
+        raise ValueError(f"{name} must be one of {names}, got {dtype!r}")
+    return dt
+
+
+def _human(n_bytes: float) -> str:
+    units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"]
+    if n_bytes >= 1024 ** 9:  # beyond yobibytes (and maybe beyond floats): a power of two
+        return f"2^{int(n_bytes).bit_length() - 1} B" if isinstance(n_bytes, int) else f"{n_bytes:.3g} B"
+    i = 0
+    value = float(n_bytes)
+    while value >= 1024 and i < len(units) - 1:
+        value /= 1024
+        i += 1
+    return f"{value:.3g} {units[i]}" if value != int(value) else f"{int(value)} {units[i]}"
+
+
+def estimate_bytes(*sizes: int, itemsize: int = 8) -> int:
+    """Bytes of an array of the given sizes, in exact integer arithmetic (never overflows).
+
+    Examples
+    --------
+    >>> estimate_bytes(10**6, 10**6)
+    8000000000000
+    """
+    total = int(itemsize)
+    for s in sizes:
+        total *= max(int(s), 0)
+    return total
+
+
+def check_memory(n_bytes: float, what: str, *, limit: float = MEMORY_LIMIT_BYTES) -> None:
+    """Refuse work whose estimated memory exceeds ``limit`` bytes, before allocating it.
+
+    Parameters
+    ----------
+    n_bytes : int or float
+        The estimate (see :func:`estimate_bytes`).
+    what : str
+        What would be allocated, for the message.
+    limit : float
+        Bytes; default :data:`MEMORY_LIMIT_BYTES` (4 GiB).
+
+    Examples
+    --------
+    >>> check_memory(8 * 10**6, "codes")
+    >>> check_memory(estimate_bytes(10**6, 10**6), "a (10^6, 10^6) float64 array")
+    Traceback (most recent call last):
+    ...
+    ValueError: a (10^6, 10^6) float64 array would need 7.28 TiB (limit 4 GiB); use smaller sizes
+    """
+    if n_bytes > limit:
+        raise ValueError(f"{what} would need {_human(n_bytes)} (limit {_human(limit)}); use smaller sizes")
+
+
+def check_size(value: Any, name: str, *, minimum: int = 1, maximum: int,
+               why: str = "") -> int:
+    """Check a size or count argument before any work: an integer in ``[minimum, maximum]``.
+
+    Like :func:`check_int`, but the upper bound is a resource limit, and the message says so (and
+    why), so that a size of 10**12 is refused at once instead of looping or allocating for ever.
+
+    Parameters
+    ----------
+    value : Any
+    name : str
+    minimum : int
+    maximum : int
+        The largest size the function handles in reasonable time and memory.
+    why : str, optional
+        What the limit protects (e.g. ``"the matrix has order**2 entries"``).
+
+    Examples
+    --------
+    >>> check_size(12, "order", maximum=16384)
+    12
+    >>> check_size(10**12, "order", maximum=16384, why="the matrix has order**2 entries")
+    Traceback (most recent call last):
+    ...
+    ValueError: order must be <= 16384 (the matrix has order**2 entries), got 1000000000000
+    """
+    value = check_int(value, name, minimum=minimum)
+    if value > maximum:
+        reason = f" ({why})" if why else " (resource limit)"
+        raise ValueError(f"{name} must be <= {maximum}{reason}, got {value}")
+    return value
 
 
 def check_int(value: Any, name: str, *, minimum: int | None = None,

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from theory._validation import check_int, check_real
+from theory._validation import check_bool, check_int, check_real
 
 __all__ = ["frames", "sparse_boolean_circuits", "sparse_boolean_inputs", "sparse_booleans", "sparse_vectors",
            "toy_configs"]
@@ -70,6 +70,8 @@ def frames(*, min_dim: int = 1, max_dim: int = 8, min_n: int = 2, max_n: int = 1
     ...     assert W.shape == (3, 5)
     >>> test_shape()
     """
+    unit = check_bool(unit, "unit")
+    overcomplete = check_bool(overcomplete, "overcomplete")
     st = _st()
     lo_d = check_int(min_dim, "min_dim", minimum=1)
     hi_d = check_int(max_dim, "max_dim", minimum=lo_d)
@@ -130,6 +132,7 @@ def sparse_vectors(*, n: int | None = None, max_n: int = 20, k: int | None = Non
     -------
     hypothesis SearchStrategy of ndarray, shape (n,)
     """
+    nonnegative = check_bool(nonnegative, "nonnegative")
     st = _st()
     max_value = check_real(max_value, "max_value", minimum=0, strict_min=True)
     lengths = st.just(check_int(n, "n", minimum=1)) if n is not None else st.integers(

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from theory._validation import as_rng, check_array, check_int
+from theory._validation import as_rng, check_array, check_bool, check_int, check_size
 
 __all__ = ["Circuit", "Gate", "gate_polynomial", "random_circuit"]
 
@@ -106,13 +106,17 @@ def gate_polynomial(gate: Gate) -> dict[tuple[int, ...], int]:
     return {(a,): 1, (b,): 1, (a, b): c}
 
 
+#: Largest number of inputs, and of gates, a circuit built here may have.
+MAX_NODES = 10**6
+
+
 class Circuit:
     r"""A layered Boolean circuit.
 
     Parameters
     ----------
     n_inputs : int
-        Number of Boolean inputs (layer 0).
+        Number of Boolean inputs (layer 0), ``1 <= n_inputs <= 10**6``.
     layers : sequence of sequence of Gate
         ``layers[l]`` are the gates of layer ``l + 1``; each reads nodes of the layer before.
     input_names : sequence of str, optional
@@ -134,7 +138,8 @@ class Circuit:
 
     def __init__(self, n_inputs: int, layers: Sequence[Sequence[Gate]],
                  input_names: Sequence[str] | None = None) -> None:
-        self.n_inputs = check_int(n_inputs, "n_inputs", minimum=1)
+        self.n_inputs = check_size(n_inputs, "n_inputs", minimum=1, maximum=MAX_NODES,
+                                   why="one node (and name) per input")
         if isinstance(layers, (str, bytes)) or not isinstance(layers, Sequence):
             raise TypeError(f"layers must be a sequence of sequences of Gate, got {type(layers).__name__}")
         width = self.n_inputs
@@ -199,6 +204,7 @@ class Circuit:
         >>> c.evaluate([1, 1]).tolist()
         [0, 1]
         """
+        all_layers = check_bool(all_layers, "all_layers")
         vals = self._check_x(x)
         single = vals.ndim == 1
         cur = np.atleast_2d(vals)
@@ -279,9 +285,9 @@ def random_circuit(*, width: int, depth: int, n_inputs: int | None = None,
     width : int
         Gates per layer.
     depth : int
-        Number of gate layers.
+        Number of gate layers; ``width * depth <= 10**6``.
     n_inputs : int, optional
-        Number of inputs (default ``width``).
+        Number of inputs (default ``width``), at most ``10**6``.
     ops : sequence of str
         Operations to draw from (``"AND"``, ``"OR"``, ``"XOR"``, ``"NOT"``, ``"ID"``).
     rng : int or Generator
@@ -303,9 +309,13 @@ def random_circuit(*, width: int, depth: int, n_inputs: int | None = None,
     .. [1] Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in
        Superposition. arXiv:2408.05451 (sparse Boolean circuits).
     """
-    width = check_int(width, "width", minimum=1)
-    depth = check_int(depth, "depth", minimum=1)
-    n_inputs = width if n_inputs is None else check_int(n_inputs, "n_inputs", minimum=2)
+    width = check_size(width, "width", minimum=1, maximum=MAX_NODES, why="gates are Python objects")
+    depth = check_size(depth, "depth", minimum=1, maximum=MAX_NODES, why="gates are Python objects")
+    n_inputs = width if n_inputs is None else check_size(n_inputs, "n_inputs", minimum=2, maximum=MAX_NODES,
+                                                         why="one node per input")
+    if width * depth > MAX_NODES:
+        raise ValueError(f"width * depth must be <= {MAX_NODES} gates (gates are Python objects), "
+                         f"got {width} * {depth} = {width * depth}")
     ops = tuple(ops)
     if not ops or any(o not in _OPS for o in ops):
         raise ValueError(f"ops must be a non-empty subset of {sorted(_OPS)}, got {ops}")

@@ -50,7 +50,7 @@ import scipy.sparse as sps
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from theory._validation import as_rng, check_int, check_probability, check_real
+from theory._validation import as_rng, check_bool, check_int, check_probability, check_real
 from theory.circuits.circuit import Circuit, gate_polynomial
 from theory.circuits.moments import optimal_p
 from theory.circuits.uand import embed_features, sparse_inputs
@@ -360,9 +360,10 @@ def compile_circuit(circuit: Circuit, *, width: int, dim: int | None = None,
        Superposition. arXiv:2408.05451
     .. [2] Bushnaq, Mendel (2024). Circuits in Superposition. LessWrong.
     """
+    ec_centre = check_bool(ec_centre, "ec_centre")
     if not isinstance(circuit, Circuit):
         raise TypeError(f"circuit must be a Circuit, got {type(circuit).__name__}")
-    if error_correction not in (True, False, "dedicated"):
+    if not (isinstance(error_correction, (bool, np.bool_)) or error_correction == "dedicated"):
         raise ValueError(f"error_correction must be True, False or 'dedicated', got {error_correction!r}")
     width = check_int(width, "width", minimum=1)
     if dim is not None:

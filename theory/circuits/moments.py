@@ -37,7 +37,7 @@ import numpy as np
 from scipy import integrate, special, stats
 
 from theory._results import Bound
-from theory._validation import check_int, check_probability, check_real
+from theory._validation import check_bool, check_int, check_probability, check_real
 
 __all__ = ["AdlerShavit", "UAndMoments", "adler_shavit_bounds", "optimal_p", "paper_p",
            "random_gain", "superposition_capacity", "superposition_noise_var",
@@ -407,6 +407,7 @@ def uand_error_tail(*, d: int, p: float, s: int, active: int, t: float,
     ----------
     .. [1] Hänni, Mendel, Vaintrob, Chan (2024). arXiv:2408.05451.
     """
+    strict = check_bool(strict, "strict")
     d = check_int(d, "d", minimum=1)
     fan_in = check_int(fan_in, "fan_in", minimum=1)
     active = check_int(active, "active", minimum=max(fan_in - 1, 0), maximum=fan_in)

@@ -27,7 +27,7 @@ import numpy as np
 import scipy.sparse as sps
 from numpy.typing import ArrayLike, NDArray
 
-from theory._validation import as_rng, check_array, check_int, check_probability
+from theory._validation import as_rng, check_array, check_int, check_memory, check_probability, estimate_bytes
 from theory.circuits.moments import KINDS, optimal_p, paper_p, random_gain
 
 __all__ = ["Embedding", "UAnd", "all_pairs", "embed_features", "sparse_inputs", "uand"]
@@ -180,6 +180,8 @@ class UAnd:
         self.fan_in = fan_in
         self.p = p
         self.embedding = embedding
+        if calibration_s is not None:
+            calibration_s = check_int(calibration_s, "calibration_s", minimum=2)
         self.calibration_s = calibration_s
         self.gain = (random_gain(s_other=calibration_s - 2, kind=kind)
                      if calibration_s is not None else None)
@@ -587,6 +589,9 @@ def uand(*, m: int, d: int, kind: str = "bernoulli", p: float | str | None = Non
             raise ValueError(f"p must be a probability, 'paper', 'optimal' or None, got {p!r}")
         else:
             pv = check_probability(p, "p", allow_zero=False)
+        # expected nonzeros (int8 data + int32 indices) and, for small layers, the dense draw
+        check_memory(max(estimate_bytes(d, m, itemsize=1) * pv * 5, estimate_bytes(min(d * m, 4_000_000))),
+                     f"a Bernoulli(p={pv:.3g}) U-AND layer of shape (d={d}, m={m})")
         W = _bernoulli_matrix(d, m, pv, gen)
         bias = np.full(d, -(fan_in - 1.0))
         return UAnd(kind=kind, W=W, bias=bias, fan_in=fan_in, p=pv, embedding=embedding,
@@ -597,6 +602,7 @@ def uand(*, m: int, d: int, kind: str = "bernoulli", p: float | str | None = Non
         raise ValueError(f"p applies to kind='bernoulli' only, got p={p!r}")
     if s < 2:
         raise ValueError(f"s (the calibration sparsity) must be >= 2 for kind={kind!r}, got {s}")
+    check_memory(estimate_bytes(d, m), f"a dense {kind} U-AND layer of shape (d={d}, m={m})")
     if kind == "rademacher":
         W = 2.0 * gen.integers(0, 2, size=(d, m)) - 1.0
     else:
@@ -616,6 +622,8 @@ def sparse_inputs(*, m: int, s: int, batch: int, rng: Any = 0) -> NDArray[np.int
     m = check_int(m, "m", minimum=1)
     s = check_int(s, "s", minimum=0, maximum=m)
     batch = check_int(batch, "batch", minimum=1)
+    check_memory(estimate_bytes(batch, m, itemsize=17 if m <= 4096 else 1),
+                 f"{batch} Boolean inputs of length m={m}")
     gen = as_rng(rng)
     x = np.zeros((batch, m), dtype=np.int8)
     if s:

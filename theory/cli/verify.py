@@ -13,7 +13,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--quick", action="store_true", help="small parameter sets (under a minute)")
     p.add_argument("--claim", action="append", metavar="ID", dest="claims",
                    help="check only this claim (repeatable); see --list")
-    p.add_argument("--tag", action="append", metavar="TAG", dest="tags", help="only claims with this tag")
+    p.add_argument("--tag", action="append", metavar="TAG", dest="tags",
+                   help="only claims with this tag (repeatable; unknown tags are refused, see --list)")
     p.add_argument("--out", default="theory-report", metavar="DIR", help="report folder (default: %(default)s)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
     p.add_argument("--no-figures", action="store_true", help="skip figures")
@@ -24,11 +25,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from theory.verify import registry, verify_all
+    from theory.verify.report import known_tags
 
     if args.list:
         for cid, claim in registry().items():
             kind = "deterministic" if claim.deterministic else "probabilistic"
             print(f"{cid:40s} {kind:13s} {claim.statement[:90]}")
+        print(f"tags: {', '.join(known_tags())}")
         return 0
     if args.seed < 0:
         raise ValueError(f"--seed must be a non-negative integer, got {args.seed}")

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from theory._validation import check_int, check_real
+from theory._validation import check_bool, check_int, check_real
 
 __all__ = ["Capacity", "max_features"]
 
@@ -268,6 +268,8 @@ def max_features(*, dim: int, max_cos: float, lines: bool = True, optimise: bool
     .. [4] Wootters, W. K. and Fields, B. D. (1989). "Optimal state-determination by mutually
        unbiased measurements." Ann. Phys. 191(2), 363-381. doi:10.1016/0003-4916(89)90322-9
     """
+    lines = check_bool(lines, "lines")
+    optimise = check_bool(optimise, "optimise")
     from theory.geometry.bounds import relative_bound
     from theory.geometry.delsarte import delsarte_lp_bound
 

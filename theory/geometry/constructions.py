@@ -13,7 +13,16 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from theory._validation import as_rng, check_frame, check_int, check_real
+from theory._validation import (
+    as_rng,
+    check_bool,
+    check_frame,
+    check_int,
+    check_memory,
+    check_real,
+    check_size,
+    estimate_bytes,
+)
 
 __all__ = [
     "POLYTOPES",
@@ -69,6 +78,7 @@ def simplex(dim: int) -> NDArray[np.float64]:
     .. [1] Coxeter, H. S. M. (1973). "Regular Polytopes", 3rd ed., Dover.
     """
     dim = check_int(dim, "dim", minimum=1)
+    check_memory(estimate_bytes(dim, dim + 1), f"the ({dim}, {dim + 1}) simplex frame")
     H = np.zeros((dim, dim + 1))
     for k in range(1, dim + 1):
         H[k - 1, :k] = 1.0
@@ -103,6 +113,7 @@ def cross_polytope(dim: int) -> NDArray[np.float64]:
     .. [1] Coxeter, H. S. M. (1973). "Regular Polytopes", 3rd ed., Dover.
     """
     dim = check_int(dim, "dim", minimum=1)
+    check_memory(estimate_bytes(dim, 3 * dim), f"the ({dim}, {2 * dim}) cross-polytope frame")
     eye = np.eye(dim)
     return np.hstack([eye, -eye])
 
@@ -135,6 +146,7 @@ def regular_polygon(n: int) -> NDArray[np.float64]:
     .. [1] Elhage, N. et al. (2022). "Toy Models of Superposition." arXiv:2209.10652
     """
     n = check_int(n, "n", minimum=2)
+    check_memory(estimate_bytes(n, 5), f"the (2, {n}) polygon frame")
     a = 2 * np.pi * np.arange(n) / n
     W = np.vstack([np.cos(a), np.sin(a)])
     W[np.abs(W) < 1e-15] = 0.0
@@ -292,6 +304,7 @@ def paley_etf(q: int) -> NDArray[np.float64]:
        doi:10.1016/S1063-5203(03)00023-X
     """
     q = check_int(q, "q", minimum=5)
+    check_memory(estimate_bytes(q + 1, q + 1, itemsize=24), f"the ({q + 1}, {q + 1}) Paley conference matrix")
     if not _is_prime(q) or q % 4 != 1:
         raise ValueError(f"q must be a prime congruent to 1 mod 4 (5, 13, 17, 29, ...), got {q}")
     n = q + 1
@@ -361,7 +374,9 @@ def mub_frame(p: int, *, real: bool = True) -> NDArray[Any]:
     .. [3] Alltop, W. O. (1980). "Complex sequences with low periodic correlations." IEEE Trans.
        Inf. Theory 26(3), 350-354. doi:10.1109/TIT.1980.1056185
     """
+    real = check_bool(real, "real")
     p = check_int(p, "p", minimum=3)
+    check_memory(estimate_bytes(p, p, p, itemsize=40), f"the {p}**3 chirp entries of the MUB frame")
     if not _is_prime(p):
         raise ValueError(f"p must be an odd prime (3, 5, 7, 11, ...), got {p}")
     j = np.arange(p)
@@ -407,7 +422,9 @@ def mub_frame_coherence(p: int, *, real: bool = True) -> float:
     >>> round(mub_frame_coherence(383), 12) == round(383 ** -0.5, 12)
     True
     """
+    real = check_bool(real, "real")
     p = check_int(p, "p", minimum=3)
+    check_memory(estimate_bytes(p, p, itemsize=48), f"the ({p}, {p}) chirp sums")
     if not _is_prime(p):
         raise ValueError(f"p must be an odd prime (3, 5, 7, 11, ...), got {p}")
     j = np.arange(p)
@@ -422,6 +439,10 @@ def mub_frame_coherence(p: int, *, real: bool = True) -> float:
     return worst
 
 
+#: Largest order :func:`hadamard` builds (the matrix takes 8 * order**2 bytes).
+_HADAMARD_MAX_ORDER = 8192
+
+
 def hadamard(order: int) -> NDArray[np.float64]:
     r"""A real Hadamard matrix (:math:`H H^\top = order\cdot I`, entries :math:`\pm1`), normalised
     so that its first row and column are all ones.
@@ -434,7 +455,8 @@ def hadamard(order: int) -> NDArray[np.float64]:
     Parameters
     ----------
     order : int
-        1, 2, or a multiple of 4 reachable by the constructions above (4, 8, 12, 16, 20, 24, ...).
+        1, 2, or a multiple of 4 reachable by the constructions above (4, 8, 12, 16, 20, 24, ...),
+        at most 8192 (a 512 MiB matrix).
 
     Returns
     -------
@@ -451,7 +473,8 @@ def hadamard(order: int) -> NDArray[np.float64]:
     .. [1] Sylvester, J. J. (1867). "Thoughts on inverse orthogonal matrices." Phil. Mag. 34, 461-475.
     .. [2] Paley, R. E. A. C. (1933). "On orthogonal matrices." J. Math. Phys. 12, 311-320.
     """
-    order = check_int(order, "order", minimum=1)
+    order = check_size(order, "order", minimum=1, maximum=_HADAMARD_MAX_ORDER,
+                       why="the matrix has order**2 float64 entries")
     H = _hadamard(order)
     if H is None:
         raise ValueError(f"order must be 1, 2 or a multiple of 4 built from 2^k and p+1 (p prime, "
@@ -740,6 +763,7 @@ def random_frame(dim: int, n: int, *, kind: str = "sphere", density: float = 1 /
     """
     dim = check_int(dim, "dim", minimum=1)
     n = check_int(n, "n", minimum=1)
+    check_memory(estimate_bytes(dim, n, itemsize=24), f"a random ({dim}, {n}) frame")
     if kind not in _KINDS:
         raise ValueError(f"kind must be one of {_KINDS}, got {kind!r}")
     density = check_real(density, "density", minimum=0, maximum=1, strict_min=True)

@@ -13,7 +13,7 @@ import sympy as sp
 from numpy.typing import NDArray
 
 from theory._results import Bound
-from theory._validation import check_int, check_real
+from theory._validation import check_array, check_bool, check_int, check_memory, check_real, check_size, estimate_bytes
 
 __all__ = ["LPBound", "delsarte_lp_bound", "gegenbauer", "verify_delsarte_certificate"]
 
@@ -76,6 +76,11 @@ class LPBound(Bound):
                 f"value {self.value:.6f}, {kind}; {where})")
 
 
+#: Largest degree :func:`gegenbauer` builds exactly (sympy) and in floating point.
+_GEGENBAUER_MAX_EXACT = 150
+_GEGENBAUER_MAX_FLOAT = 100_000
+
+
 def gegenbauer(degree: int, dim: int, *, exact: bool = False,
                t: Any = None) -> list[Any]:
     r"""Gegenbauer polynomials :math:`P_0, \dots, P_{degree}` for :math:`S^{dim-1}`, normalised so
@@ -89,12 +94,13 @@ def gegenbauer(degree: int, dim: int, *, exact: bool = False,
     Parameters
     ----------
     degree : int
+        ``0 <= degree <= 150`` when ``exact``, ``<= 100000`` otherwise.
     dim : int
         ``dim >= 2``.
     exact : bool
         Return sympy polynomials in ``t`` with rational coefficients.
     t : array_like, optional
-        Points at which to evaluate (float mode); ignored when ``exact``.
+        Points at which to evaluate (float mode, required, finite); ignored when ``exact``.
 
     Returns
     -------
@@ -111,15 +117,27 @@ def gegenbauer(degree: int, dim: int, *, exact: bool = False,
     .. [1] Delsarte, P., Goethals, J. M. and Seidel, J. J. (1977). "Spherical codes and designs."
        Geom. Dedicata 6, 363-388. doi:10.1007/BF03187604
     """
-    degree = check_int(degree, "degree", minimum=0)
+    exact = check_bool(exact, "exact")
     dim = check_int(dim, "dim", minimum=2)
     if exact:
-        P: list[Any] = [sp.Integer(1), _T]
+        degree = check_size(degree, "degree", minimum=0, maximum=_GEGENBAUER_MAX_EXACT,
+                            why="exact rational polynomials grow quadratically in size")
+        # coefficient lists (constant term first) in exact rationals; sympy only at the end
+        C: list[list[Fraction]] = [[Fraction(1)], [Fraction(0), Fraction(1)]]
         for k in range(1, degree):
-            P.append(sp.expand((sp.Integer(2 * k + dim - 2) * _T * P[k] - k * P[k - 1])
-                               / sp.Integer(k + dim - 2)))
-        return P[:degree + 1]
-    x = np.asarray(t, dtype=float)
+            a, c, den = 2 * k + dim - 2, k, k + dim - 2
+            nxt = [Fraction(0)] + [a * v for v in C[k]]
+            for i, v in enumerate(C[k - 1]):
+                nxt[i] -= c * v
+            C.append([v / den for v in nxt])
+        return [sp.Poly([sp.Rational(v.numerator, v.denominator) for v in reversed(cs)], _T).as_expr()
+                for cs in C[:degree + 1]]
+    degree = check_size(degree, "degree", minimum=0, maximum=_GEGENBAUER_MAX_FLOAT,
+                        why="one array of values per degree")
+    if t is None:
+        raise TypeError("t (the points at which to evaluate) is required unless exact=True")
+    x = check_array(t, "t")
+    check_memory(estimate_bytes(degree + 1, x.size), f"gegenbauer values for degree {degree} at {x.size} points")
     Pn = [np.ones_like(x), x.copy()]
     for k in range(1, degree):
         Pn.append(((2 * k + dim - 2) * x * Pn[k] - k * Pn[k - 1]) / (k + dim - 2))
@@ -170,6 +188,7 @@ def verify_delsarte_certificate(coefficients: Any, *, dim: int, max_cos: float,
     .. [1] Delsarte, P., Goethals, J. M. and Seidel, J. J. (1977). "Spherical codes and designs."
        Geom. Dedicata 6, 363-388. doi:10.1007/BF03187604
     """
+    lines = check_bool(lines, "lines")
     dim = check_int(dim, "dim", minimum=2)
     s = check_real(max_cos, "max_cos", minimum=-1, maximum=1, strict_max=True)
     coeffs = [sp.Rational(Fraction(c)) if not isinstance(c, sp.Basic) else sp.Rational(c)
@@ -329,10 +348,11 @@ def delsarte_lp_bound(*, dim: int, max_cos: float, lines: bool = False, degree: 
         Degree of the polynomial. ``None`` raises the degree (by 1, or 2 for lines) until the
         bound stops improving (relative change below 1e-9 three times) or ``max_degree``.
     max_degree : int
-        Largest degree tried when ``degree`` is None.
+        Largest degree tried when ``degree`` is None (``degree`` and ``max_degree`` are at most
+        150: the certificate is verified exactly).
     grid : int, optional
         Number of initial grid points of the LP (default ``200 + 100 * degree``; at least 50 per
-        degree); the exchange loop then adds the local maxima of the polynomial.
+        degree; at most 10**6); the exchange loop then adds the local maxima of the polynomial.
 
     Returns
     -------
@@ -352,21 +372,24 @@ def delsarte_lp_bound(*, dim: int, max_cos: float, lines: bool = False, degree: 
        that can touch a unit sphere in n dimensions." J. Combin. Theory A 26, 210-214.
        doi:10.1016/0097-3165(79)90074-8
     """
+    lines = check_bool(lines, "lines")
     dim = check_int(dim, "dim", minimum=2)
     lines = bool(lines)
     if lines:
         s = check_real(max_cos, "max_cos", minimum=0, maximum=1, strict_max=True)
     else:
         s = check_real(max_cos, "max_cos", minimum=-1, maximum=1, strict_min=True, strict_max=True)
-    grid = None if grid is None else check_int(grid, "grid", minimum=10)
+    grid = None if grid is None else check_size(grid, "grid", minimum=10, maximum=10**6,
+                                                 why="one LP constraint per grid point")
     patience = check_int(patience, "patience", minimum=1)
     params = {"dim": dim, "max_cos": s, "lines": lines}
     step = 2 if lines else 1
+    why = "the certificate is checked in exact rational arithmetic"
     if degree is not None:
-        degree = check_int(degree, "degree", minimum=step)
+        degree = check_size(degree, "degree", minimum=step, maximum=_GEGENBAUER_MAX_EXACT, why=why)
         degrees = [degree]
     else:
-        max_degree = check_int(max_degree, "max_degree", minimum=step)
+        max_degree = check_size(max_degree, "max_degree", minimum=step, maximum=_GEGENBAUER_MAX_EXACT, why=why)
         degrees = list(range(step, max_degree + 1, step))
     cands: list[tuple[float, int, NDArray[np.float64]]] = []
     best_val, stall = math.inf, 0

@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 from theory._results import Bound
 from theory._solvers import new_highs
-from theory._validation import as_rng, check_int, check_real
+from theory._validation import as_rng, check_bool, check_int, check_real
 from theory.geometry.bounds import coherence_lower_bound, simplex_bound
 
 __all__ = ["Packing", "pack"]
@@ -836,6 +836,8 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
        In Handbook of Metaheuristics (F. Glover and G. Kochenberger, eds.), Kluwer,
        321-353. doi:10.1007/0-306-48056-5_11
     """
+    lines = check_bool(lines, "lines")
+    progress = check_bool(progress, "progress")
     dim = check_int(dim, "dim", minimum=1)
     n = check_int(n, "n", minimum=2)
     restarts = check_int(restarts, "restarts", minimum=1)

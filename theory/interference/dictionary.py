@@ -4,6 +4,7 @@ column blocks so the full Gram matrix is never formed; loading ``.npy``/``.npz``
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,18 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from theory._validation import as_rng, check_array, check_frame, check_int, check_real
+from theory._io import SUFFIXES, inspect_arrays, load_arrays
+from theory._validation import (
+    as_rng,
+    check_array,
+    check_bool,
+    check_dtype,
+    check_frame,
+    check_int,
+    check_memory,
+    check_real,
+    estimate_bytes,
+)
 
 __all__ = ["DictionaryStats", "dictionary_stats", "load_dictionary", "random_frame_max_cos"]
 
@@ -155,11 +167,10 @@ def dictionary_stats(W: ArrayLike, *, chunk: int = 1024, eps: float = 0.1, k: in
     .. [2] Bricken, T. et al. (2023). "Towards monosemanticity: decomposing language models with
        dictionary learning." Transformer Circuits Thread.
     """
+    random_null = check_bool(random_null, "random_null")
     arr = np.asarray(W) if isinstance(W, np.ndarray) else W
-    work = np.dtype(dtype) if dtype is not None else (
+    work = check_dtype(dtype, "dtype") if dtype is not None else (
         np.float32 if getattr(arr, "dtype", None) == np.float32 else np.float64)
-    if work not in (np.float32, np.float64):
-        raise ValueError(f"dtype must be float32 or float64, got {work}")
     W = check_frame(arr) if work == np.float64 else _check_frame32(arr)
     dim, n = W.shape
     if n < 2:
@@ -168,6 +179,8 @@ def dictionary_stats(W: ArrayLike, *, chunk: int = 1024, eps: float = 0.1, k: in
     eps = check_real(eps, "eps", minimum=0.0, maximum=1.0)
     k = check_int(k, "k", minimum=0, maximum=n - 1)
     bins = check_int(bins, "bins", minimum=1)
+    check_memory(estimate_bytes(min(chunk, n), n, itemsize=np.dtype(work).itemsize * 2),
+                 f"a ({min(chunk, n)}, {n}) block of cosines (lower chunk)")
     norms = np.linalg.norm(W.astype(np.float64, copy=False), axis=0)
     Wn = np.ascontiguousarray((W / norms).astype(work, copy=False).T)  # (n, dim): feature rows
     del norms
@@ -288,6 +301,8 @@ def random_frame_max_cos(*, dim: int, n: int, rng: Any = 0, chunk: int = 1024,
     dim = check_int(dim, "dim", minimum=1)
     n = check_int(n, "n", minimum=2)
     chunk = check_int(chunk, "chunk", minimum=1)
+    dtype = check_dtype(dtype, "dtype")
+    check_memory(estimate_bytes(n, dim) + estimate_bytes(n, min(chunk, n)), f"a random ({dim}, {n}) frame")
     gen = as_rng(rng)
     R = gen.standard_normal((n, dim)).astype(dtype, copy=False)
     R /= np.linalg.norm(R, axis=1, keepdims=True)
@@ -321,6 +336,13 @@ def load_dictionary(path: str | Path, key: str | None = None, *,
     ndarray, shape (dim, n)
         float32 or float64 (other float types are converted to float32).
 
+    Raises
+    ------
+    ValueError
+        A missing, truncated or damaged file, a header whose shape needs more bytes than the file
+        holds or more than 4 GiB, a pickled or non-numeric array (all read through
+        :mod:`theory._io`, which checks every header before reading data).
+
     Examples
     --------
     >>> import numpy as np, tempfile, os
@@ -336,44 +358,32 @@ def load_dictionary(path: str | Path, key: str | None = None, *,
     .. [1] Hugging Face (2023). "safetensors: a simple, safe way to store and distribute tensors."
        https://github.com/huggingface/safetensors
     """
-    if not isinstance(path, (str, Path)):
+    transpose = check_bool(transpose, "transpose")
+    if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a str or Path, got {type(path).__name__}")
     p = Path(path)
-    if not p.is_file():
-        raise ValueError(f"path {str(p)!r} does not exist or is not a file")
     if key is not None and not isinstance(key, str):
         raise TypeError(f"key must be a str, got {type(key).__name__}")
-    suffix = p.suffix.lower()
-    if suffix == ".npy":
-        try:
-            arr = np.load(p, allow_pickle=False)
-        except ValueError as exc:
-            raise ValueError(f"{p}: not a plain numeric .npy file ({exc}); pickled files are refused") from None
-        name = str(p)
-    elif suffix == ".npz":
-        with np.load(p, allow_pickle=False) as z:
-            arr, name = _pick(dict.fromkeys(z.files), key, p, lambda kk: z[kk])
-    elif suffix == ".safetensors":
-        try:
-            from safetensors import safe_open
-        except ModuleNotFoundError:
-            raise ModuleNotFoundError("reading .safetensors files needs the safetensors package: "
-                                      "pip install 'superposition-theory[io]'") from None
-
-        # read only the requested tensor (large checkpoints hold many)
-        with safe_open(str(p), framework="numpy") as f:
-            shapes = {kk: f.get_slice(kk).get_shape() for kk in f.keys()}  # noqa: SIM118
-            if key is None:
-                two_d = [kk for kk, shp in shapes.items() if len(shp) == 2]
-                if len(two_d) != 1:
-                    raise ValueError(f"{p.name} holds {len(two_d)} 2-D arrays {sorted(two_d)[:10]}; "
-                                     "pass key=NAME")
-                key = two_d[0]
-            if key not in shapes:
-                raise ValueError(f"key {key!r} not found in {p.name}; available: {sorted(shapes)[:20]}")
-            arr, name = np.asarray(f.get_tensor(key)), key
-    else:
+    if not p.is_file():
+        raise ValueError(f"path {str(p)!r} does not exist or is not a file")
+    if p.suffix.lower() not in SUFFIXES:
         raise ValueError(f"path must end in .npy, .npz or .safetensors, got {p.name!r}")
+    infos = inspect_arrays(p)  # headers only, checked against the file size
+    if p.suffix.lower() == ".npy":
+        name = str(p)
+        key = next(iter(infos))
+    elif key is None:
+        two_d = [kk for kk, info in infos.items() if info.ndim == 2]
+        if len(two_d) != 1:
+            raise ValueError(f"{p.name} holds {len(two_d)} 2-D arrays {sorted(two_d)[:10]}; pass key=NAME")
+        key = name = two_d[0]
+    else:
+        if key not in infos:
+            raise ValueError(f"key {key!r} not found in {p.name}; available: {sorted(infos)[:20]}")
+        name = key
+    if infos[key].ndim != 2:
+        raise ValueError(f"{name} must be a 2-D matrix, got shape {infos[key].shape}")
+    arr = load_arrays(p, [key])[key]
     if arr.ndim != 2:
         raise ValueError(f"{name} must be a 2-D matrix, got shape {arr.shape}")
     if arr.dtype.kind not in "fiu":
@@ -382,14 +392,3 @@ def load_dictionary(path: str | Path, key: str | None = None, *,
         arr = arr.astype(np.float32)
     arr = arr.T if transpose else arr
     return check_array(arr, name, ndim=2, dtype=arr.dtype)
-
-
-def _pick(names: Any, key: str | None, p: Path, get: Any) -> tuple[NDArray[Any], str]:
-    if key is not None:
-        if key not in names:
-            raise ValueError(f"key {key!r} not found in {p.name}; available: {sorted(names)}")
-        return np.asarray(get(key)), key
-    two_d = [kk for kk in names if np.ndim(get(kk)) == 2]
-    if len(two_d) != 1:
-        raise ValueError(f"{p.name} holds {len(two_d)} 2-D arrays {sorted(two_d)[:10]}; pass key=NAME")
-    return np.asarray(get(two_d[0])), two_d[0]

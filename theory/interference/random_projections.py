@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import math
 from fractions import Fraction
 from typing import Any
@@ -9,17 +10,36 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from theory._validation import as_rng, check_array, check_int, check_probability, check_real
+from theory._validation import (
+    as_rng,
+    check_array,
+    check_bool,
+    check_int,
+    check_memory,
+    check_probability,
+    check_real,
+    estimate_bytes,
+)
 
 __all__ = ["jl_min_dim", "jl_pair_failure_bound", "gaussian_projection_distortion",
            "jl_max_features", "rademacher_frame", "gaussian_rip_min_dim", "achlioptas_projection",
            "achlioptas_pair_failure_bound", "interference_moments", "interference_tail_bound",
            "interference_distribution", "sphere_cos_moment"]
 
+#: Largest answer of :func:`jl_max_features`, in decimal digits.
+_JL_MAX_DIGITS = 4_000
+#: Largest denominator of :func:`sphere_cos_moment`, in bits.
+_MOMENT_MAX_BITS = 200_000
+
 DASGUPTA_GUPTA = (
     "Dasgupta, S. and Gupta, A. (2003). An elementary proof of a theorem of Johnson and "
     "Lindenstrauss. Random Structures & Algorithms 22(1), 60-65. doi:10.1002/rsa.10073"
 )
+
+
+def _short(v: int) -> str:
+    """An int for a message (huge ones as a power of two: str() refuses over 4300 digits)."""
+    return str(v) if v.bit_length() < 1000 else f"~2^{v.bit_length() - 1}"
 
 
 def _check_eps(eps: float) -> float:
@@ -102,8 +122,9 @@ def jl_pair_failure_bound(*, k: int, eps: float) -> float:
     """
     k = check_int(k, "k", minimum=1)
     eps = _check_eps(eps)
-    lower = math.exp(0.5 * k * (eps + math.log1p(-eps)))
-    upper = math.exp(0.5 * k * (-eps + math.log1p(eps)))
+    kf = min(float(k), 1e300) if k < 10**300 else 1e300  # the bound is 0 in floats long before
+    lower = math.exp(0.5 * kf * (eps + math.log1p(-eps)))
+    upper = math.exp(0.5 * kf * (-eps + math.log1p(eps)))
     return min(1.0, lower + upper)
 
 
@@ -136,6 +157,8 @@ def gaussian_projection_distortion(*, dim: int, k: int, rng=None, n_pairs: int =
     dim = check_int(dim, "dim", minimum=1)
     k = check_int(k, "k", minimum=1)
     n_pairs = check_int(n_pairs, "n_pairs", minimum=1)
+    check_memory(estimate_bytes(k * dim + 4 * dim * n_pairs + k * n_pairs),
+                 f"a ({k}, {dim}) projection of {n_pairs} pairs")
     gen = as_rng(rng)
     R = gen.standard_normal((k, dim))
     diff = gen.standard_normal((dim, n_pairs)) - gen.standard_normal((dim, n_pairs))
@@ -166,12 +189,22 @@ def jl_max_features(*, dim: int, eps: float, failure_prob: float = 0.5) -> int:
     Returns
     -------
     int
-        The largest such :math:`n` (at least 1).
+        The largest such :math:`n` (at least 1), exact: the cap is evaluated in decimal
+        arithmetic with enough digits, then :math:`n(n-1) \le \text{cap} < n(n+1)` is checked in
+        integers.
+
+    Raises
+    ------
+    ValueError
+        When the answer would have more than 4,000 decimal digits
+        (:math:`\text{dim}\,\varepsilon^2/2 + \ln q > 18\,420`); the message gives :math:`\ln n`.
 
     Examples
     --------
     >>> jl_max_features(dim=64, eps=0.5, failure_prob=0.1)
     17
+    >>> jl_max_features(dim=1024, eps=0.5)
+    4408916196750962906774813095
 
     References
     ----------
@@ -182,15 +215,23 @@ def jl_max_features(*, dim: int, eps: float, failure_prob: float = 0.5) -> int:
     dim = check_int(dim, "dim", minimum=1)
     eps = _check_eps(eps)
     q = check_probability(failure_prob, "failure_prob", allow_zero=False, allow_one=False)
-    log_cap = math.log(q) + dim * eps * eps / 2.0  # n(n-1) <= exp(log_cap)
+    log_cap = math.log(q) + (float(dim) if dim < 10**300 else math.inf) * eps * eps / 2.0  # n(n-1) <= e^log_cap
     if log_cap < math.log(2.0):
         return 1
-    cap = math.exp(min(log_cap, 1400.0))
-    n = int(math.floor(0.5 + math.sqrt(0.25 + cap)))
-    while n * (n - 1) > cap:
-        n -= 1
-    while (n + 1) * n <= cap:
-        n += 1
+    digits = log_cap / (2.0 * math.log(10.0))  # decimal digits of the answer, about
+    if digits > _JL_MAX_DIGITS:
+        raise ValueError(f"jl_max_features(dim={_short(dim)}, eps={eps}) has about {digits:.3g} decimal digits "
+                         f"(more than {_JL_MAX_DIGITS}); use the logarithm "
+                         f"ln n ~ (ln q + dim eps^2/2)/2 = {log_cap / 2:.6g} instead")
+    # n(n-1) <= cap  <=>  n <= 1/2 + sqrt(cap + 1/4); sqrt(cap) = sqrt(q) exp(dim eps^2 / 4) is
+    # evaluated in decimal arithmetic to 40 digits beyond the units place, then floored.
+    with decimal.localcontext() as ctx:
+        ctx.prec = int(digits) + 40
+        ctx.Emax = decimal.MAX_EMAX
+        D = decimal.Decimal
+        root = D(q).sqrt() * (D(dim) * D(eps) * D(eps) / 4).exp()
+        bound = (root * root + D("0.25")).sqrt() + D("0.5")
+        n = int(bound.to_integral_value(rounding=decimal.ROUND_FLOOR))
     return n
 
 
@@ -205,6 +246,7 @@ def rademacher_frame(*, dim: int, n: int, rng: Any = None) -> NDArray[np.float64
     """
     dim = check_int(dim, "dim", minimum=1)
     n = check_int(n, "n", minimum=1)
+    check_memory(estimate_bytes(dim, n, itemsize=16), f"a ({dim}, {n}) sign frame")
     gen = as_rng(rng)
     return (2.0 * gen.integers(0, 2, size=(dim, n)) - 1.0) / math.sqrt(dim)
 
@@ -257,7 +299,7 @@ def gaussian_rip_min_dim(*, n: int, k: int, delta: float, failure_prob: float) -
     du = math.sqrt(1.0 + delta) - 1.0
     e = du / 2.0
     c0 = e * e / 4.0 - e**3 / 6.0
-    num = math.log(2.0 / q) + k * math.log(math.e * n / k) + k * math.log(12.0 / du)
+    num = math.log(2.0 / q) + k * (1.0 + math.log(n) - math.log(k)) + k * math.log(12.0 / du)
     return int(math.ceil(num / c0))
 
 
@@ -292,8 +334,10 @@ def achlioptas_projection(*, k: int, dim: int, rng: Any = None, sparse: bool = T
     .. [1] Achlioptas, D. (2003). "Database-friendly random projections: Johnson-Lindenstrauss
        with binary coins." J. Comput. Syst. Sci. 66(4), 671-687. doi:10.1016/S0022-0000(03)00025-4
     """
+    sparse = check_bool(sparse, "sparse")
     k = check_int(k, "k", minimum=1)
     dim = check_int(dim, "dim", minimum=1)
+    check_memory(estimate_bytes(k, dim, itemsize=32), f"a ({k}, {dim}) projection matrix")
     gen = as_rng(rng)
     if sparse:
         u = gen.random((k, dim))
@@ -327,7 +371,8 @@ def achlioptas_pair_failure_bound(*, k: int, eps: float) -> float:
     """
     k = check_int(k, "k", minimum=1)
     eps = _check_eps(eps)
-    return min(1.0, 2.0 * math.exp(-k * (eps**2 / 4.0 - eps**3 / 6.0)))
+    kf = float(k) if k < 10**300 else 1e300  # the bound is 0 in floats long before
+    return min(1.0, 2.0 * math.exp(-kf * (eps**2 / 4.0 - eps**3 / 6.0)))
 
 
 def sphere_cos_moment(*, dim: int, order: int) -> Fraction:
@@ -340,7 +385,8 @@ def sphere_cos_moment(*, dim: int, order: int) -> Fraction:
     ----------
     dim : int
     order : int
-        ``m >= 0``.
+        ``m >= 0``, with :math:`(m/2)\log_2(\text{dim} + m) \le 200\,000` (the size of the exact
+        denominator in bits); larger orders raise ``ValueError``.
 
     Returns
     -------
@@ -360,10 +406,13 @@ def sphere_cos_moment(*, dim: int, order: int) -> Fraction:
     order = check_int(order, "order", minimum=0)
     if order % 2:
         return Fraction(0)
-    out = Fraction(1)
-    for i in range(order // 2):
-        out *= Fraction(2 * i + 1, dim + 2 * i)
-    return out
+    j = order // 2
+    bits = math.inf if j > _MOMENT_MAX_BITS else j * math.log2(dim + 2 * j)  # denominator size, about
+    if bits > _MOMENT_MAX_BITS:
+        raise ValueError(f"sphere_cos_moment(dim={_short(dim)}, order={_short(order)}): the exact fraction "
+                         f"would have about {bits:.3g} bits (limit {_MOMENT_MAX_BITS}); need "
+                         f"(order/2) log2(dim + order) <= {_MOMENT_MAX_BITS}")
+    return Fraction(math.prod(range(1, 2 * j, 2)), math.prod(range(dim, dim + 2 * j, 2)))
 
 
 def _check_x(x: ArrayLike) -> NDArray[np.float64]:
@@ -486,6 +535,8 @@ def interference_distribution(*, dim: int, x: ArrayLike, samples: int = 10_000,
     dim = check_int(dim, "dim", minimum=1)
     x = _check_x(x)
     samples = check_int(samples, "samples", minimum=1)
+    check_memory(estimate_bytes(samples, x.size, dim, itemsize=16), f"{samples} samples of {x.size} "
+                 f"random unit vectors in dimension {dim}")
     gen = as_rng(rng)
     # by rotation invariance w_0 = e_1; c_j = first coordinate of a uniform unit vector
     g = gen.standard_normal((samples, x.size, dim))

@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import linalg, optimize, special
 
-from theory._validation import as_rng, check_array, check_frame, check_int, check_real
+from theory._validation import as_rng, check_array, check_bool, check_frame, check_int, check_real
 
 __all__ = ["basis_pursuit", "statistical_dimension_l1", "statistical_dimension_bounds",
            "l1_weak_threshold", "empirical_phase_transition", "PhaseTransition",
@@ -63,6 +63,7 @@ def basis_pursuit(W: ArrayLike, y: ArrayLike, *, solver: str = "highs",
     .. [2] Huangfu, Q. and Hall, J. A. J. (2018). "Parallelizing the dual revised simplex
        method." Math. Prog. Comp. 10, 119-142. doi:10.1007/s12532-017-0130-5
     """
+    nonnegative = check_bool(nonnegative, "nonnegative")
     W = check_frame(W, allow_zero_columns=True)
     y = check_array(y, "y", ndim=1)
     dim, n = W.shape
@@ -176,6 +177,7 @@ def statistical_dimension_l1(*, n: int, k: int, nonnegative: bool = False) -> fl
        phase transitions in convex programs with random data." Information and Inference 3(3),
        224-294. arXiv:1303.6672
     """
+    nonnegative = check_bool(nonnegative, "nonnegative")
     n = check_int(n, "n", minimum=1)
     k = check_int(k, "k", minimum=1, maximum=n)
     return n * _psi(k / n, bool(nonnegative))[0]
@@ -245,6 +247,7 @@ def l1_weak_threshold(delta: float, *, nonnegative: bool = False) -> float:
        compressed sensing." PNAS 106(45), 18914-18919. arXiv:0907.3574
     .. [3] Amelunxen, D., Lotz, M., McCoy, M. B. and Tropp, J. A. (2014). arXiv:1303.6672
     """
+    nonnegative = check_bool(nonnegative, "nonnegative")
     delta = check_real(delta, "delta", minimum=0.0, maximum=1.0, strict_min=True)
     nn = bool(nonnegative)
     if delta == 1.0:
@@ -340,6 +343,8 @@ def l1_recovers(W: ArrayLike, x: ArrayLike, *, nonnegative: bool = False, tol: f
        reweighted least squares minimization for sparse recovery." Comm. Pure Appl. Math. 63(1),
        1-38. arXiv:0807.0575
     """
+    nonnegative = check_bool(nonnegative, "nonnegative")
+    screen = check_bool(screen, "screen")
     W = check_frame(W, allow_zero_columns=True)
     x = check_array(x, "x", ndim=1)
     dim, n = W.shape
@@ -447,6 +452,7 @@ def recovery_trial(n: int, dim: int, k: int, rng: np.random.Generator, *, solver
     nonzeros (N(0,1) values; |N(0,1)| when nonnegative). Returns (success, how decided);
     ``solver="highs"`` uses :func:`l1_recovers` (certificates, then HiGHS), ``"cvxpy"`` and
     ``"highs-lp"`` always solve basis pursuit (success = relative error <= ``tol``)."""
+    nonnegative = check_bool(nonnegative, "nonnegative")
     W = rng.standard_normal((dim, n))
     x = np.zeros(n)
     S = rng.choice(n, size=k, replace=False)
@@ -576,6 +582,8 @@ def empirical_phase_transition(*, n: int, deltas: ArrayLike, rhos: ArrayLike, tr
     .. [1] Donoho, D. L. and Tanner, J. (2009). J. AMS 22(1), 1-53. arXiv:math/0607364
     .. [2] Amelunxen, D., Lotz, M., McCoy, M. B. and Tropp, J. A. (2014). arXiv:1303.6672
     """
+    nonnegative = check_bool(nonnegative, "nonnegative")
+    progress = check_bool(progress, "progress")
     n = check_int(n, "n", minimum=2)
     trials = check_int(trials, "trials", minimum=1)
     d = check_array(deltas, "deltas", ndim=1)

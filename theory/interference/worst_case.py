@@ -6,7 +6,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from theory._results import Bound
-from theory._validation import check_array, check_frame, check_int, check_real
+from theory._validation import check_array, check_bool, check_frame, check_int, check_real
 from theory.interference._common import DONOHO_ELAD, ELHAGE_2022, TROPP_2004, offdiag_abs_max, topk_sum
 
 __all__ = ["interference", "worst_case_interference", "coherence_interference_bound"]
@@ -98,6 +98,7 @@ def worst_case_interference(W: ArrayLike, *, k: int, signed: bool = True,
     .. [2] Tropp, J. A. (2004). "Greed is good: algorithmic results for sparse approximation."
        IEEE Trans. Inf. Theory 50(10), 2231-2242. doi:10.1109/TIT.2004.834793
     """
+    signed = check_bool(signed, "signed")
     W = check_frame(W, allow_zero_columns=True)
     n = W.shape[1]
     k = check_int(k, "k", minimum=0, maximum=n - 1)

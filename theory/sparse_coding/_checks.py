@@ -7,40 +7,10 @@ import warnings
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from theory._validation import check_array, check_frame
+from theory._validation import MEMORY_LIMIT_BYTES, check_array, check_frame, check_memory
 from theory._warnings import TheoryWarning
 
 __all__ = ["MEMORY_LIMIT_BYTES", "check_data", "check_dictionary", "check_memory"]
-
-#: Largest single allocation the pillar makes without being asked to (bytes). Work that would
-#: need more is refused before allocating, with the estimate in the message.
-MEMORY_LIMIT_BYTES = 4 * 2**30
-
-
-def check_memory(n_bytes: float, what: str, *, limit: float = MEMORY_LIMIT_BYTES) -> None:
-    """Refuse work whose estimated memory exceeds ``limit`` bytes, before allocating it.
-
-    Examples
-    --------
-    >>> check_memory(8 * 10**6, "codes")
-    >>> check_memory(8e12, "a dense (batch, n) code matrix")
-    Traceback (most recent call last):
-    ...
-    ValueError: a dense (batch, n) code matrix would need 7.3 TiB (limit 4 GiB); use smaller sizes
-    """
-    if n_bytes > limit:
-        raise ValueError(f"{what} would need {_human(n_bytes)} (limit {_human(limit)}); use smaller sizes")
-
-
-def _human(n_bytes: float) -> str:
-    units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
-    i = 0
-    value = float(n_bytes)
-    while value >= 1024 and i < len(units) - 1:
-        value /= 1024
-        i += 1
-    return f"{value:.3g} {units[i]}" if value != int(value) else f"{int(value)} {units[i]}"
-
 
 def check_dictionary(D: ArrayLike, name: str = "D", *, data_dim: int | None = None,
                      normalize: bool = False) -> NDArray[np.float64]:

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from theory._validation import check_array, check_real
+from theory._validation import check_array, check_bool, check_real
 
 __all__ = ["abs_features_computed", "classify_2x1", "dimensions_per_feature", "feature_dimensionality",
            "feature_geometry", "feature_norms", "n_represented", "superposition_score"]
@@ -312,6 +312,7 @@ def abs_features_computed(model: Any, *, tol: float = 0.1, n_points: int = 41,
     .. [1] Elhage, N. et al. (2022). Toy Models of Superposition, section "Computation in
        Superposition". arXiv:2209.10652.
     """
+    per_sign = check_bool(per_sign, "per_sign")
     from theory._validation import check_int
     from theory.toy_models.model import ToyModel, forward
 

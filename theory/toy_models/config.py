@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from theory._validation import check_array, check_int
+from theory._validation import check_array, check_int, check_memory, estimate_bytes
 
 __all__ = ["ACTIVATIONS", "TASKS", "ToyModelConfig", "geometric_importance", "sparsity_sweep"]
 
@@ -118,6 +118,9 @@ class ToyModelConfig:
         n = check_int(self.n_features, "n_features", minimum=1)
         m = check_int(self.n_hidden, "n_hidden", minimum=1)
         inst = check_int(self.n_instances, "n_instances", minimum=1)
+        # the per-instance importance and probability tables, and the weights a model will hold
+        check_memory(estimate_bytes(inst, n, m + 2), f"a toy model of shape (n_instances={inst}, "
+                     f"n_hidden={m}, n_features={n})")
         if self.activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {ACTIVATIONS}, got {self.activation!r}")
         if self.task not in TASKS:

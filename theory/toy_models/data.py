@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from theory._validation import as_rng, check_int, check_probability
+from theory._validation import as_rng, check_dtype, check_int, check_probability
 from theory.toy_models.config import ToyModelConfig
 
 __all__ = ["sample_features"]
@@ -16,10 +16,7 @@ _DTYPES = {"float32": np.float32, "float64": np.float64}
 
 
 def _dtype(dtype: Any) -> type:
-    key = np.dtype(dtype).name if not isinstance(dtype, str) else dtype
-    if key not in _DTYPES:
-        raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
-    return _DTYPES[key]
+    return _DTYPES[check_dtype(dtype, "dtype").name]
 
 
 def _sparse_positions(p: NDArray[np.float64], size: int, rng: np.random.Generator

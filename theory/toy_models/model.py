@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,6 +12,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from theory._io import inspect_arrays, load_arrays
 from theory._validation import as_rng, check_array, check_int
 from theory.toy_models.config import ToyModelConfig
 
@@ -48,6 +51,12 @@ def forward(config: ToyModelConfig, params: dict[str, NDArray[Any]], x: NDArray[
     ----------
     .. [1] Elhage, N. et al. (2022). Toy Models of Superposition. arXiv:2209.10652.
     """
+    config, params, x = _check_inputs(config, params, x)
+    return _forward(config, params, x)
+
+
+def _forward(config: ToyModelConfig, params: dict[str, NDArray[Any]], x: NDArray[Any]) -> NDArray[Any]:
+    """:func:`forward` without the checks (inner loops; inputs already validated)."""
     W, b = params["W"], params["b"]
     if config.task == "abs":
         h = np.maximum(np.matmul(x, W.transpose(0, 2, 1)), 0)
@@ -100,6 +109,17 @@ def loss_and_gradients(config: ToyModelConfig, params: dict[str, NDArray[Any]],
     ----------
     .. [1] Elhage, N. et al. (2022). Toy Models of Superposition. arXiv:2209.10652.
     """
+    config, params, x = _check_inputs(config, params, x)
+    loss, grads = _loss_and_gradients(config, params, x)
+    if not np.all(np.isfinite(loss)):
+        raise FloatingPointError("the loss overflowed (non-finite) on finite inputs; use float64 or "
+                                 "smaller parameters")
+    return loss, grads
+
+
+def _loss_and_gradients(config: ToyModelConfig, params: dict[str, NDArray[Any]],
+                        x: NDArray[Any]) -> tuple[NDArray[Any], dict[str, NDArray[Any]]]:
+    """:func:`loss_and_gradients` without the checks (the training loop; inputs validated)."""
     W, b = params["W"], params["b"]
     _, B, n = x.shape
     imp = config.importance_matrix.astype(x.dtype)[:, None, :]
@@ -128,6 +148,64 @@ def loss_and_gradients(config: ToyModelConfig, params: dict[str, NDArray[Any]],
     dh = np.matmul(dz, W.transpose(0, 2, 1))
     gW = np.matmul(h.transpose(0, 2, 1), dz) + np.matmul(dh.transpose(0, 2, 1), x)
     return loss, {"W": gW, "b": dz.sum(axis=1)}
+
+
+def _real_array(a: Any, name: str, ndim: int) -> NDArray[Any]:
+    """A finite real float array of ``ndim`` dimensions (float32 kept, integers to float64)."""
+    if isinstance(a, (str, bytes)) or a is None:
+        raise TypeError(f"{name} must be an array of real numbers, got {type(a).__name__}")
+    if np.iscomplexobj(a):
+        raise TypeError(f"{name} must be real; got a complex array")
+    arr = np.asarray(a) if isinstance(a, np.ndarray) else check_array(a, name, ndim=ndim)
+    if arr.dtype.kind not in "iuf" or arr.dtype.kind == "b":
+        raise TypeError(f"{name} must be an array of real numbers, got dtype {arr.dtype}")
+    if arr.dtype not in (np.float32, np.float64):
+        arr = arr.astype(np.float64)
+    return check_array(arr, name, ndim=ndim, dtype=None)
+
+
+def _check_params(config: ToyModelConfig, params: Any, name: str = "params") -> dict[str, NDArray[Any]]:
+    if not isinstance(params, Mapping):
+        raise TypeError(f"{name} must be a dict of arrays with keys {_param_keys(config)}, got "
+                        f"{type(params).__name__}")
+    keys = _param_keys(config)
+    missing = [k for k in keys if k not in params]
+    extra = sorted(str(k) for k in params if k not in keys)
+    if missing or extra:
+        raise ValueError(f"{name} must have exactly the keys {keys} for task={config.task!r}; "
+                         f"missing {missing}, unexpected {extra}")
+    shapes = _param_shapes(config)
+    out = {}
+    for k in keys:
+        arr = _real_array(params[k], f"{name}[{k!r}]", len(shapes[k]))
+        if arr.shape != shapes[k]:
+            raise ValueError(f"{name}[{k!r}] must have shape {shapes[k]}, got {arr.shape}")
+        out[k] = arr
+    return out
+
+
+def _param_keys(config: ToyModelConfig) -> list[str]:
+    return ["W", "b", "W2"] if config.task == "abs" else ["W", "b"]
+
+
+def _param_shapes(config: ToyModelConfig) -> dict[str, tuple[int, ...]]:
+    I, m, n = config.shape
+    return {"W": (I, m, n), "b": (I, n), "W2": (I, n, m)}
+
+
+def _check_inputs(config: Any, params: Any, x: Any
+                  ) -> tuple[ToyModelConfig, dict[str, NDArray[Any]], NDArray[Any]]:
+    """Validate the arguments of :func:`forward` and :func:`loss_and_gradients`."""
+    if not isinstance(config, ToyModelConfig):
+        raise TypeError(f"config must be a ToyModelConfig, got {type(config).__name__}")
+    params = _check_params(config, params)
+    I, _, n = config.shape
+    x = _real_array(x, "x", 3)
+    if x.shape[0] != I or x.shape[2] != n:
+        raise ValueError(f"x must have shape (n_instances={I}, batch, n_features={n}), got {x.shape}")
+    if x.shape[1] == 0:
+        raise ValueError("x must hold at least one sample (batch >= 1), got an empty batch")
+    return config, params, x
 
 
 @dataclass(eq=False)
@@ -174,8 +252,8 @@ class ToyModel:
         if not isinstance(self.config, ToyModelConfig):
             raise TypeError(f"config must be a ToyModelConfig, got {type(self.config).__name__}")
         I, m, n = self.config.shape
-        self.W = check_array(self.W, "W", ndim=3, dtype=None)
-        self.b = check_array(self.b, "b", ndim=2, dtype=None)
+        self.W = _real_array(self.W, "W", 3)
+        self.b = _real_array(self.b, "b", 2)
         if self.W.shape != (I, m, n):
             raise ValueError(f"W must have shape (n_instances, n_hidden, n_features) = {(I, m, n)}, "
                              f"got {self.W.shape}")
@@ -184,9 +262,15 @@ class ToyModel:
         if self.config.task == "abs":
             if self.W2 is None:
                 raise ValueError("the 'abs' task needs W2 of shape (n_instances, n_features, n_hidden)")
-            self.W2 = check_array(self.W2, "W2", ndim=3, dtype=None)
+            self.W2 = _real_array(self.W2, "W2", 3)
             if self.W2.shape != (I, n, m):
                 raise ValueError(f"W2 must have shape {(I, n, m)}, got {self.W2.shape}")
+        elif self.W2 is not None:
+            raise ValueError(f"W2 applies to the 'abs' task only, got task={self.config.task!r}")
+        self.loss_steps = check_array(self.loss_steps, "loss_steps", ndim=1, dtype=np.int64)
+        self.losses = check_array(self.losses, "losses", ndim=2, finite=False)
+        if not isinstance(self.info, dict):
+            raise TypeError(f"info must be a dict, got {type(self.info).__name__}")
         if self.losses.size and self.losses.shape[1] != I:
             raise ValueError(f"losses must have shape (n_logged, {I}), got {self.losses.shape}")
 
@@ -207,11 +291,9 @@ class ToyModel:
 
     def predict(self, x: ArrayLike) -> NDArray[Any]:
         """Outputs on ``x`` of shape (n_instances, batch, n_features) (see :func:`forward`)."""
-        I, _, n = self.config.shape
-        x = check_array(x, "x", ndim=3)
-        if x.shape[0] != I or x.shape[2] != n:
-            raise ValueError(f"x must have shape (n_instances={I}, batch, n_features={n}), got {x.shape}")
-        return forward(self.config, {k: v.astype(np.float64) for k, v in self.params.items()}, x)
+        params = {k: v.astype(np.float64) for k, v in self.params.items()}
+        _, params, x = _check_inputs(self.config, params, x)
+        return _forward(self.config, params, x.astype(np.float64, copy=False))
 
     def evaluate(self, *, batch_size: int = 100_000, rng: Any = None) -> NDArray[np.float64]:
         r"""Monte Carlo estimate (float64) of each instance's expected loss on a fresh batch.
@@ -242,7 +324,7 @@ class ToyModel:
         while done < B:
             chunk = min(20_000, B - done)
             x = sample_features(self.config, chunk, rng=gen)
-            loss, _ = loss_and_gradients(self.config, p64, x)
+            loss, _ = _loss_and_gradients(self.config, p64, x)
             total += loss * chunk
             done += chunk
         return total / B
@@ -285,16 +367,45 @@ class ToyModel:
 
     @classmethod
     def load(cls, path: str | Path) -> ToyModel:
-        """Read a model written by :meth:`save` (``allow_pickle=False``)."""
+        """Read a model written by :meth:`save` (never unpickles).
+
+        The file is read through :mod:`theory._io`: headers are checked against the file size
+        before any data is read, and a truncated, damaged or foreign file raises ``ValueError``
+        naming it.
+        """
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(f"path must be a str or Path, got {type(path).__name__}")
         path = Path(path)
         if not path.exists():
             raise FileNotFoundError(f"path {str(path)!r} does not exist")
-        with np.load(path, allow_pickle=False) as f:
-            if "meta" not in f.files:
-                raise ValueError(f"{path} is not a toy-model file (no 'meta' entry)")
+        if path.suffix.lower() != ".npz":
+            raise ValueError(f"{path}: a toy-model file is an .npz file, got suffix {path.suffix!r}")
+        infos = inspect_arrays(path)
+        if "meta" not in infos:
+            raise ValueError(f"{path} is not a toy-model file (no 'meta' entry)")
+        expected = {"W", "b", "loss_steps", "losses", "meta", "W2"}
+        missing = sorted({"W", "b", "loss_steps", "losses"} - set(infos))
+        extra = sorted(set(infos) - expected)
+        if missing or extra:
+            raise ValueError(f"{path} is not a toy-model file: missing {missing}, unexpected {extra}")
+        if infos["meta"].dtype.kind != "U" or infos["meta"].ndim != 0:
+            raise ValueError(f"{path}: 'meta' must be a JSON string, got {infos['meta'].dtype} "
+                             f"of shape {infos['meta'].shape}")
+        f = load_arrays(path)
+        try:
             meta = json.loads(str(f["meta"]))
-            if meta.get("format") != _FORMAT:
-                raise ValueError(f"{path}: unknown format {meta.get('format')!r}, expected {_FORMAT!r}")
-            return cls(ToyModelConfig.from_dict(meta["config"]), f["W"], f["b"],
-                       f["W2"] if "W2" in f.files else None, f["loss_steps"], f["losses"],
-                       meta.get("info", {}))
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}: 'meta' is not valid JSON ({exc})") from None
+        if not isinstance(meta, dict):
+            raise ValueError(f"{path}: 'meta' must be a JSON object")
+        if meta.get("format") != _FORMAT:
+            raise ValueError(f"{path}: unknown format {meta.get('format')!r}, expected {_FORMAT!r}")
+        if not isinstance(meta.get("config"), dict):
+            raise ValueError(f"{path}: 'meta' has no config")
+        info = meta.get("info", {})
+        try:
+            config = ToyModelConfig.from_dict(meta["config"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{path}: invalid config in 'meta': {exc}") from None
+        return cls(config, f["W"], f["b"], f.get("W2"),
+                   f["loss_steps"], f["losses"], info if isinstance(info, dict) else {})

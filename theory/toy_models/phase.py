@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from theory._validation import as_rng, check_int, check_probability, check_real
+from theory._validation import as_rng, check_bool, check_int, check_probability, check_real
 from theory.toy_models.analysis import classify_2x1
 from theory.toy_models.config import ToyModelConfig
 from theory.toy_models.exact import phase_2x1, phase_margin_2x1
@@ -61,6 +61,7 @@ def train_2x1(cells: Sequence[tuple[float, float]], *, seeds: int = 3, steps: in
     .. [1] Elhage, N. et al. (2022). Toy Models of Superposition. arXiv:2209.10652.
     """
     seeds = check_int(seeds, "seeds", minimum=1)
+    eval_batch = check_int(eval_batch, "eval_batch", minimum=1)
     cells = [(check_probability(p, "p", allow_zero=False), check_real(r, "r", minimum=0.0,
                                                                       strict_min=True))
              for p, r in cells]
@@ -174,6 +175,7 @@ def phase_diagram(p_values: Sequence[float], r_values: Sequence[float], *, seeds
     ----------
     .. [1] Elhage, N. et al. (2022). Toy Models of Superposition. arXiv:2209.10652.
     """
+    progress = check_bool(progress, "progress")
     P = [check_probability(p, "p_values", allow_zero=False) for p in p_values]
     R = [check_real(r, "r_values", minimum=0.0, strict_min=True) for r in r_values]
     if not P or not R:

@@ -10,11 +10,20 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from theory._validation import as_rng, check_array, check_int, check_probability, check_real
+from theory._validation import (
+    as_rng,
+    check_array,
+    check_bool,
+    check_int,
+    check_memory,
+    check_probability,
+    check_real,
+    estimate_bytes,
+)
 from theory.toy_models._sparse import sparse_loss_and_gradients
 from theory.toy_models.config import ToyModelConfig
 from theory.toy_models.data import _dtype
-from theory.toy_models.model import ToyModel, loss_and_gradients
+from theory.toy_models.model import ToyModel, _loss_and_gradients
 
 __all__ = ["INITS", "OPTIMIZERS", "SCHEDULES", "init_params", "train"]
 
@@ -77,6 +86,8 @@ def init_params(config: ToyModelConfig, *, rng: Any = None, init: str = "xavier_
     dt = _dtype(dtype)
     gen = as_rng(rng)
     I, m, n = config.shape
+    check_memory(estimate_bytes(I, m, n, itemsize=16), f"weights of shape (n_instances={I}, n_hidden={m}, "
+                 f"n_features={n})")
     std = math.sqrt(2.0 / (n + m)) if init == "xavier_normal" else math.sqrt(2.0 / (m * (n + I)))
     params = {"W": (std * gen.standard_normal((I, m, n))).astype(dt),
               "b": np.zeros((I, n), dtype=dt)}
@@ -211,6 +222,7 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
     .. [3] Kingma, D. P. and Ba, J. (2015). Adam: A Method for Stochastic Optimization.
        arXiv:1412.6980.
     """
+    progress = check_bool(progress, "progress")
     if not isinstance(config, ToyModelConfig):
         raise TypeError(f"config must be a ToyModelConfig, got {type(config).__name__}")
     steps = check_int(steps, "steps", minimum=1)
@@ -232,6 +244,9 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
     dt = _dtype(dtype)
     gen = as_rng(rng)
     I, m, n = config.shape
+    # the batch and about six work arrays of its size (activations, errors, masks)
+    check_memory(estimate_bytes(I, B, max(n, m + 1), itemsize=7 * np.dtype(dt).itemsize),
+                 f"training batches of shape (n_instances={I}, batch_size={B}, n_features={n})")
 
     params0 = init_params(config, rng=gen, init=init, dtype=dt)
     if initial is not None:
@@ -340,7 +355,7 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
                         break
             else:
                 sampler.draw(gen, x)
-                loss, grads = loss_and_gradients(config, P, x)
+                loss, grads = _loss_and_gradients(config, P, x)
                 for k in flat.keys:
                     G[k][...] = grads[k]
                 if record:

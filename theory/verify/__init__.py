@@ -8,7 +8,7 @@ checks every registered claim and writes a report; ``theory verify`` is its comm
 from theory.verify.check import binomial_test, check, claim_rng
 from theory.verify.claim import Claim, Verdict
 from theory.verify.registry import registry
-from theory.verify.report import Report, verify_all
+from theory.verify.report import Report, known_tags, verify_all
 
-__all__ = ["Claim", "Report", "Verdict", "binomial_test", "check", "claim_rng", "registry",
+__all__ = ["Claim", "Report", "Verdict", "binomial_test", "check", "claim_rng", "known_tags", "registry",
            "verify_all"]

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from theory._validation import check_int
+from theory._validation import check_int, check_probability
 from theory.verify.claim import Claim, Verdict, _jsonable
 
 __all__ = ["binomial_test", "check", "claim_rng"]
@@ -27,8 +27,13 @@ def claim_rng(seed: int, claim_id: str, params: Mapping[str, Any]) -> np.random.
     >>> a == b
     True
     """
+    seed = check_int(seed, "seed", minimum=0)
+    if not isinstance(claim_id, str):
+        raise TypeError(f"claim_id must be a str, got {type(claim_id).__name__}")
+    if not isinstance(params, Mapping):
+        raise TypeError(f"params must be a mapping of parameter names to values, got {type(params).__name__}")
     key = json.dumps([claim_id, _jsonable(dict(params))], sort_keys=True).encode()
-    return np.random.default_rng(np.random.SeedSequence([int(seed), zlib.crc32(key)]))
+    return np.random.default_rng(np.random.SeedSequence([seed, zlib.crc32(key)]))
 
 
 def binomial_test(violations: int, trials: int, failure_prob: float,
@@ -72,6 +77,8 @@ def binomial_test(violations: int, trials: int, failure_prob: float,
     trials = check_int(trials, "trials", minimum=1)
     if violations > trials:
         raise ValueError(f"violations must be <= trials, got {violations} > {trials}")
+    failure_prob = check_probability(failure_prob, "failure_prob")
+    confidence = check_probability(confidence, "confidence", allow_zero=False, allow_one=False)
     p_value = stats.binomtest(violations, trials, failure_prob, alternative="greater").pvalue
     # the two-sided Clopper-Pearson interval (the one-sided test's own interval is [lo, 1])
     ci = stats.binomtest(violations, trials).proportion_ci(confidence_level=confidence, method="exact")

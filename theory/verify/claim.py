@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from theory._validation import check_int, check_probability, check_real
+
 __all__ = ["Claim", "Verdict"]
 
 _RELATIONS = ("<=", ">=")
@@ -58,7 +60,8 @@ class Claim:
     trials, quick_trials : int
         Trials per parameter set in full and quick runs.
     rtol, atol : float
-        Float tolerance for deterministic claims.
+        Float tolerance for deterministic claims (finite, non-negative: a NaN tolerance would
+        make every comparison false, so a false claim would pass).
     alpha : float
         Significance level of the binomial test for probabilistic claims.
     quantity : str
@@ -70,7 +73,10 @@ class Claim:
         :func:`theory.figures.verdict_figures` (how built-in claims name theirs), or a callable
         ``verdicts -> matplotlib Figure`` (for a user's own claim).
     tags : tuple of str
-        Free labels (``"geometry"``, ``"slow"``, …).
+        Free labels (``"geometry"``, ``"slow"``, …). A bare string is taken as one tag.
+
+    Every field is checked on construction (types, ranges, finiteness); a bad one raises
+    ``TypeError``/``ValueError`` naming the claim and the field.
 
     Examples
     --------
@@ -108,19 +114,43 @@ class Claim:
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id:
             raise ValueError(f"Claim id must be a non-empty string, got {self.id!r}")
-        if self.relation not in _RELATIONS:
-            raise ValueError(f"Claim {self.id}: relation must be '<=' or '>=', got {self.relation!r}")
+        try:
+            self._check_fields()
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"Claim {self.id}: {exc}") from None
+
+    def _check_fields(self) -> None:
+        for name in ("statement", "citation", "latex", "domain", "quantity"):
+            if not isinstance(getattr(self, name), str):
+                raise TypeError(f"{name} must be a str, got {type(getattr(self, name)).__name__}")
+        if self.proof is not None and not isinstance(self.proof, str):
+            raise TypeError(f"proof must be a str or None, got {type(self.proof).__name__}")
+        if not isinstance(self.relation, str) or self.relation not in _RELATIONS:
+            raise ValueError(f"relation must be '<=' or '>=', got {self.relation!r}")
         if not callable(self.bound) or not callable(self.measure):
-            raise TypeError(f"Claim {self.id}: bound and measure must be callables")
-        if isinstance(self.failure_prob, (int, float)) and not 0 <= self.failure_prob <= 1:
-            raise ValueError(f"Claim {self.id}: failure_prob must be in [0, 1], got {self.failure_prob}")
-        if not 0 < self.alpha < 1:
-            raise ValueError(f"Claim {self.id}: alpha must be in (0, 1), got {self.alpha}")
-        if self.trials < 1 or (self.quick_trials is not None and self.quick_trials < 1):
-            raise ValueError(f"Claim {self.id}: trials must be positive")
-        object.__setattr__(self, "params", tuple(dict(p) for p in self.params))
+            raise TypeError("bound and measure must be callables")
+        if self.validate is not None and not callable(self.validate):
+            raise TypeError(f"validate must be a callable or None, got {self.validate!r} of type "
+                            f"{type(self.validate).__name__}")
+        if self.figure is not None and not (callable(self.figure) or isinstance(self.figure, str)):
+            raise TypeError(f"figure must be a callable, a figure name or None, got {self.figure!r} of type "
+                            f"{type(self.figure).__name__}")
+        if self.failure_prob is not None and not callable(self.failure_prob):
+            object.__setattr__(self, "failure_prob", check_probability(self.failure_prob, "failure_prob"))
+        object.__setattr__(self, "alpha", check_probability(self.alpha, "alpha", allow_zero=False,
+                                                            allow_one=False))
+        object.__setattr__(self, "trials", check_int(self.trials, "trials", minimum=1))
+        if self.quick_trials is not None:
+            object.__setattr__(self, "quick_trials", check_int(self.quick_trials, "quick_trials", minimum=1))
+        object.__setattr__(self, "rtol", check_real(self.rtol, "rtol", minimum=0.0))
+        object.__setattr__(self, "atol", check_real(self.atol, "atol", minimum=0.0))
+        object.__setattr__(self, "params", _param_sets(self.params, "params"))
         if self.quick_params is not None:
-            object.__setattr__(self, "quick_params", tuple(dict(p) for p in self.quick_params))
+            object.__setattr__(self, "quick_params", _param_sets(self.quick_params, "quick_params"))
+        tags = (self.tags,) if isinstance(self.tags, str) else self.tags  # a bare string is one tag
+        if not isinstance(tags, (tuple, list, set, frozenset)) or not all(isinstance(t, str) and t for t in tags):
+            raise TypeError(f"tags must be a tuple of non-empty strings, got {self.tags!r}")
+        object.__setattr__(self, "tags", tuple(tags))
 
     @property
     def deterministic(self) -> bool:
@@ -252,6 +282,15 @@ class Verdict:
             "ci": None if self.ci is None else [_num(self.ci[0]), _num(self.ci[1])],
             "samples": summary, "elapsed_s": round(self.elapsed, 4), "message": self.message,
         }
+
+
+def _param_sets(value: Any, name: str) -> tuple[dict[str, Any], ...]:
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
+        raise TypeError(f"{name} must be a sequence of dicts, got {type(value).__name__}")
+    for i, p in enumerate(value):
+        if not isinstance(p, Mapping):
+            raise TypeError(f"{name}[{i}] must be a dict of parameter values, got {type(p).__name__}")
+    return tuple(dict(p) for p in value)
 
 
 def _num(x: Any) -> Any:

@@ -12,12 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from theory._validation import check_int
+from theory._validation import check_bool, check_int
 from theory.verify.check import check
 from theory.verify.claim import Claim, Verdict
 from theory.verify.registry import registry
 
-__all__ = ["Report", "verify_all"]
+__all__ = ["Report", "known_tags", "verify_all"]
 
 
 @dataclass
@@ -136,6 +136,7 @@ class Report:
 
     def write(self, out: str | Path, *, figures: bool = True) -> Path:
         """Write ``report.md``, ``report.json`` and figures (``figures/*.png|svg``) into ``out``."""
+        figures = check_bool(figures, "figures")
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         if figures:
@@ -175,6 +176,35 @@ def _write_figures(report: Report, out: Path) -> list[str]:
     return [w for w in written if w.endswith(".png")]
 
 
+def known_tags(claims: Iterable[Claim] | None = None) -> list[str]:
+    """The sorted tags carried by the registered claims (or by ``claims``).
+
+    Examples
+    --------
+    >>> "geometry" in known_tags()
+    True
+    """
+    pool = registry().values() if claims is None else claims
+    return sorted({t for c in pool for t in c.tags})
+
+
+def _check_tags(tags: Any, reg: dict[str, Claim]) -> set[str]:
+    wanted = [tags] if isinstance(tags, str) else tags
+    if isinstance(wanted, (bytes, dict)) or not isinstance(wanted, Iterable):
+        raise TypeError(f"tags must be a str or a sequence of str, got {type(tags).__name__}")
+    wanted = list(wanted)
+    for t in wanted:
+        if not isinstance(t, str):
+            raise TypeError(f"tags must be strings, got {t!r} of type {type(t).__name__}")
+    known = known_tags(reg.values())
+    if not wanted:
+        raise ValueError(f"tags is empty: nothing would be checked; known tags: {known}")
+    unknown = [t for t in wanted if t not in known]
+    if unknown:
+        raise ValueError(f"unknown tag(s) {unknown}; known tags: {known}")
+    return set(wanted)
+
+
 def verify_all(*, quick: bool = False, claims: Iterable[str] | None = None,
                tags: Sequence[str] | None = None, rng: int = 0, progress: bool = False,
                out: str | Path | None = None, figures: bool = True) -> Report:
@@ -187,10 +217,13 @@ def verify_all(*, quick: bool = False, claims: Iterable[str] | None = None,
     quick : bool
         Use each claim's quick parameter sets and trial counts (the whole run takes well under
         a minute).
-    claims : iterable of str, optional
-        Claim ids to check; unknown ids raise ``ValueError`` listing the known ones.
-    tags : sequence of str, optional
-        Keep only claims carrying one of these tags.
+    claims : str or iterable of str, optional
+        Claim ids to check (a bare string is one id); unknown ids, or none at all, raise
+        ``ValueError`` listing the known ones.
+    tags : str or sequence of str, optional
+        Keep only claims carrying one of these tags. A bare string is one tag
+        (``tags="geometry"``); unknown tags, and an empty sequence, raise ``ValueError`` listing
+        the known tags (so that a typo cannot check nothing and report success).
     rng : int
         Seed; each (claim, parameter set) derives its own stream from it.
     progress : bool
@@ -210,18 +243,26 @@ def verify_all(*, quick: bool = False, claims: Iterable[str] | None = None,
     >>> rep.ok
     True
     """
+    quick = check_bool(quick, "quick")
+    progress = check_bool(progress, "progress")
+    figures = check_bool(figures, "figures")
     seed = check_int(rng, "rng", minimum=0)
     reg = registry()
     if claims is not None:
-        ids = list(claims)
+        ids = [claims] if isinstance(claims, str) else list(claims)  # a bare string is one id
+        if not ids:
+            raise ValueError(f"claims is empty: nothing would be checked; known: {sorted(reg)}")
         unknown = [c for c in ids if c not in reg]
         if unknown:
             raise ValueError(f"unknown claim id(s) {unknown}; known: {sorted(reg)}")
         chosen = {c: reg[c] for c in ids}
     else:
         chosen = reg
-    if tags:
-        chosen = {k: c for k, c in chosen.items() if set(tags) & set(c.tags)}
+    if tags is not None:
+        wanted = _check_tags(tags, reg)
+        chosen = {k: c for k, c in chosen.items() if wanted & set(c.tags)}
+        if not chosen:
+            raise ValueError(f"no chosen claim carries the tag(s) {sorted(wanted)}: nothing would be checked")
     jobs = [(c, p) for c in chosen.values() for p in c.parameter_sets(quick)]
     t0 = time.perf_counter()
     verdicts: list[Verdict] = []
