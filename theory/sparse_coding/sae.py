@@ -844,7 +844,7 @@ def train_saes(data: Any, *, kind: str = "relu", width: int, l1: Any = None, l0:
     with limit, np.errstate(over="ignore", invalid="ignore"):
         for step in range(steps):
             x = next(batches)
-            lr_t = options.lr * _schedule_factor(step, steps, options.lr_warmup, options.lr_decay)
+            lr_scale = _schedule_factor(step, steps, options.lr_warmup, options.lr_decay)
             coef_t = coef * dt(_schedule_factor(step, steps, options.sparsity_warmup, 0.0))
             res = _loss_and_grads(spec, P, x, coef_t, kk)
             for key, g in res["grads"].items():
@@ -860,7 +860,7 @@ def train_saes(data: Any, *, kind: str = "relu", width: int, l1: Any = None, l0:
             if normalize:
                 Wd, gWd = P["W_dec"], G["W_dec"]
                 gWd -= Wd * np.einsum("idw,idw->iw", gWd, Wd)[:, None, :]
-            opt.step(flat, scale=lr_t / options.lr)
+            opt.step(flat, scale=lr_scale)
             if normalize:
                 Wd = P["W_dec"]
                 Wd /= np.linalg.norm(Wd, axis=1, keepdims=True)

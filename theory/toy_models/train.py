@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from theory._optim import AdamW, FlatParams
 from theory._validation import (
     as_rng,
     check_array,
@@ -111,26 +112,6 @@ def _sparse_compute_mask(sampler: Any, config: ToyModelConfig, B: int,
     q = -np.expm1(config.n_features * np.log1p(-sampler.p_sparse))
     keep = q <= SPARSE_ROW_FRACTION
     return keep if keep.any() else None
-
-
-class _Flat:
-    """Parameters (and gradients) as views into one flat buffer, so an optimizer step is a handful
-    of vector operations whatever the number of tensors."""
-
-    def __init__(self, params: dict[str, NDArray[Any]], dt: type) -> None:
-        self.keys = list(params)
-        sizes = [params[k].size for k in self.keys]
-        self.theta = np.empty(sum(sizes), dtype=dt)
-        self.grad = np.zeros_like(self.theta)
-        self.p: dict[str, NDArray[Any]] = {}
-        self.g: dict[str, NDArray[Any]] = {}
-        off = 0
-        for k, s in zip(self.keys, sizes, strict=True):
-            shape = params[k].shape
-            self.p[k] = self.theta[off:off + s].reshape(shape)
-            self.g[k] = self.grad[off:off + s].reshape(shape)
-            self.p[k][...] = params[k]
-            off += s
 
 
 def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024,
@@ -269,7 +250,7 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
     if fast:
         # bias folded into the decoder: z = [h, 1] @ [[W], [b]], so one matmul gives z and one
         # gives the decoder and bias gradients together
-        flat = _Flat({"Wb": np.concatenate([params0["W"], params0["b"][:, None, :]], axis=1)}, dt)
+        flat = FlatParams({"Wb": np.concatenate([params0["W"], params0["b"][:, None, :]], axis=1)}, dt)
         Wb, gWb = flat.p["Wb"], flat.g["Wb"]
         x = np.empty((I, B, n), dtype=dt)
         # dense group: the instances not on the sparse compute path (a slice when contiguous)
@@ -293,12 +274,10 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
             config.importance_matrix[dn_idx][:, None, :] * (2.0 / (B * n)), (Id, B, n))).astype(dt)
         imp_sp = config.importance_matrix[sp_inst].astype(dt)
     else:
-        flat = _Flat(params0, dt)
+        flat = FlatParams(params0, dt)
         P, G = flat.p, flat.g
         x = np.empty((I, B, n), dtype=dt)
-    mom = np.zeros_like(flat.theta)
-    vel = np.zeros_like(flat.theta)
-    tmp = np.empty_like(flat.theta)
+    opt = AdamW(lr=lr, betas=(b1, b2), eps=eps, weight_decay=wd) if optimizer == "adamw" else None
     imp = config.importance_matrix.astype(dt)[:, None, :]
 
     log_steps: list[int] = []
@@ -363,25 +342,10 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
                     log_steps.append(step + 1)
                     if not np.all(np.isfinite(loss)):
                         break
-            lr_t = lr * float(sched(step, steps))
-            if optimizer == "sgd":
-                flat.theta -= dt(lr_t) * flat.grad
+            if opt is None:  # sgd
+                flat.theta -= dt(lr * float(sched(step, steps))) * flat.grad
             else:
-                t = step + 1
-                if wd:
-                    flat.theta *= dt(1.0 - lr_t * wd)
-                mom *= dt(b1)
-                mom += dt(1 - b1) * flat.grad
-                vel *= dt(b2)
-                np.multiply(flat.grad, flat.grad, out=tmp)
-                tmp *= dt(1 - b2)
-                vel += tmp
-                np.sqrt(vel, out=tmp)
-                tmp *= dt(1.0 / math.sqrt(1 - b2 ** t))
-                tmp += dt(eps)
-                np.divide(mom, tmp, out=tmp)
-                tmp *= dt(lr_t / (1 - b1 ** t))
-                flat.theta -= tmp
+                opt.step(flat, scale=float(sched(step, steps)))
             if bar is not None:
                 bar.update(1)
     if bar is not None:
