@@ -128,7 +128,7 @@ def jl_pair_failure_bound(*, k: int, eps: float) -> float:
     return min(1.0, lower + upper)
 
 
-def gaussian_projection_distortion(*, dim: int, k: int, rng=None, n_pairs: int = 1) -> np.ndarray:
+def gaussian_projection_distortion(*, dim: int, k: int, rng: Any = 0, n_pairs: int = 1) -> np.ndarray:
     r"""Simulate the squared-distance distortion of random pairs under a Gaussian projection.
 
     Draws a projection :math:`R \in \mathbb{R}^{k\times dim}` with iid :math:`N(0, 1)` entries
@@ -235,7 +235,7 @@ def jl_max_features(*, dim: int, eps: float, failure_prob: float = 0.5) -> int:
     return n
 
 
-def rademacher_frame(*, dim: int, n: int, rng: Any = None) -> NDArray[np.float64]:
+def rademacher_frame(*, dim: int, n: int, rng: Any = 0) -> NDArray[np.float64]:
     r"""``n`` random sign vectors :math:`\pm 1/\sqrt{\text{dim}}` as columns, shape ``(dim, n)``.
 
     Examples
@@ -303,7 +303,7 @@ def gaussian_rip_min_dim(*, n: int, k: int, delta: float, failure_prob: float) -
     return int(math.ceil(num / c0))
 
 
-def achlioptas_projection(*, k: int, dim: int, rng: Any = None, sparse: bool = True) -> NDArray[np.float64]:
+def achlioptas_projection(*, k: int, dim: int, rng: Any = 0, sparse: bool = True) -> NDArray[np.float64]:
     r"""Achlioptas's database-friendly random projection matrix, shape ``(k, dim)``.
 
     Entries are iid :math:`\sqrt3\cdot\{+1, 0, -1\}` with probabilities :math:`\{1/6, 2/3, 1/6\}`
@@ -507,7 +507,7 @@ def interference_tail_bound(*, dim: int, x: ArrayLike, t: float) -> float:
 
 
 def interference_distribution(*, dim: int, x: ArrayLike, samples: int = 10_000,
-                              rng: Any = None) -> NDArray[np.float64]:
+                              rng: Any = 0) -> NDArray[np.float64]:
     r"""Samples of the interference :math:`I = \sum_j \langle w_0, w_j\rangle x_j` for uniformly
     random unit features :math:`w_0, w_1, \dots, w_k \in \mathbb R^{\text{dim}}`.
 

@@ -37,7 +37,7 @@ def _sparse_positions(p: NDArray[np.float64], size: int, rng: np.random.Generato
     return rows, pos[rows, cols].astype(np.int64)
 
 
-def sample_features(config: ToyModelConfig, batch_size: int, *, rng: Any = None,
+def sample_features(config: ToyModelConfig, batch_size: int, *, rng: Any = 0,
                     dtype: Any = "float64", sparse_threshold: float = 0.05,
                     out: NDArray[Any] | None = None) -> NDArray[Any]:
     r"""Draw a batch of feature vectors for every instance of ``config``.

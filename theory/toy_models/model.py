@@ -295,7 +295,7 @@ class ToyModel:
         _, params, x = _check_inputs(self.config, params, x)
         return _forward(self.config, params, x.astype(np.float64, copy=False))
 
-    def evaluate(self, *, batch_size: int = 100_000, rng: Any = None) -> NDArray[np.float64]:
+    def evaluate(self, *, batch_size: int = 100_000, rng: Any = 0) -> NDArray[np.float64]:
         r"""Monte Carlo estimate (float64) of each instance's expected loss on a fresh batch.
 
         Parameters

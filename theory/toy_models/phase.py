@@ -24,7 +24,7 @@ DEFAULT_2X1 = {"steps": 4000, "batch_size": 1024, "lr": 1e-2, "schedule": "cosin
 
 def train_2x1(cells: Sequence[tuple[float, float]], *, seeds: int = 3, steps: int = 4000,
               batch_size: int = 1024, lr: float = 1e-2, schedule: str = "cosine",
-              eval_batch: int = 20_000, rng: Any = None) -> list[dict[str, Any]]:
+              eval_batch: int = 20_000, rng: Any = 0) -> list[dict[str, Any]]:
     r"""Train ``seeds`` 2 -> 1 models for each ``(p, r)`` cell in one batched run and keep, per
     cell, the seed of least loss (as in the paper).
 

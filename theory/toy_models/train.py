@@ -46,7 +46,7 @@ def _schedule(schedule: str | Callable[[int, int], float]) -> Callable[[int, int
                      f"got {schedule!r}")
 
 
-def init_params(config: ToyModelConfig, *, rng: Any = None, init: str = "xavier_normal",
+def init_params(config: ToyModelConfig, *, rng: Any = 0, init: str = "xavier_normal",
                 dtype: Any = "float64") -> dict[str, NDArray[Any]]:
     r"""Initial parameters: Xavier-normal weights, zero biases.
 
@@ -117,7 +117,7 @@ def _sparse_compute_mask(sampler: Any, config: ToyModelConfig, B: int,
 def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024,
           lr: float = 1e-3, optimizer: str = "adamw", weight_decay: float = 0.01,
           betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-          schedule: str | Callable[[int, int], float] = "constant", rng: Any = None,
+          schedule: str | Callable[[int, int], float] = "constant", rng: Any = 0,
           dtype: Any = "float32", init: str = "xavier_normal", log_every: int | None = None,
           sparse_threshold: float = 0.05, sparse_compute: bool | str = "auto",
           initial: dict[str, Any] | None = None, progress: bool = True) -> ToyModel:
