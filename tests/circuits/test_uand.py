@@ -174,9 +174,25 @@ def test_bad_forward_inputs():
 
 
 def test_paper_p_is_clipped_and_documented():
-    assert uand(m=1000, d=500).p == 1.0        # log^2(1000)/sqrt(500) > 1
-    net = uand(m=50, d=10**6, rng=0)
+    assert uand(m=1000, d=500, p="paper").p == 1.0        # log^2(1000)/sqrt(500) > 1
+    net = uand(m=50, d=10**6, p="paper", rng=0)
     assert abs(net.p - np.log(50) ** 2 / 1000) < 1e-15
+
+
+def test_default_p_is_the_mse_optimal_one_as_in_the_cli():
+    from theory.circuits import optimal_p
+
+    net = uand(m=100, d=1000, rng=0)
+    assert net.p == optimal_p(d=1000, s=2, fan_in=2) == uand(m=100, d=1000, p=None, rng=0).p
+    # the papers' asymptotic p (0.67 here) gets far more pair ANDs wrong after rounding
+    x = sparse_inputs(m=100, s=2, batch=200, rng=1)
+    pairs = all_pairs(100)
+    truth = np.array([[int(r[a] and r[b]) for a, b in pairs] for r in x])
+    wrong = {}
+    for p in ("paper", "optimal"):
+        net = uand(m=100, d=1000, p=p, rng=0)
+        wrong[p] = np.mean(np.round(net.read(net.forward(x), pairs)) != truth)
+    assert 100 * wrong["optimal"] < wrong["paper"], wrong
 
 
 @pytest.mark.parametrize("kind", ["rademacher", "gaussian", "bernoulli"])

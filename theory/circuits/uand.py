@@ -500,7 +500,7 @@ def _bernoulli_matrix(d: int, m: int, p: float, gen: np.random.Generator) -> sps
     return sps.csr_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(d, m))
 
 
-def uand(*, m: int, d: int, kind: str = "bernoulli", p: float | str | None = None,
+def uand(*, m: int, d: int, kind: str = "bernoulli", p: float | str | None = "optimal",
          fan_in: int = 2, pairs: ArrayLike | None = None,
          embedding: Embedding | int | None = None, s: int = 2, rng: Any = 0) -> UAnd:
     r"""Build a U-AND layer of ``d`` ReLU neurons on ``m`` Boolean inputs.
@@ -522,11 +522,12 @@ def uand(*, m: int, d: int, kind: str = "bernoulli", p: float | str | None = Non
     d : int
         Number of neurons.
     kind : {"bernoulli", "rademacher", "gaussian"}
-    p : float, "paper", "optimal" or None
-        Bernoulli connection probability. ``None``/``"paper"``: the papers' asymptotic choice
-        :math:`\log^2(m)/\sqrt d` clipped to 1 (:func:`paper_p`; it is 1 — useless — unless
-        ``d > log^4 m``); ``"optimal"``: the MSE-optimal ``p`` for sparsity ``s``
-        (:func:`optimal_p`, about ``(2 (s-2) d)^{-1/3}``).
+    p : float, "optimal" (default), "paper" or None
+        Bernoulli connection probability. ``"optimal"`` (and ``None``): the MSE-optimal ``p`` for
+        sparsity ``s`` (:func:`optimal_p`), the same default as ``theory circuits uand``;
+        ``"paper"``: the papers' asymptotic choice :math:`\log^2(m)/\sqrt d` clipped to 1
+        (:func:`paper_p`; it is 1, which makes every neuron see every input, unless
+        ``d > log^4 m``).
     fan_in : int
         Gate fan-in ``k`` (bias ``-(k-1)``); random kinds support 2 only.
     pairs : array_like of int, shape (K, fan_in), optional
@@ -581,9 +582,9 @@ def uand(*, m: int, d: int, kind: str = "bernoulli", p: float | str | None = Non
         if embedding.m != m:
             raise ValueError(f"embedding stores {embedding.m} features but m={m}")
     if kind == "bernoulli":
-        if p is None or p == "paper":
+        if p == "paper":
             pv = paper_p(m=m, d=d)
-        elif p == "optimal":
+        elif p is None or p == "optimal":
             pv = optimal_p(d=d, s=max(s, fan_in), fan_in=fan_in)
         elif isinstance(p, str):
             raise ValueError(f"p must be a probability, 'paper', 'optimal' or None, got {p!r}")
@@ -598,7 +599,7 @@ def uand(*, m: int, d: int, kind: str = "bernoulli", p: float | str | None = Non
                     pairs=None if pairs is None else np.asarray(pairs), calibration_s=None)
     if fan_in != 2:
         raise ValueError(f"kind={kind!r} supports fan_in=2 only, got {fan_in}")
-    if p is not None:
+    if p is not None and p != "optimal":  # the default, for the Bernoulli kind
         raise ValueError(f"p applies to kind='bernoulli' only, got p={p!r}")
     if s < 2:
         raise ValueError(f"s (the calibration sparsity) must be >= 2 for kind={kind!r}, got {s}")
