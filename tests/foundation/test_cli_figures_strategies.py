@@ -148,3 +148,10 @@ def test_every_area_contributes_figure_recipes(tmp_path):
     assert main(["figures", "geometry.polytopes", "toy_models.phase_2x1_theory", "--quick",
                  "--out", str(tmp_path), "--format", "png"]) == 0
     assert len(list(tmp_path.glob("*.png"))) == 2
+
+
+def test_verify_claim_takes_several_ids_as_the_readme_writes_it(tmp_path, capsys):
+    code = main(["verify", "--quick", "--claim", "geometry.welch", "geometry.frame_potential", "--no-figures",
+                 "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0 and "geometry.frame_potential" in out and "geometry.welch" in out

@@ -11,9 +11,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "simulation; print a table and write report.md, report.json "
                                    "and figures.")
     p.add_argument("--quick", action="store_true", help="small parameter sets (under a minute)")
-    p.add_argument("--claim", action="append", metavar="ID", dest="claims",
-                   help="check only this claim (repeatable); see --list")
-    p.add_argument("--tag", action="append", metavar="TAG", dest="tags",
+    p.add_argument("--claim", action="extend", nargs="+", metavar="ID", dest="claims",
+                   help="check only these claims (--claim a b, or repeated); see --list")
+    p.add_argument("--tag", action="extend", nargs="+", metavar="TAG", dest="tags",
                    help="only claims with this tag (repeatable; unknown tags are refused, see --list)")
     p.add_argument("--out", default="theory-report", metavar="DIR", help="report folder (default: %(default)s)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
