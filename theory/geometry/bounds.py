@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-import sympy as sp
+from theory._lazy import sympy as sp
 
 from theory._results import Bound
 from theory._validation import check_int

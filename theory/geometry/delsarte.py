@@ -9,7 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
-import sympy as sp
+from theory._lazy import sympy as sp
 from numpy.typing import NDArray
 
 from theory._results import Bound
@@ -23,7 +23,11 @@ DELSARTE_CITATION = (
     "(1979). New bounds on the number of unit spheres that can touch a unit sphere in n "
     "dimensions. J. Combin. Theory A 26, 210-214. doi:10.1016/0097-3165(79)90074-8")
 
-_T = sp.Symbol("t")
+
+
+def _t() -> Any:
+    """The polynomial variable ``t`` (a sympy Symbol, made on first use)."""
+    return sp.Symbol("t")
 
 
 @dataclass(frozen=True)
@@ -130,7 +134,7 @@ def gegenbauer(degree: int, dim: int, *, exact: bool = False,
             for i, v in enumerate(C[k - 1]):
                 nxt[i] -= c * v
             C.append([v / den for v in nxt])
-        return [sp.Poly([sp.Rational(v.numerator, v.denominator) for v in reversed(cs)], _T).as_expr()
+        return [sp.Poly([sp.Rational(v.numerator, v.denominator) for v in reversed(cs)], _t()).as_expr()
                 for cs in C[:degree + 1]]
     degree = check_size(degree, "degree", minimum=0, maximum=_GEGENBAUER_MAX_FLOAT,
                         why="one array of values per degree")
@@ -202,7 +206,7 @@ def verify_delsarte_certificate(coefficients: Any, *, dim: int, max_cos: float,
     if lines and any(c != 0 for c in coeffs[1::2]):
         return False, None, "a lines certificate must be even (odd coefficients zero)"
     P = gegenbauer(len(coeffs) - 1, dim, exact=True)
-    f = sp.Poly(sp.expand(sum(c * p for c, p in zip(coeffs, P, strict=True))), _T, domain=sp.QQ)
+    f = sp.Poly(sp.expand(sum(c * p for c, p in zip(coeffs, P, strict=True))), _t(), domain=sp.QQ)
     a, b = _interval(s, lines)
     a, b = sp.Rational(Fraction(a)), sp.Rational(Fraction(b))
     if f.eval(a) >= 0:
