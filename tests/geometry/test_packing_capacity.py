@@ -133,3 +133,15 @@ def test_pack_ap_restarts(monkeypatch):
         assert len(calls) == expected
     with pytest.raises(ValueError, match="ap_restarts must be"):
         pack(dim=3, n=5, ap_restarts=-1)
+
+
+def test_capacity_print_marks_an_unproven_upper_bound_and_tells_questions_apart():
+    from theory.geometry.capacity import Capacity
+
+    base = dict(dim=8, max_cos=1 / 3, lines=True, lower=29, lower_name="x", witness=None, upper=37.0,
+                upper_name="Delsarte LP (degree 4)", candidates={})
+    proven = Capacity(**base, upper_rigorous=True)
+    unproven = Capacity(**base, upper_rigorous=False)
+    assert "NOT PROVEN" not in str(proven) and "NOT PROVEN" in str(unproven)
+    other = Capacity(**{**base, "max_cos": 0.3333333333}, upper_rigorous=True)
+    assert str(proven).split(":")[0] != str(other).split(":")[0]

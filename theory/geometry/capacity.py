@@ -64,8 +64,10 @@ class Capacity:
     def __str__(self) -> str:
         what = "|cos|" if self.lines else "cos"
         up = "unknown" if math.isinf(self.upper) else f"{int(self.upper)}"
-        return (f"dim={self.dim}, {what} <= {self.max_cos:g}: {self.lower} <= max features <= {up}"
-                f"  (lower: {self.lower_name}; upper: {self.upper_name})")
+        proof = "" if self.upper_rigorous or math.isinf(self.upper) else ", NOT PROVEN: numerical, not certified"
+        # repr: the shortest decimal that reads back as the same float, so different questions print differently
+        return (f"dim={self.dim}, {what} <= {self.max_cos!r}: {self.lower} <= max features <= {up}"
+                f"  (lower: {self.lower_name}; upper: {self.upper_name}{proof})")
 
 
 #: Largest witness (dim * n entries) that is built and checked through its Gram matrix; larger
