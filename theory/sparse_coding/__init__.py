@@ -49,6 +49,8 @@ _MODULES = {
     "sae": ("SAE", "SAEOptions", "train_sae", "train_saes"),
     "sae_io": ("load_sae", "save_sae"),
     "score": ("SAEScore", "export_batches", "score"),
+    "learners": ("LearnedDictionary", "mlp_encoder_learner", "oneill_lam", "sklearn_dictionary_learning",
+                 "sparse_coding_learner"),
     "amortisation": ("AmortisationGap", "AmortisedEncoder", "amortisation_gap", "fit_amortised_encoder"),
 }
 for _mod, _names in _MODULES.items():
