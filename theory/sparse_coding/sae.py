@@ -546,7 +546,7 @@ def _loss_and_grads(spec: _Spec, P: dict[str, NDArray[Any]], x: NDArray[Any], co
         grads_out["log_threshold"] = theta * g_theta
     dz = np.where(mask, df, 0).astype(z.dtype, copy=False)
     gWe = np.matmul(dz.transpose(0, 2, 1), xc)  # (I, W, d)
-    gb_dec -= np.matmul(dz, We).sum(axis=1)
+    gb_dec -= np.matmul(dz.sum(axis=1)[:, None, :], We)[:, 0, :]  # sum over the batch first: one small product
     grads_out["b_enc"] = dz.sum(axis=1)
     grads_out["b_dec"] = gb_dec
     if spec.tied:
