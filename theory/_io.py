@@ -29,8 +29,9 @@ import json
 import math
 import os
 import struct
+import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -40,7 +41,7 @@ from numpy.typing import NDArray
 
 from theory._validation import MEMORY_LIMIT_BYTES, _human, check_memory
 
-__all__ = ["ArrayInfo", "inspect_arrays", "load_arrays", "SUFFIXES"]
+__all__ = ["ArrayInfo", "SUFFIXES", "atomic_write", "inspect_arrays", "load_arrays"]
 
 #: File suffixes this module reads.
 SUFFIXES = (".npy", ".npz", ".safetensors")
@@ -429,3 +430,40 @@ def load_arrays(path: str | os.PathLike[str], names: str | Iterable[str] | None 
         raise ValueError(str(exc)) from None
     except _ERRORS as exc:
         raise _invalid(p, suffix, exc) from None
+
+
+def atomic_write(path: str | os.PathLike[str], content: bytes | Callable[[IO[bytes]], Any]) -> Path:
+    """Write a file so that it is either complete or absent: never half-written.
+
+    ``content`` (bytes, or a callable writing to a binary file object) goes to a temporary file in
+    the target's folder, which is flushed to disk and then renamed onto ``path`` with
+    :func:`os.replace` (atomic on POSIX and Windows). On any error the temporary file is removed
+    and the previous file at ``path``, if any, is left as it was.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> atomic_write(folder / "a.bin", b"abc").read_bytes()
+    b'abc'
+    >>> atomic_write(folder / "b.bin", lambda fh: fh.write(b"xyz")).read_bytes()
+    b'xyz'
+    """
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            if callable(content):
+                content(fh)
+            else:
+                fh.write(content)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return target

@@ -29,13 +29,13 @@ import json
 import math
 import os
 import struct
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from theory._io import atomic_write
 from theory._validation import check_int
 from theory.sparse_coding._checks import check_memory
 from theory.sparse_coding.sae import SAE
@@ -61,23 +61,6 @@ def _safetensors() -> Any:
         raise ImportError("reading and writing SAEs needs the 'safetensors' package: "
                           "pip install 'superposition-theory[io]' (or pip install safetensors)") from None
     return st
-
-
-def _atomic_write(path: Path, payload: bytes) -> None:
-    """Write ``payload`` to a temporary file in ``path``'s folder, then ``os.replace`` it."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 def save_sae(sae: SAE, path: str | os.PathLike[str]) -> Path:
@@ -135,8 +118,8 @@ def save_sae(sae: SAE, path: str | os.PathLike[str]) -> Path:
     if sae.kind == "topk":
         cfg["k"] = sae.k
         cfg["rescale_acts_by_decoder_norm"] = False
-    _atomic_write(folder / WEIGHTS_FILENAME, st.save(tensors))
-    _atomic_write(folder / CFG_FILENAME, (json.dumps(cfg, indent=2) + "\n").encode())
+    atomic_write(folder / WEIGHTS_FILENAME, st.save(tensors))
+    atomic_write(folder / CFG_FILENAME, (json.dumps(cfg, indent=2) + "\n").encode())
     return folder
 
 

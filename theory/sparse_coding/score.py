@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
+from theory._io import atomic_write
 from theory._validation import check_array, check_bool, check_int, check_real
 from theory._warnings import TheoryWarning
 from theory.sparse_coding._checks import check_dictionary, check_memory
@@ -514,23 +514,6 @@ def score(model: SAE | ArrayLike | str | os.PathLike[str], truth: GroundTruth, *
 # ----------------------------------------------------------------------------------------------
 
 
-def _atomic_write(path: Path, write: Callable[[Any], None]) -> None:
-    """Call ``write(file)`` on a temporary file in ``path``'s folder, then ``os.replace`` it onto ``path``."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
 def export_batches(truth: GroundTruth, path: str | os.PathLike[str], *, n_batches: int = 1, batch: int = 4096,
                    rng: Any = 0, codes: bool = True, dtype: str = "float32") -> Path:
     r"""Write ground-truth activations (and codes) to ``.npz`` or ``.safetensors``, for training elsewhere.
@@ -615,10 +598,10 @@ def export_batches(truth: GroundTruth, path: str | os.PathLike[str], *, n_batche
                        "layout": "x (samples, dim); dictionary (dim, n); codes CSR (samples, n)"})
     if suffix == ".npz":
         payload = {**arrays, "meta": np.array(meta)}
-        _atomic_write(p, lambda fh: np.savez(fh, **payload))
+        atomic_write(p, lambda fh: np.savez(fh, **payload))
     else:
         from theory.sparse_coding.sae_io import _safetensors
 
         blob = _safetensors().save(arrays, metadata={"meta": meta})
-        _atomic_write(p, lambda fh: fh.write(blob))
+        atomic_write(p, lambda fh: fh.write(blob))
     return p
