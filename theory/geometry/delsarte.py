@@ -276,9 +276,9 @@ def _solve_lp(dim: int, s: float, lines: bool, degree: int, grid: int | None) ->
             if res.status == 0:
                 break
         if res.status != 0:
-            # A later exchange step can fail on numerics alone (HiGHS status 4 after nine good
-            # steps: 768 dimensions, points, max_cos 0.1, degree 9, on an AMD EPYC machine);
-            # the polynomial of the previous step is kept, and its small excess over 0 is what
+            # A later exchange step can fail on numerics alone (HiGHS status 4 after several good
+            # steps, e.g. at 768 dimensions, points, max_cos 0.1, degree 9); the polynomial of the
+            # previous step is kept, and its small excess over 0 is what
             # the certification shrinks away (or refuses).
             return f
         f = np.zeros(degree + 1)

@@ -928,8 +928,8 @@ class GroundTruth:
         g = gen.standard_normal((batch, r))
         rows_out, cols_out = [], []
         step = max(1, min(128, _COPULA_BLOCK // max(nf, 1)))
-        # the rank-r products per block are small: one BLAS thread (several threads busy-wait on a
-        # shared machine and made this loop ten times slower)
+        # the rank-r products per block are small: one BLAS thread (several threads spend their time
+        # synchronising on products this small)
         with threadpoolctl.threadpool_limits(limits=1, user_api="blas"):
             rows_out, cols_out = self._copula_blocks(batch, step, g, L, t, s, gen)
         return np.concatenate(rows_out).astype(np.intp), np.concatenate(cols_out).astype(np.intp)

@@ -172,9 +172,9 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
         the present entries (CSR products), the decoder only the non-empty examples. Same
         batches and the same result as the dense pass up to float rounding. ``"auto"`` uses it
         for an instance when the expected fraction of non-empty examples
-        :math:`1-(1-p)^n \le` ``SPARSE_ROW_FRACTION`` (0.7): measured in
-        ``benchmarks/toy_sparse.py``, 1.7–5× faster at n = 100, p ≤ 0.01 and at n = 1000,
-        p ≤ 0.001, slower at p ≥ 0.03 with n = 100 (almost every example non-empty).
+        :math:`1-(1-p)^n \le` ``SPARSE_ROW_FRACTION`` (0.7): the sparse pass pays off when most
+        examples are empty and costs more when almost every example has a feature (timings in
+        ``docs/toy_models.md``, from ``benchmarks/toy_sparse.py``).
     initial : dict, optional
         Initial parameters (``"W"`` and optionally ``"b"``/``"W2"``, shapes as in
         :func:`init_params`) instead of a random initialisation, e.g. to continue training or to
