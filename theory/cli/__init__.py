@@ -6,8 +6,10 @@ which adds its parser and sets ``func`` (a callable taking the parsed ``argparse
 returning an exit code). A misnamed module is an ``ImportError``. Heavy imports belong inside
 ``func`` so that ``theory --help`` stays fast.
 
-Errors in user input (``ValueError``, ``TypeError``, ``FileNotFoundError``, :class:`CLIError`)
-print one line ``theory: error: ...`` and exit with code 2.
+Errors in user input (``ValueError``, ``FileNotFoundError``, :class:`CLIError`), unreadable or
+unwritable files (``OSError``) and a missing optional package print one line
+``theory: error: ...`` and exit with code 2. Anything else (a ``TypeError`` or ``KeyError`` from
+inside the library) is a bug and shows its traceback.
 """
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ import sys
 from collections.abc import Sequence
 
 __all__ = ["CORE_COMMANDS", "CLIError", "build_parser", "command_modules", "main"]
+
+#: Optional packages and the extra that installs each (a missing one is reported in one line).
+OPTIONAL_EXTRAS: dict[str, str] = {"safetensors": "io", "distributed": "distributed", "dask": "distributed",
+                                   "torch": "bench"}
 
 #: Commands that belong to no area: the verification spine, figures and proofs.
 CORE_COMMANDS: tuple[str, ...] = ("theory.cli.verify", "theory.cli.figures", "theory.cli.prove")
@@ -61,9 +67,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
-    except (CLIError, ValueError, TypeError, FileNotFoundError, KeyError) as exc:
-        msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        print(f"theory: error: {msg}", file=sys.stderr)
+    except ModuleNotFoundError as exc:
+        extra = OPTIONAL_EXTRAS.get((exc.name or "").split(".")[0])
+        if extra is None:
+            raise
+        print(f"theory: error: this needs the optional package {exc.name!r}; install it with "
+              f"pip install 'superposition-theory[{extra}]'", file=sys.stderr)
+        return 2
+    except (CLIError, ValueError, FileNotFoundError) as exc:
+        print(f"theory: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # an unreadable input or an unwritable output (permissions, a file in the way, a full disk)
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"theory: error: {exc.strerror or exc}{where}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("theory: interrupted", file=sys.stderr)

@@ -209,14 +209,14 @@ def run_train(args: argparse.Namespace) -> int:
     s = _score(sae, truth, args, args.seed + 1)
     if args.out:
         from theory.sparse_coding import save_sae
-        from theory.sparse_coding.score import _atomic_write
+        from theory._io import atomic_write
 
         folder = save_sae(sae, args.out)
         record = {"truth": args.preset, "truth_seed": args.truth_seed, "seed": args.seed, "kind": args.kind,
                   "width": args.width, "k": sae.k, "sparsity_coefficient": sae.sparsity_coefficient,
                   "steps": args.steps, "batch_size": args.batch_size, "lr": args.lr}
         payload = (json.dumps(record, indent=2) + "\n").encode()
-        _atomic_write(folder / TRAINING_FILE, lambda fh: fh.write(payload))
+        atomic_write(folder / TRAINING_FILE, lambda fh: fh.write(payload))
     if args.json:
         print(json.dumps({"sae": str(sae), "saved": args.out, "score": s.to_dict()}, indent=2))
     else:
@@ -287,12 +287,12 @@ def run_bench(args: argparse.Namespace) -> int:
     if args.out:
         from pathlib import Path
 
-        from theory.sparse_coding.score import _atomic_write
+        from theory._io import atomic_write
 
         doc = {"truth": args.truth, "truth_seed": args.truth_seed, "width": args.width, "steps": args.steps,
                "seeds": args.seeds, "seed": args.seed, "results": rows}
         payload = (json.dumps(doc, indent=2) + "\n").encode()
-        _atomic_write(Path(args.out), lambda fh: fh.write(payload))
+        atomic_write(Path(args.out), lambda fh: fh.write(payload))
     if args.figure:
         from theory.figures import save, style_context
         from theory.figures.sparse_coding import plot_metric_table
