@@ -77,6 +77,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CLIError, ValueError, FileNotFoundError) as exc:
         print(f"theory: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (e.g. `theory ... | head`): stop quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except OSError as exc:  # an unreadable input or an unwritable output (permissions, a file in the way, a full disk)
         where = f": {exc.filename}" if exc.filename else ""
         print(f"theory: error: {exc.strerror or exc}{where}", file=sys.stderr)

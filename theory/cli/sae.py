@@ -208,8 +208,8 @@ def run_train(args: argparse.Namespace) -> int:
                  progress=not args.no_progress)[0]
     s = _score(sae, truth, args, args.seed + 1)
     if args.out:
-        from theory.sparse_coding import save_sae
         from theory._io import atomic_write
+        from theory.sparse_coding import save_sae
 
         folder = save_sae(sae, args.out)
         record = {"truth": args.preset, "truth_seed": args.truth_seed, "seed": args.seed, "kind": args.kind,
