@@ -134,3 +134,14 @@ def test_safetensors_key_errors(tmp_path):
     with pytest.raises(ValueError, match="key 'c' not found"):
         load_dictionary(tmp_path / "m.safetensors", key="c")
     assert load_dictionary(tmp_path / "m.safetensors", key="b").shape == (3, 2)
+
+
+def test_progress_bar_on_request_and_quiet_by_default(capsys):
+    W = np.random.default_rng(0).standard_normal((16, 300))
+    dictionary_stats(W, chunk=32, k=2, random_null=False)
+    assert capsys.readouterr().err == ""
+    dictionary_stats(W, chunk=32, k=2, random_null=False, progress=True)
+    captured = capsys.readouterr()
+    assert "dictionary_stats" in captured.err and captured.out == ""
+    with pytest.raises(TypeError, match="progress"):
+        dictionary_stats(W, progress="yes")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -113,9 +114,13 @@ def _welch(n: int, dim: int) -> float:
     return math.sqrt((n - dim) / (dim * (n - 1))) if n > dim else 0.0
 
 
+#: Work (multiply-adds, ``dim * n**2``) from which :func:`dictionary_stats` shows a progress bar.
+PROGRESS_MIN_WORK = 3 * 10**12
+
+
 def dictionary_stats(W: ArrayLike, *, chunk: int = 1024, eps: float = 0.1, k: int = 8,
                      bins: int = 100, random_null: bool = True, rng: Any = 0,
-                     dtype: Any = None) -> DictionaryStats:
+                     dtype: Any = None, progress: bool | None = None) -> DictionaryStats:
     r"""Interference statistics of a large dictionary, streamed over column blocks.
 
     Columns are normalised; for each block :math:`B` of ``chunk`` columns the cosines
@@ -147,6 +152,9 @@ def dictionary_stats(W: ArrayLike, *, chunk: int = 1024, eps: float = 0.1, k: in
         For the random null.
     dtype : numpy dtype, optional
         Working precision (default: float32 for float32 input, else float64).
+    progress : bool, optional
+        Show a progress bar (tqdm, on stderr) over the column blocks; by default only for long
+        runs (at least ``PROGRESS_MIN_WORK`` multiply-adds, e.g. 65,536 features in dim 768).
 
     Returns
     -------
@@ -168,6 +176,8 @@ def dictionary_stats(W: ArrayLike, *, chunk: int = 1024, eps: float = 0.1, k: in
        dictionary learning." Transformer Circuits Thread.
     """
     random_null = check_bool(random_null, "random_null")
+    if progress is not None:
+        progress = check_bool(progress, "progress")
     arr = np.asarray(W) if isinstance(W, np.ndarray) else W
     work = check_dtype(dtype, "dtype") if dtype is not None else (
         np.float32 if getattr(arr, "dtype", None) == np.float32 else np.float64)
@@ -192,7 +202,11 @@ def dictionary_stats(W: ArrayLike, *, chunk: int = 1024, eps: float = 0.1, k: in
     above = 0
     s_abs = 0.0
     s_sq = 0.0
-    for start in range(0, n, chunk):
+    show = progress if progress is not None else dim * n * n >= PROGRESS_MIN_WORK
+    from tqdm.auto import tqdm
+
+    for start in tqdm(range(0, n, chunk), desc="dictionary_stats", unit="block", disable=not show,
+                      file=sys.stderr, mininterval=1.0):
         stop = min(n, start + chunk)
         b = stop - start
         rows = np.arange(b)
