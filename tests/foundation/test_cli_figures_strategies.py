@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 
-from theory import proofs
-from theory import figures
+from theory import figures, proofs
 from theory import strategies as tst
 from theory.cli import main
 from theory.geometry import coherence, welch_bound
@@ -19,7 +18,7 @@ def test_verify_command_writes_report(tmp_path, capsys):
                  "--no-progress"])
     out = capsys.readouterr().out
     assert code == 0
-    assert "geometry.welch" in out and "consistent" in out and "tightness" in out
+    assert "geometry.welch" in out and "consistent" in out and "slack" in out
     assert (tmp_path / "report.md").exists() and (tmp_path / "report.json").exists()
     assert list((tmp_path / "figures").glob("*.png"))
 

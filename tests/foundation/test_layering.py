@@ -9,8 +9,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 import theory
 from theory._areas import AREAS, LAYERS, layer_of
 

@@ -18,7 +18,7 @@ def _stdout(*args: str) -> str:
 
 @pytest.mark.parametrize("args", [("pack", "--dim", "3", "--n", "5", "--restarts", "2"),
                                   ("capacity", "--dim", "8", "--max-cos", "0.3"),
-                                  ("verify", "--quick", "--claim", "geometry.welch", "--claim", "geometry.delsarte_upper",
+                                  ("verify", "--quick", "--claim", "geometry.welch", "geometry.delsarte_upper",
                                    "--out", "{tmp}")])
 def test_no_third_party_output_on_stdout(args, tmp_path):
     out = _stdout(*(a.format(tmp=tmp_path) for a in args))

@@ -39,14 +39,14 @@ def test_true_welch_claim_is_consistent_everywhere():
         v = check(claim, params, trials=64)
         assert v.status == "consistent", v
         assert v.violations == 0
-        assert v.tightness >= 1.0  # a lower bound: measured/bound >= 1
+        assert v.slack <= 1.0 + 1e-12  # a lower bound held: bound/measured <= 1
 
 
 def test_false_upper_bound_is_refuted():
     # "coherence <= half the Welch bound" is false for every frame
     v = check(_welch_like("<=", 0.5), trials=10)
     assert v.status == "refuted" and v.violations == 10
-    assert v.tightness > 1.0
+    assert v.slack > 1.0  # measured/bound beyond 1: the bound is crossed
 
 
 def test_false_lower_bound_is_refuted_by_an_extremal_instance():
@@ -55,10 +55,10 @@ def test_false_lower_bound_is_refuted_by_an_extremal_instance():
     v = check(claim, {"n": 4, "dim": 3}, trials=3)
     assert v.status == "refuted"
     assert v.measured == pytest.approx(1 / 3, abs=1e-12)
-    # ...and the true claim is attained there: tightness exactly 1
+    # ...and the true claim is attained there: slack exactly 1
     true = _welch_like(">=", 1.0, measure=lambda p, rng: coherence(_simplex(p["dim"])))
     v = check(true, {"n": 4, "dim": 3}, trials=3)
-    assert v.status == "consistent" and v.tightness == pytest.approx(1.0, abs=1e-9)
+    assert v.status == "consistent" and v.slack == pytest.approx(1.0, abs=1e-9)
 
 
 def test_tolerance_is_respected():
@@ -117,7 +117,7 @@ def test_exactly_stated_failure_probability_is_consistent(seed):
     claim = _distortion_claim(_true_violation_rate(K, EPS), "test.exact")
     v = check(claim, trials=TRIALS, rng=seed)
     assert v.status == "consistent", v.message
-    assert 0.7 < v.tightness < 1.3
+    assert 0.7 < v.violation_rate / v.failure_prob < 1.3
 
 
 def test_jl_claim_is_consistent_at_the_lemma_dimension():

@@ -34,9 +34,21 @@ def test_no_false_positive_claim_refuted_with_weaker_bias():
 def test_l1_transition_claim_refuted_on_the_wrong_side():
     c = CLAIMS["interference.l1_transition"]
     # claim success with probability >= 0.9 below the transition: must be refuted
-    wrong = dataclasses.replace(c, bound=lambda p: 1.0, failure_prob=lambda p: 0.1)
+    from theory.interference.claims import l1_success_indicator
+
+    wrong = dataclasses.replace(c, measure=l1_success_indicator, failure_prob=lambda p: 0.1)
     v = check(wrong, {"n": 150, "k": 70, "eta": 0.5, "side": "below"}, trials=20, rng=0)
     assert v.status == "refuted"
+
+
+def test_l1_transition_below_side_is_not_vacuous():
+    # the "below" side claims failure with probability >= 1 - eta; a simulation that always
+    # recovers there must refute it (with the old bound 0 on the success indicator nothing could)
+    c = CLAIMS["interference.l1_transition"]
+    prm = {"n": 150, "k": 70, "eta": 0.5, "side": "below"}
+    assert check(c, prm, trials=20, rng=0).status == "consistent"
+    always_recovers = dataclasses.replace(c, measure=lambda p, rng: 0.0)  # never fails
+    assert check(always_recovers, prm, trials=20, rng=0).status == "refuted"
 
 
 def test_tail_claim_refuted_with_smaller_probability():

@@ -104,7 +104,7 @@ def claims() -> list[Claim]:
             statement=("Bernoulli U-AND (a = ReLU(Wx - 1), W ~ Bernoulli(p)): given that some "
                        "neuron covers the pair, the read-off error of AND(x_i, x_j) with `active` "
                        "of the pair on and s - active other active inputs exceeds t with "
-                       "probability exactly sum_n P(N=n | N>=1) P(Bin(n s', p) > n t), "
+                       "probability exactly (tested two-sided) sum_n P(N=n | N>=1) P(Bin(n s', p) > n t), "
                        "N ~ Bin(d, p^2) (mean s'p, variance ~ s'/(dp))."),
             latex=r"P(\hat y - y > t) = \sum_{n\ge1} P(N=n\mid N\ge1)\,P(\mathrm{Bin}(ns',p) > nt)",
             citation=HANNI,
@@ -113,7 +113,9 @@ def claims() -> list[Claim]:
             measure=_tail_measure,
             relation="<=",
             failure_prob=_tail_prob,
-            quantity="read-off error",
+            two_sided=True,  # the probability is exact: too few violations refute it too
+            quantity="read-off error (read minus true AND)",
+            unit="output units (true value 0 or 1)",
             params=[dict(d=200, p=0.12, s=4, active=1, t=0.5),
                     dict(d=400, p=0.08, s=5, active=2, t=0.45),
                     dict(d=1000, p=0.05, s=3, active=2, t=0.15)],
@@ -135,6 +137,7 @@ def claims() -> list[Claim]:
             relation="<=",
             atol=1e-12,
             quantity="max |error| on 1- and 2-sparse inputs",
+            unit="output units (true value 0 or 1)",
             params=[dict(m=12, d=500, p=0.2), dict(m=20, d=2000, p=0.05)],
             quick_params=[dict(m=10, d=300, p=0.2)],
             trials=20, quick_trials=8,
@@ -152,7 +155,8 @@ def claims() -> list[Claim]:
             measure=_compiled_one_sparse_measure,
             relation="<=",
             atol=1e-12,
-            quantity="max |error|",
+            quantity="max |error| over gates on 1-sparse inputs",
+            unit="output units (true value 0 or 1)",
             params=[dict(width=16, d=200), dict(width=40, d=50)],
             quick_params=[dict(width=12, d=100)],
             trials=20, quick_trials=8,
@@ -180,6 +184,7 @@ def claims() -> list[Claim]:
             relation="<=",
             failure_prob=_depth_bound,
             quantity="max |error| over all layers",
+            unit="output units (true value 0 or 1)",
             params=[dict(circuit_width=20, depth=4, circuit_seed=1, width=60000, p=0.015, s=3),
                     dict(circuit_width=30, depth=6, circuit_seed=1, width=100000, p=0.012, s=3)],
             quick_params=[dict(circuit_width=20, depth=4, circuit_seed=1, width=60000, p=0.015, s=3)],

@@ -518,6 +518,15 @@ class ErrorStats:
     gate_frac_wrong: list[NDArray[np.float64]] = field(repr=False)
     mean_abs_right: NDArray[np.float64] | None = None
 
+    def __repr__(self) -> str:
+        last = len(self.mean_abs) - 1
+        return (f"ErrorStats(layers={last}, samples={self.samples}, s={self.s}, eps={self.eps:g}, "
+                f"output mean|err|={self.mean_abs[last]:.4g}, max|err|={self.max_abs[last]:.4g}, "
+                f"P(any wrong)={self.frac_samples_wrong[last]:.4g})")
+
+    def __str__(self) -> str:
+        return f"{self!r}\n{self.summary()}"
+
     def summary(self) -> str:
         """A small text table, one row per layer."""
         lines = [f"{'layer':>5} {'active':>7} {'mean|err|':>10} {'right only':>10} {'max|err|':>9} "

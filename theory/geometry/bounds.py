@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 from theory._lazy import sympy as sp
-
 from theory._results import Bound
 from theory._validation import check_int
 

@@ -9,9 +9,9 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
-from theory._lazy import sympy as sp
 from numpy.typing import NDArray
 
+from theory._lazy import sympy as sp
 from theory._results import Bound
 from theory._validation import check_array, check_bool, check_int, check_memory, check_real, check_size, estimate_bytes
 

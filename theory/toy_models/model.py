@@ -274,6 +274,20 @@ class ToyModel:
         if self.losses.size and self.losses.shape[1] != I:
             raise ValueError(f"losses must have shape (n_logged, {I}), got {self.losses.shape}")
 
+    def __repr__(self) -> str:
+        c = self.config
+        parts = [f"n_features={c.n_features}", f"n_hidden={c.n_hidden}", f"n_instances={c.n_instances}",
+                 f"activation={c.activation!r}", f"task={c.task!r}"]
+        if "steps" in self.info:
+            parts.append(f"steps={self.info['steps']}")
+        if self.losses.size:
+            fl = self.losses[-1]
+            parts.append(f"final_loss={float(np.min(fl)):.4g}" if fl.size == 1 else
+                         f"final_loss=[{float(np.min(fl)):.4g}, {float(np.max(fl)):.4g}]")
+        return f"ToyModel({', '.join(parts)})"
+
+    __str__ = __repr__
+
     @property
     def params(self) -> dict[str, NDArray[Any]]:
         """The parameters as a dict (``W``, ``b`` and, for ``abs``, ``W2``)."""

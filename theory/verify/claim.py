@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,7 +13,7 @@ import numpy as np
 
 from theory._validation import check_int, check_probability, check_real
 
-__all__ = ["Claim", "Verdict"]
+__all__ = ["Claim", "Verdict", "Verdicts", "bound_slack"]
 
 _RELATIONS = ("<=", ">=")
 _STATUSES = ("consistent", "refuted", "error")
@@ -29,7 +31,9 @@ class Claim:
       one violation beyond the tolerance ``atol + rtol·|bound|`` refutes them.
     * **Probabilistic** claims assert that a trial violates the relation with probability at most
       ``failure_prob``; :func:`theory.verify.check` refutes them by an exact one-sided binomial
-      test at level ``alpha``.
+      test at level ``alpha``. A claim that states the probability *exactly*
+      (``two_sided=True``) is refuted by a two-sided test: a violation rate significantly above
+      **or below** the stated probability.
 
     Parameters
     ----------
@@ -66,6 +70,12 @@ class Claim:
         Significance level of the binomial test for probabilistic claims.
     quantity : str
         Name of the measured quantity (for tables and figures).
+    unit : str
+        Unit of the measured quantity (``""`` when none is given; built-in claims name theirs,
+        e.g. ``"dimensionless"`` or ``"lines"``).
+    two_sided : bool
+        Probabilistic claims only: ``failure_prob`` is the exact violation probability, so the
+        binomial test is two-sided.
     proof : str, optional
         Name of a module in ``proofs/`` deriving the claim symbolically.
     figure : str or callable, optional
@@ -107,6 +117,8 @@ class Claim:
     atol: float = 1e-12
     alpha: float = 1e-3
     quantity: str = "measured"
+    unit: str = ""
+    two_sided: bool = False
     proof: str | None = None
     figure: str | Callable[[Sequence[Verdict]], Any] | None = None
     tags: tuple[str, ...] = ()
@@ -120,7 +132,7 @@ class Claim:
             raise type(exc)(f"Claim {self.id}: {exc}") from None
 
     def _check_fields(self) -> None:
-        for name in ("statement", "citation", "latex", "domain", "quantity"):
+        for name in ("statement", "citation", "latex", "domain", "quantity", "unit"):
             if not isinstance(getattr(self, name), str):
                 raise TypeError(f"{name} must be a str, got {type(getattr(self, name)).__name__}")
         if self.proof is not None and not isinstance(self.proof, str):
@@ -135,6 +147,10 @@ class Claim:
         if self.figure is not None and not (callable(self.figure) or isinstance(self.figure, str)):
             raise TypeError(f"figure must be a callable, a figure name or None, got {self.figure!r} of type "
                             f"{type(self.figure).__name__}")
+        if not isinstance(self.two_sided, bool):
+            raise TypeError(f"two_sided must be True or False, got {self.two_sided!r}")
+        if self.two_sided and self.failure_prob is None:
+            raise ValueError("two_sided=True needs a failure_prob (an exactly stated probability)")
         if self.failure_prob is not None and not callable(self.failure_prob):
             object.__setattr__(self, "failure_prob", check_probability(self.failure_prob, "failure_prob"))
         object.__setattr__(self, "alpha", check_probability(self.alpha, "alpha", allow_zero=False,
@@ -185,9 +201,51 @@ class Claim:
         return measured < bound - tol
 
 
+def bound_slack(measured: float | None, bound: float | None, relation: str) -> float:
+    r"""How close a measured value came to a bound, in one convention for every claim.
+
+    .. math::
+
+        \text{slack} = \begin{cases} \text{measured}/\text{bound} & \text{upper bound } (\le)\\
+        \text{bound}/\text{measured} & \text{lower bound } (\ge)\end{cases}
+
+    so **1 means tight** (the bound is attained), values below 1 mean the measurement stayed
+    inside the bound (the smaller, the looser) and values above 1 mean it crossed the bound.
+    Undefined (``nan``) unless both values are finite and strictly positive: a ratio with a zero
+    or a sign change says nothing about closeness, and is never reported as 0.
+
+    Parameters
+    ----------
+    measured, bound : float or None
+    relation : ``"<="`` or ``">="``
+
+    Returns
+    -------
+    float
+        The slack, or ``nan`` when undefined.
+
+    Examples
+    --------
+    >>> bound_slack(0.5, 1.0, "<="), bound_slack(2.0, 1.0, ">=")
+    (0.5, 0.5)
+    >>> bound_slack(0.0, 1.0, "<="), bound_slack(1.0, 0.0, ">=")
+    (nan, nan)
+    """
+    if relation not in _RELATIONS:
+        raise ValueError(f"relation must be '<=' or '>=', got {relation!r}")
+    if measured is None or bound is None:
+        return float("nan")
+    m, b = float(measured), float(bound)
+    if not (math.isfinite(m) and math.isfinite(b)) or m <= 0 or b <= 0:
+        return float("nan")
+    return m / b if relation == "<=" else b / m
+
+
 @dataclass(frozen=True)
 class Verdict:
     """The outcome of checking one claim at one parameter set.
+
+    ``str(verdict)`` is a one-line summary; the repr summarises too (no sample arrays).
 
     Attributes
     ----------
@@ -198,7 +256,8 @@ class Verdict:
     deterministic : bool
     relation : str
     bound : float
-        The claimed bound at ``params``.
+        The claimed bound at ``params`` (for probabilistic claims, the threshold whose crossing
+        is a violation).
     measured : float
         The extreme measured value: the largest for ``"<="`` claims, the smallest for ``">="``.
     trials : int
@@ -207,7 +266,8 @@ class Verdict:
     failure_prob : float or None
         Claimed per-trial failure probability (probabilistic claims).
     p_value : float or None
-        One-sided exact binomial p-value of ``violations`` under ``failure_prob``.
+        Exact binomial p-value of ``violations`` under ``failure_prob`` (one-sided, or
+        two-sided when the claim states the probability exactly).
     ci : tuple of float or None
         95% Clopper-Pearson interval for the per-trial violation probability.
     samples : ndarray
@@ -216,6 +276,15 @@ class Verdict:
         Seconds spent.
     message : str
         Why an ``"error"`` happened, or a note.
+    quantity, unit : str
+        What was measured, and its unit (from the claim).
+    quantile : float or None
+        Probabilistic claims: the empirical quantile of the samples at the claimed level (the
+        ``1 - failure_prob`` quantile for ``"<="``, the ``failure_prob`` quantile for ``">="``):
+        the value the claim says the measurement stays within, except with probability
+        ``failure_prob``.
+    two_sided : bool
+        Whether the binomial test was two-sided.
     """
 
     claim_id: str
@@ -233,10 +302,19 @@ class Verdict:
     samples: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False, compare=False)
     elapsed: float = 0.0
     message: str = ""
+    quantity: str = "measured"
+    unit: str = ""
+    quantile: float | None = None
+    two_sided: bool = False
 
     def __post_init__(self) -> None:
         if self.status not in _STATUSES:
             raise ValueError(f"status must be one of {_STATUSES}, got {self.status!r}")
+
+    @property
+    def kind(self) -> str:
+        """``"deterministic"`` or ``"probabilistic"``."""
+        return "deterministic" if self.deterministic else "probabilistic"
 
     @property
     def consistent(self) -> bool:
@@ -249,47 +327,182 @@ class Verdict:
         return self.violations / self.trials if self.trials else float("nan")
 
     @property
-    def tightness(self) -> float:
-        """How close the measurement comes to the bound.
+    def quantile_slack(self) -> float:
+        """Probabilistic claims: :func:`bound_slack` of the claimed-level :attr:`quantile`
+        against the bound (1 = tight, below 1 = inside the bound); ``nan`` otherwise or when
+        undefined."""
+        if self.status == "error" or self.deterministic:
+            return float("nan")
+        return bound_slack(self.quantile, self.bound, self.relation)
 
-        ``measured / bound`` for deterministic claims: 1 means the bound is attained; below 1
-        an upper bound (``<=``) has slack, above 1 a lower bound (``>=``) has slack. For
-        probabilistic claims it is ``violation rate / failure_prob`` (1 means the probability
-        bound is attained, near 0 that it is loose). ``nan`` when undefined (bound 0).
+    @property
+    def slack(self) -> float:
+        """How close the measurement came to the bound, one convention for every claim.
+
+        ``measured/bound`` for an upper bound (``<=``), ``bound/measured`` for a lower bound
+        (``>=``): 1 means tight, below 1 inside the bound (smaller = looser), above 1 beyond it
+        (see :func:`bound_slack`). Deterministic claims compare the extreme measured value;
+        probabilistic claims compare the quantile at the claimed level
+        (:attr:`quantile_slack`). ``nan`` when undefined (a zero, a sign change, an error).
         """
         if self.status == "error":
             return float("nan")
         if self.deterministic:
-            return self.measured / self.bound if self.bound != 0 else float("nan")
-        if not self.failure_prob:
-            return float("nan")
-        return self.violation_rate / self.failure_prob
+            return bound_slack(self.measured, self.bound, self.relation)
+        return self.quantile_slack
+
+    @property
+    def tightness(self) -> float:
+        """Deprecated alias of :attr:`slack` (whose convention holds for every kind of claim)."""
+        warnings.warn("Verdict.tightness is deprecated; use Verdict.slack (measured/bound for '<=', "
+                      "bound/measured for '>=': 1 = tight, below 1 = inside the bound)",
+                      DeprecationWarning, stacklevel=2)
+        return self.slack
+
+    def _what(self) -> str:
+        return f"{self.quantity} [{self.unit}]" if self.unit else self.quantity
+
+    def __str__(self) -> str:
+        params = ", ".join(f"{k}={_short(v)}" for k, v in self.params.items())
+        head = f"{self.claim_id} [{params}]: {self.status}"
+        if self.status == "error":
+            return f"{head}: {self.message}"
+        if self.deterministic:
+            extreme = "max" if self.relation == "<=" else "min"
+            return (f"{head}: {self._what()} {extreme} {_g(self.measured)} vs bound {self.relation} "
+                    f"{_g(self.bound)} (slack {_g(self.slack, 3)}), {self.violations}/{self.trials} trials violate")
+        lo, hi = self.ci if self.ci is not None else (float("nan"), float("nan"))
+        over = ">" if self.relation == "<=" else "<"
+        test = "two-sided" if self.two_sided else "one-sided"
+        return (f"{head}: {self._what()} {over} {_g(self.bound)} in {self.violations}/{self.trials} trials "
+                f"(rate {_g(self.violation_rate, 3)}, 95% CI [{_g(lo, 3)}, {_g(hi, 3)}], claimed "
+                f"{'=' if self.two_sided else '<='} {_g(self.failure_prob, 3)}, {test} p = {_g(self.p_value, 3)}); "
+                f"quantile {_g(self.quantile)} vs {_g(self.bound)} (slack {_g(self.quantile_slack, 3)})")
+
+    def __repr__(self) -> str:
+        parts = [f"claim_id={self.claim_id!r}", f"params={_short(self.params)}", f"status={self.status!r}",
+                 f"kind={self.kind!r}"]
+        if self.status != "error":
+            if self.deterministic:
+                parts += [f"measured={_g(self.measured)}", f"relation={self.relation!r}",
+                          f"bound={_g(self.bound)}", f"slack={_g(self.slack, 3)}"]
+            else:
+                parts += [f"violation_rate={_g(self.violation_rate, 3)}",
+                          f"claimed_failure_prob={_g(self.failure_prob, 3)}", f"p_value={_g(self.p_value, 3)}",
+                          f"quantile_slack={_g(self.quantile_slack, 3)}"]
+            parts += [f"trials={self.trials}", f"violations={self.violations}"]
+        else:
+            parts.append(f"message={self.message[:80]!r}")
+        return f"Verdict({', '.join(parts)})"
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-serialisable summary (samples summarised, not listed)."""
+        """A JSON-serialisable summary whose fields are unambiguous for each kind of claim.
+
+        Common fields: ``claim``, ``params``, ``status``, ``kind``, ``quantity``, ``unit``,
+        ``trials``, ``violations``, ``samples`` (min, median, max, mean), ``elapsed_s``,
+        ``message``. Deterministic rows add ``bound``, ``measured`` (the extreme trial),
+        ``relation`` and ``slack``. Probabilistic rows add ``threshold`` and ``violation_event``
+        (what counts as a violation), ``violation_rate``, ``claimed_failure_prob``, ``test``,
+        ``p_value``, ``ci``, ``quantile_level``, ``quantile`` and ``quantile_slack``; they carry no
+        ``bound``/``measured`` pair that could read as a violation. Undefined numbers are null.
+        """
         s = np.asarray(self.samples, dtype=float)
         summary = None
         if s.size:
             summary = {"min": float(s.min()), "median": float(np.median(s)),
                        "max": float(s.max()), "mean": float(s.mean())}
-        return {
-            "claim": self.claim_id, "params": _jsonable(self.params), "status": self.status,
-            "deterministic": self.deterministic, "relation": self.relation,
-            "bound": _num(self.bound), "measured": _num(self.measured),
-            "tightness": _num(self.tightness), "trials": self.trials,
-            "violations": self.violations, "failure_prob": _num(self.failure_prob),
-            "p_value": _num(self.p_value),
-            "ci": None if self.ci is None else [_num(self.ci[0]), _num(self.ci[1])],
-            "samples": summary, "elapsed_s": round(self.elapsed, 4), "message": self.message,
-        }
+        out: dict[str, Any] = {"claim": self.claim_id, "params": _jsonable(self.params), "status": self.status,
+                               "kind": self.kind, "quantity": self.quantity, "unit": self.unit}
+        if self.deterministic:
+            out.update({"bound": _num(self.bound), "measured": _num(self.measured), "relation": self.relation,
+                        "slack": _num(self.slack)})
+        else:
+            over = ">" if self.relation == "<=" else "<"
+            q = self.failure_prob
+            out.update({
+                "threshold": _num(self.bound),
+                "violation_event": f"{self.quantity} {over} {_g(self.bound)}",
+                "violation_rate": _num(self.violation_rate), "claimed_failure_prob": _num(q),
+                "test": "two-sided" if self.two_sided else "one-sided", "p_value": _num(self.p_value),
+                "ci": None if self.ci is None else [_num(self.ci[0]), _num(self.ci[1])],
+                "quantile_level": None if q is None else _num(1 - q if self.relation == "<=" else q),
+                "quantile": _num(self.quantile), "quantile_slack": _num(self.quantile_slack)})
+        out.update({"trials": self.trials, "violations": self.violations, "samples": summary,
+                    "elapsed_s": round(self.elapsed, 4), "message": self.message})
+        return out
+
+
+class Verdicts(tuple):
+    """The verdicts of one claim at several parameter sets (a tuple of :class:`Verdict`).
+
+    Returned by :func:`theory.verify.check` when it checks several parameter sets. ``status`` is
+    ``"error"`` if any verdict is an error, else ``"refuted"`` if any is refuted, else
+    ``"consistent"``; ``str()`` gives one line per verdict.
+
+    Examples
+    --------
+    >>> Verdicts([]).status
+    'consistent'
+    """
+
+    def __new__(cls, verdicts: Sequence[Verdict] = ()) -> Verdicts:
+        items = tuple(verdicts)
+        for v in items:
+            if not isinstance(v, Verdict):
+                raise TypeError(f"Verdicts holds Verdict objects, got {type(v).__name__}")
+        return super().__new__(cls, items)
+
+    @property
+    def status(self) -> str:
+        """The worst status: ``"error"`` > ``"refuted"`` > ``"consistent"``."""
+        statuses = {v.status for v in self}
+        return "error" if "error" in statuses else "refuted" if "refuted" in statuses else "consistent"
+
+    @property
+    def consistent(self) -> bool:
+        """True when every verdict is consistent."""
+        return all(v.consistent for v in self)
+
+    def __str__(self) -> str:
+        return "\n".join(str(v) for v in self)
+
+    def __repr__(self) -> str:
+        counts = {s: sum(v.status == s for v in self) for s in _STATUSES}
+        ids = sorted({v.claim_id for v in self})
+        return (f"Verdicts({len(self)} verdicts of {', '.join(ids) or 'no claim'}: "
+                + ", ".join(f"{n} {s}" for s, n in counts.items() if n) + ")")
+
+
+def _g(x: Any, digits: int = 4) -> str:
+    """A number for humans: ``-`` when undefined."""
+    if x is None:
+        return "-"
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    return f"{f:.{digits}g}" if math.isfinite(f) else "-"
+
+
+def _short(v: Any, limit: int = 60) -> str:
+    r = repr(v) if not isinstance(v, str) else v
+    if isinstance(v, Mapping):
+        r = "{" + ", ".join(f"{k!r}: {_short(x, 30)}" for k, x in v.items()) + "}"
+    return r if len(r) <= limit else r[:limit - 3] + "..."
 
 
 def _param_sets(value: Any, name: str) -> tuple[dict[str, Any], ...]:
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
         raise TypeError(f"{name} must be a sequence of dicts, got {type(value).__name__}")
+    seen: dict[str, int] = {}
     for i, p in enumerate(value):
         if not isinstance(p, Mapping):
             raise TypeError(f"{name}[{i}] must be a dict of parameter values, got {type(p).__name__}")
+        key = json.dumps(_jsonable(dict(p)), sort_keys=True)
+        if key in seen:
+            raise ValueError(f"{name}[{i}] repeats {name}[{seen[key]}] ({dict(p)}): each parameter set "
+                             "is checked once")
+        seen[key] = i
     return tuple(dict(p) for p in value)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import platform
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -12,12 +11,22 @@ from typing import Any
 
 import numpy as np
 
+from theory._provenance import provenance as _provenance
 from theory._validation import check_bool, check_int
 from theory.verify.check import check
-from theory.verify.claim import Claim, Verdict
-from theory.verify.registry import registry
+from theory.verify.claim import Claim, Verdict, _g
+from theory.verify.registry import combine_claims, plugin_claims, registry
 
-__all__ = ["Report", "known_tags", "verify_all"]
+__all__ = ["SLACK_CONVENTION", "Report", "claim_pool", "known_tags", "verify_all"]
+
+#: How every report explains its slack column.
+SLACK_CONVENTION = ("Slack compares the measured quantity with the bound in one convention for every claim: "
+                    "measured/bound for an upper bound (<=), bound/measured for a lower bound (>=). "
+                    "1 = tight; below 1 = inside the bound (smaller = looser); above 1 = beyond it; "
+                    "'-' = undefined (a zero or a sign change, never shown as 0). Deterministic claims "
+                    "compare the extreme trial; probabilistic claims compare the empirical quantile at the "
+                    "claimed level (the 1 - q quantile for <=, the q quantile for >=), which lies inside the "
+                    "bound exactly when the observed violation rate is at most q.")
 
 
 @dataclass
@@ -32,6 +41,12 @@ class Report:
     quick : bool
     seed : int
     elapsed : float
+    figures : list of str
+        Figure files written with the report (relative paths).
+    provenance : dict or None
+        What produced the report (:func:`theory._provenance.provenance`: package version, git
+        commit, dependency versions, date, seed, command line, machine); filled in on first
+        use when not given.
     """
 
     verdicts: list[Verdict]
@@ -40,6 +55,12 @@ class Report:
     seed: int = 0
     elapsed: float = 0.0
     figures: list[str] = field(default_factory=list)
+    provenance: dict[str, Any] | None = None
+
+    def _prov(self) -> dict[str, Any]:
+        if self.provenance is None:
+            self.provenance = _provenance(seed=self.seed)
+        return self.provenance
 
     @property
     def ok(self) -> bool:
@@ -54,75 +75,105 @@ class Report:
         return out
 
     def rows(self) -> list[dict[str, str]]:
-        """One row per verdict with the table columns (claim, params, bound, measured, …)."""
+        """One row per verdict with the table columns, as text.
+
+        Columns: ``claim``, ``params``, ``quantity`` (with its unit), ``kind``, ``claimed`` (the
+        bound, or for probabilistic claims the violation event and its claimed probability),
+        ``observed`` (the extreme trial, or the violation count, rate, p-value and the quantile at
+        the claimed level), ``slack`` (see :data:`SLACK_CONVENTION`; ``-`` when undefined) and
+        ``verdict``.
+        """
         rows = []
         for v in self.verdicts:
             params = ", ".join(f"{k}={_fmt(x)}" for k, x in v.params.items())
+            what = f"{v.quantity} [{v.unit}]" if v.unit else v.quantity
             if v.status == "error":
-                bound = measured = tight = "-"
+                claimed = observed = slack = "-"
             elif v.deterministic:
-                bound = f"{v.relation} {_fmt(v.bound)}"
-                measured = _fmt(v.measured)
-                tight = _fmt(v.tightness, 3)
+                claimed = f"{v.relation} {_fmt(v.bound)}"
+                observed = f"{'max' if v.relation == '<=' else 'min'} {_fmt(v.measured)}"
+                slack = _fmt(v.slack, 3)
             else:
-                bound = f"P(viol) <= {_fmt(v.failure_prob)}"
-                measured = f"{v.violations}/{v.trials}"
-                tight = _fmt(v.tightness, 3)
-            rows.append({"claim": v.claim_id, "params": params, "bound": bound,
-                         "measured": measured, "tightness": tight, "verdict": v.status})
+                over = ">" if v.relation == "<=" else "<"
+                eq = "=" if v.two_sided else "<="
+                level = 1 - v.failure_prob if v.relation == "<=" else v.failure_prob
+                claimed = f"P({over} {_fmt(v.bound)}) {eq} {_fmt(v.failure_prob, 3)}"
+                observed = (f"{v.violations}/{v.trials} = {_fmt(v.violation_rate, 3)} "
+                            f"(p {_fmt(v.p_value, 2)}); q{_fmt(level, 4)} = {_fmt(v.quantile)}")
+                slack = _fmt(v.slack, 3)
+            rows.append({"claim": v.claim_id, "params": params, "quantity": what, "kind": v.kind,
+                         "claimed": claimed, "observed": observed, "slack": slack, "verdict": v.status})
         return rows
+
+    _COLUMNS = ("claim", "params", "quantity", "claimed", "observed", "slack", "verdict")
 
     def table(self) -> str:
         """A plain-text table for the terminal."""
         rows = self.rows()
-        cols = ["claim", "params", "bound", "measured", "tightness", "verdict"]
+        cols = self._COLUMNS
         widths = {c: max([len(c)] + [len(r[c]) for r in rows]) for c in cols}
         lines = ["  ".join(c.ljust(widths[c]) for c in cols),
                  "  ".join("-" * widths[c] for c in cols)]
         lines += ["  ".join(r[c].ljust(widths[c]) for c in cols) for r in rows]
         c = self.counts()
-        lines.append(f"\n{c['consistent']} consistent, {c['refuted']} refuted, {c['error']} errors "
+        lines.append("\nslack: measured/bound (<=), bound/measured (>=); 1 = tight, < 1 inside the bound, "
+                     "- = undefined")
+        lines.append(f"{c['consistent']} consistent, {c['refuted']} refuted, {c['error']} errors "
                      f"in {self.elapsed:.1f} s ({'quick' if self.quick else 'full'} run, seed {self.seed})")
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
-        """The report as a JSON-serialisable dict."""
+        """The report as a JSON-serialisable dict (verdict rows: see :meth:`Verdict.to_dict`)."""
+        prov = self._prov()
         return {
             "quick": self.quick, "seed": self.seed, "elapsed_s": round(self.elapsed, 3),
             "ok": self.ok, "counts": self.counts(),
-            "machine": {"python": platform.python_version(), "platform": platform.platform()},
+            "provenance": prov,
+            "machine": {"python": prov.get("python"), "platform": prov.get("platform")},
+            "slack_convention": SLACK_CONVENTION,
             "claims": {cid: {"statement": c.statement, "latex": c.latex, "citation": c.citation,
                              "domain": c.domain, "relation": c.relation,
-                             "deterministic": c.deterministic, "proof": c.proof}
+                             "kind": "deterministic" if c.deterministic else "probabilistic",
+                             "deterministic": c.deterministic, "two_sided": c.two_sided,
+                             "quantity": c.quantity, "unit": c.unit, "tags": list(c.tags),
+                             "proof": c.proof}
                        for cid, c in self.claims.items()},
             "verdicts": [v.to_dict() for v in self.verdicts],
             "figures": list(self.figures),
         }
 
     def to_markdown(self) -> str:
-        """The report as Markdown: a summary table, then each claim with its verdicts."""
+        """The report as Markdown: a summary table, each claim with its verdicts, provenance."""
         c = self.counts()
+        cols = self._COLUMNS
         out = ["# superposition-theory verification report", "",
                f"{'Quick' if self.quick else 'Full'} run, seed {self.seed}, "
                f"{self.elapsed:.1f} s: **{c['consistent']} consistent, {c['refuted']} refuted, "
                f"{c['error']} errors**.", "",
                "Deterministic claims are refuted by any violation beyond float tolerance; "
-               "probabilistic claims by an exact one-sided binomial test of the violation count "
-               "against the claimed failure probability. Tightness is measured/bound "
-               "(deterministic) or violation rate/claimed probability (probabilistic).", "",
-               "| claim | params | bound | measured | tightness | verdict |",
-               "|---|---|---|---|---|---|"]
+               "probabilistic claims by an exact binomial test of the violation count against the "
+               "claimed failure probability (one-sided, or two-sided where the claim states the "
+               "probability exactly). Probabilistic rows give the violation event and its claimed "
+               "probability, the observed count and rate with the p-value, and the quantile at the "
+               "claimed level.", "",
+               SLACK_CONVENTION, "",
+               "| " + " | ".join(cols) + " |",
+               "|" + "---|" * len(cols)]
         for r in self.rows():
-            out.append(f"| `{r['claim']}` | {r['params']} | {r['bound']} | {r['measured']} | "
-                       f"{r['tightness']} | {r['verdict']} |")
+            cells = [f"`{r['claim']}`"] + [r[k].replace("|", "\\|") for k in cols[1:]]
+            out.append("| " + " | ".join(cells) + " |")
         for fig in self.figures:
             out += ["", f"![{Path(fig).stem}]({fig})"]
         out += ["", "## Claims", ""]
         for cid, claim in self.claims.items():
             kind = "deterministic" if claim.deterministic else "probabilistic"
+            if claim.two_sided:
+                kind += ", exact probability"
             out += [f"### `{cid}` ({kind})", "", claim.statement, ""]
             if claim.latex:
                 out += [f"$$ {claim.latex} $$", ""]
+            unit = f" [{claim.unit}]" if claim.unit else ""
+            out += [f"*Measured:* {claim.quantity}{unit}", ""]
             if claim.domain:
                 out += [f"*Domain:* {claim.domain}", ""]
             out += [f"*Source:* {claim.citation}", ""]
@@ -132,6 +183,18 @@ class Report:
                 if v.claim_id == cid and v.message:
                     out.append(f"- {v.params}: {v.status}: {v.message}")
             out.append("")
+        prov = self._prov()
+        machine = prov.get("machine") or {}
+        out += ["## Provenance", "",
+                f"- package: {prov['package']['name']} {prov['package']['version']}",
+                f"- git commit: {prov.get('git_commit') or 'not a git checkout'}",
+                f"- date (UTC): {prov.get('date')}",
+                f"- seed: {prov.get('seed')}",
+                f"- command: `{prov.get('command')}`",
+                f"- python {prov.get('python')} on {prov.get('platform')}; "
+                f"{machine.get('processor')}, {machine.get('cores')} cores",
+                "- dependencies: " + ", ".join(f"{d} {ver or 'not installed'}"
+                                               for d, ver in prov.get("dependencies", {}).items()), ""]
         return "\n".join(out)
 
     def write(self, out: str | Path, *, figures: bool = True) -> Path:
@@ -151,7 +214,7 @@ def _fmt(x: Any, digits: int = 4) -> str:
     if x is None:
         return "-"
     if isinstance(x, (float, np.floating)):
-        return "-" if not np.isfinite(x) else f"{float(x):.{digits}g}"
+        return _g(x, digits)
     return str(x)
 
 
@@ -205,12 +268,38 @@ def _check_tags(tags: Any, reg: dict[str, Claim]) -> set[str]:
     return set(wanted)
 
 
+def claim_pool(*, extra_claims: Iterable[Claim] | None = None, plugins: bool = True) -> dict[str, Claim]:
+    """Every claim a run can check: the built-in ones, those of installed plugins (entry-point
+    group ``superposition_theory.claims``) and ``extra_claims``, by id (sorted).
+
+    An id that collides with another (a built-in one, or between users' claims) is a
+    ``ValueError``.
+
+    Examples
+    --------
+    >>> "geometry.welch" in claim_pool()
+    True
+    """
+    plugins = check_bool(plugins, "plugins")
+    pool = registry()
+    if plugins:
+        pool = combine_claims(pool, plugin_claims(), "an installed plugin (superposition_theory.claims)")
+    if extra_claims is not None:
+        pool = combine_claims(pool, extra_claims, "extra_claims")
+    return dict(sorted(pool.items()))
+
+
 def verify_all(*, quick: bool = False, claims: Iterable[str] | None = None,
                tags: Sequence[str] | None = None, rng: int = 0, progress: bool = False,
-               out: str | Path | None = None, figures: bool = True) -> Report:
+               out: str | Path | None = None, figures: bool = True,
+               extra_claims: Iterable[Claim] | None = None, plugins: bool = True,
+               argv: Sequence[str] | None = None) -> Report:
     """Check every registered claim (or the chosen ones) at each of its parameter sets.
 
-    An exception inside a claim becomes an ``"error"`` verdict naming it; the run goes on.
+    The claims are the built-in ones, those contributed by installed packages through the
+    ``superposition_theory.claims`` entry-point group (unless ``plugins=False``) and
+    ``extra_claims`` (see :func:`claim_pool`). An exception inside a claim becomes an
+    ``"error"`` verdict naming it; the run goes on.
 
     Parameters
     ----------
@@ -232,6 +321,13 @@ def verify_all(*, quick: bool = False, claims: Iterable[str] | None = None,
         If given, write the report there (see :meth:`Report.write`).
     figures : bool
         Write figures with the report.
+    extra_claims : iterable of Claim, optional
+        Your own claims, checked and reported like the built-in ones (e.g.
+        ``load_claims("my_claims.py")``). An id that collides with another is a ``ValueError``.
+    plugins : bool
+        Include claims of installed plugins (entry points).
+    argv : sequence of str, optional
+        The command line recorded in the report's provenance (default ``sys.argv``).
 
     Returns
     -------
@@ -247,7 +343,7 @@ def verify_all(*, quick: bool = False, claims: Iterable[str] | None = None,
     progress = check_bool(progress, "progress")
     figures = check_bool(figures, "figures")
     seed = check_int(rng, "rng", minimum=0)
-    reg = registry()
+    reg = claim_pool(extra_claims=extra_claims, plugins=plugins)
     if claims is not None:
         ids = [claims] if isinstance(claims, str) else list(claims)  # a bare string is one id
         if not ids:
@@ -255,7 +351,7 @@ def verify_all(*, quick: bool = False, claims: Iterable[str] | None = None,
         unknown = [c for c in ids if c not in reg]
         if unknown:
             raise ValueError(f"unknown claim id(s) {unknown}; known: {sorted(reg)}")
-        chosen = {c: reg[c] for c in ids}
+        chosen = {c: reg[c] for c in dict.fromkeys(ids)}
     else:
         chosen = reg
     if tags is not None:
@@ -264,6 +360,7 @@ def verify_all(*, quick: bool = False, claims: Iterable[str] | None = None,
         if not chosen:
             raise ValueError(f"no chosen claim carries the tag(s) {sorted(wanted)}: nothing would be checked")
     jobs = [(c, p) for c in chosen.values() for p in c.parameter_sets(quick)]
+    prov = _provenance(seed=seed, argv=None if argv is None else [str(a) for a in argv])
     t0 = time.perf_counter()
     verdicts: list[Verdict] = []
     it: Iterable[tuple[Claim, dict[str, Any]]] = jobs
@@ -277,9 +374,10 @@ def verify_all(*, quick: bool = False, claims: Iterable[str] | None = None,
             verdicts.append(Verdict(claim_id=claim.id, params=dict(params), status="error",
                                     deterministic=claim.deterministic, relation=claim.relation,
                                     bound=float("nan"), measured=float("nan"), trials=0,
-                                    violations=0, message=f"{type(exc).__name__}: {exc}"))
+                                    violations=0, message=f"{type(exc).__name__}: {exc}",
+                                    quantity=claim.quantity, unit=claim.unit, two_sided=claim.two_sided))
     report = Report(verdicts=verdicts, claims=chosen, quick=quick, seed=seed,
-                    elapsed=time.perf_counter() - t0)
+                    elapsed=time.perf_counter() - t0, provenance=prov)
     if out is not None:
         report.write(out, figures=figures)
     return report
