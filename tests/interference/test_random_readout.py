@@ -94,6 +94,7 @@ def test_achlioptas_pair_bound_binomial():
     assert abs(np.mean(R**2) - 1) < 0.1  # unit variance entries
 
 
+@pytest.mark.filterwarnings("ignore:W.s columns are not unit-norm")  # Gaussian RIP: raw Gaussian columns
 def test_gaussian_rip_min_dim_and_simulation():
     n, k, delta, q = 10, 2, 0.5, 0.1
     m = gaussian_rip_min_dim(n=n, k=k, delta=delta, failure_prob=q)

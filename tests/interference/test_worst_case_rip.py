@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from theory import TheoryWarning
 from theory.interference import (
     coherence_interference_bound,
     coherence_recovery,
@@ -178,6 +179,18 @@ def test_recovery_certificates():
 def test_gershgorin_lower_is_exact_delta2(dim, n, seed, k):
     W = np.random.default_rng(seed).standard_normal((dim, n))  # general (non-unit) columns
     k = min(k, n)
-    g = rip_constant(W, k=k, method="gershgorin")
+    with pytest.warns(TheoryWarning, match="not unit-norm"):
+        g = rip_constant(W, k=k, method="gershgorin")
     assert g.lower == pytest.approx(brute_delta(W, 2), abs=1e-12)
     assert g.lower <= brute_delta(W, k) + 1e-12 <= g.upper + 2e-12
+
+
+
+def test_unit_columns_do_not_warn():
+    import warnings
+
+    W = np.random.default_rng(0).standard_normal((4, 6))
+    W /= np.linalg.norm(W, axis=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rip_constant(W, k=2, method="exact")

@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from theory._validation import as_rng, check_frame, check_int
+from theory._warnings import TheoryWarning
 from theory.interference._common import (
     CAI_ZHANG,
     DASPREMONT_2008,
@@ -106,9 +107,13 @@ def _exact(G: NDArray[np.float64], k: int, max_supports: int) -> tuple[float, fl
 
 
 def _gershgorin(G: NDArray[np.float64], k: int) -> tuple[float, float, float]:
+    """Gershgorin enclosure of the k-sparse eigenvalues, widened by a few ulps for the two roundings
+    of ``d + (k - 1) mu`` so that it stays on the safe side of every eigenvalue."""
     d = np.diag(G)
     mu = offdiag_abs_max(G)
-    return float(d.max() + (k - 1) * mu), float(d.min() - (k - 1) * mu), mu
+    hi = float(d.max() + (k - 1) * mu)
+    lo = float(d.min() - (k - 1) * mu)
+    return hi + 4 * _EPS * (abs(hi) + 1.0), lo - 4 * _EPS * (abs(lo) + 1.0), mu
 
 
 def _eig_margin(A: NDArray[np.float64]) -> float:
@@ -174,7 +179,8 @@ def _sdp(G: NDArray[np.float64], k: int, solver: str) -> dict[str, Any]:
         Ug = -(G - np.diag(np.diag(G))) - mu * np.eye(n)
         candidates.append(("gershgorin", Ug if side == "max" else -Ug))
         checked = [(name, *sparse_eig_certificate(G, Uc, k, side), Uc) for name, Uc in candidates]
-        # the Gershgorin point makes G + U diagonal: its eigenvalues are exact, no margin needed
+        # the Gershgorin point makes G + U diagonal: its eigenvalues are its entries (with the
+        # rounding margin of _gershgorin)
         gmax, gmin, _ = _gershgorin(G, k)
         checked[-1] = ("gershgorin", gmax if side == "max" else gmin, mu, checked[-1][3])
         if side == "max":
@@ -316,6 +322,12 @@ def rip_constant(W: ArrayLike, *, k: int, method: str = "best", max_supports: in
     if not isinstance(solver, str):
         raise TypeError(f"solver must be a cvxpy solver name, got {solver!r}")
     G = W.T @ W
+    diag = np.diag(G)
+    if not np.allclose(diag, 1.0, rtol=0, atol=1e-6):
+        worst = float(np.max(np.abs(np.sqrt(diag) - 1.0)))
+        warnings.warn(f"W's columns are not unit-norm (largest |norm - 1| = {worst:.3g}); the RIP constant then "
+                      "mixes the column norms with the interference between columns. Pass "
+                      "theory.geometry.normalize(W) to measure interference only.", TheoryWarning, stacklevel=2)
     cite = "Candes & Tao (2005), doi:10.1109/TIT.2005.858979"
     if method == "exact" or (method == "best" and math.comb(n, k) <= max_supports):
         lmax, lmin, smax, smin = _exact(G, k, max_supports)

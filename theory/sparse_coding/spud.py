@@ -162,13 +162,27 @@ def spud_sample(A: ArrayLike, *, batch: int, theta: float,
     return codes @ A.T, codes
 
 
+def _checked_row(Y: NDArray[np.float64], r: NDArray[np.float64], w: NDArray[np.float64],
+                 value: float) -> NDArray[np.float64] | None:
+    r"""Scale the multipliers ``w`` to :math:`r^\top w = 1` and accept them only when
+    :math:`\lVert Y^\top w\rVert_1` equals the dual optimum ``value`` (else ``None``)."""
+    rw = float(r @ w)
+    if rw == 0.0 or not np.isfinite(rw) or not np.isfinite(value):
+        return None
+    w = w / rw
+    if abs(float(np.abs(Y.T @ w).sum()) - value) > 1e-6 * max(1.0, abs(value)):
+        return None  # multipliers not a primal optimum (degenerate/inaccurate solve): drop it
+    return w
+
+
 def _lp_row(Y: NDArray[np.float64], r: NDArray[np.float64]) -> NDArray[np.float64] | None:
-    r"""Solve :math:`\min \lVert Y^\top w\rVert_1` s.t. :math:`r^\top w = 1` through its dual LP.
+    r"""Solve :math:`\min \lVert Y^\top w\rVert_1` s.t. :math:`r^\top w = 1` through its dual LP, from scratch.
 
     The dual is :math:`\max \lambda` s.t. :math:`Y z = \lambda r`, :math:`\lVert z\rVert_\infty \le 1`
-    (``n`` equality rows instead of ``2p`` inequality rows); HiGHS returns the equality multipliers,
-    which are a primal optimum ``w`` (up to sign, fixed by the normalisation :math:`r^\top w = 1`).
-    The answer is re-checked: :math:`\lVert Y^\top w\rVert_1` must equal the dual value.
+    (``n`` equality rows instead of ``2p`` inequality rows); HiGHS, called through
+    :func:`scipy.optimize.linprog`, returns the equality multipliers, which are a primal optimum
+    ``w`` (up to sign, fixed by the normalisation :math:`r^\top w = 1`). The answer is re-checked:
+    :math:`\lVert Y^\top w\rVert_1` must equal the dual value.
     """
     n, p = Y.shape
     c = np.zeros(p + 1)
@@ -181,24 +195,78 @@ def _lp_row(Y: NDArray[np.float64], r: NDArray[np.float64]) -> NDArray[np.float6
     res = linprog(c, A_eq=A_eq, b_eq=np.zeros(n), bounds=bounds, method="highs", options={"presolve": False})
     if res.status != 0 or res.eqlin is None:
         return None
-    w = np.asarray(res.eqlin.marginals, dtype=float)
-    rw = float(r @ w)
-    if rw == 0.0 or not np.isfinite(rw):
-        return None
-    w = w / rw
-    value = -float(res.fun)
-    if abs(float(np.abs(Y.T @ w).sum()) - value) > 1e-6 * max(1.0, abs(value)):
-        return None  # multipliers not a primal optimum (degenerate/inaccurate solve): drop it
-    return w
+    return _checked_row(Y, r, np.asarray(res.eqlin.marginals, dtype=float), -float(res.fun))
+
+
+class _WarmLP:
+    r"""The dual LP :math:`\max \lambda` s.t. :math:`Y z = \lambda r`, :math:`\lVert z\rVert_\infty \le 1`,
+    held by one HiGHS instance for a fixed ``Y`` and solved for one ``r`` after another.
+
+    Only the ``n`` coefficients of the column of :math:`\lambda` depend on ``r``; a new ``r`` changes
+    those (``changeCoeff``) and the dual simplex restarts from the optimal basis of the previous
+    solve, which HiGHS keeps across the change. An answer that is not optimal or fails the
+    re-check of :func:`_checked_row` is solved once more from scratch before it is dropped.
+    """
+
+    def __init__(self, Y: NDArray[np.float64]) -> None:
+        import highspy
+        from scipy.sparse import csc_array
+
+        from theory._solvers import new_highs
+
+        self._highspy = highspy
+        self.Y = Y
+        n, p = Y.shape
+        inf = highspy.kHighsInf
+        M = csc_array(np.column_stack([Y, np.ones(n)]))  # the last column is replaced by -r
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = p + 1, n
+        lp.col_cost_ = np.r_[np.zeros(p), -1.0]
+        lp.col_lower_ = np.r_[np.full(p, -1.0), -inf]
+        lp.col_upper_ = np.r_[np.full(p, 1.0), inf]
+        lp.row_lower_ = np.zeros(n)
+        lp.row_upper_ = np.zeros(n)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = M.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = M.indices.astype(np.int32)
+        lp.a_matrix_.value_ = M.data.astype(float)
+        h = new_highs()
+        h.setOptionValue("solver", "simplex")
+        h.setOptionValue("simplex_strategy", 1)  # dual simplex
+        h.setOptionValue("simplex_dual_edge_weight_strategy", 1)  # Devex pricing
+        h.setOptionValue("presolve", "off")  # small dense LPs; presolve would also drop the basis
+        h.passModel(lp)
+        self.h = h
+        self._col = p
+
+    def _run(self, r: NDArray[np.float64]) -> NDArray[np.float64] | None:
+        h = self.h
+        h.run()
+        if h.getModelStatus() != self._highspy.HighsModelStatus.kOptimal:
+            return None
+        w = np.asarray(h.getSolution().row_dual, dtype=float)
+        return _checked_row(self.Y, r, w, -float(h.getInfo().objective_function_value))
+
+    def solve(self, r: NDArray[np.float64]) -> NDArray[np.float64] | None:
+        r"""The optimal ``w`` (with :math:`r^\top w = 1`) for this ``r``, or ``None``."""
+        h, col = self.h, self._col
+        for i, ri in enumerate(r):
+            h.changeCoeff(i, col, -float(ri))
+        w = self._run(r)
+        if w is None:  # retry from scratch, then leave a clean start for the next r
+            h.clearSolver()
+            w = self._run(r)
+            if w is None:
+                h.clearSolver()
+        return w
 
 
 def er_spud(x: ArrayLike, *, variant: str = "dc", max_lps: int | None = None, tol: float = 1e-6,
-            rng: Any = 0) -> SpudResult:
+            solver: str = "highs", rng: Any = 0) -> SpudResult:
     r"""Recover a square dictionary and sparse codes from ``x = codes @ A.T`` by ER-SpUD.
 
     For each right-hand side ``r`` (variant ``"dc"``: the sum of two samples of a random pairing,
-    ``batch // 2`` LPs; variant ``"sc"``: each sample, ``batch`` LPs) solve, with HiGHS through
-    :func:`scipy.optimize.linprog`,
+    ``batch // 2`` LPs; variant ``"sc"``: each sample, ``batch`` LPs) solve, with HiGHS,
 
     .. math::
         \min_{w\in\mathbb R^n} \lVert w^\top Y\rVert_1 \ \ \text{s.t.}\ \ r^\top w = 1
@@ -213,7 +281,12 @@ def er_spud(x: ArrayLike, *, variant: str = "dc", max_lps: int | None = None, to
     are the kept rows and the dictionary solves :math:`Y = A S` by least squares; columns are
     scaled to unit norm (codes rescaled to match).
 
-    Each LP is solved from scratch (``linprog`` offers no warm start across the LPs).
+    The LPs share everything but ``r``, which enters only the ``n`` coefficients of the column of
+    :math:`\lambda`. With ``solver="highs"`` one HiGHS model (:mod:`highspy`) is built once; for each
+    ``r`` those coefficients are changed and the dual simplex restarts from the previous optimal
+    basis (an answer failing the re-check is solved again from scratch). ``solver="linprog"``
+    solves each LP from scratch with :func:`scipy.optimize.linprog` (``method="highs"``); both
+    return the same optima.
 
     Parameters
     ----------
@@ -226,6 +299,9 @@ def er_spud(x: ArrayLike, *, variant: str = "dc", max_lps: int | None = None, to
         refused above 5,000.
     tol : float
         Relative zero threshold for candidate rows, in ``(0, 1)``.
+    solver : {"highs", "linprog"}
+        Warm-started :mod:`highspy` model (default) or a fresh :func:`scipy.optimize.linprog` call
+        per LP.
     rng : Generator or int
         The random pairing and subset.
 
@@ -256,6 +332,8 @@ def er_spud(x: ArrayLike, *, variant: str = "dc", max_lps: int | None = None, to
         raise ValueError(f"x must have more samples than dimensions (batch > dim) for ER-SpUD, got shape {X.shape}")
     if variant not in ("dc", "sc"):
         raise ValueError(f"variant must be 'dc' or 'sc', got {variant!r}")
+    if solver not in ("highs", "linprog"):
+        raise ValueError(f"solver must be 'highs' or 'linprog', got {solver!r}")
     tol = check_real(tol, "tol", minimum=0.0, maximum=1.0, strict_min=True, strict_max=True)
     if max_lps is not None:
         max_lps = check_int(max_lps, "max_lps", minimum=1)
@@ -276,13 +354,14 @@ def er_spud(x: ArrayLike, *, variant: str = "dc", max_lps: int | None = None, to
         rhs = rhs[np.sort(g.choice(rhs.shape[0], size=budget, replace=False))]
     check_memory(8.0 * n * (p + 1) * 4, "the LP constraint matrix")
     Y = np.ascontiguousarray(X.T)  # the paper's (n, p) layout
+    warm = _WarmLP(Y) if solver == "highs" else None
     cands: list[NDArray[np.float64]] = []
     n_lps = 0
     for r in rhs:
         if not np.any(r):
             continue
         n_lps += 1
-        w = _lp_row(Y, r)
+        w = _lp_row(Y, r) if warm is None else warm.solve(r)
         if w is None:
             continue
         s = X @ w
@@ -362,7 +441,7 @@ def spud_success(A_true: ArrayLike, A_hat: ArrayLike, tol: float = 1e-4) -> bool
 
 def spud_success_rate(*, n: int, batch: int, theta: float, trials: int = 20, variant: str = "dc",
                       tol: float = 1e-4, max_lps: int | None = None, confidence: float = 0.95,
-                      rng: Any = 0) -> SpudTrials:
+                      solver: str = "highs", rng: Any = 0) -> SpudTrials:
     r"""Empirical probability that ER-SpUD recovers a random square dictionary from ``batch`` samples.
 
     Each trial draws ``A`` with iid :math:`\mathcal N(0,1)` entries, ``batch`` Bernoulli(θ)-Gaussian
@@ -384,7 +463,7 @@ def spud_success_rate(*, n: int, batch: int, theta: float, trials: int = 20, var
     theta : float
         Code density in ``(0, 1]``.
     trials : int
-    variant, tol, max_lps
+    variant, tol, max_lps, solver
         Passed to :func:`er_spud` / :func:`spud_success`.
     confidence : float
         Level of the interval, in ``(0, 1)``.
@@ -414,6 +493,8 @@ def spud_success_rate(*, n: int, batch: int, theta: float, trials: int = 20, var
     theta = check_probability(theta, "theta", allow_zero=False)
     trials = check_int(trials, "trials", minimum=1)
     confidence = check_probability(confidence, "confidence", allow_zero=False, allow_one=False)
+    if solver not in ("highs", "linprog"):
+        raise ValueError(f"solver must be 'highs' or 'linprog', got {solver!r}")
     g = as_rng(rng)
     wins = 0
     for _ in range(trials):
@@ -422,7 +503,7 @@ def spud_success_rate(*, n: int, batch: int, theta: float, trials: int = 20, var
             A = g.standard_normal((n, n))
         x, _ = spud_sample(A, batch=batch, theta=theta, rng=g)
         try:
-            res = er_spud(x, variant=variant, max_lps=max_lps, tol=tol, rng=g)
+            res = er_spud(x, variant=variant, max_lps=max_lps, tol=tol, solver=solver, rng=g)
         except ValueError:  # samples do not span R^n (tiny batch or theta): a failure
             continue
         wins += bool(res.complete and spud_success(A, res.dictionary, tol=tol))
