@@ -271,12 +271,26 @@ def feature_dimensionality(W: ArrayLike) -> NDArray[np.float64]:
     scale = norms.max() if norms.size else 0.0
     # Columns that are zero up to rounding relative to the largest one are ignored features.
     live = norms > (scale * 1e-12 if scale > 0 else 0.0)
-    D = np.zeros(W.shape[1])
-    if not live.any():
-        return D
-    Wl = W[:, live]
-    nl = norms[live]
-    proj = (Wl / nl).T @ W  # (n_live, n): hat W_i . W_j
-    denom = np.sum(proj * proj, axis=1)
-    D[live] = np.clip(nl**2 / denom, 0.0, 1.0)
-    return D
+    return dimensionality_batch(W[None], live[None])[0]
+
+
+def dimensionality_batch(A: NDArray[np.float64], live: NDArray[np.bool_]) -> NDArray[np.float64]:
+    r"""Feature dimensionalities :math:`D_i` of a stack of frames, shape ``(batch, dim, n)``.
+
+    The computation behind :func:`feature_dimensionality` (and the toy models' batched version):
+    features where ``live`` (shape ``(batch, n)``) is False get 0, the others
+    :math:`\lVert W_i\rVert^2 / \sum_j (\hat W_i\cdot W_j)^2` clipped to [0, 1] against rounding.
+    No input checks: callers validate.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> dimensionality_batch(np.array([[[1.0, -1.0, 0.0]]]), np.array([[True, True, False]])).tolist()
+    [[0.5, 0.5, 0.0]]
+    """
+    norms = np.linalg.norm(A, axis=1)  # (batch, n)
+    G = np.einsum("kdi,kdj->kij", A, A)  # (batch, n, n)
+    safe = np.where(live, norms, 1.0)
+    denom = np.einsum("kij,kij->ki", G, G) / safe**2  # sum_j (W_i . W_j)^2 / |W_i|^2
+    D = np.where(live, norms**2 / np.where(live, denom, 1.0), 0.0)
+    return np.clip(D, 0.0, 1.0)

@@ -8,6 +8,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from theory._validation import check_array, check_bool, check_real
+from theory.geometry.frames import dimensionality_batch
 
 __all__ = ["abs_features_computed", "classify_2x1", "dimensions_per_feature", "feature_dimensionality",
            "feature_geometry", "feature_norms", "n_represented", "superposition_score"]
@@ -82,13 +83,8 @@ def feature_dimensionality(W: ArrayLike | Any, *, tol: float = 1e-12) -> NDArray
     """
     tol = check_real(tol, "tol", minimum=0.0)
     A = _weights(W)
-    norms = np.linalg.norm(A, axis=1)  # (I, n)
-    G = np.einsum("kdi,kdj->kij", A, A)  # (I, n, n)
-    live = norms > tol
-    safe = np.where(live, norms, 1.0)
-    denom = np.einsum("kij,kij->ki", G, G) / safe**2  # sum_j (W_i . W_j)^2 / |W_i|^2
-    D = np.where(live, norms**2 / np.where(live, denom, 1.0), 0.0)
-    return _squeeze(D, W)
+    live = np.linalg.norm(A, axis=1) > tol  # (I, n)
+    return _squeeze(dimensionality_batch(A, live), W)
 
 
 def dimensions_per_feature(W: ArrayLike | Any) -> NDArray[np.float64]:
