@@ -56,7 +56,6 @@ import copy
 import hashlib
 import itertools
 import json
-import math
 import os
 import pickle
 import sqlite3
@@ -69,6 +68,8 @@ from typing import Any, overload
 
 import numpy as np
 
+from theory._json import to_json
+
 __all__ = ["ResultStore", "SweepResult", "cell_rng", "sweep"]
 
 _TABLE = "theory_sweep_cells"
@@ -79,39 +80,7 @@ _SCHEMA_VERSION = "1"
 
 def _jsonable(obj: Any, where: str) -> Any:
     """Return ``obj`` as plain JSON data (dict/list/str/int/float/bool/None), or raise."""
-    if obj is None or isinstance(obj, (bool, str)):
-        return obj
-    if isinstance(obj, np.bool_):
-        return bool(obj)
-    if isinstance(obj, (int, np.integer)):
-        return int(obj)
-    if isinstance(obj, (float, np.floating)):
-        x = float(obj)
-        if not math.isfinite(x):
-            raise ValueError(f"{where} is {x!r}; JSON cannot hold NaN or infinity, so use None "
-                             "or a string (e.g. 'nan') for an undefined number")
-        return x
-    if isinstance(obj, np.ndarray):
-        if obj.dtype.kind in "biuf":
-            if obj.dtype.kind == "f" and not np.all(np.isfinite(obj)):
-                bad = tuple(int(i) for i in np.argwhere(~np.isfinite(obj))[0])
-                raise ValueError(f"{where} is an array with a non-finite entry at index {bad}; "
-                                 "JSON cannot hold NaN or infinity")
-            return obj.tolist()
-        return _jsonable(obj.tolist(), where)
-    if isinstance(obj, Mapping):
-        out = {}
-        for k, v in obj.items():
-            if not isinstance(k, str):
-                raise TypeError(f"{where} has a key {k!r} of type {type(k).__name__}; "
-                                "JSON object keys must be strings")
-            out[k] = _jsonable(v, f"{where}[{k!r}]")
-        return out
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v, f"{where}[{i}]") for i, v in enumerate(obj)]
-    raise TypeError(f"{where} must be JSON-serialisable (None, bool, int, float, str, list, tuple, "
-                    f"dict with str keys, NumPy scalar or array), got {obj!r} of type "
-                    f"{type(obj).__name__}")
+    return to_json(obj, strict=True, where=where)
 
 
 def _canonical(obj: Any) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from theory._json import to_json
 from theory._validation import check_int, check_probability, check_real
 
 __all__ = ["Claim", "Verdict", "Verdicts", "bound_slack"]
@@ -514,14 +515,4 @@ def _num(x: Any) -> Any:
 
 
 def _jsonable(obj: Any) -> Any:
-    if isinstance(obj, Mapping):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    if isinstance(obj, (str, int, float, bool)) or obj is None:
-        return obj
-    return repr(obj)
+    return to_json(obj)
