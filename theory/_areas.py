@@ -84,7 +84,8 @@ SHARED: tuple[str, ...] = ("verify", "sweep", "figures", "strategies")
 #: verification machinery that gathers them by name from :data:`AREAS`.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("base", ("theory._areas", "theory._validation", "theory._results", "theory._warnings",
-              "theory._io", "theory._provenance", "theory._optim", "theory._solvers", "theory._lazy", "theory._json", "theory.sweep")),
+              "theory._io", "theory._provenance", "theory._optim", "theory._solvers", "theory._lazy",
+              "theory._json", "theory.sweep")),
     ("geometry", ("theory.geometry",)),
     ("interference", ("theory.interference",)),
     ("applications", ("theory.circuits", "theory.toy_models", "theory.sparse_coding")),

@@ -110,6 +110,7 @@ def test_orbit_start_same_generator_state_same_frame():
     assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
 
 
+@pytest.mark.filterwarnings("ignore::theory._warnings.TheoryWarning")  # deliberately short runs
 def test_pack_takes_the_orbit_kinds_in_turn(monkeypatch):
     # Orbit slots go through the orders in turn and, within an order, through its kinds.
     seen = []

@@ -55,7 +55,8 @@ def test_rounds_are_sized_by_the_fitted_cost(monkeypatch):
         return real(Vs, *a, **k)
 
     monkeypatch.setattr(pk, "_lse_polish", spy)
-    kw = dict(dim=3, n=7, rng=0, time_limit=600, slp_iters=0, warm_every=0)
+    # 8 lines in R^3: no lower bound or proven optimum is reached, so no run stops early.
+    kw = dict(dim=3, n=8, rng=0, time_limit=600, slp_iters=0, warm_every=0)
     # A fixed cost beyond the time left: no round after the first (8 starts).
     monkeypatch.setattr(pk, "_round_cost", lambda costs: (1e9, 1.0))
     assert pk.pack(restarts=100, **kw).restarts == 8 and sizes == [8]
@@ -72,7 +73,7 @@ def test_rounds_are_sized_by_the_fitted_cost(monkeypatch):
 def test_the_first_round_always_finishes_stage_2():
     # With a time limit already spent, the first round still runs stage 2 to the end: the result
     # is the one without a time limit (stage 3 is off in both, as it would stop at the limit).
-    fast = pk.pack(dim=3, n=7, rng=0, restarts=8, time_limit=1e-6, slp_iters=0)
-    full = pk.pack(dim=3, n=7, rng=0, restarts=8, slp_iters=0)
+    fast = pk.pack(dim=3, n=8, rng=0, restarts=8, time_limit=1e-6, slp_iters=0)
+    full = pk.pack(dim=3, n=8, rng=0, restarts=8, slp_iters=0)
     assert fast.restarts == full.restarts == 8
     assert fast.value == full.value and fast.iterations == full.iterations

@@ -18,6 +18,7 @@ def _coherence_numpy(frame: np.ndarray) -> float:
     return float(G.max())
 
 
+@pytest.mark.filterwarnings("ignore::theory._warnings.TheoryWarning")  # deliberately short runs
 def test_warm_start_finds_19_lines_in_r5_as_20_minus_one():
     # Its own best 20-line packing (no table value is used anywhere here).
     # Orbit starts off throughout: they find this optimum too, and the test is about warm starts.
@@ -54,6 +55,7 @@ def test_warm_start_same_seed_same_frame_and_both_offsets_run(monkeypatch):
     assert abs(_coherence_numpy(a.frame) - a.value) < 1e-12
 
 
+@pytest.mark.filterwarnings("ignore::theory._warnings.TheoryWarning")  # deliberately short runs
 def test_warm_sub_packings_polished_in_groups_and_none_wasted(monkeypatch):
     import theory.geometry.packing as packing
 

@@ -334,11 +334,16 @@ def max_features(*, dim: int, max_cos: float, lines: bool = True, optimise: bool
         upper, upper_name, rigorous = (1.0 if lines else 2.0), "dimension one", True
     # ---- optimised packing for small sizes
     if optimise and lower < upper:
-        from theory.geometry.packing import pack
+        import warnings
+
+        from theory._warnings import TheoryWarning
+        from theory.geometry.packing import PACK_PRESETS, pack
 
         n = lower + 1
         while dim * n <= pack_limit and n <= upper:
-            P = pack(dim=dim, n=n, lines=lines, rng=rng, restarts=3, slp_iters=100)
+            with warnings.catch_warnings():  # a packing above max_cos ends the search: no warning needed
+                warnings.simplefilter("ignore", TheoryWarning)
+                P = pack(dim=dim, n=n, lines=lines, rng=rng, **PACK_PRESETS["capacity"])
             if P.value > eps + 1e-12:
                 break
             cands[f"lower: pack(n={n})"] = n

@@ -40,7 +40,7 @@ def extremal_frame(dim: int, n: int) -> np.ndarray:
     orthoplex configuration when one exists, else a quick deterministic optimised packing.
     Shape ``(dim, n)``; cached."""
     from theory.geometry.constructions import paley_etf, simplex, steiner_etf
-    from theory.geometry.packing import pack
+    from theory.geometry.packing import PACK_PRESETS, pack
 
     known = {(d, d + 1): (lambda d=d: simplex(d)) for d in range(1, 30)}
     known.update({(3, 6): lambda: paley_etf(5), (7, 14): lambda: paley_etf(13),
@@ -48,7 +48,7 @@ def extremal_frame(dim: int, n: int) -> np.ndarray:
                   (6, 16): lambda: steiner_etf("k4")})
     if (dim, n) in known:
         return known[(dim, n)]()
-    P = pack(dim=dim, n=n, rng=0, restarts=1, ap_iters=60, lse_iters=80, slp_iters=40)
+    P = pack(dim=dim, n=n, rng=0, **PACK_PRESETS["reproducible"])
     return P.frame
 
 

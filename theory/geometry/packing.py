@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
+import json
 import math
+import pathlib
+import sys
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,9 +21,10 @@ from numpy.typing import NDArray
 from theory._results import Bound
 from theory._solvers import new_highs
 from theory._validation import as_rng, check_bool, check_int, check_real
+from theory._warnings import TheoryWarning
 from theory.geometry.bounds import coherence_lower_bound, simplex_bound
 
-__all__ = ["Packing", "pack"]
+__all__ = ["PACK_PRESETS", "Packing", "default_time_limit", "pack"]
 
 PACK_CITATION = (
     "Dhillon, I. S., Heath, R. W., Strohmer, T. and Tropp, J. A. (2008). Constructing packings in "
@@ -52,6 +58,27 @@ class Packing:
         Best value after each restart (within a round, in order of the stage-2 value).
     seconds_to_best : float
         Wall time until the returned frame was found (the remaining restarts did not improve it).
+    success : bool
+        ``False`` when the value is measurably short of what is known: more than 0.1% above
+        ``best_known``, or, with no ``best_known``, more than 5% above a positive ``bound``.
+        ``True`` otherwise; ``message`` says on what grounds (a bound reached proves the frame
+        optimal, a table value is only the best known, and with neither the check is weak).
+    message : str
+        Why the run stopped and how the value compares with the bound and ``best_known``.
+    best_known : float or None
+        The reference value for these ``(dim, n, lines)``: a proven optimum from
+        ``theory/data/geometry_packings.json`` or, for lines in R^3..R^8 with ``n <= 100``, the
+        best known value of Sloane's table (``theory/data/grassmannian_lines_sloane.json``).
+        Reference data, for comparison only: ``value`` is always computed.
+    best_known_source : str or None
+        Where ``best_known`` comes from.
+    reproducible : bool
+        Whether the frame depends only on the arguments (``rng`` included), not on the speed of
+        the machine: ``False`` when the time limit cut the run short anywhere (a round shortened
+        to the time left, a stage stopped at the deadline, or no time left for another round).
+    stopped : str
+        What ended the run: ``"bound"`` (the best lower bound reached), ``"optimum"`` (a proven
+        optimum reached), ``"restarts"`` (the restart cap) or ``"time"`` (the time limit).
     """
 
     frame: NDArray[np.float64]
@@ -64,6 +91,12 @@ class Packing:
     seconds: float
     history: list[float] = field(default_factory=list, compare=False)
     seconds_to_best: float = math.nan
+    success: bool = True
+    message: str = ""
+    best_known: float | None = None
+    best_known_source: str | None = None
+    reproducible: bool = True
+    stopped: str = "restarts"
 
     @property
     def dim(self) -> int:
@@ -79,7 +112,139 @@ class Packing:
         what = "coherence" if self.lines else "max cosine"
         return (f"Packing(dim={self.dim}, n={self.n}): {what} {self.value:.8f}, bound "
                 f"{self.bound.value:.8f} ({self.bound.name}), gap {self.gap:.2e}, "
-                f"{self.restarts} restarts, {self.seconds:.2f} s")
+                f"{self.restarts} restarts, {self.seconds:.2f} s; "
+                f"{'success' if self.success else 'NOT successful'}: {self.message}")
+
+    def __repr__(self) -> str:
+        return (f"Packing(dim={self.dim}, n={self.n}, lines={self.lines}, value={self.value!r}, "
+                f"bound={self.bound.value!r}, gap={self.gap:.3g}, best_known={self.best_known!r}, "
+                f"success={self.success}, restarts={self.restarts}, seconds={self.seconds:.3g})")
+
+
+# Relative tolerance at which a lower bound or a proven optimum counts as reached (of
+# max(|reference|, 0.01), so that it stays positive for a reference 0).
+_BOUND_TOL = 1e-9
+# success is False above these relative margins (see Packing.success); the TheoryWarning is
+# raised above the larger ones.
+_REF_OK, _REF_WARN, _BOUND_WARN = 1e-3, 1e-2, 0.05
+# Default time budget when neither restarts nor time_limit is given: min(_BUDGET_MAX,
+# max(_BUDGET_MIN, _BUDGET_PER * dim * n)) seconds (see default_time_limit).
+_BUDGET_MIN, _BUDGET_PER, _BUDGET_MAX = 5.0, 0.2, 30.0
+_UNBOUNDED = 10**12  # restarts when only time ends the run
+_SLOANE_SOURCE = ("Sloane's table of best Grassmannian packings (as of Jan 1997; Conway, Hardin and "
+                  "Sloane 1996, doi:10.1080/10586458.1996.10504585): best known, not proven optimal")
+
+
+def default_time_limit(dim: int, n: int) -> float:
+    r"""The time budget of :func:`pack` when neither ``restarts`` nor ``time_limit`` is given.
+
+    .. math:: T = \min\bigl(30,\ \max(5,\ 0.2\,\mathrm{dim}\cdot n)\bigr)\ \text{seconds}
+
+    The run ends earlier when it reaches the best lower bound or a proven optimum.
+
+    Parameters
+    ----------
+    dim, n : int
+        ``dim >= 1``, ``n >= 2``.
+
+    Returns
+    -------
+    float
+        Seconds.
+
+    Examples
+    --------
+    >>> default_time_limit(6, 16), default_time_limit(3, 6), default_time_limit(50, 100)
+    (19.2, 5.0, 30.0)
+    """
+    dim = check_int(dim, "dim", minimum=1)
+    n = check_int(n, "n", minimum=2)
+    return float(min(_BUDGET_MAX, max(_BUDGET_MIN, round(_BUDGET_PER * dim * n, 6))))
+
+
+@functools.cache
+def _reference_table() -> dict[tuple[int, int, bool], tuple[float, str, bool]]:
+    """``(dim, n, lines) -> (value, source, proven)`` from the two reference files in
+    ``theory/data``: proven optima first, then Sloane's table of best known line packings."""
+    data = pathlib.Path(__file__).resolve().parent.parent / "data"
+    out: dict[tuple[int, int, bool], tuple[float, str, bool]] = {}
+    for c in json.loads((data / "geometry_packings.json").read_text())["cases"]:
+        if str(c.get("status", "")).startswith("proven optimal"):
+            out.setdefault((int(c["dim"]), int(c["n"]), bool(c["lines"])),
+                           (float(c["value"]), "proven optimum: " + str(c["source"]), True))
+    for c in json.loads((data / "grassmannian_lines_sloane.json").read_text())["cases"]:
+        out.setdefault((int(c["dim"]), int(c["n"]), True), (float(c["coherence"]), _SLOANE_SOURCE, False))
+    return out
+
+
+def _pct(r: float) -> str:
+    """A relative difference as a percentage with three significant digits."""
+    return f"{100 * r:.3g}%"
+
+
+def _reached(value: float, ref: float) -> bool:
+    return value - ref <= _BOUND_TOL * max(abs(ref), 0.01)
+
+
+def _verdict(value: float, bound: Bound, gap: float, ref: tuple[float, str, bool] | None, stopped: str,
+             time_limit: float | None, restarts: int) -> tuple[bool, str, bool]:
+    """``(success, message, warn)`` of a finished run (see ``Packing.success``)."""
+    why = {"bound": "", "optimum": "",
+           "restarts": f"the restart cap ({restarts}) ended the run ",
+           "time": f"the time limit ({time_limit:g} s) ended the run " if time_limit else ""}[stopped]
+    hint = ("raise time_limit (and leave restarts unset) for a longer search"
+            if stopped != "restarts" else "leave restarts unset and give a time_limit for a longer search")
+    if _reached(value, bound.value):
+        return True, f"reached the best lower bound ({bound.name}): optimal", False
+    if ref is not None:
+        rv, src, proven = ref
+        short = "the proven optimum" if proven else "the best known value (Sloane's table)"
+        if proven and _reached(value, rv):
+            return True, f"reached {short} {rv:.10g}", False
+        r = (value - rv) / max(abs(rv), 0.01)
+        if r <= -_BOUND_TOL:
+            return True, f"{_pct(-r)} below {short} {rv:.10g}", False
+        if r <= _BOUND_TOL:
+            return True, f"matches {short} {rv:.10g}", False
+        if r <= _REF_OK:
+            return True, f"within {_pct(r)} of {short} {rv:.10g}", False
+        return False, f"{why}{_pct(r)} above {short} {rv:.10g}: {hint}", r > _REF_WARN
+    if bound.value > 0:
+        if gap <= _BOUND_WARN:
+            return True, (f"no reference value to compare with; {_pct(gap)} above the best lower bound "
+                          f"({bound.name}), which need not be attainable"), False
+        return False, (f"{why}{_pct(gap)} above the best lower bound ({bound.name}) and no reference value "
+                       f"to compare with (the bound need not be attainable): {hint}"), True
+    return True, (f"no reference value to compare with, and the best lower bound ({bound.name}, "
+                  f"{bound.value:.6g}) says little here: {value - bound.value:.4g} above it"), False
+
+
+class _Progress:
+    """A tqdm bar on stderr: over the seconds of the time budget when there is one, else over the
+    restarts."""
+
+    def __init__(self, restarts: int | None, time_limit: float | None, lb: float) -> None:
+        from tqdm.auto import tqdm
+
+        self.timed = time_limit is not None
+        self.lb = lb
+        total = time_limit if self.timed else restarts
+        self.bar = tqdm(total=total, desc="pack", unit="s" if self.timed else "restart",
+                        mininterval=0.5, file=sys.stderr, leave=False,
+                        bar_format=("{l_bar}{bar}| {n:.0f}/{total:.0f} s{postfix}" if self.timed
+                                    else None))
+        self.t0 = time.perf_counter()
+
+    def update(self, done: int, best: float) -> None:
+        self.bar.set_postfix_str(f"{done} restarts, best {best:.10f}, bound {self.lb:.10f}", refresh=False)
+        if self.timed:
+            self.bar.n = min(time.perf_counter() - self.t0, self.bar.total)
+            self.bar.refresh()
+        else:
+            self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        self.bar.close()
 
 
 def _normalize(V: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -158,14 +323,15 @@ def _lse_batch(x: NDArray[np.float64], dim: int, n: int, lines: bool, p: NDArray
 def _lbfgs_batch(fg: Callable[[NDArray[np.float64], NDArray[np.intp]],
                               tuple[NDArray[np.float64], NDArray[np.float64]]],
                  x: NDArray[np.float64], iters: int, memory: int = 8, c1: float = 1e-4,
-                 max_halvings: int = 30, deadline: float = math.inf
+                 max_halvings: int = 30, deadline: float = math.inf, cut: list[bool] | None = None
                  ) -> tuple[NDArray[np.float64], int]:
     """Minimise every row of ``x`` independently with L-BFGS (Liu & Nocedal 1989) and a backtracking
     (Armijo) line search, all rows in one set of array operations.
 
     ``fg(x, rows)`` returns the values and gradients of the rows ``rows`` of the stack. A row
     stops when no step of the search decreases it, or when a step decreases it by less than
-    1e-16 (relative). No iteration starts after ``deadline`` (a ``time.perf_counter`` value).
+    1e-16 (relative). No iteration starts after ``deadline`` (a ``time.perf_counter`` value);
+    when that stops rows that would have gone on, ``True`` is appended to ``cut`` (if given).
     Returns the rows and the number of iterations run.
     """
     B, N = x.shape
@@ -177,7 +343,11 @@ def _lbfgs_batch(fg: Callable[[NDArray[np.float64], NDArray[np.intp]],
     head = stored = 0
     active = np.ones(B, dtype=bool)
     it = 0
-    while it < iters and time.perf_counter() <= deadline:
+    while it < iters:
+        if time.perf_counter() > deadline:
+            if cut is not None:
+                cut.append(True)
+            break
         it += 1
         # Two-loop recursion: d = -H g (pairs a row could not use have rho = 0 and drop out).
         q = g.copy()
@@ -251,7 +421,7 @@ def _above(value: float, rel: float | None) -> float:
 
 
 def _lse_polish(Vs: NDArray[np.float64], lines: bool, maxiter: int, abandon_above: float = math.inf,
-                deadline: float = math.inf
+                deadline: float = math.inf, cut: list[bool] | None = None
                 ) -> tuple[NDArray[np.float64], NDArray[np.float64], int, NDArray[np.float64]]:
     """Stage 2 on a stack of frames ``(B, dim, n)``: L-BFGS on the smooth max with a continuation
     in p (``p = c / value**2``, points ``c / |value|``, for c in ``_LSE_STEPS``).
@@ -259,7 +429,8 @@ def _lse_polish(Vs: NDArray[np.float64], lines: bool, maxiter: int, abandon_abov
     Returns the best frame seen for each row, its value, the iterations summed over the rows,
     and each row's value after the second step (the screening value). A row whose screening
     value is above ``abandon_above`` stops there. Past ``deadline`` (a ``time.perf_counter``
-    value) no L-BFGS iteration starts: the rows end where they are.
+    value) no L-BFGS iteration starts: the rows end where they are, and ``True`` is appended to
+    ``cut`` (if given).
     """
     B, dim, n = Vs.shape
     X = Vs.reshape(B, dim * n).copy()
@@ -271,6 +442,8 @@ def _lse_polish(Vs: NDArray[np.float64], lines: bool, maxiter: int, abandon_abov
     its = 0
     for step, c in enumerate(_LSE_STEPS):
         if time.perf_counter() > deadline:
+            if cut is not None:
+                cut.append(True)
             break
         if step == 2:
             screen[live] = cur
@@ -280,7 +453,7 @@ def _lse_polish(Vs: NDArray[np.float64], lines: bool, maxiter: int, abandon_abov
                 break
         p = c / np.maximum(cur * cur, 1e-6) if lines else c / np.maximum(np.abs(cur), 1e-3)
         Xl, it = _lbfgs_batch(lambda x, rows, p=p: _lse_batch(x, dim, n, lines, p[rows]),
-                              X[live], maxiter, deadline=deadline)
+                              X[live], maxiter, deadline=deadline, cut=cut)
         its += it * live.size
         X[live] = Xl
         Vl = Xl.reshape(-1, dim, n)
@@ -315,8 +488,8 @@ def _highs_run(h: Any) -> None:
 
 
 def _slp_polish(V: NDArray[np.float64], lines: bool, iters: int, lb: float, stall: float = 1e-6,
-                tiny: float = 1e-8, window: int = 20, deadline: float = math.inf
-                ) -> tuple[NDArray[np.float64], int]:
+                tiny: float = 1e-8, window: int = 20, deadline: float = math.inf,
+                cut: list[bool] | None = None) -> tuple[NDArray[np.float64], int]:
     r"""Sequential linear programming on the active pairs with a box trust region.
 
     Each step solves, for the step :math:`\Delta` of the columns and a level :math:`t`,
@@ -339,7 +512,8 @@ def _slp_polish(V: NDArray[np.float64], lines: bool, iters: int, lb: float, stal
     gained less than ``stall`` and the second half of the window gained more than a quarter of
     the first half (a steady crawl, not the fast convergence at a vertex); and when
     the next LP solve would end past ``deadline`` (judged by the last solve's time, so that a
-    ``time_limit`` is kept to within a small fraction of a solve, not overrun by one).
+    ``time_limit`` is kept to within a small fraction of a solve, not overrun by one); then
+    ``True`` is appended to ``cut`` (if given).
     """
     import highspy
 
@@ -378,6 +552,8 @@ def _slp_polish(V: NDArray[np.float64], lines: bool, iters: int, lb: float, stal
         if _slp_done(trace, r, lb, stall, tiny, window):
             break
         if time.perf_counter() + t_solve > deadline:
+            if cut is not None:
+                cut.append(True)
             break
         G = V.T @ V
         g = G[iu, ju]
@@ -601,8 +777,17 @@ def _int_tuple(value: Sequence[int], name: str, minimum: int, when: str, require
     return out
 
 
+#: Named settings for callers that need an optimised frame as an ingredient (claims, test
+#: dictionaries, capacity): explicit restart caps, so the same seed gives the same frame on any
+#: machine. ``"reproducible"`` reaches the known optimum on every case the claims use.
+PACK_PRESETS: dict[str, dict[str, Any]] = {
+    "reproducible": {"restarts": 32},
+    "capacity": {"restarts": 16, "slp_iters": 100},
+}
+
+
 def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator | None = 0,
-         restarts: int = 8, time_limit: float | None = None, ap_iters: int = 200,
+         restarts: int | None = None, time_limit: float | None = None, ap_iters: int = 200,
          lse_iters: int = 150, slp_iters: int = 200, slp_max_vars: int = 3000,
          init: NDArray[np.float64] | None = None, progress: bool = False,
          blas_threads: int | None = 1, lse_cutoff: float | None = 0.002,
@@ -616,6 +801,32 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
 
     .. math:: \min_{\lVert w_i\rVert = 1}\ \max_{i\ne j} |\langle w_i, w_j\rangle|
               \qquad(\text{points: } \max_{i\ne j}\langle w_i, w_j\rangle)
+
+    **How long it runs.** Restarts go on until one of:
+
+    - the best value reaches the best lower bound (``coherence_lower_bound``; points:
+      ``simplex_bound``) or a proven optimum for these ``(dim, n)`` (from
+      ``theory/data/geometry_packings.json``; a proven optimum is a lower bound too), to within
+      1e-9 (relative, of ``max(|value|, 0.01)``): nothing better exists, so the run stops;
+    - ``time_limit`` seconds have passed;
+    - ``restarts`` restarts have run.
+
+    With neither ``restarts`` nor ``time_limit`` given the time limit is
+    ``default_time_limit(dim, n)`` = :math:`\min(30, \max(5, 0.2\,\mathrm{dim}\, n))` s. With
+    only ``time_limit`` the restarts are unbounded; with only ``restarts`` there is no time
+    limit. A run with an explicit ``restarts`` and no ``time_limit`` gives the same frame for the
+    same ``rng`` on any machine. A run that the clock cuts short (it ended at the time limit, or
+    a round was shortened to the time left) depends on the machine's speed and load:
+    ``Packing.reproducible`` says which; a run that reached the bound before the clock
+    interfered is reproducible.
+
+    The result says whether the search did its job: ``Packing.success`` and
+    ``Packing.message`` compare the value with the bound and with the reference value of the
+    case, when there is one (``best_known``: a proven optimum, or the best known line packing in
+    Sloane's table, Conway, Hardin & Sloane 1996 [3]_, for ``dim`` 3..8 and ``n <= 100``; a
+    reference only, never returned as the result). A value more than 1% above the reference,
+    or with no reference more than 5% above a positive lower bound, raises a
+    :class:`~theory.TheoryWarning` that advises a longer ``time_limit``.
 
     Each restart runs three stages and keeps the best frame:
 
@@ -740,11 +951,14 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
         Minimise coherence (lines) or the largest signed cosine (points, spherical codes).
     rng : Generator or int seed
         Random starting frames come only from this generator.
-    restarts : int
-        Number of random starts (``>= 1``).
+    restarts : int, optional
+        Largest number of restarts (``>= 1``; default: no cap). An explicit ``restarts``
+        without ``time_limit`` makes the run reproducible: same ``rng``, same frame.
     time_limit : float, optional
         Seconds for the whole run: no round starts that is not expected to fit, and stages 2
-        (after the first round) and 3 stop at the limit.
+        (after the first round) and 3 stop at the limit. Default: none when ``restarts`` is
+        given, else ``default_time_limit(dim, n)``. The first round (8 starts) always finishes
+        stage 2, so a very small limit can be overrun by that much.
     ap_iters, lse_iters, slp_iters : int
         Iteration budgets of the three stages (``lse_iters`` per continuation step of stage 2).
         Which basin a start ends in is mostly settled in the first steps, and stage 3 polishes
@@ -761,7 +975,8 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
     init : ndarray, shape (dim, n), optional
         Starting frame of the first restart.
     progress : bool
-        Print one line per restart.
+        Show a tqdm progress bar on stderr (over the seconds of the time limit when there is
+        one, else over the restarts), with the best value so far.
     blas_threads : int or None
         BLAS threads while packing (through threadpoolctl); ``None`` leaves the setting alone.
         The matrices are small, so extra BLAS threads mostly add synchronisation: on a 2-core
@@ -810,12 +1025,25 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
     Returns
     -------
     Packing
+        With ``success``, ``message``, ``best_known``, ``best_known_source``,
+        ``reproducible`` and ``stopped`` (see :class:`Packing`).
+
+    Warns
+    -----
+    TheoryWarning
+        When the value is more than 1% above ``best_known``, or, with no ``best_known``, more
+        than 5% above a positive lower bound.
 
     Examples
     --------
-    >>> P = pack(dim=3, n=6, rng=0, restarts=2)   # six lines: the icosahedron's diagonals
-    >>> round(P.value, 6), round(P.bound.value, 6), P.gap < 1e-6
-    (0.447214, 0.447214, True)
+    >>> P = pack(dim=3, n=6, rng=0)   # six lines: the icosahedron's diagonals, an ETF
+    >>> round(P.value, 6), round(P.bound.value, 6), P.success, P.stopped
+    (0.447214, 0.447214, True, 'bound')
+    >>> P.message
+    'reached the best lower bound (welch): optimal'
+    >>> Q = pack(dim=4, n=9, rng=0, restarts=2)   # a case of Sloane's table
+    >>> Q.best_known_source.startswith("Sloane's table"), Q.success, Q.reproducible
+    (True, True, True)
 
     References
     ----------
@@ -840,13 +1068,18 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
     progress = check_bool(progress, "progress")
     dim = check_int(dim, "dim", minimum=1)
     n = check_int(n, "n", minimum=2)
-    restarts = check_int(restarts, "restarts", minimum=1)
+    if restarts is not None:
+        restarts = check_int(restarts, "restarts", minimum=1)
     ap_iters = check_int(ap_iters, "ap_iters", minimum=0)
     lse_iters = check_int(lse_iters, "lse_iters", minimum=0)
     slp_iters = check_int(slp_iters, "slp_iters", minimum=0)
     slp_max_vars = check_int(slp_max_vars, "slp_max_vars", minimum=0)
     if time_limit is not None:
         time_limit = check_real(time_limit, "time_limit", minimum=0, strict_min=True)
+    elif restarts is None:
+        time_limit = default_time_limit(dim, n)
+    cap = restarts
+    restarts = _UNBOUNDED if restarts is None else restarts
     lines = bool(lines)
     if blas_threads is not None:
         blas_threads = check_int(blas_threads, "blas_threads", minimum=1)
@@ -880,12 +1113,18 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
             raise ValueError(f"init must have shape (dim, n) = {(dim, n)}, got {init.shape}")
     bound: Bound = coherence_lower_bound(n=n, dim=dim) if lines else simplex_bound(n=n, dim=dim)
     lb = bound.value
+    ref = _reference_table().get((dim, n, lines))
     if lines and n <= dim:  # orthonormal columns: coherence 0, nothing to optimise
         t0 = time.perf_counter()
         V = np.linalg.qr(g.standard_normal((dim, n)))[0][:, :n]
         val = _coh(V, lines)
         secs = time.perf_counter() - t0
-        return Packing(V, val, bound, float(val - lb), lines, 0, 1, secs, [val], secs)
+        return Packing(V, val, bound, float(val - lb), lines, 0, 1, secs, [val], secs, True,
+                       "n <= dim: orthonormal columns, coherence 0: optimal",
+                       ref[0] if ref else None, ref[1] if ref else None, True, "bound")
+    proven = ref[0] if ref is not None and ref[2] else None
+    cut: list[bool] = []  # True appended whenever the time limit cuts something short
+    bar = _Progress(cap, time_limit, lb) if progress else None
     with _blas_limit(blas_threads):
         t0 = time.perf_counter()
         deadline = t0 + time_limit if time_limit is not None else math.inf
@@ -905,9 +1144,9 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
             """Stage 2 on a stack of starts, screened against the earlier rounds; no iteration
             starts after ``until``."""
             nonlocal its, best_screen
-            cut = _above(best_screen, lse_cutoff)
+            cut_at = _above(best_screen, lse_cutoff)
             Vs, vals, it, screen = _lse_polish(np.stack(starts), lines, lse_iters,
-                                               abandon_above=cut, deadline=until)
+                                               abandon_above=cut_at, deadline=until, cut=cut)
             its += it
             best_screen = min(best_screen, float(screen.min()))
             return Vs, vals
@@ -915,12 +1154,12 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
         def stage3(V: NDArray[np.float64], v2: float) -> NDArray[np.float64]:
             """SLP polish, unless the frame cannot win or its basin was polished already."""
             nonlocal its, best_v2
-            cut = _above(best_v2, slp_cutoff)
+            cut_at = _above(best_v2, slp_cutoff)
             best_v2 = min(best_v2, v2)
             seen = any(abs(v2 - q) <= slp_same * max(abs(q), 0.01) for q in polished)
-            if dim * n <= slp_max_vars and slp_iters and v2 <= cut and not seen:
+            if dim * n <= slp_max_vars and slp_iters and v2 <= cut_at and not seen:
                 polished.append(v2)
-                V, it3 = _slp_polish(V, lines, slp_iters, lb, deadline=deadline)
+                V, it3 = _slp_polish(V, lines, slp_iters, lb, deadline=deadline, cut=cut)
                 its += it3
             return V
 
@@ -952,14 +1191,14 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
                                 for _ in range(extra))
                     continue
                 prev = sub_screen.get(d, math.inf)
-                cut = _above(prev, lse_cutoff)
+                cut_at = _above(prev, lse_cutoff)
                 Ws, _, it, scr = _lse_polish(np.stack([_normalize(g.standard_normal((dim, m)))
                                                        for _ in range(extra)]),
-                                             lines, lse_iters, abandon_above=cut,
-                                             deadline=until)
+                                             lines, lse_iters, abandon_above=cut_at,
+                                             deadline=until, cut=cut)
                 its += it
                 # A poor sub-packing is not worth cutting: its restart is dropped.
-                have.extend(W if si <= cut else None for W, si in zip(Ws, scr, strict=True))
+                have.extend(W if si <= cut_at else None for W, si in zip(Ws, scr, strict=True))
                 sub_screen[d] = min(float(scr.min()), prev)
             out: list[NDArray[np.float64] | None] = []
             for d in offsets:
@@ -980,14 +1219,19 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
         orbit_kinds = [(q, _orbit_types(dim, n, q)) for q in orbit_orders] if orbit_every else []
         n_perturb = 0
         finished = False
+        stopped = "restarts"
         while k < restarts and not finished:
             m_round = min(size, restarts - k)
             if time_limit is not None and costs:  # after the first round: the time left decides
                 fixed, per = _round_cost(costs)
                 fit = math.floor((time_limit - (time.perf_counter() - t0) - fixed) / per)
                 if fit < 1:  # also when the time is up
+                    stopped = "time"
+                    cut.append(True)
                     break
-                m_round = min(m_round, fit)
+                if fit < m_round:
+                    cut.append(True)
+                    m_round = fit
             t_round = time.perf_counter()
             t_warm = 0.0
             until = deadline if k > 0 else math.inf  # the first round always finishes stage 2
@@ -1046,15 +1290,24 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
                 else:
                     val = math.inf
                 hist.append(best_val)
-                if progress:
-                    print(f"restart {done}/{restarts}: {val:.10f} (best {best_val:.10f}, "
-                          f"bound {lb:.10f})")
-                if best_val - lb <= 1e-12 * max(1.0, abs(lb)):
+                if bar is not None:
+                    bar.update(done, best_val)
+                if _reached(best_val, lb) or (proven is not None and _reached(best_val, proven)):
                     finished = True
+                    stopped = "bound" if _reached(best_val, lb) else "optimum"
                     break
             k += m_round
             size = min(2 * size, batch)
+        if not finished and k < restarts:
+            stopped = "time"
+    if bar is not None:
+        bar.close()
     assert best is not None
-    gap = (best_val - lb) / lb if lb > 0 else best_val - lb
-    return Packing(best, best_val, bound, float(gap), lines, its, done, time.perf_counter() - t0, hist,
-                   t_best)
+    gap = float((best_val - lb) / lb if lb > 0 else best_val - lb)
+    success, message, warn = _verdict(best_val, bound, gap, ref, stopped, time_limit, restarts)
+    if warn:
+        warnings.warn(f"pack(dim={dim}, n={n}{'' if lines else ', lines=False'}): {message}",
+                      TheoryWarning, stacklevel=2)
+    return Packing(best, best_val, bound, gap, lines, its, done, time.perf_counter() - t0, hist,
+                   t_best, success, message, ref[0] if ref else None, ref[1] if ref else None,
+                   not cut, stopped)

@@ -53,9 +53,9 @@ _FRAMES = ("simplex", "paley", "identity_hadamard", "packing", "witness")
 
 @lru_cache(maxsize=8)
 def _packing(dim: int, n: int) -> NDArray[np.float64]:
-    from theory.geometry import pack
+    from theory.geometry.packing import PACK_PRESETS, pack
 
-    return pack(dim=dim, n=n, rng=0, restarts=1, ap_iters=60, lse_iters=80, slp_iters=40).frame
+    return pack(dim=dim, n=n, rng=0, **PACK_PRESETS["reproducible"]).frame
 
 
 def _base_frame(p: Mapping[str, Any]) -> tuple[NDArray[np.float64], list[tuple[int, tuple[int, ...]]]]:

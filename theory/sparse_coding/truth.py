@@ -1103,8 +1103,8 @@ def _build_dictionary(dictionary: Any, dim: int | None, n: int | None,
             from theory.geometry import random_frame
             return random_frame(dim, n, kind="sphere", rng=gen)
         if dictionary == "packing":
-            from theory.geometry import pack
-            return pack(dim=dim, n=n, lines=True, rng=gen).frame / 1.0
+            from theory.geometry.packing import PACK_PRESETS, pack
+            return pack(dim=dim, n=n, lines=True, rng=gen, **PACK_PRESETS["reproducible"]).frame / 1.0
         if dictionary == "etf":
             from theory.geometry import paley_etf
             q = n - 1
