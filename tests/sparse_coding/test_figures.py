@@ -102,9 +102,10 @@ def test_matched_cosines(tmp_path, trained):
 
 
 def test_recipes_draw(tmp_path):
-    assert set(fsc.FIGURES) == {"sae_metric_table", "sae_training_curves", "sae_matched_cosines", "recovery_phase"}
+    assert set(fsc.FIGURES) == {"sae_metric_table", "sae_training_curves", "sae_matched_cosines", "recovery_phase",
+                                "spud_threshold"}
     for name, recipe in fsc.FIGURES.items():
-        if name == "recovery_phase":  # drawn by tests/sparse_coding/test_phase_diagram.py
+        if name in ("recovery_phase", "spud_threshold"):  # drawn by test_phase_diagram.py, test_spud_threshold.py
             continue
         with style_context():
             fig = recipe(True)

@@ -15,9 +15,15 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from theory.figures._core import get_ax
-from theory.figures.sparse_coding_recovery import _recovery_phase_figure, plot_recovery_phase_diagram
+from theory.figures.sparse_coding_recovery import (
+    _recovery_phase_figure,
+    _spud_threshold_figure,
+    plot_recovery_phase_diagram,
+    plot_spud_threshold,
+)
 
-__all__ = ["plot_matched_cosines", "plot_metric_table", "plot_recovery_phase_diagram", "plot_training_curves"]
+__all__ = ["plot_matched_cosines", "plot_metric_table", "plot_recovery_phase_diagram", "plot_spud_threshold",
+           "plot_training_curves"]
 
 _CURVES = {"loss": ("losses", "training loss"), "mse": ("mses", "reconstruction MSE"),
            "l0": ("l0s", "L0 (active latents per input)"), "dead": ("dead_fractions", "fraction of dead latents")}
@@ -294,3 +300,4 @@ def _matched_cosines_figure(quick: bool) -> Any:
 #: Figure recipes for ``theory figures``: small SAEs trained on O'Neill et al.'s toy.
 FIGURES = {"sae_metric_table": _metric_table_figure, "sae_training_curves": _training_curves_figure,
            "sae_matched_cosines": _matched_cosines_figure, "recovery_phase": _recovery_phase_figure}
+FIGURES["spud_threshold"] = _spud_threshold_figure
