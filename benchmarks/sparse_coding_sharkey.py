@@ -26,7 +26,8 @@ Run::
 
     python benchmarks/sparse_coding_sharkey.py            # full: ratios 0.25..4, 5 coefficients
     python benchmarks/sparse_coding_sharkey.py --quick    # under 2 minutes
-    python benchmarks/sparse_coding_sharkey.py --correlated both
+    python benchmarks/sparse_coding_sharkey.py --ratios 0.25 0.5 1 2 4 8 --correlated both   # the 8x cells
+                                                           # too, both data paths (the committed results)
 
 Writes ``benchmarks/results/sparse_coding_sharkey.{json,md,png,pdf}`` (``_quick`` files in quick mode).
 """
@@ -259,7 +260,7 @@ def main(argv: list[str] | None = None) -> None:
         "command": "python benchmarks/sparse_coding_sharkey.py " + " ".join(sys.argv[1:] if argv is None else argv),
         "mode": mode,
         "machine": {"platform": platform.platform(), "processor": platform.processor(), "cpu_count": os.cpu_count(),
-                    "python": platform.python_version(), "numpy": np.__version__,
+                    "python": platform.python_version(), "numpy": np.__version__, "workers": args.workers,
                     "loadavg_start": load0, "loadavg_end": list(os.getloadavg()),
                     "note": "shared busy machine; wall times depend on the load"},
         "data_paths": data_paths,
@@ -320,7 +321,7 @@ def _markdown(out: dict[str, Any]) -> str:
              f"one batched `train_saes(l1=[...])` call per width. Wall {out['wall_seconds']:.0f} s for this invocation "
              f"(cells already in the store are loaded, not recomputed); sum of the cells' compute times "
              f"{sum(out['cell_seconds'].values()):.0f} s, largest cell {max(out['cell_seconds'].values()):.0f} s "
-             f"(two worker processes share the cells). Load average "
+             f"({out['machine']['workers'] or 'no'} worker processes share the cells). Load average "
              f"{out['machine']['loadavg_start'][0]:.1f} at start, {out['machine']['loadavg_end'][0]:.1f} at end "
              f"({out['machine']['cpu_count']} CPUs).", ""]
     for dp in out["data_paths"]:
