@@ -53,6 +53,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from theory.experiments.sparse_coding import loss_flattening, pre_decay_change  # noqa: E402
 from theory.sparse_coding.metrics import dead_latents, explained_variance, mcc, mmcs, pairwise_mcc  # noqa: E402
 from theory.sparse_coding.sae import SAEOptions, train_saes  # noqa: E402
 from theory.sparse_coding.truth import sharkey2022  # noqa: E402
@@ -81,26 +82,6 @@ def _encode_dict(D: np.ndarray) -> str:
 
 def _decode_dict(s: str, dim: int) -> np.ndarray:
     return np.frombuffer(base64.b64decode(s), dtype=np.float16).astype(np.float64).reshape(dim, -1)
-
-
-def _flattening(losses: np.ndarray) -> float | None:
-    """Relative change of the mean training loss between the last two tenths of the logged curve."""
-    m = losses.size // 10
-    if m < 2:
-        return None
-    a, b = float(losses[-2 * m:-m].mean()), float(losses[-m:].mean())
-    return (a - b) / abs(a) if a else None
-
-
-def _pre_decay_change(curve: dict[str, list[float]], steps: int) -> float | None:
-    """Relative drop of the (subsampled, single-batch) training loss from 50-65% to 65-80% of the steps,
-    before the learning-rate decay starts: a convergence check the decay cannot fake."""
-    st, lo = np.asarray(curve["steps"]), np.asarray(curve["loss"])
-    a = lo[(st > 0.5 * steps) & (st <= 0.65 * steps)]
-    b = lo[(st > 0.65 * steps) & (st <= 0.8 * steps)]
-    if not (a.size and b.size) or not a.mean():
-        return None
-    return float((a.mean() - b.mean()) / abs(a.mean()))
 
 
 def train_width(params: dict[str, Any], rng: np.random.Generator) -> dict[str, Any]:
@@ -135,7 +116,7 @@ def train_width(params: dict[str, Any], rng: np.random.Generator) -> dict[str, A
             "final_loss": float(sae.losses[-1]), "final_mse": float(sae.mses[-1]),
             "loss_curve": {"steps": sae.log_steps[:: max(1, sae.log_steps.size // 20)].tolist(),
                            "loss": sae.losses[:: max(1, sae.losses.size // 20)].tolist()},
-            "loss_change_last_tenth": _flattening(sae.losses),
+            "loss_change_last_tenth": loss_flattening(sae.losses),
             "dictionary_f16": _encode_dict(D),
         })
     return {"width": width, "train_seconds": train_s, "instances": len(saes),
@@ -249,7 +230,7 @@ def main(argv: list[str] | None = None) -> None:
     for c in cells:
         for r in c["value"]["rows"]:
             rec = {k: v for k, v in r.items() if k != "dictionary_f16"}
-            rec["loss_change_before_decay"] = _pre_decay_change(r["loss_curve"], cfg["steps"])
+            rec["loss_change_before_decay"] = pre_decay_change(r["loss_curve"], cfg["steps"])
             records.append({"correlated": c["correlated"], "ratio": c["ratio"], "width": c["value"]["width"], **rec})
     for cval in corr:
         for a in _adjacent([c for c in cells if c["correlated"] == cval]):

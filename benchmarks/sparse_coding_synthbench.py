@@ -54,6 +54,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from theory.experiments.sparse_coding import loss_flattening, pre_decay_change  # noqa: E402
 from theory.sparse_coding.inference import omp  # noqa: E402
 from theory.sparse_coding.metrics import (  # noqa: E402
     dead_latents,
@@ -107,26 +108,6 @@ def _options(params: dict[str, Any]) -> SAEOptions:
     return SAEOptions(progress=False, **params["options"])
 
 
-def _flattening(losses: np.ndarray) -> float | None:
-    """Relative change of the mean training loss between the last two tenths of the logged curve."""
-    m = losses.size // 10
-    if m < 2:
-        return None
-    a, b = float(losses[-2 * m:-m].mean()), float(losses[-m:].mean())
-    return (a - b) / abs(a) if a else None
-
-
-def _pre_decay_change(curve: dict[str, list[float]], steps: int) -> float | None:
-    """Relative drop of the (subsampled, single-batch) training loss from 50-65% to 65-80% of the steps,
-    before the learning-rate decay starts: a convergence check the decay cannot fake."""
-    st, lo = np.asarray(curve["steps"]), np.asarray(curve["loss"])
-    a = lo[(st > 0.5 * steps) & (st <= 0.65 * steps)]
-    b = lo[(st > 0.65 * steps) & (st <= 0.8 * steps)]
-    if not (a.size and b.size) or not a.mean():
-        return None
-    return float((a.mean() - b.mean()) / abs(a.mean()))
-
-
 def _scores(codes: Any, x: np.ndarray, x_hat: np.ndarray, c: Any, D: np.ndarray, T: np.ndarray) -> dict[str, Any]:
     det = detection_scores(codes, c, learned=D, true=T)
     nz = codes != 0
@@ -138,7 +119,7 @@ def _scores(codes: Any, x: np.ndarray, x_hat: np.ndarray, c: Any, D: np.ndarray,
 def _score_sae(sae: SAE, x: np.ndarray, c: Any, T: np.ndarray) -> dict[str, Any]:
     codes = sae.encode(x)
     out = _scores(codes, x, sae.decode(codes), c, np.asarray(sae.W_dec, dtype=np.float64), T)
-    out.update(final_loss=float(sae.losses[-1]), loss_change_last_tenth=_flattening(sae.losses),
+    out.update(final_loss=float(sae.losses[-1]), loss_change_last_tenth=loss_flattening(sae.losses),
                train_l0=float(sae.l0s[-1]), train_dead_fraction=float(sae.dead_fractions[-1]),
                loss_curve={"steps": sae.log_steps[:: max(1, sae.log_steps.size // 20)].tolist(),
                            "loss": sae.losses[:: max(1, sae.losses.size // 20)].tolist()})
@@ -278,7 +259,7 @@ def main(argv: list[str] | None = None) -> None:
         for m in ("f1", "precision", "recall", "mcc", "uniqueness", "explained_variance", "l0", "dead_fraction",
                   "loss_change_last_tenth"):
             row[m] = _agg([s[m] for s in v["seeds"]])
-        row["loss_change_before_decay"] = _agg([_pre_decay_change(s["loss_curve"], p["steps"]) for s in v["seeds"]])
+        row["loss_change_before_decay"] = _agg([pre_decay_change(s["loss_curve"], p["steps"]) for s in v["seeds"]])
         row["seeds"] = v["seeds"]
         rows.append(row)
         if "omp_on_topk_dictionary" in v:

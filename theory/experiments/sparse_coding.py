@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,8 +43,8 @@ from numpy.typing import ArrayLike, NDArray
 from theory._validation import check_array, check_bool, check_int, check_probability, check_real
 from theory._warnings import TheoryWarning
 
-__all__ = ["METHODS", "RecoveryPhaseDiagram", "SpudThreshold", "recovery_cell", "recovery_phase_diagram",
-           "spud_cell", "spud_threshold"]
+__all__ = ["METHODS", "RecoveryPhaseDiagram", "SpudThreshold", "loss_flattening", "pre_decay_change",
+           "recovery_cell", "recovery_phase_diagram", "spud_cell", "spud_threshold"]
 
 #: Methods of a cell, in the order of :attr:`RecoveryPhaseDiagram.success`.
 METHODS = ("threshold", "omp", "fista", "bp")
@@ -590,3 +591,44 @@ def spud_threshold(*, ns: ArrayLike = (6, 8, 10), cs: ArrayLike = (1, 2, 3, 5, 8
     elapsed = np.array(res.elapsed, dtype=float).reshape(shape)
     return SpudThreshold(np.array(n_list, np.int64), np.array(c_list), theta, trials, batches, succ,
                          elapsed=elapsed)
+
+
+def loss_flattening(losses: Any) -> float | None:
+    """Relative change of the mean training loss between the last two tenths of a logged curve.
+
+    A convergence check for the reproductions: below about 0.02 the curve has flattened. None when
+    the curve is too short (fewer than 20 points) or its mean is 0.
+
+    Examples
+    --------
+    >>> loss_flattening([1.0] * 20)
+    0.0
+    >>> round(loss_flattening(list(range(40, 0, -1))), 3)   # means 6.5 then 2.5
+    0.615
+    """
+    arr = np.asarray(losses, dtype=float)
+    m = arr.size // 10
+    if m < 2:
+        return None
+    a, b = float(arr[-2 * m:-m].mean()), float(arr[-m:].mean())
+    return (a - b) / abs(a) if a else None
+
+
+def pre_decay_change(curve: Mapping[str, Any], steps: int) -> float | None:
+    """Relative drop of the logged training loss from 50-65% to 65-80% of ``steps``.
+
+    ``curve`` holds ``"steps"`` and ``"loss"`` lists. Measured before a learning-rate decay over the
+    last 20% starts, so the decay cannot make the curve look flat. None when either window is
+    empty or its mean is 0.
+
+    Examples
+    --------
+    >>> pre_decay_change({"steps": [55, 60, 70, 75], "loss": [2.0, 2.0, 1.0, 1.0]}, 100)
+    0.5
+    """
+    st, lo = np.asarray(curve["steps"], dtype=float), np.asarray(curve["loss"], dtype=float)
+    a = lo[(st > 0.5 * steps) & (st <= 0.65 * steps)]
+    b = lo[(st > 0.65 * steps) & (st <= 0.8 * steps)]
+    if not (a.size and b.size) or not a.mean():
+        return None
+    return float((a.mean() - b.mean()) / abs(a.mean()))
