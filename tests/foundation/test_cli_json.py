@@ -77,3 +77,26 @@ def test_unwritable_output_is_one_line_exit_2(tmp_path, capsys):
 def test_negative_max_supports_is_refused(frame_file, capsys):
     assert main(["rip", str(frame_file), "--k", "2", "--max-supports", "-1"]) == 2
     assert "--max-supports must be >= 0" in capsys.readouterr().err
+
+
+def test_every_option_has_help_and_shows_its_default():
+    parser = cli.build_parser()
+    bad = []
+
+    def walk(p, path):
+        for a in p._actions:
+            if isinstance(a, argparse._SubParsersAction):
+                for name, sub in a.choices.items():
+                    walk(sub, [*path, name])
+                continue
+            if isinstance(a, (argparse._HelpAction, argparse._VersionAction)):
+                continue
+            text = a.help or ""
+            if not text or text == argparse.SUPPRESS:
+                bad.append(f"{' '.join(path)} {a.dest}: no help")
+            elif (a.default not in (None, False, argparse.SUPPRESS) and not isinstance(a, argparse._StoreTrueAction)
+                  and "default" not in text):
+                bad.append(f"{' '.join(path)} {a.dest}: default {a.default!r} not shown")
+
+    walk(parser, ["theory"])
+    assert not bad, "\n".join(bad)

@@ -14,10 +14,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     u.add_argument("--m", type=int, default=200, help="inputs (default 200)")
     u.add_argument("--d", type=int, default=1000, help="neurons (default 1000)")
     u.add_argument("--s", type=int, default=3, help="active inputs (default 3)")
-    u.add_argument("--kind", default="bernoulli", choices=("bernoulli", "rademacher", "gaussian"))
-    u.add_argument("--p", default="optimal", help="connection probability, 'paper' or 'optimal'")
+    u.add_argument("--kind", default="bernoulli", choices=("bernoulli", "rademacher", "gaussian"),
+                   help="U-AND weight kind (default: %(default)s)")
+    u.add_argument("--p", default="optimal",
+                   help="connection probability: a number, 'paper' or 'optimal' (default: %(default)s)")
     u.add_argument("--trials", type=int, default=20, help="simulated networks (default 20)")
-    u.add_argument("--seed", type=int, default=0)
+    u.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
     u.set_defaults(func=run_uand)
     c = cs.add_parser("compile", help="compile a random circuit and print its error table")
     c.add_argument("--width", type=int, default=100, help="circuit width (default 100)")
@@ -25,9 +27,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--d", type=int, default=3000, help="U-AND neurons per layer (default 3000)")
     c.add_argument("--dim", type=int, default=0, help="residual dimension (0 = basis-aligned)")
     c.add_argument("--s", type=int, default=3, help="active inputs (default 3)")
-    c.add_argument("--ec", default="dedicated", choices=("none", "superposed", "dedicated"))
-    c.add_argument("--samples", type=int, default=200)
-    c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--ec", default="dedicated", choices=("none", "superposed", "dedicated"),
+                   help="error correction between layers (default: %(default)s)")
+    c.add_argument("--samples", type=int, default=200, help="sparse inputs simulated (default: %(default)s)")
+    c.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
     c.set_defaults(func=run_compile)
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 

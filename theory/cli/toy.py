@@ -17,14 +17,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--instances", type=int, default=10, help="densities, log-spaced (default 10)")
     t.add_argument("--p-low", type=float, default=0.05, help="smallest density (default 0.05)")
     t.add_argument("--importance-base", type=float, default=0.7, help="importance base^i (default 0.7)")
-    t.add_argument("--activation", choices=("relu", "linear"), default="relu")
-    t.add_argument("--steps", type=int, default=10_000)
-    t.add_argument("--batch-size", type=int, default=1024)
-    t.add_argument("--lr", type=float, default=1e-3)
-    t.add_argument("--dtype", choices=("float32", "float64"), default="float32")
-    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--activation", choices=("relu", "linear"), default="relu",
+                   help="output activation (default: %(default)s)")
+    t.add_argument("--steps", type=int, default=10_000, help="optimizer steps (default: %(default)s)")
+    t.add_argument("--batch-size", type=int, default=1024, help="batch size (default: %(default)s)")
+    t.add_argument("--lr", type=float, default=1e-3, help="learning rate (default: %(default)s)")
+    t.add_argument("--dtype", choices=("float32", "float64"), default="float32",
+                   help="floating-point precision (default: %(default)s)")
+    t.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
     t.add_argument("--out", metavar="FILE.npz", help="save the trained model here")
-    t.add_argument("--no-progress", action="store_true")
+    t.add_argument("--no-progress", action="store_true", help="no progress bar")
     t.set_defaults(func=run_train)
 
     ph = tsub.add_parser("phase", help="exact phase of the 2->1 model at (p, r)")
@@ -34,18 +36,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     d = tsub.add_parser("phase-diagram", help="empirical 2->1 phase diagram vs theory (theory.sweep)")
     d.add_argument("--p-values", type=float, nargs="+",
-                   default=[0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 1.0])
-    d.add_argument("--r-values", type=float, nargs="+", default=[0.2, 0.5, 0.8, 1.25, 2.0, 5.0])
-    d.add_argument("--seeds", type=int, default=8)
-    d.add_argument("--steps", type=int, default=4000)
+                   default=[0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.7, 1.0],
+                   help="feature densities p (default: %(default)s)")
+    d.add_argument("--r-values", type=float, nargs="+", default=[0.2, 0.5, 0.8, 1.25, 2.0, 5.0],
+                   help="relative importances r (default: %(default)s)")
+    d.add_argument("--seeds", type=int, default=8, help="models trained per cell, best kept (default: %(default)s)")
+    d.add_argument("--steps", type=int, default=4000, help="optimizer steps per model (default: %(default)s)")
     d.add_argument("--store", metavar="FILE.sqlite", help="persist cells (resume on rerun)")
     d.add_argument("--serial", action="store_true", help="run in-process instead of a process pool")
-    d.add_argument("--seed", type=int, default=0)
+    d.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
     d.add_argument("--figure", metavar="FILE", help="write the figure (pdf/svg/png)")
     d.set_defaults(func=run_phase_diagram)
 
     i = tsub.add_parser("info", help="summarise a saved model (.npz)")
-    i.add_argument("path")
+    i.add_argument("path", help="a model saved by theory toy train (.npz)")
     i.set_defaults(func=run_info)
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 

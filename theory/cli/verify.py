@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="only claims with this tag (repeatable; unknown tags are refused, see --list)")
     p.add_argument("--module", action="append", metavar="MODULE", dest="modules", default=[],
                    help="also check the claims returned by claims() in this .py file or dotted module "
-                        "(repeatable); their ids must not collide with others")
+                        "(repeatable; default: none); their ids must not collide with others")
     p.add_argument("--out", default="theory-report", metavar="DIR", help="report folder (default: %(default)s)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
     p.add_argument("--no-figures", action="store_true", help="skip figures")
