@@ -33,7 +33,7 @@ def _st() -> Any:
         return importlib.import_module("hypothesis.strategies")
     except ModuleNotFoundError:  # pragma: no cover - depends on the environment
         raise ModuleNotFoundError(
-            "theory.strategies needs hypothesis: pip install 'superposition-theory[test]'") from None
+            "theory.strategies needs hypothesis: pip install 'superposition-theory[strategies]'") from None
 
 
 def frames(*, min_dim: int = 1, max_dim: int = 8, min_n: int = 2, max_n: int = 16,

@@ -23,7 +23,7 @@ __all__ = ["CORE_COMMANDS", "CLIError", "build_parser", "command_modules", "main
 
 #: Optional packages and the extra that installs each (a missing one is reported in one line).
 OPTIONAL_EXTRAS: dict[str, str] = {"safetensors": "io", "distributed": "distributed", "dask": "distributed",
-                                   "torch": "bench"}
+                                   "torch": "bench", "hypothesis": "strategies"}
 
 #: Commands that belong to no area: the verification spine, figures and proofs.
 CORE_COMMANDS: tuple[str, ...] = ("theory.cli.verify", "theory.cli.figures", "theory.cli.prove")
