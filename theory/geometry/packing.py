@@ -281,7 +281,7 @@ def _gram_stack(Vs: NDArray[np.float64]) -> NDArray[np.float64]:
     """Gram matrices ``V^T V`` of a stack of frames ``(B, dim, n)`` -> ``(B, n, n)``.
 
     The transpose is copied to contiguous memory first: batched matmul on the strided view does
-    not reach BLAS and was several times slower (B = 64 frames of 8 x 22)."""
+    not reach BLAS."""
     return np.matmul(np.ascontiguousarray(Vs.transpose(0, 2, 1)), Vs)
 
 
@@ -501,14 +501,10 @@ def _slp_polish(V: NDArray[np.float64], lines: bool, iters: int, lb: float, stal
     (``s_ij`` the sign of :math:`G_{ij}` for lines, 1 for points). The LP has one row for every
     pair, an inactive pair's row being left unbounded, so its shape never changes: each solve
     is a HiGHS dual simplex started from the previous step's optimal basis (the coefficients
-    move little from step to step). On 8 frames each of 27 lines in R^5, 26 in R^6 and 24 in
-    R^8 this took 5.5-6.4x less time than a fresh interior-point solve per step (6.2x in all),
-    with the same final values to 1e-6 on 21 of the 24 frames; the other three, 24 lines in
-    R^8 on the flat ridges where the steady-crawl rule stops, differ by at most 1.4e-5 (two
-    lower warm-started, one higher) (``benchmarks/packing.py --stage3``).
+    move little from step to step; ``benchmarks/packing.py --stage3`` compares it with a fresh
+    solve per step).
 
-    Stops early when the last ``window`` iterations gained less than ``tiny`` (relative): the
-    slow tail after that changed the value by ~1e-8 in ~100 LP solves (dim 8, n 24); when they
+    Stops early when the last ``window`` iterations gained less than ``tiny`` (relative); when they
     gained less than ``stall`` and the second half of the window gained more than a quarter of
     the first half (a steady crawl, not the fast convergence at a vertex); and when
     the next LP solve would end past ``deadline`` (judged by the last solve's time, so that a
@@ -727,8 +723,7 @@ def _round_cost(costs: Sequence[tuple[int, float]]) -> tuple[float, float]:
     1e-9 s), so that it can divide the time left.
 
     Stage 2 runs its iterations on all the frames of a round at once, so its time is about a
-    fixed cost per iteration plus a cost per frame: in R^8, 1.5 s for 8 frames of 23 lines and
-    4.3 s for 64, i.e. ~1.1 s + 51 ms per frame. The last round's time per start, used alone,
+    fixed cost per iteration plus a cost per frame. The last round's time per start, used alone,
     counts the fixed cost as spread over that round's frames, and so underestimates a smaller
     round: the last round of a ``time_limit``, cut to the time left.
 
@@ -752,8 +747,8 @@ def _blas_limit(threads: int | None) -> contextlib.AbstractContextManager[object
 
     threadpoolctl only limits the BLAS libraries already loaded when the block is entered, and
     SciPy ships its own OpenBLAS (L-BFGS-B and HiGHS call it): the SciPy modules the stages use
-    are imported first, so that library is limited too. Left at two threads on a busy two-core
-    machine, L-BFGS-B on a 4 x 30 frame took ~15 s instead of ~0.5 s.
+    are imported first, so that library is limited too (on matrices this small, extra threads
+    mostly add synchronisation).
     """
     if threads is None:
         return contextlib.nullcontext()
@@ -802,146 +797,58 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
     .. math:: \min_{\lVert w_i\rVert = 1}\ \max_{i\ne j} |\langle w_i, w_j\rangle|
               \qquad(\text{points: } \max_{i\ne j}\langle w_i, w_j\rangle)
 
-    **How long it runs.** Restarts go on until one of:
+    **How long it runs.** Restarts go on until the best value reaches the best lower bound
+    (``coherence_lower_bound``; points: ``simplex_bound``) or a proven optimum for ``(dim, n)``
+    (``theory/data/geometry_packings.json``) to within 1e-9 relative, or ``time_limit`` seconds
+    have passed, or ``restarts`` restarts have run. With neither given the time limit is
+    ``default_time_limit(dim, n)`` = :math:`\min(30, \max(5, 0.2\,\mathrm{dim}\, n))` s. An
+    explicit ``restarts`` without ``time_limit`` gives the same frame for the same ``rng`` on any
+    machine; a run the clock cuts short depends on the machine's speed (``Packing.reproducible``).
 
-    - the best value reaches the best lower bound (``coherence_lower_bound``; points:
-      ``simplex_bound``) or a proven optimum for these ``(dim, n)`` (from
-      ``theory/data/geometry_packings.json``; a proven optimum is a lower bound too), to within
-      1e-9 (relative, of ``max(|value|, 0.01)``): nothing better exists, so the run stops;
-    - ``time_limit`` seconds have passed;
-    - ``restarts`` restarts have run.
-
-    With neither ``restarts`` nor ``time_limit`` given the time limit is
-    ``default_time_limit(dim, n)`` = :math:`\min(30, \max(5, 0.2\,\mathrm{dim}\, n))` s. With
-    only ``time_limit`` the restarts are unbounded; with only ``restarts`` there is no time
-    limit. A run with an explicit ``restarts`` and no ``time_limit`` gives the same frame for the
-    same ``rng`` on any machine. A run that the clock cuts short (it ended at the time limit, or
-    a round was shortened to the time left) depends on the machine's speed and load:
-    ``Packing.reproducible`` says which; a run that reached the bound before the clock
-    interfered is reproducible.
-
-    The result says whether the search did its job: ``Packing.success`` and
-    ``Packing.message`` compare the value with the bound and with the reference value of the
-    case, when there is one (``best_known``: a proven optimum, or the best known line packing in
-    Sloane's table, Conway, Hardin & Sloane 1996 [3]_, for ``dim`` 3..8 and ``n <= 100``; a
-    reference only, never returned as the result). A value more than 1% above the reference,
-    or with no reference more than 5% above a positive lower bound, raises a
-    :class:`~theory.TheoryWarning` that advises a longer ``time_limit``.
+    ``Packing.success`` and ``Packing.message`` compare the value with the bound and with the
+    case's reference value when there is one (``best_known``: a proven optimum, or the best known
+    line packing of Sloane's table [3]_, for comparison only). A value more than 1% above the
+    reference, or without one more than 5% above a positive lower bound, raises a
+    :class:`~theory.TheoryWarning` advising a longer ``time_limit``.
 
     Each restart runs three stages and keeps the best frame:
 
-    1. **alternating projection** (Tropp, Dhillon, Heath, Strohmer 2005; Dhillon et al. 2008):
-       clip the Gram off-diagonal to a decreasing target, project onto rank-``dim`` PSD
-       matrices with unit diagonal, repeat — on the first ``ap_restarts`` restarts only; the
-       others start stage 2 from the random frame itself;
-    2. **smooth-max descent**: L-BFGS (Liu & Nocedal 1989, [4]_) on
-       :math:`\tfrac1p\log\sum_{i\ne j} e^{p\,G_{ij}^2}` (points: :math:`e^{p\,G_{ij}}`) with a
-       continuation in :math:`p` (``p = c / value^2``, points ``c / |value|``, for
-       ``c = 30, 100, ..., 10^4``, at most ``lse_iters`` iterations each);
-    3. **sequential linear programming** on the nearly-active pairs (exact minimax polish, with a
-       trust region), when ``dim * n <= slp_max_vars``. Each LP is a HiGHS dual simplex
-       started from the previous step's optimal basis (the LP keeps a row for every pair, so
-       its shape never changes): 6.2x faster than a fresh interior-point ``linprog`` per step
-       on 8 frames each of 27 lines in R^5, 26 in R^6 and 24 in R^8, with the same values to
-       1e-6 on 21 of 24 (the others within 1.4e-5, either way) (``benchmarks/packing.py
-       --stage3``). It stops at the time limit, and on a
-       steady crawl: 20 LP solves that gained less than 1e-6 (relative) without slowing down. At
-       a vertex of the minimax, where the best packings sit, the gains shrink geometrically and
-       it goes on to ~1e-13; on the flat ridges of 27 lines in R^8 (seed 0, 20 s) the second
-       polish stopped after 58 solves instead of 148, while the first, gaining ~1e-7 per
-       solve, still ran its 200.
+    1. **alternating projection** [1]_ [2]_: clip the Gram off-diagonal to a decreasing target,
+       project onto rank-``dim`` PSD matrices with unit diagonal, repeat (first ``ap_restarts``
+       restarts only);
+    2. **smooth-max descent**: L-BFGS [4]_ on :math:`\tfrac1p\log\sum_{i\ne j} e^{p\,G_{ij}^2}`
+       (points: :math:`e^{p\,G_{ij}}`) with a continuation in :math:`p` (``p = c / value^2``,
+       points ``c / |value|``, ``c = 30, 100, ..., 10^4``, at most ``lse_iters`` iterations each);
+    3. **sequential linear programming** on the nearly-active pairs, an exact minimax polish
+       with a trust region, when ``dim * n <= slp_max_vars``: each LP is a HiGHS dual simplex
+       started from the previous step's basis; it stops at the time limit or on a steady crawl.
 
-    **Rounds.** Restarts run in rounds of 8, 16, 32, ... up to ``batch`` starts, and stage 2
-    runs on all the frames of a round at once: an L-BFGS written for a stack of independent
-    problems (one backtracking line search per frame, all frames in the same array
-    operations), so Python's per-iteration overhead is paid once per round rather than once per
-    restart. With a ``time_limit`` a round is shortened to the starts expected to fit in the
-    time left, by a fixed-plus-per-start cost of stages 1 and 2 fitted to the earlier rounds
-    (``_round_cost``), and no round starts when a single start would not fit. After the first
-    round (which always finishes, so there is a polished frame to return) stage 2 starts no
-    iteration past the limit, and stage 3 stops there too. On the same 64 random starts of
-    27 lines in R^5, 26 in R^6 and 24 in R^8 it took 1.2-1.4 s per case against 7.5-7.6 s
-    for a loop of SciPy L-BFGS-B runs with the same objective, continuation and iteration cap
-    (150 per step; 5.8x in all, one thread; 7.4x on an earlier, slower machine, and 6.0-6.7x
-    there with the earlier cap of 300), with the same spread of values
-    (``benchmarks/packing.py --stage2``).
+    **Rounds.** Restarts run in rounds of 8, 16, 32, ... up to ``batch`` starts; stage 2 runs
+    on a whole round at once (an L-BFGS for a stack of independent frames), so Python's
+    per-iteration overhead is paid once per round. With a time limit a round is shortened to the
+    starts expected to fit, from a cost per start fitted to earlier rounds.
 
-    **Screening.** Restarts that cannot win are cut short, so more of them fit in a
-    ``time_limit``: after the first two continuation steps of stage 2 a frame more than
-    ``lse_cutoff`` (relative) above the best value earlier rounds had at that point stops
-    there. Which frames end best is already visible then: on the hard cases of the grid
-    (e.g. 26 lines in R^6, 21 and 24 lines in R^8; 60 random starts each) every frame that
-    ended in the best basin was within 0.02% of the best value after two steps, while most
-    frames were 0.5% or more above it. Stage 3 then runs on a frame only when its value after
-    stage 2 is within ``slp_cutoff`` of the best value after stage 2 so far (by default: a new
-    best) and not within ``slp_same`` (relative) of a value already polished (the same basin
-    found again). Stage 3 gains little (1e-5 to 1e-3 relative) and costs ~0.5 s per frame at
-    dim 8, n 24 (~200 variables; 2.3 s with a fresh solve per step), so it is spent on new
-    bests only. The frames of a
-    round are taken in order of their stage-2 value.
+    **Screening.** After two continuation steps of stage 2 a frame more than ``lse_cutoff``
+    (relative) above the best value earlier rounds had at that point stops. Stage 3 runs only on a
+    frame within ``slp_cutoff`` of the best stage-2 value (by default: a new best) that is not
+    within ``slp_same`` of a value already polished (the same basin found again).
 
-    **Warm starts.** In the table of best known line packings (Conway, Hardin & Sloane 1996
-    [3]_) some ``n``-line values equal the ``(n + 1)``-line value (19 and 20 lines in R^5,
-    coherence 1/2): such an optimum is the larger packing minus a line, a basin that random
-    starts rarely reach. Conversely a good ``(n - 1)``-packing plus a well placed vector is a
-    start unlike a random one. Every ``warm_every``-th restart (``k = warm_every - 1,
-    2 warm_every - 1, ...``) starts instead from a quick packing of ``m = n + d`` vectors, ``d``
-    taken in turn from ``warm_offsets``: a random frame of ``m`` vectors polished by stage 2
-    (abandoned, and the restart dropped, when after two continuation steps it is more than
-    ``lse_cutoff`` above the best such ``m``-frame of earlier rounds), then
+    **Start kinds.** Besides random frames:
 
-    - ``d > 0``: ``d`` columns deleted greedily, each time the column :math:`i` minimising
-      :math:`\max_{j<l;\ j,l\ne i} |G_{jl}|` (ties: the remaining |cosines| compared in
-      decreasing order, then the lowest index);
-    - ``d < 0``: ``-d`` columns appended greedily, each the best of ``warm_candidates`` random
-      unit vectors :math:`u` by :math:`\max_j |\langle u, w_j\rangle|`;
+    - *warm starts* (every ``warm_every``-th restart): a quick packing of ``n + d`` vectors
+      (``d`` from ``warm_offsets``) with ``d`` columns deleted greedily (``d > 0``) or ``-d``
+      appended greedily from ``warm_candidates`` random vectors (``d < 0``): some best packings
+      are a larger one minus a line [3]_;
+    - *orbit starts* (every ``orbit_every``-th other restart): frames invariant under a random
+      orthogonal map :math:`U = Q\,\mathrm{diag}(R(2\pi a_1/k), \dots)Q^\top` with
+      :math:`U^k = I`, ``k`` from ``orbit_orders``, one class of cyclic groups after another;
+      the smooth max keeps the symmetry, so stage 2 searches symmetric frames (group frames
+      [5]_);
+    - *perturbation starts* (every ``perturb_every``-th, from the second round on): the best
+      frame with ``q`` columns (from ``perturb_lines``) redrawn, an iterated local search [6]_.
 
-    and the result goes through stages 2 and 3 as usual. The ``m``-frames of an offset are
-    polished up to 16 at a time and kept for the following rounds, never more than the remaining
-    warm restarts can use: a stage-2 call costs nearly as much for a few frames as for many (in
-    R^8: 1.4 s for 8 frames of 23 lines, 1.8 s for 16 of 24), and polishing each round's few
-    ``m``-frames on their own had taken about 40% of a 20 s run (23 lines in R^8). All of this
-    runs inside ``pack`` and inside ``time_limit``; the decisions depend on values only, so the
-    same ``rng`` gives the same result.
-
-    **Orbit starts.** Many best known packings are highly symmetric (group frames: Vale &
-    Waldron 2005 [5]_), and random starts rarely land in their basins. Every ``orbit_every``-th
-    restart (not a warm one) starts instead from a frame invariant under a random orthogonal map
-    :math:`U = Q\,\mathrm{diag}(R(2\pi a_1/k), \dots, R(2\pi a_h/k)[, 1])\,Q^\top` with
-    :math:`U^k = I` (``Q`` Haar-random, ``R`` plane rotations, ``h = dim // 2``): ``n // k`` orbits
-    :math:`x, Ux, \dots, U^{k-1}x` of Gaussian vectors and ``n mod k`` others, drawn from the
-    fixed space of ``U`` or from all of :math:`\mathbb{R}^{dim}`. The smooth max is invariant
-    under ``U``, so stage 2 keeps the symmetry and searches the smaller space of symmetric
-    frames; stage 3 may then break it. The *kind* of an orbit start is its order ``k``, its
-    exponents ``a`` (one per class of cyclic groups: up to the order of the planes,
-    ``a_b -> k - a_b`` and ``a -> u a`` for ``u`` prime to ``k``; see ``_orbit_types``) and
-    where the remaining vectors come from. Maps whose orbits repeat lines (``U^j = +-I``,
-    ``U = I`` among them) are kinds too: stage 2 pulls the copies apart, a start of clustered
-    lines. The orders in ``orbit_orders`` take turns, and each order's kinds take turns, so
-    every class is tried in a fixed order rather than in proportion to its number of exponent
-    vectors. The kind matters more than the order: for 27 lines in R^6 (32 starts each, stage
-    2), ``k = 5``, ``a = (0, 1, 2)`` with the 2 remaining vectors in the fixed plane came
-    within 0.1% of Sloane's table 16 times, the 31 other choices of exponents and remainder of
-    orders 3 and 5 4 times in 992 starts, and 192 random starts never. For 16 lines in R^8,
-    128 random starts all ended at coherence 0.27612 while a third of 64 starts symmetric under
-    an involution (``k = 2``) ended at 0.27395, Sloane's value. On the grid of lines in R^3 to
-    R^8, n <= 30 (20 s each, seed 0), this took the cases within 0.1% of the table from 144 to
-    145 of 147 (``benchmarks/packing.py --sloane``).
-
-    **Perturbation starts.** Random and orbit starts are independent, so a basin that only
-    one start in several thousand reaches is found in 20 s by chance. After the first round,
-    every ``perturb_every``-th restart (not a warm one) starts instead from the best frame so
-    far with ``q`` of its columns, chosen at random, replaced by Gaussian vectors (``q`` taken
-    in turn from ``perturb_lines``): an iterated local search (Lourenço, Martin & Stützle 2003
-    [6]_) that walks from basin to basin through the neighbours of the incumbent. On 23 lines
-    in R^8, two chains of 64 such children per step (the best child kept when it improved the
-    incumbent) went from 0.29% and 0.14% above Sloane's table to 0.038% in 45 s and 7 s, and
-    one went on to 0.0081% below the table in 243 s, where 8,500 independent starts in 300 s
-    had ended 0.14% above it at best; ``pack(dim=8, n=23, rng=0, time_limit=300)`` with these
-    starts ended 0.0065% below the table (at 214 s). On 16 hard grid cases (20 s each, seeds 0
-    and 1) every 3rd restart a perturbation came within 0.1% of the table on 12/16 and 14/16
-    cases, against 11/16 and 13/16 without; on the whole grid (147 cases, seed 0) on 143
-    against 142.
+    All decisions depend on values only, so the same ``rng`` gives the same result. Measured
+    effects of each part are in ``docs/geometry.md`` (``benchmarks/packing.py``).
 
     Parameters
     ----------
@@ -952,73 +859,38 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
     rng : Generator or int seed
         Random starting frames come only from this generator.
     restarts : int, optional
-        Largest number of restarts (``>= 1``; default: no cap). An explicit ``restarts``
-        without ``time_limit`` makes the run reproducible: same ``rng``, same frame.
+        Largest number of restarts (``>= 1``; default: no cap).
     time_limit : float, optional
-        Seconds for the whole run: no round starts that is not expected to fit, and stages 2
-        (after the first round) and 3 stop at the limit. Default: none when ``restarts`` is
-        given, else ``default_time_limit(dim, n)``. The first round (8 starts) always finishes
-        stage 2, so a very small limit can be overrun by that much.
+        Seconds for the whole run (default: none when ``restarts`` is given, else
+        ``default_time_limit(dim, n)``). The first round always finishes stage 2.
     ap_iters, lse_iters, slp_iters : int
-        Iteration budgets of the three stages (``lse_iters`` per continuation step of stage 2).
-        Which basin a start ends in is mostly settled in the first steps, and stage 3 polishes
-        the new bests exactly, so a lower cap buys more starts (about twice as many). With
-        150 instead of 300, on six hard cases of the grid ((3, 14), (3, 29), (4, 28), (5, 28),
-        (6, 27), (8, 24); seeds 1-3, 20 s each) 17 of 18 runs came within 0.1% of Sloane's
-        table against 12 of 18 with 300 (an earlier run; 100: 16 of 18; 50 lost (8, 24) and
-        (5, 28)); 23 lines in R^8 missed on these seeds either way. On the whole grid (seed 0)
-        146/147 against 145/147, and 23 lines in R^8 went below the table in 10 s
-        (``benchmarks/packing.py --sloane``). On a machine that ran 2.2 times as many restarts
-        in 20 s, 147/147 (seed 0) and 146/147 (seed 1, 23 lines in R^8 0.25% above).
+        Iteration budgets of the three stages (``lse_iters`` per continuation step).
     slp_max_vars : int
         Skip stage 3 when ``dim * n`` is larger.
     init : ndarray, shape (dim, n), optional
         Starting frame of the first restart.
     progress : bool
-        Show a tqdm progress bar on stderr (over the seconds of the time limit when there is
-        one, else over the restarts), with the best value so far.
+        Show a tqdm progress bar on stderr with the best value so far.
     blas_threads : int or None
-        BLAS threads while packing (through threadpoolctl); ``None`` leaves the setting alone.
-        The matrices are small, so extra BLAS threads mostly add synchronisation: on a 2-core
-        machine one thread was several times faster (``benchmarks/packing.py --blas-threads``).
+        BLAS threads while packing (threadpoolctl); ``None`` leaves the setting alone. The
+        matrices are small, so extra threads mostly add synchronisation.
     ap_restarts : int or None
-        How many restarts (the first ones) run stage 1 (``None``: all). Random starts are more
-        diverse than projected ones and cheaper: on the line grid dim = 3..8, n = dim+1..30 with
-        20 s per case (``benchmarks/packing.py --sloane``, seed 0; measured with the earlier
-        one-restart-at-a-time stage 2) the default 1 ran 8188 restarts in all and came within
-        0.1% of Sloane's table on 127/147 cases, against 4683 restarts and 123/147 with stage 1
-        on every restart (10 cases gained, 6 lost: stage 1 helps some structured optima, e.g.
-        11 lines in R^5).
+        How many restarts (the first ones) run stage 1 (``None``: all).
     lse_cutoff, slp_cutoff : float or None
-        Relative margins of the screening above (``None``: every restart runs every stage). The
-        margin is taken of ``max(|best|, 0.01)``, so it stays positive for points with best <= 0.
+        Relative margins of the screening (``None``: every restart runs every stage), taken of
+        ``max(|best|, 0.01)``.
     slp_same : float
-        Stage-2 values this close (relative) to one already polished count as the same basin
-        and are not polished again.
+        Stage-2 values this close (relative) to one already polished are not polished again.
     batch : int
         Largest number of starts in a round (``>= 1``).
-    warm_every : int
-        Every ``warm_every``-th restart is a warm start (``0``: none, only random starts).
-        Measured with the earlier one-restart-at-a-time stage 2 on the line grid
-        dim = 3..8, n = dim+1..30 with 20 s per case (``benchmarks/packing.py --sloane``, seed 0),
-        warm starts every 3rd restart brought the worst case from 3.1% (19 lines in R^5) to
-        0.79% above Sloane's table (19 lines in R^5 now exact: 20 lines minus one). With the
-        batched stage 2, on the 41 grid cases that were missed or slow (24 + 17), one run each:
-        every 6th restart came within 0.1% in <= 20 s on 30/41, every 3rd on 26/41 (the warm
-        sub-packings take time from random starts: 6501 against 5372 restarts in all).
+    warm_every, orbit_every, perturb_every : int
+        Frequencies of the start kinds (``0``: none).
     warm_offsets : sequence of int
-        The offsets ``d`` (non-zero, ``n + d >= 1``) used in turn by the warm starts.
+        The offsets ``d`` (non-zero, ``n + d >= 1``) of the warm starts, in turn.
     warm_candidates : int
         Random candidates per appended column (``d < 0``).
-    orbit_every : int
-        Every ``orbit_every``-th restart that is not a warm or perturbation start is an orbit
-        start (``0``: none). With the defaults (6, 3 and 2) a sixth of the restarts are warm,
-        a third orbit, a sixth perturbation (from the second round on) and a third random.
     orbit_orders : sequence of int
-        The orders ``k >= 2`` of the maps used in turn by the orbit starts (capped at ``n``).
-    perturb_every : int
-        Every ``perturb_every``-th restart that is not a warm start perturbs the best frame so
-        far (``0``: none); the first round has no best frame yet and runs the other kinds.
+        The orders ``k >= 2`` of the orbit starts' maps, in turn (capped at ``n``).
     perturb_lines : sequence of int
         How many columns (``>= 1``, capped at ``n``) the perturbation starts redraw, in turn.
 
