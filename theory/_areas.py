@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["AREAS", "LAYERS", "SHARED", "Area", "area", "layer_of"]
+__all__ = ["AREAS", "LAYERS", "SHARED", "Area", "area", "is_claims_module", "layer_of"]
 
 
 @dataclass(frozen=True)
@@ -80,8 +80,10 @@ SHARED: tuple[str, ...] = ("verify", "sweep", "figures", "strategies")
 #: The layering, bottom first. A module may import modules of its own layer or of layers below,
 #: never above (``tests/foundation/test_layering.py`` walks the import graph and fails on an
 #: upward edge). Entries are module-name prefixes; the longest matching prefix decides.
-#: ``theory.<area>.claims`` modules sit in the ``claims`` layer, above every pillar and below the
-#: verification machinery that gathers them by name from :data:`AREAS`.
+#: An area's claims modules (``theory.<area>.claims`` and private helpers named
+#: ``theory.<area>._claims_*``) sit in the ``claims`` layer by that naming rule (see
+#: :func:`is_claims_module`), above every pillar and below the verification machinery that gathers
+#: them by name from :data:`AREAS`.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("base", ("theory._areas", "theory._validation", "theory._results", "theory._warnings",
               "theory._io", "theory._provenance", "theory._optim", "theory._solvers", "theory._lazy",
@@ -91,9 +93,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("applications", ("theory.circuits", "theory.toy_models", "theory.sparse_coding")),
     ("experiments", ("theory.experiments",)),
     ("rendering", ("theory.figures", "theory.strategies")),
-    ("claims", ("theory.verify.claim", "theory.geometry.claims", "theory.interference.claims",
-                "theory.circuits.claims", "theory.toy_models.claims", "theory.sparse_coding.claims",
-                "theory.sparse_coding._claims_learning")),
+    ("claims", ("theory.verify.claim",)),
     ("verification", ("theory.verify", "theory.proofs")),
     ("interface", ("theory.cli", "theory.__main__", "theory")),
 )
@@ -117,6 +117,19 @@ def area(name: str) -> Area:
     raise ValueError(f"unknown area {name!r}; areas: {[a.name for a in AREAS]}")
 
 
+def is_claims_module(module: str) -> bool:
+    """Whether ``module`` states an area's claims: ``theory.<area>.claims`` or ``theory.<area>._claims_*``.
+
+    Examples
+    --------
+    >>> is_claims_module("theory.sparse_coding._claims_learning"), is_claims_module("theory.geometry.bounds")
+    (True, False)
+    """
+    parts = module.split(".")
+    return (len(parts) == 3 and parts[0] == "theory" and parts[1] in {a.name for a in AREAS}
+            and (parts[2] == "claims" or parts[2].startswith("_claims_")))
+
+
 def layer_of(module: str) -> int:
     """Index in :data:`LAYERS` of the layer holding ``module`` (longest matching prefix).
 
@@ -129,6 +142,8 @@ def layer_of(module: str) -> int:
     >>> LAYERS[layer_of("theory.verify.report")][0]
     'verification'
     """
+    if is_claims_module(module):
+        return next(i for i, (name, _) in enumerate(LAYERS) if name == "claims")
     best, best_len = -1, -1
     for i, (_, prefixes) in enumerate(LAYERS):
         for p in prefixes:

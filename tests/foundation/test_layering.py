@@ -10,7 +10,7 @@ import ast
 from pathlib import Path
 
 import theory
-from theory._areas import AREAS, LAYERS, layer_of
+from theory._areas import AREAS, LAYERS, is_claims_module, layer_of
 
 ROOT = Path(theory.__file__).parent
 
@@ -54,7 +54,7 @@ def _exists(module: str) -> bool:
 def _area_of(module: str) -> str | None:
     for a in AREAS:
         if module == a.package or module.startswith(a.package + "."):
-            if module.endswith(".claims"):
+            if is_claims_module(module):
                 return None
             return a.name
     return None
