@@ -135,3 +135,11 @@ def test_every_option_has_help_and_shows_its_default():
         assert any(a.dest == "json" for a in p._actions), name
     help_text = " ".join(subs["bench"].format_help().split())
     assert "default: relu,topk,batchtopk,jumprelu,matryoshka" in help_text
+
+
+def test_cli_kind_lists_match_the_library():
+    # the CLI keeps its own copies so that registering it does not import the trainer
+    from theory.sparse_coding import sae as sae_module
+
+    assert cli_sae._KINDS == sae_module.KINDS
+    assert cli_sae._K_KINDS == sae_module._K_KINDS

@@ -93,6 +93,10 @@ def test_matched_cosines(tmp_path, trained):
     assert save(ax.figure, tmp_path / "cos.pdf")[0].stat().st_size > 1000
     ax = fsc.plot_matched_cosines(np.eye(3), np.eye(3))
     assert "MCC 1.000" in ax.get_legend().get_texts()[0].get_text()
+    # two latents on the first two axes: both matched pairs have |cos| 1, the third feature's best is 0
+    ax = fsc.plot_matched_cosines(np.eye(3)[:, :2], np.eye(3))
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "MCC 1.000" in legend[0] and "MMCS 0.667" in legend[1]
     with pytest.raises(ValueError, match="looks transposed"):
         fsc.plot_matched_cosines(truth.dictionary.T, truth.dictionary)
     with pytest.raises(ValueError, match="zero column"):

@@ -67,7 +67,7 @@ def test_cell_easy_and_hard_extremes():
 
 
 def test_cell_rejects_bad_parameters():
-    with pytest.raises(ValueError, match="k"):
+    with pytest.raises(ValueError, match=r"^k must be an integer in \[1, 5\], got 6"):
         recovery_cell({"dim": 5, "n": 10, "k": 6, "trials": 2}, np.random.default_rng(0))
     with pytest.raises(TypeError, match="bp"):
         recovery_cell({"dim": 5, "n": 10, "k": 2, "trials": 2, "bp": 1}, np.random.default_rng(0))
@@ -160,3 +160,11 @@ def test_quick_recipe_draws():
     fig = FIGURES["recovery_phase"](True)
     assert fig.axes and fig.axes[0].get_lines()
     plt.close("all")
+
+
+def test_round_trip_keeps_the_cell_times():
+    from theory.experiments.sparse_coding import RecoveryPhaseDiagram, recovery_phase_diagram
+
+    r = recovery_phase_diagram(dim=8, ratios_n=[0.5], ratios_k=[0.25], trials=2, bp=False)
+    back = RecoveryPhaseDiagram.from_dict(r.to_dict())
+    assert back.elapsed is not None and np.allclose(back.elapsed, r.elapsed, atol=1e-3)

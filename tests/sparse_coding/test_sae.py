@@ -432,6 +432,8 @@ def test_sae_object_checks():
         SAE(**ok, kind="topk")
     with pytest.raises(ValueError, match="finite"):
         SAE(**{**ok, "b_dec": np.array([0, np.inf, 0])}, kind="relu")
+    with pytest.raises(TypeError, match="tied must be True or False"):
+        SAE(**ok, kind="relu", tied=1)
     sae = SAE(**ok, kind="relu")
     with pytest.raises(ValueError, match=r"shape \(batch, 3\)"):
         sae.encode(np.ones((2, 4)))

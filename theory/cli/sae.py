@@ -15,6 +15,7 @@ PRESETS: dict[str, tuple[str, dict[str, Any]]] = {
     "synthsaebench-cpu": ("synth_sae_bench", {"size": "cpu"}),
 }
 _KINDS = ("relu", "topk", "batchtopk", "jumprelu", "matryoshka")
+_K_KINDS = ("topk", "batchtopk", "matryoshka")  # the kinds that take --k
 #: File written next to the SAELens files by ``theory sae train --out``: what the SAE was trained on.
 TRAINING_FILE = "theory_training.json"
 _BENCH_COLUMNS = ("f1", "mcc", "uniqueness", "explained_variance", "l0")
@@ -127,8 +128,7 @@ def _truth(name: str | None, seed: int) -> Any:
         raise ValueError("no ground truth given: pass --truth PRESET")
     if name not in PRESETS:
         raise ValueError(f"unknown preset {name!r}; presets: {', '.join(PRESETS)}")
-    if seed < 0:
-        raise ValueError(f"--truth-seed must be a non-negative integer, got {seed}")
+    _check_seed(seed, "--truth-seed")
     fn, kwargs = PRESETS[name]
     return getattr(sc, fn)(**kwargs, rng=seed)
 
@@ -180,7 +180,7 @@ def _train(truth: Any, args: argparse.Namespace, kind: str, *, k: Any, l1: Any, 
     _positive(args.width, "--width")
     _positive(args.steps, "--steps")
     _positive(args.batch_size, "--batch-size")
-    if kind in ("topk", "batchtopk", "matryoshka") and k is None:
+    if kind in _K_KINDS and k is None:
         k = min(args.width, max(1, round(truth.expected_l0)))
     return train_saes(truth, kind=kind, width=args.width, k=k, l1=l1, l0=l0, n_seeds=n_seeds,
                       steps=args.steps, batch_size=args.batch_size, lr=args.lr,
@@ -198,7 +198,7 @@ def run_train(args: argparse.Namespace) -> int:
 
     truth = _truth(args.preset, args.truth_seed)
     for flag, val, kinds in (("--l1", args.l1, ("relu",)), ("--l0", args.l0, ("jumprelu",)),
-                             ("--k", args.k, ("topk", "batchtopk", "matryoshka"))):
+                             ("--k", args.k, _K_KINDS)):
         if val is not None and args.kind not in kinds:
             raise ValueError(f"{flag} applies to --kind {'/'.join(kinds)}, not {args.kind}")
     _positive(args.eval_batch, "--eval-batch")
@@ -215,8 +215,7 @@ def run_train(args: argparse.Namespace) -> int:
         record = {"truth": args.preset, "truth_seed": args.truth_seed, "seed": args.seed, "kind": args.kind,
                   "width": args.width, "k": sae.k, "sparsity_coefficient": sae.sparsity_coefficient,
                   "steps": args.steps, "batch_size": args.batch_size, "lr": args.lr}
-        payload = (json.dumps(record, indent=2) + "\n").encode()
-        atomic_write(folder / TRAINING_FILE, lambda fh: fh.write(payload))
+        atomic_write(folder / TRAINING_FILE, (json.dumps(record, indent=2) + "\n").encode())
     if args.json:
         print(json.dumps({"sae": str(sae), "saved": args.out, "score": s.to_dict()}, indent=2))
     else:
@@ -277,7 +276,7 @@ def run_bench(args: argparse.Namespace) -> int:
     rows: list[dict[str, Any]] = []
     scores = []
     for kind in kinds:
-        saes = _train(truth, args, kind, k=args.k if kind in ("topk", "batchtopk", "matryoshka") else None,
+        saes = _train(truth, args, kind, k=args.k if kind in _K_KINDS else None,
                       l1=args.l1 if kind == "relu" else None, l0=args.l0 if kind == "jumprelu" else None,
                       n_seeds=args.seeds, progress=not args.no_progress)
         for i, sae in enumerate(saes):
@@ -291,8 +290,7 @@ def run_bench(args: argparse.Namespace) -> int:
 
         doc = {"truth": args.truth, "truth_seed": args.truth_seed, "width": args.width, "steps": args.steps,
                "seeds": args.seeds, "seed": args.seed, "results": rows}
-        payload = (json.dumps(doc, indent=2) + "\n").encode()
-        atomic_write(Path(args.out), lambda fh: fh.write(payload))
+        atomic_write(Path(args.out), (json.dumps(doc, indent=2) + "\n").encode())
     if args.figure:
         from theory.figures import save, style_context
         from theory.figures.sparse_coding import plot_metric_table

@@ -206,9 +206,11 @@ class RecoveryPhaseDiagram:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RecoveryPhaseDiagram:
         """Rebuild from :meth:`to_dict` output (e.g. a benchmark's JSON file)."""
+        el = data.get("cell_seconds")
         return cls(int(data["dim"]), np.asarray(data["deltas"], float), np.asarray(data["rhos"], float),
                    np.asarray(data["ns"], np.int64), np.asarray(data["ks"], np.int64),
-                   {m: np.asarray(v, float) for m, v in data["success"].items()}, int(data["trials"]))
+                   {m: np.asarray(v, float) for m, v in data["success"].items()}, int(data["trials"]),
+                   None if el is None else np.asarray(el, float))
 
     def __str__(self) -> str:
         return (f"RecoveryPhaseDiagram(dim={self.dim}, {len(self.deltas)} x {len(self.rhos)} cells, "

@@ -299,5 +299,5 @@ def _matched_cosines_figure(quick: bool) -> Any:
 
 #: Figure recipes for ``theory figures``: small SAEs trained on O'Neill et al.'s toy.
 FIGURES = {"sae_metric_table": _metric_table_figure, "sae_training_curves": _training_curves_figure,
-           "sae_matched_cosines": _matched_cosines_figure, "recovery_phase": _recovery_phase_figure}
-FIGURES["spud_threshold"] = _spud_threshold_figure
+           "sae_matched_cosines": _matched_cosines_figure, "recovery_phase": _recovery_phase_figure,
+           "spud_threshold": _spud_threshold_figure}

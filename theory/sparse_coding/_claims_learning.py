@@ -279,11 +279,16 @@ def absorption_contrast(p: Mapping[str, Any], rng: np.random.Generator) -> float
     return untied - tied
 
 
-def _validate_absorption(p: Mapping[str, Any]) -> None:
-    check_real(p.get("l1"), "l1", minimum=0.0, strict_min=True)
+def _validate_sae_runs(p: Mapping[str, Any], margin: float) -> None:
+    """The parameters every SAE-training claim shares: ``n_seeds``, ``steps`` and the optional ``margin``."""
     check_int(p.get("n_seeds"), "n_seeds", minimum=1)
     check_int(p.get("steps"), "steps", minimum=1)
-    check_real(p.get("margin", 0.02), "margin")
+    check_real(p.get("margin", margin), "margin")
+
+
+def _validate_absorption(p: Mapping[str, Any]) -> None:
+    check_real(p.get("l1"), "l1", minimum=0.0, strict_min=True)
+    _validate_sae_runs(p, 0.02)
 
 
 def absorption_claim(*, claim_id: str = "sparse_coding.tied_no_absorption") -> Claim:
@@ -340,9 +345,7 @@ def oracle_dictionary_margins(p: Mapping[str, Any], rng: np.random.Generator) ->
 
 
 def _validate_oracle(p: Mapping[str, Any]) -> None:
-    check_int(p.get("n_seeds"), "n_seeds", minimum=1)
-    check_int(p.get("steps"), "steps", minimum=1)
-    check_real(p.get("margin", 0.1), "margin")
+    _validate_sae_runs(p, 0.1)
 
 
 def oracle_claim(*, claim_id: str = "sparse_coding.oracle_dictionary") -> Claim:

@@ -291,7 +291,7 @@ def fit_amortised_encoder(D: ArrayLike, x: ArrayLike, codes: Any, *, steps: int 
     opt = AdamW(lr=lr, weight_decay=0.0)
     losses = np.empty(steps)
     half = steps / 2.0
-    # the products are small: extra BLAS threads only add synchronisation (and stall a busy machine)
+    # the products are small: one BLAS thread avoids the synchronisation cost of several
     with threadpoolctl.threadpool_limits(limits=1, user_api="blas"):
         best_loss, best_theta = np.inf, params.theta.copy()
         for t in range(steps):

@@ -219,6 +219,14 @@ def coherence_recovery_error(p: Mapping[str, Any], rng: np.random.Generator, *, 
     return err
 
 
+def _special_code(n: int, i: int, rest: tuple[int, ...], ratio: float) -> NDArray[np.float64]:
+    """A frame's special nonnegative code: ``ratio`` on atom ``i``, 1 on the atoms ``rest``, 0 elsewhere."""
+    x = np.zeros(n)
+    x[i] = ratio
+    x[list(rest)] = 1.0
+    return x
+
+
 def _support_errors(D: NDArray[np.float64], X: NDArray[np.float64], k: int) -> int:
     A = threshold_encode(D, X @ D.T, k=k)
     return int(np.count_nonzero(np.any((A > 0) != (X > 0), axis=1)))
@@ -246,12 +254,7 @@ def thresholding_support_errors(p: Mapping[str, Any], rng: np.random.Generator, 
         raise ValueError(f"the thresholding condition cannot hold at {dict(p)}: threshold {base:.6g} >= 1")
     ratio = min(1.0, base * (1.0 + MARGIN)) * ratio_factor
     n = D.shape[1]
-    parts = []
-    for i, rest in special:
-        x = np.zeros(n)
-        x[i] = ratio
-        x[list(rest)] = 1.0
-        parts.append(x[None, :])
+    parts = [_special_code(n, i, rest, ratio)[None, :] for i, rest in special]
     n_adv = (3 * codes) // 4 - len(parts)
     parts.append(adversarial_codes(D.T @ D, k, max(n_adv, 0), rng, ratio=ratio))
     parts.append(_random_codes(n, k, codes - sum(len(q) for q in parts), rng, ratio=ratio))
@@ -275,10 +278,7 @@ def thresholding_sharp_indicator(p: Mapping[str, Any], rng: np.random.Generator,
     w = thresholding_witness(k=k, mu=mu, ratio=min(1.0, ratio_factor * sharp))
     D, special = claim_frame({"frame": "witness", "k": k, "mu": mu}, rng)
     (i, rest), = special
-    x = np.zeros(k + 1)
-    x[i] = w.ratio
-    x[list(rest)] = 1.0
-    x *= rng.uniform(0.5, 2.0)
+    x = _special_code(k + 1, i, rest, w.ratio) * rng.uniform(0.5, 2.0)
     y = D @ x
     fails = _support_errors(D, x[None, :], k) == 1
     with warnings.catch_warnings():

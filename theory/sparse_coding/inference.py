@@ -23,7 +23,7 @@ import numpy as np
 import scipy.sparse as sps
 from numpy.typing import ArrayLike, NDArray
 
-from theory._validation import check_array, check_int, check_real
+from theory._validation import check_array, check_bool, check_int, check_real
 from theory._warnings import TheoryWarning
 from theory.sparse_coding._checks import check_data, check_dictionary, check_memory
 
@@ -116,12 +116,6 @@ def _validate(D: ArrayLike, x: ArrayLike) -> tuple[NDArray[np.float64], NDArray[
     xa = check_data(x)
     Da = check_dictionary(D, data_dim=xa.shape[1])
     return np.ascontiguousarray(Da), np.ascontiguousarray(xa)
-
-
-def _check_bool(value: Any, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r} of type {type(value).__name__}")
-    return bool(value)
 
 
 def _blocks(batch: int, n: int) -> Iterator[slice]:
@@ -270,9 +264,9 @@ def fista(D: ArrayLike, x: ArrayLike, *, lam: float, nonneg: bool = True, max_it
     if lam == 0.0:
         raise ValueError("lam must be > 0, got 0.0 (lam = 0 is least squares: use numpy.linalg.lstsq or "
                          "scipy.optimize.nnls)")
-    nonneg = _check_bool(nonneg, "nonneg")
-    working_set = _check_bool(working_set, "working_set")
-    as_sparse = _check_bool(as_sparse, "as_sparse")
+    nonneg = check_bool(nonneg, "nonneg")
+    working_set = check_bool(working_set, "working_set")
+    as_sparse = check_bool(as_sparse, "as_sparse")
     max_iter = check_int(max_iter, "max_iter", minimum=1)
     check_every = check_int(check_every, "check_every", minimum=1)
     tol = check_real(tol, "tol", minimum=0.0, maximum=1.0, strict_min=True, strict_max=True)
@@ -735,7 +729,7 @@ def omp(D: ArrayLike, x: ArrayLike, *, k: int | None = None, tol: float | None =
     """
     Da, xa = _validate(D, x)
     dim, n = Da.shape
-    as_sparse = _check_bool(as_sparse, "as_sparse")
+    as_sparse = check_bool(as_sparse, "as_sparse")
     if k is None and tol is None:
         raise ValueError("omp needs k (the number of atoms) or tol (the squared residual to reach); got neither")
     kmax = min(dim, n)
@@ -909,8 +903,8 @@ def threshold_encode(D: ArrayLike, x: ArrayLike, *, k: int | None = None, bias: 
     """
     Da, xa = _validate(D, x)
     n = Da.shape[1]
-    nonneg = _check_bool(nonneg, "nonneg")
-    as_sparse = _check_bool(as_sparse, "as_sparse")
+    nonneg = check_bool(nonneg, "nonneg")
+    as_sparse = check_bool(as_sparse, "as_sparse")
     if (k is None) == (bias is None):
         raise ValueError("threshold_encode needs exactly one of k (top-k) and bias (ReLU threshold), got "
                          + ("both" if k is not None else "neither"))

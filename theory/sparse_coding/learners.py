@@ -38,7 +38,7 @@ import threadpoolctl
 from numpy.typing import ArrayLike, NDArray
 
 from theory._optim import AdamW, FlatParams
-from theory._validation import as_rng, check_array, check_int, check_real
+from theory._validation import as_rng, check_array, check_bool, check_int, check_real
 from theory._warnings import TheoryWarning
 from theory.sparse_coding._checks import check_data, check_dictionary, check_memory
 from theory.sparse_coding.inference import fista
@@ -48,12 +48,6 @@ __all__ = ["LearnedDictionary", "mlp_encoder_learner", "oneill_lam", "sklearn_di
 
 _METHODS = ("sparse_coding", "sklearn", "mlp")
 _DTYPES = {"float32": np.float32, "float64": np.float64}
-
-
-def _check_bool(value: Any, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r} of type {type(value).__name__}")
-    return bool(value)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -117,7 +111,7 @@ class LearnedDictionary:
         D.setflags(write=False)
         object.__setattr__(self, "dictionary", D)
         object.__setattr__(self, "lam", check_real(self.lam, "lam", minimum=0.0, strict_min=True))
-        object.__setattr__(self, "nonneg", _check_bool(self.nonneg, "nonneg"))
+        object.__setattr__(self, "nonneg", check_bool(self.nonneg, "nonneg"))
         object.__setattr__(self, "log_steps", np.asarray(self.log_steps, dtype=np.int64))
         object.__setattr__(self, "losses", np.asarray(self.losses, dtype=np.float64))
         dim, width = D.shape
@@ -365,9 +359,9 @@ def sparse_coding_learner(x: ArrayLike, *, width: int, lam: float, steps: int = 
         raise ValueError(f"update must be 'adam' or 'mod', got {update!r}")
     lr = check_real(lr, "lr", minimum=0.0, strict_min=True)
     B = N if batch_size is None else check_int(batch_size, "batch_size", minimum=1, maximum=N)
-    nonneg = _check_bool(nonneg, "nonneg")
+    nonneg = check_bool(nonneg, "nonneg")
     tol = check_real(tol, "tol", minimum=0.0, maximum=1.0, strict_min=True, strict_max=True)
-    resample = _check_bool(resample, "resample")
+    resample = check_bool(resample, "resample")
     check_memory(8.0 * B * (4 * width + 3 * dim), "sparse coding buffers")
     gen = as_rng(rng)
     D = _init_dictionary(dictionary_init, xa, width, gen)
@@ -397,7 +391,8 @@ def sparse_coding_learner(x: ArrayLike, *, width: int, lam: float, steps: int = 
         if resample:
             unused = np.flatnonzero(~np.any(S != 0, axis=0))
             if unused.size:
-                r2 = np.einsum("bd,bd->b", xb - S @ Dc.T, xb - S @ Dc.T)
+                R = xb - S @ Dc.T
+                r2 = np.einsum("bd,bd->b", R, R)
                 p = r2 / r2.sum() if r2.sum() > 0 else None
                 new = xb[gen.choice(B, size=unused.size, p=p)].T
                 new = new + 0.01 * np.linalg.norm(new, axis=0) * gen.standard_normal(new.shape) / math.sqrt(dim)
@@ -501,7 +496,7 @@ def sklearn_dictionary_learning(x: ArrayLike, *, width: int, alpha: float, batch
     alpha = check_real(alpha, "alpha", minimum=0.0, strict_min=True)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     max_iter = check_int(max_iter, "max_iter", minimum=1)
-    positive_code = _check_bool(positive_code, "positive_code")
+    positive_code = check_bool(positive_code, "positive_code")
     if fit_algorithm not in ("cd", "lars"):
         raise ValueError(f"fit_algorithm must be 'cd' or 'lars', got {fit_algorithm!r}")
     for bad in ("n_components", "random_state", "n_jobs"):
@@ -651,7 +646,7 @@ def mlp_encoder_learner(x: ArrayLike, *, width: int, hidden: int = 256, l1: floa
     steps = check_int(steps, "steps", minimum=1)
     lr = check_real(lr, "lr", minimum=0.0, strict_min=True)
     B = N if batch_size is None else check_int(batch_size, "batch_size", minimum=1, maximum=N)
-    bias = _check_bool(bias, "bias")
+    bias = check_bool(bias, "bias")
     if dtype not in _DTYPES:
         raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
     if log_every is not None:

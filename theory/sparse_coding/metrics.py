@@ -350,7 +350,7 @@ def _check_codes(codes: Any, name: str, *, width: int | None = None,
         if out.ndim != 2:
             raise ValueError(f"{name} must be a 2-dimensional array (batch, width), got shape {out.shape}")
         if out.dtype.kind == "f":
-            step = max(1, _BLOCK_ENTRIES // max(1, out.shape[1]))
+            step = _rows_per_block(out.shape[1])
             for s in range(0, out.shape[0], step):
                 if not np.isfinite(out[s:s + step]).all():
                     raise ValueError(f"{name} must contain only finite values (found NaN/inf entries)")

@@ -31,7 +31,7 @@ import threadpoolctl
 from numpy.typing import ArrayLike, NDArray
 
 from theory._optim import AdamW, FlatParams
-from theory._validation import as_rng, check_array, check_int, check_probability, check_real
+from theory._validation import as_rng, check_array, check_bool, check_int, check_probability, check_real
 from theory._warnings import TheoryWarning
 from theory.sparse_coding._checks import check_data, check_memory
 
@@ -161,8 +161,7 @@ class SAE:
             k = check_int(k, "k", minimum=1, maximum=width)
         elif k is not None:
             raise ValueError(f"k applies to kinds {_K_KINDS}, not {self.kind!r}")
-        if not isinstance(self.tied, (bool, np.bool_)):
-            raise TypeError(f"tied must be a bool, got {type(self.tied).__name__}")
+        check_bool(self.tied, "tied")
         for name, arr in (("W_enc", W_enc), ("b_enc", b_enc), ("W_dec", W_dec), ("b_dec", b_dec),
                           ("threshold", threshold)):
             if arr is not None:
@@ -317,8 +316,8 @@ class SAEOptions:
         tqdm progress bar on stderr.
     blas_threads : int or None
         BLAS threads during training (through threadpoolctl); ``None`` leaves the setting alone.
-        The per-instance products are small, so extra threads mostly add synchronisation, and on
-        a busy machine busy-waiting threads slow training down several times.
+        The per-instance products are small, so one thread per product is the default; extra
+        threads add synchronisation to every product.
 
     Examples
     --------
@@ -758,8 +757,7 @@ def train_saes(data: Any, *, kind: str = "relu", width: int, l1: Any = None, l0:
     n_seeds = check_int(n_seeds, "n_seeds", minimum=1)
     steps = check_int(steps, "steps", minimum=1)
     B = check_int(batch_size, "batch_size", minimum=1)
-    if not isinstance(tied, (bool, np.bool_)):
-        raise TypeError(f"tied must be a bool, got {type(tied).__name__}")
+    tied = check_bool(tied, "tied")
     for name, val, ok in (("l1", l1, kind == "relu"), ("l0", l0, kind == "jumprelu"), ("k", k, kind in _K_KINDS)):
         if val is not None and not ok:
             raise ValueError(f"{name} does not apply to kind={kind!r}")
@@ -790,7 +788,7 @@ def train_saes(data: Any, *, kind: str = "relu", width: int, l1: Any = None, l0:
         groups = tuple(zip(bounds[:-1], bounds[1:], strict=True))
     elif options.prefixes is not None:
         raise ValueError(f"prefixes apply to kind='matryoshka' only, got kind={kind!r}")
-    spec = _Spec(kind, bool(tied), dn_l1, options.jumprelu_bandwidth, groups)
+    spec = _Spec(kind, tied, dn_l1, options.jumprelu_bandwidth, groups)
 
     dt = _DTYPES[options.dtype]
     gen = as_rng(rng)
@@ -874,7 +872,7 @@ def train_saes(data: Any, *, kind: str = "relu", width: int, l1: Any = None, l0:
                     break
             if options.resample_every and (step + 1) % options.resample_every == 0 and step + 1 < steps:
                 _resample(P, mom.p, vel.p, since_fired, res["residual"], x, inst_gens, options,
-                          tied=bool(tied), normalize=normalize)
+                          tied=tied, normalize=normalize)
             if bar is not None:
                 bar.update(1)
     if bar is not None:
@@ -902,7 +900,7 @@ def train_saes(data: Any, *, kind: str = "relu", width: int, l1: Any = None, l0:
         else:
             thr = None
         saes.append(SAE(W_enc=W_enc, b_enc=P["b_enc"][i].copy(), W_dec=W_dec, b_dec=P["b_dec"][i].copy(),
-                        kind=kind, k=int(kk[i]) if kk is not None else None, threshold=thr, tied=bool(tied),
+                        kind=kind, k=int(kk[i]) if kk is not None else None, threshold=thr, tied=tied,
                         sparsity_coefficient=float(coef[i]) if kind in ("relu", "jumprelu") else None,
                         log_steps=np.asarray(logs["steps"]), losses=arr["loss"][:, i], mses=arr["mse"][:, i],
                         l0s=arr["l0"][:, i], dead_fractions=arr["dead"][:, i],

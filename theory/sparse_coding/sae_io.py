@@ -123,6 +123,14 @@ def save_sae(sae: SAE, path: str | os.PathLike[str]) -> Path:
     return folder
 
 
+def _cfg_int(value: Any, name: str, *, maximum: int | None = None) -> int:
+    """``check_int`` for a value read from ``cfg.json``: a wrong type is a bad file, so a ``ValueError``."""
+    try:
+        return check_int(value, name, minimum=1, maximum=maximum)
+    except TypeError as exc:
+        raise ValueError(str(exc)) from None
+
+
 def _read_cfg(path: Path) -> dict[str, Any]:
     size = path.stat().st_size
     if size > _MAX_CFG:
@@ -136,10 +144,7 @@ def _read_cfg(path: Path) -> dict[str, Any]:
     for key in ("d_in", "d_sae"):
         if key not in cfg:
             raise ValueError(f"{path}: cfg.json has no {key!r}")
-        try:
-            check_int(cfg[key], f"cfg.json {key}", minimum=1)
-        except TypeError as exc:
-            raise ValueError(str(exc)) from None
+        _cfg_int(cfg[key], f"cfg.json {key}")
     arch = cfg.get("architecture", "standard")
     if arch not in _KIND_OF:
         raise ValueError(f"{path}: cfg.json architecture {arch!r} is not supported; "
@@ -299,20 +304,14 @@ def load_sae(path: str | os.PathLike[str]) -> SAE:
     if arch == "topk":
         if "k" not in cfg:
             raise ValueError(f"{folder}: cfg.json has architecture 'topk' but no 'k'")
-        try:
-            k = check_int(cfg["k"], "cfg.json k", minimum=1, maximum=d_sae)
-        except TypeError as exc:
-            raise ValueError(str(exc)) from None
+        k = _cfg_int(cfg["k"], "cfg.json k", maximum=d_sae)
     own = extra_cfg.get("kind")
     if own is not None:
         if own not in _ARCHITECTURE or _ARCHITECTURE[own] != arch:
             raise ValueError(f"{folder}: cfg.json theory.kind {own!r} disagrees with architecture {arch!r}")
         kind = own
         if own in ("batchtopk", "matryoshka"):
-            try:
-                k = check_int(extra_cfg.get("k"), "cfg.json theory.k", minimum=1, maximum=d_sae)
-            except TypeError as exc:
-                raise ValueError(str(exc)) from None
+            k = _cfg_int(extra_cfg.get("k"), "cfg.json theory.k", maximum=d_sae)
         if own == "topk" and extra_cfg.get("k") not in (None, k):
             raise ValueError(f"{folder}: cfg.json theory.k {extra_cfg.get('k')!r} disagrees with k {k!r}")
     tied = extra_cfg.get("tied", False)

@@ -38,7 +38,7 @@ import threadpoolctl
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import ndtr, ndtri, owens_t
 
-from theory._validation import as_rng, check_array, check_int, check_probability, check_real
+from theory._validation import _is_bool, as_rng, check_array, check_bool, check_int, check_probability, check_real
 from theory.sparse_coding._checks import check_dictionary, check_memory
 
 __all__ = [
@@ -56,16 +56,6 @@ __all__ = [
 _MIN_RESIDUAL_VAR = 0.01  # smallest idiosyncratic variance 1 - |l_i|^2 kept by Correlation (as SAELens)
 _MAX_ENUMERATED_TUPLES = 2_000_000  # ordered supports enumerated for exact pair inclusion (exactly-k)
 _COPULA_BLOCK = 2**20  # latent Gaussians drawn per block on the copula path (rows * free features)
-
-
-def _is_bool(value: Any) -> bool:
-    return isinstance(value, (bool, np.bool_))
-
-
-def _check_bool(value: Any, name: str) -> bool:
-    if not _is_bool(value):
-        raise TypeError(f"{name} must be a bool, got {value!r} of type {type(value).__name__}")
-    return bool(value)
 
 
 def _per_feature(value: Any, name: str, n: int, *, minimum: float | None = None,
@@ -461,8 +451,8 @@ class Hierarchy:
         check_int(self.roots, "roots", minimum=1)
         check_int(self.branching, "branching", minimum=1)
         check_int(self.depth, "depth", minimum=1)
-        _check_bool(self.exclusive, "exclusive")
-        _check_bool(self.scale_by_parent, "scale_by_parent")
+        check_bool(self.exclusive, "exclusive")
+        check_bool(self.scale_by_parent, "scale_by_parent")
 
     @property
     def tree_size(self) -> int:
@@ -1107,15 +1097,17 @@ def _build_dictionary(dictionary: Any, dim: int | None, n: int | None,
             return pack(dim=dim, n=n, lines=True, rng=gen, **PACK_PRESETS["reproducible"]).frame / 1.0
         if dictionary == "etf":
             from theory.geometry import paley_etf
+            from theory.geometry.constructions import _is_prime
             q = n - 1
-            if 2 * dim != n or q % 4 != 1 or q < 5 or any(q % f == 0 for f in range(2, math.isqrt(q) + 1)):
+            if 2 * dim != n or q % 4 != 1 or q < 5 or not _is_prime(q):
                 raise ValueError(f"dictionary='etf' is the Paley ETF: n = q + 1 and dim = (q + 1)/2 for a prime "
                                  f"q = 1 mod 4 (e.g. n=6, dim=3; n=14, dim=7), got dim={dim}, n={n}")
             return paley_etf(q)
         if dictionary == "mub":
             from theory.geometry import mub_frame
+            from theory.geometry.constructions import _is_prime
             p = dim // 2
-            if dim % 2 or p < 3 or any(p % f == 0 for f in range(2, math.isqrt(p) + 1)):
+            if dim % 2 or p < 3 or not _is_prime(p):
                 raise ValueError(f"dictionary='mub' needs dim = 2p for an odd prime p (realified mutually unbiased "
                                  f"bases), got dim={dim}")
             if n > 2 * p * (p + 1):
@@ -1307,7 +1299,7 @@ def sharkey2022(correlated: bool = False, *, rng: Any = 0) -> GroundTruth:
     .. [1] Sharkey, L., Braun, D. and Millidge, B. (2022). "Taking features out of superposition
        with sparse autoencoders." Interim research report, AI Alignment Forum.
     """
-    correlated = _check_bool(correlated, "correlated")
+    correlated = check_bool(correlated, "correlated")
     if correlated:
         return ground_truth(dim=256, n=512, dictionary="gaussian",
                             firing=Firing.geometric(0.99, expected_l0=5.0), magnitudes=Magnitudes.uniform(),
