@@ -32,14 +32,14 @@ import struct
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from theory._validation import MEMORY_LIMIT_BYTES, _human, check_memory
+from theory._validation import MEMORY_LIMIT_BYTES, _human, check_memory, estimate_bytes
 
 __all__ = ["ArrayInfo", "SUFFIXES", "atomic_write", "inspect_arrays", "load_arrays"]
 
@@ -69,7 +69,8 @@ class ArrayInfo:
     name : str
         The array's name (the file's name for ``.npy``).
     dtype : numpy.dtype
-        The stored type (``bfloat16`` tensors report ``uint16`` storage; they load as float32).
+        The type the array loads as: the stored one, except ``bfloat16`` tensors, which report
+        (and load as) float32.
     shape : tuple of int
     nbytes : int
         Bytes the data occupies in the file.
@@ -115,10 +116,6 @@ def _invalid(path: Path, suffix: str, exc: BaseException) -> ValueError:
     return ValueError(f"{path}: not a valid {suffix} file (truncated or damaged): {detail}")
 
 
-def _nbytes(shape: tuple[int, ...], dtype: np.dtype[Any]) -> int:
-    return math.prod(shape) * dtype.itemsize
-
-
 def _check_dtype(dtype: Any, name: str) -> np.dtype[Any]:
     if not isinstance(dtype, np.dtype):
         raise _Invalid(f"array {name!r} has no valid dtype")
@@ -153,7 +150,7 @@ def _npy_header(fp: IO[bytes], name: str) -> tuple[ArrayInfo, bool, int]:
         raise _Invalid(f"bad .npy header for {name!r}: {exc}") from None
     dtype = _check_dtype(dtype, name)
     shape = _check_shape(shape, name)
-    return ArrayInfo(name, dtype, shape, _nbytes(shape, dtype)), bool(fortran), fp.tell()
+    return ArrayInfo(name, dtype, shape, estimate_bytes(*shape, itemsize=dtype.itemsize)), bool(fortran), fp.tell()
 
 
 def _read_into(fp: IO[bytes], dtype: np.dtype[Any], count: int, name: str) -> NDArray[Any]:
@@ -274,7 +271,7 @@ def _safetensors_header(p: Path, fp: IO[bytes]
                 or any(isinstance(o, bool) or not isinstance(o, int) for o in off)
                 or not 0 <= off[0] <= off[1]):
             raise _Invalid(f"tensor {name!r}: invalid data_offsets {off!r}")
-        nbytes = _nbytes(shape, dtype)
+        nbytes = estimate_bytes(*shape, itemsize=dtype.itemsize)
         if off[1] - off[0] != nbytes:
             raise _Invalid(f"tensor {name!r}: shape {shape} of {code} needs {_human(nbytes)} "
                            f"but data_offsets span {off[1] - off[0]} bytes")
@@ -296,7 +293,7 @@ def _load_safetensors(p: Path, names: Iterable[str] | None, limit: float) -> dic
         infos, offsets, start = _safetensors_header(p, fp)
         wanted = _select(p, infos, names)
         # bfloat16 doubles in memory once decoded to float32
-        _check_total(p, (ArrayInfo(i.name, i.dtype, i.shape, math.prod(i.shape) * i.dtype.itemsize)
+        _check_total(p, (replace(i, nbytes=estimate_bytes(*i.shape, itemsize=i.dtype.itemsize))
                          for i in (infos[n] for n in wanted)), limit)
         out = {}
         for name in wanted:

@@ -28,5 +28,5 @@ class LazyModule(types.ModuleType):
         return getattr(module, attr)
 
 
-#: sympy (about 0.3 s to import), loaded when exact arithmetic is first asked for.
+#: sympy (slow to import), loaded when exact arithmetic is first asked for.
 sympy = LazyModule("sympy")

@@ -21,17 +21,20 @@ def frame_file(tmp_path):
     return path
 
 
-@pytest.mark.parametrize("args", [["bounds", "--dim", "3", "--n", "7", "--lp"],
-                                  ["capacity", "--dim", "8", "--max-cos", "0.3", "--no-optimise"],
-                                  ["dictionary", "{frame}", "--k", "2", "--no-random"],
-                                  ["rip", "{frame}", "--k", "2", "3", "--sdp-max-n", "0"]])
-def test_json_output_parses_and_no_file_is_written(args, frame_file, tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize(("args", "expected"), [
+    (["bounds", "--dim", "3", "--n", "7", "--lp"], {"dim": 3, "n": 7}),
+    (["capacity", "--dim", "8", "--max-cos", "0.3", "--no-optimise"], {"dim": 8, "max_cos": 0.3}),
+    (["dictionary", "{frame}", "--k", "2", "--no-random"], {"dim": 6, "n": 10, "k": 2, "random_max_cos": None}),
+    (["rip", "{frame}", "--k", "2", "3", "--sdp-max-n", "0"], {"dim": 6, "n": 10})])
+def test_json_output_parses_and_no_file_is_written(args, expected, frame_file, tmp_path, monkeypatch, capsys):
     work = tmp_path / "cwd"
     work.mkdir()
     monkeypatch.chdir(work)
     assert main([a.format(frame=frame_file) for a in args] + ["--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert isinstance(data, dict) and data
+    assert isinstance(data, dict)
+    assert {k: data.get(k) for k in expected} == expected  # the run's own sizes, as JSON numbers
+    assert all(type(data[k]) is type(v) for k, v in expected.items())  # an int stays an int
     assert list(work.iterdir()) == []  # nothing written unless asked
 
 

@@ -44,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         import json
 
+        from theory._json import to_json
+
         out = {key: getattr(stats, key) for key in ("dim", "n", "max_cos", "eps", "frac_above_eps", "k", "welch",
                                                      "ratio_to_welch", "mean_abs_cos", "mean_sq_cos",
                                                      "random_max_cos", "ratio_to_random")}
@@ -51,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         out["most_interfered"] = [{"feature": int(i), "max_abs_cos": float(stats.max_interference[i]),
                                    "nearest": int(stats.nearest[i])} for i in worst]
         out["path"] = str(args.path)
-        print(json.dumps(out, indent=2, default=float))
+        print(json.dumps(to_json(out), indent=2))
     else:
         print(stats.summary())
         print("most interfered features (index: max |cos| with nearest):")

@@ -12,7 +12,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "and figures. Claims come from the toolkit, from installed "
                                    "packages (entry-point group superposition_theory.claims) and "
                                    "from --module.")
-    p.add_argument("--quick", action="store_true", help="small parameter sets (under a minute)")
+    p.add_argument("--quick", action="store_true", help="small parameter sets and fewer trials")
     p.add_argument("--claim", action="extend", nargs="+", metavar="ID", dest="claims",
                    help="check only these claims (--claim a b, or repeated); see --list")
     p.add_argument("--tag", action="extend", nargs="+", metavar="TAG", dest="tags",
@@ -56,8 +56,8 @@ def run(args: argparse.Namespace) -> int:
             extra += load_claims(m)
         except ImportError as exc:
             raise CLIError(f"--module {m}: {type(exc).__name__}: {exc}") from exc
-    pool = claim_pool(extra_claims=extra)  # collisions with built-in or plugin ids: ValueError
     if args.list:
+        pool = claim_pool(extra_claims=extra)  # collisions with built-in or plugin ids: ValueError
         for cid, claim in pool.items():
             kind = "deterministic" if claim.deterministic else "probabilistic"
             tags = ",".join(claim.tags) or "-"

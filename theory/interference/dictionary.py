@@ -4,7 +4,6 @@ column blocks so the full Gram matrix is never formed; loading ``.npy``/``.npz``
 from __future__ import annotations
 
 import math
-import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from theory._io import SUFFIXES, inspect_arrays, load_arrays
+from theory._io import SUFFIXES, _check_path, inspect_arrays, load_arrays
 from theory._validation import (
     as_rng,
     check_array,
@@ -373,13 +372,9 @@ def load_dictionary(path: str | Path, key: str | None = None, *,
        https://github.com/huggingface/safetensors
     """
     transpose = check_bool(transpose, "transpose")
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a str or Path, got {type(path).__name__}")
-    p = Path(path)
+    p = _check_path(path)  # a str or path to an existing file
     if key is not None and not isinstance(key, str):
         raise TypeError(f"key must be a str, got {type(key).__name__}")
-    if not p.is_file():
-        raise ValueError(f"path {str(p)!r} does not exist or is not a file")
     if p.suffix.lower() not in SUFFIXES:
         raise ValueError(f"path must end in .npy, .npz or .safetensors, got {p.name!r}")
     infos = inspect_arrays(p)  # headers only, checked against the file size
@@ -398,8 +393,6 @@ def load_dictionary(path: str | Path, key: str | None = None, *,
     if infos[key].ndim != 2:
         raise ValueError(f"{name} must be a 2-D matrix, got shape {infos[key].shape}")
     arr = load_arrays(p, [key])[key]
-    if arr.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D matrix, got shape {arr.shape}")
     if arr.dtype.kind not in "fiu":
         raise ValueError(f"{name} must be numeric, got dtype {arr.dtype}")
     if arr.dtype not in (np.float32, np.float64):

@@ -37,6 +37,11 @@ DASGUPTA_GUPTA = (
 )
 
 
+def _capped_float(k: int) -> float:
+    """``k`` as a float, capped at 1e300 (a bound ``exp(-c k)`` is 0 in floats long before)."""
+    return float(k) if k < 10**300 else 1e300
+
+
 def _short(v: int) -> str:
     """An int for a message (huge ones as a power of two: str() refuses over 4300 digits)."""
     return str(v) if v.bit_length() < 1000 else f"~2^{v.bit_length() - 1}"
@@ -122,7 +127,7 @@ def jl_pair_failure_bound(*, k: int, eps: float) -> float:
     """
     k = check_int(k, "k", minimum=1)
     eps = _check_eps(eps)
-    kf = min(float(k), 1e300) if k < 10**300 else 1e300  # the bound is 0 in floats long before
+    kf = _capped_float(k)
     lower = math.exp(0.5 * kf * (eps + math.log1p(-eps)))
     upper = math.exp(0.5 * kf * (-eps + math.log1p(eps)))
     return min(1.0, lower + upper)
@@ -371,7 +376,7 @@ def achlioptas_pair_failure_bound(*, k: int, eps: float) -> float:
     """
     k = check_int(k, "k", minimum=1)
     eps = _check_eps(eps)
-    kf = float(k) if k < 10**300 else 1e300  # the bound is 0 in floats long before
+    kf = _capped_float(k)
     return min(1.0, 2.0 * math.exp(-kf * (eps**2 / 4.0 - eps**3 / 6.0)))
 
 

@@ -11,8 +11,9 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from theory._json import to_json
 from theory._validation import check_bool, check_int, check_probability
-from theory.verify.claim import Claim, Verdict, Verdicts, _jsonable
+from theory.verify.claim import Claim, Verdict, Verdicts
 
 __all__ = ["binomial_test", "check", "claim_quantile", "claim_rng"]
 
@@ -32,7 +33,7 @@ def claim_rng(seed: int, claim_id: str, params: Mapping[str, Any]) -> np.random.
         raise TypeError(f"claim_id must be a str, got {type(claim_id).__name__}")
     if not isinstance(params, Mapping):
         raise TypeError(f"params must be a mapping of parameter names to values, got {type(params).__name__}")
-    key = json.dumps([claim_id, _jsonable(dict(params))], sort_keys=True).encode()
+    key = json.dumps([claim_id, to_json(dict(params))], sort_keys=True).encode()
     return np.random.default_rng(np.random.SeedSequence([seed, zlib.crc32(key)]))
 
 

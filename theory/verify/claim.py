@@ -412,7 +412,7 @@ class Verdict:
         if s.size:
             summary = {"min": float(s.min()), "median": float(np.median(s)),
                        "max": float(s.max()), "mean": float(s.mean())}
-        out: dict[str, Any] = {"claim": self.claim_id, "params": _jsonable(self.params), "status": self.status,
+        out: dict[str, Any] = {"claim": self.claim_id, "params": to_json(self.params), "status": self.status,
                                "kind": self.kind, "quantity": self.quantity, "unit": self.unit}
         if self.deterministic:
             out.update({"bound": _num(self.bound), "measured": _num(self.measured), "relation": self.relation,
@@ -426,7 +426,7 @@ class Verdict:
                 "violation_rate": _num(self.violation_rate), "claimed_failure_prob": _num(q),
                 "test": "two-sided" if self.two_sided else "one-sided", "p_value": _num(self.p_value),
                 "ci": None if self.ci is None else [_num(self.ci[0]), _num(self.ci[1])],
-                "quantile_level": None if q is None else _num(1 - q if self.relation == "<=" else q),
+                "quantile_level": None if q is None else _num(_quantile_level(q, self.relation)),
                 "quantile": _num(self.quantile), "quantile_slack": _num(self.quantile_slack)})
         out.update({"trials": self.trials, "violations": self.violations, "samples": summary,
                     "elapsed_s": round(self.elapsed, 4), "message": self.message})
@@ -474,6 +474,11 @@ class Verdicts(tuple):
                 + ", ".join(f"{n} {s}" for s, n in counts.items() if n) + ")")
 
 
+def _quantile_level(failure_prob: float, relation: str) -> float:
+    """The level of the quantile compared with the bound: ``1 - q`` for ``<=``, ``q`` for ``>=``."""
+    return 1 - failure_prob if relation == "<=" else failure_prob
+
+
 def _g(x: Any, digits: int = 4) -> str:
     """A number for humans: ``-`` when undefined."""
     if x is None:
@@ -499,7 +504,7 @@ def _param_sets(value: Any, name: str) -> tuple[dict[str, Any], ...]:
     for i, p in enumerate(value):
         if not isinstance(p, Mapping):
             raise TypeError(f"{name}[{i}] must be a dict of parameter values, got {type(p).__name__}")
-        key = json.dumps(_jsonable(dict(p)), sort_keys=True)
+        key = json.dumps(to_json(dict(p)), sort_keys=True)
         if key in seen:
             raise ValueError(f"{name}[{i}] repeats {name}[{seen[key]}] ({dict(p)}): each parameter set "
                              "is checked once")
@@ -512,7 +517,3 @@ def _num(x: Any) -> Any:
         return None
     x = float(x)
     return x if math.isfinite(x) else None
-
-
-def _jsonable(obj: Any) -> Any:
-    return to_json(obj)

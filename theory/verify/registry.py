@@ -36,17 +36,8 @@ _cache: dict[str, Claim] | None = None
 
 def _load(modules: Iterable[str]) -> dict[str, Claim]:
     found: dict[str, Claim] = {}
-    for name in modules:
-        mod = importlib.import_module(name)  # a missing or misnamed module is an ImportError
-        make = getattr(mod, "claims", None)
-        if not callable(make):
-            raise TypeError(f"{name} must define claims() -> list[Claim]")
-        for claim in make():
-            if not isinstance(claim, Claim):
-                raise TypeError(f"{name}.claims() returned a {type(claim).__name__}, not a Claim")
-            if claim.id in found:
-                raise ValueError(f"duplicate claim id {claim.id!r} (in {name})")
-            found[claim.id] = claim
+    for name in modules:  # a missing or misnamed module is an ImportError; a repeated id a ValueError
+        found = combine_claims(found, load_claims(name), name)
     return dict(sorted(found.items()))
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from theory._provenance import provenance as _provenance
 from theory._validation import check_bool, check_int
 from theory.verify.check import check
-from theory.verify.claim import Claim, Verdict, _g
+from theory.verify.claim import Claim, Verdict, _g, _quantile_level
 from theory.verify.registry import combine_claims, plugin_claims, registry
 
 __all__ = ["SLACK_CONVENTION", "Report", "claim_pool", "known_tags", "verify_all"]
@@ -96,7 +96,7 @@ class Report:
             else:
                 over = ">" if v.relation == "<=" else "<"
                 eq = "=" if v.two_sided else "<="
-                level = 1 - v.failure_prob if v.relation == "<=" else v.failure_prob
+                level = _quantile_level(v.failure_prob, v.relation)
                 claimed = f"P({over} {_fmt(v.bound)}) {eq} {_fmt(v.failure_prob, 3)}"
                 observed = (f"{v.violations}/{v.trials} = {_fmt(v.violation_rate, 3)} "
                             f"(p {_fmt(v.p_value, 2)}); q{_fmt(level, 4)} = {_fmt(v.quantile)}")
@@ -304,8 +304,7 @@ def verify_all(*, quick: bool = False, claims: Iterable[str] | None = None,
     Parameters
     ----------
     quick : bool
-        Use each claim's quick parameter sets and trial counts (the whole run takes well under
-        a minute).
+        Use each claim's quick (small) parameter sets and trial counts.
     claims : str or iterable of str, optional
         Claim ids to check (a bare string is one id); unknown ids, or none at all, raise
         ``ValueError`` listing the known ones.
