@@ -236,6 +236,9 @@ def test_entry_point_claims_are_listed_and_checked(monkeypatch, capsys, tmp_path
     assert main(["verify", "--list"]) == 0
     out = capsys.readouterr().out
     assert any(x.startswith("plugin.half") and "[plugin]" in x for x in out.splitlines())
+    assert main(["verify", "--list", "--no-plugins"]) == 0
+    out = capsys.readouterr().out
+    assert not any(x.startswith("plugin.half") for x in out.splitlines()) and "geometry.welch" in out
     rep = verify_all(tags="plugin", figures=False)
     assert [v.claim_id for v in rep.verdicts] == ["plugin.half"] and rep.verdicts[0].slack == 0.5
     # a plugin may not shadow a built-in claim

@@ -20,6 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--module", action="append", metavar="MODULE", dest="modules", default=[],
                    help="also check the claims returned by claims() in this .py file or dotted module "
                         "(repeatable; default: none); their ids must not collide with others")
+    p.add_argument("--no-plugins", action="store_true",
+                   help="leave out claims from installed packages (entry-point group superposition_theory.claims)")
     p.add_argument("--out", default="theory-report", metavar="DIR", help="report folder (default: %(default)s)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
     p.add_argument("--no-figures", action="store_true", help="skip figures")
@@ -35,6 +37,8 @@ def _command(args: argparse.Namespace) -> list[str]:
         argv.append("--quick")
     for m in args.modules:
         argv += ["--module", m]
+    if args.no_plugins:
+        argv.append("--no-plugins")
     if args.claims:
         argv += ["--claim", *args.claims]
     if args.tags:
@@ -57,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         except ImportError as exc:
             raise CLIError(f"--module {m}: {type(exc).__name__}: {exc}") from exc
     if args.list:
-        pool = claim_pool(extra_claims=extra)  # collisions with built-in or plugin ids: ValueError
+        pool = claim_pool(extra_claims=extra, plugins=not args.no_plugins)  # collisions with built-in or plugin ids: ValueError
         for cid, claim in pool.items():
             kind = "deterministic" if claim.deterministic else "probabilistic"
             tags = ",".join(claim.tags) or "-"
@@ -68,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         raise ValueError(f"--seed must be a non-negative integer, got {args.seed}")
     report = verify_all(quick=args.quick, claims=args.claims, tags=args.tags, rng=args.seed,
                         progress=not args.no_progress, out=args.out, figures=not args.no_figures,
-                        extra_claims=extra, argv=_command(args))
+                        extra_claims=extra, plugins=not args.no_plugins, argv=_command(args))
     print(report.table())
     print(f"report written to {args.out}/report.md and {args.out}/report.json")
     return 0 if report.ok else 1
