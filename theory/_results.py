@@ -22,7 +22,8 @@ class Bound:
     citation : str
         Author, year, title and arXiv/DOI of the source.
     kind : str
-        ``"lower"`` or ``"upper"``: which side of the quantity the bound sits on.
+        ``"lower"`` or ``"upper"``: which side of the quantity the bound sits on; ``"exact"`` for a
+        value computed exactly under a stated criterion (e.g. the smallest width meeting it).
     quantity : str
         What is bounded, e.g. ``"coherence"`` or ``"number of lines"``.
     valid : bool
@@ -33,12 +34,18 @@ class Bound:
         The parameters it was evaluated at.
     exact : object, optional
         An exact (sympy) value when one is available.
+    proven : bool
+        False when the value rests on a heuristic or on an asymptotic statement whose constants
+        are not known; the printed form then says ``NOT PROVEN`` and why (``condition``).
 
     Examples
     --------
     >>> b = Bound(0.5, "welch", "Welch 1974", kind="lower", quantity="coherence")
     >>> float(b)
     0.5
+    >>> print(Bound(659, "capacity", "x", kind="upper", quantity="inputs", proven=False,
+    ...             condition="noise criterion only"))
+    inputs <= 659  (capacity; ) [NOT PROVEN: noise criterion only]
     """
 
     value: float
@@ -50,12 +57,24 @@ class Bound:
     condition: str = ""
     params: dict[str, Any] = field(default_factory=dict, compare=False)
     exact: Any = field(default=None, compare=False)
+    proven: bool = True
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("lower", "upper", "exact"):
+            raise ValueError(f"kind must be 'lower', 'upper' or 'exact', got {self.kind!r}")
+        if not isinstance(self.proven, bool) or not isinstance(self.valid, bool):
+            raise TypeError("valid and proven must be bool")
 
     def __float__(self) -> float:
         return float(self.value)
 
     def __str__(self) -> str:
-        side = ">=" if self.kind == "lower" else "<="
+        side = {"lower": ">=", "upper": "<=", "exact": "="}[self.kind]
         where = ", ".join(f"{k}={v}" for k, v in self.params.items())
-        status = "" if self.valid else f" [not valid here: needs {self.condition}]"
+        if not self.valid:
+            status = f" [not valid here: needs {self.condition}]"
+        elif not self.proven:
+            status = f" [NOT PROVEN: {self.condition or 'heuristic'}]"
+        else:
+            status = ""
         return f"{self.quantity or 'value'} {side} {self.value:.6g}  ({self.name}; {where}){status}"

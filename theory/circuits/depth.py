@@ -87,6 +87,15 @@ class DepthBound:
     params: dict[str, Any] = field(default_factory=dict)
     citation: str = HANNI
 
+    def __str__(self) -> str:
+        where = ", ".join(f"{k}={v}" for k, v in self.params.items() if k != "widths")
+        return (f"P(compiled circuit wrong on a uniform s-sparse input) <= {self.value:.6g} "
+                f"(union bound over layers, exact per-gate probabilities; worst input {self.worst:.6g}; "
+                f"{self.n_inputs} inputs; {where})")
+
+    def __repr__(self) -> str:
+        return f"DepthBound(value={self.value:.6g}, worst={self.worst:.6g}, depth={len(self.by_depth)})"
+
 
 def _all_sparse(n: int, s: int) -> NDArray[np.int8]:
     rows = list(itertools.combinations(range(n), s))

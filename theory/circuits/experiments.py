@@ -499,6 +499,11 @@ class AllPairsUnionBound:
     citation: str = ("Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in "
                      "Superposition. arXiv:2408.05451")
 
+    def __str__(self) -> str:
+        where = ", ".join(f"{k}={v}" for k, v in self.params.items())
+        return (f"P(some pairwise AND wrong) <= {self.value:.6g} (union bound; expected wrong pairs "
+                f"{self.total:.6g}; {where})")
+
     def m_max(self, delta: float) -> float | None:
         r"""Largest (real) ``m`` at which the bound is at most ``delta``, at this ``d``, ``p``, ``s``.
 
