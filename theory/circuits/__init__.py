@@ -9,13 +9,13 @@ complexity bounds (:func:`adler_shavit_bounds`).
 
 References
 ----------
-.. [1] Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in
-   Superposition. arXiv:2408.05451
-.. [2] Vaintrob, Mendel, Hänni (2024). Toward a Mathematical Framework for Computation in
-   Superposition. AI Alignment Forum.
-.. [3] Adler, Shavit (2024). On the Complexity of Neural Computation in Superposition.
-   arXiv:2409.15318
-.. [4] Bushnaq, Mendel (2024). Circuits in Superposition. LessWrong.
+- Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in
+  Superposition. arXiv:2408.05451
+- Vaintrob, Mendel, Hänni (2024). Toward a Mathematical Framework for Computation in
+  Superposition. AI Alignment Forum.
+- Adler, Shavit (2024). On the Complexity of Neural Computation in Superposition.
+  arXiv:2409.15318
+- Bushnaq, Mendel (2024). Circuits in Superposition. LessWrong.
 """
 
 from theory.circuits.circuit import Circuit, Gate, gate_polynomial, random_circuit

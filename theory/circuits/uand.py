@@ -165,7 +165,7 @@ class UAnd:
     bias : ndarray, shape (d,)
     embedding : Embedding or None
     pairs : ndarray of int, shape (K, fan_in), or None
-        Default gates of :meth:`read`.
+        Default gates of :meth:`UAnd.read`.
     calibration_s : int or None
         Sparsity the sign read-off gain is calibrated for (random kinds).
     """
@@ -350,7 +350,7 @@ class UAnd:
         rows ``i0:i1`` of :math:`(W_A^\top \mathrm{diag}(a_A) W_A) \oslash (W^\top W)`
         (Bernoulli) or :math:`S_A^\top \mathrm{diag}(a_A) S_A / (d g)` (random kinds, ``S`` the
         weight signs) over the firing neurons ``A``. Memory ``O(block · m)`` instead of the
-        ``O(m²)`` of :meth:`read`; the dense read-off of the random kinds has no zero entries,
+        ``O(m²)`` of :meth:`UAnd.read`; the dense read-off of the random kinds has no zero entries,
         so this is how they scale past ``m = 4096``.
 
         Parameters

@@ -39,7 +39,7 @@ class Capacity:
         random-construction guarantee.
     witness : ndarray of shape (dim, lower) or None
         An explicit frame achieving ``lower``. None for the probabilistic guarantee, and for
-        constructions with more than :data:`WITNESS_LIMIT` entries, whose interference is
+        constructions with more than ``WITNESS_LIMIT`` (20,000,000) entries, whose interference is
         certified from their structure instead (build them from ``lower_name``).
     upper : float
         A proven upper bound (``inf`` when no bound was found).
@@ -120,7 +120,7 @@ def _constructions(dim: int, max_cos: float, lines: bool
                    ) -> list[tuple[str, int, NDArray[np.float64] | None, Any]]:
     """Candidate lower-bound constructions as ``(recipe, n, frame or None, certify)``.
 
-    ``frame`` is None for constructions with more than :data:`WITNESS_LIMIT` entries. For the
+    ``frame`` is None for constructions with more than ``WITNESS_LIMIT`` (20,000,000) entries. For the
     tegum products ``certify()`` returns the coherence of one block (through its Gram matrix, or
     from its structure for blocks with more than :data:`GRAM_LIMIT` vectors); the copies and the
     orthonormal remainder occupy disjoint coordinate blocks, so that is the product's coherence.
@@ -222,7 +222,7 @@ def max_features(*, dim: int, max_cos: float, lines: bool = True, optimise: bool
     (:func:`mub_frame`), for points with :math:`s \ge 0` also these lines with their
     antipodes), an optimised packing (:func:`pack`) for small sizes, and the random-construction
     guarantee :math:`\lfloor e^{\varepsilon^2 dim/4}\rfloor`. Every witness is checked: through
-    its Gram matrix, or for constructions too large to hold (over :data:`WITNESS_LIMIT`
+    its Gram matrix, or for constructions too large to hold (over ``WITNESS_LIMIT`` (20,000,000)
     entries), through their structure (e.g. :func:`mub_frame_coherence`).
     Upper bounds: the Delsarte LP (rigorous when certified), the relative bound for lines
     (:math:`dim\,\varepsilon^2 < 1`), and :math:`dim` itself for lines at :math:`\varepsilon = 0`.

@@ -42,7 +42,7 @@ class DictionaryStats:
     nearest : ndarray, shape (n,)
         Per feature, the index of that nearest neighbour (as a line).
     hist_edges : ndarray, shape (bins + 1,)
-        Bin edges of the |cos| histogram on [0, 1].
+        Bin edges of the histogram of :math:`|\cos|` on [0, 1].
     hist_counts : ndarray, shape (bins,)
         Number of unordered pairs per bin (sums to n(n-1)/2).
     eps : float
@@ -354,7 +354,7 @@ def load_dictionary(path: str | Path, key: str | None = None, *,
     ValueError
         A missing, truncated or damaged file, a header whose shape needs more bytes than the file
         holds or more than 4 GiB, a pickled or non-numeric array (all read through
-        :mod:`theory._io`, which checks every header before reading data).
+        ``theory._io``, which checks every header before reading data).
 
     Examples
     --------

@@ -3,16 +3,20 @@
 Networks store features in superposition; sparse autoencoders and dictionary learning try to get
 them back out. This pillar provides what is needed to judge such attempts against the truth:
 
-``truth``          :class:`GroundTruth` data with known features (presets of Sharkey et al.
-                   2022, O'Neill et al. 2024, SynthSAEBench) and exact expectations
-``inference``      optimal sparse inference on a known dictionary (FISTA, OMP) and the
-                   one-pass encoders an SAE uses (top-k, ReLU with a bias)
-``metrics``        recovery scores against the truth (MCC with the optimal matching, MMCS,
-                   uniqueness, per-latent detection F1, explained variance, absorption, ...)
-``certificates``   what any dictionary, learned ones included, provably allows: unique
-                   recovery from coherence, spark and RIP, the thresholding condition
-``spud``           exact recovery of square dictionaries (ER-SpUD)
-``sae``, ``sae_io``  batched NumPy SAE trainers and SAELens-layout files
+=====================  ==========================================================================
+module                 contents
+=====================  ==========================================================================
+``truth``              :class:`GroundTruth` data with known features (presets of Sharkey et al.
+                       2022, O'Neill et al. 2024, SynthSAEBench) and exact expectations
+``inference``          optimal sparse inference on a known dictionary (FISTA, OMP) and the
+                       one-pass encoders an SAE uses (top-k, ReLU with a bias)
+``metrics``            recovery scores against the truth (MCC with the optimal matching, MMCS,
+                       uniqueness, per-latent detection F1, explained variance, absorption, ...)
+``certificates``       what any dictionary, learned ones included, provably allows: unique
+                       recovery from coherence, spark and RIP, the thresholding condition
+``spud``               exact recovery of square dictionaries (ER-SpUD)
+``sae``, ``sae_io``    batched NumPy SAE trainers and SAELens-layout files
+=====================  ==========================================================================
 
 Public names are imported from their submodules on first use.
 

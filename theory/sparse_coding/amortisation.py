@@ -233,7 +233,7 @@ def fit_amortised_encoder(D: ArrayLike, x: ArrayLike, codes: Any, *, steps: int 
 
     .. math:: L(W, b) = \frac1B\sum_{b=1}^{B}\big\lVert \mathrm{ReLU}(W x_b + b) - c_b\big\rVert_2^2
 
-    by Adam (:class:`theory._optim.AdamW` without weight decay) with hand-derived gradients
+    by Adam (``theory._optim.AdamW`` without weight decay) with hand-derived gradients
     (:math:`z = Wx + b`, :math:`g = \tfrac2B(\mathrm{ReLU}(z) - c)\odot\mathbb 1[z > 0]`,
     :math:`\nabla_W L = g^\top x`, :math:`\nabla_b L = \sum_b g_b`), starting from the tied
     encoder :math:`W = D^\top`, :math:`b = 0` (exact when ``D`` is orthonormal). The learning rate
@@ -374,7 +374,7 @@ def amortisation_gap(truth_or_D: Any, *, k: int | None = None, batch: int = 2048
     * ``method="omp"``: :func:`omp` with the true number of active features ``k`` (exact recovery
       of every ``k``-sparse code when :math:`k < (1 + 1/\mu)/2`, Tropp 2004);
     * ``method="fista"``: the nonnegative LASSO by :func:`fista`, with :math:`\lambda` given or
-      chosen on a separate validation sample from :data:`LAM_GRID` times the mean squared norm of
+      chosen on a separate validation sample from ``LAM_GRID`` = (3e-3, 1e-2, 3e-2, 0.1) times the mean squared norm of
       the data divided by ``dim`` (smallest validation code error);
     * ``method="auto"``: FISTA. OMP is greedy: on coherent overcomplete dictionaries it misses
       supports that the nonnegative LASSO finds (on :func:`oneill2024` OMP with the true ``k`` has a
@@ -408,7 +408,7 @@ def amortisation_gap(truth_or_D: Any, *, k: int | None = None, batch: int = 2048
         FISTA's :math:`\lambda` (default: validated on ``lam_grid``).
     lam_grid : sequence of float
         Relative values tried on the validation sample (each times the mean of
-        :math:`\lVert x\rVert^2/\mathrm{dim}`); default :data:`LAM_GRID`.
+        :math:`\lVert x\rVert^2/\mathrm{dim}`); default ``LAM_GRID`` = (3e-3, 1e-2, 3e-2, 0.1).
     rng : Generator or int seed
         Draws the training, validation and held-out samples.
 

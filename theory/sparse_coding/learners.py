@@ -587,7 +587,7 @@ def mlp_encoder_learner(x: ArrayLike, *, width: int, hidden: int = 256, l1: floa
             + \frac{\mathrm{l1}}{B\,\mathrm{width}}\sum_{b,i} s_{bi}
 
     (PyTorch's element-mean MSE plus ``l1`` times the mean code; :math:`s \ge 0` so
-    :math:`|s| = s`), minimised by Adam (:class:`theory._optim.AdamW` without weight decay) with
+    :math:`|s| = s`), minimised by Adam (``theory._optim.AdamW`` without weight decay) with
     hand-derived gradients. The dictionary's columns are rescaled to unit norm before every step, as
     O'Neill et al. do. Initialisation as theirs (PyTorch's defaults): :math:`W_1, W_2` (and
     :math:`b_1, b_2`) uniform on :math:`\pm 1/\sqrt{\text{fan-in}}`, :math:`D` Gaussian with unit

@@ -423,8 +423,8 @@ class Hierarchy:
 
     so the target :math:`p_c` is met exactly whenever the children's targets fit under the parent
     (:math:`\sum_c p_c \le p^{\text{eff}}_a`, resp. :math:`p_c \le p^{\text{eff}}_a`); otherwise the
-    children's rates are lowered proportionally. :attr:`GroundTruth.firing_rates` returns
-    :math:`p^{\text{eff}}` and :attr:`GroundTruth.expected_l0` their sum.
+    children's rates are lowered proportionally. ``GroundTruth.firing_rates`` returns
+    :math:`p^{\text{eff}}` and ``GroundTruth.expected_l0`` their sum.
 
     With ``scale_by_parent=True`` a child's value is :math:`v_c = m_c\, v_a / \mathbb{E}[m_a]`
     (``m`` its own magnitude draw, ``v_a`` the parent's value), so :math:`\mathbb{E}[v_c \mid c] =
@@ -1355,7 +1355,7 @@ def synth_sae_bench(size: str = "16k", *, rng: Any = 0) -> GroundTruth:
     folded (:math:`|N|`) where SAELens rectifies (:math:`\max(0, N)`, zero entries inactive);
     the hierarchy uses the exact conditional rule of :class:`Hierarchy` rather than
     draw-then-prune with approximately compensated rates, so the mean L0 differs from the ~34
-    SynthSAEBench reports (see :attr:`GroundTruth.expected_l0`); the copula acts on root and
+    SynthSAEBench reports (see ``GroundTruth.expected_l0``); the copula acts on root and
     out-of-tree features only.
 
     Examples

@@ -383,7 +383,7 @@ class ToyModel:
     def load(cls, path: str | Path) -> ToyModel:
         """Read a model written by :meth:`save` (never unpickles).
 
-        The file is read through :mod:`theory._io`: headers are checked against the file size
+        The file is read through ``theory._io``: headers are checked against the file size
         before any data is read, and a truncated, damaged or foreign file raises ``ValueError``
         naming it.
         """

@@ -31,7 +31,7 @@ def train_2x1(cells: Sequence[tuple[float, float]], *, seeds: int = 3, steps: in
     Each model: two features of density ``p`` and importances ``(1, r)``, one hidden dimension,
     ReLU output, trained with :func:`theory.toy_models.train`. The best seed is chosen by a
     float64 Monte Carlo loss on ``eval_batch`` fresh samples (the same samples for every seed of
-    a cell), and classified with :func:`theory.toy_models.analysis.classify_2x1`.
+    a cell), and classified with :func:`theory.toy_models.classify_2x1`.
 
     Parameters
     ----------

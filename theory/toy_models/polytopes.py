@@ -337,7 +337,7 @@ def sparse_expansion(U: ArrayLike, *, norm: float | None = None, bias: float | N
     :math:`c_2`: when :math:`a = 1`, :math:`t = 0` and no cosine is positive (digon, triangle,
     square, tetrahedron, octahedron: the leading-order optima), every output other than the two
     active ones stays 0 and :math:`c_2 = \sum_{i<j} 2\,(\gamma_{ij}^2/3 - \gamma_{ij}^3/6)`,
-    :math:`\gamma_{ij} = -\cos\theta_{ij}` (**symbolic**, :func:`min_square_moment`); otherwise
+    :math:`\gamma_{ij} = -\cos\theta_{ij}` (**symbolic**, ``min_square_moment``); otherwise
     each pair's 2-D integral is **numerical**: the integral over one variable in closed form, the
     other by Gauss–Legendre between the kinks (where the integrand is a cubic polynomial, so the
     rule is exact up to rounding; the difference of two orders is reported as ``c2_error``).

@@ -127,7 +127,7 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
     MSE averaged over batch and features per instance and summed over instances (instances do
     not interact), AdamW (PyTorch's update, decoupled weight decay on all parameters),
     Xavier-normal weights and zero biases. Gradients are those of
-    :func:`theory.toy_models.model.loss_and_gradients` (checked against finite differences in the
+    :func:`theory.toy_models.loss_and_gradients` (checked against finite differences in the
     tests). One AdamW step with learning rate :math:`\eta_t`:
 
     .. math::

@@ -123,7 +123,7 @@ def check(claim: Claim, params: Mapping[str, Any] | Sequence[Mapping[str, Any]] 
       two-sided for a claim with ``two_sided=True``, which states ``q`` exactly). The verdict
       carries the p-value, a 95% Clopper-Pearson interval and the empirical quantile of the
       samples at the claimed level (the ``1 - q`` quantile for ``<=``), compared with the bound
-      in :attr:`Verdict.slack`.
+      in :attr:`Verdict.slack <theory.verify.Verdict>`.
 
     Which parameter sets are checked:
 

@@ -329,7 +329,7 @@ class Verdict:
 
     @property
     def quantile_slack(self) -> float:
-        """Probabilistic claims: :func:`bound_slack` of the claimed-level :attr:`quantile`
+        """Probabilistic claims: :func:`bound_slack` of the claimed-level ``quantile``
         against the bound (1 = tight, below 1 = inside the bound); ``nan`` otherwise or when
         undefined."""
         if self.status == "error" or self.deterministic:

@@ -44,7 +44,7 @@ class Report:
     figures : list of str
         Figure files written with the report (relative paths).
     provenance : dict or None
-        What produced the report (:func:`theory._provenance.provenance`: package version, git
+        What produced the report (``theory._provenance.provenance``: package version, git
         commit, dependency versions, date, seed, command line, machine); filled in on first
         use when not given.
     """
@@ -80,7 +80,7 @@ class Report:
         Columns: ``claim``, ``params``, ``quantity`` (with its unit), ``kind``, ``claimed`` (the
         bound, or for probabilistic claims the violation event and its claimed probability),
         ``observed`` (the extreme trial, or the violation count, rate, p-value and the quantile at
-        the claimed level), ``slack`` (see :data:`SLACK_CONVENTION`; ``-`` when undefined) and
+        the claimed level), ``slack`` (see ``SLACK_CONVENTION``; ``-`` when undefined) and
         ``verdict``.
         """
         rows = []
@@ -317,7 +317,7 @@ def verify_all(*, quick: bool = False, claims: Iterable[str] | None = None,
     progress : bool
         Show a progress bar (tqdm) on stderr.
     out : path, optional
-        If given, write the report there (see :meth:`Report.write`).
+        If given, write the report there (see :meth:`theory.verify.Report.write`).
     figures : bool
         Write figures with the report.
     extra_claims : iterable of Claim, optional
