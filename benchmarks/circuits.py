@@ -50,7 +50,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from theory.circuits import adler_shavit_bounds, optimal_p  # noqa: E402
-from theory.circuits.experiments import (  # noqa: E402
+from theory.experiments.circuits import (  # noqa: E402
     all_pairs_union_bound,
     capacity_basis_cell,
     capacity_cell,
@@ -235,7 +235,7 @@ def capacity_superposed_experiment(quick: bool, store, executor, eps: float, boo
     is a bootstrap over networks (each cell's networks resampled with replacement, ``m_max`` and
     the least-squares slope recomputed; percentile 95% interval).
     """
-    from theory.circuits.experiments import capacity_embedded_cell
+    from theory.experiments.circuits import capacity_embedded_cell
 
     grid = capacity_superposed_grid(quick)
     res = sweep(capacity_embedded_cell, grid, store=store, executor=executor, rng=5,
@@ -423,7 +423,7 @@ def capacity_basis_experiment(quick: bool, store, executor, delta: float = 0.05)
     """
     from scipy import stats
 
-    from theory.circuits.experiments import PAIR_CLASSES
+    from theory.experiments.circuits import PAIR_CLASSES
 
     grid = capacity_basis_grid(quick, delta)
     res = sweep(capacity_basis_cell, grid, store=store, executor=executor, rng=13,
@@ -587,7 +587,7 @@ def depth_bound_experiment(quick: bool, store, executor):
     """The depth claim's union bound per depth beside measured failures, with and without
     dedicated correction (same width and p), one fresh network per input."""
     from theory.circuits import depth_failure_bound, random_circuit
-    from theory.circuits.experiments import depth_bound_cell
+    from theory.experiments.circuits import depth_bound_cell
 
     sets = [dict(circuit_width=20, depth=4, circuit_seed=1, width=60000, p=0.015, s=3),
             dict(circuit_width=30, depth=6, circuit_seed=1, width=100000, p=0.012, s=3)]

@@ -11,7 +11,7 @@ import scipy.sparse as sps
 from scipy import stats
 
 from theory.circuits import UAnd, embed_features, optimal_p, uand
-from theory.circuits.experiments import (
+from theory.experiments.circuits import (
     PAIR_CLASSES,
     all_pairs_errors,
     all_pairs_union_bound,

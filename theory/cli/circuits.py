@@ -39,7 +39,7 @@ def run_uand(args: argparse.Namespace) -> int:
     import numpy as np
 
     from theory.circuits import optimal_p, paper_p, uand_error_moments
-    from theory.circuits.experiments import width_cell
+    from theory.experiments.circuits import width_cell
 
     if args.kind == "bernoulli":
         if args.p == "optimal":

@@ -25,7 +25,7 @@ def _clean_minor(ax: Any) -> None:
 
 
 def _loglog_fit(ax: Any, x: np.ndarray, y: np.ndarray, color: str, label: str) -> None:
-    from theory.circuits.experiments import fit_power_law
+    from theory.experiments.circuits import fit_power_law
 
     if len(x) >= 3:
         f = fit_power_law(x, y)
@@ -323,7 +323,7 @@ def plot_depth_errors(cells: Sequence[Mapping[str, Any]], ax: Any = None) -> Any
 
 
 def _error_vs_width_figure(quick: bool) -> Any:
-    from theory.circuits.experiments import width_cell
+    from theory.experiments.circuits import width_cell
     from theory.sweep import sweep
 
     grid = [{"m": 200, "d": d, "s": 3, "kind": kind, "p": 0.2 if kind == "bernoulli" else None,

@@ -1,4 +1,4 @@
-r"""Sweep cells for the scaling experiments (``benchmarks/circuits.py``) and the fits.
+r"""Sweep cells of the circuits experiments (U-AND error and capacity against width, depth) and the fits.
 
 Each ``*_cell(params, rng)`` is a module-level function returning JSON data, for
 :func:`theory.sweep.sweep`. :func:`fit_power_law` fits ``log y = a + b log x`` by least squares

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from theory.circuits.experiments import capacity_cell, depth_cell, fit_power_law, width_cell
+from theory.experiments.circuits import capacity_cell, depth_cell, fit_power_law, width_cell
 
 
 def test_fit_power_law_exact_and_interval_coverage():
@@ -50,7 +50,7 @@ def test_embedded_readout_has_the_law_of_the_explicit_product():
     from scipy.stats import chi2_contingency
 
     from theory.circuits import embed_features
-    from theory.circuits.experiments import embedded_readout
+    from theory.experiments.circuits import embedded_readout
 
     m, dim, act, reps = 6, 10, np.array([0, 1, 2]), 3000
     gen = np.random.default_rng(0)
