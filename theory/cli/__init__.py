@@ -26,7 +26,7 @@ OPTIONAL_EXTRAS: dict[str, str] = {"safetensors": "io", "distributed": "distribu
                                    "torch": "bench", "hypothesis": "strategies"}
 
 #: Commands that belong to no area: the verification spine, figures and proofs.
-CORE_COMMANDS: tuple[str, ...] = ("theory.cli.verify", "theory.cli.figures", "theory.cli.prove")
+CORE_COMMANDS: tuple[str, ...] = ("theory.cli.verify", "theory.cli.figures", "theory.cli.prove", "theory.cli.reproduce")
 
 
 class CLIError(Exception):
