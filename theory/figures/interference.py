@@ -9,8 +9,10 @@ import numpy as np
 from scipy import special
 
 from theory.figures._core import get_ax
+from theory.figures.interference_access import FIGURES as _ACCESS_FIGURES
+from theory.figures.interference_access import plot_linear_accessibility
 
-__all__ = ["plot_phase_transition", "plot_interference_histogram", "plot_rip_bounds",
+__all__ = ["plot_linear_accessibility", "plot_phase_transition", "plot_interference_histogram", "plot_rip_bounds",
            "random_abs_cos_density"]
 
 
@@ -184,4 +186,4 @@ def _histogram_figure(quick: bool) -> Any:
 
 
 #: Figure recipes for ``theory figures``.
-FIGURES = {"rip_bounds": _rip_bounds_figure, "interference_histogram": _histogram_figure}
+FIGURES = {"rip_bounds": _rip_bounds_figure, "interference_histogram": _histogram_figure, **_ACCESS_FIGURES}

@@ -18,6 +18,24 @@ from theory.interference.dictionary import (
     load_dictionary,
     random_frame_max_cos,
 )
+from theory.interference.linear_access import (
+    AccessCheck,
+    AccessConstruction,
+    AccessDims,
+    MinDim,
+    access_dims,
+    check_linear_access,
+    linear_access_construction,
+    linear_access_error,
+    linear_access_lower_bound,
+    linear_access_lower_order,
+    linear_access_upper_order,
+    min_access_dim,
+    optimal_linear_decoder,
+    rademacher_access_dim,
+    relu_access_error,
+    sample_sparse_inputs,
+)
 from theory.interference.random_projections import (
     achlioptas_pair_failure_bound,
     achlioptas_projection,
@@ -73,4 +91,9 @@ __all__ = [
     "rademacher_frame", "random_frame_max_cos", "readout_error", "relu_readout", "rip_constant",
     "rip_recovery", "sphere_cos_moment", "statistical_dimension_bounds",
     "statistical_dimension_l1", "worst_case_interference",
+    # linear accessibility (Garg, Kleinberg & Peng 2026)
+    "AccessCheck", "AccessConstruction", "AccessDims", "MinDim", "access_dims", "check_linear_access",
+    "linear_access_construction", "linear_access_error", "linear_access_lower_bound", "linear_access_lower_order",
+    "linear_access_upper_order", "min_access_dim", "optimal_linear_decoder", "rademacher_access_dim",
+    "relu_access_error", "sample_sparse_inputs",
 ]

@@ -367,9 +367,12 @@ def _more_claims() -> list[Claim]:
 
 
 def claims() -> list[Claim]:
-    """The interference claims."""
+    """The interference claims (linear accessibility: ``theory.interference._claims_linear_access``)."""
+    from theory.interference._claims_linear_access import linear_access_claims
+
     return [
         *_more_claims(),
+        *linear_access_claims(),
         jl_pair_claim(),
         Claim(
             id="interference.jl_chernoff",
