@@ -27,6 +27,21 @@ from theory.circuits.compile import (
     simulate,
     stored_polynomials,
 )
+from theory.circuits.compressed import (
+    CompressedAblation,
+    CompressedResult,
+    MixingDiagnostic,
+    compressed_ablation,
+    compressed_loss,
+    label_noise,
+    mixing_diagnostic,
+    mixing_matrix,
+    naive_weights,
+    residual_embedding,
+    train_compressed,
+)
+from theory.circuits.compressed import naive_loss as compressed_naive_loss
+from theory.circuits.compressed import sample_features as compressed_features
 from theory.circuits.depth import DepthBound, depth_failure_bound
 from theory.circuits.moments import (
     AdlerShavit,
@@ -49,4 +64,8 @@ __all__ = ["AdlerShavit", "Circuit", "DepthBound", "Embedding", "ErrorStats", "G
            "compile_circuit", "depth_failure_bound", "embed_features", "gate_polynomial", "simulate",
            "optimal_p", "paper_p", "random_circuit", "random_gain", "sparse_inputs",
            "stored_polynomials", "superposition_capacity", "superposition_noise_var", "uand",
-           "uand_error_moments", "uand_error_tail", "uand_gate_error_prob", "uand_min_width"]
+           "uand_error_moments", "uand_error_tail", "uand_gate_error_prob", "uand_min_width",
+           # compressed computation (Braun et al. 2025; Bhagat et al. 2026)
+           "CompressedAblation", "CompressedResult", "MixingDiagnostic", "compressed_ablation", "compressed_features",
+           "compressed_loss", "compressed_naive_loss", "label_noise", "mixing_diagnostic", "mixing_matrix",
+           "naive_weights", "residual_embedding", "train_compressed"]

@@ -97,8 +97,11 @@ def _depth_measure(params: Mapping[str, Any], rng: np.random.Generator) -> float
 
 
 def claims() -> list[Claim]:
-    """The circuits claims."""
+    """The circuits claims (compressed computation: ``theory.circuits._claims_compressed``)."""
+    from theory.circuits._claims_compressed import compressed_claims
+
     return [
+        *compressed_claims(),
         Claim(
             id="circuits.uand_error_tail",
             statement=("Bernoulli U-AND (a = ReLU(Wx - 1), W ~ Bernoulli(p)): given that some "

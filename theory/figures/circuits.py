@@ -8,9 +8,11 @@ from typing import Any
 import numpy as np
 
 from theory.figures._core import get_ax
+from theory.figures.circuits_compressed import FIGURES as _COMPRESSED_FIGURES
+from theory.figures.circuits_compressed import plot_compressed_computation
 
-__all__ = ["plot_capacity_basis", "plot_capacity_fit", "plot_capacity_scaling", "plot_depth_bound", "plot_depth_errors",
-           "plot_error_vs_width"]
+__all__ = ["plot_capacity_basis", "plot_capacity_fit", "plot_capacity_scaling", "plot_compressed_computation",
+           "plot_depth_bound", "plot_depth_errors", "plot_error_vs_width"]
 
 _COL = {"bernoulli": "#0072B2", "rademacher": "#D55E00", "superposed": "#0072B2",
         "basis": "#009E73", "none": "#D55E00", "dedicated": "#009E73",
@@ -335,4 +337,4 @@ def _error_vs_width_figure(quick: bool) -> Any:
 
 
 #: Figure recipes for ``theory figures`` (the full scaling study is ``benchmarks/circuits.py``).
-FIGURES = {"error_vs_width": _error_vs_width_figure}
+FIGURES = {"error_vs_width": _error_vs_width_figure, **_COMPRESSED_FIGURES}
