@@ -29,7 +29,7 @@ and for ``x`` uniform over the ``s``-sparse inputs the probability (= the expect
 ``s``-sparse inputs on which the network is wrong) is at most
 :math:`\bar\delta = E_x \min(1, \delta(x))`.
 Without correction nothing resets the sub-threshold errors, no such bound holds, and the
-errors grow with depth (measured in ``benchmarks/circuits.py`` and ``docs/circuits.md``).
+errors grow with depth (measured in ``benchmarks/circuits.py`` and ``docs/results_circuits.md``).
 """
 
 from __future__ import annotations
