@@ -26,6 +26,21 @@ from theory.toy_models.exact import (
     phase_boundary_2x1,
     phase_margin_2x1,
 )
+from theory.toy_models.kgon import (
+    KGonCriticalPoint,
+    KGonSolution,
+    TMSRun,
+    find_plateaus,
+    kgon_configuration,
+    kgon_critical_points,
+    kgon_loss,
+    kgon_solutions,
+    nearest_level,
+    sample_one_hot,
+    tms_loss,
+    tms_loss_gradient,
+    train_tms,
+)
 from theory.toy_models.model import ToyModel, forward, loss_and_gradients
 from theory.toy_models.phase import PhaseDiagram, phase_diagram, train_2x1
 from theory.toy_models.polytopes import (
@@ -45,4 +60,8 @@ __all__ = ["PHASES_2X1", "PhaseDiagram", "SparseExpansion", "SparseLimit", "abs_
            "classify_2x1", "dimensions_per_feature", "feature_dimensionality", "feature_geometry",
            "feature_norms", "forward", "geometric_importance", "init_params", "loss_and_gradients",
            "n_represented", "phase_2x1", "phase_boundary_2x1", "phase_diagram", "phase_margin_2x1",
-           "sample_features", "sparsity_sweep", "superposition_score", "train", "train_2x1"]
+           "sample_features", "sparsity_sweep", "superposition_score", "train", "train_2x1",
+           # k-gon critical points (Chen et al. 2023)
+           "KGonCriticalPoint", "KGonSolution", "TMSRun", "find_plateaus", "kgon_configuration",
+           "kgon_critical_points", "kgon_loss", "kgon_solutions", "nearest_level", "sample_one_hot", "tms_loss",
+           "tms_loss_gradient", "train_tms"]

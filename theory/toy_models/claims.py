@@ -83,8 +83,11 @@ def _measure_dsum(params: Mapping[str, Any], rng: np.random.Generator) -> np.nda
 
 
 def claims() -> list[Claim]:
-    """The toy-model claims."""
+    """The toy-model claims (k-gon critical points: ``theory.toy_models._claims_kgon``)."""
+    from theory.toy_models._claims_kgon import kgon_claims
+
     return [
+        *kgon_claims(),
         Claim(
             id="toy_models.phase_2x1",
             statement=("Trained 2-feature, 1-dimension ReLU toy models (best of `seeds` seeds, "
