@@ -10,11 +10,14 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from theory.figures._core import get_ax
+from theory.figures.toy_models_incidental import FIGURES as _INCIDENTAL_FIGURES
+from theory.figures.toy_models_incidental import plot_incidental_polysemanticity
 from theory.figures.toy_models_kgon import FIGURES as _KGON_FIGURES
 from theory.figures.toy_models_kgon import plot_kgon_losses
 
-__all__ = ["plot_abs_computed", "plot_dimensions_per_feature", "plot_feature_dimensionality",
-           "plot_feature_norms", "plot_kgon_losses", "plot_phase_diagram_2x1", "plot_polygon_expansion", "plot_wtw"]
+__all__ = ["plot_abs_computed", "plot_dimensions_per_feature", "plot_feature_dimensionality", "plot_feature_norms",
+           "plot_incidental_polysemanticity", "plot_kgon_losses", "plot_phase_diagram_2x1",
+           "plot_polygon_expansion", "plot_wtw"]
 
 _PHASE_COLORS = {"not learned": "#4c72b0", "dedicated": "#55a868", "superposition": "#c44e52",
                  "other": "#999999"}
@@ -347,4 +350,5 @@ def _polygon_expansion_figure(quick: bool) -> Any:
     return plot_polygon_expansion(5).figure
 
 
-FIGURES = {"phase_2x1_theory": _phase_2x1_figure, "polygon_expansion": _polygon_expansion_figure, **_KGON_FIGURES}
+FIGURES = {"phase_2x1_theory": _phase_2x1_figure, "polygon_expansion": _polygon_expansion_figure,
+           **_KGON_FIGURES, **_INCIDENTAL_FIGURES}

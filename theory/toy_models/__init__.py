@@ -26,6 +26,19 @@ from theory.toy_models.exact import (
     phase_boundary_2x1,
     phase_margin_2x1,
 )
+from theory.toy_models.incidental import (
+    CollisionCount,
+    ExponentFit,
+    IncidentalGrid,
+    IncidentalRun,
+    birthday_collisions,
+    collision_count,
+    count_polysemantic,
+    fit_exponents,
+    incidental_sweep,
+    signed_collisions,
+    train_incidental,
+)
 from theory.toy_models.kgon import (
     KGonCriticalPoint,
     KGonSolution,
@@ -64,4 +77,8 @@ __all__ = ["PHASES_2X1", "PhaseDiagram", "SparseExpansion", "SparseLimit", "abs_
            # k-gon critical points (Chen et al. 2023)
            "KGonCriticalPoint", "KGonSolution", "TMSRun", "find_plateaus", "kgon_configuration",
            "kgon_critical_points", "kgon_loss", "kgon_solutions", "nearest_level", "sample_one_hot", "tms_loss",
-           "tms_loss_gradient", "train_tms"]
+           "tms_loss_gradient", "train_tms",
+           # incidental polysemanticity (Lecomte et al. 2023)
+           "CollisionCount", "ExponentFit", "IncidentalGrid", "IncidentalRun", "birthday_collisions",
+           "collision_count", "count_polysemantic", "fit_exponents", "incidental_sweep", "signed_collisions",
+           "train_incidental"]
