@@ -12,7 +12,7 @@ The full runs' measured results (numbers, run times, machines) are on the docs' 
 Examples
 --------
 >>> sorted(REPRODUCTIONS)[:2]
-['recovery_phase', 'spud_threshold']
+['incidental_polysemanticity', 'recovery_phase']
 >>> print(REPRODUCTIONS["recovery_phase"].summary)
 Donoho-Tanner phase diagram of thresholding, OMP, LASSO and basis pursuit against the l1 weak threshold
 """
@@ -78,6 +78,33 @@ def _spud_threshold(*, quick: bool, store: Any, executor: Any, progress: bool) -
     return spud_threshold(store=store, executor=executor, progress=progress)
 
 
+class _Summary:
+    """A result without ``to_dict`` wrapped with one (its table, fit and text)."""
+
+    def __init__(self, result: Any, data: dict[str, Any]) -> None:
+        self.result, self._data = result, data
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._data
+
+    def __str__(self) -> str:
+        return str(self.result)
+
+
+def _incidental(*, quick: bool, store: Any, executor: Any, progress: bool) -> Any:
+    from dataclasses import asdict
+
+    from theory.toy_models.incidental import FAST, incidental_sweep
+
+    if quick:
+        grid = incidental_sweep((4, 8, 16), (32, 64), seeds=8, settings=FAST, store=store, executor=executor,
+                                progress=progress)
+    else:
+        grid = incidental_sweep((8, 16, 32, 64), (64, 128, 256, 512), seeds=32, settings=FAST, store=store,
+                                executor=executor, progress=progress)
+    return _Summary(grid, {"table": grid.table(), "fit": asdict(grid.fit()), "settings": dict(FAST)})
+
+
 _OWN = __name__
 
 #: The reproductions, by name.
@@ -87,12 +114,19 @@ REPRODUCTIONS: dict[str, Reproduction] = {r.name: r for r in (
                  "threshold",
                  "Donoho, D. L. and Tanner, J. (2009). Counting faces of randomly projected polytopes when the "
                  "projection radically lowers dimension. J. AMS 22(1). doi:10.1090/S0894-0347-08-00600-0",
-                 f"{_OWN}:_recovery_phase", "sparse_coding.md"),
+                 f"{_OWN}:_recovery_phase", "results_sparse_coding.md"),
     Reproduction("spud_threshold",
                  "ER-SpUD's sample threshold: exact recovery of square dictionaries against p / (n log n)",
                  "Spielman, D. A., Wang, H. and Wright, J. (2012). Exact recovery of sparsely-used dictionaries. "
                  "COLT 2012, arXiv:1206.5882",
-                 f"{_OWN}:_spud_threshold", "sparse_coding.md"),
+                 f"{_OWN}:_spud_threshold", "results_sparse_coding.md"),
+    Reproduction("incidental_polysemanticity",
+                 "polysemantic neurons with more neurons than features: trained counts against the exact "
+                 "collision counts over n and m",
+                 "Lecomte, V., Thaman, K., Schaeffer, R., Bashkansky, N., Chow, T. and Koyejo, S. (2023). What "
+                 "causes polysemanticity? An alternative origin story of mixed selectivity from incidental causes. "
+                 "arXiv:2312.03096",
+                 f"{_OWN}:_incidental", "toy_models_incidental.md"),
 )}
 
 
