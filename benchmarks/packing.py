@@ -43,6 +43,7 @@ import numpy as np
 
 import theory
 from theory.geometry import coherence, max_cosine, pack, welch_bound
+from theory.geometry.packing import PackOptions
 
 HERE = pathlib.Path(__file__).resolve().parent
 OUT = HERE / "results"
@@ -110,7 +111,7 @@ def run_case(dim: int, n: int, lines: bool, ref: float | None, ref_src: str, tim
     # Small cases: restarts until the bound is reached or, as in the --sloane grid, no further round
     # fits in time_limit (at most 50 restarts, the previous protocol, left 16 lines in R^6, an
     # ETF, at 0.3709 instead of 1/3; a 200-restart run reached 1/3 at its 25th start).
-    kw = (dict(restarts=3, lse_iters=1500, slp_iters=0, ap_iters=300) if big
+    kw = (dict(restarts=3, options=PackOptions(lse_iters=1500, slp_iters=0, ap_iters=300)) if big
           else dict(restarts=10**6))
     P = pack(dim=dim, n=n, lines=lines, rng=seed, time_limit=time_limit, **kw)
     secs = time.perf_counter() - t0
@@ -177,7 +178,7 @@ def blas_threads_comparison(seed: int) -> int:
         t = {}
         for label, threads in (("one", 1), ("default", None)):
             t0 = time.perf_counter()
-            P = pack(dim=dim, n=n, rng=seed, restarts=3, blas_threads=threads)
+            P = pack(dim=dim, n=n, rng=seed, restarts=3, options=PackOptions(blas_threads=threads))
             t[label] = time.perf_counter() - t0
             t[label + "_value"] = P.value
         rows.append({"dim": dim, "n": n, **t, "ratio": t["default"] / t["one"]})
@@ -216,9 +217,21 @@ def _smooth_max_one(x: np.ndarray, dim: int, n: int, p: float, mask: np.ndarray
 
 def _pack_lse_iters() -> int:
     """pack()'s default stage-2 iteration cap per continuation step, for the side-by-side runs."""
-    import inspect
+    return PackOptions().lse_iters
 
-    return inspect.signature(pack).parameters["lse_iters"].default
+
+def _one_blas_thread():
+    """One BLAS thread inside the block, as pack() runs by default (``PackOptions.blas_threads``):
+    SciPy is imported first so that its own OpenBLAS is limited too."""
+    import scipy.optimize  # noqa: F401
+    import scipy.sparse  # noqa: F401
+    import threadpoolctl
+
+    return threadpoolctl.threadpool_limits(limits=1, user_api="blas")
+
+
+def _normalize(V: np.ndarray) -> np.ndarray:
+    return V / np.linalg.norm(V, axis=0)
 
 
 def stage2_comparison(seed: int, starts: int) -> int:
@@ -227,19 +240,18 @@ def stage2_comparison(seed: int, starts: int) -> int:
     objective, continuation and iteration cap (pack()'s default ``lse_iters`` per step)."""
     from scipy.optimize import minimize
 
-    from theory.geometry.packing import _LSE_STEPS, _blas_limit, _lse_polish
-
     cap = _pack_lse_iters()
+    descent = PackOptions(lse_iters=cap).stages().descent
     cases = [(5, 27), (6, 26), (8, 24)]
     table = sloane_table()
     rows = []
-    with _blas_limit(1):
+    with _one_blas_thread():
         for dim, n in cases:
             g = np.random.default_rng(seed)
             V0 = g.standard_normal((starts, dim, n))
             V0 /= np.linalg.norm(V0, axis=1, keepdims=True)
             t0 = time.perf_counter()
-            Vb, _, _, _ = _lse_polish(V0, True, cap)
+            Vb, _, _, _ = descent(V0, True)
             tb = time.perf_counter() - t0
             vb = np.array([coherence(V) for V in Vb])
             mask = ~np.eye(n, dtype=bool)
@@ -247,7 +259,7 @@ def stage2_comparison(seed: int, starts: int) -> int:
             vs = []
             for V in V0:
                 best = coherence(V)
-                for c in _LSE_STEPS:
+                for c in descent.steps:
                     cur = coherence(V)
                     res = minimize(_smooth_max_one, V.ravel(), args=(dim, n, c / cur ** 2, mask),
                                    jac=True, method="L-BFGS-B",
@@ -281,11 +293,12 @@ def _slp_cold(V: np.ndarray, lb: float, iters: int = 200, stall: float = 1e-6, t
               window: int = 20) -> tuple[np.ndarray, int]:
     """The peer of stage 3: the same trust-region SLP (lines), but each step a fresh SciPy
     ``linprog`` (HiGHS interior point) on the active pairs only, with no basis kept."""
+    import dataclasses
+
     from scipy.optimize import linprog
     from scipy.sparse import coo_matrix
 
-    from theory.geometry.packing import _normalize, _slp_done
-
+    rule = dataclasses.replace(PackOptions(slp_iters=iters).stages().polish, stall=stall, tiny=tiny, window=window)
     dim, n = V.shape
     nv = dim * n + 1
     iu, ju = np.triu_indices(n, 1)
@@ -293,7 +306,7 @@ def _slp_cold(V: np.ndarray, lb: float, iters: int = 200, stall: float = 1e-6, t
     trace = [val]
     d_idx = np.arange(dim)
     for _ in range(iters):
-        if _slp_done(trace, r, lb, stall, tiny, window):  # the same stopping rule as stage 3
+        if rule.done(trace, r, lb):  # the same stopping rule as stage 3
             break
         G = V.T @ V
         g = G[iu, ju]
@@ -332,16 +345,14 @@ def stage3_comparison(seed: int, frames: int) -> int:
     pack()'s stage 3 (one LP with a row per pair, each solve a dual simplex from the previous
     basis) against the same SLP with a fresh interior-point ``linprog`` per step."""
     from theory.geometry.bounds import coherence_lower_bound
-    from theory.geometry.packing import _blas_limit, _lse_polish, _slp_polish
-
+    stages = PackOptions(slp_iters=200).stages()
     table = sloane_table()
     rows = []
-    with _blas_limit(1):
+    with _one_blas_thread():
         for dim, n in [(5, 27), (6, 26), (8, 24)]:
             g = np.random.default_rng(seed)
             V0 = g.standard_normal((16, dim, n))
-            Vs, v2, _, _ = _lse_polish(V0 / np.linalg.norm(V0, axis=1, keepdims=True), True,
-                                       _pack_lse_iters())
+            Vs, v2, _, _ = stages.descent(V0 / np.linalg.norm(V0, axis=1, keepdims=True), True)
             lb = coherence_lower_bound(n=n, dim=dim).value
             ours = peer = 0.0
             its_ours = its_peer = 0
@@ -349,7 +360,7 @@ def stage3_comparison(seed: int, frames: int) -> int:
             worst = 0.0
             for i in np.argsort(v2)[:frames]:
                 t0 = time.perf_counter()
-                A, ia = _slp_polish(Vs[i], True, 200, lb)
+                A, ia = stages.polish(Vs[i], True, lb)
                 ours += time.perf_counter() - t0
                 t0 = time.perf_counter()
                 B, ib = _slp_cold(Vs[i], lb)

@@ -8,7 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from theory.geometry import pack
-from theory.geometry import packing as pk
+from theory.geometry._packing.objective import coherence, lbfgs_batch, lse_batch
+from theory.geometry._packing.solver import PackingSolver
+from theory.geometry._packing.stages import SLPPolish
+from theory.geometry.packing import PackOptions
 
 
 def _smooth_max_one(W: np.ndarray, lines: bool, p: float) -> float:
@@ -26,7 +29,7 @@ def _smooth_max_one(W: np.ndarray, lines: bool, p: float) -> float:
 def test_lse_batch_value_and_central_difference_gradient(seed, lines, dim, n, p):
     g = np.random.default_rng(seed)
     X = g.standard_normal((3, dim * n))
-    f, grad = pk._lse_batch(X, dim, n, lines, np.full(3, p))
+    f, grad = lse_batch(X, dim, n, lines, np.full(3, p))
     for b in range(3):
         assert f[b] == pytest.approx(_smooth_max_one(X[b].reshape(dim, n), lines, p), rel=1e-12)
     h = 1e-6
@@ -51,7 +54,7 @@ def test_lbfgs_batch_solves_independent_quadratics():
         Ar = np.einsum("bij,bj->bi", A[rows], r)
         return 0.5 * np.einsum("bi,bi->b", r, Ar), Ar
 
-    x, its = pk._lbfgs_batch(fg, np.zeros((B, N)), 500)
+    x, its = lbfgs_batch(fg, np.zeros((B, N)), 500)
     assert its < 500  # every row met the stopping rule before the cap
     np.testing.assert_allclose(x, c, atol=1e-6)
 
@@ -62,31 +65,40 @@ def test_lbfgs_batch_rows_do_not_interact():
     dim, n = 3, 7
     X = g.standard_normal((4, dim * n))
     p = np.full(4, 100.0)
-    together, _ = pk._lbfgs_batch(lambda x, r: pk._lse_batch(x, dim, n, True, p[r]), X, 100)
+    together, _ = lbfgs_batch(lambda x, r: lse_batch(x, dim, n, True, p[r]), X, 100)
     for b in range(4):
-        alone, _ = pk._lbfgs_batch(lambda x, r: pk._lse_batch(x, dim, n, True, p[:1][r]),
+        alone, _ = lbfgs_batch(lambda x, r: lse_batch(x, dim, n, True, p[:1][r]),
                                    X[b:b + 1], 100)
         np.testing.assert_allclose(alone[0], together[b], rtol=0, atol=1e-9)
 
 
-def test_stage3_skips_a_basin_already_polished(monkeypatch):
-    calls = []
-    real = pk._slp_polish
-    monkeypatch.setattr(pk, "_slp_polish", lambda V, *a, **k: calls.append(pk._coh(V, True))
-                        or real(V, *a, **k))
+class _CountingPolish(SLPPolish):
+    """Stage 3 that records the value of each frame it is given."""
+
+    def __call__(self, V, *args, **kwargs):
+        self.calls.append(coherence(V, True))  # type: ignore[attr-defined]
+        return super().__call__(V, *args, **kwargs)
+
+
+def _polished(**options):
+    polish = _CountingPolish()
+    object.__setattr__(polish, "calls", [])
+    PackingSolver.for_problem(3, 8, rng=0, restarts=8, options=PackOptions(**options), polish=polish).solve()
+    return polish.calls
+
+
+def test_stage3_skips_a_basin_already_polished():
     # Without the cut every frame is polished except repeats of a polished stage-2 value.
-    pack(dim=3, n=8, rng=0, restarts=8, slp_cutoff=None, warm_every=0)
+    calls = _polished(slp_cutoff=None, warm_every=0)
     assert len(calls) == len(set(np.round(calls, 6)))  # no basin polished twice
     assert len(calls) < 8
-    calls.clear()
-    pack(dim=3, n=8, rng=0, restarts=8, slp_cutoff=None, slp_same=0.0, warm_every=0)
-    assert len(calls) == 8
+    assert len(_polished(slp_cutoff=None, slp_same=0.0, warm_every=0)) == 8
 
 
 @pytest.mark.parametrize("kwargs, name", [({"batch": 0}, "batch"), ({"slp_same": -1.0}, "slp_same")])
 def test_round_options_validated(kwargs, name):
     with pytest.raises(ValueError, match=name):
-        pack(dim=3, n=5, **kwargs)
+        pack(dim=3, n=5, options=PackOptions(**kwargs))
 
 
 def test_time_limit_rounds_stop_and_same_seed_same_result():

@@ -11,6 +11,9 @@ import pytest
 
 import theory
 from theory.geometry import coherence, delsarte_lp_bound, max_cosine, max_features, pack
+from theory.geometry._packing.solver import PackingSolver
+from theory.geometry._packing.stages import AlternatingProjection
+from theory.geometry.packing import PackOptions
 
 
 def _reference():
@@ -86,14 +89,14 @@ def test_pack_screening_keeps_the_result_with_less_work():
     # Restarts that cannot win stop early (lse_cutoff) or skip the SLP polish (slp_cutoff).
     # Two rounds (8 + 16 starts), so the second is screened against the first.
     a = pack(dim=4, n=13, rng=0, restarts=24)
-    b = pack(dim=4, n=13, rng=0, restarts=24, lse_cutoff=None, slp_cutoff=None)
+    b = pack(dim=4, n=13, rng=0, restarts=24, options=PackOptions(lse_cutoff=None, slp_cutoff=None))
     assert a.restarts == b.restarts == 24
     assert abs(a.value - b.value) < 1e-9 * b.value
     assert a.iterations < 0.8 * b.iterations
     c = pack(dim=4, n=13, rng=0, restarts=24)
     assert np.array_equal(a.frame, c.frame)  # decisions depend on values only
     with pytest.raises(ValueError, match="lse_cutoff must be >= 0"):
-        pack(dim=3, n=5, lse_cutoff=-0.1)
+        pack(dim=3, n=5, options={"lse_cutoff": -0.1})
 
 
 def test_blas_limit_covers_scipy_blas():
@@ -104,9 +107,9 @@ def test_blas_limit_covers_scipy_blas():
 
     pytest.importorskip("threadpoolctl")
     code = ("import sys\n"
-            "from theory.geometry.packing import _blas_limit\n"
+            "from theory.geometry._packing.solver import blas_limit\n"
             "assert 'scipy.optimize' not in sys.modules\n"
-            "with _blas_limit(1):\n"
+            "with blas_limit(1):\n"
             "    import scipy.optimize\n"
             "    from threadpoolctl import threadpool_info\n"
             "    info = [i for i in threadpool_info() if i['user_api'] == 'blas']\n"
@@ -116,23 +119,29 @@ def test_blas_limit_covers_scipy_blas():
     assert count >= 1 and threads == 1
 
 
-def test_pack_ap_restarts(monkeypatch):
-    # Stage 1 (alternating projection) runs on the first ap_restarts restarts only.
-    import theory.geometry.packing as packing
+class _CountingProjection(AlternatingProjection):
+    """Stage 1 that counts its calls."""
 
+    def __call__(self, *args):
+        _PROJECTIONS.append(1)
+        return super().__call__(*args)
+
+
+_PROJECTIONS: list[int] = []
+
+
+def test_pack_ap_restarts():
+    # Stage 1 (alternating projection) runs on the first ap_restarts restarts only.
     a = pack(dim=3, n=5, rng=3, restarts=1)
-    b = pack(dim=3, n=5, rng=3, restarts=1, ap_restarts=None)
+    b = pack(dim=3, n=5, rng=3, restarts=1, options=PackOptions(ap_restarts=None))
     assert np.array_equal(a.frame, b.frame)  # the first restart is the same either way
-    calls = []
-    real = packing._alternating_projection
-    monkeypatch.setattr(packing, "_alternating_projection",
-                        lambda *args: calls.append(1) or real(*args))
     for ap_restarts, expected in ((None, 3), (1, 1), (0, 0)):
-        calls.clear()
-        pack(dim=3, n=5, rng=3, restarts=3, ap_restarts=ap_restarts)
-        assert len(calls) == expected
+        _PROJECTIONS.clear()
+        PackingSolver.for_problem(3, 5, rng=3, restarts=3, options=PackOptions(ap_restarts=ap_restarts),
+                                  projection=_CountingProjection()).solve()
+        assert len(_PROJECTIONS) == expected
     with pytest.raises(ValueError, match="ap_restarts must be"):
-        pack(dim=3, n=5, ap_restarts=-1)
+        pack(dim=3, n=5, options=PackOptions(ap_restarts=-1))
 
 
 def test_capacity_print_marks_an_unproven_upper_bound_and_tells_questions_apart():

@@ -3,16 +3,21 @@ optimum, and the result says whether it succeeded (``success``, ``message``), co
 reference value of the case (``best_known``: a proven optimum or Sloane's table)."""
 import json
 import math
+import pathlib
 import warnings
 
 import numpy as np
 import pytest
 
+import theory
 import theory.geometry.packing as pk
 from theory._results import Bound
 from theory._warnings import TheoryWarning
 from theory.cli import main
 from theory.geometry import pack
+from theory.geometry._packing.budget import BUDGET_MAX, BUDGET_MIN, BUDGET_PER
+from theory.geometry._packing.report import reference_table, verdict
+from theory.geometry.packing import PackOptions
 
 
 def _oracle_coherence(W):
@@ -65,7 +70,7 @@ def test_a_proven_optimum_above_the_bound_ends_the_run():
 
 def test_a_starved_run_fails_and_warns():
     with pytest.warns(TheoryWarning, match="time_limit"):
-        P = pack(dim=6, n=16, rng=0, restarts=1, ap_iters=0, lse_iters=3, slp_iters=0)
+        P = pack(dim=6, n=16, rng=0, restarts=1, options=PackOptions(ap_iters=0, lse_iters=3, slp_iters=0))
     assert not P.success and P.stopped == "restarts" and P.reproducible
     assert "above the proven optimum" in P.message and P.value > 1.01 / 3
 
@@ -73,7 +78,7 @@ def test_a_starved_run_fails_and_warns():
 def test_a_table_case_is_compared_with_sloane():
     # 9 lines in R^4: not at any lower bound (Welch 0.3953); Sloane's table has 0.4342585459.
     P = pack(dim=4, n=9, rng=0, restarts=3)
-    table = json.loads((pk.pathlib.Path(pk.__file__).parent.parent / "data" /
+    table = json.loads((pathlib.Path(theory.__file__).parent / "data" /
                         "grassmannian_lines_sloane.json").read_text())["cases"]
     ref = next(c for c in table if (c["dim"], c["n"]) == (4, 9))
     assert P.best_known == pytest.approx(math.sqrt(1 - ref["D"]), rel=1e-12)
@@ -81,7 +86,7 @@ def test_a_table_case_is_compared_with_sloane():
     assert P.success == ((P.value - P.best_known) / P.best_known <= 1e-3)
     assert "Sloane's table" in P.message
     # No reference for 20 lines in R^9: both fields None.
-    assert pk._reference_table().get((9, 20, True)) is None
+    assert reference_table().get((9, 20, True)) is None
 
 
 def _bound(v):
@@ -102,12 +107,12 @@ def _bound(v):
 def test_verdict(value, ref, stopped, success, warn, text):
     # Bound 0.45 throughout; reference values as given (hand-computed relative gaps in the text).
     gap = (value - 0.45) / 0.45
-    s, msg, w = pk._verdict(value, _bound(0.45), gap, ref, stopped, 3.0, 4)
+    s, msg, w = verdict(value, _bound(0.45), gap, ref, stopped, 3.0, 4)
     assert (s, w) == (success, warn) and text in msg
 
 
 def test_verdict_for_points_with_an_uninformative_bound():
-    s, msg, w = pk._verdict(0.62, Bound(value=0.0, name="rankin", citation=""), 0.62, None, "time", 5.0, 9)
+    s, msg, w = verdict(0.62, Bound(value=0.0, name="rankin", citation=""), 0.62, None, "time", 5.0, 9)
     assert s and not w and "says little" in msg
 
 
@@ -138,7 +143,7 @@ def test_cli_json(capsys):
     for key in ("value", "bound", "gap", "best_known", "best_known_source", "success", "message",
                 "restarts", "seconds", "reproducible"):
         assert key in doc
-    assert doc["restarts"] > 8 and doc["best_known"] == pytest.approx(pk._reference_table()[3, 8, True][0])
+    assert doc["restarts"] > 8 and doc["best_known"] == pytest.approx(reference_table()[3, 8, True][0])
     assert "restart" not in out.replace('"restarts"', "") and "pack" in err  # the bar is on stderr
 
 
@@ -158,5 +163,5 @@ def test_cli_help_states_the_default_budget():
     register(parser.add_subparsers())
     action = next(a for a in parser._subparsers._group_actions[0].choices["pack"]._actions
                   if a.dest == "time_limit")
-    assert (f"min({pk._BUDGET_MAX:g}, max({pk._BUDGET_MIN:g}, {pk._BUDGET_PER:g}*dim*n))"
+    assert (f"min({BUDGET_MAX:g}, max({BUDGET_MIN:g}, {BUDGET_PER:g}*dim*n))"
             in action.help)

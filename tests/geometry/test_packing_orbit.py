@@ -13,7 +13,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from theory.geometry import pack
-from theory.geometry import packing as pk
+from theory.geometry._packing.objective import normalize
+from theory.geometry._packing.restarts import OrbitStart, orbit_start, orbit_types
+from theory.geometry._packing.solver import PackingSolver
+from theory.geometry._packing.stages import SLPPolish
+from theory.geometry.packing import PackOptions
 
 
 def _rotation_map(dim, k, a):
@@ -28,9 +32,9 @@ def _rotation_map(dim, k, a):
 @given(seed=st.integers(0, 2**32 - 1), dim=st.integers(2, 8), n=st.integers(2, 30),
        k=st.integers(2, 9), pick=st.integers(0, 10**6))
 def test_orbit_start_is_a_union_of_orbits(seed, dim, n, k, pick):
-    kinds = pk._orbit_types(dim, n, k)
+    kinds = orbit_types(dim, n, k)
     a, invariant = kinds[pick % len(kinds)]
-    V, U = pk._orbit_start(dim, n, k, a, invariant, np.random.default_rng(seed))
+    V, U = orbit_start(dim, n, k, a, invariant, np.random.default_rng(seed))
     assert V.shape == (dim, n)
     assert np.allclose(np.linalg.norm(V, axis=0), 1.0, atol=1e-12)
     # U is orthogonal with U^k = I (k is capped at n: at most one orbit of n vectors).
@@ -73,7 +77,7 @@ def test_orbit_types_one_per_class_of_cyclic_group(dim, k):
         key = frozenset(tuple(np.round(np.sort(np.linalg.eigvals(np.linalg.matrix_power(U, u))
                                                  .real), 9)) for u in units)
         classes.setdefault(key, a)
-    kinds = pk._orbit_types(dim, n, k)
+    kinds = orbit_types(dim, n, k)
     patterns = [a for a, _ in kinds]
     distinct = list(dict.fromkeys(patterns))
     assert len(distinct) == len(classes)
@@ -92,50 +96,52 @@ def test_orbit_types_one_per_class_of_cyclic_group(dim, k):
 
 def test_orbit_types_examples():
     # 27 lines in R^6 with maps of order 5: the kind (0, 1, 2) with the 2 remaining vectors in
-    # the fixed plane reached Sloane's packing in 16 of 32 starts (docs/geometry.md).
-    assert pk._orbit_types(1, 5, 2) == [((), False)]  # only U = I: clusters of 2 copies
-    assert pk._orbit_types(4, 8, 2) == [((0, 0), False), ((0, 1), False), ((1, 1), False)]
-    assert ((0, 1, 2), True) in pk._orbit_types(6, 27, 5)
-    assert pk._orbit_types(3, 2, 5) == [((0,), False), ((1,), False)]  # k capped at n = 2
+    # the fixed plane reached Sloane's packing in 16 of 32 starts (docs/results_geometry.md).
+    assert orbit_types(1, 5, 2) == [((), False)]  # only U = I: clusters of 2 copies
+    assert orbit_types(4, 8, 2) == [((0, 0), False), ((0, 1), False), ((1, 1), False)]
+    assert ((0, 1, 2), True) in orbit_types(6, 27, 5)
+    assert orbit_types(3, 2, 5) == [((0,), False), ((1,), False)]  # k capped at n = 2
 
 
 def test_orbit_start_checks_the_exponents():
     with pytest.raises(ValueError, match="dim // 2"):
-        pk._orbit_start(6, 10, 3, (0, 1), False, np.random.default_rng(0))
+        orbit_start(6, 10, 3, (0, 1), False, np.random.default_rng(0))
 
 
 def test_orbit_start_same_generator_state_same_frame():
-    a = pk._orbit_start(5, 17, 3, (0, 1), True, np.random.default_rng(7))
-    b = pk._orbit_start(5, 17, 3, (0, 1), True, np.random.default_rng(7))
+    a = orbit_start(5, 17, 3, (0, 1), True, np.random.default_rng(7))
+    b = orbit_start(5, 17, 3, (0, 1), True, np.random.default_rng(7))
     assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
 
 
-@pytest.mark.filterwarnings("ignore::theory._warnings.TheoryWarning")  # deliberately short runs
-def test_pack_takes_the_orbit_kinds_in_turn(monkeypatch):
+class _RecordingOrbit(OrbitStart):
+    """Orbit starts that record the kind of each start they draw."""
+
+    def __call__(self, g):
+        self.seen.append(self.kind(self.count))
+        return super().__call__(g)
+
+
+def test_pack_takes_the_orbit_kinds_in_turn():
     # Orbit slots go through the orders in turn and, within an order, through its kinds.
-    seen = []
-    real = pk._orbit_start
-
-    def spy(dim, n, k, a, invariant, g):
-        seen.append((k, tuple(a), invariant))
-        return real(dim, n, k, a, invariant, g)
-
-    monkeypatch.setattr(pk, "_orbit_start", spy)
-    pack(dim=6, n=27, rng=0, restarts=40, lse_iters=2, slp_iters=0, warm_every=0,
-         perturb_every=0, orbit_every=1, orbit_orders=(3, 5))
-    k3 = [(3, a, inv) for a, inv in pk._orbit_types(6, 27, 3)]
-    k5 = [(5, a, inv) for a, inv in pk._orbit_types(6, 27, 5)]
+    orbit = _RecordingOrbit(6, 27, (3, 5))
+    orbit.seen = []
+    opts = PackOptions(lse_iters=2, slp_iters=0, warm_every=0, perturb_every=0, orbit_every=1,
+                       orbit_orders=(3, 5))
+    PackingSolver.for_problem(6, 27, rng=0, restarts=40, options=opts, orbit=orbit).solve()
+    k3 = [(3, a, inv) for a, inv in orbit_types(6, 27, 3)]
+    k5 = [(5, a, inv) for a, inv in orbit_types(6, 27, 5)]
     expected = [(k3, k5)[i % 2][(i // 2) % len((k3, k5)[i % 2])] for i in range(39)]
-    assert seen == expected
+    assert orbit.seen == expected
 
 
 def test_orbit_starts_reach_a_basin_random_starts_miss():
     # 16 lines in R^8: every random start of this budget ends in one basin (coherence 0.27612...),
     # while starts symmetric under an involution reach a lower one (0.27395...). The same 16
     # restarts and seed; only the kind of start differs (no warm or perturbation starts).
-    kw = dict(dim=8, n=16, rng=0, restarts=16, warm_every=0, perturb_every=0)
-    R = pack(**kw, orbit_every=0)
-    O = pack(**kw, orbit_every=1, orbit_orders=(2,))
+    kw = dict(dim=8, n=16, rng=0, restarts=16)
+    R = pack(**kw, options=PackOptions(warm_every=0, perturb_every=0, orbit_every=0))
+    O = pack(**kw, options=PackOptions(warm_every=0, perturb_every=0, orbit_every=1, orbit_orders=(2,)))
     assert R.value > 0.276
     assert O.value < R.value * (1 - 0.005)
     # The result is an ordinary frame: its coherence recomputed independently.
@@ -146,25 +152,23 @@ def test_orbit_starts_reach_a_basin_random_starts_miss():
 
 
 def test_slp_stops_at_the_deadline():
-    V = pk._normalize(np.random.default_rng(0).standard_normal((4, 9)))
-    W, its = pk._slp_polish(V, True, 200, 0.0, deadline=time.perf_counter() - 1.0)
+    V = normalize(np.random.default_rng(0).standard_normal((4, 9)))
+    W, its = SLPPolish(200)(V, True, 0.0, deadline=time.perf_counter() - 1.0)
     assert its == 0 and np.array_equal(W, V)
 
 
-def test_slp_does_not_start_a_solve_that_would_end_past_the_deadline(monkeypatch):
+def test_slp_does_not_start_a_solve_that_would_end_past_the_deadline():
     # A fake clock on which every LP solve takes 1 s: with the deadline at 2.5 s two solves fit
     # (ending at 1 s and 2 s); a third would end at 3 s, so it is not started.
     clock = [0.0]
-    real = pk._highs_run
 
     def slow_run(h):
         clock[0] += 1.0
-        return real(h)
+        h.run()
 
-    monkeypatch.setattr(pk, "_highs_run", slow_run)
-    monkeypatch.setattr(pk.time, "perf_counter", lambda: clock[0])
-    V = pk._normalize(np.random.default_rng(0).standard_normal((4, 9)))
-    _, its = pk._slp_polish(V, True, 200, 0.0, stall=0.0, tiny=0.0, deadline=2.5)
+    polish = SLPPolish(200, stall=0.0, tiny=0.0, clock=lambda: clock[0], solve=slow_run)
+    V = normalize(np.random.default_rng(0).standard_normal((4, 9)))
+    _, its = polish(V, True, 0.0, deadline=2.5)
     assert its == 2 and clock[0] <= 2.5
 
 
@@ -182,7 +186,7 @@ def test_slp_does_not_start_a_solve_that_would_end_past_the_deadline(monkeypatch
 ])
 def test_start_options_validated(kwargs, name):
     with pytest.raises(ValueError, match=name):
-        pack(dim=3, n=5, restarts=1, **kwargs)
+        pack(dim=3, n=5, restarts=1, options=kwargs)
 
 
 @pytest.mark.parametrize("kwargs,name", [(dict(orbit_every=1.5), "orbit_every"),
@@ -191,4 +195,4 @@ def test_start_options_validated(kwargs, name):
                                          (dict(perturb_lines=(1.5,)), "perturb_lines")])
 def test_start_options_wrong_type(kwargs, name):
     with pytest.raises(TypeError, match=name):
-        pack(dim=3, n=5, restarts=1, **kwargs)
+        pack(dim=3, n=5, restarts=1, options=kwargs)

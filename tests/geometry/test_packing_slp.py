@@ -10,7 +10,8 @@ import pytest
 from scipy.optimize import linprog
 from scipy.sparse import csc_matrix
 
-import theory.geometry.packing as pk
+from theory.geometry._packing.objective import coherence, normalize
+from theory.geometry._packing.stages import SLPPolish
 
 
 def _cold_objective(lp):
@@ -30,18 +31,16 @@ def _cold_objective(lp):
 
 
 @pytest.mark.parametrize("lines", [True, False])
-def test_every_warm_started_solve_matches_a_cold_solve(monkeypatch, lines):
+def test_every_warm_started_solve_matches_a_cold_solve(lines):
     pairs = []
-    real = pk._highs_run
 
     def spy(h):
-        real(h)
+        h.run()
         pairs.append((h.getInfo().objective_function_value, _cold_objective(h.getLp()),
                       h.getInfo().simplex_iteration_count))
 
-    monkeypatch.setattr(pk, "_highs_run", spy)
-    V = pk._normalize(np.random.default_rng(3).standard_normal((4, 11)))
-    pk._slp_polish(V, lines, 30, 0.0, stall=0.0, tiny=0.0)
+    V = normalize(np.random.default_rng(3).standard_normal((4, 11)))
+    SLPPolish(30, stall=0.0, tiny=0.0, solve=spy)(V, lines, 0.0)
     assert len(pairs) == 30
     # Both are optimal to HiGHS's feasibility tolerances (1e-7 by default), which bound how far
     # two optimal objective values can differ here (|t| <= 1, unit-norm coefficients).
@@ -56,16 +55,16 @@ def test_polish_returns_to_the_icosahedral_optimum():
     # (an equiangular tight frame: it meets the Welch bound). A perturbed copy is polished back.
     phi = (1 + math.sqrt(5)) / 2
     W = np.array([[0, 1, phi], [0, 1, -phi], [1, phi, 0], [1, -phi, 0], [phi, 0, 1], [-phi, 0, 1]]).T
-    V = pk._normalize(W + 1e-3 * np.random.default_rng(0).standard_normal(W.shape))
-    assert pk._coh(V, True) > 1 / math.sqrt(5) + 1e-4
-    P, its = pk._slp_polish(V, True, 200, 1 / math.sqrt(5))
-    assert abs(pk._coh(P, True) - 1 / math.sqrt(5)) < 1e-9 and its < 200
+    V = normalize(W + 1e-3 * np.random.default_rng(0).standard_normal(W.shape))
+    assert coherence(V, True) > 1 / math.sqrt(5) + 1e-4
+    P, its = SLPPolish(200)(V, True, 1 / math.sqrt(5))
+    assert abs(coherence(P, True) - 1 / math.sqrt(5)) < 1e-9 and its < 200
 
 
 def test_polish_returns_to_the_regular_simplex():
     # Points: 4 unit vectors in R^3 have largest cosine >= -1/3, met by the regular tetrahedron.
     W = np.array([[1, 1, 1], [1, -1, -1], [-1, 1, -1], [-1, -1, 1]], dtype=float).T
-    V = pk._normalize(W + 1e-2 * np.random.default_rng(1).standard_normal(W.shape))
-    assert pk._coh(V, False) > -1 / 3 + 1e-4
-    P, _ = pk._slp_polish(V, False, 200, -1 / 3)
-    assert abs(pk._coh(P, False) + 1 / 3) < 1e-9
+    V = normalize(W + 1e-2 * np.random.default_rng(1).standard_normal(W.shape))
+    assert coherence(V, False) > -1 / 3 + 1e-4
+    P, _ = SLPPolish(200)(V, False, -1 / 3)
+    assert abs(coherence(P, False) + 1 / 3) < 1e-9

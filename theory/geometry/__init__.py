@@ -45,7 +45,7 @@ from theory.geometry.frames import (
     max_cosine,
     normalize,
 )
-from theory.geometry.packing import Packing, pack
+from theory.geometry.packing import PACK_PRESETS, Packing, PackOptions, default_time_limit, pack
 
 __all__ = [
     "Bound",
@@ -80,6 +80,9 @@ __all__ = [
     "normalize",
     "orthoplex_bound",
     "pack",
+    "PACK_PRESETS",
+    "PackOptions",
+    "default_time_limit",
     "paley_etf",
     "polytope",
     "random_frame",
