@@ -14,10 +14,12 @@ from theory.figures.toy_models_incidental import FIGURES as _INCIDENTAL_FIGURES
 from theory.figures.toy_models_incidental import plot_incidental_polysemanticity
 from theory.figures.toy_models_kgon import FIGURES as _KGON_FIGURES
 from theory.figures.toy_models_kgon import plot_kgon_losses
+from theory.figures.toy_models_scaling import FIGURES as _SCALING_FIGURES
+from theory.figures.toy_models_scaling import plot_scaling_law
 
 __all__ = ["plot_abs_computed", "plot_dimensions_per_feature", "plot_feature_dimensionality", "plot_feature_norms",
            "plot_incidental_polysemanticity", "plot_kgon_losses", "plot_phase_diagram_2x1",
-           "plot_polygon_expansion", "plot_wtw"]
+           "plot_polygon_expansion", "plot_scaling_law", "plot_wtw"]
 
 _PHASE_COLORS = {"not learned": "#4c72b0", "dedicated": "#55a868", "superposition": "#c44e52",
                  "other": "#999999"}
@@ -351,4 +353,4 @@ def _polygon_expansion_figure(quick: bool) -> Any:
 
 
 FIGURES = {"phase_2x1_theory": _phase_2x1_figure, "polygon_expansion": _polygon_expansion_figure,
-           **_KGON_FIGURES, **_INCIDENTAL_FIGURES}
+           **_KGON_FIGURES, **_INCIDENTAL_FIGURES, **_SCALING_FIGURES}

@@ -65,6 +65,23 @@ from theory.toy_models.polytopes import (
     sparse_expansion,
     sparse_limit_loss,
 )
+from theory.toy_models.scaling import (
+    PAPER_DIMS,
+    LossExponentFit,
+    Regime,
+    ScalingModel,
+    classify_regime,
+    feature_frequencies,
+    fit_loss_exponent,
+    mean_squared_overlap,
+    overlap_floor,
+    represented_fraction,
+    scaling_loss,
+    train_scaling,
+    unrepresented_loss,
+    weak_loss_prediction,
+    weight_decay_update,
+)
 from theory.toy_models.train import init_params, train
 
 __all__ = ["PHASES_2X1", "PhaseDiagram", "SparseExpansion", "SparseLimit", "abs_features_computed",
@@ -81,4 +98,8 @@ __all__ = ["PHASES_2X1", "PhaseDiagram", "SparseExpansion", "SparseLimit", "abs_
            # incidental polysemanticity (Lecomte et al. 2023)
            "CollisionCount", "ExponentFit", "IncidentalGrid", "IncidentalRun", "birthday_collisions",
            "collision_count", "count_polysemantic", "fit_exponents", "incidental_sweep", "signed_collisions",
-           "train_incidental"]
+           "train_incidental",
+           # superposition and neural scaling (Liu, Liu & Gore 2025)
+           "PAPER_DIMS", "LossExponentFit", "Regime", "ScalingModel", "classify_regime", "feature_frequencies",
+           "fit_loss_exponent", "mean_squared_overlap", "overlap_floor", "represented_fraction", "scaling_loss",
+           "train_scaling", "unrepresented_loss", "weak_loss_prediction", "weight_decay_update"]

@@ -84,13 +84,15 @@ def _measure_dsum(params: Mapping[str, Any], rng: np.random.Generator) -> np.nda
 
 def claims() -> list[Claim]:
     """The toy-model claims (k-gon critical points: ``theory.toy_models._claims_kgon``; incidental
-    polysemanticity: ``theory.toy_models._claims_incidental``)."""
+    polysemanticity: ``theory.toy_models._claims_incidental``; scaling: ``theory.toy_models._claims_scaling``)."""
     from theory.toy_models._claims_incidental import incidental_claims
     from theory.toy_models._claims_kgon import kgon_claims
+    from theory.toy_models._claims_scaling import scaling_claims
 
     return [
         *kgon_claims(),
         *incidental_claims(),
+        *scaling_claims(),
         Claim(
             id="toy_models.phase_2x1",
             statement=("Trained 2-feature, 1-dimension ReLU toy models (best of `seeds` seeds, "
