@@ -1,7 +1,7 @@
 """Sphinx configuration of the superposition-theory documentation site.
 
 Build: ``python -m sphinx -W -n -b html docs docs/_build/html`` (warnings are errors and every
-cross-reference must resolve; ``tests/foundation/test_docs_site.py`` runs this build).
+cross-reference must resolve; ``tests/project/test_docs_site.py`` runs this build).
 """
 
 from __future__ import annotations

@@ -78,7 +78,7 @@ AREAS: tuple[Area, ...] = (
 SHARED: tuple[str, ...] = ("verify", "sweep", "figures", "strategies")
 
 #: The layering, bottom first. A module may import modules of its own layer or of layers below,
-#: never above (``tests/foundation/test_layering.py`` walks the import graph and fails on an
+#: never above (``tests/project/test_layering.py`` walks the import graph and fails on an
 #: upward edge). Entries are module-name prefixes; the longest matching prefix decides.
 #: An area's claims modules (``theory.<area>.claims`` and private helpers named
 #: ``theory.<area>._claims_*``) sit in the ``claims`` layer by that naming rule (see
