@@ -15,7 +15,9 @@ noise of standard deviation 0.01 per coordinate, 4,096 samples. One thread on ea
   Compared: fraction of samples with the identical support, largest coefficient difference, time.
 
 Reported ratios are peer time / our time, from the fastest of the repeats on each side (wall clock)
-and from process CPU time (less sensitive to other load on a shared machine).
+and from process CPU time (less sensitive to other load on a shared machine); the spread of the
+per-repeat ratios (each repeat runs both sides back to back) and the load average before and after
+are printed and stored with them.
 
 Run::
 
@@ -82,6 +84,8 @@ def main() -> None:
 
     runs: dict[str, list[tuple[float, float]]] = {"fista": [], "lasso_cd": [], "omp": [], "sk_omp": []}
     out: dict[str, Any] = {}
+    load_before = os.getloadavg()
+    t_start = time.perf_counter()
     with threadpool_limits(1):
         for _ in range(args.repeats):
             out["fista"], w, c = timed(lambda: fista(D, x, lam=lam, nonneg=True, tol=1e-8))
@@ -94,8 +98,19 @@ def main() -> None:
             out["sk_omp"], w, c = timed(lambda: sparse_encode(x, D.T, algorithm="omp", n_nonzero_coefs=k))
             runs["sk_omp"].append((w, c))
 
+    load_after = os.getloadavg()
+    run_time = time.perf_counter() - t_start
+
     def best(name: str) -> tuple[float, float]:
         return min(r[0] for r in runs[name]), min(r[1] for r in runs[name])
+
+    def spread(peer: str, ours: str) -> dict[str, list[float]]:
+        """Per-repeat ratios peer / ours (wall, CPU): min, median, max."""
+        out_: dict[str, list[float]] = {}
+        for i, kind in enumerate(("wall", "cpu")):
+            r = np.array([p[i] / o[i] for p, o in zip(runs[peer], runs[ours], strict=True)])
+            out_[f"ratio_{kind}_per_repeat_min_median_max"] = [float(r.min()), float(np.median(r)), float(r.max())]
+        return out_
 
     res = out["fista"]
     A_sk = out["lasso_cd"]
@@ -116,6 +131,7 @@ def main() -> None:
         "identical_support_fraction": float(((A != 0) == (A_sk != 0)).all(axis=1).mean()),
         "mean_l0_ours": float((A != 0).sum(axis=1).mean()), "mean_l0_peer": float((A_sk != 0).sum(axis=1).mean()),
         "true_support_recovered_fraction": float(((A != 0) == (codes != 0)).all(axis=1).mean()),
+        **spread("lasso_cd", "fista"),
     }
     O, O_sk = out["omp"], out["sk_omp"]
     omp_stats = {
@@ -125,6 +141,7 @@ def main() -> None:
         "identical_support_fraction": float(((O != 0) == (O_sk != 0)).all(axis=1).mean()),
         "max_abs_coefficient_difference": float(np.abs(O - O_sk).max()),
         "true_support_recovered_fraction": float(((O != 0) == (codes != 0)).all(axis=1).mean()),
+        **spread("sk_omp", "omp"),
     }
     print(f"LASSO  fista {lasso['ours_wall_s']:.3f} s ({lasso['ours_cpu_s']:.3f} s CPU) vs sparse_encode lasso_cd "
           f"{lasso['peer_wall_s']:.3f} s ({lasso['peer_cpu_s']:.3f} s CPU): {lasso['ratio_wall']:.1f}x wall, "
@@ -132,14 +149,23 @@ def main() -> None:
           f"relative (ours higher by at most {lasso['largest_excess_of_ours_over_peer_relative']:.1e}, peer higher by "
           f"at most {lasso['largest_excess_of_peer_over_ours_relative']:.1e}); identical supports "
           f"{lasso['identical_support_fraction']:.4f}")
+    lo, med, hi = lasso["ratio_cpu_per_repeat_min_median_max"]
+    print(f"       per-repeat CPU ratio min {lo:.2f} median {med:.2f} max {hi:.2f}; fista CPU s per repeat "
+          + ", ".join(f"{r[1]:.3f}" for r in runs["fista"]) + "; lasso_cd "
+          + ", ".join(f"{r[1]:.3f}" for r in runs["lasso_cd"]))
     o = omp_stats
     print(f"OMP    omp {o['ours_wall_s']:.3f} s ({o['ours_cpu_s']:.3f} s CPU) vs sparse_encode omp "
           f"{o['peer_wall_s']:.3f} s ({o['peer_cpu_s']:.3f} s CPU): {o['ratio_wall']:.1f}x wall, "
           f"{o['ratio_cpu']:.1f}x CPU; identical supports {omp_stats['identical_support_fraction']:.4f}, "
           f"largest coefficient difference {omp_stats['max_abs_coefficient_difference']:.1e}")
+    lo, med, hi = omp_stats["ratio_cpu_per_repeat_min_median_max"]
+    print(f"       per-repeat CPU ratio min {lo:.2f} median {med:.2f} max {hi:.2f}")
+    print(f"load average (1, 5, 15 min) before {tuple(round(v, 2) for v in load_before)}, after "
+          f"{tuple(round(v, 2) for v in load_after)}; run time {run_time:.1f} s")
     result = {"batch": batch, "dim": dim, "n": n, "k": k, "noise": noise, "lam": lam, "repeats": args.repeats,
               "threads": 1, "lasso": lasso, "omp": omp_stats, "runs": runs, "machine": machine,
-              "sklearn_alpha_equals_lam": True}
+              "load_average_before": list(load_before), "load_average_after": list(load_after),
+              "run_time_s": run_time, "sklearn_alpha_equals_lam": True}
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / ("sparse_coding_inference_quick.json" if args.quick else "sparse_coding_inference.json")
     path.write_text(json.dumps(result, indent=1) + "\n")

@@ -161,7 +161,7 @@ def _spectral_norm_sq(D: NDArray[np.float64]) -> float:
 
 def fista(D: ArrayLike, x: ArrayLike, *, lam: float, nonneg: bool = True, max_iter: int = 5000,
           tol: float = 1e-6, working_set: bool = True, as_sparse: bool = False,
-          check_every: int = 6) -> SparseCodes:
+          check_every: int = 4) -> SparseCodes:
     r"""Solve the (nonnegative) LASSO for every sample by FISTA, to a certified duality gap.
 
     For each sample :math:`x_b` (a row of ``x``) it minimises the per-sample objective
@@ -197,15 +197,18 @@ def fista(D: ArrayLike, x: ArrayLike, *, lam: float, nonneg: bool = True, max_it
     atoms: its current support and the atoms nearest to violating the optimality condition
     :math:`d_j^\top r \le \lambda` (largest :math:`d_j^\top r / \lVert d_j\rVert`), with :math:`L`
     the Gershgorin bound of that set's Gram matrix (never above :math:`\lVert D\rVert_2^2`). After
-    each round the gap of the full problem is computed; samples not yet certified get a new set
+    each round the gap of the full problem is computed (its correlations
+    :math:`D^\top r = D^\top x_b - (D^\top D)a` read from the Gram matrix when the codes are sparse
+    and :math:`D^\top D` is stored, from ``D`` otherwise); samples not yet certified get a new set
     (support plus current violators, doubled when the gap stalls) until the full problem is certified
     (working sets as in Massias, Gramfort & Salmon 2018). Within a round, whenever a sample's
-    support has not changed between two gap checks, its iterate is replaced by the exact minimiser
-    on that support and sign pattern, :math:`a_S = (D_S^\top D_S)^{-1}(D_S^\top x_b - \lambda\sigma_S)`,
-    when that point keeps the signs :math:`\sigma_S` (it then has an objective no larger, and the gap
-    decides as before). ``working_set=False`` runs plain FISTA on all ``n`` atoms with
-    :math:`L = \lVert D\rVert_2^2`, through the precomputed :math:`D^\top D` when ``n <= 2 dim`` and
-    through two products with ``D`` otherwise. Both end on the same certificate.
+    support has not changed between two gap checks, its iterate is replaced (once per sign pattern:
+    the point depends on nothing else) by the exact minimiser on that support and sign pattern,
+    :math:`a_S = (D_S^\top D_S)^{-1}(D_S^\top x_b - \lambda\sigma_S)`, when that point keeps the
+    signs :math:`\sigma_S` (it then has an objective no larger, and the gap decides as before).
+    ``working_set=False`` runs plain FISTA on all ``n`` atoms with :math:`L = \lVert D\rVert_2^2`,
+    through the precomputed :math:`D^\top D` when ``n <= 2 dim`` and through two products with ``D``
+    otherwise. Both end on the same certificate.
 
     Parameters
     ----------
@@ -312,14 +315,19 @@ def _dual_gap(P: NDArray[np.float64], xr: NDArray[np.float64], rr: NDArray[np.fl
 class _LassoSolver:
     """Working-set FISTA for one dictionary; ``solve`` handles one block of rows."""
 
-    #: Smallest working set, and the step between working-set sizes.
+    #: Smallest working set (the first one holds the atoms most correlated with ``x``), the smaller one
+    #: used when ``n >= N_LARGE`` (many atoms: the first round mostly screens), and the step between sizes.
     W0 = 12
+    W0_LARGE = 8
+    N_LARGE = 256
     W_STEP = 4
     #: Inner tolerance as a fraction of the current relative gap, and most iterations per round.
     INNER = 0.01
     ROUND_ITER = 100
     #: Candidates for a working set after the first round: normalised correlation above NEAR * lam.
     NEAR = 0.85
+    #: Correlations through DᵀD when a code has fewer than ``dim / SPARSE_CORR`` nonzeros per row on average.
+    SPARSE_CORR = 10
 
     def __init__(self, D: NDArray[np.float64], *, lam: float, nonneg: bool, max_iter: int, tol: float,
                  check_every: int, batch: int, polish: bool = True) -> None:
@@ -336,16 +344,25 @@ class _LassoSolver:
         fits = 8.0 * self.n * self.n <= _GRAM_BYTES
         self.G = D.T @ D if fits and (self.n <= batch or self.n <= 2 * self.dim) else None
 
-    def _full_check(self, x: NDArray[np.float64], Acsr: sps.csr_matrix,
+    def _full_check(self, x: NDArray[np.float64], c: NDArray[np.float64], Acsr: sps.csr_matrix,
                     l1: NDArray[np.float64]) -> tuple[NDArray[np.float64], ...]:
-        """Residual correlations, objective and gap of the full problem at codes ``Acsr``."""
+        """Residual correlations, objective and gap of the full problem at codes ``Acsr`` (``c = x D``)."""
+        Acsr = Acsr.copy()
+        Acsr.eliminate_zeros()
         r = x - Acsr @ self.Dt
-        corr = r @ self.D
+        if self.G is not None and Acsr.nnz * self.SPARSE_CORR < x.shape[0] * self.dim:
+            # Dᵀr = Dᵀx - (DᵀD) a: n operations per nonzero instead of dim n per row
+            corr = Acsr @ self.G
+            np.subtract(c, corr, out=corr)
+        else:
+            corr = r @ self.D
         rr = np.einsum("ij,ij->i", r, r)
         P = 0.5 * rr + self.lam * l1
-        cmax = corr.max(axis=1) if self.nonneg else np.abs(corr).max(axis=1)
+        hot = corr if self.nonneg else np.abs(corr)
+        cmax = hot.max(axis=1)
+        nviol = np.count_nonzero(hot > self.lam, axis=1)
         gap = _dual_gap(P, np.einsum("ij,ij->i", x, r), rr, cmax, self.lam)
-        return corr, P, gap
+        return corr, P, gap, nviol
 
     def _full_problem(self, c: NDArray[np.float64], sqx: NDArray[np.float64], a0: NDArray[np.float64],
                       budget: int, tol: float | NDArray[np.float64]) -> tuple[Any, Any]:
@@ -364,7 +381,7 @@ class _LassoSolver:
         if not working_set:
             a, it = self._full_problem(c, sqx, np.zeros((m, n)), self.max_iter, self.tol)
             Acsr = sps.csr_matrix(a)
-            _, P, gap = self._full_check(x, Acsr, self._l1(a))
+            _, P, gap, _ = self._full_check(x, c, Acsr, self._l1(a))
             return Acsr, P, gap, it
         # each row's current code, as its support (column indices) and values, padded with zeros
         sidx = np.zeros((m, 0), dtype=np.int64)
@@ -372,25 +389,23 @@ class _LassoSolver:
         iters = np.zeros(m, dtype=np.int64)
         corr = c
         cmax = corr.max(axis=1) if self.nonneg else np.abs(corr).max(axis=1)
+        nviol = np.zeros(m, dtype=np.int64)
         P = 0.5 * sqx
         gap = _dual_gap(P, sqx, sqx, cmax, self.lam)
         width = np.zeros(m, dtype=np.int64)
         nnz = np.zeros(m, dtype=np.int64)
         prev_rel = np.full(m, np.inf)
         pending = np.flatnonzero(~_certified(gap, P, self.tol))
+        w0 = self.W0_LARGE if n >= self.N_LARGE else self.W0
         while pending.size:
             rel = gap[pending] / P[pending]
             stalled = (rel > 0.9 * prev_rel[pending]) & (width[pending] > 0)
             prev_rel[pending] = rel
             if (width[pending] > 0).any():
-                hot = corr[pending] if pending.size < m else corr
-                hot = hot if self.nonneg else np.abs(hot)
-                nviol = np.count_nonzero(hot > self.lam, axis=1)
-                del hot
-                extra = np.clip(nviol, self.W_STEP, nnz[pending])
-                want = np.where(width[pending] > 0, np.maximum(self.W0, nnz[pending] + extra), self.W0)
+                extra = np.clip(nviol[pending], self.W_STEP, nnz[pending])
+                want = np.where(width[pending] > 0, np.maximum(w0, nnz[pending] + extra), w0)
             else:
-                want = np.full(pending.size, self.W0, dtype=np.int64)
+                want = np.full(pending.size, w0, dtype=np.int64)
             want = np.where(stalled, np.maximum(want, 2 * width[pending]), want)
             want = np.minimum(n, -(-want // self.W_STEP) * self.W_STEP)
             width[pending] = want
@@ -412,7 +427,9 @@ class _LassoSolver:
                     budget = min(budget, max(self.ROUND_ITER, int(iters[rows].max())))
                     W, a, it = self._solve_subsets(rows, int(wb), corr, c, sqx, sidx, sval, budget, inner_tol[sel])
                 iters[rows] += it
-                cr, P[rows], gap[rows] = self._full_check(x[rows], _rows_csr(W, a, n), self._l1(a))
+                whole = rows.size == m                    # rows are sorted: all of them, in order
+                cr, P[rows], gap[rows], nviol[rows] = self._full_check(
+                    x if whole else x[rows], c if whole else c[rows], _rows_csr(W, a, n), self._l1(a))
                 updates.append((rows, cr))
                 # keep the support only
                 keep = a != 0
@@ -460,15 +477,18 @@ class _LassoSolver:
         residual correlation, the nearest to violating the optimality condition."""
         n = self.n
         mg = rows.size
-        key = corr[rows] if self.nonneg else np.abs(corr[rows])
-        if self.inv_norms is not None:
-            key *= self.inv_norms
         si, sv = sidx[rows], sval[rows]
         on = sv != 0
+        if self.nonneg and self.inv_norms is None and not on.any() and rows.size == corr.shape[0]:
+            key = corr                                     # read only: no support to mark
+        else:
+            key = corr[rows] if self.nonneg else np.abs(corr[rows])
+            if self.inv_norms is not None:
+                key *= self.inv_norms
         key.ravel()[(si + (np.arange(mg, dtype=np.int64) * n)[:, None])[on]] = np.inf
-        W = self._near(key, w) if on.any() and 2 * w < n else None
-        if W is None:
-            W = np.argpartition(key, n - w, axis=1)[:, n - w:]
+        W = _top(key, w)
+        if on.any() and 2 * w < n:
+            self._near(key, W)
         W.sort(axis=1)
         del key
         valid = W < n                                      # W == n marks an empty slot
@@ -495,27 +515,42 @@ class _LassoSolver:
                                   self.check_every, self.dim if self.polish else None)
         return Wc, a, it
 
-    def _near(self, key: NDArray[np.float64], w: int) -> NDArray[np.int64] | None:
-        """Up to ``w`` atoms per row among those with ``key`` above ``NEAR * lam`` (the support has
-        ``key = inf``), largest first, padded with ``n`` (empty); ``None`` when there are too few in all."""
-        mg, n = key.shape
-        tau = self.NEAR * self.lam * (1.0 if self.inv_norms is None else self.inv_norms)
-        r, col = np.nonzero(key > tau)
-        cnt = np.bincount(r, minlength=mg)
-        cmax = int(cnt.max()) if r.size else 0
-        if cmax == 0:
-            return None
-        pos = np.arange(r.size) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-        if cmax <= w:
-            W = np.full((mg, w), n, dtype=np.int64)
-            W[r, pos] = col
-            return W
-        pk = np.full((mg, cmax), -np.inf)
-        pc = np.full((mg, cmax), n, dtype=np.int64)
-        pk[r, pos] = key[r, col]
-        pc[r, pos] = col
-        sel = np.argpartition(pk, cmax - w, axis=1)[:, cmax - w:]
-        return np.take_along_axis(pc, sel, axis=1)
+    def _near(self, key: NDArray[np.float64], W: NDArray[np.int64]) -> None:
+        """Keep in ``W`` (the top ``w`` of ``key`` per row) only the atoms with ``key`` above ``NEAR * lam``
+        (the support has ``key = inf``): the others become ``n`` (empty slot). Unchanged when no row
+        has any atom above that level."""
+        tau = self.NEAR * self.lam
+        kw = np.take_along_axis(key, W, axis=1)
+        far = kw <= (tau if self.inv_norms is None else tau * self.inv_norms[W])
+        if not far.all():
+            W[far] = self.n
+
+
+def _top(key: NDArray[np.float64], w: int) -> NDArray[np.int64]:
+    """Columns of the ``w`` largest entries of each row of ``key`` (in no order; ties broken arbitrarily).
+
+    The columns are cut into ``nb`` blocks of ``b`` (block ``j`` holds columns ``j, j + nb, ...``);
+    the ``w`` largest entries lie in the ``w`` blocks with the largest maxima (an entry outside them
+    is at most the smallest of those ``w`` maxima, hence at most the ``w``-th largest entry), so
+    only ``nb + w b`` entries per row are partitioned instead of ``n``.
+    """
+    m, n = key.shape
+    if w >= n:
+        return np.broadcast_to(np.arange(n), (m, n)).copy()
+    b = 1 << max(0, round(0.5 * np.log2(n / w)))
+    nb = n // b
+    if b < 4 or w >= nb or n % b:
+        return np.argpartition(key, n - w, axis=1)[:, n - w:]
+    bmax = key.reshape(m, b, nb).max(axis=1)
+    blocks = np.argpartition(bmax, nb - w, axis=1)[:, nb - w:]
+    cand = (blocks[:, None, :] + nb * np.arange(b)[:, None]).reshape(m, b * w)
+    cand += (np.arange(m, dtype=np.int64) * n)[:, None]
+    vals = key.ravel().take(cand)
+    sel = np.argpartition(vals, w * b - w, axis=1)[:, w * b - w:]
+    sel += (np.arange(m, dtype=np.int64) * (w * b))[:, None]
+    out = cand.ravel().take(sel)
+    out -= (np.arange(m, dtype=np.int64) * n)[:, None]
+    return out
 
 
 def _polish(G: NDArray[np.float64], grows: NDArray[np.int64], c: NDArray[np.float64], a: NDArray[np.float64],
@@ -594,7 +629,8 @@ def _fista_core(G: NDArray[np.float64] | None, D: NDArray[np.float64] | None, c:
     A = a0.copy()
     Y = A.copy()
     tau = np.ones(m)
-    pattern = A != 0
+    pattern = A > 0 if nonneg else np.sign(A).astype(np.int8)
+    tried = np.zeros(m, dtype=bool)
     polish = polish_dim is not None and G is not None and G.ndim == 3
 
     def apply(Z: NDArray[np.float64], Gm: Any) -> NDArray[np.float64]:
@@ -624,10 +660,14 @@ def _fista_core(G: NDArray[np.float64] | None, D: NDArray[np.float64] | None, c:
         if it % check_every and it != max_iter:
             continue
         if polish:
-            now = A != 0
-            stable = np.flatnonzero((now == pattern).all(axis=1) & now.any(axis=1))
+            # the polished point depends on the sign pattern only: try each pattern once
+            now = A > 0 if nonneg else np.sign(A).astype(np.int8)
+            same = (now == pattern).all(axis=1)
+            stable = np.flatnonzero(same & now.any(axis=1) & ~tried)
+            tried = same & tried
             pattern = now
             if stable.size:
+                tried[stable] = True
                 Ap, moved = _polish(Gl, stable, cl[stable], A[stable], lam, nonneg, polish_dim)
                 rows = stable[moved]
                 A[rows] = Ap[moved]
@@ -647,7 +687,7 @@ def _fista_core(G: NDArray[np.float64] | None, D: NDArray[np.float64] | None, c:
             keep = ~done
             act = act[keep]
             A, Y, tau, cl, sl, Ll, tl = A[keep], Y[keep], tau[keep], cl[keep], sl[keep], Ll[keep], tl[keep]
-            pattern = pattern[keep]
+            pattern, tried = pattern[keep], tried[keep]
             thr, step = thr[keep], step[keep]
             if Gl is not None and Gl.ndim == 3:
                 Gl = Gl[keep]
