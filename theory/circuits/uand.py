@@ -19,7 +19,6 @@ With ``embedding`` the inputs are stored in superposition, ``h = F x`` (``F`` of
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,7 +104,8 @@ class Embedding:
 
 
 def embed_features(*, m: int, dim: int, rng: Any = 0, kind: str = "rademacher") -> Embedding:
-    r"""Store ``m`` Boolean features in superposition as random directions in ``R^dim``.
+    r"""Store ``m`` Boolean features in superposition as random directions in ``R^dim``
+    (:func:`theory.geometry.random_frame` with ``kind="rademacher"`` or ``"sphere"``).
 
     ``F_{ai} = ε_{ai}/\sqrt{dim}`` with iid signs (``kind="rademacher"``) or
     ``F_{ai} = g_{ai}/\|g_i\|`` (``"gaussian"``): unit columns with
@@ -139,17 +139,14 @@ def embed_features(*, m: int, dim: int, rng: Any = 0, kind: str = "rademacher") 
     .. [2] Achlioptas, D. (2003). Database-friendly random projections. J. Comput. Syst. Sci.
        66(4), 671-687.
     """
+    from theory.geometry import random_frame
+
     m = check_int(m, "m", minimum=1)
     dim = check_int(dim, "dim", minimum=1)
-    gen = as_rng(rng)
-    if kind == "rademacher":
-        F = (2.0 * gen.integers(0, 2, size=(dim, m)) - 1.0) / math.sqrt(dim)
-    elif kind == "gaussian":
-        G = gen.standard_normal((dim, m))
-        F = G / np.linalg.norm(G, axis=0, keepdims=True)
-    else:
+    if kind not in ("rademacher", "gaussian"):
         raise ValueError(f"kind must be 'rademacher' or 'gaussian', got {kind!r}")
-    return Embedding(F)
+    # the geometry pillar's random frames: +-1/sqrt(dim) entries, or normalised Gaussian columns
+    return Embedding(random_frame(dim, m, kind="rademacher" if kind == "rademacher" else "sphere", rng=rng))
 
 
 class UAnd:
