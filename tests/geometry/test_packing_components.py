@@ -238,3 +238,14 @@ def test_same_frames_as_before_the_restructuring(kwargs, value, restarts, stoppe
     out = PackingSolver.for_problem(kw.pop("dim"), kw.pop("n"), options=opts, **kw).solve()
     assert np.array_equal(out.frame, P.frame) and out.iterations == P.iterations
     assert coherence(out.frame, P.lines) == P.value
+
+
+def test_expert_keywords_still_work_for_one_release_with_a_deprecation_warning():
+    from theory.geometry import PackOptions, pack
+
+    with pytest.warns(DeprecationWarning, match="options=PackOptions"):
+        old = pack(dim=3, n=5, rng=0, restarts=2, slp_iters=50)
+    new = pack(dim=3, n=5, rng=0, restarts=2, options=PackOptions(slp_iters=50))
+    assert np.array_equal(old.frame, new.frame) and old.value == new.value
+    with pytest.raises(TypeError, match="unexpected keyword arguments \\['nope'\\]"):
+        pack(dim=3, n=5, nope=1)

@@ -6,6 +6,7 @@ strategies, budget) lives in the private package ``theory.geometry._packing``.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 from collections.abc import Mapping
@@ -144,7 +145,7 @@ def _options(options: PackOptions | Mapping[str, Any] | None) -> PackOptions:
 def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator | None = 0,
          restarts: int | None = None, time_limit: float | None = None,
          init: NDArray[np.float64] | None = None, progress: bool = False,
-         options: PackOptions | Mapping[str, Any] | None = None) -> Packing:
+         options: PackOptions | Mapping[str, Any] | None = None, **deprecated: Any) -> Packing:
     r"""Numerically pack ``n`` lines (or points) in :math:`\mathbb{R}^{dim}` with small
     coherence (or largest cosine).
 
@@ -183,7 +184,8 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
     progress : bool
         Show a tqdm progress bar on stderr with the best value so far.
     options : PackOptions or mapping, optional
-        Stage budgets, screening, round size and start kinds (default ``PackOptions()``).
+        Stage budgets, screening, round size and start kinds (default ``PackOptions()``); as
+        keywords of ``pack`` they still work for one release, with a ``DeprecationWarning``.
 
     Returns
     -------
@@ -231,6 +233,14 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
     if restarts is not None:
         restarts = check_int(restarts, "restarts", minimum=1)
     opts = _options(options)
+    if deprecated:
+        unknown = sorted(set(deprecated) - {f.name for f in dataclasses.fields(PackOptions)})
+        if unknown:
+            raise TypeError(f"pack() got unexpected keyword arguments {unknown}")
+        warnings.warn(f"pack({', '.join(f'{k}=' for k in sorted(deprecated))}...) is deprecated and will be removed "
+                      "in the next release; pass options=PackOptions(...) with the same names",
+                      DeprecationWarning, stacklevel=2)
+        opts = opts.replace(**deprecated)
     if time_limit is not None:
         time_limit = check_real(time_limit, "time_limit", minimum=0, strict_min=True)
     elif restarts is None:
