@@ -61,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
         except ImportError as exc:
             raise CLIError(f"--module {m}: {type(exc).__name__}: {exc}") from exc
     if args.list:
-        pool = claim_pool(extra_claims=extra, plugins=not args.no_plugins)  # collisions with built-in or plugin ids: ValueError
+        # an id colliding with a built-in or plugin claim is a ValueError
+        pool = claim_pool(extra_claims=extra, plugins=not args.no_plugins)
         for cid, claim in pool.items():
             kind = "deterministic" if claim.deterministic else "probabilistic"
             tags = ",".join(claim.tags) or "-"
