@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
@@ -61,12 +61,13 @@ def test_exact_worst_case_matches_brute_force(m, dim, k, seed, nonneg, own_decod
 
 @settings(max_examples=15, deadline=None)
 @given(m=st.integers(2, 7), k=st.integers(1, 3), seed=st.integers(0, 10**6), nonneg=st.booleans())
+@example(m=3, k=3, seed=3, nonneg=True)  # a smaller support than k is the worst nonnegative input
 def test_exhaustive_check_reaches_the_exact_worst_case(m, k, seed, nonneg):
     A = random_frame(3, m, kind="sphere", rng=seed)
     k = min(k, m)
     full = check_linear_access(A, k=k, eps=0.5, nonnegative=nonneg, exhaustive=True)
     assert full.exhaustive and math.isclose(full.max_tested_error, full.worst_error, abs_tol=1e-12)
-    assert full.n_inputs == math.comb(m, k) * (1 if nonneg else 2**k)
+    assert full.n_inputs == math.comb(m, k) * 2**k
     sampled = check_linear_access(A, k=k, eps=0.5, nonnegative=nonneg, exhaustive=False, samples=300, rng=seed)
     assert sampled.max_tested_error <= sampled.worst_error + 1e-12
     assert (sampled.failures == 0) or not sampled.ok

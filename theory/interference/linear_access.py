@@ -390,7 +390,7 @@ def check_linear_access(A: ArrayLike, B: ArrayLike | None = None, *, k: int, eps
     R = M.copy()
     R[np.diag_indices_from(R)] -= 1.0
     worst = _row_worst(R, k, nonnegative)
-    count = math.comb(m, k) * (1 if nonnegative else 2**k)
+    count = math.comb(m, k) * 2**k
     if exhaustive is None:
         exhaustive = count <= 20_000
     exhaustive = check_bool(exhaustive, "exhaustive")
@@ -412,7 +412,8 @@ def check_linear_access(A: ArrayLike, B: ArrayLike | None = None, *, k: int, eps
         top = max(top, float(E.max()))
 
     if exhaustive:
-        pats = np.ones((1, k)) if nonnegative else np.array(list(itertools.product((-1.0, 1.0), repeat=k)))
+        # every vertex: values in {0, 1} (nonnegative: a smaller support can be worse) or {-1, 1} on each support
+        pats = np.array(list(itertools.product((0.0, 1.0) if nonnegative else (-1.0, 1.0), repeat=k)))
         combos = itertools.combinations(range(m), k)
         per = max(1, chunk // pats.shape[0])
         while True:
