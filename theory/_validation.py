@@ -220,7 +220,11 @@ def check_real(value: Any, name: str, *, minimum: float | None = None,
     """
     if _is_bool(value) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {value!r} of type {type(value).__name__}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an integer beyond the float range, e.g. 10**400
+        raise ValueError(f"{name} must be a finite real number, got an integer of {len(str(abs(value)))} "
+                         "digits, beyond the float range") from None
     if not math.isfinite(value):
         raise ValueError(f"{name} must be a finite real number, got {value}")
     if minimum is not None and (value < minimum or (strict_min and value == minimum)):
@@ -274,7 +278,11 @@ def check_array(a: ArrayLike, name: str, *, ndim: int | tuple[int, ...] | None =
     """
     if isinstance(a, (str, bytes)):
         raise TypeError(f"{name} must be an array of numbers, got {type(a).__name__}")
-    if dtype is not None and np.dtype(dtype).kind in "iuf" and np.iscomplexobj(a):
+    try:
+        complex_input = dtype is not None and np.dtype(dtype).kind in "iuf" and np.iscomplexobj(a)
+    except (TypeError, ValueError) as exc:  # a ragged nested list
+        raise TypeError(f"{name} must be an array of numbers: {exc}") from None
+    if complex_input:
         raise TypeError(f"{name} must be real; got a complex array (take .real, or realify it "
                         f"as [Re; Im] explicitly)")
     try:

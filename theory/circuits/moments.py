@@ -31,13 +31,14 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 from scipy import integrate, special, stats
 
 from theory._results import Bound
-from theory._validation import check_bool, check_int, check_probability, check_real
+from theory._validation import check_bool, check_int, check_probability, check_real, check_size
 
 __all__ = ["AdlerShavit", "UAndMoments", "adler_shavit_bounds", "optimal_p", "paper_p",
            "random_gain", "superposition_capacity", "superposition_noise_var",
@@ -51,6 +52,38 @@ ADLER_SHAVIT = ("Adler, Shavit (2024). On the Complexity of Neural Computation i
                 "arXiv:2409.15318")
 
 KINDS = ("bernoulli", "rademacher", "gaussian")
+
+#: Largest count (``d``, ``s``) the exact sums take: beyond it ``d * p`` and friends lose integer
+#: precision in floating point.
+_MAX_COUNT = 10**15
+#: Largest number of terms of one exact binomial sum (the values carrying its mass).
+_MAX_TERMS = 10**6
+#: Largest gate fan-in.
+_MAX_FAN_IN = 1000
+#: Largest number of neurons per gate the exact convolution of :func:`uand_gate_error_prob` takes.
+_MAX_CONV_NEURONS = 4000
+
+
+def _count(value: Any, name: str, minimum: int) -> int:
+    return check_size(value, name, minimum=minimum, maximum=_MAX_COUNT,
+                      why="exact binomial sums in floating point")
+
+
+def _binom_support(n: int, q: float, name: str, *, start: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The values ``k >= start`` carrying all but a negligible part of ``Bin(n, q)``, and their pmf.
+
+    The window ``mu -+ (40 sd + 40)`` leaves out less than ``e^{-60}`` of the mass (Chernoff), so the
+    sums over it equal the full sums to double precision while costing ``O(sqrt(n q))`` terms.
+    """
+    mu = n * q
+    sd = math.sqrt(max(mu * (1 - q), 0.0))
+    lo = max(start, int(math.floor(mu - 40 * sd - 40)))
+    hi = min(n, int(math.ceil(mu + 40 * sd + 40)))
+    if hi - lo + 1 > _MAX_TERMS:
+        raise ValueError(f"{name}={n} is too large for the exact sum: Bin({n}, {q:.3g}) spreads over "
+                         f"{hi - lo + 1} values (limit {_MAX_TERMS})")
+    k = np.arange(lo, hi + 1)
+    return k, stats.binom.pmf(k, n, q)
 
 
 def _check_kind(kind: Any) -> str:
@@ -90,7 +123,8 @@ def paper_p(*, m: int, d: int) -> float:
     """
     m = check_int(m, "m", minimum=2)
     d = check_int(d, "d", minimum=1)
-    return float(min(1.0, math.log(m) ** 2 / math.sqrt(d)))
+    # in logs: exact for sizes beyond floating point (math.log takes any int)
+    return float(min(1.0, math.exp(2 * math.log(math.log(m)) - 0.5 * math.log(d))))
 
 
 def optimal_p(*, d: int, s: int, fan_in: int = 2) -> float:
@@ -124,9 +158,9 @@ def optimal_p(*, d: int, s: int, fan_in: int = 2) -> float:
     ----------
     .. [1] Hänni, Mendel, Vaintrob, Chan (2024). arXiv:2408.05451.
     """
-    d = check_int(d, "d", minimum=1)
-    fan_in = check_int(fan_in, "fan_in", minimum=1)
-    s = check_int(s, "s", minimum=fan_in)
+    d = _count(d, "d", 1)
+    fan_in = check_size(fan_in, "fan_in", maximum=_MAX_FAN_IN, why="p**fan_in underflows beyond it")
+    s = _count(s, "s", fan_in)
 
     def mse(logp: float) -> float:
         p = math.exp(logp)
@@ -193,18 +227,16 @@ def _inv_mean_truncated_binomial(d: int, q: float) -> float:
     """E[1/N | N >= 1] for N ~ Bin(d, q), summed exactly over the pmf."""
     if q <= 0:
         return math.inf
-    n = np.arange(1, d + 1)
-    pmf = stats.binom.pmf(n, d, q)
-    tot = pmf.sum()
+    n, pmf = _binom_support(d, q, "d", start=1)
+    tot = -math.expm1(d * math.log1p(-q)) if q < 1 else 1.0   # P(N >= 1)
     return float((pmf / n).sum() / tot)
 
 
 @functools.lru_cache(maxsize=4096)
 def _rademacher_gain(s_other: int) -> float:
     # g = 1/4 E[ReLU(Z+2) + ReLU(Z-2) - 2 ReLU(Z)], Z = sum of s_other Rademacher signs
-    k = np.arange(s_other + 1)
+    k, pmf = _binom_support(s_other, 0.5, "s_other")
     z = 2 * k - s_other
-    pmf = stats.binom.pmf(k, s_other, 0.5)
     relu = lambda t: np.maximum(t, 0)  # noqa: E731
     return float(0.25 * (pmf * (relu(z + 2) + relu(z - 2) - 2 * relu(z))).sum())
 
@@ -261,7 +293,7 @@ def random_gain(*, s_other: int, kind: str = "rademacher") -> float:
     .. [2] Vaintrob, Mendel, Hänni (2024). Toward a Mathematical Framework for Computation in
        Superposition. AI Alignment Forum.
     """
-    s_other = check_int(s_other, "s_other", minimum=0)
+    s_other = _count(s_other, "s_other", 0)
     if kind == "rademacher":
         return _rademacher_gain(s_other)
     if kind == "gaussian":
@@ -326,10 +358,10 @@ def uand_error_moments(*, d: int, s: int, active: int, p: float | None = None,
        Superposition. AI Alignment Forum.
     """
     kind = _check_kind(kind)
-    d = check_int(d, "d", minimum=1)
-    fan_in = check_int(fan_in, "fan_in", minimum=1)
+    d = _count(d, "d", 1)
+    fan_in = check_size(fan_in, "fan_in", maximum=_MAX_FAN_IN, why="p**fan_in underflows beyond it")
     active = check_int(active, "active", minimum=0, maximum=fan_in)
-    s = check_int(s, "s", minimum=active)
+    s = _count(s, "s", active)
     params = dict(d=d, s=s, active=active, p=p, kind=kind, fan_in=fan_in)
     target = int(active == fan_in)
     if kind == "bernoulli":
@@ -337,8 +369,7 @@ def uand_error_moments(*, d: int, s: int, active: int, p: float | None = None,
             raise ValueError("p is required for kind='bernoulli'")
         p = check_probability(p, "p", allow_zero=False)
         s_other = s - active
-        x = np.arange(s_other + 1)
-        pmf = stats.binom.pmf(x, s_other, p)
+        x, pmf = _binom_support(s_other, p, "s")
         f = np.maximum(active + x - fan_in + 1, 0).astype(float)
         ef = float((pmf * f).sum())
         vf = float((pmf * (f - ef) ** 2).sum())
@@ -408,15 +439,14 @@ def uand_error_tail(*, d: int, p: float, s: int, active: int, t: float,
     .. [1] Hänni, Mendel, Vaintrob, Chan (2024). arXiv:2408.05451.
     """
     strict = check_bool(strict, "strict")
-    d = check_int(d, "d", minimum=1)
-    fan_in = check_int(fan_in, "fan_in", minimum=1)
+    d = _count(d, "d", 1)
+    fan_in = check_size(fan_in, "fan_in", maximum=_MAX_FAN_IN, why="p**fan_in underflows beyond it")
     active = check_int(active, "active", minimum=max(fan_in - 1, 0), maximum=fan_in)
-    s = check_int(s, "s", minimum=active)
+    s = _count(s, "s", active)
     p = check_probability(p, "p", allow_zero=False)
     t = check_real(t, "t", minimum=0, strict_min=True)
     s_other = s - active
-    n = np.arange(1, d + 1)
-    wN = stats.binom.pmf(n, d, p ** fan_in)
+    n, wN = _binom_support(d, p ** fan_in, "d", start=1)
     if wN.sum() == 0:
         raise ValueError(f"no neuron can cover a gate: d p^fan_in = {d * p ** fan_in:.3g} underflows")
     wN = wN / wN.sum()
@@ -485,23 +515,26 @@ def uand_gate_error_prob(*, d: int, p: float, s: int, active: int, t: float,
     .. [1] Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in
        Superposition. arXiv:2408.05451
     """
-    d = check_int(d, "d", minimum=1)
-    fan_in = check_int(fan_in, "fan_in", minimum=1)
+    d = _count(d, "d", 1)
+    fan_in = check_size(fan_in, "fan_in", maximum=_MAX_FAN_IN, why="p**fan_in underflows beyond it")
     active = check_int(active, "active", minimum=0, maximum=fan_in)
-    s = check_int(s, "s", minimum=active)
+    s = _count(s, "s", active)
     p = check_probability(p, "p", allow_zero=False)
     t = check_real(t, "t", minimum=0)
     if side not in ("above", "below"):
         raise ValueError(f"side must be 'above' or 'below', got {side!r}")
     y = int(active == fan_in)
     s_other = s - active
-    xs = np.arange(s_other + 1)
+    xs, pmf_x = _binom_support(s_other, p, "s")
     f = np.maximum(active + xs - (fan_in - 1), 0)
     pf = np.zeros(int(f.max()) + 1)
-    np.add.at(pf, f, stats.binom.pmf(xs, s_other, p))
+    np.add.at(pf, f, pmf_x)
     q = p ** fan_in
     mu = d * q       # the pmf beyond mu + 14 sqrt(mu) + 30 is below 1e-20
     n_hi = int(min(d, math.ceil(mu + 14 * math.sqrt(mu) + 30)))
+    if n_hi > _MAX_CONV_NEURONS or n_hi * len(pf) > _MAX_TERMS:
+        raise ValueError(f"d={d}, p={p}, s={s} are too large for the exact convolution: up to {n_hi} neurons "
+                         f"per gate (limit {_MAX_CONV_NEURONS}) with {len(pf)} activation values each")
     wN = stats.binom.pmf(np.arange(n_hi + 1), d, q)
     total = float(wN[0] * ((-y > t) if side == "above" else (y > t)))
     conv = np.ones(1)
@@ -559,11 +592,11 @@ def uand_min_width(*, s: int, eps: float, kind: str = "bernoulli", fan_in: int =
     .. [1] Hänni, Mendel, Vaintrob, Chan (2024). arXiv:2408.05451.
     """
     kind = _check_kind(kind)
-    fan_in = check_int(fan_in, "fan_in", minimum=1)
+    fan_in = check_size(fan_in, "fan_in", maximum=_MAX_FAN_IN, why="p**fan_in underflows beyond it")
     s = check_int(s, "s", minimum=fan_in)
     eps = check_real(eps, "eps", minimum=0, strict_min=True)
     z = check_real(z, "z", minimum=0, strict_min=True)
-    d_max = check_int(d_max, "d_max", minimum=1)
+    d_max = _count(d_max, "d_max", 1)
     target = eps / z
 
     def err(d: int) -> tuple[float, float | None]:
@@ -636,7 +669,13 @@ def superposition_noise_var(*, m: int, dim: int, p: float, s: int) -> float:
     dim = check_int(dim, "dim", minimum=1)
     p = check_probability(p, "p")
     s = check_int(s, "s", minimum=0, maximum=m)
-    return float((s * (m - s) * p + s * (s - 1) * p * (1 + p)) / dim)
+    fp = Fraction(p)   # exact rational arithmetic: no overflow on sizes beyond floating point
+    var = (s * (m - s) * fp + s * (s - 1) * fp * (1 + fp)) / dim
+    try:
+        return float(var)
+    except OverflowError:
+        raise ValueError(f"the variance for m={m}, s={s}, dim={dim} exceeds the floating-point range; "
+                         f"use smaller m or s") from None
 
 
 def superposition_capacity(*, dim: int, d: int, s: int, sigma: float = 0.25,
@@ -684,9 +723,13 @@ def superposition_capacity(*, dim: int, d: int, s: int, sigma: float = 0.25,
     d = check_int(d, "d", minimum=1)
     s = check_int(s, "s", minimum=1)
     sigma = check_real(sigma, "sigma", minimum=0, strict_min=True)
-    pv = 1 / math.sqrt(d) if p is None else check_probability(p, "p", allow_zero=False)
-    mval = s + (sigma ** 2 * dim - s * (s - 1) * pv * (1 + pv)) / (s * pv)
-    mval = max(0, int(math.floor(mval + 1e-9)))
+    pv = math.exp(-0.5 * math.log(d)) if p is None else check_probability(p, "p", allow_zero=False)
+    if pv == 0.0:
+        raise ValueError(f"d={d} is too large: the default p = 1/sqrt(d) underflows; pass p")
+    # exact rational arithmetic: the answer is an integer of any size, no float overflow
+    fp, fsig = Fraction(pv), Fraction(sigma)
+    mval = s + (fsig ** 2 * dim - s * (s - 1) * fp * (1 + fp)) / (s * fp)
+    mval = max(0, math.floor(mval + Fraction(1, 10**9)))
     return Bound(value=mval, name="superposition_capacity", citation=HANNI, kind="upper",
                  quantity=f"inputs m with interference std <= {sigma}",
                  params=dict(dim=dim, d=d, s=s, sigma=sigma, p=pv),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from fractions import Fraction
 
 from theory._lazy import sympy as sp
 from theory._results import Bound
-from theory._validation import check_int
+from theory._validation import check_int, check_size
 
 __all__ = ["all_coherence_bounds", "bukh_cox_bound", "coherence_lower_bound", "gerzon_bound",
            "levenshtein_bound", "orthoplex_bound", "relative_bound", "simplex_bound", "welch_bound",
@@ -20,8 +22,39 @@ WELCH_CITATION = (
 )
 
 
+#: Largest order of the higher-order Welch bounds :func:`all_coherence_bounds` lists (one bound each).
+MAX_WELCH_ORDER = 100
+
+
 def _check_n_dim(n: int, dim: int) -> tuple[int, int]:
     return check_int(n, "n", minimum=1), check_int(dim, "dim", minimum=1)
+
+
+def _float(value: object, what: str) -> float:
+    """``value`` (an int, Fraction or sympy number) as a float; beyond the float range, a named error."""
+    try:
+        out = float(value)  # type: ignore[arg-type]
+    except OverflowError:
+        out = math.inf
+    if not math.isfinite(out):
+        raise ValueError(f"{what} is beyond the floating-point range (about 1.8e308); use smaller sizes")
+    return out
+
+
+def _root(base: object, k: int) -> object:
+    """``base ** (1/k)`` in sympy; left unevaluated for huge rationals (simplifying it factors them)."""
+    base = sp.nsimplify(base) if not isinstance(base, sp.Basic) else base
+    if isinstance(base, sp.Rational) and max(abs(base.p), base.q).bit_length() > 64:
+        return sp.Pow(base, sp.Rational(1, k), evaluate=False)
+    return base ** sp.Rational(1, k)
+
+
+def _closed_form(fast: Callable[[], float], exact: object, what: str) -> float:
+    """The float formula ``fast()``, or ``exact`` evaluated by sympy when the sizes overflow floats."""
+    try:
+        return float(fast())
+    except (OverflowError, ZeroDivisionError):
+        return _float(exact, what)
 
 
 def welch_bound(*, n: int, dim: int) -> Bound:
@@ -64,7 +97,7 @@ def welch_bound(*, n: int, dim: int) -> Bound:
     if n <= dim:
         return Bound(0.0, "welch", WELCH_CITATION, kind="lower", quantity="coherence",
                      valid=False, condition="n > dim", params=params, exact=sp.Integer(0))
-    exact = sp.sqrt(sp.Rational(n - dim, dim * (n - 1)))
+    exact = _root(sp.Rational(n - dim, dim * (n - 1)), 2)
     value = math.sqrt((n - dim) / (dim * (n - 1)))
     return Bound(value, "welch", WELCH_CITATION, kind="lower", quantity="coherence",
                  valid=True, condition="n > dim", params=params, exact=exact)
@@ -150,8 +183,9 @@ def welch_bound_higher(*, n: int, dim: int, order: int = 2) -> Bound:
     value = 0.0
     if valid:
         exact = (sp.Rational(n, m) - 1) / (n - 1)
-        exact = exact ** sp.Rational(1, 2 * t)
-        value = float(((n / m - 1) / (n - 1)) ** (1.0 / (2 * t)))
+        exact = _root(exact, 2 * t)
+        # exact rational, then the root: no overflow for sizes beyond floating point
+        value = _float((Fraction(n, m) - 1) / (n - 1), "the bound") ** (1.0 / (2 * t))
     return _lower(value, f"welch-{t}" if t > 1 else "welch", HIGHER_WELCH_CITATION, valid,
                   f"n > C(dim+{t}-1, {t}) = {m}", params, exact)
 
@@ -187,8 +221,9 @@ def orthoplex_bound(*, n: int, dim: int) -> Bound:
     """
     n, dim = _check_n_dim(n, dim)
     valid = n > dim * (dim + 1) // 2
-    return _lower(1 / math.sqrt(dim), "orthoplex", ORTHOPLEX_CITATION, valid,
-                  "n > dim(dim+1)/2", {"n": n, "dim": dim}, 1 / sp.sqrt(dim))
+    exact = 1 / _root(sp.Integer(dim), 2)
+    return _lower(_closed_form(lambda: 1 / math.sqrt(dim), exact, "1/sqrt(dim)"), "orthoplex", ORTHOPLEX_CITATION,
+                  valid, "n > dim(dim+1)/2", {"n": n, "dim": dim}, exact)
 
 
 def levenshtein_bound(*, n: int, dim: int) -> Bound:
@@ -222,8 +257,9 @@ def levenshtein_bound(*, n: int, dim: int) -> Bound:
     valid = n > dim * (dim + 1) // 2
     exact = value = None
     if valid:
-        exact = sp.sqrt(sp.Rational(3 * n - dim**2 - 2 * dim, (dim + 2) * (n - dim)))
-        value = math.sqrt((3 * n - dim**2 - 2 * dim) / ((dim + 2) * (n - dim)))
+        exact = _root(sp.Rational(3 * n - dim**2 - 2 * dim, (dim + 2) * (n - dim)), 2)
+        value = _closed_form(lambda: math.sqrt((3 * n - dim**2 - 2 * dim) / ((dim + 2) * (n - dim))), exact,
+                             "the Levenshtein bound")
     return _lower(value or 0.0, "levenshtein", LEVENSHTEIN_CITATION, valid, "n > dim(dim+1)/2",
                   {"n": n, "dim": dim}, exact)
 
@@ -261,8 +297,11 @@ def bukh_cox_bound(*, n: int, dim: int) -> Bound:
     valid = k >= 1
     exact = value = None
     if valid:
-        exact = sp.nsimplify(k * (k + 1)) / (2 * n + (n * n - dim * n - n) * sp.sqrt(2 + k) - k * (k + 1))
-        value = k * (k + 1) / (2 * n + (n * n - dim * n - n) * math.sqrt(2 + k) - k * (k + 1))
+        exact = sp.nsimplify(k * (k + 1)) / (2 * n + (n * n - dim * n - n) * _root(sp.Integer(2 + k), 2)
+                                             - k * (k + 1))
+        value = _closed_form(
+            lambda: k * (k + 1) / (2 * n + (n * n - dim * n - n) * math.sqrt(2 + k) - k * (k + 1)), exact,
+            "the Bukh-Cox bound")
     return _lower(value or 0.0, "bukh-cox", BUKH_COX_CITATION, valid, "n > dim",
                   {"n": n, "dim": dim}, exact)
 
@@ -297,7 +336,7 @@ def coherence_lower_bound(*, n: int, dim: int, max_order: int = 6) -> Bound:
     :func:`orthoplex_bound`, :func:`levenshtein_bound`, :func:`bukh_cox_bound`.
     """
     n, dim = _check_n_dim(n, dim)
-    max_order = check_int(max_order, "max_order", minimum=1)
+    max_order = check_size(max_order, "max_order", maximum=MAX_WELCH_ORDER, why="one bound per order")
     cands = all_coherence_bounds(n=n, dim=dim, max_order=max_order)
     valid = [b for b in cands if b.valid]
     if not valid:
@@ -328,7 +367,7 @@ def all_coherence_bounds(*, n: int, dim: int, max_order: int = 6) -> list[Bound]
     See :func:`coherence_lower_bound`.
     """
     n, dim = _check_n_dim(n, dim)
-    max_order = check_int(max_order, "max_order", minimum=1)
+    max_order = check_size(max_order, "max_order", maximum=MAX_WELCH_ORDER, why="one bound per order")
     out = [welch_bound(n=n, dim=dim)]
     out += [welch_bound_higher(n=n, dim=dim, order=t) for t in range(2, max_order + 1)]
     out += [orthoplex_bound(n=n, dim=dim), levenshtein_bound(n=n, dim=dim),
@@ -412,7 +451,7 @@ def gerzon_bound(dim: int) -> Bound:
     """
     dim = check_int(dim, "dim", minimum=1)
     v = dim * (dim + 1) // 2
-    return Bound(float(v), "gerzon", GERZON_CITATION, kind="upper",
+    return Bound(_float(v, f"dim(dim+1)/2 for dim={dim}"), "gerzon", GERZON_CITATION, kind="upper",
                  quantity="number of equiangular lines", valid=True, condition="equiangular lines",
                  params={"dim": dim}, exact=sp.Integer(v))
 

@@ -7,12 +7,19 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import mpmath
 import numpy as np
 from numpy.typing import NDArray
 
-from theory._validation import check_bool, check_int, check_real
+from theory._validation import check_bool, check_int, check_real, check_size
 
 __all__ = ["Capacity", "max_features"]
+
+#: Largest ``dim`` :func:`max_features` takes (its constructions are ``dim x n`` frames, checked via
+#: their Gram matrices).
+MAX_DIM = 4096
+#: Largest ``pack_limit`` (numerical packings are tried for every ``n`` with ``dim * n <= pack_limit``).
+MAX_PACK_LIMIT = 20_000
 
 RANDOM_CITATION = (
     "Random sign vectors and a union bound: at least exp(eps^2 dim / 4) unit vectors with "
@@ -275,13 +282,14 @@ def max_features(*, dim: int, max_cos: float, lines: bool = True, optimise: bool
     from theory.geometry.bounds import relative_bound
     from theory.geometry.delsarte import delsarte_lp_bound
 
-    dim = check_int(dim, "dim", minimum=1)
+    dim = check_size(dim, "dim", maximum=MAX_DIM, why="it builds and certifies frames of about dim^2 entries")
     lines = bool(lines)
     if lines:
         eps = check_real(max_cos, "max_cos", minimum=0, maximum=1, strict_max=True)
     else:
         eps = check_real(max_cos, "max_cos", minimum=-1, maximum=1, strict_min=True, strict_max=True)
-    pack_limit = check_int(pack_limit, "pack_limit", minimum=0)
+    pack_limit = check_size(pack_limit, "pack_limit", minimum=0, maximum=MAX_PACK_LIMIT,
+                            why="pack() is run for every n with dim * n <= pack_limit")
     lp_max_degree = check_int(lp_max_degree, "lp_max_degree", minimum=2)
     cands: dict[str, Any] = {}
     # ---- lower bounds
@@ -299,7 +307,12 @@ def max_features(*, dim: int, max_cos: float, lines: bool = True, optimise: bool
         if n > lower:
             lower, lower_name, witness = n, name, W
     if eps > 0:
-        rnd = math.floor(math.exp(eps * eps * dim / 4))
+        x = eps * eps * dim / 4
+        if x < 700:
+            rnd = math.floor(math.exp(x))
+        else:  # beyond floats: the exact integer part, at enough digits
+            with mpmath.workdps(int(x / math.log(10)) + 30):
+                rnd = int(mpmath.floor(mpmath.exp(mpmath.mpf(x))))
         cands["lower: random construction exp(eps^2 dim/4)"] = rnd
         if rnd > lower:
             lower, lower_name, witness = rnd, "random construction exp(eps^2 dim/4) (existence)", None

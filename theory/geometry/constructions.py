@@ -78,7 +78,7 @@ def simplex(dim: int) -> NDArray[np.float64]:
     .. [1] Coxeter, H. S. M. (1973). "Regular Polytopes", 3rd ed., Dover.
     """
     dim = check_int(dim, "dim", minimum=1)
-    check_memory(estimate_bytes(dim, dim + 1), f"the ({dim}, {dim + 1}) simplex frame")
+    check_memory(estimate_bytes(dim, dim + 1), f"the ({dim}, {dim + 1}) simplex frame for dim={dim}")
     H = np.zeros((dim, dim + 1))
     for k in range(1, dim + 1):
         H[k - 1, :k] = 1.0
@@ -113,7 +113,7 @@ def cross_polytope(dim: int) -> NDArray[np.float64]:
     .. [1] Coxeter, H. S. M. (1973). "Regular Polytopes", 3rd ed., Dover.
     """
     dim = check_int(dim, "dim", minimum=1)
-    check_memory(estimate_bytes(dim, 3 * dim), f"the ({dim}, {2 * dim}) cross-polytope frame")
+    check_memory(estimate_bytes(dim, 3 * dim), f"the ({dim}, {2 * dim}) cross-polytope frame for dim={dim}")
     eye = np.eye(dim)
     return np.hstack([eye, -eye])
 
@@ -146,7 +146,7 @@ def regular_polygon(n: int) -> NDArray[np.float64]:
     .. [1] Elhage, N. et al. (2022). "Toy Models of Superposition." arXiv:2209.10652
     """
     n = check_int(n, "n", minimum=2)
-    check_memory(estimate_bytes(n, 5), f"the (2, {n}) polygon frame")
+    check_memory(estimate_bytes(n, 5), f"the (2, {n}) polygon frame for n={n}")
     a = 2 * np.pi * np.arange(n) / n
     W = np.vstack([np.cos(a), np.sin(a)])
     W[np.abs(W) < 1e-15] = 0.0
@@ -304,7 +304,7 @@ def paley_etf(q: int) -> NDArray[np.float64]:
        doi:10.1016/S1063-5203(03)00023-X
     """
     q = check_int(q, "q", minimum=5)
-    check_memory(estimate_bytes(q + 1, q + 1, itemsize=24), f"the ({q + 1}, {q + 1}) Paley conference matrix")
+    check_memory(estimate_bytes(q + 1, q + 1, itemsize=24), f"the ({q + 1}, {q + 1}) Paley conference matrix for q={q}")
     if not _is_prime(q) or q % 4 != 1:
         raise ValueError(f"q must be a prime congruent to 1 mod 4 (5, 13, 17, 29, ...), got {q}")
     n = q + 1
@@ -376,7 +376,7 @@ def mub_frame(p: int, *, real: bool = True) -> NDArray[Any]:
     """
     real = check_bool(real, "real")
     p = check_int(p, "p", minimum=3)
-    check_memory(estimate_bytes(p, p, p, itemsize=40), f"the {p}**3 chirp entries of the MUB frame")
+    check_memory(estimate_bytes(p, p, p, itemsize=40), f"the {p}**3 chirp entries of the MUB frame for p={p}")
     if not _is_prime(p):
         raise ValueError(f"p must be an odd prime (3, 5, 7, 11, ...), got {p}")
     j = np.arange(p)
@@ -424,7 +424,7 @@ def mub_frame_coherence(p: int, *, real: bool = True) -> float:
     """
     real = check_bool(real, "real")
     p = check_int(p, "p", minimum=3)
-    check_memory(estimate_bytes(p, p, itemsize=48), f"the ({p}, {p}) chirp sums")
+    check_memory(estimate_bytes(p, p, itemsize=48), f"the ({p}, {p}) chirp sums for p={p}")
     if not _is_prime(p):
         raise ValueError(f"p must be an odd prime (3, 5, 7, 11, ...), got {p}")
     j = np.arange(p)
@@ -506,7 +506,7 @@ def _hadamard(order: int) -> NDArray[np.float64] | None:
         if order % a == 0:
             A, B = _hadamard(a), _hadamard(order // a)
             if A is not None and B is not None:
-                return np.kron(A, B)
+                return np.asarray(np.kron(A, B), dtype=np.float64)  # the stubs type kron as floating
     return None
 
 
@@ -597,7 +597,10 @@ def steiner_etf(blocks: str | Sequence[Sequence[int]]) -> NDArray[np.float64]:
        Linear Algebra Appl. 436(5), 1014-1027. arXiv:1009.5730
     """
     if isinstance(blocks, str):
-        blocks = steiner_system(blocks)
+        try:
+            blocks = steiner_system(blocks)
+        except ValueError as exc:
+            raise ValueError(f"blocks: {exc}") from None
     try:
         B = [tuple(int(x) for x in blk) for blk in blocks]
     except (TypeError, ValueError):
@@ -763,7 +766,7 @@ def random_frame(dim: int, n: int, *, kind: str = "sphere", density: float = 1 /
     """
     dim = check_int(dim, "dim", minimum=1)
     n = check_int(n, "n", minimum=1)
-    check_memory(estimate_bytes(dim, n, itemsize=24), f"a random ({dim}, {n}) frame")
+    check_memory(estimate_bytes(dim, n, itemsize=24), f"a random ({dim}, {n}) frame (dim={dim}, n={n})")
     if kind not in _KINDS:
         raise ValueError(f"kind must be one of {_KINDS}, got {kind!r}")
     density = check_real(density, "density", minimum=0, maximum=1, strict_min=True)

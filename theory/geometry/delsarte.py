@@ -83,6 +83,8 @@ class LPBound(Bound):
 #: Largest degree :func:`gegenbauer` builds exactly (sympy) and in floating point.
 _GEGENBAUER_MAX_EXACT = 150
 _GEGENBAUER_MAX_FLOAT = 100_000
+#: Largest dimension the Delsarte LP takes (its weights use ``dim`` as a float).
+_MAX_LP_DIM = 10**15
 
 
 def gegenbauer(degree: int, dim: int, *, exact: bool = False,
@@ -195,8 +197,13 @@ def verify_delsarte_certificate(coefficients: Any, *, dim: int, max_cos: float,
     lines = check_bool(lines, "lines")
     dim = check_int(dim, "dim", minimum=2)
     s = check_real(max_cos, "max_cos", minimum=-1, maximum=1, strict_max=True)
-    coeffs = [sp.Rational(Fraction(c)) if not isinstance(c, sp.Basic) else sp.Rational(c)
-              for c in coefficients]
+    if isinstance(coefficients, (str, bytes)) or not hasattr(coefficients, "__iter__"):
+        raise TypeError(f"coefficients must be a sequence of numbers, got {type(coefficients).__name__}")
+    try:
+        coeffs = [sp.Rational(Fraction(c)) if not isinstance(c, sp.Basic) else sp.Rational(c)
+                  for c in coefficients]
+    except (OverflowError, ValueError, TypeError) as exc:
+        raise ValueError(f"coefficients must be finite rational numbers ({exc})") from None
     if not coeffs:
         raise ValueError("coefficients must not be empty")
     if coeffs[0] <= 0:
@@ -377,7 +384,7 @@ def delsarte_lp_bound(*, dim: int, max_cos: float, lines: bool = False, degree: 
        doi:10.1016/0097-3165(79)90074-8
     """
     lines = check_bool(lines, "lines")
-    dim = check_int(dim, "dim", minimum=2)
+    dim = check_size(dim, "dim", minimum=2, maximum=_MAX_LP_DIM, why="the LP is set up in floating point")
     lines = bool(lines)
     if lines:
         s = check_real(max_cos, "max_cos", minimum=0, maximum=1, strict_max=True)

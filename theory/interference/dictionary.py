@@ -22,6 +22,7 @@ from theory._validation import (
     check_int,
     check_memory,
     check_real,
+    check_size,
     estimate_bytes,
 )
 
@@ -187,7 +188,7 @@ def dictionary_stats(W: ArrayLike, *, chunk: int = 1024, eps: float = 0.1, k: in
     chunk = check_int(chunk, "chunk", minimum=1)
     eps = check_real(eps, "eps", minimum=0.0, maximum=1.0)
     k = check_int(k, "k", minimum=0, maximum=n - 1)
-    bins = check_int(bins, "bins", minimum=1)
+    bins = check_size(bins, "bins", maximum=10**6, why="one histogram count per bin")
     check_memory(estimate_bytes(min(chunk, n), n, itemsize=np.dtype(work).itemsize * 2),
                  f"a ({min(chunk, n)}, {n}) block of cosines (lower chunk)")
     norms = np.linalg.norm(W.astype(np.float64, copy=False), axis=0)
@@ -315,7 +316,8 @@ def random_frame_max_cos(*, dim: int, n: int, rng: Any = 0, chunk: int = 1024,
     n = check_int(n, "n", minimum=2)
     chunk = check_int(chunk, "chunk", minimum=1)
     dtype = check_dtype(dtype, "dtype")
-    check_memory(estimate_bytes(n, dim) + estimate_bytes(n, min(chunk, n)), f"a random ({dim}, {n}) frame")
+    check_memory(estimate_bytes(n, dim) + estimate_bytes(n, min(chunk, n)),
+                 f"a random ({dim}, {n}) frame (dim={dim}, n={n})")
     gen = as_rng(rng)
     R = gen.standard_normal((n, dim)).astype(dtype, copy=False)
     R /= np.linalg.norm(R, axis=1, keepdims=True)

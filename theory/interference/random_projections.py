@@ -163,7 +163,7 @@ def gaussian_projection_distortion(*, dim: int, k: int, rng: Any = 0, n_pairs: i
     k = check_int(k, "k", minimum=1)
     n_pairs = check_int(n_pairs, "n_pairs", minimum=1)
     check_memory(estimate_bytes(k * dim + 4 * dim * n_pairs + k * n_pairs),
-                 f"a ({k}, {dim}) projection of {n_pairs} pairs")
+                 f"a ({k}, {dim}) projection of {n_pairs} pairs (k={k}, dim={dim}, n_pairs={n_pairs})")
     gen = as_rng(rng)
     R = gen.standard_normal((k, dim))
     diff = gen.standard_normal((dim, n_pairs)) - gen.standard_normal((dim, n_pairs))
@@ -251,7 +251,7 @@ def rademacher_frame(*, dim: int, n: int, rng: Any = 0) -> NDArray[np.float64]:
     """
     dim = check_int(dim, "dim", minimum=1)
     n = check_int(n, "n", minimum=1)
-    check_memory(estimate_bytes(dim, n, itemsize=16), f"a ({dim}, {n}) sign frame")
+    check_memory(estimate_bytes(dim, n, itemsize=16), f"a ({dim}, {n}) sign frame (dim={dim}, n={n})")
     gen = as_rng(rng)
     return (2.0 * gen.integers(0, 2, size=(dim, n)) - 1.0) / math.sqrt(dim)
 
@@ -342,7 +342,7 @@ def achlioptas_projection(*, k: int, dim: int, rng: Any = 0, sparse: bool = True
     sparse = check_bool(sparse, "sparse")
     k = check_int(k, "k", minimum=1)
     dim = check_int(dim, "dim", minimum=1)
-    check_memory(estimate_bytes(k, dim, itemsize=32), f"a ({k}, {dim}) projection matrix")
+    check_memory(estimate_bytes(k, dim, itemsize=32), f"a ({k}, {dim}) projection matrix (k={k}, dim={dim})")
     gen = as_rng(rng)
     if sparse:
         u = gen.random((k, dim))
@@ -508,7 +508,9 @@ def interference_tail_bound(*, dim: int, x: ArrayLike, t: float) -> float:
     s2 = float(np.sum(x**2))
     if s2 == 0:
         return 0.0
-    return min(1.0, 2.0 * math.exp(-dim * t * t / (2.0 * s2)))
+    rate = t * t / (2.0 * s2)
+    expo = dim * rate if dim.bit_length() < 1000 else math.inf   # huge dim: the bound is 0
+    return min(1.0, 2.0 * math.exp(-expo))
 
 
 def interference_distribution(*, dim: int, x: ArrayLike, samples: int = 10_000,
@@ -541,7 +543,7 @@ def interference_distribution(*, dim: int, x: ArrayLike, samples: int = 10_000,
     x = _check_x(x)
     samples = check_int(samples, "samples", minimum=1)
     check_memory(estimate_bytes(samples, x.size, dim, itemsize=16), f"{samples} samples of {x.size} "
-                 f"random unit vectors in dimension {dim}")
+                 f"random unit vectors in dimension {dim} (samples={samples}, dim={dim})")
     gen = as_rng(rng)
     # by rotation invariance w_0 = e_1; c_j = first coordinate of a uniform unit vector
     g = gen.standard_normal((samples, x.size, dim))

@@ -163,7 +163,7 @@ def readout_error(W: ArrayLike, b: ArrayLike, *, k: int | None = None, p: float 
     W = check_frame(W, allow_zero_columns=True)
     n = W.shape[1]
     bb = _bias(b, n)
-    a = check_real(max_value, "max_value", minimum=0.0, strict_min=True)
+    a = check_real(max_value, "max_value", minimum=0.0, maximum=1e100, strict_min=True)  # cubes stay finite
     trials = check_int(trials, "trials", minimum=2)
     if (k is None) == (p is None):
         raise ValueError("give exactly one of k (number of active features) and p (feature probability)")
@@ -270,7 +270,7 @@ def optimal_readout_bias(W: ArrayLike, *, k: int | None = None, p: float | None 
     .. [1] Elhage, N. et al. (2022). "Toy models of superposition." arXiv:2209.10652
     """
     W = check_frame(W, allow_zero_columns=True)
-    a = check_real(max_value, "max_value", minimum=0.0, strict_min=True)
+    a = check_real(max_value, "max_value", minimum=0.0, maximum=1e100, strict_min=True)  # cubes stay finite
     seed = int(as_rng(rng).integers(2**32))
     lo = -a * float(np.max(np.sum(W * W, axis=0)))
     f = lambda bv: readout_error(W, bv, k=k, p=p, max_value=a, trials=trials, rng=seed).mean  # noqa: E731

@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import linalg, optimize, special
 
-from theory._validation import as_rng, check_array, check_bool, check_frame, check_int, check_real
+from theory._validation import as_rng, check_array, check_bool, check_frame, check_int, check_real, check_size
 
 __all__ = ["basis_pursuit", "statistical_dimension_l1", "statistical_dimension_bounds",
            "l1_weak_threshold", "empirical_phase_transition", "PhaseTransition",
@@ -130,6 +130,22 @@ def _psi(eps: float, nonnegative: bool) -> tuple[float, float]:
     return eps * (1.0 + tau * tau) + (1.0 - eps) * _tail2(tau, nonnegative), tau
 
 
+def _sqrt_int(n: int) -> float:
+    """``sqrt(n)`` as a float for an int of any size (a named error beyond the float range)."""
+    if n.bit_length() < 1000:
+        return math.sqrt(n)
+    try:
+        return float(math.isqrt(n))
+    except OverflowError:
+        raise ValueError(f"sqrt(n) for n={n} is beyond the floating-point range") from None
+
+
+def _check_finite(value: float, what: str) -> float:
+    if not math.isfinite(value):
+        raise ValueError(f"{what} is beyond the floating-point range (about 1.8e308); use smaller sizes")
+    return float(value)
+
+
 def statistical_dimension_l1(*, n: int, k: int, nonnegative: bool = False) -> float:
     r"""Statistical dimension of the :math:`\ell_1` descent cone at a k-sparse vector (ALMT).
 
@@ -180,7 +196,13 @@ def statistical_dimension_l1(*, n: int, k: int, nonnegative: bool = False) -> fl
     nonnegative = check_bool(nonnegative, "nonnegative")
     n = check_int(n, "n", minimum=1)
     k = check_int(k, "k", minimum=1, maximum=n)
-    return n * _psi(k / n, bool(nonnegative))[0]
+    eps = k / n   # true division of ints: correctly rounded at any size
+    if eps == 0.0:
+        raise ValueError(f"k/n underflows floating point for n={n}, k={k}; use a smaller n")
+    try:
+        return _check_finite(n * _psi(eps, bool(nonnegative))[0], f"the statistical dimension for n={n}")
+    except OverflowError:
+        raise ValueError(f"the statistical dimension for n={n} is beyond the floating-point range") from None
 
 
 def statistical_dimension_bounds(*, n: int, k: int) -> tuple[float, float]:
@@ -208,7 +230,7 @@ def statistical_dimension_bounds(*, n: int, k: int) -> tuple[float, float]:
     .. [1] Amelunxen, D., Lotz, M., McCoy, M. B. and Tropp, J. A. (2014). arXiv:1303.6672
     """
     hi = statistical_dimension_l1(n=n, k=k)
-    return max(0.0, hi - 2.0 * math.sqrt(n / k)), hi
+    return max(0.0, hi - 2.0 * _sqrt_int(n) / _sqrt_int(k)), hi
 
 
 def l1_weak_threshold(delta: float, *, nonnegative: bool = False) -> float:
@@ -285,7 +307,7 @@ def almt_window(*, n: int, eta: float) -> float:
     """
     n = check_int(n, "n", minimum=1)
     eta = check_real(eta, "eta", minimum=0.0, maximum=1.0, strict_min=True, strict_max=True)
-    return math.sqrt(8.0 * math.log(4.0 / eta)) * math.sqrt(n)
+    return _check_finite(math.sqrt(8.0 * math.log(4.0 / eta)) * _sqrt_int(n), f"the window for n={n}")
 
 
 def l1_recovers(W: ArrayLike, x: ArrayLike, *, nonnegative: bool = False, tol: float = 1e-5,
@@ -584,8 +606,8 @@ def empirical_phase_transition(*, n: int, deltas: ArrayLike, rhos: ArrayLike, tr
     """
     nonnegative = check_bool(nonnegative, "nonnegative")
     progress = check_bool(progress, "progress")
-    n = check_int(n, "n", minimum=2)
-    trials = check_int(trials, "trials", minimum=1)
+    n = check_size(n, "n", minimum=2, maximum=100_000, why="each trial solves an LP with n variables")
+    trials = check_size(trials, "trials", maximum=10**6, why="each trial solves an LP")
     d = check_array(deltas, "deltas", ndim=1)
     r = check_array(rhos, "rhos", ndim=1)
     for name, arr in (("deltas", d), ("rhos", r)):

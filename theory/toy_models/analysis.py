@@ -309,13 +309,13 @@ def abs_features_computed(model: Any, *, tol: float = 0.1, n_points: int = 41,
        Superposition". arXiv:2209.10652.
     """
     per_sign = check_bool(per_sign, "per_sign")
-    from theory._validation import check_int
+    from theory._validation import check_size
     from theory.toy_models.model import ToyModel, forward
 
     if not isinstance(model, ToyModel) or model.config.task != "abs":
         raise TypeError("model must be a ToyModel trained with task='abs'")
     tol = check_real(tol, "tol", minimum=0.0, maximum=1.0, strict_min=True, strict_max=True)
-    n_points = check_int(n_points, "n_points", minimum=3)
+    n_points = check_size(n_points, "n_points", minimum=3, maximum=10**5, why="the probe batch has n * n_points rows")
     if not isinstance(per_sign, bool):
         raise TypeError(f"per_sign must be a bool, got {per_sign!r}")
     I, m, n = model.W.shape

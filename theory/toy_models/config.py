@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from theory._validation import check_array, check_int, check_memory, estimate_bytes
+from theory._validation import check_array, check_int, check_memory, check_size, estimate_bytes
 
 __all__ = ["ACTIVATIONS", "TASKS", "ToyModelConfig", "geometric_importance", "sparsity_sweep"]
 
@@ -216,7 +216,7 @@ def geometric_importance(n: int, base: float = 0.7) -> NDArray[np.float64]:
     """
     from theory._validation import check_real
 
-    n = check_int(n, "n", minimum=1)
+    n = check_size(n, "n", maximum=10**8, why="one importance per feature")
     base = check_real(base, "base", minimum=0.0, maximum=1.0, strict_min=True)
     return base ** np.arange(n, dtype=np.float64)
 
@@ -247,7 +247,7 @@ def sparsity_sweep(n_instances: int, *, low: float = 0.05) -> NDArray[np.float64
     """
     from theory._validation import check_probability
 
-    k = check_int(n_instances, "n_instances", minimum=1)
+    k = check_size(n_instances, "n_instances", maximum=10**7, why="one density per instance")
     low = check_probability(low, "low", allow_zero=False)
     if k == 1:
         return np.ones(1)

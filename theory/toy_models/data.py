@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from theory._validation import as_rng, check_dtype, check_int, check_probability
+from theory._validation import as_rng, check_dtype, check_int, check_memory, check_probability, estimate_bytes
 from theory.toy_models.config import ToyModelConfig
 
 __all__ = ["sample_features"]
@@ -89,6 +89,10 @@ def sample_features(config: ToyModelConfig, batch_size: int, *, rng: Any = 0,
     thr = check_probability(sparse_threshold, "sparse_threshold")
     dt = _dtype(dtype)
     shape = (config.n_instances, B, config.n_features)
+    check_memory(estimate_bytes(*shape, itemsize=np.dtype(dt).itemsize),
+                 f"a batch of batch_size={B} (shape {shape})")
+    if out is not None and not isinstance(out, np.ndarray):
+        raise TypeError(f"out must be a numpy array of shape {shape} or None, got {type(out).__name__}")
     if out is not None and (out.shape != shape or out.dtype != dt or not out.flags.c_contiguous):
         raise ValueError(f"out must be a C-contiguous {np.dtype(dt).name} array of shape {shape}, "
                          f"got {out.dtype} {out.shape}")

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from theory._validation import as_rng, check_bool, check_int, check_probability, check_real
+from theory._validation import as_rng, check_bool, check_int, check_probability, check_real, check_size
 from theory.toy_models.analysis import classify_2x1
 from theory.toy_models.config import ToyModelConfig
 from theory.toy_models.exact import phase_2x1, phase_margin_2x1
@@ -60,8 +60,8 @@ def train_2x1(cells: Sequence[tuple[float, float]], *, seeds: int = 3, steps: in
     ----------
     .. [1] Elhage, N. et al. (2022). Toy Models of Superposition. arXiv:2209.10652.
     """
-    seeds = check_int(seeds, "seeds", minimum=1)
-    eval_batch = check_int(eval_batch, "eval_batch", minimum=1)
+    seeds = check_size(seeds, "seeds", maximum=10**4, why="one model per seed and cell")
+    eval_batch = check_size(eval_batch, "eval_batch", maximum=10**7, why="evaluation examples per model")
     cells = [(check_probability(p, "p", allow_zero=False), check_real(r, "r", minimum=0.0,
                                                                       strict_min=True))
              for p, r in cells]
@@ -180,7 +180,8 @@ def phase_diagram(p_values: Sequence[float], r_values: Sequence[float], *, seeds
     R = [check_real(r, "r_values", minimum=0.0, strict_min=True) for r in r_values]
     if not P or not R:
         raise ValueError("p_values and r_values must be non-empty")
-    base = {"seeds": check_int(seeds, "seeds", minimum=1), "steps": check_int(steps, "steps", minimum=1),
+    base = {"seeds": check_size(seeds, "seeds", maximum=10**4, why="one model per seed and cell"),
+            "steps": check_size(steps, "steps", maximum=10**8, why="optimizer steps"),
             "batch_size": check_int(batch_size, "batch_size", minimum=1),
             "lr": check_real(lr, "lr", minimum=0.0, strict_min=True), "schedule": schedule}
     grid = [dict(base, p=p, r=r) for p in P for r in R]

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from theory._validation import check_array, check_int, check_real
+from theory._validation import check_array, check_int, check_real, check_size
 
 __all__ = ["SparseExpansion", "SparseLimit", "best_2d_sparse_expansion", "best_2d_sparse_limit", "min_square_moment",
            "regular_polygon_frame", "relu_tail_moment", "self_term", "sparse_expansion",
@@ -57,7 +57,7 @@ def regular_polygon_frame(k: int) -> NDArray[np.float64]:
     >>> np.round(regular_polygon_frame(4), 12).tolist()
     [[1.0, 0.0, -1.0, -0.0], [0.0, 1.0, 0.0, -1.0]]
     """
-    k = check_int(k, "k", minimum=1)
+    k = check_size(k, "k", maximum=10**7, why="the frame has k columns")
     a = 2 * np.pi * np.arange(k) / k
     return np.stack([np.cos(a), np.sin(a)])
 
@@ -205,7 +205,7 @@ def best_2d_sparse_limit(n: int, *, k_max: int = 12) -> dict[int, float]:
     .. [1] Elhage, N. et al. (2022). Toy Models of Superposition. arXiv:2209.10652
        (pentagons in 2 dimensions at high sparsity).
     """
-    n = check_int(n, "n", minimum=1)
+    n = check_size(n, "n", maximum=10**300, why="the losses are floats")
     k_max = check_int(k_max, "k_max", minimum=1)
     out = {}
     for k in range(1, min(n, k_max) + 1):
@@ -436,7 +436,7 @@ def best_2d_sparse_expansion(n: int, p: float, *, k_max: int = 8) -> dict[int, f
     ----------
     .. [1] Elhage, N. et al. (2022). Toy Models of Superposition. arXiv:2209.10652.
     """
-    n = check_int(n, "n", minimum=1)
+    n = check_size(n, "n", maximum=10**300, why="the losses are floats")
     p = check_real(p, "p", minimum=0.0, maximum=1.0, strict_min=True)
     k_max = check_int(k_max, "k_max", minimum=1)
     out = {}

@@ -19,6 +19,7 @@ from theory._validation import (
     check_memory,
     check_probability,
     check_real,
+    check_size,
     estimate_bytes,
 )
 from theory.toy_models._sparse import sparse_loss_and_gradients
@@ -101,6 +102,9 @@ def init_params(config: ToyModelConfig, *, rng: Any = 0, init: str = "xavier_nor
 #: non-empty examples, :math:`1 - (1 - p)^n`, is at most this (measured: benchmarks/toy_sparse.py)
 SPARSE_ROW_FRACTION = 0.7
 
+#: Largest number of optimizer steps a training run takes.
+MAX_STEPS = 10**8
+
 
 def _sparse_compute_mask(sampler: Any, config: ToyModelConfig, B: int,
                          mode: bool | str) -> NDArray[np.bool_] | None:
@@ -174,7 +178,7 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
         for an instance when the expected fraction of non-empty examples
         :math:`1-(1-p)^n \le` ``SPARSE_ROW_FRACTION`` (0.7): the sparse pass pays off when most
         examples are empty and costs more when almost every example has a feature (timings in
-        ``docs/toy_models.md``, from ``benchmarks/toy_sparse.py``).
+        ``docs/results_toy_models.md``, from ``benchmarks/toy_sparse.py``).
     initial : dict, optional
         Initial parameters (``"W"`` and optionally ``"b"``/``"W2"``, shapes as in
         :func:`init_params`) instead of a random initialisation, e.g. to continue training or to
@@ -206,7 +210,7 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
     progress = check_bool(progress, "progress")
     if not isinstance(config, ToyModelConfig):
         raise TypeError(f"config must be a ToyModelConfig, got {type(config).__name__}")
-    steps = check_int(steps, "steps", minimum=1)
+    steps = check_size(steps, "steps", maximum=MAX_STEPS, why="optimizer steps")
     B = check_int(batch_size, "batch_size", minimum=1)
     lr = check_real(lr, "lr", minimum=0.0, strict_min=True)
     if optimizer not in OPTIMIZERS:
