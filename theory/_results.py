@@ -3,9 +3,40 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
-__all__ = ["Bound"]
+__all__ = ["Bound", "BoundLike"]
+
+
+@runtime_checkable
+class BoundLike(Protocol):
+    """What every bound-like result offers, whatever else it carries.
+
+    :class:`Bound` and its subclasses (``LPBound``, ``Certificate``), ``RIPBound`` (its upper end)
+    and ``DepthBound`` satisfy it; results made of several bounds (Adler & Shavit's) return
+    :class:`Bound` objects from a ``bounds()`` method.
+
+    Attributes
+    ----------
+    value : float
+        The bound's value.
+    kind : str
+        ``"lower"``, ``"upper"`` or ``"exact"``.
+    quantity : str
+        What is bounded.
+    citation : str
+        The source.
+    proven : bool
+        False for heuristic or asymptotic values (printed NOT PROVEN).
+    """
+
+    value: Any
+    kind: str
+    quantity: str
+    citation: str
+    proven: bool
+
+    def __float__(self) -> float: ...
 
 
 @dataclass(frozen=True, order=False)

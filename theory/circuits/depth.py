@@ -87,6 +87,14 @@ class DepthBound:
     params: dict[str, Any] = field(default_factory=dict)
     citation: str = HANNI
 
+    # the Bound protocol (theory._results.BoundLike)
+    kind = "upper"
+    quantity = "P(compiled circuit wrong on a uniform s-sparse input)"
+    proven = True
+
+    def __float__(self) -> float:
+        return float(self.value)
+
     def __str__(self) -> str:
         where = ", ".join(f"{k}={v}" for k, v in self.params.items() if k != "widths")
         return (f"P(compiled circuit wrong on a uniform s-sparse input) <= {self.value:.6g} "

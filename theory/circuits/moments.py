@@ -585,7 +585,7 @@ def uand_min_width(*, s: int, eps: float, kind: str = "bernoulli", fan_in: int =
     --------
     >>> b = uand_min_width(s=3, eps=0.3)
     >>> b.value, b.kind
-    (424, 'upper')
+    (424, 'exact')
 
     References
     ----------
@@ -621,8 +621,8 @@ def uand_min_width(*, s: int, eps: float, kind: str = "bernoulli", fan_in: int =
         else:
             hi = mid
     d = lo if err(lo)[0] <= target else hi
-    return Bound(value=d, name="uand_min_width", citation=HANNI, kind="upper",
-                 quantity="neurons for RMS read-off error eps/z (exact moments)",
+    return Bound(value=d, name="uand_min_width", citation=HANNI, kind="exact",
+                 quantity="smallest width whose exact RMS read-off error is <= eps/z",
                  params=dict(s=s, eps=eps, kind=kind, fan_in=fan_in, z=z, p=err(d)[1]))
 
 
@@ -732,7 +732,7 @@ def superposition_capacity(*, dim: int, d: int, s: int, sigma: float = 0.25,
     mval = max(0, math.floor(mval + Fraction(1, 10**9)))
     return Bound(value=mval, name="superposition_capacity", citation=HANNI, kind="upper",
                  quantity=f"inputs m with interference std <= {sigma}",
-                 params=dict(dim=dim, d=d, s=s, sigma=sigma, p=pv),
+                 params=dict(dim=dim, d=d, s=s, sigma=sigma, p=pv), proven=False,
                  condition="noise criterion only; the papers' statement is asymptotic")
 
 
@@ -766,6 +766,21 @@ class AdlerShavit:
     params_upper: float
     capacity: float | None = None
     citation: str = ADLER_SHAVIT
+
+    def bounds(self) -> tuple[Bound, ...]:
+        """Each growth function as a :class:`~theory._results.Bound` marked not proven (no constants)."""
+        why = "asymptotic order with constant 1; compare trends, not values"
+        rows = [("neurons_lower", "lower", "neurons", self.neurons_lower),
+                ("params_lower", "lower", "parameters", self.params_lower),
+                ("neurons_upper", "upper", "neurons", self.neurons_upper),
+                ("params_upper", "upper", "parameters", self.params_upper)]
+        if self.capacity is not None:
+            rows.append(("capacity", "upper", "features computable", self.capacity))
+        return tuple(Bound(float(v), f"adler_shavit_{name}", self.citation, kind=kind, quantity=q, proven=False,
+                           condition=why, params={"m_out": self.m_out}) for name, kind, q, v in rows)
+
+    def __str__(self) -> str:
+        return "\n".join(str(b) for b in self.bounds())
 
 
 def adler_shavit_bounds(*, m_out: int, neurons: int | None = None) -> AdlerShavit:

@@ -67,8 +67,32 @@ class RIPBound:
     certificate: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     citation: str = ""
 
+    # the Bound protocol (theory._results.BoundLike): as a bound, the bracket's upper end
+    @property
+    def value(self) -> float:
+        r"""``upper``: the bound on :math:`\delta_k`."""
+        return self.upper
+
+    @property
+    def kind(self) -> str:
+        """``"exact"`` when the bracket is closed, else ``"upper"``."""
+        return "exact" if self.exact else "upper"
+
+    @property
+    def quantity(self) -> str:
+        """``"delta_k"`` with this ``k``."""
+        return f"delta_{self.k}"
+
+    @property
+    def proven(self) -> bool:
+        """``rigorous``."""
+        return self.rigorous
+
+    def __float__(self) -> float:
+        return float(self.upper)
+
     def __str__(self) -> str:
-        tag = "exact" if self.exact else ("rigorous" if self.rigorous else "numerical")
+        tag = "exact" if self.exact else ("rigorous" if self.rigorous else "numerical, NOT PROVEN")
         return f"{self.lower:.6g} <= delta_{self.k} <= {self.upper:.6g}  ({self.method}, {tag})"
 
 
