@@ -48,8 +48,9 @@ def test_default_reaches_the_etf_of_16_lines_in_r6():
 
 def test_the_time_limit_drives_the_run():
     # 8 lines in R^3: no lower bound or proven optimum is reached, so only the clock ends the run.
+    # (how many restarts fit depends on the machine's speed: not asserted)
     P = pack(dim=3, n=8, rng=0, time_limit=2)
-    assert P.restarts > 8 and P.stopped == "time" and not P.reproducible
+    assert P.restarts >= 1 and P.stopped == "time" and not P.reproducible
     assert len(P.history) == P.restarts
 
 
@@ -143,7 +144,7 @@ def test_cli_json(capsys):
     for key in ("value", "bound", "gap", "best_known", "best_known_source", "success", "message",
                 "restarts", "seconds", "reproducible"):
         assert key in doc
-    assert doc["restarts"] > 8 and doc["best_known"] == pytest.approx(reference_table()[3, 8, True][0])
+    assert doc["restarts"] >= 1 and doc["best_known"] == pytest.approx(reference_table()[3, 8, True][0])
     assert "restart" not in out.replace('"restarts"', "") and "pack" in err  # the bar is on stderr
 
 
