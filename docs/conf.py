@@ -27,7 +27,7 @@ root_doc = "index"
 exclude_patterns = ["_build"]
 
 autodoc_typehints = "none"
-autodoc_preserve_defaults = True
+autodoc_preserve_defaults = False
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 myst_enable_extensions = ["dollarmath"]
@@ -106,8 +106,8 @@ def _shorten_defaults(app, what, name, obj, options, signature, return_annotatio
     """Long string defaults (a dataclass's citation) are shown as ``'...'``: the docstring gives them."""
     import re
 
-    if signature:
-        signature = re.sub(r"""'[^']{30,}'|"[^"]{30,}\"""", "'...'", signature)
+    if signature and what == "class":
+        signature = re.sub(r"""=('[^',]*,[^']*'|"[^",]*,[^"]*")""", "='...'", signature)
     return signature, return_annotation
 
 
