@@ -76,15 +76,20 @@ def trained():
             "matryoshka": train_sae(X, kind="matryoshka", k=2, **common),
             "float64": train_sae(X, kind="relu", l1=0.1, width=6, steps=5, batch_size=8,
                                  options=SAEOptions(progress=False, dtype="float64")),
+            "nobias": train_sae(X, kind="topk", k=2, **{**common, "options": SAEOptions(progress=False, bias=False)}),
+            "normalized": train_sae(10 * X, kind="jumprelu", l0=0.01,
+                                    **{**common, "options": SAEOptions(progress=False, normalize="expected_norm")}),
             "X": X}
 
 
-@pytest.mark.parametrize("name", ["relu", "tied", "topk", "batchtopk", "jumprelu", "matryoshka", "float64"])
+@pytest.mark.parametrize("name", ["relu", "tied", "topk", "batchtopk", "jumprelu", "matryoshka", "float64",
+                                  "nobias", "normalized"])
 def test_round_trip(tmp_path, trained, name):
     sae = trained[name]
     folder = save_sae(sae, tmp_path / name)
     back = load_sae(folder)
-    assert (back.kind, back.k, back.tied) == (sae.kind, sae.k, sae.tied)
+    assert (back.kind, back.k, back.tied, back.bias) == (sae.kind, sae.k, sae.tied, sae.bias)
+    assert back.bias == (name != "nobias")
     assert back.sparsity_coefficient == sae.sparsity_coefficient
     for attr in ("W_enc", "b_enc", "W_dec", "b_dec", "threshold"):
         a, b = getattr(sae, attr), getattr(back, attr)
@@ -241,6 +246,8 @@ def test_header_is_checked_before_reading(tmp_path, monkeypatch):
     (json.dumps(_cfg(architecture="jumprelu")), r"lacks \['threshold'\]"),
     (json.dumps(_cfg(theory={"kind": "topk"})), "disagrees with architecture 'standard'"),
     (json.dumps(_cfg(theory={"tied": "yes"})), "theory.tied"),
+    (json.dumps(_cfg(theory={"bias": 0})), "theory.bias must be true or false"),
+    (json.dumps(_cfg(theory={"bias": False})), "theory.bias is false but b_enc or b_dec is not zero"),
     ("x" * (2**20 + 1), "more than a config needs"),
 ])
 def test_bad_cfg(tmp_path, cfg_text, match):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from typing import Any
 
 #: Preset names accepted on the command line -> (function name in theory.sparse_coding, kwargs).
@@ -90,6 +91,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--batch-size", type=int, default=256, help="training batch size (default: %(default)s)")
     b.add_argument("--lr", type=float, default=1e-3, help="peak learning rate (default: %(default)s)")
     b.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
+    b.add_argument("--no-bias", action="store_true",
+                   help="train without encoder/decoder biases (O'Neill et al. 2024's SAE; default: with biases)")
+    b.add_argument("--normalize", choices=("none", "expected_norm", "unit_mean_squared_norm"), default="none",
+                   help="scale the inputs while training (expected_norm: mean norm sqrt(dim), as SAELens; "
+                        "unit_mean_squared_norm: E|x|^2 = 1); folded into the saved weights (default: %(default)s)")
     _scoring(b)
     _common(b, seed_help="seed of the initialisations and the training batches")
     b.add_argument("--out", metavar="FILE.json", help="write every score as JSON here (default: write nothing)")
@@ -115,6 +121,11 @@ def _training(p: argparse.ArgumentParser) -> None:
     p.add_argument("--batch-size", type=int, default=256, help="training batch size (default: %(default)s)")
     p.add_argument("--lr", type=float, default=1e-3, help="peak learning rate (default: %(default)s)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.add_argument("--no-bias", action="store_true",
+                   help="train without encoder/decoder biases (O'Neill et al. 2024's SAE; default: with biases)")
+    p.add_argument("--normalize", choices=("none", "expected_norm", "unit_mean_squared_norm"), default="none",
+                   help="scale the inputs while training (expected_norm: mean norm sqrt(dim), as SAELens; "
+                        "unit_mean_squared_norm: E|x|^2 = 1); folded into the saved weights (default: %(default)s)")
 
 
 def _scoring(p: argparse.ArgumentParser) -> None:
@@ -184,7 +195,8 @@ def _train(truth: Any, args: argparse.Namespace, kind: str, *, k: Any, l1: Any, 
         k = min(args.width, max(1, round(truth.expected_l0)))
     return train_saes(truth, kind=kind, width=args.width, k=k, l1=l1, l0=l0, n_seeds=n_seeds,
                       steps=args.steps, batch_size=args.batch_size, lr=args.lr,
-                      options=SAEOptions(progress=progress), rng=args.seed)
+                      options=SAEOptions(progress=progress, bias=not args.no_bias, normalize=args.normalize),
+                      rng=args.seed)
 
 
 def _score(sae: Any, truth: Any, args: argparse.Namespace, seed: int) -> Any:
@@ -307,7 +319,7 @@ def run_bench(args: argparse.Namespace) -> int:
     label_width = max(len(k) for k in kinds) + 6
     print(f"{'kind':<{label_width}}" + "".join(f"{c:>{w}}" for c, w in zip(_BENCH_COLUMNS, widths, strict=True)))
 
-    def line(label: str, vals: list[float], sds: list[float] | None = None) -> str:
+    def line(label: str, vals: list[float], sds: Sequence[float | None] | None = None) -> str:
         cells = []
         for w, v, sd in zip(widths, vals, sds or [None] * len(vals), strict=True):
             txt = f"{v:.3f}" if sd is None else f"{v:.3f} ± {sd:.3f}"

@@ -19,6 +19,7 @@ derived by hand (checked against finite differences in the tests) and PyTorch's 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import math
 import sys
 import warnings
@@ -27,6 +28,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 import threadpoolctl
 from numpy.typing import ArrayLike, NDArray
 
@@ -82,6 +84,8 @@ class SAE:
         JumpReLU thresholds (kinds ``jumprelu``, ``batchtopk``, ``matryoshka``).
     tied : bool
         Trained with :math:`W_{\mathrm{enc}} = W_{\mathrm{dec}}^\top`.
+    bias : bool
+        ``False``: trained without biases (``b_enc`` and ``b_dec`` are zero and must stay so).
     sparsity_coefficient : float or None
         The L1 (``relu``) or L0 (``jumprelu``) coefficient.
     log_steps : ndarray, shape (n_logged,)
@@ -117,6 +121,7 @@ class SAE:
     k: int | None = None
     threshold: NDArray[Any] | None = None
     tied: bool = False
+    bias: bool = True
     sparsity_coefficient: float | None = None
     log_steps: NDArray[Any] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     losses: NDArray[Any] = field(default_factory=lambda: np.zeros(0))
@@ -162,6 +167,9 @@ class SAE:
         elif k is not None:
             raise ValueError(f"k applies to kinds {_K_KINDS}, not {self.kind!r}")
         check_bool(self.tied, "tied")
+        check_bool(self.bias, "bias")
+        if not self.bias and (np.any(b_enc) or np.any(b_dec)):
+            raise ValueError("bias=False needs b_enc and b_dec to be zero")
         for name, arr in (("W_enc", W_enc), ("b_enc", b_enc), ("W_dec", W_dec), ("b_dec", b_dec),
                           ("threshold", threshold)):
             if arr is not None:
@@ -169,6 +177,7 @@ class SAE:
             object.__setattr__(self, name, arr)
         object.__setattr__(self, "k", k)
         object.__setattr__(self, "tied", bool(self.tied))
+        object.__setattr__(self, "bias", bool(self.bias))
         for name in ("losses", "mses", "l0s", "dead_fractions"):
             object.__setattr__(self, name, np.asarray(getattr(self, name), dtype=np.float64))
         object.__setattr__(self, "log_steps", np.asarray(self.log_steps, dtype=np.int64))
@@ -250,6 +259,8 @@ class SAE:
             parts.append(f"coef={self.sparsity_coefficient:.3g}")
         if self.tied:
             parts.append("tied")
+        if not self.bias:
+            parts.append("no bias")
         if self.log_steps.size:
             parts.append(f"steps={int(self.log_steps[-1])}, mse={self.mses[-1]:.4g}, L0={self.l0s[-1]:.3g}, "
                          f"dead={self.dead_fractions[-1]:.0%}")
@@ -295,6 +306,23 @@ class SAEOptions:
         Initial norm of the decoder columns when they are not constrained.
     b_dec_init : {"mean", "zeros"}
         Initial decoder bias: the mean of an initial batch of data, or zero.
+    bias : bool
+        Train the biases ``b_enc`` and ``b_dec``. ``False``: both are fixed at zero, so
+        :math:`f = \sigma(W_{\mathrm{enc}} x)` and :math:`\hat x = W_{\mathrm{dec}} f` (the SAE of
+        O'Neill et al. 2024); ``b_dec_init`` is then ignored.
+    normalize : {"none", "expected_norm", "unit_mean_squared_norm"}
+        Multiply the training inputs by a fixed factor :math:`s` estimated once, on the first
+        batches (at least 4,096 samples): ``"expected_norm"`` makes the mean norm
+        :math:`\sqrt{\mathrm{dim}}`, :math:`s = \sqrt{\mathrm{dim}}/\mathbb{E}\|x\|` (SAELens's
+        ``normalize_activations="expected_average_only_in"``); ``"unit_mean_squared_norm"`` makes
+        :math:`\mathbb{E}\|x\|^2 = 1`, :math:`s = 1/\sqrt{\mathbb{E}\|x\|^2}`. After training
+        :math:`s` is folded into the weights (:math:`W_{\mathrm{enc}} s`, :math:`W_{\mathrm{dec}}/s`,
+        :math:`b_{\mathrm{dec}}/s`; ``b_enc`` and thresholds unchanged, as SAELens's
+        ``fold_activation_norm_scaling_factor``), so the returned SAE encodes and decodes raw data
+        and its codes are those of the scaled data; decoder columns then have norm :math:`1/s`.
+        ``info["input_scale"]`` records :math:`s`; the recorded ``mses`` are in raw-data units, the
+        ``losses`` in the scaled units the optimiser saw. Thresholds such as
+        ``jumprelu_init_threshold`` and ``jumprelu_bandwidth`` act on the scaled pre-activations.
     jumprelu_bandwidth : float
         Width :math:`\varepsilon` of the rectangle kernel of JumpReLU's straight-through estimator.
     jumprelu_init_threshold : float
@@ -338,6 +366,8 @@ class SAEOptions:
     normalize_decoder: bool | None = None
     decoder_init_norm: float = 0.1
     b_dec_init: str = "mean"
+    bias: bool = True
+    normalize: str = "none"
     jumprelu_bandwidth: float = 1e-3
     jumprelu_init_threshold: float = 1e-3
     threshold_rate: float = 0.01
@@ -370,6 +400,9 @@ class SAEOptions:
         check_real(self.decoder_init_norm, "decoder_init_norm", minimum=0.0, strict_min=True)
         if self.b_dec_init not in ("mean", "zeros"):
             raise ValueError(f"b_dec_init must be 'mean' or 'zeros', got {self.b_dec_init!r}")
+        check_bool(self.bias, "bias")
+        if self.normalize not in NORMALIZATIONS:
+            raise ValueError(f"normalize must be one of {NORMALIZATIONS}, got {self.normalize!r}")
         check_real(self.jumprelu_bandwidth, "jumprelu_bandwidth", minimum=0.0, strict_min=True)
         check_real(self.jumprelu_init_threshold, "jumprelu_init_threshold", minimum=0.0, strict_min=True)
         check_probability(self.threshold_rate, "threshold_rate", allow_zero=False)
@@ -557,9 +590,206 @@ def _loss_and_grads(spec: _Spec, P: dict[str, NDArray[Any]], x: NDArray[Any], co
     return out
 
 
+#: Fraction of active codes (per instance and batch) at or below which decoding and the backward
+#: pass work on the active entries only (CSR codes); above it they use dense products. The sparse
+#: products read one decoder row per active code: cheap while the decoder stays in cache
+#: (at most ``_CACHE_ENTRIES`` entries), so larger decoders switch at a lower density.
+_SPARSE_MAX_DENSITY = 0.125
+_SPARSE_MAX_DENSITY_LARGE = 0.02
+_CACHE_ENTRIES = 2**18
+#: On the sparse path, when no input has more than this fraction of the latents active, the code
+#: gradient is computed at the active entries only (each input's active atoms gathered, a block of
+#: at most ``_GATHER_BLOCK`` entries at a time, and multiplied by its residual); otherwise as one
+#: dense product.
+_GATHER_MAX_DENSITY = 0.05
+_GATHER_BLOCK = 2**18
+#: Kinds :func:`_select_loss_and_grads` handles (one reconstruction, codes supported on a mask).
+_SELECT_KINDS = ("relu", "topk", "batchtopk")
+
+
+def _select_loss_and_grads(spec: _Spec, P: dict[str, NDArray[Any]], G: dict[str, NDArray[Any]],
+                           x: NDArray[Any], coef: NDArray[Any], kk: NDArray[np.int64] | None, *,
+                           bias: bool = True) -> dict[str, Any]:
+    r"""The loss of :func:`_loss_and_grads` for ``relu``, ``topk`` and ``batchtopk``, one instance at a
+    time, writing the gradients into ``G``.
+
+    ``P["W_dec"]`` and ``G["W_dec"]`` hold the decoder transposed, shape ``(I, width, dim)`` (row
+    ``i`` = atom ``i``), so the active atoms are contiguous rows. The codes are
+    :math:`f = z \odot M` for a mask :math:`M` (``z > 0``, the per-row top ``k``, or the batch top
+    ``kB``), so every product after the encoder involves only the active entries. When the fraction
+    of active entries is at most ``_SPARSE_MAX_DENSITY`` the codes are held as a CSR matrix
+    :math:`F` and, with :math:`R = \hat X - X` and :math:`\Delta = 2R/B`,
+
+    .. math::
+        \hat X = F W_{\mathrm{dec}}^\top + b_{\mathrm{dec}},\qquad
+        \nabla_{W_{\mathrm{dec}}^\top} = F^\top \Delta,\qquad
+        (\nabla_z)_{bi} = M_{bi}\,(\Delta_b \cdot d_i + c\,w_i),\qquad
+        \nabla_{W_{\mathrm{enc}}} = (\nabla_z)^\top (X - b_{\mathrm{dec}}),
+
+    (:math:`c\,w_i` the L1 term), the products computed by ``scipy.sparse`` and the code gradient at
+    the active entries only; otherwise the same formulas with dense arrays. Without ``bias`` the
+    biases are neither used nor given gradients.
+    """
+    kind = spec.kind
+    W_decT, b_dec, b_enc = P["W_dec"], P["b_dec"], P["b_enc"]
+    I, W, d = W_decT.shape
+    B = x.shape[0]
+    dt = W_decT.dtype.type
+    scale = dt(2.0 / B)
+    c_all = (coef / B).astype(W_decT.dtype)
+    loss, mse, l0, sparsity = np.empty(I), np.empty(I), np.empty(I), np.zeros(I)
+    fired = np.zeros((I, W), dtype=bool)
+    residual = []
+    out: dict[str, Any] = {}
+    if kind == "batchtopk":
+        out["min_selected"] = np.full(I, np.inf)
+    max_density = _SPARSE_MAX_DENSITY if W * d <= _CACHE_ENTRIES else min(_SPARSE_MAX_DENSITY,
+                                                                           _SPARSE_MAX_DENSITY_LARGE)
+    for i in range(I):
+        Dt = W_decT[i]  # (W, d)
+        We = Dt if spec.tied else P["W_enc"][i]  # (W, d)
+        xc = x - b_dec[i] if bias else x
+        z = xc @ We.T  # (B, W)
+        if bias:
+            z += b_enc[i]
+        if kind == "relu":
+            mask = z > 0
+        elif kind == "topk":
+            assert kk is not None
+            pos = W - int(kk[i])
+            kth = np.partition(z, pos, axis=1)[:, pos]
+            mask = z >= kth[:, None]
+            mask &= z > 0
+        else:  # batchtopk
+            assert kk is not None
+            pos = B * W - min(int(kk[i]) * B, B * W)
+            thr = np.partition(np.maximum(z, 0).ravel(), pos)[pos]
+            mask = z >= thr
+            mask &= z > 0
+        c = c_all[i]
+        norms = np.linalg.norm(Dt, axis=1) if spec.decoder_norm_l1 else None  # (W,)
+        gDt = G["W_dec"][i]
+        nnz = int(np.count_nonzero(mask))
+        l0[i] = nnz / B
+        if nnz <= max_density * B * W:
+            flat = np.flatnonzero(mask)  # row-major: CSR order
+            rows, cols = np.divmod(flat, W)
+            per_row = np.bincount(rows, minlength=B)
+            vals = z.ravel()[flat]
+            indptr = np.zeros(B + 1, dtype=np.intp)
+            np.cumsum(per_row, out=indptr[1:])
+            F = sp.csr_array((vals, cols, indptr), shape=(B, W))
+            r = F @ Dt
+            if bias:
+                r += b_dec[i]
+            r -= x
+            dx = r * scale
+            gDt[...] = F.T @ dx
+            m = int(per_row.max()) if nnz else 0
+            if 0 < m <= _GATHER_MAX_DENSITY * W:  # row b: the active atoms of b, gathered, times dx_b
+                uniform = nnz == B * m
+                if uniform:
+                    pad = cols.reshape(B, m)
+                else:
+                    slot = np.arange(nnz) - indptr[rows]
+                    pad = np.zeros((B, m), dtype=np.intp)
+                    pad[rows, slot] = cols
+                dzp = np.empty((B, m, 1), dtype=W_decT.dtype)
+                step = max(1, _GATHER_BLOCK // (m * d))
+                for s in range(0, B, step):
+                    np.matmul(Dt[pad[s:s + step]], dx[s:s + step, :, None], out=dzp[s:s + step])
+                dz = dzp.ravel() if uniform else dzp[rows, slot, 0]
+            elif nnz == 0:
+                dz = np.zeros(0, dtype=W_decT.dtype)
+            else:
+                dz = (dx @ Dt.T).ravel()[flat]
+            if kind == "relu":
+                if norms is not None:
+                    dz += c * norms[cols]
+                    sparsity[i] = float(np.dot(vals, norms[cols])) / B
+                    gDt += ((c / norms) * np.bincount(cols, weights=vals, minlength=W).astype(dt))[:, None] * Dt
+                else:
+                    dz += c
+                    sparsity[i] = float(vals.sum(dtype=np.float64)) / B
+            if kind == "batchtopk" and nnz:
+                out["min_selected"][i] = float(vals.min())
+            gWe = sp.csr_array((dz, cols, indptr), shape=(B, W)).T @ xc  # (W, d)
+            gbe = np.bincount(cols, weights=dz, minlength=W).astype(dt)
+            fired[i, cols] = True
+        else:
+            f = np.maximum(z, 0, out=z) if kind == "relu" else np.where(mask, z, dt(0))
+            r = f @ Dt
+            if bias:
+                r += b_dec[i]
+            r -= x
+            dx = r * scale
+            np.matmul(f.T, dx, out=gDt)
+            df = dx @ Dt.T  # (B, W)
+            if kind == "relu":
+                if norms is not None:
+                    df += c * norms
+                    colsum = f.sum(axis=0)
+                    sparsity[i] = float(colsum.astype(np.float64) @ norms) / B
+                    gDt += ((c / norms) * colsum)[:, None] * Dt
+                else:
+                    df += c
+                    sparsity[i] = float(f.sum(dtype=np.float64)) / B
+            if kind == "batchtopk" and nnz:
+                out["min_selected"][i] = float(np.where(mask, z, np.inf).min())
+            df *= mask
+            gWe = df.T @ xc
+            gbe = df.sum(axis=0)
+            fired[i] = mask.any(axis=0)
+        residual.append(r)
+        mse[i] = float(np.vdot(r, r)) / B
+        loss[i] = mse[i] + float(coef[i]) * sparsity[i]
+        if spec.tied:
+            gDt += gWe
+        else:
+            G["W_enc"][i][...] = gWe
+        if bias:
+            G["b_enc"][i][...] = gbe
+            gbd = dx.sum(axis=0)
+            gbd -= gbe @ We
+            G["b_dec"][i][...] = gbd
+    out.update(loss=loss, mse=mse, l0=l0, sparsity=sparsity, fired=fired, residual=residual)
+    return out
+
+
 # ----------------------------------------------------------------------------------------------
 # data
 # ----------------------------------------------------------------------------------------------
+
+
+#: Samples (whole batches, at least this many) on which the input scale is estimated.
+_NORM_SAMPLES = 4096
+#: Data-scale normalisations (:class:`SAEOptions` ``normalize``).
+NORMALIZATIONS = ("none", "expected_norm", "unit_mean_squared_norm")
+
+
+def _input_scale(x: NDArray[Any], how: str) -> float:
+    r"""The factor :math:`s` by which training inputs are multiplied: ``"expected_norm"``
+    :math:`\sqrt{\mathrm{dim}} / \overline{\|x\|}` (SAELens's ``expected_average_only_in``), or
+    ``"unit_mean_squared_norm"`` :math:`1/\sqrt{\overline{\|x\|^2}}`, means over the rows of ``x``.
+
+    Examples
+    --------
+    >>> _input_scale(np.array([[3.0, 4.0], [0.0, 5.0]]), "expected_norm") == np.sqrt(2) / 5
+    True
+    """
+    sq = np.einsum("bd,bd->b", x, x, dtype=np.float64)
+    mean = float(np.sqrt(sq).mean()) if how == "expected_norm" else float(np.sqrt(sq.mean()))
+    if not (mean > 0 and math.isfinite(mean)):
+        raise ValueError(f"normalize={how!r} needs data with a positive finite mean norm, got {mean}")
+    return math.sqrt(x.shape[1]) / mean if how == "expected_norm" else 1.0 / mean
+
+
+def _decoder_view(params: dict[str, NDArray[Any]]) -> dict[str, NDArray[Any]]:
+    """The same arrays with ``W_dec`` seen in the toolkit's ``(I, dim, width)`` layout (a view)."""
+    out = dict(params)
+    out["W_dec"] = params["W_dec"].transpose(0, 2, 1)
+    return out
+
 
 
 def _data_source(data: Any, B: int, gen: np.random.Generator, dt: type) -> tuple[int, Iterator[NDArray[Any]]]:
@@ -682,6 +912,15 @@ def train_saes(data: Any, *, kind: str = "relu", width: int, l1: Any = None, l0:
     ``b_dec`` the data mean (``options.b_dec_init``), JumpReLU thresholds
     ``options.jumprelu_init_threshold``.
 
+    Computation: for ``relu``, ``topk`` and ``batchtopk`` the instances are processed one at a
+    time and, whenever at most an eighth of an instance's batch of codes is nonzero, the codes are
+    held as a ``scipy.sparse`` CSR matrix: decoding, the decoder gradient, the code gradient (at
+    the active entries only) and the encoder gradient then cost time proportional to the number of
+    active codes, and only the encoder product :math:`(x - b_{\mathrm{dec}}) W_{\mathrm{enc}}^\top`
+    is dense. Denser batches use dense products. Both give the same numbers up to rounding.
+    ``options.bias=False`` trains without biases; ``options.normalize`` rescales the data by a
+    fixed factor folded into the returned weights (see :class:`SAEOptions`).
+
     Dead latents: the steps since each latent last fired are tracked; a latent silent for
     ``options.dead_window`` steps is dead. With ``options.resample_every`` set, every that many
     steps each dead latent is re-initialised toward an input of the current batch drawn with
@@ -800,8 +1039,16 @@ def train_saes(data: Any, *, kind: str = "relu", width: int, l1: Any = None, l0:
     coef = np.repeat(values, n_seeds).astype(dt) if kind in ("relu", "jumprelu") else np.zeros(I, dtype=dt)
     kk = np.repeat(values, n_seeds).astype(np.int64) if kind in _K_KINDS else None
 
+    # data-scale normalisation: a fixed factor estimated on the first batches (replayed for training)
+    input_scale = 1.0
+    if options.normalize != "none":
+        head = [next(batches) for _ in range(-(-_NORM_SAMPLES // B))]
+        input_scale = _input_scale(np.concatenate(head), options.normalize)
+        batches = itertools.chain(head, batches)
+    sdt = dt(input_scale)
+
     # initialisation: per seed index, independent of the sweep value
-    init_x = next(batches) if options.b_dec_init == "mean" else None
+    init_x = next(batches) * sdt if options.b_dec_init == "mean" and options.bias else None
     P0: dict[str, NDArray[Any]] = {}
     W_dec0 = np.empty((I, dim, width), dtype=np.float64)
     inst_gens = []
@@ -814,8 +1061,8 @@ def train_saes(data: Any, *, kind: str = "relu", width: int, l1: Any = None, l0:
     if not tied:
         P0["W_enc"] = W_dec0.transpose(0, 2, 1).astype(dt)
     P0["b_enc"] = np.zeros((I, width), dtype=dt)
-    P0["W_dec"] = W_dec0.astype(dt)
-    b_dec0 = np.zeros(dim) if init_x is None else init_x.astype(np.float64).mean(axis=0)
+    P0["W_dec"] = W_dec0.transpose(0, 2, 1).astype(dt)  # stored as (I, width, dim): atoms are rows
+    b_dec0 = np.zeros(dim) if init_x is None else init_x.astype(np.float64).mean(axis=0)  # zeros without bias
     P0["b_dec"] = np.tile(b_dec0, (I, 1)).astype(dt)
     if kind == "jumprelu":
         P0["log_threshold"] = np.full((I, width), math.log(options.jumprelu_init_threshold), dtype=dt)
@@ -823,8 +1070,9 @@ def train_saes(data: Any, *, kind: str = "relu", width: int, l1: Any = None, l0:
     opt = AdamW(lr=options.lr, betas=options.betas, eps=options.eps, weight_decay=options.weight_decay)
     opt.init(flat)
     assert opt.m is not None and opt.v is not None
-    mom, vel = opt.m, opt.v
     P, G = flat.p, flat.g
+    # the toolkit's layout, W_dec (I, dim, width), as views of the same buffers
+    Pv, Gv, Mv, Vv = (_decoder_view(dct) for dct in (P, G, opt.m.p, opt.v.p))
 
     since_fired = np.zeros((I, width), dtype=np.int64)
     ema = np.zeros(I)
@@ -842,12 +1090,21 @@ def train_saes(data: Any, *, kind: str = "relu", width: int, l1: Any = None, l0:
     with limit, np.errstate(over="ignore", invalid="ignore"):
         for step in range(steps):
             x = next(batches)
+            if input_scale != 1.0:
+                x = x * sdt
             lr_scale = _schedule_factor(step, steps, options.lr_warmup, options.lr_decay)
             coef_t = coef * dt(_schedule_factor(step, steps, options.sparsity_warmup, 0.0))
-            res = _loss_and_grads(spec, P, x, coef_t, kk)
-            for key, g in res["grads"].items():
-                G[key][...] = g
-            fired = res["mask"].any(axis=1)
+            if kind in _SELECT_KINDS:
+                res = _select_loss_and_grads(spec, P, G, x, coef_t, kk, bias=options.bias)
+                fired = res["fired"]
+            else:
+                res = _loss_and_grads(spec, Pv, x, coef_t, kk)
+                for key, g in res["grads"].items():
+                    Gv[key][...] = g
+                if not options.bias:
+                    G["b_enc"][...] = 0
+                    G["b_dec"][...] = 0
+                fired = res["mask"].any(axis=1)
             since_fired += 1
             since_fired[fired] = 0
             if "min_selected" in res:
@@ -855,23 +1112,23 @@ def train_saes(data: Any, *, kind: str = "relu", width: int, l1: Any = None, l0:
                 ok = np.isfinite(ms)
                 ema[ok] = (1 - rate) * ema[ok] + rate * ms[ok]
                 ema_n[ok] += 1
-            if normalize:
-                Wd, gWd = P["W_dec"], G["W_dec"]
-                gWd -= Wd * np.einsum("idw,idw->iw", gWd, Wd)[:, None, :]
+            if normalize:  # decoder rows of the (I, width, dim) buffer
+                Dt, gDt = P["W_dec"], G["W_dec"]
+                gDt -= Dt * np.einsum("iwd,iwd->iw", gDt, Dt)[:, :, None]
             opt.step(flat, scale=lr_scale)
             if normalize:
-                Wd = P["W_dec"]
-                Wd /= np.linalg.norm(Wd, axis=1, keepdims=True)
+                Dt = P["W_dec"]
+                Dt /= np.linalg.norm(Dt, axis=2, keepdims=True)
             if (step + 1) % log_every == 0 or step == steps - 1:
                 logs["steps"].append(step + 1)
                 logs["loss"].append(res["loss"])
-                logs["mse"].append(res["mse"])
+                logs["mse"].append(res["mse"] / input_scale**2)
                 logs["l0"].append(res["l0"])
                 logs["dead"].append((since_fired >= options.dead_window).mean(axis=1))
                 if not np.all(np.isfinite(res["loss"])):
                     break
             if options.resample_every and (step + 1) % options.resample_every == 0 and step + 1 < steps:
-                _resample(P, mom.p, vel.p, since_fired, res["residual"], x, inst_gens, options,
+                _resample(Pv, Mv, Vv, since_fired, res["residual"], x, inst_gens, options,
                           tied=tied, normalize=normalize)
             if bar is not None:
                 bar.update(1)
@@ -887,19 +1144,24 @@ def train_saes(data: Any, *, kind: str = "relu", width: int, l1: Any = None, l0:
                           TheoryWarning, stacklevel=2)
         thresholds = np.where(ema_n > 0, ema / (1 - (1 - rate) ** np.maximum(ema_n, 1)), 0.0)
     base_info = {"steps": steps, "batch_size": B, "n_seeds": n_seeds, "options": options.to_dict(),
-                 "normalize_decoder": normalize, "groups": [list(gr) for gr in groups]}
+                 "normalize_decoder": normalize, "groups": [list(gr) for gr in groups], "input_scale": input_scale}
     arr = {key: np.asarray(val, dtype=np.float64) for key, val in logs.items() if key != "steps"}
     saes = []
     for i in range(I):
-        W_dec = P["W_dec"][i].copy()
+        W_dec = Pv["W_dec"][i].copy()
         W_enc = W_dec.T.copy() if tied else P["W_enc"][i].copy()
+        b_dec = P["b_dec"][i].copy()
+        if input_scale != 1.0:  # fold the input scale in: the SAE acts on raw data
+            W_enc *= sdt
+            W_dec /= sdt
+            b_dec /= sdt
         if kind == "jumprelu":
             thr = np.exp(P["log_threshold"][i].astype(np.float64)).astype(dt)
         elif thresholds is not None:
             thr = np.full(width, thresholds[i], dtype=dt)
         else:
             thr = None
-        saes.append(SAE(W_enc=W_enc, b_enc=P["b_enc"][i].copy(), W_dec=W_dec, b_dec=P["b_dec"][i].copy(),
+        saes.append(SAE(W_enc=W_enc, b_enc=P["b_enc"][i].copy(), W_dec=W_dec, b_dec=b_dec, bias=options.bias,
                         kind=kind, k=int(kk[i]) if kk is not None else None, threshold=thr, tied=tied,
                         sparsity_coefficient=float(coef[i]) if kind in ("relu", "jumprelu") else None,
                         log_steps=np.asarray(logs["steps"]), losses=arr["loss"][:, i], mses=arr["mse"][:, i],
@@ -909,7 +1171,7 @@ def train_saes(data: Any, *, kind: str = "relu", width: int, l1: Any = None, l0:
 
 
 def _resample(P: dict[str, NDArray[Any]], M: dict[str, NDArray[Any]], V: dict[str, NDArray[Any]],
-              since_fired: NDArray[np.int64], residual: NDArray[Any], x: NDArray[Any],
+              since_fired: NDArray[np.int64], residual: NDArray[Any] | list[NDArray[Any]], x: NDArray[Any],
               gens: list[np.random.Generator], options: SAEOptions, *, tied: bool, normalize: bool) -> None:
     """Re-initialise dead latents toward high-loss inputs (in place; see :func:`train_saes`)."""
     dead_all = since_fired >= options.dead_window

@@ -12,7 +12,7 @@ A saved SAE is a folder holding
 the file and key names of SAELens v6 (``sae_lens/constants.py``: ``SAE_WEIGHTS_FILENAME``,
 ``SAE_CFG_FILENAME``; ``SAE.save_model`` and ``SAEConfig.to_dict`` in ``sae_lens/saes/sae.py``).
 As in SAELens, BatchTopK and Matryoshka SAEs are saved as JumpReLU SAEs whose thresholds all equal
-the global threshold. The toolkit adds a ``"theory"`` entry (kind, k, tied, sparsity coefficient)
+the global threshold. The toolkit adds a ``"theory"`` entry (kind, k, tied, bias, sparsity coefficient)
 that SAELens ignores (its config loader keeps only its own fields), so a folder written here
 round-trips exactly.
 
@@ -112,7 +112,7 @@ def save_sae(sae: SAE, path: str | os.PathLike[str]) -> Path:
         "d_in": sae.dim, "d_sae": sae.width, "dtype": np.dtype(dt).name, "device": "cpu",
         "apply_b_dec_to_input": True, "normalize_activations": "none", "reshape_activations": "none",
         "architecture": _ARCHITECTURE[sae.kind],
-        "theory": {"kind": sae.kind, "k": sae.k, "tied": sae.tied,
+        "theory": {"kind": sae.kind, "k": sae.k, "tied": sae.tied, "bias": sae.bias,
                    "sparsity_coefficient": sae.sparsity_coefficient},
     }
     if sae.kind == "topk":
@@ -317,12 +317,17 @@ def load_sae(path: str | os.PathLike[str]) -> SAE:
     tied = extra_cfg.get("tied", False)
     if not isinstance(tied, bool):
         raise ValueError(f"{folder}: cfg.json theory.tied must be true or false, got {tied!r}")
+    bias = extra_cfg.get("bias", True)
+    if not isinstance(bias, bool):
+        raise ValueError(f"{folder}: cfg.json theory.bias must be true or false, got {bias!r}")
+    if not bias and (np.any(tensors["b_enc"]) or np.any(tensors["b_dec"])):
+        raise ValueError(f"{folder}: cfg.json theory.bias is false but b_enc or b_dec is not zero")
     coef = extra_cfg.get("sparsity_coefficient")
     if coef is not None and not (isinstance(coef, (int, float)) and not isinstance(coef, bool)
                                  and math.isfinite(coef)):
         raise ValueError(f"{folder}: cfg.json theory.sparsity_coefficient must be a finite number, got {coef!r}")
     return SAE(W_enc=tensors["W_enc"].T.copy(), b_enc=tensors["b_enc"].copy(), W_dec=tensors["W_dec"].T.copy(),
                b_dec=tensors["b_dec"].copy(), kind=kind, k=k,
-               threshold=tensors["threshold"].copy() if "threshold" in tensors else None, tied=tied,
+               threshold=tensors["threshold"].copy() if "threshold" in tensors else None, tied=tied, bias=bias,
                sparsity_coefficient=None if coef is None else float(coef),
                info={"source": str(folder), "architecture": arch})
