@@ -42,6 +42,7 @@ import time
 import numpy as np
 
 import theory
+from theory.experiments.geometry import sloane_grid, sloane_summary
 from theory.geometry import coherence, max_cosine, pack, welch_bound
 from theory.geometry.packing import PackOptions
 
@@ -82,27 +83,6 @@ def sloane_table() -> dict[tuple[int, int], dict]:
     """(dim, n) -> entry of Sloane's line table (coherence = sqrt(1 - D))."""
     cases = json.loads((DATA / "grassmannian_lines_sloane.json").read_text())["cases"]
     return {(c["dim"], c["n"]): c for c in cases}
-
-
-@functools.cache
-def proven_lines() -> dict[tuple[int, int], dict]:
-    out: dict[tuple[int, int], dict] = {}
-    for c in reference_cases():
-        if c["lines"]:
-            out.setdefault((c["dim"], c["n"]), c)
-    return out
-
-
-def independent_coherence(frame: np.ndarray) -> float:
-    """Coherence recomputed from scratch in pure Python (``math.fsum``), using neither
-    ``theory`` nor BLAS: normalise each column, then the largest |inner product| over pairs."""
-    cols = [[float(x) for x in frame[:, j]] for j in range(frame.shape[1])]
-    unit = []
-    for c in cols:
-        r = math.sqrt(math.fsum(x * x for x in c))
-        unit.append([x / r for x in c])
-    return max(abs(math.fsum(a * b for a, b in zip(unit[i], unit[j], strict=True)))
-               for i in range(len(unit)) for j in range(i + 1, len(unit)))
 
 
 def run_case(dim: int, n: int, lines: bool, ref: float | None, ref_src: str, time_limit: float,
@@ -396,63 +376,6 @@ def parse_dims(text: str) -> list[int]:
     return sorted(set(out))
 
 
-def run_sloane_case(dim: int, n: int, time_limit: float, seed: int) -> dict:
-    table = sloane_table()[dim, n]
-    proven = proven_lines().get((dim, n))
-    t0 = time.perf_counter()
-    P = pack(dim=dim, n=n, lines=True, rng=seed, restarts=100_000, time_limit=time_limit)
-    secs = time.perf_counter() - t0
-    found = coherence(P.frame)
-    indep = independent_coherence(P.frame)
-    tab = table["coherence"]
-    ref, kind = (proven["value"], "proven optimum") if proven else (tab, "Sloane table (best known)")
-    row = {"dim": dim, "n": n, "found": found, "found_independent": indep,
-           "table": tab, "table_D": table["D"], "gap_table": (found - tab) / tab,
-           "proven": proven["value"] if proven else None,
-           "proven_source": proven["source"] if proven else None,
-           "reference": ref, "reference_kind": kind, "gap": (found - ref) / ref,
-           "bound": P.bound.value, "bound_name": P.bound.name,
-           "seconds": P.seconds_to_best, "seconds_total": secs, "restarts": P.restarts,
-           "time_limit": time_limit, "seed": seed}
-    # Beating the table: re-check with the independent recomputation and keep the frame.
-    row["beats_table"] = bool(row["gap_table"] < -1e-9 and (indep - tab) / tab < -1e-9)
-    if row["gap_table"] < -1e-9:
-        row["frame"] = P.frame.tolist()
-    return row
-
-
-def sloane_summary(rows: list[dict], time_limit: float) -> dict:
-    gaps = np.array([r["gap_table"] for r in rows])
-    t = np.array([r["seconds"] for r in rows])
-    ok1 = gaps <= 1e-3
-    out = {
-        "cases": len(rows),
-        "within_0.1%": int(ok1.sum()),
-        "within_1%": int((gaps <= 1e-2).sum()),
-        "median_gap": float(np.median(gaps)), "max_gap": float(gaps.max()),
-        f"time_to_best_within_{time_limit:g}s": int((t <= time_limit).sum()),
-        f"within_0.1%_and_{time_limit:g}s": int((ok1 & (t <= time_limit)).sum()),
-        "worst": [{k: r[k] for k in ("dim", "n", "found", "table", "gap_table", "seconds")}
-                  for r in sorted(rows, key=lambda r: -r["gap_table"])[:10]],
-        "beats_table": [{k: r[k] for k in ("dim", "n", "found", "found_independent", "table",
-                                             "gap_table", "seconds")}
-                        for r in rows if r["beats_table"]],
-        "proven_cases": len([r for r in rows if r["proven"] is not None]),
-        "proven_within_1e-6": len([r for r in rows if r["proven"] is not None
-                                   and abs(r["gap"]) <= 1e-6]),
-    }
-    per_dim: dict[str, dict] = {}
-    out["per_dim"] = per_dim
-    for dim in sorted({r["dim"] for r in rows}):
-        g = np.array([r["gap_table"] for r in rows if r["dim"] == dim])
-        ns = [r["n"] for r in rows if r["dim"] == dim]
-        per_dim[str(dim)] = {"n": f"{min(ns)}-{max(ns)}", "cases": len(g),
-                                    "within_0.1%": int((g <= 1e-3).sum()),
-                                    "within_1%": int((g <= 1e-2).sum()),
-                                    "median_gap": float(np.median(g)), "max_gap": float(g.max())}
-    return out
-
-
 def sloane_markdown(doc: dict, stem: str = "packing_sloane") -> str:
     s = doc["summary"]
     tl = doc["time_limit"]
@@ -524,6 +447,8 @@ def sloane_main(args: argparse.Namespace) -> int:
     missing = [c for c in todo if c not in table]
     if missing:
         raise SystemExit(f"not in Sloane's table: {missing}")
+    if not todo:
+        raise SystemExit("the grid has no case: check --dims, --min-n and --max-n")
     stem = args.out
     path = OUT / f"{stem}.json"
     if args.fresh and path.exists():
@@ -535,12 +460,13 @@ def sloane_main(args: argparse.Namespace) -> int:
            "started": datetime.datetime.now().isoformat(timespec="seconds"),
            "load_start": load_avg(), "machine": machine()}
     print(run["machine"], flush=True)
-    rows = {(r["dim"], r["n"]): r for r in doc["rows"]}
-    for dim, n in todo:
-        r = run_sloane_case(dim, n, args.time_limit, args.seed)
-        rows[dim, n] = r
+    # the grid through theory.experiments.geometry.sloane_grid, one case at a time (time-limited cases
+    # side by side on a process pool would compete for the cores)
+    grid = sloane_grid(cases=todo, time_limit=args.time_limit, seed=args.seed, executor="serial", progress=True)
+    rows = {(r["dim"], r["n"]): r for r in grid.rows}
+    for r in grid.rows:
         flag = "  BELOW TABLE" if r["gap_table"] < -1e-9 else ""
-        print(f"dim={dim} n={n:3d} found={r['found']:.10f} table={r['table']:.10f} "
+        print(f"dim={r['dim']} n={r['n']:3d} found={r['found']:.10f} table={r['table']:.10f} "
               f"gap={r['gap_table']:+.2e} best after {r['seconds']:.1f}s of {r['seconds_total']:.1f}s "
               f"({r['restarts']} restarts){flag}", flush=True)
     run["finished"] = datetime.datetime.now().isoformat(timespec="seconds")

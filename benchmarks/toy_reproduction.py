@@ -6,7 +6,8 @@
 2. n = 20, dim = 5, importance 0.7^i, across densities: ``WᵀW`` and feature norms coloured by
    superposition.
 3. Dimensions per feature against 1/p ("sticky" fractions) and the per-feature dimensionality
-   scatter with the geometry classification (n = 100, dim = 20, uniform importance).
+   scatter with the geometry classification (n = 100, dim = 20, uniform importance), by
+   ``theory.experiments.toy_models.sticky_dimensionality`` (also ``theory reproduce toy_sticky``).
 
 Run::
 
@@ -20,7 +21,6 @@ Writes ``benchmarks/results/toy_reproduction.json`` and figures
 from __future__ import annotations
 
 import argparse
-import collections
 import json
 import os
 import platform
@@ -37,6 +37,7 @@ import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from theory.experiments.toy_models import sticky_dimensionality  # noqa: E402
 from theory.figures import save, style_context  # noqa: E402
 from theory.figures.toy_models import (  # noqa: E402
     plot_dimensions_per_feature,
@@ -46,11 +47,9 @@ from theory.figures.toy_models import (  # noqa: E402
     plot_wtw,
 )
 from theory.toy_models import (  # noqa: E402
-    ToyModel,
     ToyModelConfig,
     dimensions_per_feature,
     feature_dimensionality,
-    feature_geometry,
     geometric_importance,
     n_represented,
     phase_diagram,
@@ -105,113 +104,52 @@ def wtw_experiment(quick: bool, steps: int | None = None) -> dict:
             "final_loss": model.final_loss.tolist(), "steps": steps, "seconds": round(model.info["elapsed_s"], 1)}
 
 
-STICKY = {"1": 1.0, "3/4": 0.75, "2/3": 2 / 3, "1/2": 0.5, "2/5": 0.4, "3/8": 0.375}
-
-
-def sticky_plateau_fractions(D: np.ndarray, tol: float = 0.0125) -> dict:
-    """Fraction of features (per instance and overall) whose dimensionality D_i lies within
-    ``tol`` of each sticky value; D has shape (n_instances, n_features)."""
-    out = {}
-    for name, v in STICKY.items():
-        near = np.abs(D - v) <= tol
-        out[name] = {"per_instance": np.round(near.mean(axis=1), 3).tolist(),
-                     "overall": round(float(near.mean()), 4)}
-    return out
-
-
-def dimensionality_summary(W: np.ndarray, p: np.ndarray, title: str, figure: Path) -> dict:
-    """What the dimensionality experiments report for trained weights ``W`` (instances, dim, n)
-    at densities ``p``: dimensions per feature, Σ D_i, features represented, the geometry found by
-    ``classify_geometry`` (in total and per instance), the sticky-value fractions; and the
-    two-panel figure (dimensions per feature; D_i scatter) saved at ``figure``."""
-    dpf = dimensions_per_feature(W)
-    D = feature_dimensionality(W)
-    geo = collections.Counter()
-    per_instance = []
-    for polys in feature_geometry(W):
-        c = collections.Counter(q.name for q in polys if q.name != "ignored")
-        per_instance.append(dict(sorted(c.items())))
-        geo.update(q.name for q in polys)
+def dimensionality_figure(W: np.ndarray, p: np.ndarray, title: str, figure: Path) -> None:
+    """The two-panel figure of the dimensionality experiments (dimensions per feature; D_i scatter)."""
     with style_context():
         fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.6))
-        plot_dimensions_per_feature(p, dpf, ax=a1)
-        plot_feature_dimensionality(p, D, ax=a2)
+        plot_dimensions_per_feature(p, dimensions_per_feature(W), ax=a1)
+        plot_feature_dimensionality(p, feature_dimensionality(W), ax=a2)
         fig.suptitle(title, fontsize="small")
         save(fig, figure, formats=["pdf", "png"])
-    return {"p": np.asarray(p).tolist(), "dims_per_feature": np.round(dpf, 4).tolist(),
-            "sum_D": np.round(D.sum(axis=1), 4).tolist(), "n_represented": n_represented(W).tolist(),
-            "geometry_counts": dict(geo), "geometry_per_instance": per_instance,
-            "plateau_fractions_tol0.0125": sticky_plateau_fractions(D, tol=0.0125)}
 
 
 def sticky_experiment(quick: bool, steps: int | None = None, *, instances: int | None = None,
                       low: float | None = None, name: str = "toy_sticky") -> dict:
-    """Dimensionality experiment: ``instances`` densities log-spaced from 1 down to ``low``."""
+    """Dimensionality experiment: ``instances`` densities log-spaced from 1 down to ``low``, one
+    training run (one chunk, seed 1), through ``theory.experiments.toy_models.sticky_dimensionality``."""
     n, dim, k = (100, 20, 12) if not quick else (40, 8, 8)
     k = instances or k
     low = low or (0.003 if not quick else 0.01)
-    cfg = ToyModelConfig(n_features=n, n_hidden=dim, n_instances=k,
-                         feature_probability=sparsity_sweep(k, low=low))
     steps = steps or (1500 if quick else 6000)
-    model = train(cfg, steps=steps, lr=1e-3 if not quick else 3e-3, rng=1,
-                  progress=False)
-    model.save(OUT / (f"{name}_model_quick.npz" if quick else f"{name}_model.npz"))
-    summary = dimensionality_summary(
-        model.W, cfg.probability_matrix[:, 0], f"n = {n}, dim = {dim}, uniform importance",
-        OUT / (f"{name}_quick" if quick and name != "toy_sticky" else name))
-    return {"n": n, "dim": dim, "steps": steps, **summary, "seconds": round(model.info["elapsed_s"], 1)}
+    r = sticky_dimensionality(n=n, dim=dim, instances=k, low=low, steps=steps, chunk=k, seed=1,
+                              lr=1e-3 if not quick else 3e-3, store=str(OUT / f"{name}.sqlite"),
+                              executor="serial", progress=True)
+    print(r)
+    np.savez_compressed(OUT / (f"{name}_model_quick.npz" if quick else f"{name}_model.npz"), W=r.W, p=r.p)
+    dimensionality_figure(r.W, r.p, f"n = {n}, dim = {dim}, uniform importance",
+                          OUT / (f"{name}_quick" if quick and name != "toy_sticky" else name))
+    d = r.to_dict()
+    return {"n": n, "dim": dim, "steps": steps, **{k_: d[k_] for k_ in r.summary},
+            "seconds": r.train_seconds}
 
 
 def sticky_paper_experiment(*, n: int = 400, dim: int = 30, instances: int = 20, low: float = 0.05,
                             high: float = 1.0, steps: int = 10_000, chunk: int = 4,
                             batch_size: int = 1024, init: str = "xavier_normal",
                             name: str = "toy_sticky_paper") -> dict:
-    r"""The dimensionality experiment in the paper notebook's setting: n = 400 features,
-    dim = 30, uniform importance, densities ``low ** linspace(0, 1, instances)`` (the notebook's
-    ``20 ** -linspace(0, 1, k)``), batch 1024, AdamW at 1e-3.
-
-    Instances do not interact, so they are trained in chunks of ``chunk`` instances, chunk ``c``
-    seeded with ``100 + c``; each finished chunk is written to ``results/<name>/chunk_<c>.npz``
-    and reused when the run is restarted with the same settings (a crash loses at most the chunk
-    in progress). ``high`` < 1 restricts the sweep to densities log-spaced from ``high`` down to
-    ``low`` (to resolve one part of the curve). ``init="torch3d"`` starts every chunk from the
-    small weights PyTorch's ``xavier_normal_`` gives the notebook's whole
-    ``(instances, n, dim)`` tensor, :math:`\sigma = \sqrt{2/(\mathrm{dim}(n + \mathrm{instances}))}`
-    (the full sweep's instance count, not the chunk's), drawn with seed ``1000 + c``."""
-    p_all = high * sparsity_sweep(instances, low=low / high)
-    cdir = OUT / name
-    cdir.mkdir(parents=True, exist_ok=True)
-    Ws, seconds, losses = [], 0.0, []
-    for c, start in enumerate(range(0, instances, chunk)):
-        ps = p_all[start:start + chunk]
-        cfg = ToyModelConfig(n_features=n, n_hidden=dim, n_instances=ps.size, feature_probability=ps)
-        path = cdir / f"chunk_{c:02d}.npz"
-        model = None
-        if path.exists():
-            old = ToyModel.load(path)
-            if (old.config == cfg and old.info.get("steps") == steps
-                    and old.info.get("batch_size") == batch_size
-                    and old.info.get("sticky_init", "xavier_normal") == init):
-                model = old
-                print(f"chunk {c}: reused {path.name}")
-        if model is None:
-            initial = None
-            if init == "torch3d":
-                std = np.sqrt(2.0 / (dim * (n + instances)))
-                initial = {"W": std * np.random.default_rng(1000 + c).standard_normal((ps.size, dim, n))}
-            model = train(cfg, steps=steps, batch_size=batch_size, lr=1e-3, rng=100 + c,
-                          initial=initial, progress=True)
-            model.info["sticky_init"] = init
-            model.save(path)
-            print(f"chunk {c}: trained in {model.info['elapsed_s']:.0f} s, wrote {path.name}")
-        Ws.append(model.W)
-        losses.extend(model.final_loss.tolist())
-        seconds += float(model.info["elapsed_s"])
-    summary = dimensionality_summary(
-        np.concatenate(Ws, axis=0), p_all,
-        f"n = {n}, dim = {dim}, uniform importance, {steps:,} steps", OUT / name)
+    r"""The dimensionality experiment in the paper notebook's setting (n = 400 features, dim = 30,
+    uniform importance, densities ``low ** linspace(0, 1, instances)``, batch 1024, AdamW at
+    1e-3), trained in resumable chunks by ``theory.experiments.toy_models.sticky_dimensionality``
+    (store ``results/<name>.sqlite``)."""
+    r = sticky_dimensionality(n=n, dim=dim, instances=instances, low=low, high=high, steps=steps, chunk=chunk,
+                              batch_size=batch_size, init=init, store=str(OUT / f"{name}.sqlite"),
+                              executor="serial", progress=True)
+    print(r)
+    dimensionality_figure(r.W, r.p, f"n = {n}, dim = {dim}, uniform importance, {steps:,} steps", OUT / name)
+    d = r.to_dict()
     return {"n": n, "dim": dim, "steps": steps, "batch_size": batch_size, "chunk": chunk, "init": init,
-            **summary, "final_loss": losses, "train_seconds": round(seconds, 1)}
+            **{k: d[k] for k in r.summary}, "final_loss": r.final_loss, "train_seconds": r.train_seconds}
 
 
 def main(argv=None) -> int:

@@ -3,10 +3,19 @@ r"""Sweep cells of the circuits experiments (U-AND error and capacity against wi
 Each ``*_cell(params, rng)`` is a module-level function returning JSON data, for
 :func:`theory.sweep.sweep`. :func:`fit_power_law` fits ``log y = a + b log x`` by least squares
 and reports the exponent ``b`` with a Student-t confidence interval.
+
+The experiment drivers (:func:`width_scaling`, :func:`capacity_scaling`, :func:`capacity_fit`,
+:func:`capacity_basis`, :func:`depth_errors`, :func:`depth_bound_check`,
+:func:`adler_shavit_comparison`, :func:`compressed_computation`) build a grid, run a cell through
+the sweep (``store`` makes them resumable), fit and summarise; each returns a small frozen result
+with ``to_dict()``/``from_dict()`` and a printed summary. ``benchmarks/circuits.py`` and
+``benchmarks/circuits_compressed.py`` are command lines over them; ``theory reproduce`` runs them
+by name.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -17,15 +26,19 @@ import scipy.sparse as sps
 from numpy.typing import NDArray
 from scipy import stats
 
-from theory._validation import as_rng, check_array, check_int
+from theory._validation import as_rng, check_array, check_bool, check_int
 from theory.circuits.circuit import random_circuit
 from theory.circuits.compile import compile_circuit, simulate
 from theory.circuits.moments import uand_error_moments
 from theory.circuits.uand import embed_features, sparse_inputs, uand
 
-__all__ = ["AllPairsErrors", "AllPairsUnionBound", "PowerLawFit", "all_pairs_errors",
-           "all_pairs_union_bound", "capacity_basis_cell", "capacity_cell", "capacity_embedded_cell",
-           "depth_bound_cell", "depth_cell", "embedded_readout", "fit_power_law", "width_cell"]
+__all__ = ["AdlerShavitComparison", "AllPairsErrors", "AllPairsUnionBound", "CapacityBasis", "CapacityFit",
+           "CapacityScaling", "CompressedComputation", "DepthBoundCheck", "DepthErrors", "PowerLawFit",
+           "WidthScaling", "adler_shavit_comparison", "all_pairs_errors", "all_pairs_union_bound",
+           "capacity_basis", "capacity_basis_cell", "capacity_basis_grid", "capacity_cell",
+           "capacity_embedded_cell", "capacity_fit", "capacity_fit_grid", "capacity_scaling",
+           "compressed_computation", "depth_bound_cell", "depth_bound_check", "depth_cell", "depth_errors",
+           "embedded_readout", "fit_power_law", "width_cell", "width_scaling"]
 
 
 @dataclass(frozen=True)
@@ -651,3 +664,1031 @@ def capacity_basis_cell(params: Mapping[str, Any], rng: np.random.Generator) -> 
             n_wrong[k].append(cw[k])
     return {"max_error": max_err, "n_wrong": n_wrong, "n_pairs": n_pairs,
             "cpu_s": time.process_time() - t0}
+
+
+# --------------------------------------------------------------------------- experiment drivers
+#
+# Each driver builds a grid, runs one of the cells above through :func:`theory.sweep.sweep`, fits
+# and summarises; it returns a small frozen result holding the JSON section of
+# ``benchmarks/results/circuits.json`` (``to_dict``/``from_dict``) and printing its summary.
+
+
+@dataclass(frozen=True, repr=False)
+class _Section:
+    """A summarised experiment: its JSON data (``to_dict``) and a readable summary (``str``)."""
+
+    data: dict[str, Any]
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.data, Mapping):
+            raise TypeError(f"data must be a dict, got {type(self.data).__name__}")
+        object.__setattr__(self, "data", copy.deepcopy(dict(self.data)))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as JSON data (a copy)."""
+        return copy.deepcopy(self.data)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Any:
+        """The result from :meth:`to_dict`'s data (or the section stored in ``circuits.json``)."""
+        return cls(data=dict(data))
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """``data[key]``, or ``default``."""
+        return self.data.get(key, default)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(keys={sorted(self.data)})"
+
+
+class _ListSection(_Section):
+    """A section stored as a list in ``circuits.json`` (``to_dict()`` wraps it under :attr:`KEY`)."""
+
+    KEY = "rows"
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | Sequence[Any]) -> Any:
+        """From :meth:`to_dict`'s data, or the bare list stored in ``circuits.json``."""
+        if isinstance(data, Mapping):
+            return cls(data=dict(data))
+        return cls(data={cls.KEY: list(data)})
+
+    @property
+    def rows(self) -> list[Any]:
+        """The stored list (the ``circuits.json`` section)."""
+        return copy.deepcopy(self.data[self.KEY])
+
+
+def _run(cell: Any, grid: list[dict[str, Any]], *, store: Any, executor: Any, progress: bool, rng: int,
+         desc: str) -> Any:
+    from theory.sweep import sweep
+
+    return sweep(cell, grid, store=store, executor=executor, rng=rng, progress=check_bool(progress, "progress"),
+                 desc=desc)
+
+
+class WidthScaling(_Section):
+    """RMS U-AND read-off error against the width ``d`` and its fitted exponents, from :func:`width_scaling`.
+
+    ``data``: ``m``, ``s``, ``cells`` (``{"params", "value"}`` of :func:`width_cell`) and ``fits``
+    (per ``"<kind>_<class>"``: the measured and exact-moment :class:`PowerLawFit` as dicts and the
+    asymptotic exponent).
+    """
+
+    def __str__(self) -> str:
+        lines = [f"U-AND error vs width, m = {self.data['m']}, s = {self.data['s']}, "
+                 f"{len(self.data['cells'])} cells"]
+        for key, f in self.data["fits"].items():
+            kind, cls = key.rsplit("_", 1)
+            lines.append(f"  width/{kind}/{cls}: measured {PowerLawFit(**_fit_args(f['measured']))}; exact-moment "
+                         f"prediction exponent {f['exact_moments']['exponent']:.3f}; asymptotic "
+                         f"{f['theory_asymptotic']:.3f}")
+        return "\n".join(lines)
+
+
+def _fit_args(f: Mapping[str, Any]) -> dict[str, Any]:
+    return {"exponent": f["exponent"], "ci": tuple(f["ci"]), "prefactor": f["prefactor"], "n": f["n"]}
+
+
+def _fit_dict(f: PowerLawFit) -> dict[str, Any]:
+    return {"exponent": f.exponent, "ci": f.ci, "prefactor": f.prefactor, "n": f.n}
+
+
+def width_scaling(*, quick: bool = False, store: Any = None, executor: Any = None,
+                  progress: bool = False) -> WidthScaling:
+    r"""Error of the U-AND read-off against the width ``d`` at fixed ``m``, with fitted exponents.
+
+    Basis-aligned inputs, ``m = 200``, ``s = 4``; Bernoulli U-AND at the MSE-optimal ``p`` and
+    Rademacher U-AND; cells of :func:`width_cell`. The measured RMS error of pairs with both /
+    one input active is fitted by :func:`fit_power_law` beside the exact moments; the asymptotic
+    exponents are :math:`-1/3` (Bernoulli at optimal ``p``) and :math:`-1/2` (Rademacher).
+
+    Parameters
+    ----------
+    quick : bool
+        ``d`` up to 4000 and 8 trials per cell (else up to 16,000 and 24).
+    store : str or Path, optional
+        SQLite file of :func:`theory.sweep.sweep` (resumable).
+    executor : optional
+        Where the cells run (see :func:`theory.sweep.sweep`; default a local process pool).
+    progress : bool
+
+    Returns
+    -------
+    WidthScaling
+
+    References
+    ----------
+    .. [1] Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in
+       Superposition. arXiv:2408.05451
+    """
+    from theory.circuits.moments import optimal_p
+
+    quick = check_bool(quick, "quick")
+    m, s = 200, 4
+    ds = [250, 500, 1000, 2000, 4000] if quick else [250, 500, 1000, 2000, 4000, 8000, 16000]
+    trials = 8 if quick else 24
+    grid = [dict(m=m, d=d, s=s, kind="bernoulli", p=optimal_p(d=d, s=s), trials=trials) for d in ds]
+    grid += [dict(m=m, d=d, s=s, kind="rademacher", trials=trials) for d in ds if d <= 4000]
+    res = _run(width_cell, grid, store=store, executor=executor, progress=progress, rng=1, desc="width")
+    fits = {}
+    for kind in ("bernoulli", "rademacher"):
+        rows = [(p["d"], v) for p, v in res if p["kind"] == kind]
+        dd = [r[0] for r in rows]
+        for cls in ("both", "one"):
+            f = fit_power_law(dd, [r[1][f"rms_{cls}"] for r in rows])
+            fp = fit_power_law(dd, [r[1][f"pred_rms_{cls}"] for r in rows])
+            fits[f"{kind}_{cls}"] = {"measured": _fit_dict(f), "exact_moments": _fit_dict(fp),
+                                     "theory_asymptotic": -1 / 3 if kind == "bernoulli" else -1 / 2}
+    return WidthScaling(data={"m": m, "s": s, "cells": [{"params": p, "value": v} for p, v in res],
+                              "fits": fits})
+
+
+def _mmax_from_rates(rows: list[tuple[int, float]], eps: float) -> float | None:
+    """Largest m before the first grid point whose rate exceeds eps (log-linear interpolation)."""
+    rows = sorted(rows)
+    for (m0, r0), (m1, r1) in zip(rows, rows[1:], strict=False):
+        if r0 <= eps < r1:
+            t = (math.log(eps) - math.log(max(r0, 1e-6))) / (math.log(r1) - math.log(max(r0, 1e-6)))
+            return math.exp(math.log(m0) + t * (math.log(m1) - math.log(m0)))
+    return None
+
+
+class CapacityScaling(_Section):
+    """Largest ``m`` with per-gate error rate ``<= eps`` against ``d``, from :func:`capacity_scaling`.
+
+    ``data``: ``eps``, ``s``, ``table`` (best-``p`` rates per mode, ``d``, ``m``), ``m_max`` (per
+    mode ``"superposed"``/``"basis"``, per ``d``: ``m_max``, ``censored``, ``largest_ok_in_grid``),
+    ``fit_superposed`` (when three points are uncensored) and ``adler_shavit`` (ratios of the
+    construction to Adler & Shavit's lower bounds at the capacity points).
+    """
+
+    def __str__(self) -> str:
+        eps = self.data["eps"]
+        f = self.data.get("fit_superposed")
+        if f:
+            lines = [f"capacity (superposed, dim = d, eps = {eps}): m_max ~ d^b, {PowerLawFit(**_fit_args(f))}; "
+                     "paper: b = 3/2 up to polylog factors"]
+        else:
+            pts = sum(1 for v in self.data["m_max"]["superposed"].values() if v["m_max"])
+            lines = [f"capacity (superposed, eps = {eps}): only {pts} uncensored points; no fit"]
+        for mode, vals in self.data["m_max"].items():
+            for d, v in sorted(vals.items(), key=lambda kv: int(kv[0])):
+                shown = "> grid" if v["censored"] else f"{v['m_max']:.0f}"
+                lines.append(f"  {mode:10s} d={int(d):5d}: m_max = {shown} (largest m in grid with rate <= eps: "
+                             f"{v['largest_ok_in_grid']})")
+        for r in self.data["adler_shavit"]:
+            lines.append(f"  Adler-Shavit d={r['d']}: m={r['m']} -> neurons / sqrt(m' log m') = "
+                         f"{r['neurons_over_lower']:.3f}, params / (m' log m') = {r['params_over_lower']:.3f}")
+        return "\n".join(lines)
+
+
+def capacity_scaling(*, quick: bool = False, store: Any = None, executor: Any = None, progress: bool = False,
+                     eps: float = 0.05) -> CapacityScaling:
+    r"""Largest ``m`` whose per-gate error rate is at most ``eps``, against ``d``, cells of :func:`capacity_cell`.
+
+    Inputs in superposition (residual dimension ``dim = d``) and basis-aligned; the rate of a
+    ``(d, m)`` is the largest of the wrong fractions over pairs with both / one / no input active,
+    at the best ``p`` of a grid; ``m_max`` interpolates log-linearly to the first grid point above
+    ``eps``. The paper's scaling is :math:`m = \tilde\Theta(d^{3/2})`.
+
+    Parameters
+    ----------
+    quick : bool
+        ``d`` up to 3200 and 10 trials per cell (else up to 6400 and 30).
+    store, executor, progress
+        As in :func:`width_scaling`.
+    eps : float
+        Per-gate error-rate target.
+
+    Returns
+    -------
+    CapacityScaling
+
+    References
+    ----------
+    .. [1] Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in
+       Superposition. arXiv:2408.05451
+    .. [2] Adler, M. and Shavit, N. (2024). On the complexity of neural computation in superposition.
+       arXiv:2409.15318
+    """
+    from theory._validation import check_probability
+    from theory.circuits.moments import adler_shavit_bounds
+
+    quick = check_bool(quick, "quick")
+    eps = check_probability(eps, "eps", allow_zero=False, allow_one=False)
+    s = 3
+    ds = [400, 800, 1600, 3200] if quick else [400, 800, 1600, 3200, 6400]
+    ms = [25 * 2 ** k for k in range(0, 9)]           # 25 .. 6400
+    ps = [0.02, 0.04, 0.08, 0.16]
+    trials = 10 if quick else 30
+    grid = []
+    for d in ds:
+        for m in ms:
+            for dim_mode in ("superposed", "basis"):
+                dim = d if dim_mode == "superposed" else 0
+                if dim and dim * m > 2.1e7:
+                    continue
+                if not dim and m not in (25, 400, 3200):
+                    continue
+                for p in ps:
+                    grid.append(dict(m=m, d=d, dim=dim, s=s, p=p, trials=trials, n_inactive=1000))
+    res = _run(capacity_cell, grid, store=store, executor=executor, progress=progress, rng=2, desc="capacity")
+    # error rate per (mode, d, m): best p of the grid, rate = the largest of the classes' rates
+    table: dict[tuple[str, int, int], dict[str, Any]] = {}
+    for p, v in res:
+        mode = "superposed" if p["dim"] else "basis"
+        w, n = v["wrong"], v["n"]
+        # each class separately: a network reading 0 everywhere must not pass
+        rates = {k: w[k] / n[k] for k in ("both", "one", "none") if n[k]}
+        rate = max(rates.values())
+        key = (mode, p["d"], p["m"])
+        if key not in table or rate < table[key]["rate"]:
+            table[key] = {"rate": rate, "p": p["p"], **{f"rate_{k}": r for k, r in rates.items()},
+                          "n_both": n["both"]}
+    out: dict[str, Any] = {"eps": eps, "s": s, "table": [{"mode": k[0], "d": k[1], "m": k[2], **v}
+                                                         for k, v in sorted(table.items())]}
+    mmax: dict[str, dict[int, dict[str, Any]]] = {"superposed": {}, "basis": {}}
+    for mode in mmax:
+        for d in ds:
+            rows = sorted((m, table[(mode, d, m)]["rate"]) for (mo, dd, m) in table if mo == mode and dd == d)
+            ok = [m for m, r in rows if r <= eps]
+            if not ok:
+                continue
+            best = _mmax_from_rates(rows, eps)
+            mmax[mode][d] = {"m_max": best, "censored": best is None, "largest_ok_in_grid": max(ok)}
+    out["m_max"] = {k: {str(d): v for d, v in vv.items()} for k, vv in mmax.items()}
+    pts = [(d, v["m_max"]) for d, v in mmax["superposed"].items() if v["m_max"]]
+    if len(pts) >= 3:
+        out["fit_superposed"] = _fit_dict(fit_power_law([p[0] for p in pts], [p[1] for p in pts]))
+    # Adler-Shavit: neurons and expected parameters of the construction at the capacity points
+    ratios = []
+    for d, v in sorted(mmax["superposed"].items()):
+        if not v["m_max"]:
+            continue
+        m = int(v["m_max"])
+        p = table[("superposed", d, max(mm for (mo, dd, mm) in table
+                                        if mo == "superposed" and dd == d and mm <= m))]["p"]
+        m_out = m * (m - 1) // 2
+        params = d * d + d + m_out * d * p * p          # W Fᵀ dense (d x dim), bias, read-off nnz
+        b = adler_shavit_bounds(m_out=m_out)
+        ratios.append({"d": d, "m": m, "m_out": m_out, "neurons_over_lower": d / b.neurons_lower,
+                       "params_over_lower": params / b.params_lower})
+    out["adler_shavit"] = ratios
+    return CapacityScaling(data=out)
+
+
+#: Widths of the fitted capacity exponent (inputs in superposition).
+CAP_DS = (800, 1131, 1600, 2263, 3200, 4525, 6400, 9051, 12800)
+#: Coverages ``c = p sqrt(d)`` of the fitted capacity exponent.
+CAP_CS = (2.0, 2.83)
+#: One larger width, with m only around the eps = 0.05 crossing (memory and time bound).
+CAP_EXTRA = {18102: (32000, 45255, 64000, 90510, 128000)}
+
+
+def capacity_fit_grid(quick: bool, widths: Sequence[int] | None = None) -> list[dict[str, Any]]:
+    """Grid of the fitted capacity exponent for inputs in superposition (``dim = d``).
+
+    ``p = c/sqrt(d)`` for ``c`` in :data:`CAP_CS` (the same coverage ``d p² = c²`` at every
+    ``d``, so the grid is scale-free), ``m = 250·2^{k/2}`` within ``[m*/5, 3 m*]`` around a pilot
+    estimate ``m* = 60,000 (d/12,800)^{3/2}`` of the eps = 0.05 transition. ``widths`` replaces
+    the widths (then without the extra width :data:`CAP_EXTRA`).
+
+    Examples
+    --------
+    >>> g = capacity_fit_grid(quick=True)
+    >>> sorted({c["d"] for c in g})
+    [800, 1131, 1600, 2263, 3200]
+    """
+    ds = CAP_DS[:5] if quick else CAP_DS
+    if widths is not None:
+        ds = tuple(check_int(d, "widths", minimum=2) for d in widths)
+    grid = []
+    for d in ds:
+        mstar = 60000 * (d / 12800) ** 1.5
+        for k in range(0, 40):
+            m = int(round(250 * 2 ** (k / 2)))
+            if not mstar / 5 <= m <= 3 * mstar:
+                continue
+            for c in CAP_CS:
+                grid.append(dict(m=m, d=d, dim=d, s=3, p=round(c / math.sqrt(d), 6), c=c,
+                                 networks=8, inputs=6, n_inactive=1000))
+    if not quick and widths is None:
+        for d, ms in CAP_EXTRA.items():
+            for m in ms:
+                for c in CAP_CS:
+                    grid.append(dict(m=m, d=d, dim=d, s=3, p=round(c / math.sqrt(d), 6), c=c,
+                                     networks=8, inputs=6, n_inactive=1000))
+    return grid
+
+
+class CapacityFit(_Section):
+    """Fitted capacity exponent for inputs in superposition, from :func:`capacity_fit`.
+
+    ``data``: ``eps``, ``s``, ``cs``, ``grid_cells``, ``rates`` (best-``c`` rate per ``(d, m)``),
+    ``m_max`` (per ``d``, ``None`` when censored), ``fit`` (least squares with a bootstrap interval
+    over networks), ``local_slopes``, ``fit_by_eps`` (looser targets) and ``adler_shavit``.
+    """
+
+    def __str__(self) -> str:
+        lines = [f"capacity exponent, inputs in superposition (eps = {self.data['eps']}, "
+                 f"{self.data['grid_cells']} cells)"]
+        for d, v in self.data["m_max"].items():
+            lines.append(f"  d={int(d):6d}: m_max = {'censored' if v is None else f'{v:,.0f}'}")
+        f = self.data.get("fit")
+        if f:
+            lo, hi = f["bootstrap_ci"]
+            lines.append(f"  fitted: m_max ~ d^{f['exponent']:.3f}, least-squares CI [{f['ci'][0]:.3f}, "
+                         f"{f['ci'][1]:.3f}], bootstrap 95% [{lo:.3f}, {hi:.3f}] ({f['bootstrap_reps']} reps); "
+                         "paper: 3/2 up to polylog")
+            for r in self.data.get("local_slopes", []):
+                lines.append(f"    local slope d={r['d0']}..{r['d1']}: {r['slope']:.3f}")
+        for e2, f2 in self.data.get("fit_by_eps", {}).items():
+            lines.append(f"  eps = {e2}: m_max ~ d^{f2['exponent']:.3f} [{f2['ci'][0]:.3f}, {f2['ci'][1]:.3f}] "
+                         f"({len(f2['points'])} points)")
+        for r in self.data.get("adler_shavit", []):
+            lines.append(f"  Adler-Shavit d={r['d']}: m={r['m']}, d / sqrt(m' log m') = "
+                         f"{r['neurons_over_lower']:.4f}, params / (m' log m') = {r['params_over_lower']:.3f}")
+        return "\n".join(lines)
+
+
+def capacity_fit(*, quick: bool = False, store: Any = None, executor: Any = None, progress: bool = False,
+                 eps: float = 0.05, boot: int = 2000, widths: Sequence[int] | None = None) -> CapacityFit:
+    r"""Largest ``m`` with per-gate error rate ``<= eps`` against ``d``, inputs in superposition, fitted exponent.
+
+    Cells of :func:`capacity_embedded_cell` on :func:`capacity_fit_grid`. The rate of a cell is
+    the largest of the pooled wrong fractions over pairs with both / one / no input active; the
+    best ``c`` of the grid is taken per ``(d, m)``. The exponent's interval is a bootstrap over
+    networks (each cell's networks resampled with replacement, ``m_max`` and the least-squares
+    slope recomputed; percentile 95% interval). The paper's exponent is 3/2 up to polylog factors.
+
+    Parameters
+    ----------
+    quick : bool
+        The five smallest widths.
+    store, executor, progress
+        As in :func:`width_scaling`.
+    eps : float
+        Per-gate error-rate target.
+    boot : int
+        Bootstrap replicates.
+    widths : sequence of int, optional
+        Widths ``d`` instead of the default grid's (see :func:`capacity_fit_grid`).
+
+    Returns
+    -------
+    CapacityFit
+
+    References
+    ----------
+    .. [1] Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in
+       Superposition. arXiv:2408.05451
+    """
+    from theory._validation import check_probability
+    from theory.circuits.moments import adler_shavit_bounds
+
+    quick = check_bool(quick, "quick")
+    eps = check_probability(eps, "eps", allow_zero=False, allow_one=False)
+    boot = check_int(boot, "boot", minimum=1)
+    grid = capacity_fit_grid(quick, widths)
+    res = _run(capacity_embedded_cell, grid, store=store, executor=executor, progress=progress, rng=5,
+               desc="capacity (superposed, fitted)")
+    cells = list(res)
+    ds = sorted({p["d"] for p, _ in cells})
+
+    def mmax_table(pick: Any) -> tuple[dict[int, float | None], dict[tuple[int, int], float]]:
+        rates: dict[tuple[int, int], float] = {}
+        for idx, (p, v) in enumerate(cells):
+            sel = pick(idx, len(v["n"]["one"]))
+            r = max((sum(np.asarray(v["wrong"][k])[sel]) / max(1, sum(np.asarray(v["n"][k])[sel])))
+                    for k in ("both", "one", "none"))
+            key = (p["d"], p["m"])
+            rates[key] = min(rates.get(key, 1.0), float(r))
+        return {d: _mmax_from_rates([(m, r) for (dd, m), r in rates.items() if dd == d], eps)
+                for d in ds}, rates
+
+    full, rates = mmax_table(lambda idx, k: np.arange(k))
+    pts = [(d, v) for d, v in full.items() if v]
+    out: dict[str, Any] = {"eps": eps, "s": 3, "cs": list(CAP_CS), "grid_cells": len(grid),
+                           "rates": [{"d": d, "m": m, "rate": r} for (d, m), r in sorted(rates.items())],
+                           "m_max": {str(d): v for d, v in full.items()}}
+    if len(pts) >= 3:
+        f = fit_power_law([p[0] for p in pts], [p[1] for p in pts])
+        gen = np.random.default_rng(11)
+        slopes = []
+        for _ in range(boot):
+            draws = {idx: gen.integers(0, len(v["n"]["one"]), len(v["n"]["one"]))
+                     for idx, (_, v) in enumerate(cells)}
+            mm, _ = mmax_table(lambda idx, k, dr=draws: dr[idx])
+            q = [(d, mm[d]) for d, _ in pts if mm.get(d)]
+            if len(q) >= 3:
+                slopes.append(np.polyfit(np.log([a for a, _ in q]), np.log([b for _, b in q]), 1)[0])
+        lo, hi = np.percentile(slopes, [2.5, 97.5]) if slopes else (math.nan, math.nan)
+        out["fit"] = {**_fit_dict(f), "bootstrap_ci": [float(lo), float(hi)], "bootstrap_reps": len(slopes),
+                      "points": pts}
+        # local slopes between consecutive d (is the exponent drifting towards 3/2?)
+        out["local_slopes"] = [{"d0": a[0], "d1": b[0], "slope": math.log(b[1] / a[1]) / math.log(b[0] / a[0])}
+                               for a, b in zip(pts, pts[1:], strict=False)]
+    # the same fit at looser per-gate targets (no bootstrap): does the exponent depend on eps?
+    out["fit_by_eps"] = {}
+    for e2 in (0.1, 0.15, 0.2):
+        q2 = [(d, _mmax_from_rates([(m, r) for (dd, m), r in rates.items() if dd == d], e2)) for d in ds]
+        q3 = [(d, m) for d, m in q2 if m]
+        if len(q3) >= 3:
+            f2 = fit_power_law([a for a, _ in q3], [b for _, b in q3])
+            out["fit_by_eps"][str(e2)] = {**_fit_dict(f2), "points": q3}
+    # Adler-Shavit at the capacity points: neurons d, parameters d*dim (W F^T, dense) + d (bias)
+    # + C(m,2) d p^2 (expected read-off non-zeros at c = 2: d p^2 = 4 per pair), m' = C(m, 2)
+    out["adler_shavit"] = []
+    for d, mf in pts:
+        m = int(mf)
+        m_out = m * (m - 1) // 2
+        c = min(CAP_CS)
+        params = d * d + d + m_out * c * c
+        b = adler_shavit_bounds(m_out=m_out)
+        out["adler_shavit"].append({"d": d, "m": m, "m_out": m_out, "params": params,
+                                    "neurons_over_lower": d / b.neurons_lower,
+                                    "params_over_lower": params / b.params_lower})
+    return CapacityFit(data=out)
+
+
+#: Widths of the basis-aligned all-gates-right capacity grid (factors of sqrt 2 from 1000).
+CAPB_DS = (250, 500, 1000, 1414, 2000, 2828, 4000, 5657, 8000, 11314, 16000, 22627, 32000)
+#: Widths of the quick basis-aligned grid.
+CAPB_DS_QUICK = (1000, 2000, 4000, 8000)
+#: Inputs m on the grid 4 * 2^{k/2}, rounded.
+CAPB_MS = tuple(sorted({int(round(4 * 2 ** (k / 2))) for k in range(0, 34)}))
+#: Active inputs of the basis-aligned capacity experiment.
+CAPB_S = 3
+#: Largest m * d of a cell (the coverage counts pack the m columns of d bits: m d / 8 bytes,
+#: built from an (m, d) boolean array).
+CAPB_MAX_MD = 1.0e8
+#: Cells with m * d up to this draw one network per input.
+CAPB_ONE_INPUT_MD = 2.0e6
+
+
+def capacity_basis_grid(quick: bool, delta: float = 0.05) -> list[dict[str, Any]]:
+    """Cells of the basis-aligned all-gates-right capacity experiment.
+
+    For each ``d``: ``p = optimal_p(d=d, s=3)`` (the toolkit's MSE-optimal connection probability),
+    and the ``m`` of :data:`CAPB_MS` within ``[m_ub 2^{-3/2}, 4 m_ub]`` (quick: ``[m_ub/2,
+    2^{3/2} m_ub]``) around the union-bound capacity ``m_ub`` at tolerance 1/2, which is a lower
+    bound on the true capacity; plus ``[m_ub'/2, 2^{3/2} m_ub']`` around the union-bound capacity
+    ``m_ub'`` at the stricter tolerance 1/4 where it exists; ``m`` in {4, 6, 8} where the bound
+    admits no ``m``. 400 samples per cell (quick: 160): one network per input while
+    ``m d <= 2·10^6``, 4 inputs per network beyond.
+
+    Examples
+    --------
+    >>> sorted({c["d"] for c in capacity_basis_grid(quick=True)})
+    [1000, 2000, 4000, 8000]
+    """
+    from theory.circuits.moments import optimal_p
+
+    ds = CAPB_DS_QUICK if quick else CAPB_DS
+    n = 160 if quick else 400
+    lo_f, hi_f = (0.5, 2 ** 1.5) if quick else (2 ** -1.5, 4.0)
+    grid = []
+    for d in ds:
+        p = round(optimal_p(d=d, s=CAPB_S), 6)
+        ms: set[int] = set()
+        m_ub = all_pairs_union_bound(m=4, d=d, p=p, s=CAPB_S).m_max(delta)
+        if m_ub is None:
+            ms |= {4, 6, 8}
+        else:
+            ms |= {m for m in CAPB_MS if max(4.0, m_ub * lo_f) <= m <= max(6.0, m_ub * hi_f)}
+            ms.add(min(m for m in CAPB_MS if m > m_ub * hi_f))   # one point past the range
+        m_q = all_pairs_union_bound(m=4, d=d, p=p, s=CAPB_S, t=0.25).m_max(delta)
+        if m_q is not None and not quick:
+            ms |= {m for m in CAPB_MS if max(4.0, m_q / 2) <= m <= max(6.0, m_q * 2 ** 1.5)}
+        for m in sorted(ms):
+            if m * d > CAPB_MAX_MD:
+                continue
+            # one fresh network per input (independent samples, exact binomial tests) while a
+            # network is cheap; 4 inputs per network beyond (then C(m, 3) >= 10^4 input sets)
+            nets, inputs = (n, 1) if m * d <= CAPB_ONE_INPUT_MD else (n // 4, 4)
+            grid.append(dict(m=m, d=d, s=CAPB_S, p=p, networks=nets, inputs=inputs))
+    return grid
+
+
+def _mmax_status(rows: list[tuple[int, float]], delta: float) -> tuple[float | None, str]:
+    """Measured capacity from (m, failure fraction) rows: interpolated, or why there is none."""
+    rows = sorted(rows)
+    if not rows:
+        return None, "no cells"
+    if rows[0][1] > delta:
+        return None, f"below grid (fails at m = {rows[0][0]})"
+    v = _mmax_from_rates(rows, delta)
+    if v is None:
+        return None, f"above grid (passes at m = {rows[-1][0]})"
+    return v, "ok"
+
+
+def _gauss_sizing_mmax(d: int, s: int, delta: float) -> float:
+    """Largest m that the exact-moment Gaussian sizing of ``uand_min_width`` admits at width d.
+
+    ``uand_min_width(s, eps=1/2, z)`` returns the smallest width whose worst RMS read-off error
+    (all gate inputs active or one missing, exact moments at the MSE-optimal p) is at most
+    ``1/(2z)``; with ``z`` the Gaussian quantile of ``delta / C(m, 2)`` (the heuristic union
+    bound of table 4), width ``d`` admits every ``m`` with ``C(m, 2) <= delta / Phi_bar(1/(2 r(d)))``.
+    """
+    from theory.circuits.moments import optimal_p
+
+    p = optimal_p(d=d, s=s)
+    r = max(math.sqrt(uand_error_moments(d=d, p=p, s=s, active=j).mse) for j in (2, 1))
+    m_out = delta / float(stats.norm.sf(0.5 / r))
+    return (1 + math.sqrt(1 + 8 * m_out)) / 2
+
+
+def _paper_p_mmax(d: int, s: int, delta: float) -> int | None:
+    """Largest m of :data:`CAPB_MS` whose exact union bound is <= delta with the papers'
+    ``p = log²(m)/sqrt(d)`` (``paper_p``; it depends on m, so scanned; stops after the bound has
+    failed at 3 consecutive grid points past an admitted m, or when ``p >= 1/2``)."""
+    from theory.circuits.moments import paper_p
+
+    best, misses = None, 0
+    for m in CAPB_MS:
+        pp = paper_p(m=m, d=d)
+        if pp >= 0.5:
+            break
+        if all_pairs_union_bound(m=m, d=d, p=pp, s=s).total <= delta:
+            best, misses = m, 0
+        elif best is not None:
+            misses += 1
+            if misses >= 3:
+                break
+    return best
+
+
+class CapacityBasis(_Section):
+    """Largest ``m`` with all ``C(m, 2)`` ANDs right against ``d``, basis-aligned, from :func:`capacity_basis`.
+
+    ``data``: ``delta``, ``s``, ``p_rule``, ``criterion``, ``grid_cells``, ``cells`` (per cell: the
+    measured failure fractions at tolerances 1/2 and 1/4 beside the exact union bound, binomial
+    p-values, z-scores of the mean number of wrong pairs), ``by_d`` (measured, union-bound,
+    Gaussian-sizing and papers'-``p`` capacities per width), the fits ``fit`` (FITTED
+    ``ln m_max = C d^a``), ``fit_union_bound``, ``fit_gauss_sizing``, ``fit_quarter``, ``local_a``
+    and (full run) ``union_bound_beyond_grid``.
+    """
+
+    def __str__(self) -> str:
+        cells, per_d, s = self.data["cells"], self.data["by_d"], self.data["s"]
+        n0 = cells[0]["n"] if cells else 0
+        lines = [f"  criterion: all C(m,2) ANDs within 1/2 on a uniform {s}-sparse input, P >= "
+                 f"{1 - self.data['delta']}; p = optimal_p(d, s=3); {n0} samples per cell",
+                 "       d      p   m_max(meas)  union bound  gauss sizing  paper-p UB   m_max(1/4)  UB(1/4)  "
+                 "cells  cpu s"]
+
+        def fmt(x: Any, st: str | None = None) -> str:
+            return f"{x:11,.1f}" if x else f"{'–' if st is None else st.split(' (')[0]:>11s}"
+
+        for r in per_d:
+            pp = r["m_max_paper_p_union_bound"]
+            lines.append(f"  {r['d']:6d} {r['p']:.4f} {fmt(r['m_max'], r['m_max_status'])} "
+                         f"{fmt(r['m_max_union_bound'])} {r['m_max_gauss_sizing']:13,.0f} "
+                         f"{(str(pp) if pp else '–'):>10s} {fmt(r['m_max_quarter'], r['m_max_quarter_status'])} "
+                         f"{fmt(r['m_max_quarter_union_bound'])} {r['cells']:6d} {r['cpu_s']:6.1f}")
+        bad = [c for c in cells if c["pvalue_half"] is not None and c["pvalue_half"] < 0.05]
+        lines.append(
+            f"  union bound vs measured failure (tol 1/2): measured above the bound in "
+            f"{sum(c['pvalue_half'] is not None for c in cells)} of {len(cells)} cells, "
+            f"one-sided binomial p < 0.05 in {len(bad)}"
+            + (": " + ", ".join(f"d={c['d']} m={c['m']} ({c['fail_half']:.3f} vs {c['bound_half']:.3f}, "
+                                f"p={c['pvalue_half']:.3g})" for c in bad) if bad else ""))
+        zs = [c["z_mean_wrong_pairs"] for c in cells if c["z_mean_wrong_pairs"] is not None]
+        if zs:
+            lines.append(f"  mean # wrong pairs vs its exact value (= the union-bound sum): z-scores over "
+                         f"{len(zs)} cells, mean {np.mean(zs):+.2f}, sd {np.std(zs):.2f}, "
+                         f"max |z| {np.max(np.abs(zs)):.2f}")
+        for name, label in (("fit", "FITTED (measured)"), ("fit_union_bound", "exact union bound"),
+                            ("fit_gauss_sizing", "Gaussian sizing (uand_min_width)"),
+                            ("fit_quarter", "FITTED, tolerance 1/4")):
+            f = self.data.get(name)
+            if f:
+                ci = f["a_ci"]
+                lines.append(f"  {label}: ln m_max ~ d^a, a = {f['a']:.3f} [{ci[0]:.3f}, {ci[1]:.3f}] "
+                             f"(95% CI, {len(f['points'])} points), i.e. d ~ (ln m)^k, k = {f['k']:.2f}")
+        for r in self.data.get("local_a", []):
+            lines.append(f"    local a d={r['d0']}..{r['d1']}: {r['a']:.3f}")
+        for r in self.data.get("union_bound_beyond_grid", []):
+            lines.append(f"  union bound beyond the grid: d={r['d']}, p={r['p']:.4f}: "
+                         f"m_max = {r['m_max_union_bound']:,.0f}")
+        return "\n".join(lines)
+
+
+def _capacity_basis_row(pr: Mapping[str, Any], v: Mapping[str, Any]) -> dict[str, Any]:
+    """One cell's summary: failure fractions at tolerances 1/2 and 1/4 against the union bound."""
+    me = np.array([v["max_error"][k] for k in PAIR_CLASSES])          # (3, n)
+    n = me.shape[1]
+    worst = me.max(axis=0)
+    row: dict[str, Any] = {"d": pr["d"], "m": pr["m"], "p": pr["p"], "n": n, "networks": pr["networks"],
+                           "inputs": pr["inputs"], "cpu_s": v.get("cpu_s")}
+    for tol in (0.5, 0.25):
+        ub = all_pairs_union_bound(m=pr["m"], d=pr["d"], p=pr["p"], s=pr["s"], t=tol)
+        k = int(np.count_nonzero(worst > tol))
+        frac = k / n
+        tag = "half" if tol == 0.5 else "quarter"
+        row[f"fail_{tag}"] = frac
+        row[f"bound_{tag}"] = ub.value
+        row[f"fail_{tag}_by_class"] = {c: float(np.mean(me[i] > tol)) for i, c in enumerate(PAIR_CLASSES)}
+        row[f"pvalue_{tag}"] = float(stats.binom.sf(k - 1, n, ub.value)) if frac > ub.value else None
+        if tol == 0.5:
+            # the union bound's sum is exactly E[# wrong pairs]: z-score, standard error the
+            # larger of the between-network estimate and the Poisson value sqrt(E / n) (the
+            # former is near 0 when wrong pairs are rare)
+            tot = np.sum([v["n_wrong"][c] for c in PAIR_CLASSES], axis=0) / pr["inputs"]
+            se = float(np.std(tot, ddof=1) / math.sqrt(len(tot))) if len(tot) > 1 else 0.0
+            se = max(se, math.sqrt(ub.total / n))
+            row["mean_wrong_pairs"] = float(np.mean(tot))
+            row["exact_mean_wrong_pairs"] = ub.total
+            row["z_mean_wrong_pairs"] = (row["mean_wrong_pairs"] - ub.total) / se if se > 0 else None
+            kn = (worst > tol).reshape(pr["networks"], pr["inputs"]).sum(axis=1)
+            row["design_effect"] = (float(np.var(kn, ddof=1) / (pr["inputs"] * frac * (1 - frac)))
+                                    if 0 < frac < 1 and pr["networks"] > 1 else None)
+    return row
+
+
+def capacity_basis(*, quick: bool = False, store: Any = None, executor: Any = None, progress: bool = False,
+                   delta: float = 0.05) -> CapacityBasis:
+    r"""Largest ``m`` with :math:`P(\text{all } \binom{m}{2} \text{ ANDs right}) \ge 1-\delta` against ``d``.
+
+    Basis-aligned inputs, Bernoulli U-AND at the MSE-optimal ``p``; measured exactly per
+    (network, input) sample by :func:`all_pairs_errors` (cells of :func:`capacity_basis_cell` on
+    :func:`capacity_basis_grid`); beside it the exact union bound :func:`all_pairs_union_bound`
+    per cell (with a one-sided binomial p-value wherever the measured failure fraction exceeds it,
+    and a z-score of the measured mean number of wrong pairs against its exact value, the same
+    sum), the union-bound capacity, the Gaussian exact-moment sizing of
+    :func:`~theory.circuits.uand_min_width` and the union bound with the papers' ``p``. Fit:
+    :math:`\ln m_{\max} = C d^a` by least squares on logs, i.e. :math:`d \propto (\ln m)^k`,
+    ``k = 1/a``.
+
+    Parameters
+    ----------
+    quick : bool
+        Four widths, 160 samples per cell (else 13 widths, 400).
+    store, executor, progress
+        As in :func:`width_scaling`.
+    delta : float
+        Allowed failure probability.
+
+    Returns
+    -------
+    CapacityBasis
+
+    References
+    ----------
+    .. [1] Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in
+       Superposition. arXiv:2408.05451
+    """
+    from theory._validation import check_probability
+    from theory.circuits.moments import optimal_p
+
+    quick = check_bool(quick, "quick")
+    delta = check_probability(delta, "delta", allow_zero=False, allow_one=False)
+    grid = capacity_basis_grid(quick, delta)
+    res = _run(capacity_basis_cell, grid, store=store, executor=executor, progress=progress, rng=13,
+               desc="capacity (basis-aligned, all gates right)")
+    cells = [_capacity_basis_row(pr, v) for pr, v in res]
+    per_d = []
+    for d in sorted({c["d"] for c in cells}):
+        cd = [c for c in cells if c["d"] == d]
+        p = cd[0]["p"]
+        ub = all_pairs_union_bound(m=4, d=d, p=p, s=CAPB_S)
+        ubq = all_pairs_union_bound(m=4, d=d, p=p, s=CAPB_S, t=0.25)
+        mh, st_h = _mmax_status([(c["m"], c["fail_half"]) for c in cd], delta)
+        mq, st_q = _mmax_status([(c["m"], c["fail_quarter"]) for c in cd], delta)
+        per_d.append({"d": d, "p": p, "coverage_dp2": d * p * p, "cells": len(cd),
+                      "samples_per_cell": cd[0]["n"], "cpu_s": float(sum(c["cpu_s"] or 0.0 for c in cd)),
+                      "m_max": mh, "m_max_status": st_h, "m_max_union_bound": ub.m_max(delta),
+                      "m_max_quarter": mq, "m_max_quarter_status": st_q,
+                      "m_max_quarter_union_bound": ubq.m_max(delta),
+                      "m_max_gauss_sizing": _gauss_sizing_mmax(d, CAPB_S, delta),
+                      "m_max_paper_p_union_bound": None if quick else _paper_p_mmax(d, CAPB_S, delta),
+                      "q_per_pair": ub.q})
+    out: dict[str, Any] = {
+        "delta": delta, "s": CAPB_S, "p_rule": "optimal_p(d=d, s=3) (MSE-optimal)",
+        "criterion": "all C(m,2) pairs |y_hat - y| <= 1/2 (and <= 1/4), one uniform s-sparse input",
+        "grid_cells": len(grid), "cells": cells, "by_d": per_d}
+
+    def fit(key: str, widths: set[int] | None = None) -> dict[str, Any] | None:
+        """ln(key) = C d^a over the rows with key > 1 (and d in ``widths`` if given)."""
+        pts = [(r["d"], r[key]) for r in per_d if r[key] and r[key] > 1 and (widths is None or r["d"] in widths)]
+        if len(pts) < 3:
+            return None
+        f = fit_power_law([a for a, _ in pts], [math.log(b) for _, b in pts])
+        lo, hi = f.ci
+        return {"a": f.exponent, "a_ci": [lo, hi], "prefactor": f.prefactor, "n": f.n,
+                "k": 1 / f.exponent if f.exponent > 0 else None,
+                "k_ci": [1 / hi if hi > 0 else None, 1 / lo if lo > 0 else None], "points": pts}
+
+    out["fit"] = fit("m_max")                          # FITTED, measured
+    # the exact union bound and the Gaussian sizing at the widths of the measured fit
+    fit_ds = {a for a, _ in (out["fit"] or {}).get("points", [])}
+    for key, name in (("m_max_union_bound", "fit_union_bound"), ("m_max_gauss_sizing", "fit_gauss_sizing")):
+        f = fit(key, fit_ds)
+        if f:
+            out[name] = f
+    out["fit_quarter"] = fit("m_max_quarter")
+    meas = out["fit"]["points"] if out["fit"] else []
+    out["local_a"] = [{"d0": a[0], "d1": b[0], "a": math.log(math.log(b[1]) / math.log(a[1])) / math.log(b[0] / a[0])}
+                      for a, b in zip(meas, meas[1:], strict=False)]
+    if not quick:
+        # where the union bound heads beyond the simulated widths (no simulation)
+        out["union_bound_beyond_grid"] = [
+            {"d": d, "p": optimal_p(d=d, s=CAPB_S),
+             "m_max_union_bound": all_pairs_union_bound(m=4, d=d, p=optimal_p(d=d, s=CAPB_S),
+                                                        s=CAPB_S).m_max(delta)}
+            for d in (64000, 128000, 256000)]
+    return CapacityBasis(data=out)
+
+
+class AdlerShavitComparison(_ListSection):
+    """Basis-aligned all-pairs U-AND sized by the exact moments against Adler & Shavit's bounds.
+
+    ``data["rows"]`` (the ``circuits.json`` list): per ``m``: ``m_out = C(m, 2)``, ``z``, width
+    ``d``, ``p``, expected parameters and their ratios to the lower bounds.
+    """
+
+    def __str__(self) -> str:
+        return "\n".join(f"  m={r['m']:>8d}: d={r['d']:6d} p={r['p']:.4f} params={r['params']:.3g}; "
+                         f"d/sqrt(m' log m') = {r['neurons_over_lower']:.4f}, params/(m' log m') = "
+                         f"{r['params_over_lower']:.3f}" for r in self.data["rows"])
+
+
+def adler_shavit_comparison(*, quick: bool = False, store: Any = None, executor: Any = None,
+                            progress: bool = False) -> AdlerShavitComparison:
+    r"""Basis-aligned all-pairs U-AND sized by the exact moments, against Adler & Shavit's lower bounds.
+
+    For each ``m``: the width at which every one of the ``C(m, 2)`` ANDs is within 1/2 at ``z``
+    standard deviations, ``z`` the Gaussian quantile of ``0.05 / C(m, 2)`` (a heuristic union
+    bound), at the MSE-optimal ``p`` (:func:`~theory.circuits.uand_min_width`); parameters
+    :math:`d m p + d + \binom{m}{2} d p^2` (expected non-zeros), divided by the bounds for
+    ``m' = C(m, 2)`` outputs (no constants: a trend only). No simulation: ``store``,
+    ``executor`` and ``progress`` are accepted for a common signature and not used.
+
+    Examples
+    --------
+    >>> r = adler_shavit_comparison(quick=True)
+    >>> [row["m"] for row in r.rows]
+    [100, 1000, 10000]
+
+    References
+    ----------
+    .. [1] Adler, M. and Shavit, N. (2024). On the complexity of neural computation in superposition.
+       arXiv:2409.15318
+    """
+    from theory.circuits.moments import adler_shavit_bounds, uand_min_width
+
+    quick = check_bool(quick, "quick")
+    rows = []
+    for m in ((10 ** 2, 10 ** 3, 10 ** 4) if quick else (10 ** 2, 10 ** 3, 10 ** 4, 10 ** 5, 10 ** 6)):
+        m_out = m * (m - 1) // 2
+        z = float(stats.norm.isf(0.05 / m_out))
+        b = uand_min_width(s=3, eps=0.5, z=z)
+        d, p = b.value, b.params["p"]
+        params = d * m * p + d + m_out * d * p * p
+        a = adler_shavit_bounds(m_out=m_out)
+        rows.append({"m": m, "m_out": m_out, "z": z, "d": d, "p": p, "params": params,
+                     "neurons_over_lower": d / a.neurons_lower, "params_over_lower": params / a.params_lower,
+                     "neurons_over_upper": d / a.neurons_upper})
+    return AdlerShavitComparison(data={"rows": rows})
+
+
+#: Circuits of the depth union-bound check: (circuit width, depth, circuit seed, U-AND width, p, s).
+DEPTH_BOUND_SETS = (dict(circuit_width=20, depth=4, circuit_seed=1, width=60000, p=0.015, s=3),
+                    dict(circuit_width=30, depth=6, circuit_seed=1, width=100000, p=0.012, s=3))
+
+
+class DepthBoundCheck(_ListSection):
+    """The depth union bound per depth beside measured failures, from :func:`depth_bound_check`.
+
+    ``data["rows"]`` (the ``circuits.json`` list): per circuit ``params``, ``bound_by_depth``,
+    ``bound_worst`` and the :func:`depth_bound_cell` counts under ``"dedicated"`` and ``"none"``.
+    """
+
+    def __str__(self) -> str:
+        lines = []
+        for row in self.data["rows"]:
+            st = row["params"]
+            lines.append(f"  circuit width {st['circuit_width']}, depth {st['depth']}, d = {st['width']}, "
+                         f"p = {st['p']}: union bound per depth {np.round(row['bound_by_depth'], 4).tolist()}")
+            for ec in ("dedicated", "none"):
+                v = row[ec]
+                n = v["trials"]
+                lines.append(f"    {ec:9s}: P(not exact) {np.round(np.array(v['inexact']) / n, 4).tolist()}, "
+                             f"P(error > 1/4) {np.round(np.array(v['above_quarter']) / n, 4).tolist()}, "
+                             f"P(layer wrong after rounding) {np.round(np.array(v['wrong']) / n, 4).tolist()} "
+                             f"({n} networks)")
+        return "\n".join(lines)
+
+
+def depth_bound_check(*, quick: bool = False, store: Any = None, executor: Any = None,
+                      progress: bool = False) -> DepthBoundCheck:
+    """The depth claim's union bound per depth beside measured failures, with and without dedicated correction.
+
+    Two random AND/OR circuits (:data:`DEPTH_BOUND_SETS`) compiled at the same width and ``p``,
+    one fresh network per input (cells of :func:`depth_bound_cell`), against
+    :func:`~theory.circuits.depth_failure_bound`.
+
+    Parameters
+    ----------
+    quick : bool
+        200 networks per cell (else 800).
+    store, executor, progress
+        As in :func:`width_scaling`.
+
+    Returns
+    -------
+    DepthBoundCheck
+    """
+    from theory.circuits.depth import depth_failure_bound
+
+    quick = check_bool(quick, "quick")
+    trials = 200 if quick else 800
+    grid = [dict(**st, ec=ec, trials=trials) for st in DEPTH_BOUND_SETS for ec in ("dedicated", "none")]
+    res = _run(depth_bound_cell, grid, store=store, executor=executor, progress=progress, rng=7,
+               desc="depth bound")
+    rows = []
+    for st in DEPTH_BOUND_SETS:
+        c = random_circuit(width=st["circuit_width"], depth=st["depth"], ops=("AND", "OR"), rng=st["circuit_seed"])
+        b = depth_failure_bound(c, width=st["width"], s=st["s"], p=st["p"])
+        row: dict[str, Any] = {"params": dict(st), "bound_by_depth": b.by_depth.tolist(), "bound_worst": b.worst}
+        for p_, v in res:
+            if all(p_[k] == st[k] for k in st):
+                row[p_["ec"]] = v
+        rows.append(row)
+    return DepthBoundCheck(data={"rows": rows})
+
+
+class DepthErrors(_ListSection):
+    """Errors per layer of a compiled random circuit for each error-correction mode, from :func:`depth_errors`.
+
+    ``data["cells"]`` (the ``circuits.json`` list): ``{"params", "value"}`` of :func:`depth_cell`.
+    """
+
+    KEY = "cells"
+
+    @property
+    def cells(self) -> list[Any]:
+        """The ``{"params", "value"}`` cells."""
+        return self.rows
+
+    def __str__(self) -> str:
+        return "\n".join(f"  depth dim={c['params']['dim']:4d} ec={c['params']['ec']:10s}: mean|err| per layer "
+                         f"{np.round(c['value']['mean_abs'], 3).tolist()}, right nodes only "
+                         f"{np.round(c['value']['mean_abs_right'], 3).tolist()}, "
+                         f"P(any wrong) {np.round(c['value']['frac_samples_wrong'], 2).tolist()}"
+                         for c in self.data["cells"])
+
+
+def depth_errors(*, quick: bool = False, store: Any = None, executor: Any = None,
+                 progress: bool = False) -> DepthErrors:
+    """Errors per layer of a compiled random AND/OR circuit with no / superposed / dedicated error correction.
+
+    A width-100, depth-6 circuit compiled at ``d = 3000`` neurons, basis-aligned and in
+    superposition (``dim = 400``), for each error-correction mode (cells of :func:`depth_cell`).
+
+    Parameters
+    ----------
+    quick : bool
+        100 samples per cell (else 400).
+    store, executor, progress
+        As in :func:`width_scaling`.
+
+    Returns
+    -------
+    DepthErrors
+
+    References
+    ----------
+    .. [1] Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in
+       Superposition. arXiv:2408.05451
+    """
+    quick = check_bool(quick, "quick")
+    grid = [dict(circuit_width=100, depth=6, d=3000, dim=dim, s=3, ec=ec, samples=100 if quick else 400,
+                 circuit_seed=0)
+            for ec in ("none", "superposed_old", "superposed", "dedicated") for dim in (0, 400)]
+    res = _run(depth_cell, grid, store=store, executor=executor, progress=progress, rng=3, desc="depth")
+    return DepthErrors(data={"cells": [{"params": p, "value": v} for p, v in res]})
+
+
+class CompressedComputation(_Section):
+    """Compressed computation ablation, mixing scale and mixing diagnostic, from :func:`compressed_computation`.
+
+    ``data``: ``quick``, ``size``, ``replicates``, ``ablation`` (per condition: gains, losses,
+    label noise, top-eigenvector overlap), ``mixing_scale`` (gain per mixing scale ``s``) and
+    ``diagnostic`` (per fresh embedding: predicted against Monte Carlo label noise,
+    Marchenko-Pastur edges).
+    """
+
+    def __str__(self) -> str:
+        p = self.data["size"]["p"]
+        lines = []
+        for c, a in self.data["ablation"].items():
+            lines.append(f"ablation {c:>13}: L/p = {a['loss_mean'] / p:.4f} (naive {a['naive_loss'] / p:.4f}), "
+                         f"gain {a['gain_mean']:.3f} [{a['gain_min']:.3f}, {a['gain_max']:.3f}] over "
+                         f"{a['models']} models, top-eigen overlap {a['top_overlap_mean']}")
+        for r in self.data["mixing_scale"]:
+            lines.append(f"mixing s = {r['mixing']:<5}: gain {r['gain_mean']:.3f} [{r['gain_min']:.3f}, "
+                         f"{r['gain_max']:.3f}]")
+        for d in self.data["diagnostic"]:
+            lines.append(f"mixing diagnostic: label noise predicted {d['label_noise_predicted']:.4g}, Monte Carlo "
+                         f"{d['label_noise_measured']:.4g} (ratio {d['ratio']:.4f}); eigenvalues "
+                         f"[{d['eig_min']:.3g}, {d['eig_max']:.3g}] vs Marchenko-Pastur [{d['mp_min']:.3g}, "
+                         f"{d['mp_max']:.3g}]")
+        return "\n".join(lines)
+
+
+def _compressed_summary(values: list[dict[str, Any]]) -> dict[str, Any]:
+    gains = np.concatenate([v["gain"] for v in values])
+    losses = np.concatenate([v["loss"] for v in values])
+    over = [o for v in values for o in v["top_overlap"] if o is not None]
+    return {"gain_mean": float(gains.mean()), "gain_min": float(gains.min()), "gain_max": float(gains.max()),
+            "gain_sem": float(gains.std(ddof=1) / np.sqrt(gains.size)) if gains.size > 1 else None,
+            "loss_mean": float(losses.mean()), "naive_loss": values[0]["naive_loss"],
+            "label_noise_mean": float(np.mean([x for v in values for x in v["label_noise"]])),
+            "top_overlap_mean": float(np.mean(over)) if over else None, "models": int(gains.size),
+            "per_feature_loss_sorted": np.mean([v["per_feature_loss_sorted"] for v in values], axis=0).tolist()}
+
+
+def compressed_computation(*, quick: bool = False, store: Any = None, executor: Any = None, progress: bool = False,
+                           replicates: int | None = None) -> CompressedComputation:
+    r"""Compressed computation (Braun et al. 2025) and its mixing matrix (Bhagat et al. 2025).
+
+    1. **Ablation** at Braun et al.'s size (``n = 100`` features, ``dim = 1000``, 50 neurons,
+       ``p = 0.01``, batch 2048, 1000 AdamW steps): the toy as published (``mixed``), the same
+       embedding with the mixing term taken out of the labels (``clean_labels``) and an
+       orthonormal embedding (``orthogonal``); gain = naive loss / model loss.
+    2. **Mixing scale**: labels :math:`\mathrm{ReLU}(x) - s M x` for several ``s``.
+    3. **Diagnostic**: the mixing matrix of fresh random embeddings, the predicted label noise
+       :math:`s^2 (p/3) \|M\|_F^2 / n` against a Monte Carlo measurement, Marchenko-Pastur edges.
+
+    Cells of :func:`~theory.circuits.compressed.compressed_cell`, one per condition and replicate.
+
+    Parameters
+    ----------
+    quick : bool
+        Small sizes (``n = 20``, ``dim = 200``, 10 neurons, ``p = 0.05``, 300 steps).
+    store, executor, progress
+        As in :func:`width_scaling`.
+    replicates : int, optional
+        Models per condition (default 3; quick 2).
+
+    Returns
+    -------
+    CompressedComputation
+
+    References
+    ----------
+    .. [1] Braun, D., Bushnaq, L., Heimersheim, S., Mendel, J. and Sharkey, L. (2025).
+       Interpretability in parameter space: minimizing mechanistic description length with
+       attribution-based parameter decomposition. arXiv:2501.14926
+    .. [2] Bhagat, J., Molas-Medina, S., Giglemiani, G. and Heimersheim, S. (2025). Compressed
+       computation is (probably) not computation in superposition. Mechanistic Interpretability
+       Workshop at NeurIPS 2025; arXiv:2606.14673
+    """
+    from theory.circuits.compressed import (
+        CONDITIONS,
+        compressed_cell,
+        label_noise,
+        mixing_diagnostic,
+        residual_embedding,
+    )
+
+    quick = check_bool(quick, "quick")
+    if quick:
+        size = {"n": 20, "dim": 200, "width": 10, "p": 0.05, "steps": 300, "batch": 512, "eval_batch": 100_000}
+    else:
+        size = {"n": 100, "dim": 1000, "width": 50, "p": 0.01, "steps": 1000, "batch": 2048, "eval_batch": 200_000}
+    reps = (2 if quick else 3) if replicates is None else check_int(replicates, "replicates", minimum=1)
+    grid = [{**size, "embedding": CONDITIONS[c][0], "mixing": CONDITIONS[c][1], "replicate": r}
+            for c in CONDITIONS for r in range(reps)]
+    out = _run(compressed_cell, grid, store=store, executor=executor, progress=progress, rng=0, desc="ablation")
+    ablation = {}
+    for c, (emb, s) in CONDITIONS.items():
+        ablation[c] = _compressed_summary([v for prm, v in out if prm["embedding"] == emb and prm["mixing"] == s])
+    scales = [0.25, 0.5, 1.5, 2.0]
+    grid2 = [{**size, "embedding": "random", "mixing": s, "replicate": r}
+             for s in scales for r in range(max(reps - 1, 1))]
+    out2 = _run(compressed_cell, grid2, store=store, executor=executor, progress=progress, rng=1, desc="mixing scale")
+    keys = ("gain_mean", "gain_min", "gain_max")
+    scale_rows = [{"mixing": 0.0, **{k: ablation["clean_labels"][k] for k in keys}},
+                  {"mixing": 1.0, **{k: ablation["mixed"][k] for k in keys}}]
+    for s in scales:
+        sm = _compressed_summary([v for prm, v in out2 if prm["mixing"] == s])
+        scale_rows.append({"mixing": s, **{k: sm[k] for k in keys}, "label_noise_mean": sm["label_noise_mean"]})
+    scale_rows.sort(key=lambda r: r["mixing"])
+    diag = []
+    for seed in range(3):
+        E = residual_embedding(n=size["n"], dim=size["dim"], rng=100 + seed)
+        d = mixing_diagnostic(E, p=size["p"], width=size["width"])
+        mc = label_noise(E, p=size["p"], batch=400_000, rng=200 + seed)
+        diag.append({"mean_sq_row": d.mean_sq_row, "expected_mean_sq_row": d.expected_mean_sq_row,
+                     "max_abs": d.max_abs, "eig_min": d.eig_min, "eig_max": d.eig_max, "mp_min": d.mp_min,
+                     "mp_max": d.mp_max, "label_noise_predicted": d.label_noise, "label_noise_measured": mc,
+                     "ratio": mc / d.label_noise, "noise_over_naive": d.noise_ratio, "top_captured": d.top_captured})
+    return CompressedComputation(data={"quick": quick, "size": size, "replicates": reps, "ablation": ablation,
+                                       "mixing_scale": scale_rows, "diagnostic": diag})

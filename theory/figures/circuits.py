@@ -1,8 +1,13 @@
-"""Figures for computation in superposition (``benchmarks/circuits.py``)."""
+"""Figures for computation in superposition.
+
+The plot functions take the results of the drivers in ``theory.experiments.circuits``
+(``WidthScaling``, ``CapacityScaling``, ``CapacityFit``,
+``CapacityBasis``, ``DepthErrors``, ``DepthBoundCheck``) or their ``to_dict()`` data.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -17,6 +22,17 @@ __all__ = ["plot_capacity_basis", "plot_capacity_fit", "plot_capacity_scaling", 
 _COL = {"bernoulli": "#0072B2", "rademacher": "#D55E00", "superposed": "#0072B2",
         "basis": "#009E73", "none": "#D55E00", "dedicated": "#009E73",
         "superposed_old": "#999999"}
+
+
+def _data(result: Any) -> Any:
+    """A result object's ``to_dict()`` data; data are returned as they are."""
+    return result.to_dict() if hasattr(result, "to_dict") else result
+
+
+def _listed(result: Any, key: str) -> list[Any]:
+    """The list under ``key`` of a result (object, its dict) or the list itself."""
+    data = _data(result)
+    return list(data[key]) if isinstance(data, Mapping) else list(data)
 
 
 def _clean_minor(ax: Any) -> None:
@@ -36,13 +52,14 @@ def _loglog_fit(ax: Any, x: np.ndarray, y: np.ndarray, color: str, label: str) -
                 label=f"{label}: slope {f.exponent:.2f} [{f.ci[0]:.2f}, {f.ci[1]:.2f}]")
 
 
-def plot_error_vs_width(cells: Sequence[Mapping[str, Any]], ax: Any = None) -> Any:
+def plot_error_vs_width(cells: Any, ax: Any = None) -> Any:
     """RMS U-AND read-off error against width ``d`` (log-log) with fits and exact predictions.
 
     Parameters
     ----------
-    cells : sequence of dict
-        ``{"params": {...,"d", "kind"}, "value": width_cell output}``.
+    cells : WidthScaling, its dict, or sequence of dict
+        The result of ``theory.experiments.circuits.width_scaling``, its ``to_dict()``, or
+        its cells ``{"params": {..., "d", "kind"}, "value": width_cell output}``.
     ax : matplotlib Axes, optional
 
     Returns
@@ -57,6 +74,7 @@ def plot_error_vs_width(cells: Sequence[Mapping[str, Any]], ax: Any = None) -> A
     'log'
     """
     ax = get_ax(ax)
+    cells = _listed(cells, "cells")
     for kind in ("bernoulli", "rademacher"):
         rows = sorted((c["params"]["d"], c["value"]) for c in cells if c["params"]["kind"] == kind)
         if not rows:
@@ -76,14 +94,15 @@ def plot_error_vs_width(cells: Sequence[Mapping[str, Any]], ax: Any = None) -> A
     return ax
 
 
-def plot_capacity_scaling(capacity: Mapping[str, Any], ax: Any = None) -> Any:
+def plot_capacity_scaling(capacity: Any, ax: Any = None) -> Any:
     """Largest ``m`` with per-gate error rate <= eps against ``d`` (log-log), with the fit and
     the ``d^{3/2}`` reference slope.
 
     Parameters
     ----------
-    capacity : dict
-        The ``"capacity"`` section written by ``benchmarks/circuits.py``.
+    capacity : CapacityScaling or dict
+        The result of ``theory.experiments.circuits.capacity_scaling`` or its ``to_dict()``
+        (``eps`` and ``m_max``: per mode, per ``d``, ``{"m_max": ...}``).
     ax : matplotlib Axes, optional
 
     Returns
@@ -98,6 +117,7 @@ def plot_capacity_scaling(capacity: Mapping[str, Any], ax: Any = None) -> Any:
     'log'
     """
     ax = get_ax(ax)
+    capacity = _data(capacity)
     for mode, vals in capacity["m_max"].items():
         pts = sorted((float(d), v["m_max"]) for d, v in vals.items() if v.get("m_max"))
         if not pts:
@@ -117,7 +137,7 @@ def plot_capacity_scaling(capacity: Mapping[str, Any], ax: Any = None) -> Any:
     return ax
 
 
-def plot_capacity_basis(result: Mapping[str, Any], ax: Any = None) -> Any:
+def plot_capacity_basis(result: Any, ax: Any = None) -> Any:
     r"""Capacity with basis-aligned inputs, all gates right: the largest ``m`` with
     :math:`P(\text{all } \binom{m}{2} \text{ ANDs right}) \ge 1-\delta` against the width ``d``
     (log-log): measured points, the exact union bound (tolerances 1/2 and 1/4), the Gaussian
@@ -126,8 +146,8 @@ def plot_capacity_basis(result: Mapping[str, Any], ax: Any = None) -> Any:
 
     Parameters
     ----------
-    result : dict
-        The ``"capacity_basis"`` section written by ``benchmarks/circuits.py`` (``by_d`` rows
+    result : CapacityBasis or dict
+        The result of ``theory.experiments.circuits.capacity_basis`` or its ``to_dict()`` (``by_d`` rows
         with ``m_max``, ``m_max_status``, ``m_max_union_bound``, ``m_max_quarter``,
         ``m_max_quarter_union_bound``, ``m_max_gauss_sizing``, optionally
         ``m_max_paper_p_union_bound``; ``delta``, ``s`` and optionally ``fit``).
@@ -151,6 +171,7 @@ def plot_capacity_basis(result: Mapping[str, Any], ax: Any = None) -> Any:
        arXiv:2408.05451.
     """
     ax = get_ax(ax)
+    result = _data(result)
     rows = result["by_d"]
     d_all = np.array([r["d"] for r in rows], dtype=float)
     ub = np.array([r["m_max_union_bound"] or np.nan for r in rows], dtype=float)
@@ -192,15 +213,15 @@ def plot_capacity_basis(result: Mapping[str, Any], ax: Any = None) -> Any:
     return ax
 
 
-def plot_capacity_fit(result: Mapping[str, Any], ax: Any = None) -> Any:
+def plot_capacity_fit(result: Any, ax: Any = None) -> Any:
     """Fitted capacity exponent for inputs in superposition: largest ``m`` with per-gate error
     rate <= eps against ``d`` (log-log) for each eps, with least-squares fits (slope and 95% CI
     in the legend) and the paper's slope 3/2 for reference.
 
     Parameters
     ----------
-    result : dict
-        The ``"capacity_superposed"`` section written by ``benchmarks/circuits.py``
+    result : CapacityFit or dict
+        The result of ``theory.experiments.circuits.capacity_fit`` or its ``to_dict()``
         (``m_max``, ``eps`` and ``fit_by_eps``).
     ax : matplotlib Axes, optional
 
@@ -216,6 +237,7 @@ def plot_capacity_fit(result: Mapping[str, Any], ax: Any = None) -> Any:
     'log'
     """
     ax = get_ax(ax)
+    result = _data(result)
     series = [(float(result.get("eps", 0.05)),
                sorted((float(d), m) for d, m in result["m_max"].items() if m))]
     series += [(float(e), sorted((float(d), m) for d, m in v["points"]))
@@ -243,14 +265,15 @@ def plot_capacity_fit(result: Mapping[str, Any], ax: Any = None) -> Any:
     return ax
 
 
-def plot_depth_bound(rows: Sequence[Mapping[str, Any]], ax: Any = None) -> Any:
+def plot_depth_bound(rows: Any, ax: Any = None) -> Any:
     """Union bound on the failure fraction of a compiled circuit against depth, beside the
     measured fractions with dedicated correction (not exact) and without (error > 1/4).
 
     Parameters
     ----------
-    rows : sequence of dict
-        The ``"depth_bound"`` section written by ``benchmarks/circuits.py``.
+    rows : DepthBoundCheck, its dict, or sequence of dict
+        The result of ``theory.experiments.circuits.depth_bound_check``, its ``to_dict()``
+        or its rows (``params``, ``bound_by_depth`` and the ``"dedicated"``/``"none"`` counts).
     ax : matplotlib Axes, optional
 
     Returns
@@ -266,6 +289,7 @@ def plot_depth_bound(rows: Sequence[Mapping[str, Any]], ax: Any = None) -> Any:
     'depth L'
     """
     ax = get_ax(ax)
+    rows = _listed(rows, "rows")
     styles = ["-", "--", "-.", ":"]
     for row, ls in zip(rows, styles * 3, strict=False):
         b = np.asarray(row["bound_by_depth"])
@@ -283,16 +307,19 @@ def plot_depth_bound(rows: Sequence[Mapping[str, Any]], ax: Any = None) -> Any:
     return ax
 
 
-def plot_depth_errors(cells: Sequence[Mapping[str, Any]], ax: Any = None) -> Any:
+def plot_depth_errors(cells: Any, ax: Any = None, *, dim: int | None = None) -> Any:
     """Mean absolute read-off error per layer of a compiled circuit, with 95% intervals, for
     each error-correction mode; dashed: the mean over the nodes that are right
     (``mean_abs_right``), when the cell has it.
 
     Parameters
     ----------
-    cells : sequence of dict
-        ``{"params": {..., "ec"}, "value": depth_cell output}``.
+    cells : DepthErrors, its dict, or sequence of dict
+        The result of ``theory.experiments.circuits.depth_errors``, its ``to_dict()``, or
+        its cells ``{"params": {..., "ec"}, "value": depth_cell output}``.
     ax : matplotlib Axes, optional
+    dim : int, optional
+        Only the cells with this residual dimension (``params["dim"]``; 0 = basis-aligned).
 
     Returns
     -------
@@ -306,6 +333,7 @@ def plot_depth_errors(cells: Sequence[Mapping[str, Any]], ax: Any = None) -> Any
     'layer'
     """
     ax = get_ax(ax)
+    cells = [c for c in _listed(cells, "cells") if dim is None or c["params"].get("dim") == dim]
     for c in cells:
         v = c["value"]
         y = np.array(v["mean_abs"])
@@ -336,5 +364,5 @@ def _error_vs_width_figure(quick: bool) -> Any:
     return plot_error_vs_width(cells).figure
 
 
-#: Figure recipes for ``theory figures`` (the full scaling study is ``benchmarks/circuits.py``).
+#: Figure recipes for ``theory figures`` (the full scaling study: ``theory.experiments.circuits``).
 FIGURES = {"error_vs_width": _error_vs_width_figure, **_COMPRESSED_FIGURES}
