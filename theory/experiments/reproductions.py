@@ -7,7 +7,9 @@ file) every finished cell is saved as it completes and a rerun resumes where the
 stopped. :func:`reproduce` runs one by name; :data:`REPRODUCTIONS` lists them.
 
 The full runs' measured results (numbers, run times, machines) are on the docs' results pages;
-``quick=True`` runs a reduced grid that shows the same effect at lower resolution.
+``quick=True`` runs a reduced grid in seconds to a minute: most show the effect at lower
+resolution; for training-heavy ones (``toy_scaling``) it only exercises the pipeline, too short to
+fit the exponents.
 
 Examples
 --------
@@ -121,6 +123,17 @@ def _circuits_capacity(*, quick: bool, store: Any, executor: Any, progress: bool
     return capacity_fit(store=store, executor=executor, progress=progress)
 
 
+def _toy_scaling(*, quick: bool, store: Any, executor: Any, progress: bool) -> Any:
+    from theory.experiments.toy_scaling import scaling_grid
+
+    if quick:
+        return scaling_grid(n=100, dims=(5, 8, 13, 20), alphas=(1.0,), weight_decays=(-1.0, 1.0), steps=400,
+                            batch_size=256, eval_batch=4096, store=store, executor=executor, progress=progress)
+    # the paper's grid at the measured subset's protocol (docs/toy_models_scaling.md states the cost)
+    return scaling_grid(alphas=(0.0, 0.5, 1.0), steps=3000, batch_size=1024, store=store, executor=executor,
+                        progress=progress)
+
+
 _OWN = __name__
 _CIRCUITS = "theory.experiments.circuits"
 _TOY = "theory.experiments.toy_models"
@@ -183,6 +196,10 @@ REPRODUCTIONS: dict[str, Reproduction] = {r.name: r for r in (
                  "Chen, Z., Lau, E., Mendel, J., Wei, S. and Murfet, D. (2023). Dynamical versus Bayesian phase "
                  "transitions in a toy model of superposition. arXiv:2310.06301",
                  f"{_TOY}:kgon_plateaus", "toy_models_kgon.md"),
+    Reproduction("toy_scaling",
+                 "loss against width m in strong and weak superposition (n = 1000, m = 10..100)",
+                 "Liu, Y., Liu, Z. and Gore, J. (2025). Superposition yields robust neural scaling. arXiv:2505.10465",
+                 f"{_OWN}:_toy_scaling", "toy_models_scaling.md"),
     Reproduction("sloane_grid",
                  "pack() against Sloane's table of best known line packings, dim 3-8, n <= 30",
                  _CHS, "theory.experiments.geometry:sloane_grid", "results_geometry.md"),
