@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import copy
+import dataclasses
 import hashlib
 import itertools
 import json
@@ -62,6 +63,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, overload
@@ -70,7 +72,7 @@ import numpy as np
 
 from theory._json import to_json
 
-__all__ = ["ResultStore", "SweepResult", "cell_rng", "sweep"]
+__all__ = ["ResultStore", "Runner", "SweepResult", "cell_rng", "sweep"]
 
 _TABLE = "theory_sweep_cells"
 _SCHEMA_VERSION = "1"
@@ -165,7 +167,8 @@ def _cells(grid: Any) -> list[tuple[dict[str, Any], str]]:
     else:
         raise TypeError("grid must be a dict name -> sequence of values (Cartesian product) or a "
                         f"sequence of parameter dicts, got {type(grid).__name__}")
-    cells, seen = [], {}
+    cells: list[tuple[dict[str, Any], str]] = []
+    seen: dict[str, int] = {}
     for j, params in enumerate(raw):
         canon = _canonical(params)
         if canon in seen:
@@ -529,6 +532,84 @@ class SweepResult(Sequence[tuple[dict[str, Any], Any]]):
 
 # --------------------------------------------------------------------------- the sweep
 
+def _check_executor(executor: Any) -> None:
+    if isinstance(executor, str):
+        if executor != "serial":
+            raise ValueError(f"executor must be None, 'serial' or a concurrent.futures.Executor, got {executor!r}")
+    elif executor is not None and not isinstance(executor, cf.Executor):
+        hint = " (for a Dask Client pass client.get_executor())" if hasattr(executor, "get_executor") else ""
+        raise TypeError("executor must be None, 'serial' or a concurrent.futures.Executor, got "
+                        f"{type(executor).__name__}{hint}")
+
+
+def _check_store(store: Any) -> None:
+    if store is not None and not isinstance(store, (ResultStore, str, os.PathLike)):
+        raise TypeError(f"store must be None, a path or a ResultStore, got {type(store).__name__}")
+
+
+@dataclass(frozen=True)
+class Runner:
+    """Where and how sweeps run: the executor, the result store and the progress bar, in one object.
+
+    A ``Runner`` is what an experiment passes down instead of three loose arguments:
+    ``sweep(fn, grid, runner=runner)`` (or ``runner.sweep(fn, grid)``) is
+    ``sweep(fn, grid, executor=runner.executor, store=runner.store, progress=runner.progress)``.
+    An experiment function takes ``runner: Runner | None = None`` and hands it to every sweep it
+    runs; the caller decides once where those sweeps run and where their cells are kept.
+
+    Attributes
+    ----------
+    executor : None, "serial" or concurrent.futures.Executor
+        ``None``: a local ``ProcessPoolExecutor`` per sweep, one worker per available core.
+        ``"serial"``: in the calling process, in grid order. An ``Executor`` you own (a
+        ``ProcessPoolExecutor``, ``distributed.Client(...).get_executor()``): used as is, never
+        shut down by a sweep.
+    store : None, path or ResultStore
+        ``None``: results in memory only. A path: a SQLite :class:`ResultStore` file each sweep
+        opens and closes. A ``ResultStore``: used and left open. Several sweeps (other functions,
+        other seeds) share one store without mixing; finished cells are loaded, not recomputed.
+    progress : bool
+        Show a tqdm progress bar per sweep (default ``False``).
+
+    Examples
+    --------
+    >>> def square(params, rng):
+    ...     return params["x"] ** 2
+    >>> runner = Runner(executor="serial")
+    >>> runner
+    Runner(executor='serial', store=None, progress=False)
+    >>> sweep(square, {"x": [1, 2, 3]}, runner=runner).values
+    [1, 4, 9]
+    >>> runner.replace(progress=True).progress
+    True
+    >>> Runner(executor="threads")
+    Traceback (most recent call last):
+    ...
+    ValueError: executor must be None, 'serial' or a concurrent.futures.Executor, got 'threads'
+    """
+
+    executor: cf.Executor | str | None = None
+    store: ResultStore | str | os.PathLike[str] | None = None
+    progress: bool = False
+
+    def __post_init__(self) -> None:
+        _check_executor(self.executor)
+        _check_store(self.store)
+        if not isinstance(self.progress, (bool, np.bool_)):
+            raise TypeError(f"progress must be True or False, got {self.progress!r}")
+        object.__setattr__(self, "progress", bool(self.progress))
+
+    def replace(self, **changes: Any) -> Runner:
+        """A copy with ``changes`` (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    def sweep(self, fn: Callable[[dict[str, Any], np.random.Generator], Any],
+              grid: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Any]], *,
+              rng: int | np.random.Generator = 0, desc: str | None = None) -> SweepResult:
+        """:func:`sweep` on this runner: ``sweep(fn, grid, runner=self, rng=rng, desc=desc)``."""
+        return sweep(fn, grid, runner=self, rng=rng, desc=desc)
+
+
 def _cpu_count() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -540,8 +621,8 @@ def sweep(fn: Callable[[dict[str, Any], np.random.Generator], Any],
           grid: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Any]], *,
           executor: cf.Executor | str | None = None,
           store: ResultStore | str | os.PathLike[str] | None = None,
-          rng: int | np.random.Generator = 0, progress: bool = True,
-          desc: str | None = None) -> SweepResult:
+          rng: int | np.random.Generator = 0, progress: bool | None = None,
+          desc: str | None = None, runner: Runner | None = None) -> SweepResult:
     r"""Run ``fn(params, rng)`` on every cell of a parameter grid, on any executor, resumably.
 
     Cell ``params`` gets the generator
@@ -580,10 +661,14 @@ def sweep(fn: Callable[[dict[str, Any], np.random.Generator], Any],
     rng : int or numpy.random.Generator
         The sweep seed (default 0). A Generator is accepted for convenience: one seed is drawn
         from it (advancing it), so the sweep resumes only from a Generator in the same state.
-    progress : bool
-        Show a tqdm progress bar; cells loaded from the store count as done.
+    progress : bool, optional
+        Show a tqdm progress bar (default ``True``); cells loaded from the store count as done.
     desc : str, optional
         Label of the progress bar.
+    runner : Runner, optional
+        ``executor``, ``store`` and ``progress`` in one object (then none of the three may be
+        given): what an experiment passes to every sweep it runs. Its ``progress`` defaults to
+        ``False``.
 
     Returns
     -------
@@ -612,23 +697,27 @@ def sweep(fn: Callable[[dict[str, Any], np.random.Generator], Any],
     On a Dask cluster: ``with distributed.Client(n_workers=4) as client:
     sweep(fn, grid, executor=client.get_executor(), store="runs.sqlite")``.
     """
+    if runner is not None:
+        if not isinstance(runner, Runner):
+            raise TypeError(f"runner must be a Runner or None, got {type(runner).__name__}")
+        given = [name for name, v in (("executor", executor), ("store", store), ("progress", progress))
+                 if v is not None]
+        if given:
+            raise TypeError(f"give runner= or {', '.join(given)}=, not both (the runner holds the executor, "
+                            "the store and the progress setting)")
+        executor, store, progress = runner.executor, runner.store, runner.progress
+    elif progress is None:
+        progress = True
     fn_id = _fn_id(fn)
     cells = _cells(grid)
     seed = _sweep_seed(rng)
     key = _sweep_key(fn_id, seed)
-    if isinstance(executor, str):
-        if executor != "serial":
-            raise ValueError(f"executor must be None, 'serial' or a concurrent.futures.Executor, got {executor!r}")
-    elif executor is not None and not isinstance(executor, cf.Executor):
-        hint = " (for a Dask Client pass client.get_executor())" if hasattr(executor, "get_executor") else ""
-        raise TypeError("executor must be None, 'serial' or a concurrent.futures.Executor, got "
-                        f"{type(executor).__name__}{hint}")
+    _check_executor(executor)
     if not isinstance(progress, bool):
         raise TypeError(f"progress must be a bool, got {progress!r}")
     if desc is not None and not isinstance(desc, str):
         raise TypeError(f"desc must be a str or None, got {desc!r}")
-    if store is not None and not isinstance(store, (ResultStore, str, os.PathLike)):
-        raise TypeError(f"store must be None, a path or a ResultStore, got {type(store).__name__}")
+    _check_store(store)
     store_path = store.path if isinstance(store, ResultStore) else store
     persistent = store_path is not None and str(store_path) != ":memory:"
     if persistent and ("<lambda>" in fn_id or "<locals>" in fn_id):
@@ -644,7 +733,10 @@ def sweep(fn: Callable[[dict[str, Any], np.random.Generator], Any],
     from tqdm.auto import tqdm
 
     own_store = not isinstance(store, ResultStore)
-    db = ResultStore(":memory:" if store is None else store) if own_store else store
+    if isinstance(store, ResultStore):
+        db = store
+    else:
+        db = ResultStore(":memory:" if store is None else store)
     assert isinstance(db, ResultStore)
     try:
         n = len(cells)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from theory.circuits import Circuit, Gate, compile_circuit, random_circuit, simulate
+from theory.circuits.compile import ErrorCorrection
 
 
 def _all_sparse(m, s):
@@ -124,7 +125,7 @@ def _id_layer_net(m, k, n, centre, seed):
     # one stage of ID gates: the U-AND never fires on the read nodes, the skip connection
     # passes the inputs exactly, so the correction layer sees exact Boolean values
     c = Circuit(m, [[Gate("ID", (i,)) for i in range(m)]])
-    net = compile_circuit(c, width=2 * k, error_correction=True, ec_degree=n, ec_centre=centre,
+    net = compile_circuit(c, width=2 * k, error_correction=ErrorCorrection(degree=n, centre=centre),
                           rng=seed)
     return c, net
 

@@ -440,3 +440,77 @@ def test_bad_store_paths(tmp_path):
         cell_rng([1, 2])
     with pytest.raises(TypeError, match="rng must be an int seed here"):
         cell_rng({"n": 1}, rng=np.random.default_rng(0))
+
+
+# --------------------------------------------------------------------------- Runner
+
+
+def test_runner_gives_what_the_three_loose_arguments_give(tmp_path):
+    from theory.sweep import Runner
+
+    loose = sweep(cells.noisy, GRID, executor="serial", store=tmp_path / "a.sqlite", rng=5, progress=False)
+    runner = Runner(executor="serial", store=tmp_path / "b.sqlite")
+    via = sweep(cells.noisy, GRID, runner=runner, rng=5)
+    assert via == loose and via == runner.sweep(cells.noisy, GRID, rng=5)
+    with ResultStore(tmp_path / "b.sqlite") as store:           # the runner's store was used
+        assert len(store.rows(via.key)) == len(via)
+    with cf.ThreadPoolExecutor(2) as pool:
+        assert Runner(executor=pool).sweep(cells.noisy, GRID, rng=5) == loose
+        assert not pool._shutdown                                # a runner's executor is not shut down
+
+
+def test_runner_resumes_from_its_store(tmp_path, monkeypatch):
+    from theory.sweep import Runner
+
+    log = tmp_path / "calls.log"
+    monkeypatch.setenv("SWEEP_TEST_LOG", str(log))
+    with ResultStore(tmp_path / "runs.sqlite") as store:
+        runner = Runner(executor="serial", store=store)
+        first = runner.sweep(cells.noisy, {"n": [1, 2]}, rng=0)
+        again = runner.sweep(cells.noisy, {"n": [1, 2, 3]}, rng=0)
+        assert store._conn is not None                           # a ResultStore is left open
+    assert again[:2] == first
+    assert [json.loads(line)["n"] for line in log.read_text().splitlines()] == [1, 2, 3]
+
+
+def test_runner_progress_defaults_off_and_is_used(capsys):
+    from theory.sweep import Runner
+
+    assert Runner().progress is False
+    sweep(cells.echo, [{"v": 1}], runner=Runner(executor="serial"), desc="quiet-bar")
+    assert "quiet-bar" not in capsys.readouterr().err
+    sweep(cells.echo, [{"v": 1}], runner=Runner(executor="serial", progress=True), desc="loud-bar")
+    assert "loud-bar" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kw, exc, match", [
+    (dict(executor="threads"), ValueError, "executor must be None, 'serial' or a concurrent.futures.Executor"),
+    (dict(executor=3), TypeError, "executor must be None, 'serial'"),
+    (dict(store=3), TypeError, "store must be None, a path or a ResultStore"),
+    (dict(progress="no"), TypeError, "progress must be True or False"),
+    (dict(progress=None), TypeError, "progress must be True or False"),
+])
+def test_runner_is_validated(kw, exc, match):
+    from theory.sweep import Runner
+
+    with pytest.raises(exc, match=match):
+        Runner(**kw)
+
+
+def test_runner_is_frozen_and_exclusive_with_the_loose_arguments(tmp_path):
+    import dataclasses
+
+    from theory.sweep import Runner
+
+    runner = Runner(executor="serial")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        runner.progress = True
+    assert runner.replace(progress=True) == Runner(executor="serial", progress=True)
+    with pytest.raises(ValueError, match="executor"):
+        runner.replace(executor="pool")
+    for loose in (dict(executor="serial"), dict(store=tmp_path / "x.sqlite"), dict(progress=False)):
+        with pytest.raises(TypeError, match=f"give runner= or {next(iter(loose))}=, not both"):
+            sweep(cells.echo, [{"v": 1}], runner=runner, **loose)
+    with pytest.raises(TypeError, match="runner must be a Runner"):
+        sweep(cells.echo, [{"v": 1}], runner={"executor": "serial"})
+    assert repr(runner) == "Runner(executor='serial', store=None, progress=False)"

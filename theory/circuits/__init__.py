@@ -20,6 +20,8 @@ References
 
 from theory.circuits.circuit import Circuit, Gate, gate_polynomial, random_circuit
 from theory.circuits.compile import (
+    EC_KINDS,
+    ErrorCorrection,
     ErrorStats,
     Stage,
     SuperposedMLP,
@@ -68,4 +70,6 @@ __all__ = ["AdlerShavit", "Circuit", "DepthBound", "Embedding", "ErrorStats", "G
            # compressed computation (Braun et al. 2025; Bhagat et al. 2026)
            "CompressedAblation", "CompressedResult", "MixingDiagnostic", "compressed_ablation", "compressed_features",
            "compressed_loss", "compressed_naive_loss", "label_noise", "mixing_diagnostic", "mixing_matrix",
-           "naive_weights", "residual_embedding", "train_compressed"]
+           "naive_weights", "residual_embedding", "train_compressed",
+           # error correction of compiled circuits
+           "EC_KINDS", "ErrorCorrection"]

@@ -41,9 +41,11 @@ superposition, uncentred): an idealised reset, for comparison.
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import scipy.sparse as sps
@@ -55,7 +57,7 @@ from theory.circuits.circuit import Circuit, gate_polynomial
 from theory.circuits.moments import optimal_p
 from theory.circuits.uand import embed_features, sparse_inputs
 
-__all__ = ["ErrorStats", "Stage", "SuperposedMLP", "compile_circuit", "simulate",
+__all__ = ["EC_KINDS", "ErrorCorrection", "ErrorStats", "Stage", "SuperposedMLP", "compile_circuit", "simulate",
            "stored_polynomials"]
 
 
@@ -241,7 +243,7 @@ class SuperposedMLP:
     """
 
     def __init__(self, stages: list[Stage], embeddings: list[NDArray[np.float64] | None],
-                 widths: tuple[int, ...], error_correction: bool, info: dict[str, Any],
+                 widths: tuple[int, ...], error_correction: bool | Literal["dedicated"], info: dict[str, Any],
                  negated: list[NDArray[np.bool_]] | None = None) -> None:
         self.stages = stages
         self.embeddings = embeddings
@@ -291,11 +293,145 @@ class SuperposedMLP:
                 for r, neg in zip(reads, self.negated, strict=True)]
 
 
+#: The kinds of error correction :func:`compile_circuit` builds.
+EC_KINDS = ("none", "superposed", "dedicated")
+_EC_SHORTHANDS: dict[Any, str] = {False: "none", True: "superposed"}
+_EC_LEGACY: dict[str, bool | Literal["dedicated"]] = {"none": False, "superposed": True, "dedicated": "dedicated"}
+
+
+@dataclass(frozen=True)
+class ErrorCorrection:
+    r"""The error-correction layer that follows every stage of :func:`compile_circuit`.
+
+    ``"superposed"``: ``pairs`` clipping neuron pairs shared by the nodes. Node ``i`` is wired to
+    a set :math:`R_i` of ``degree`` pairs chosen uniformly without replacement (or, with ``p``,
+    to each pair independently with probability ``p``); pair ``r`` computes
+    :math:`c_r = \mathrm{clip}((z_r - 1/4)/(1/2), 0, 1)` of the sum :math:`z_r` of its nodes'
+    reads, and node ``i`` is read as
+
+    .. math:: \tilde x_i = \frac1{|R_i|}\sum_{r \in R_i} c_r \;-\; \frac1{n_{ec}}\sum_{r=1}^{n_{ec}} c_r
+
+    (the second term only with ``centre``; see the module docstring for why it removes the
+    upward bias of inactive nodes). ``"dedicated"``: one clipping pair per node (``2 m_l``
+    neurons, not in superposition), an idealised reset for comparison. ``"none"``: no correction.
+
+    Attributes
+    ----------
+    kind : {"superposed", "dedicated", "none"}
+    pairs : int, optional
+        Correction pairs per stage, ``n_ec`` (superposed only; default ``width // 2``, the same
+        neuron count as the U-AND layer).
+    degree : int, optional
+        Pairs per node (superposed only; default ``min(8, pairs)``, at most ``pairs``); every
+        node is covered.
+    p : float, optional
+        Bernoulli(``p``) wiring of nodes to pairs instead of a fixed degree (superposed only;
+        exclusive with ``degree``).
+    centre : bool
+        Subtract the mean output of all pairs from every node's read (superposed only; default
+        True; ``False`` gives the biased read, kept for comparison).
+
+    Examples
+    --------
+    >>> ErrorCorrection("superposed", pairs=60, degree=5)
+    ErrorCorrection(kind='superposed', pairs=60, degree=5)
+    >>> ErrorCorrection.of(False), ErrorCorrection.of("dedicated").kind
+    (ErrorCorrection(kind='none'), 'dedicated')
+    >>> ErrorCorrection("dedicated", pairs=10)
+    Traceback (most recent call last):
+    ...
+    ValueError: pairs, degree, p and centre=False apply to kind='superposed' only, got kind='dedicated'
+
+    References
+    ----------
+    .. [1] Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in
+       Superposition. arXiv:2408.05451
+    """
+
+    kind: str = "superposed"
+    pairs: int | None = None
+    degree: int | None = None
+    p: float | None = None
+    centre: bool = True
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.kind, str) or self.kind not in EC_KINDS:
+            raise ValueError(f"kind must be one of {EC_KINDS}, got {self.kind!r}")
+        if self.pairs is not None:
+            object.__setattr__(self, "pairs", check_int(self.pairs, "pairs", minimum=1))
+        if self.degree is not None:
+            object.__setattr__(self, "degree", check_int(self.degree, "degree", minimum=1))
+        if self.p is not None:
+            object.__setattr__(self, "p", check_probability(self.p, "p", allow_zero=False))
+        object.__setattr__(self, "centre", check_bool(self.centre, "centre"))
+        if self.kind != "superposed" and (self.pairs is not None or self.degree is not None
+                                          or self.p is not None or not self.centre):
+            raise ValueError(f"pairs, degree, p and centre=False apply to kind='superposed' only, "
+                             f"got kind={self.kind!r}")
+        if self.degree is not None and self.p is not None:
+            raise ValueError("give degree (fixed-degree wiring) or p (Bernoulli wiring), not both")
+        if self.degree is not None and self.pairs is not None and self.degree > self.pairs:
+            raise ValueError(f"degree must be at most pairs={self.pairs}, got {self.degree}")
+
+    @classmethod
+    def of(cls, value: ErrorCorrection | bool | str) -> ErrorCorrection:
+        """``value`` as an :class:`ErrorCorrection`: ``True`` is ``"superposed"``, ``False``
+        ``"none"``, a kind name that kind with its defaults."""
+        if isinstance(value, ErrorCorrection):
+            return value
+        if isinstance(value, (bool, np.bool_)):
+            return cls(_EC_SHORTHANDS[bool(value)])
+        if isinstance(value, str) and value in EC_KINDS:
+            return cls(value)
+        raise ValueError("error_correction must be True, False or 'dedicated' (or 'none', 'superposed', "
+                         f"an ErrorCorrection), got {value!r}")
+
+    def replace(self, **changes: Any) -> ErrorCorrection:
+        """A copy with ``changes`` (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    def __repr__(self) -> str:
+        shown = [f"kind={self.kind!r}"] + [f"{f.name}={getattr(self, f.name)!r}" for f in dataclasses.fields(self)[1:]
+                                           if getattr(self, f.name) != f.default]
+        return f"ErrorCorrection({', '.join(shown)})"
+
+
+#: The keywords of :func:`compile_circuit` that moved into :class:`ErrorCorrection`; they still
+#: work for one release, with a ``DeprecationWarning``.
+_EC_KEYWORDS = {"ec_pairs": "pairs", "ec_degree": "degree", "ec_p": "p", "ec_centre": "centre"}
+
+
+def _error_correction(value: ErrorCorrection | bool | str, deprecated: dict[str, Any]) -> ErrorCorrection:
+    """``value`` as an :class:`ErrorCorrection`, with the deprecated ``ec_*`` keywords folded in
+    (ignored, as they always were, unless the correction is superposed)."""
+    ec = ErrorCorrection.of(value)
+    if not deprecated:
+        return ec
+    unknown = sorted(set(deprecated) - set(_EC_KEYWORDS))
+    if unknown:
+        raise TypeError(f"compile_circuit() got unexpected keyword arguments {unknown}")
+    new = ", ".join(f"{_EC_KEYWORDS[k]}=..." for k in sorted(deprecated))
+    warnings.warn(f"compile_circuit({', '.join(f'{k}=' for k in sorted(deprecated))}...) is deprecated and will be "
+                  f"removed in the next release; pass error_correction=ErrorCorrection('superposed', {new})",
+                  DeprecationWarning, stacklevel=3)
+    kw = dict(deprecated)
+    if "ec_centre" in kw:
+        kw["ec_centre"] = check_bool(kw["ec_centre"], "ec_centre")
+    if ec.kind != "superposed":
+        return ec
+    if kw.get("ec_p") is not None:
+        kw.pop("ec_degree", None)     # Bernoulli wiring: the degree was never used
+    for name, rule in (("ec_pairs", dict(minimum=1)), ("ec_degree", dict(minimum=1))):
+        if kw.get(name) is not None:
+            kw[name] = check_int(kw[name], name, **rule)
+    if kw.get("ec_p") is not None:
+        kw["ec_p"] = check_probability(kw["ec_p"], "ec_p", allow_zero=False)
+    return ec.replace(**{_EC_KEYWORDS[k]: v for k, v in kw.items()})
+
+
 def compile_circuit(circuit: Circuit, *, width: int, dim: int | None = None,
-                    error_correction: bool = True, s: int = 3, p: float | None = None,
-                    ec_pairs: int | None = None, ec_p: float | None = None,
-                    ec_degree: int | None = None, ec_centre: bool = True,
-                    rng: Any = 0) -> SuperposedMLP:
+                    error_correction: ErrorCorrection | bool | str = True, s: int = 3,
+                    p: float | None = None, rng: Any = 0, **deprecated: Any) -> SuperposedMLP:
     r"""Compile a layered circuit into a superposed MLP of U-AND stages.
 
     See the module docstring for the construction. Every gate is first written as an integer
@@ -307,8 +443,8 @@ def compile_circuit(circuit: Circuit, *, width: int, dim: int | None = None,
     bias ``-(k-1)`` for each degree ``k >= 3`` present (k-ary AND); it reads each gate
     :math:`u_g = \sum_S c_S \prod_{i\in S} u_i` as
     :math:`\sum_{|S|=1} c_S u_S + \sum_{|S|\ge2} c_S\,\widehat{\mathrm{AND}}_S` (linear terms
-    through the skip connection), and (with ``error_correction``) is followed by ``ec_pairs``
-    clipping neuron pairs.
+    through the skip connection), and (with ``error_correction``) is followed by a layer of
+    clipping neuron pairs (``ErrorCorrection``).
 
     Parameters
     ----------
@@ -319,25 +455,19 @@ def compile_circuit(circuit: Circuit, *, width: int, dim: int | None = None,
     dim : int, optional
         Residual dimension ``d0`` in which each layer is stored in superposition (random sign
         embeddings); ``None`` = basis-aligned (each node its own coordinate).
-    error_correction : bool or "dedicated"
-        ``True``: superposed correction layers (``ec_pairs`` clipping pairs shared by the nodes,
-        ``ec_degree`` pairs per node, centred read-off); ``"dedicated"``: one clipping pair
-        per node; ``False``: none.
+    error_correction : ErrorCorrection, bool or {"superposed", "dedicated", "none"}
+        The correction layer after each stage: an ``ErrorCorrection`` (kind, number of
+        pairs, pairs per node or Bernoulli wiring, centring), or a shorthand for a kind with its
+        defaults: ``True`` = ``"superposed"`` (``width // 2`` clipping pairs shared by the nodes,
+        8 pairs per node, centred read-off), ``"dedicated"`` (one clipping pair per node),
+        ``False`` = ``"none"``. The keywords ``ec_pairs``, ``ec_degree``, ``ec_p`` and
+        ``ec_centre`` (its ``pairs``, ``degree``, ``p``, ``centre``) still work for one
+        release, with a ``DeprecationWarning``.
     s : int
         Expected number of active nodes per layer (sets the default ``p``).
     p : float, optional
         U-AND connection probability of every block (default :func:`optimal_p` for ``s``
         active inputs and the block's fan-in).
-    ec_pairs : int, optional
-        Error-correction neuron pairs (default ``width // 2``: the same neuron count).
-    ec_p : float, optional
-        If given, Bernoulli(``ec_p``) wiring of nodes to correction pairs (as in earlier
-        versions) instead of a fixed degree.
-    ec_degree : int, optional
-        Correction pairs per node, ``n`` (default ``min(8, ec_pairs)``); every node is covered.
-    ec_centre : bool
-        Centre the superposed correction read-off (default True; ``False`` gives the biased
-        read of earlier versions, kept for comparison).
     rng : int or Generator
 
     Returns
@@ -353,6 +483,9 @@ def compile_circuit(circuit: Circuit, *, width: int, dim: int | None = None,
     >>> out = net.forward(x)[-1]
     >>> bool(((out > 0.5) == c.evaluate(x)).all())
     True
+    >>> small = compile_circuit(c, width=400, error_correction=ErrorCorrection(pairs=50, degree=4), rng=0)
+    >>> small.n_neurons                      # 400 U-AND neurons and 50 clipping pairs
+    500
 
     References
     ----------
@@ -360,11 +493,9 @@ def compile_circuit(circuit: Circuit, *, width: int, dim: int | None = None,
        Superposition. arXiv:2408.05451
     .. [2] Bushnaq, Mendel (2024). Circuits in Superposition. LessWrong.
     """
-    ec_centre = check_bool(ec_centre, "ec_centre")
+    ec = _error_correction(error_correction, deprecated)
     if not isinstance(circuit, Circuit):
         raise TypeError(f"circuit must be a Circuit, got {type(circuit).__name__}")
-    if not (isinstance(error_correction, (bool, np.bool_)) or error_correction == "dedicated"):
-        raise ValueError(f"error_correction must be True, False or 'dedicated', got {error_correction!r}")
     width = check_int(width, "width", minimum=1)
     if dim is not None:
         dim = check_int(dim, "dim", minimum=1)
@@ -430,16 +561,15 @@ def compile_circuit(circuit: Circuit, *, width: int, dim: int | None = None,
         else:
             O = sps.csr_matrix((m_out, d_tot))
         V = Q = None
-        if error_correction == "dedicated":
+        if ec.kind == "dedicated":
             V = sps.identity(m_out, format="csr")
-        elif error_correction:
-            k_ec = width // 2 if ec_pairs is None else check_int(ec_pairs, "ec_pairs", minimum=1)
-            if ec_p is not None:
-                q = check_probability(ec_p, "ec_p", allow_zero=False)
-                V = _bernoulli_sparse(k_ec, m_out, q, gen).tocsr()
+        elif ec.kind == "superposed":
+            k_ec = width // 2 if ec.pairs is None else ec.pairs
+            if ec.p is not None:
+                V = _bernoulli_sparse(k_ec, m_out, ec.p, gen).tocsr()
             else:
-                n_deg = (min(8, k_ec) if ec_degree is None
-                         else check_int(ec_degree, "ec_degree", minimum=1, maximum=k_ec))
+                n_deg = (min(8, k_ec) if ec.degree is None
+                         else check_int(ec.degree, "error_correction.degree", minimum=1, maximum=k_ec))
                 V = _fixed_degree(k_ec, m_out, n_deg, gen)
         if V is not None:
             cnt = np.asarray(V.sum(axis=0)).ravel()
@@ -447,10 +577,11 @@ def compile_circuit(circuit: Circuit, *, width: int, dim: int | None = None,
             Q = sps.csr_matrix((V @ sps.diags(invc)).T)
         stages.append(Stage(W=Wall.tocsr(), O=O, Lin=Lin, F_in=embeddings[li],
                             F_out=embeddings[li + 1], V=V, Q=Q,
-                            ec_centre=bool(error_correction is True and ec_centre),
+                            ec_centre=ec.kind == "superposed" and ec.centre,
                             bias=-1.0 if len(fan_ins) == 1 else np.concatenate(biases)))
-    info = dict(width=width, dim=dim, p=pv, p_by_fan_in=p_by_k, s=s, error_correction=error_correction)
-    return SuperposedMLP(stages, embeddings, widths, error_correction, info, negated=negated)
+    legacy = _EC_LEGACY[ec.kind]
+    info = dict(width=width, dim=dim, p=pv, p_by_fan_in=p_by_k, s=s, error_correction=legacy, ec=ec)
+    return SuperposedMLP(stages, embeddings, widths, legacy, info, negated=negated)
 
 
 def _mean_ci(x: NDArray[np.float64], confidence: float = 0.95) -> tuple[float, float]:
@@ -462,7 +593,7 @@ def _mean_ci(x: NDArray[np.float64], confidence: float = 0.95) -> tuple[float, f
     return (mu - half, mu + half)
 
 
-def _cp(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+def _cp(k: int | np.integer[Any], n: int, confidence: float = 0.95) -> tuple[float, float]:
     ci = stats.binomtest(int(k), int(n)).proportion_ci(confidence_level=confidence, method="exact")
     return (float(ci.low), float(ci.high))
 
@@ -590,8 +721,8 @@ def simulate(net: SuperposedMLP, circuit: Circuit, *, s: int, samples: int = 100
     eps = check_real(eps, "eps", minimum=0, strict_min=True)
     gen = as_rng(rng)
     L1 = circuit.depth + 1
-    abs_sum = [[] for _ in range(L1)]
-    wrong_frac = [[] for _ in range(L1)]
+    abs_sum: list[list[NDArray[np.float64]]] = [[] for _ in range(L1)]
+    wrong_frac: list[list[NDArray[np.float64]]] = [[] for _ in range(L1)]
     any_wrong = np.zeros(L1, dtype=np.int64)
     max_abs = np.zeros(L1)
     active = np.zeros(L1)

@@ -74,13 +74,14 @@ def _summary(model) -> str:
 
 def run_train(args: argparse.Namespace) -> int:
     from theory.toy_models import ToyModelConfig, geometric_importance, sparsity_sweep, train
+    from theory.toy_models.train import TrainOptions
 
     cfg = ToyModelConfig(n_features=args.n, n_hidden=args.dim, n_instances=args.instances,
                          importance=geometric_importance(args.n, args.importance_base),
                          feature_probability=sparsity_sweep(args.instances, low=args.p_low),
                          activation=args.activation)
-    model = train(cfg, steps=args.steps, batch_size=args.batch_size, lr=args.lr,
-                  dtype=args.dtype, rng=args.seed, progress=not args.no_progress)
+    model = train(cfg, steps=args.steps, batch_size=args.batch_size, lr=args.lr, rng=args.seed,
+                  options=TrainOptions(dtype=args.dtype), progress=not args.no_progress)
     print(_summary(model))
     print(f"trained in {model.info['elapsed_s']:.1f} s")
     if args.out:

@@ -23,12 +23,12 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sps
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 from theory._validation import as_rng, check_array, check_bool, check_int
 from theory.circuits.circuit import random_circuit
-from theory.circuits.compile import compile_circuit, simulate
+from theory.circuits.compile import ErrorCorrection, compile_circuit, simulate
 from theory.circuits.moments import uand_error_moments
 from theory.circuits.uand import embed_features, sparse_inputs, uand
 
@@ -66,12 +66,12 @@ class PowerLawFit:
                 f"(95% CI, {self.n} points), prefactor {self.prefactor:.3g}")
 
 
-def fit_power_law(x: Sequence[float], y: Sequence[float], confidence: float = 0.95) -> PowerLawFit:
+def fit_power_law(x: ArrayLike, y: ArrayLike, confidence: float = 0.95) -> PowerLawFit:
     r"""Fit :math:`y = C x^b` by ordinary least squares of :math:`\log y` on :math:`\log x`.
 
     Parameters
     ----------
-    x, y : sequence of float, shape (n,)
+    x, y : array_like of float, shape (n,)
         Positive values, ``n >= 3``.
     confidence : float
 
@@ -340,15 +340,17 @@ def depth_cell(params: Mapping[str, Any], rng: np.random.Generator) -> dict[str,
     """
     c = random_circuit(width=params["circuit_width"], depth=params["depth"], ops=("AND", "OR"),
                        rng=params["circuit_seed"])
-    kw: dict[str, Any] = {}
+    ec: ErrorCorrection | bool | str
     if params["ec"] == "superposed_old":
-        kw = dict(ec_centre=False, ec_p=min(0.5, 3 * math.log(params["circuit_width"] + 1)
-                                            / (params["d"] // 2)))
-    ec = {"none": False, "superposed": True, "superposed_old": True,
-          "dedicated": "dedicated"}[params["ec"]]
+        ec = ErrorCorrection("superposed", centre=False,
+                             p=min(0.5, 3 * math.log(params["circuit_width"] + 1) / (params["d"] // 2)))
+    else:
+        shorthand: dict[str, bool | str] = {"none": False, "superposed": True, "dedicated": "dedicated"}
+        ec = shorthand[params["ec"]]
     net = compile_circuit(c, width=params["d"], dim=params["dim"] or None, error_correction=ec,
-                          s=params["s"], rng=rng, **kw)
+                          s=params["s"], rng=rng)
     st = simulate(net, c, s=params["s"], samples=params["samples"], rng=rng)
+    assert st.mean_abs_right is not None   # simulate() always fills it
     return {"mean_abs": st.mean_abs.tolist(), "mean_abs_ci": st.mean_abs_ci.tolist(),
             "mean_abs_right": st.mean_abs_right.tolist(),
             "frac_wrong": st.frac_wrong.tolist(), "frac_samples_wrong": st.frac_samples_wrong.tolist(),
@@ -963,7 +965,7 @@ def capacity_fit_grid(quick: bool, widths: Sequence[int] | None = None) -> list[
     >>> sorted({c["d"] for c in g})
     [800, 1131, 1600, 2263, 3200]
     """
-    ds = CAP_DS[:5] if quick else CAP_DS
+    ds: tuple[int, ...] = CAP_DS[:5] if quick else CAP_DS
     if widths is not None:
         ds = tuple(check_int(d, "widths", minimum=2) for d in widths)
     grid = []
@@ -1083,7 +1085,7 @@ def capacity_fit(*, quick: bool = False, store: Any = None, executor: Any = None
             draws = {idx: gen.integers(0, len(v["n"]["one"]), len(v["n"]["one"]))
                      for idx, (_, v) in enumerate(cells)}
             mm, _ = mmax_table(lambda idx, k, dr=draws: dr[idx])
-            q = [(d, mm[d]) for d, _ in pts if mm.get(d)]
+            q = [(d, m_d) for d, _ in pts if (m_d := mm.get(d))]
             if len(q) >= 3:
                 slopes.append(np.polyfit(np.log([a for a, _ in q]), np.log([b for _, b in q]), 1)[0])
         lo, hi = np.percentile(slopes, [2.5, 97.5]) if slopes else (math.nan, math.nan)
@@ -1458,8 +1460,9 @@ def adler_shavit_comparison(*, quick: bool = False, store: Any = None, executor:
 
 
 #: Circuits of the depth union-bound check: (circuit width, depth, circuit seed, U-AND width, p, s).
-DEPTH_BOUND_SETS = (dict(circuit_width=20, depth=4, circuit_seed=1, width=60000, p=0.015, s=3),
-                    dict(circuit_width=30, depth=6, circuit_seed=1, width=100000, p=0.012, s=3))
+DEPTH_BOUND_SETS: tuple[dict[str, Any], ...] = (
+    dict(circuit_width=20, depth=4, circuit_seed=1, width=60000, p=0.015, s=3),
+    dict(circuit_width=30, depth=6, circuit_seed=1, width=100000, p=0.012, s=3))
 
 
 class DepthBoundCheck(_ListSection):
@@ -1659,6 +1662,7 @@ def compressed_computation(*, quick: bool = False, store: Any = None, executor: 
     )
 
     quick = check_bool(quick, "quick")
+    size: dict[str, Any]   # ints and the float p
     if quick:
         size = {"n": 20, "dim": 200, "width": 10, "p": 0.05, "steps": 300, "batch": 512, "eval_batch": 100_000}
     else:

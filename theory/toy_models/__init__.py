@@ -82,7 +82,7 @@ from theory.toy_models.scaling import (
     weak_loss_prediction,
     weight_decay_update,
 )
-from theory.toy_models.train import init_params, train
+from theory.toy_models.train import OptimizerSpec, TrainOptions, init_params, train
 
 __all__ = ["PHASES_2X1", "PhaseDiagram", "SparseExpansion", "SparseLimit", "abs_features_computed",
            "best_2d_sparse_expansion", "best_2d_sparse_limit", "regular_polygon_frame",
@@ -102,4 +102,6 @@ __all__ = ["PHASES_2X1", "PhaseDiagram", "SparseExpansion", "SparseLimit", "abs_
            # superposition and neural scaling (Liu, Liu & Gore 2025)
            "PAPER_DIMS", "LossExponentFit", "Regime", "ScalingModel", "classify_regime", "feature_frequencies",
            "fit_loss_exponent", "mean_squared_overlap", "overlap_floor", "represented_fraction", "scaling_loss",
-           "train_scaling", "unrepresented_loss", "weak_loss_prediction", "weight_decay_update"]
+           "train_scaling", "unrepresented_loss", "weak_loss_prediction", "weight_decay_update",
+           # training options
+           "OptimizerSpec", "TrainOptions"]

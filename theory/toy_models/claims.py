@@ -21,7 +21,7 @@ from theory.toy_models.analysis import feature_dimensionality, feature_norms
 from theory.toy_models.config import ToyModelConfig, geometric_importance, sparsity_sweep
 from theory.toy_models.exact import phase_margin_2x1
 from theory.toy_models.phase import train_2x1
-from theory.toy_models.train import train
+from theory.toy_models.train import TrainOptions, train
 from theory.verify.claim import Claim
 
 __all__ = ["claims"]
@@ -68,8 +68,8 @@ def _measure_dense(params: Mapping[str, Any], rng: np.random.Generator) -> np.nd
     cfg = ToyModelConfig(n_features=n, n_hidden=dim, n_instances=k,
                          importance=geometric_importance(n, params["base"]),
                          feature_probability=params["p"], activation=params["activation"])
-    model = train(cfg, steps=params["steps"], lr=1e-2, schedule="cosine", batch_size=512,
-                  rng=rng, progress=False)
+    model = train(cfg, steps=params["steps"], lr=1e-2, batch_size=512, rng=rng,
+                  options=TrainOptions(schedule="cosine"), progress=False)
     return _top_k_mismatch(model.W, dim)
 
 
@@ -77,8 +77,8 @@ def _measure_dsum(params: Mapping[str, Any], rng: np.random.Generator) -> np.nda
     n, dim, k = params["n"], params["dim"], params["instances"]
     cfg = ToyModelConfig(n_features=n, n_hidden=dim, n_instances=k,
                          feature_probability=sparsity_sweep(k, low=params["low"]))
-    model = train(cfg, steps=params["steps"], lr=1e-2, schedule="cosine", batch_size=512,
-                  rng=rng, progress=False)
+    model = train(cfg, steps=params["steps"], lr=1e-2, batch_size=512, rng=rng,
+                  options=TrainOptions(schedule="cosine"), progress=False)
     return feature_dimensionality(model.W).sum(axis=1)
 
 

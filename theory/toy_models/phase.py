@@ -13,13 +13,30 @@ from theory._validation import as_rng, check_bool, check_int, check_probability,
 from theory.toy_models.analysis import classify_2x1
 from theory.toy_models.config import ToyModelConfig
 from theory.toy_models.exact import phase_2x1, phase_margin_2x1
-from theory.toy_models.train import train
+from theory.toy_models.train import TrainOptions, train
 
 __all__ = ["PhaseDiagram", "phase_diagram", "train_2x1"]
 
 #: Training settings used for 2 -> 1 phase experiments (AdamW with a cosine decay converges
 #: reliably in a few thousand steps; the paper uses 10,000 steps at lr 1e-3).
 DEFAULT_2X1 = {"steps": 4000, "batch_size": 1024, "lr": 1e-2, "schedule": "cosine"}
+
+
+#: Largest learning rate :func:`train_2x1` and :func:`phase_diagram` accept.
+MAX_LR = 10.0
+
+
+def _check_cells(cells: Any) -> list[tuple[float, float]]:
+    if isinstance(cells, (str, bytes)) or not isinstance(cells, Sequence | np.ndarray):
+        raise TypeError(f"cells must be a sequence of (p, r) pairs, got {type(cells).__name__}")
+    out = []
+    for cell in cells:
+        if isinstance(cell, (str, bytes)) or not isinstance(cell, Sequence | np.ndarray) or len(cell) != 2:
+            raise ValueError(f"cells must contain (p, r) pairs, got {cell!r}")
+        p, r = cell
+        out.append((check_probability(p, "cells: p", allow_zero=False),
+                    check_real(r, "cells: r", minimum=0.0, strict_min=True)))
+    return out
 
 
 def train_2x1(cells: Sequence[tuple[float, float]], *, seeds: int = 3, steps: int = 4000,
@@ -39,7 +56,7 @@ def train_2x1(cells: Sequence[tuple[float, float]], *, seeds: int = 3, steps: in
     seeds : int
         Independent initialisations per cell.
     steps, batch_size, lr, schedule
-        Passed to :func:`train`.
+        Passed to :func:`train`; ``lr`` must be in ``(0, 10]`` (larger rates only diverge).
     eval_batch : int
     rng : int or Generator, optional
 
@@ -62,9 +79,8 @@ def train_2x1(cells: Sequence[tuple[float, float]], *, seeds: int = 3, steps: in
     """
     seeds = check_size(seeds, "seeds", maximum=10**4, why="one model per seed and cell")
     eval_batch = check_size(eval_batch, "eval_batch", maximum=10**7, why="evaluation examples per model")
-    cells = [(check_probability(p, "p", allow_zero=False), check_real(r, "r", minimum=0.0,
-                                                                      strict_min=True))
-             for p, r in cells]
+    lr = check_real(lr, "lr", minimum=0.0, strict_min=True, maximum=MAX_LR)
+    cells = _check_cells(cells)
     if not cells:
         raise ValueError("cells must contain at least one (p, r) pair")
     gen = as_rng(rng)
@@ -73,8 +89,8 @@ def train_2x1(cells: Sequence[tuple[float, float]], *, seeds: int = 3, steps: in
     prob = np.repeat([p for p, _ in cells], seeds)
     cfg = ToyModelConfig(n_features=2, n_hidden=1, n_instances=k * seeds, importance=imp,
                          feature_probability=prob)
-    model = train(cfg, steps=steps, batch_size=batch_size, lr=lr, schedule=schedule, rng=gen,
-                  dtype="float32", progress=False)
+    model = train(cfg, steps=steps, batch_size=batch_size, lr=lr, rng=gen,
+                  options=TrainOptions(schedule=schedule, dtype="float32"), progress=False)
     losses = model.evaluate(batch_size=eval_batch, rng=gen).reshape(k, seeds)
     phases = classify_2x1(model.W).reshape(k, seeds)
     out = []
@@ -176,6 +192,9 @@ def phase_diagram(p_values: Sequence[float], r_values: Sequence[float], *, seeds
     .. [1] Elhage, N. et al. (2022). Toy Models of Superposition. arXiv:2209.10652.
     """
     progress = check_bool(progress, "progress")
+    for name, seq in (("p_values", p_values), ("r_values", r_values)):
+        if isinstance(seq, (str, bytes)) or not isinstance(seq, Sequence | np.ndarray):
+            raise TypeError(f"{name} must be a sequence of float, got {type(seq).__name__}")
     P = [check_probability(p, "p_values", allow_zero=False) for p in p_values]
     R = [check_real(r, "r_values", minimum=0.0, strict_min=True) for r in r_values]
     if not P or not R:
@@ -183,7 +202,7 @@ def phase_diagram(p_values: Sequence[float], r_values: Sequence[float], *, seeds
     base = {"seeds": check_size(seeds, "seeds", maximum=10**4, why="one model per seed and cell"),
             "steps": check_size(steps, "steps", maximum=10**8, why="optimizer steps"),
             "batch_size": check_int(batch_size, "batch_size", minimum=1),
-            "lr": check_real(lr, "lr", minimum=0.0, strict_min=True), "schedule": schedule}
+            "lr": check_real(lr, "lr", minimum=0.0, strict_min=True, maximum=MAX_LR), "schedule": schedule}
     grid = [dict(base, p=p, r=r) for p in P for r in R]
     try:
         from theory.sweep import sweep

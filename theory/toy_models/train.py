@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -27,7 +30,7 @@ from theory.toy_models.config import ToyModelConfig
 from theory.toy_models.data import _dtype
 from theory.toy_models.model import ToyModel, _loss_and_gradients
 
-__all__ = ["INITS", "OPTIMIZERS", "SCHEDULES", "init_params", "train"]
+__all__ = ["INITS", "OPTIMIZERS", "SCHEDULES", "OptimizerSpec", "TrainOptions", "init_params", "train"]
 
 OPTIMIZERS = ("adamw", "sgd")
 SCHEDULES = ("constant", "linear", "cosine")
@@ -118,13 +121,204 @@ def _sparse_compute_mask(sampler: Any, config: ToyModelConfig, B: int,
     return keep if keep.any() else None
 
 
+@dataclass(frozen=True)
+class OptimizerSpec:
+    r"""Which optimiser :func:`train` runs, and its constants (the learning rate is ``train``'s).
+
+    ``"adamw"`` is ``theory._optim.AdamW``, PyTorch's AdamW update with decoupled weight
+    decay :math:`\lambda`:
+
+    .. math::
+        \theta \leftarrow \theta(1 - \eta_t\lambda),\ m \leftarrow \beta_1 m + (1-\beta_1) g,\
+        v \leftarrow \beta_2 v + (1-\beta_2) g^2,\
+        \theta \leftarrow \theta - \frac{\eta_t}{1-\beta_1^t}\,
+        \frac{m}{\sqrt{v/(1-\beta_2^t)} + \epsilon};
+
+    ``"sgd"`` is plain gradient descent, :math:`\theta \leftarrow \theta - \eta_t g` (the other
+    fields are then unused).
+
+    Attributes
+    ----------
+    kind : {"adamw", "sgd"}
+    weight_decay : float
+        Decoupled weight decay :math:`\lambda \ge 0` (PyTorch's AdamW default 0.01, used by the
+        paper's notebook).
+    betas : tuple of float
+        :math:`(\beta_1, \beta_2)`, each in [0, 1).
+    eps : float
+        Added to the bias-corrected root mean square (> 0).
+
+    Examples
+    --------
+    >>> OptimizerSpec(weight_decay=0.0)
+    OptimizerSpec(kind='adamw', weight_decay=0.0, betas=(0.9, 0.999), eps=1e-08)
+    >>> OptimizerSpec("sgd").build(lr=0.1) is None     # sgd needs no state
+    True
+
+    References
+    ----------
+    .. [1] Loshchilov, I. and Hutter, F. (2019). Decoupled Weight Decay Regularization.
+       ICLR. arXiv:1711.05101.
+    .. [2] Kingma, D. P. and Ba, J. (2015). Adam: A Method for Stochastic Optimization.
+       arXiv:1412.6980.
+    """
+
+    kind: str = "adamw"
+    weight_decay: float = 0.01
+    betas: tuple[float, float] = (0.9, 0.999)
+    eps: float = 1e-8
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.kind, str) or self.kind not in OPTIMIZERS:
+            raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {self.kind!r}")
+        object.__setattr__(self, "weight_decay", check_real(self.weight_decay, "weight_decay", minimum=0.0))
+        betas = self.betas
+        if not (isinstance(betas, (tuple, list)) and len(betas) == 2):
+            raise TypeError(f"betas must be a pair of floats, got {betas!r}")
+        object.__setattr__(self, "betas", (check_probability(betas[0], "betas[0]", allow_one=False),
+                                           check_probability(betas[1], "betas[1]", allow_one=False)))
+        object.__setattr__(self, "eps", check_real(self.eps, "eps", minimum=0.0, strict_min=True))
+
+    def build(self, lr: float) -> AdamW | None:
+        """A fresh optimiser (no state) at peak learning rate ``lr``; ``None`` for ``"sgd"``."""
+        if self.kind == "sgd":
+            return None
+        return AdamW(lr=lr, betas=self.betas, eps=self.eps, weight_decay=self.weight_decay)
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    r"""Settings of :func:`train` beyond the run's size, learning rate and seed.
+
+    The defaults are what ``train`` runs: AdamW with the notebook's constants, a constant
+    learning rate, ``float32``, Xavier-normal weights and the sparse sampling and compute paths
+    where they pay off. Every field is validated when the options are made.
+
+    Attributes
+    ----------
+    optimizer : OptimizerSpec or {"adamw", "sgd"}
+        The optimiser and its constants (a name means its default constants).
+    schedule : {"constant", "linear", "cosine"} or callable ``(step, steps) -> factor``
+        Learning-rate multiplier (the notebook's ``constant_lr``, ``linear_lr``,
+        ``cosine_decay_lr``); a callable should be a module-level function if the options are to
+        be pickled.
+    dtype : {"float32", "float64"}
+        Floating-point type of the parameters and batches.
+    init : {"xavier_normal", "torch3d"}
+        See :func:`init_params`.
+    log_every : int, optional
+        Record the training loss every this many steps (default ``max(1, steps // 1000)``), and
+        always at the last step.
+    sparse_threshold : float
+        Instances with density at most this are sampled by geometric gaps (no work for the
+        zeros); see :func:`theory.toy_models.sample_features`.
+    sparse_compute : {"auto", True, False}
+        Sparse forward/backward pass (reconstruct task) for the instances sampled sparsely:
+        examples without any present feature are handled in closed form (output
+        :math:`\sigma(b)`), ``h = Wx`` and the encoder gradient use only the present entries (CSR
+        products), the decoder only the non-empty examples. Same batches and the same result as
+        the dense pass up to float rounding. ``"auto"`` uses it for an instance when the expected
+        fraction of non-empty examples :math:`1-(1-p)^n \le` ``SPARSE_ROW_FRACTION`` (0.7):
+        the sparse pass pays off when most examples are empty (timings in
+        ``docs/results_toy_models.md``).
+
+    Examples
+    --------
+    >>> opts = TrainOptions(schedule="cosine", dtype="float64")
+    >>> opts
+    TrainOptions(schedule='cosine', dtype='float64')
+    >>> opts.replace(optimizer=OptimizerSpec(weight_decay=0.0)).optimizer.weight_decay
+    0.0
+    >>> TrainOptions(init="he")
+    Traceback (most recent call last):
+    ...
+    ValueError: init must be one of ('xavier_normal', 'torch3d'), got 'he'
+    """
+
+    optimizer: OptimizerSpec = OptimizerSpec()
+    schedule: str | Callable[[int, int], float] = "constant"
+    dtype: str = "float32"
+    init: str = "xavier_normal"
+    log_every: int | None = None
+    sparse_threshold: float = 0.05
+    sparse_compute: bool | str = "auto"
+
+    def __post_init__(self) -> None:
+        def put(name: str, value: Any) -> None:
+            object.__setattr__(self, name, value)
+
+        opt = self.optimizer
+        if isinstance(opt, str):
+            put("optimizer", OptimizerSpec(opt))
+        elif not isinstance(opt, OptimizerSpec):
+            raise TypeError(f"optimizer must be an OptimizerSpec or one of {OPTIMIZERS}, got "
+                            f"{type(opt).__name__}")
+        _schedule(self.schedule)
+        put("dtype", np.dtype(_dtype(self.dtype)).name)
+        if not isinstance(self.init, str) or self.init not in INITS:
+            raise ValueError(f"init must be one of {INITS}, got {self.init!r}")
+        if self.log_every is not None:
+            put("log_every", check_int(self.log_every, "log_every", minimum=1))
+        put("sparse_threshold", check_probability(self.sparse_threshold, "sparse_threshold"))
+        sc = self.sparse_compute
+        if isinstance(sc, (bool, np.bool_)):
+            put("sparse_compute", bool(sc))
+        elif not (isinstance(sc, str) and sc == "auto"):
+            raise ValueError(f"sparse_compute must be True, False or 'auto', got {sc!r}")
+
+    def replace(self, **changes: Any) -> TrainOptions:
+        """A copy with ``changes`` (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    def __repr__(self) -> str:
+        default = TrainOptions()
+        changed = [f"{f.name}={getattr(self, f.name)!r}" for f in dataclasses.fields(self)
+                   if getattr(self, f.name) != getattr(default, f.name)]
+        return f"TrainOptions({', '.join(changed)})"
+
+
+#: The keywords of :func:`train` that moved into :class:`TrainOptions` (and its ``optimizer``);
+#: they still work for one release, with a ``DeprecationWarning``.
+_OPTIMIZER_KEYWORDS = ("weight_decay", "betas", "eps")
+_OPTION_KEYWORDS = ("optimizer", "schedule", "dtype", "init", "log_every", "sparse_threshold", "sparse_compute")
+
+
+def _train_options(options: TrainOptions | Mapping[str, Any] | None, deprecated: dict[str, Any]) -> TrainOptions:
+    """``options`` as a :class:`TrainOptions`, with the deprecated loose keywords folded in."""
+    if options is None:
+        opts = TrainOptions()
+    elif isinstance(options, TrainOptions):
+        opts = options
+    elif isinstance(options, Mapping):
+        opts = TrainOptions(**options)
+    else:
+        raise TypeError(f"options must be a TrainOptions, a mapping of its fields or None, got "
+                        f"{type(options).__name__}")
+    if not deprecated:
+        return opts
+    unknown = sorted(set(deprecated) - set(_OPTIMIZER_KEYWORDS) - set(_OPTION_KEYWORDS))
+    if unknown:
+        raise TypeError(f"train() got unexpected keyword arguments {unknown}")
+    opt_kw = {k: v for k, v in deprecated.items() if k in _OPTIMIZER_KEYWORDS}
+    opt_part = ", ".join(f"{k}=..." for k in sorted(opt_kw))
+    new = [f"{k}=..." for k in sorted(set(deprecated) - set(opt_kw))]
+    if opt_kw:
+        new.append(f"optimizer=OptimizerSpec({opt_part})")
+    warnings.warn(f"train({', '.join(f'{k}=' for k in sorted(deprecated))}...) is deprecated and will be removed "
+                  f"in the next release; pass options=TrainOptions({', '.join(new)})",
+                  DeprecationWarning, stacklevel=3)
+    changes = {k: v for k, v in deprecated.items() if k not in opt_kw}
+    spec = changes.pop("optimizer", opts.optimizer)
+    if isinstance(spec, str) and spec in OPTIMIZERS:
+        spec = dataclasses.replace(opts.optimizer, kind=spec)
+    elif not isinstance(spec, OptimizerSpec):
+        raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {spec!r}")
+    return opts.replace(optimizer=dataclasses.replace(spec, **opt_kw), **changes)
+
+
 def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024,
-          lr: float = 1e-3, optimizer: str = "adamw", weight_decay: float = 0.01,
-          betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-          schedule: str | Callable[[int, int], float] = "constant", rng: Any = 0,
-          dtype: Any = "float32", init: str = "xavier_normal", log_every: int | None = None,
-          sparse_threshold: float = 0.05, sparse_compute: bool | str = "auto",
-          initial: dict[str, Any] | None = None, progress: bool = True) -> ToyModel:
+          lr: float = 1e-3, rng: Any = 0, options: TrainOptions | Mapping[str, Any] | None = None,
+          progress: bool = True, initial: dict[str, Any] | None = None, **deprecated: Any) -> ToyModel:
     r"""Train every instance of ``config`` at once, in NumPy with hand-derived gradients.
 
     Semantics of the paper's reference notebook: a fresh batch each step, the importance-weighted
@@ -141,8 +335,8 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
         \frac{m}{\sqrt{v/(1-\beta_2^t)} + \epsilon}.
 
     Speed: all instances share one batched computation with pre-allocated buffers; inputs with
-    density at most ``sparse_threshold`` are drawn by geometric gaps (no work for the zeros);
-    ``float32`` is the default.
+    density at most ``options.sparse_threshold`` are drawn by geometric gaps (no work for the
+    zeros); ``float32`` is the default.
 
     Parameters
     ----------
@@ -152,39 +346,21 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
     batch_size : int
     lr : float
         Peak learning rate (> 0).
-    optimizer : {"adamw", "sgd"}
-    weight_decay : float
-        Decoupled weight decay :math:`\lambda` (PyTorch's AdamW default 0.01, used by the notebook);
-        ignored by ``sgd``.
-    betas, eps : AdamW constants.
-    schedule : {"constant", "linear", "cosine"} or callable ``(step, steps) -> factor``
-        Learning-rate multiplier (the notebook's ``constant_lr``, ``linear_lr``, ``cosine_decay_lr``).
     rng : int or Generator, optional
         Seeds the initialisation and every batch.
-    dtype : {"float32", "float64"}
-    init : {"xavier_normal", "torch3d"}
-        See :func:`init_params`.
-    log_every : int, optional
-        Record the training loss every this many steps (default ``max(1, steps // 1000)``), and
-        always at the last step.
-    sparse_threshold : float
-        See :func:`theory.toy_models.sample_features`.
-    sparse_compute : {"auto", True, False}
-        Sparse forward/backward pass (reconstruct task) for the instances sampled sparsely
-        (density at most ``sparse_threshold``): examples without any present feature are handled
-        in closed form (output :math:`\sigma(b)`), ``h = Wx`` and the encoder gradient use only
-        the present entries (CSR products), the decoder only the non-empty examples. Same
-        batches and the same result as the dense pass up to float rounding. ``"auto"`` uses it
-        for an instance when the expected fraction of non-empty examples
-        :math:`1-(1-p)^n \le` ``SPARSE_ROW_FRACTION`` (0.7): the sparse pass pays off when most
-        examples are empty and costs more when almost every example has a feature (timings in
-        ``docs/results_toy_models.md``, from ``benchmarks/toy_sparse.py``).
+    options : TrainOptions or mapping, optional
+        The optimiser (``OptimizerSpec``: AdamW or SGD and their constants), learning-rate
+        schedule, dtype, initialisation, logging interval and sparse paths (default
+        ``TrainOptions()``). The keywords ``optimizer``, ``weight_decay``, ``betas``, ``eps``,
+        ``schedule``, ``dtype``, ``init``, ``log_every``, ``sparse_threshold`` and
+        ``sparse_compute`` of ``train`` itself still work for one release, with a
+        ``DeprecationWarning``.
+    progress : bool
+        Show a tqdm progress bar.
     initial : dict, optional
         Initial parameters (``"W"`` and optionally ``"b"``/``"W2"``, shapes as in
         :func:`init_params`) instead of a random initialisation, e.g. to continue training or to
         start two implementations from the same point.
-    progress : bool
-        Show a tqdm progress bar.
 
     Returns
     -------
@@ -198,6 +374,10 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
     >>> model = train(cfg, steps=2000, batch_size=256, lr=1e-2, rng=0, progress=False)
     >>> np.round(np.abs(model.W[:, 0, :]), 1).tolist()  # the more important feature wins
     [[1.0, 0.0], [0.0, 1.0]]
+    >>> opts = TrainOptions(schedule="cosine", optimizer=OptimizerSpec(weight_decay=0.0))
+    >>> model = train(cfg, steps=2000, batch_size=256, lr=1e-2, rng=0, options=opts, progress=False)
+    >>> model.info["schedule"], model.info["weight_decay"]
+    ('cosine', 0.0)
 
     References
     ----------
@@ -213,27 +393,18 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
     steps = check_size(steps, "steps", maximum=MAX_STEPS, why="optimizer steps")
     B = check_int(batch_size, "batch_size", minimum=1)
     lr = check_real(lr, "lr", minimum=0.0, strict_min=True)
-    if optimizer not in OPTIMIZERS:
-        raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}")
-    wd = check_real(weight_decay, "weight_decay", minimum=0.0)
-    if not (isinstance(betas, (tuple, list)) and len(betas) == 2):
-        raise TypeError(f"betas must be a pair of floats, got {betas!r}")
-    b1 = check_probability(betas[0], "betas[0]", allow_one=False)
-    b2 = check_probability(betas[1], "betas[1]", allow_one=False)
-    eps = check_real(eps, "eps", minimum=0.0, strict_min=True)
-    sched = _schedule(schedule)
-    log_every = max(1, steps // 1000) if log_every is None else check_int(log_every, "log_every", minimum=1)
-    check_probability(sparse_threshold, "sparse_threshold")
-    if sparse_compute not in (True, False, "auto"):
-        raise ValueError(f"sparse_compute must be True, False or 'auto', got {sparse_compute!r}")
-    dt = _dtype(dtype)
+    opts = _train_options(options, deprecated)
+    spec = opts.optimizer
+    sched = _schedule(opts.schedule)
+    log_every = max(1, steps // 1000) if opts.log_every is None else opts.log_every
+    dt = _dtype(opts.dtype)
     gen = as_rng(rng)
     I, m, n = config.shape
     # the batch and about six work arrays of its size (activations, errors, masks)
     check_memory(estimate_bytes(I, B, max(n, m + 1), itemsize=7 * np.dtype(dt).itemsize),
                  f"training batches of shape (n_instances={I}, batch_size={B}, n_features={n})")
 
-    params0 = init_params(config, rng=gen, init=init, dtype=dt)
+    params0 = init_params(config, rng=gen, init=opts.init, dtype=dt)
     if initial is not None:
         if not isinstance(initial, dict) or "W" not in initial:
             raise TypeError("initial must be a dict with at least a 'W' entry")
@@ -248,8 +419,8 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
     relu = config.activation == "relu"
     from theory.toy_models.data import _Sampler
 
-    sampler = _Sampler(config, B, dt, float(sparse_threshold))
-    keep = _sparse_compute_mask(sampler, config, B, sparse_compute) if fast else None
+    sampler = _Sampler(config, B, dt, opts.sparse_threshold)
+    keep = _sparse_compute_mask(sampler, config, B, opts.sparse_compute) if fast else None
     sp_inst = sampler.sparse_idx[keep] if keep is not None else np.zeros(0, dtype=np.int64)
     if fast:
         # bias folded into the decoder: z = [h, 1] @ [[W], [b]], so one matmul gives z and one
@@ -281,7 +452,7 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
         flat = FlatParams(params0, dt)
         P, G = flat.p, flat.g
         x = np.empty((I, B, n), dtype=dt)
-    opt = AdamW(lr=lr, betas=(b1, b2), eps=eps, weight_decay=wd) if optimizer == "adamw" else None
+    opt = spec.build(lr)
     imp = config.importance_matrix.astype(dt)[:, None, :]
 
     log_steps: list[int] = []
@@ -357,10 +528,11 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
     elapsed = time.perf_counter() - t0
     if not (np.all(np.isfinite(flat.theta)) and np.all(np.isfinite(log_losses[-1]))):
         raise FloatingPointError("training diverged (non-finite parameters); lower lr")
-    info = {"steps": steps, "batch_size": B, "lr": lr, "optimizer": optimizer,
-            "weight_decay": wd, "betas": [b1, b2], "eps": eps,
+    schedule = opts.schedule
+    info = {"steps": steps, "batch_size": B, "lr": lr, "optimizer": spec.kind,
+            "weight_decay": spec.weight_decay, "betas": list(spec.betas), "eps": spec.eps,
             "schedule": schedule if isinstance(schedule, str) else getattr(schedule, "__name__", "callable"),
-            "dtype": np.dtype(dt).name, "init": init, "elapsed_s": elapsed}
+            "dtype": np.dtype(dt).name, "init": opts.init, "elapsed_s": elapsed}
     if fast:
         P = {"W": Wb[:, :m, :], "b": Wb[:, m, :]}
     return ToyModel(config, W=P["W"].copy(), b=P["b"].copy(),
