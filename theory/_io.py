@@ -156,7 +156,7 @@ def _npy_header(fp: IO[bytes], name: str) -> tuple[ArrayInfo, bool, int]:
 def _read_into(fp: IO[bytes], dtype: np.dtype[Any], count: int, name: str) -> NDArray[Any]:
     """Read ``count`` items straight into a new array (no intermediate bytes copy)."""
     arr = np.empty(count, dtype=dtype)
-    view = memoryview(arr.view(np.uint8))
+    view = arr.view(np.uint8).data  # a memoryview of the array's bytes
     got = 0
     while got < view.nbytes:
         n = fp.readinto(view[got:])  # type: ignore[attr-defined]

@@ -99,6 +99,8 @@ def show_versions(file: Any = None) -> None:
     >>> buf.getvalue().splitlines()[0].startswith("superposition-theory ")
     True
     """
+    if file is not None and not callable(getattr(file, "write", None)):
+        raise TypeError(f"file must be a writable text stream (with .write) or None, got {type(file).__name__}")
     p = provenance(seed=None, argv=[])
     out = sys.stdout if file is None else file
     lines = [f"superposition-theory {p['package']['version']}",

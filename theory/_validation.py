@@ -287,6 +287,9 @@ def check_array(a: ArrayLike, name: str, *, ndim: int | tuple[int, ...] | None =
                         f"as [Re; Im] explicitly)")
     try:
         arr = np.asarray(a, dtype=dtype)
+    except OverflowError:  # an integer beyond the float range, e.g. 10**400
+        raise ValueError(f"{name} must contain finite real numbers; an entry is an integer beyond the "
+                         "float range") from None
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be an array of numbers: {exc}") from None
     if ndim is not None:

@@ -15,7 +15,7 @@ Every gate is a multilinear polynomial with integer coefficients in its inputs (
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,7 +55,9 @@ class Gate:
     def __post_init__(self) -> None:
         if self.op not in _OPS:
             raise ValueError(f"op must be one of {sorted(_OPS)}, got {self.op!r}")
-        ins = tuple(check_int(i, "gate input", minimum=0) for i in self.inputs)
+        if isinstance(self.inputs, (str, bytes)) or not isinstance(self.inputs, Iterable):
+            raise TypeError(f"inputs must be a sequence of int, got {type(self.inputs).__name__}")
+        ins = tuple(check_int(i, "inputs (a gate input)", minimum=0) for i in self.inputs)
         object.__setattr__(self, "inputs", ins)
         lo, hi = _OPS[self.op]
         if len(ins) < lo or (hi is not None and len(ins) > hi):
@@ -94,6 +96,8 @@ def gate_polynomial(gate: Gate) -> dict[tuple[int, ...], int]:
        Superposition. arXiv:2408.05451 (Boolean functions of sparse inputs as integer
        combinations of ANDs).
     """
+    if not isinstance(gate, Gate):
+        raise TypeError(f"gate must be a Gate, got {type(gate).__name__}")
     ins = gate.inputs
     if gate.op == "AND":
         return {tuple(sorted(ins)): 1}
@@ -145,12 +149,14 @@ class Circuit:
         width = self.n_inputs
         checked: list[tuple[Gate, ...]] = []
         for li, layer in enumerate(layers):
+            if isinstance(layer, (str, bytes)) or not isinstance(layer, Iterable):
+                raise TypeError(f"layers: layer {li + 1} must be a sequence of Gate, got {type(layer).__name__}")
             gates = tuple(layer)
             if not gates:
-                raise ValueError(f"layer {li + 1} has no gates")
+                raise ValueError(f"layers: layer {li + 1} has no gates")
             for g in gates:
                 if not isinstance(g, Gate):
-                    raise TypeError(f"layer {li + 1} contains a {type(g).__name__}, not a Gate")
+                    raise TypeError(f"layers: layer {li + 1} contains a {type(g).__name__}, not a Gate")
                 if max(g.inputs) >= width:
                     raise ValueError(f"gate {g} in layer {li + 1} reads input {max(g.inputs)} but "
                                      f"layer {li} has only {width} nodes")
@@ -159,6 +165,8 @@ class Circuit:
         self.layers: tuple[tuple[Gate, ...], ...] = tuple(checked)
         if input_names is None:
             input_names = [f"x{i}" for i in range(self.n_inputs)]
+        if isinstance(input_names, (str, bytes)) or not isinstance(input_names, Sequence):
+            raise TypeError(f"input_names must be a sequence of str, got {type(input_names).__name__}")
         if len(input_names) != self.n_inputs:
             raise ValueError(f"input_names must have n_inputs={self.n_inputs} names, got {len(input_names)}")
         self.input_names = tuple(str(s) for s in input_names)
@@ -316,7 +324,11 @@ def random_circuit(*, width: int, depth: int, n_inputs: int | None = None,
     if width * depth > MAX_NODES:
         raise ValueError(f"width * depth must be <= {MAX_NODES} gates (gates are Python objects), "
                          f"got {width} * {depth} = {width * depth}")
+    if isinstance(ops, (str, bytes)) or not isinstance(ops, Iterable):
+        raise TypeError(f"ops must be a sequence of operation names, got {type(ops).__name__}")
     ops = tuple(ops)
+    if not all(isinstance(o, str) for o in ops):
+        raise TypeError(f"ops must contain operation names (str), got {ops!r}")
     if not ops or any(o not in _OPS for o in ops):
         raise ValueError(f"ops must be a non-empty subset of {sorted(_OPS)}, got {ops}")
     gen = as_rng(rng)

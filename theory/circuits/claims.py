@@ -25,7 +25,7 @@ def _tail_measure(params: Mapping[str, Any], rng: np.random.Generator) -> np.nda
     x = np.zeros(m, dtype=np.int8)
     x[:j] = 1                        # the gate (0, 1) has j active inputs
     x[2:2 + s - j] = 1               # s - j other active inputs
-    out = []
+    out: list[float] = []
     while len(out) < 16:
         net = uand(m=m, d=d, p=p, pairs=[[0, 1]], rng=rng)
         if net.coverage([[0, 1]])[0] == 0:

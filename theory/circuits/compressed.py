@@ -61,6 +61,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,6 +113,8 @@ _MAX_WIDTH = 4096
 _MAX_SEEDS = 256
 _MAX_BATCH = 2**20
 _MAX_STEPS = 10**6
+_MAX_LR = 10.0   # Adam moves each weight by about lr per step
+_MAX_MIXING = 1e6   # the label noise grows as mixing**2; far larger scales only overflow
 _CHUNK = 8192
 _EMBEDDINGS = ("random", "orthogonal")
 
@@ -206,16 +209,16 @@ def _embedding(gen: np.random.Generator, n: int, dim: int, kind: str) -> NDArray
     return g / np.linalg.norm(g, axis=0)
 
 
-def _check_embedding(E: ArrayLike) -> NDArray[np.float64]:
-    E = check_array(E, "E", ndim=2)
+def _check_embedding(E: ArrayLike, name: str = "E") -> NDArray[np.float64]:
+    E = check_array(E, name, ndim=2)
     dim, n = E.shape
     if n < 1 or dim < 1:
-        raise ValueError(f"E must have shape (dim, n) with dim, n >= 1, got {E.shape}")
-    check_size(n, "n (columns of E)", maximum=_MAX_N)
-    check_size(dim, "dim (rows of E)", maximum=_MAX_DIM)
+        raise ValueError(f"{name} must have shape (dim, n) with dim, n >= 1, got {E.shape}")
+    check_size(n, f"n (columns of {name})", maximum=_MAX_N)
+    check_size(dim, f"dim (rows of {name})", maximum=_MAX_DIM)
     norms = np.linalg.norm(E, axis=0)
     if not np.allclose(norms, 1.0, rtol=0, atol=1e-6):
-        raise ValueError(f"E must have unit columns (the toy's embedding), got column norms in "
+        raise ValueError(f"{name} must have unit columns (the toy's embedding), got column norms in "
                          f"[{norms.min():.4g}, {norms.max():.4g}]")
     return E
 
@@ -307,10 +310,11 @@ def naive_weights(E: ArrayLike, *, width: int = 50) -> tuple[NDArray[np.float64]
     """
     E = _check_embedding(E)
     dim, n = E.shape
-    width = check_size(width, "width", maximum=n, why="the naive model computes one feature per neuron")
+    width = check_size(width, "width", maximum=n,
+                       why=f"the naive model computes one feature per neuron; E has n={n} features")
     if np.linalg.matrix_rank(E) < n:
         raise ValueError("E must have linearly independent columns (dim >= n) for the naive model")
-    pinv = np.linalg.pinv(E)  # (n, dim)
+    pinv = np.asarray(np.linalg.pinv(E), dtype=np.float64)  # (n, dim); the stubs type pinv as floating
     return pinv[:width].copy(), pinv.T[:, :width].copy()
 
 
@@ -407,7 +411,7 @@ def mixing_diagnostic(E: ArrayLike, *, p: float = 0.01, width: int = 50, mixing:
     width : int
         MLP neurons (for the naive baseline and the rank-``width`` share).
     mixing : float
-        Scale ``s >= 0`` of the mixing term (1: Braun et al.'s toy; 0: clean labels).
+        Scale ``s`` of the mixing term, in ``[0, 1e6]`` (1: Braun et al.'s toy; 0: clean labels).
 
     Returns
     -------
@@ -426,10 +430,10 @@ def mixing_diagnostic(E: ArrayLike, *, p: float = 0.01, width: int = 50, mixing:
     dim, n = E.shape
     p = check_probability(p, "p")
     width = check_size(width, "width", maximum=_MAX_WIDTH)
-    s = check_real(mixing, "mixing", minimum=0.0)
+    s = check_real(mixing, "mixing", minimum=0.0, maximum=_MAX_MIXING)
     check_memory(estimate_bytes(n, n, 4), f"the ({n}, {n}) mixing matrix")
     M = mixing_matrix(E)
-    eig = np.linalg.eigvalsh(M)
+    eig = np.asarray(np.linalg.eigvalsh(M), dtype=np.float64)  # the stubs type eigvalsh as floating
     fro2 = float(np.sum(M * M))
     mean_sq = fro2 / n
     label = s * s * p / 3.0 * mean_sq
@@ -452,7 +456,7 @@ def mixing_diagnostic(E: ArrayLike, *, p: float = 0.01, width: int = 50, mixing:
 def label_noise(E: ArrayLike, *, p: float = 0.01, mixing: float = 1.0, batch: int = 100_000, rng: Any = 0) -> float:
     r"""Monte Carlo estimate of the label noise :math:`\frac1n\mathbb{E}\lVert sMx\rVert^2` of an embedding.
 
-    The independent check of :attr:`MixingDiagnostic.label_noise`: draw ``batch`` feature vectors,
+    The independent check of ``MixingDiagnostic.label_noise``: draw ``batch`` feature vectors,
     read them back out of the residual stream, :math:`E^\top E x`, and average the squared
     deviation from ``x`` (scaled by ``s``) over samples and features.
 
@@ -478,7 +482,7 @@ def label_noise(E: ArrayLike, *, p: float = 0.01, mixing: float = 1.0, batch: in
     E = _check_embedding(E)
     dim, n = E.shape
     p = check_probability(p, "p")
-    s = check_real(mixing, "mixing", minimum=0.0)
+    s = check_real(mixing, "mixing", minimum=0.0, maximum=_MAX_MIXING)
     batch = check_size(batch, "batch", maximum=_MAX_BATCH)
     gen = as_rng(rng)
     G = E.T @ E                                   # the read-out of the residual stream: x -> E^T E x
@@ -538,7 +542,7 @@ def compressed_loss(W_in: ArrayLike, W_out: ArrayLike, E: ArrayLike, x: ArrayLik
     >>> round(compressed_loss(W_in, W_out, E, x), 12)
     0.0
     """
-    s = check_real(mixing, "mixing", minimum=0.0)
+    s = check_real(mixing, "mixing", minimum=0.0, maximum=_MAX_MIXING)
     Wi = check_array(W_in, "W_in", ndim=(2, 3))
     Wo = check_array(W_out, "W_out", ndim=(2, 3))
     Em = check_array(E, "E", ndim=(2, 3))
@@ -626,10 +630,10 @@ class CompressedResult:
         ``naive_loss / loss`` (> 1: the model beats the baseline).
     label_noise : ndarray, shape (seeds,)
         The diagnostic's label noise :math:`s^2(p/3)\lVert M\rVert_F^2/n` of each embedding.
-    top_overlap : ndarray, shape (seeds,)
+    top_overlap : ndarray of shape (seeds,), or None
         Share of the neurons' input directions :math:`A = W_{\mathrm{in}}E` (in feature space) lying
         in the span of the top-``width`` eigenvectors of the label-side mixing :math:`-sM`
-        (``width/n`` for directions unrelated to it; ``nan`` without mixing).
+        (``width/n`` for directions unrelated to it); ``None`` without mixing, where it is undefined.
     W_in, W_out, E : ndarray
         Weights ``(seeds, width, dim)``, ``(seeds, dim, width)`` and embeddings ``(seeds, dim, n)``
         (not printed).
@@ -648,7 +652,7 @@ class CompressedResult:
     naive_loss: float = 0.0
     gain: NDArray[np.float64] = field(default_factory=lambda: np.empty(0), repr=False, compare=False)
     label_noise: NDArray[np.float64] = field(default_factory=lambda: np.empty(0), repr=False, compare=False)
-    top_overlap: NDArray[np.float64] = field(default_factory=lambda: np.empty(0), repr=False, compare=False)
+    top_overlap: NDArray[np.float64] | None = field(default=None, repr=False, compare=False)
     W_in: NDArray[np.float64] = field(default_factory=lambda: np.empty(0), repr=False, compare=False)
     W_out: NDArray[np.float64] = field(default_factory=lambda: np.empty(0), repr=False, compare=False)
     E: NDArray[np.float64] = field(default_factory=lambda: np.empty(0), repr=False, compare=False)
@@ -662,8 +666,8 @@ class CompressedResult:
         return float(np.mean(self.gain))
 
     def __str__(self) -> str:
-        over = "" if np.all(np.isnan(self.top_overlap)) else \
-            f", top-{self.width} eigen-overlap {np.nanmean(self.top_overlap):.3f} " \
+        over = "" if self.top_overlap is None else \
+            f", top-{self.width} eigen-overlap {np.mean(self.top_overlap):.3f} " \
             f"(chance {min(self.width, self.n) / self.n:.2f})"
         return (f"CompressedResult(n={self.n}, dim={self.dim}, width={self.width}, p={self.p:g}, "
                 f"embedding={self.embedding}, mixing s={self.mixing:g}, {self.seeds} seeds, {self.steps} steps): "
@@ -681,13 +685,16 @@ def _check_config(n: Any, dim: Any, width: Any, p: Any, embedding: Any, mixing: 
     n = check_size(n, "n", maximum=_MAX_N)
     width = check_size(width, "width", maximum=_MAX_WIDTH)
     p = check_probability(p, "p", allow_zero=False)
-    mixing = check_real(mixing, "mixing", minimum=0.0)
+    mixing = check_real(mixing, "mixing", minimum=0.0, maximum=_MAX_MIXING)
     seeds = check_size(seeds, "seeds", maximum=_MAX_SEEDS)
     steps = check_size(steps, "steps", minimum=0, maximum=_MAX_STEPS)
     batch = check_size(batch, "batch", maximum=_MAX_BATCH)
     eval_batch = check_size(eval_batch, "eval_batch", maximum=10**8)
-    lr = check_real(lr, "lr", minimum=0.0, strict_min=True)
+    lr = check_real(lr, "lr", minimum=0.0, strict_min=True, maximum=_MAX_LR)
     weight_decay = check_real(weight_decay, "weight_decay", minimum=0.0)
+    if lr * weight_decay > 1.0:
+        raise ValueError(f"weight_decay must be <= 1/lr = {1.0 / lr:.4g} (AdamW multiplies the weights by "
+                         f"1 - lr * weight_decay each step), got weight_decay={weight_decay}, lr={lr}")
     if isinstance(embedding, str):
         if embedding not in _EMBEDDINGS:
             raise ValueError(f"embedding must be one of {_EMBEDDINGS} or an array of shape (dim, n), got {embedding!r}")
@@ -696,7 +703,7 @@ def _check_config(n: Any, dim: Any, width: Any, p: Any, embedding: Any, mixing: 
             raise ValueError(f"an orthogonal embedding needs dim >= n, got dim={dim} < n={n}")
         E_given = None
     else:
-        E_given = _check_embedding(embedding)
+        E_given = _check_embedding(embedding, "embedding")
         if E_given.shape[1] != n:
             raise ValueError(f"embedding has {E_given.shape[1]} columns but n={n}")
         dim = E_given.shape[0]
@@ -712,7 +719,7 @@ def train_compressed(*, n: int = 100, dim: int = 1000, width: int = 50, p: float
 
     Each seed draws its embedding (unless one is given), its initial weights (PyTorch's default
     ``nn.Linear`` initialisation :math:`U(\pm 1/\sqrt{\text{fan-in}})`) and its own data stream, and
-    is trained with AdamW (PyTorch's update, :class:`theory._optim.AdamW`) on the mean squared
+    is trained with AdamW (PyTorch's update, ``theory._optim.AdamW``) on the mean squared
     error of :func:`compressed_loss`, with a half-period cosine learning-rate decay from ``lr``
     to 0 (Braun et al.'s settings are the defaults: ``p = 0.01``, batch 2048, 1000 steps,
     ``lr = 3e-3``, weight decay 0.01, no biases). The held-out loss is measured on
@@ -734,6 +741,9 @@ def train_compressed(*, n: int = 100, dim: int = 1000, width: int = 50, p: float
         Independent models trained together (vectorised over a leading axis).
     steps, batch : int
     lr, weight_decay : float
+        AdamW's peak learning rate, in ``(0, 10]``, and decoupled weight decay, in ``[0, 1/lr]``
+        (each step multiplies the weights by ``1 - lr * weight_decay``). A run whose loss is not
+        finite anyway raises ``ValueError`` naming them.
     eval_batch : int
         Held-out samples per seed.
     rng : Generator or int
@@ -789,6 +799,8 @@ def train_compressed(*, n: int = 100, dim: int = 1000, width: int = 50, p: float
         Wi, Wo = fp.p["W_in"].copy(), fp.p["W_out"].copy()
         per_feat = _per_feature_loss(Wi, Wo, E, G, s, p, eval_batch, gen)
     loss = per_feat.mean(axis=1)
+    if not np.all(np.isfinite(loss)):
+        raise ValueError(f"training diverged (non-finite loss) at lr={lr}, weight_decay={wd}; lower lr")
     base = naive_loss(n=n, width=width, p=p)
     M = G - np.eye(n)
     noise = s * s * p / 3.0 * np.einsum("sij,sij->s", M, M) / n
@@ -821,18 +833,21 @@ def _per_feature_loss(Wi: NDArray[np.float64], Wo: NDArray[np.float64], E: NDArr
     return acc / total
 
 
-def _top_overlap(A: NDArray[np.float64], M: NDArray[np.float64], s: float, width: int) -> NDArray[np.float64]:
+def _top_overlap(A: NDArray[np.float64], M: NDArray[np.float64], s: float,
+                 width: int) -> NDArray[np.float64] | None:
+    """Per seed, or ``None`` when undefined: no mixing (``s = 0`` or an orthogonal embedding), or
+    a model whose input directions are all zero."""
     S, _, n = A.shape
-    out = np.full(S, np.nan)
+    out = np.empty(S)
     if s == 0:
-        return out
+        return None
     for k in range(S):
-        if np.max(np.abs(M[k])) < 1e-9:      # no mixing (orthogonal embedding up to round-off)
-            continue
+        tot = float(np.sum(A[k] ** 2))
+        if np.max(np.abs(M[k])) < 1e-9 or tot == 0:   # no mixing (orthogonal up to round-off), or no directions
+            return None
         _, vecs = np.linalg.eigh(-s * M[k])       # ascending: the last `width` are the top eigenvectors
         V = vecs[:, -min(width, n):]
-        tot = float(np.sum(A[k] ** 2))
-        out[k] = float(np.sum((A[k] @ V) ** 2) / tot) if tot > 0 else np.nan
+        out[k] = float(np.sum((A[k] @ V) ** 2) / tot)
     return out
 
 
@@ -851,7 +866,7 @@ class CompressedAblation:
     Attributes
     ----------
     results : dict of str to CompressedResult
-        One entry per condition of :data:`CONDITIONS` that was run.
+        One entry per condition of ``CONDITIONS`` that was run.
     """
 
     results: dict[str, CompressedResult] = field(compare=False)
@@ -875,7 +890,7 @@ def compressed_ablation(*, n: int = 100, dim: int = 1000, width: int = 50, p: fl
                         eval_batch: int = 100_000, rng: Any = 0) -> CompressedAblation:
     r"""Train the toy with and without its mixing matrix (Bhagat et al.'s ablation).
 
-    Conditions (:data:`CONDITIONS`): ``"mixed"``, Braun et al.'s toy (random embedding, labels
+    Conditions (``CONDITIONS``): ``"mixed"``, Braun et al.'s toy (random embedding, labels
     :math:`x + \mathrm{ReLU}(x)`); ``"clean_labels"``, the same embedding with the mixing taken out
     of the labels (:math:`y = E^\top E x + \mathrm{ReLU}(x)`, so the MLP's target is
     :math:`\mathrm{ReLU}(x)`); ``"orthogonal"``, an orthonormal embedding (:math:`M = 0`).
@@ -886,7 +901,7 @@ def compressed_ablation(*, n: int = 100, dim: int = 1000, width: int = 50, p: fl
     n, dim, width, p, seeds, steps, batch, eval_batch, rng
         As in :func:`train_compressed`.
     conditions : sequence of str
-        Names from :data:`CONDITIONS`.
+        Names from ``CONDITIONS``.
 
     Returns
     -------
@@ -899,7 +914,11 @@ def compressed_ablation(*, n: int = 100, dim: int = 1000, width: int = 50, p: fl
     >>> sorted(ab.results)
     ['clean_labels', 'mixed']
     """
+    if isinstance(conditions, bytes) or not isinstance(conditions, (str, Iterable)):
+        raise TypeError(f"conditions must be a str or a sequence of str, got {type(conditions).__name__}")
     conds = [conditions] if isinstance(conditions, str) else list(conditions)
+    if not all(isinstance(c, str) for c in conds):
+        raise TypeError(f"conditions must contain condition names (str), got {conds!r}")
     if not conds:
         raise ValueError("conditions must name at least one of " + ", ".join(CONDITIONS))
     for c in conds:
@@ -940,7 +959,7 @@ def compressed_cell(params: dict[str, Any], rng: np.random.Generator) -> dict[st
     kw = {k: v for k, v in params.items() if k != "replicate"}
     r = train_compressed(rng=rng, **kw)
     return {"loss": r.loss.tolist(), "gain": r.gain.tolist(), "naive_loss": r.naive_loss,
-            "label_noise": r.label_noise.tolist(), "top_overlap": [None if np.isnan(v) else float(v)
-                                                                   for v in r.top_overlap],
+            "label_noise": r.label_noise.tolist(), "top_overlap": [None] * r.seeds if r.top_overlap is None else
+            r.top_overlap.tolist(),
             "per_feature_loss": r.per_feature_loss.mean(axis=0).tolist(),
             "per_feature_loss_sorted": np.sort(r.per_feature_loss, axis=1).mean(axis=0).tolist()}

@@ -43,7 +43,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from theory._validation import check_int, check_probability
+from theory._validation import check_int, check_probability, check_size
 from theory.circuits.circuit import Circuit
 from theory.circuits.compile import stored_polynomials
 from theory.circuits.moments import HANNI, optimal_p, uand_gate_error_prob
@@ -161,7 +161,7 @@ def depth_failure_bound(circuit: Circuit, *, width: int, s: int, p: float | None
     """
     if not isinstance(circuit, Circuit):
         raise TypeError(f"circuit must be a Circuit, got {type(circuit).__name__}")
-    width = check_int(width, "width", minimum=1)
+    width = check_size(width, "width", maximum=10**15, why="exact binomial sums in floating point")
     s = check_int(s, "s", minimum=0, maximum=circuit.n_inputs)
     compile_s = check_int(compile_s, "compile_s", minimum=1)
     n_x = math.comb(circuit.n_inputs, s)
@@ -176,8 +176,11 @@ def depth_failure_bound(circuit: Circuit, *, width: int, s: int, p: float | None
 
     @functools.cache
     def tail(k: int, active_in_layer: int, j: int, t: float, side: str) -> float:
-        return uand_gate_error_prob(d=width, p=p_k[k], s=active_in_layer, active=j, t=t,
-                                    fan_in=k, side=side)
+        try:
+            return uand_gate_error_prob(d=width, p=p_k[k], s=active_in_layer, active=j, t=t,
+                                        fan_in=k, side=side)
+        except ValueError as exc:   # the layer's sizes are beyond the exact tail computation
+            raise ValueError(f"width={width} (with p={p_k[k]:.4g}): {exc}") from None
 
     X = _all_sparse(circuit.n_inputs, s)
     layers = circuit.evaluate(X, all_layers=True)

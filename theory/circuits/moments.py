@@ -729,8 +729,8 @@ def superposition_capacity(*, dim: int, d: int, s: int, sigma: float = 0.25,
     # exact rational arithmetic: the answer is an integer of any size, no float overflow
     fp, fsig = Fraction(pv), Fraction(sigma)
     mval = s + (fsig ** 2 * dim - s * (s - 1) * fp * (1 + fp)) / (s * fp)
-    mval = max(0, math.floor(mval + Fraction(1, 10**9)))
-    return Bound(value=mval, name="superposition_capacity", citation=HANNI, kind="upper",
+    count = max(0, math.floor(mval + Fraction(1, 10**9)))
+    return Bound(value=count, name="superposition_capacity", citation=HANNI, kind="upper",
                  quantity=f"inputs m with interference std <= {sigma}",
                  params=dict(dim=dim, d=d, s=s, sigma=sigma, p=pv), proven=False,
                  condition="noise criterion only; the papers' statement is asymptotic")
@@ -816,7 +816,7 @@ def adler_shavit_bounds(*, m_out: int, neurons: int | None = None) -> AdlerShavi
     .. [1] Adler, Shavit (2024). On the Complexity of Neural Computation in Superposition.
        arXiv:2409.15318
     """
-    m_out = check_int(m_out, "m_out", minimum=2)
+    m_out = check_size(m_out, "m_out", minimum=2, maximum=10**300, why="the bounds are floats")
     L = math.log(m_out)
     cap = None
     if neurons is not None:

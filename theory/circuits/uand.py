@@ -26,7 +26,15 @@ import numpy as np
 import scipy.sparse as sps
 from numpy.typing import ArrayLike, NDArray
 
-from theory._validation import as_rng, check_array, check_int, check_memory, check_probability, estimate_bytes
+from theory._validation import (
+    as_rng,
+    check_array,
+    check_int,
+    check_memory,
+    check_probability,
+    check_size,
+    estimate_bytes,
+)
 from theory.circuits.moments import KINDS, optimal_p, paper_p, random_gain
 
 __all__ = ["Embedding", "UAnd", "all_pairs", "embed_features", "sparse_inputs", "uand"]
@@ -44,6 +52,7 @@ def all_pairs(m: int) -> NDArray[np.int64]:
     [[0, 1], [0, 2], [1, 2]]
     """
     m = check_int(m, "m", minimum=2)
+    check_memory(estimate_bytes(m, m, 2), f"all pairs i < j of m={m} inputs")
     i, j = np.triu_indices(m, k=1)
     return np.stack([i, j], axis=1).astype(np.int64)
 
@@ -143,6 +152,7 @@ def embed_features(*, m: int, dim: int, rng: Any = 0, kind: str = "rademacher") 
 
     m = check_int(m, "m", minimum=1)
     dim = check_int(dim, "dim", minimum=1)
+    check_memory(estimate_bytes(dim, m), f"an embedding of shape (dim={dim}, m={m})")
     if kind not in ("rademacher", "gaussian"):
         raise ValueError(f"kind must be 'rademacher' or 'gaussian', got {kind!r}")
     # the geometry pillar's random frames: +-1/sqrt(dim) entries, or normalised Gaussian columns
@@ -249,6 +259,7 @@ class UAnd:
         return a[0] if arr.ndim == 1 else a
 
     def _forward_h(self, h: NDArray[np.float64]) -> NDArray[np.float64]:
+        assert self.embedding is not None  # both callers check it
         xr = h @ self.embedding.F  # (batch, m): Fᵀ h
         return np.maximum(np.asarray(self.W @ xr.T).T + self.bias, 0.0)
 
@@ -566,13 +577,15 @@ def uand(*, m: int, d: int, kind: str = "bernoulli", p: float | str | None = "op
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-    m = check_int(m, "m", minimum=2)
-    d = check_int(d, "d", minimum=1)
+    m = check_size(m, "m", minimum=2, maximum=10**15, why="one weight column per input")
+    d = check_size(d, "d", maximum=10**15, why="one weight row per neuron")
     fan_in = check_int(fan_in, "fan_in", minimum=1, maximum=m)
     s = check_int(s, "s", minimum=1)
     gen = as_rng(rng)
     if isinstance(embedding, (int, np.integer)) and not isinstance(embedding, bool):
-        embedding = embed_features(m=m, dim=check_int(embedding, "embedding", minimum=1), rng=gen)
+        dim = check_int(embedding, "embedding", minimum=1)
+        check_memory(estimate_bytes(dim, m), f"an embedding of dimension embedding={dim} for m={m} features")
+        embedding = embed_features(m=m, dim=dim, rng=gen)
     if embedding is not None:
         if not isinstance(embedding, Embedding):
             raise TypeError(f"embedding must be an Embedding or an int dimension, got {type(embedding).__name__}")
@@ -621,7 +634,7 @@ def sparse_inputs(*, m: int, s: int, batch: int, rng: Any = 0) -> NDArray[np.int
     s = check_int(s, "s", minimum=0, maximum=m)
     batch = check_int(batch, "batch", minimum=1)
     check_memory(estimate_bytes(batch, m, itemsize=17 if m <= 4096 else 1),
-                 f"{batch} Boolean inputs of length m={m}")
+                 f"batch={batch} Boolean inputs of length m={m}")
     gen = as_rng(rng)
     x = np.zeros((batch, m), dtype=np.int8)
     if s:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any, Literal
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -51,7 +52,7 @@ def run_uand(args: argparse.Namespace) -> int:
                 p = float(args.p)
             except ValueError:
                 raise ValueError(f"--p must be a number, 'paper' or 'optimal', got {args.p!r}") from None
-        kw = {"p": p}
+        kw: dict[str, Any] = {"p": p}
     else:
         kw = {"kind": args.kind}
     print(f"U-AND kind={args.kind} m={args.m} d={args.d} s={args.s}"
@@ -72,7 +73,8 @@ def run_compile(args: argparse.Namespace) -> int:
     from theory.circuits import compile_circuit, random_circuit, simulate
 
     c = random_circuit(width=args.width, depth=args.depth, ops=("AND", "OR"), rng=args.seed)
-    ec = {"none": False, "superposed": True, "dedicated": "dedicated"}[args.ec]
+    ec_modes: dict[str, bool | Literal["dedicated"]] = {"none": False, "superposed": True, "dedicated": "dedicated"}
+    ec = ec_modes[args.ec]
     net = compile_circuit(c, width=args.d, dim=args.dim or None, error_correction=ec, s=args.s,
                           rng=args.seed)
     st = simulate(net, c, s=args.s, samples=args.samples, rng=args.seed)

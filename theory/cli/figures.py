@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     for name in names:
         with figures.style_context():
-            fig = available[name](args.quick)  # type: ignore[operator]
+            fig = available[name](args.quick)
             paths = figures.save(fig, out / name.replace(".", "_"), formats=args.formats or ("pdf", "png"))
         print(f"{name}: " + ", ".join(str(p) for p in paths))
     return 0

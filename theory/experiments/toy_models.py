@@ -434,7 +434,7 @@ def kgon_plateaus(*, quick: bool = False, store: Any = None, executor: Any = Non
         by_proto.setdefault(params["protocol"], []).append(value)
     pts = kgon_critical_points(KGON_N)
     levels = sorted({round(p.loss, 12) for p in pts})
-    out = {
+    out: dict[str, Any] = {
         "setting": {"n": KGON_N, "dim": 2, "input": "x = mu e_i, i uniform, mu ~ U[0,1]",
                     "loss": "E ||x - ReLU(W^T W x + b)||^2 (summed over features)",
                     "window": KGON_WINDOW, "flat_tol": KGON_FLAT_TOL, "level_tol": KGON_LEVEL_TOL, "scale": scale},

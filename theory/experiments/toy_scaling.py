@@ -64,9 +64,9 @@ def scaling_cell(params: dict[str, Any], rng: np.random.Generator) -> dict[str, 
     wds = params.get("weight_decays")
     if not isinstance(wds, (list, tuple)) or not wds:
         raise ValueError(f"weight_decays must be a non-empty list of floats, got {wds!r}")
-    model = train_scaling(n=n, dim=dim, alpha=alpha, weight_decay=[float(w) for w in wds],
-                          steps=params.get("steps"), batch_size=params.get("batch_size"),
-                          lr=params.get("lr"), eval_batch=params.get("eval_batch"), rng=rng)
+    # the trainer settings go through as given: train_scaling validates them
+    settings: dict[str, Any] = {key: params.get(key) for key in ("steps", "batch_size", "lr", "eval_batch")}
+    model = train_scaling(n=n, dim=dim, alpha=alpha, weight_decay=[float(w) for w in wds], **settings, rng=rng)
     regimes = model.regimes()
     elapsed = float(model.info["elapsed_s"])
     return {"n": n, "dim": dim, "alpha": alpha, "weight_decays": [float(w) for w in wds],
@@ -134,7 +134,7 @@ class ScalingGrid:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON data (NaN overlaps as None)."""
-        ov = np.where(np.isnan(self.overlap), None, self.overlap).tolist()
+        ov = np.where(np.isnan(self.overlap), np.array(None, dtype=object), self.overlap).tolist()
         return {"n": self.n, "dims": self.dims.tolist(), "alphas": self.alphas.tolist(),
                 "weight_decays": self.weight_decays.tolist(), "loss": self.loss.tolist(),
                 "phi": self.phi.tolist(), "overlap": ov, "overlap_floor": self.overlap_floor.tolist(),

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+import os
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
+
+from theory._validation import check_bool
 
 __all__ = ["STYLE", "get_ax", "save", "style_context", "use_style"]
 
@@ -72,10 +75,18 @@ def save(fig: Any, path: str | Path, *, formats: Sequence[str] | None = None,
     >>> [p.suffix for p in save(fig, tempfile.mkdtemp() + "/line", formats=["svg", "pdf"])]
     ['.svg', '.pdf']
     """
+    if not callable(getattr(fig, "savefig", None)):
+        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
+    close = check_bool(close, "close")
     path = Path(path)
     if formats is None:
         suffix = path.suffix.lstrip(".").lower()
         formats = (suffix,) if suffix else ("pdf", "png")
+    elif isinstance(formats, (str, bytes)) or not isinstance(formats, Iterable):
+        raise TypeError(f"formats must be a sequence of str, got {type(formats).__name__}")
+    formats = tuple(formats)
     bad = [f for f in formats if f not in _FORMATS]
     if bad:
         raise ValueError(f"formats must be among {_FORMATS}, got {bad}")

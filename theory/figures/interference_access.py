@@ -88,7 +88,7 @@ def plot_linear_accessibility(result: Mapping[str, Any], ax: Any = None, *, theo
     ax.set_yscale("log")
     from matplotlib.ticker import FixedLocator, NullFormatter
 
-    ax.xaxis.set_major_locator(FixedLocator(ms))
+    ax.xaxis.set_major_locator(FixedLocator(ms.tolist()))
     ax.xaxis.set_major_formatter(lambda x, _pos: f"{x:g}")
     ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("features m")

@@ -34,8 +34,9 @@ _UNIT_METRICS = {"f1", "precision", "recall", "mcc", "mmcs", "uniqueness", "code
                  "dense_fraction", "coherence", "truth_coherence"}
 
 
-def _labelled(items: Any, what: str) -> list[tuple[str, Any]]:
+def _labelled(items: Any, what: str) -> list[tuple[str | None, Any]]:
     """``items`` as ``(label, item)`` pairs: a mapping, a sequence of items or of pairs, or one item."""
+    pairs: list[tuple[str | None, Any]]
     if isinstance(items, Mapping):
         pairs = [(str(k), v) for k, v in items.items()]
     elif isinstance(items, (list, tuple)):
@@ -250,9 +251,10 @@ def plot_matched_cosines(learned: Any, true: ArrayLike, *, bins: int = 20, ax: A
 #: Kinds and sparsity settings of the recipes. JumpReLU's kernel bandwidth and initial threshold are
 #: raised to the scale of this toy's codes (|N(0, 1)| times 0.1 to 0.4), where SAELens's 0.001
 #: leaves the thresholds in place.
-_RECIPE_KINDS = (("relu", {"l1": 0.05}, {}), ("topk", {"k": 3}, {}), ("batchtopk", {"k": 3}, {}),
-                 ("jumprelu", {"l0": 0.005}, {"jumprelu_bandwidth": 0.02, "jumprelu_init_threshold": 0.02}),
-                 ("matryoshka", {"k": 3}, {}))
+_RECIPE_KINDS: tuple[tuple[str, dict[str, Any], dict[str, Any]], ...] = (
+    ("relu", {"l1": 0.05}, {}), ("topk", {"k": 3}, {}), ("batchtopk", {"k": 3}, {}),
+    ("jumprelu", {"l0": 0.005}, {"jumprelu_bandwidth": 0.02, "jumprelu_init_threshold": 0.02}),
+    ("matryoshka", {"k": 3}, {}))
 
 
 @functools.lru_cache(maxsize=2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from fractions import Fraction
+from typing import Any
 
 from theory._lazy import sympy as sp
 from theory._results import Bound
@@ -30,10 +31,10 @@ def _check_n_dim(n: int, dim: int) -> tuple[int, int]:
     return check_int(n, "n", minimum=1), check_int(dim, "dim", minimum=1)
 
 
-def _float(value: object, what: str) -> float:
+def _float(value: Any, what: str) -> float:
     """``value`` (an int, Fraction or sympy number) as a float; beyond the float range, a named error."""
     try:
-        out = float(value)  # type: ignore[arg-type]
+        out = float(value)
     except OverflowError:
         out = math.inf
     if not math.isfinite(out):
@@ -41,7 +42,7 @@ def _float(value: object, what: str) -> float:
     return out
 
 
-def _root(base: object, k: int) -> object:
+def _root(base: object, k: int) -> Any:   # a sympy expression (sympy ships no type information)
     """``base ** (1/k)`` in sympy; left unevaluated for huge rationals (simplifying it factors them)."""
     base = sp.nsimplify(base) if not isinstance(base, sp.Basic) else base
     if isinstance(base, sp.Rational) and max(abs(base.p), base.q).bit_length() > 64:

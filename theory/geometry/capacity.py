@@ -293,13 +293,15 @@ def max_features(*, dim: int, max_cos: float, lines: bool = True, optimise: bool
     lp_max_degree = check_int(lp_max_degree, "lp_max_degree", minimum=2)
     cands: dict[str, Any] = {}
     # ---- lower bounds
+    witness: NDArray[np.float64] | None
     lower, lower_name, witness = 1, "one vector", np.ones((dim, 1)) / math.sqrt(dim)
     for name, n, W, certify in _constructions(dim, eps, lines):
         if certify is not None:
             worst = certify()   # lines, and points built as lines with their antipodes (s >= 0)
         else:
+            assert W is not None   # _constructions gives a frame whenever it gives no certify()
             G = W.T @ W
-            off = G[~np.eye(W.shape[1], dtype=bool)]
+            off = G[~np.eye(W.shape[1], dtype=np.bool_)]
             worst = (np.abs(off).max() if lines else off.max()) if off.size else -1.0
         if worst > eps + 1e-12:
             continue

@@ -6,8 +6,8 @@ include equiangular tight frames and numerically optimised packings.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from functools import lru_cache
+from collections.abc import Callable, Mapping
+from functools import lru_cache, partial
 from typing import Any
 
 import numpy as np
@@ -42,7 +42,7 @@ def extremal_frame(dim: int, n: int) -> np.ndarray:
     from theory.geometry.constructions import paley_etf, simplex, steiner_etf
     from theory.geometry.packing import PACK_PRESETS, pack
 
-    known = {(d, d + 1): (lambda d=d: simplex(d)) for d in range(1, 30)}
+    known: dict[tuple[int, int], Callable[[], np.ndarray]] = {(d, d + 1): partial(simplex, d) for d in range(1, 30)}
     known.update({(3, 6): lambda: paley_etf(5), (7, 14): lambda: paley_etf(13),
                   (9, 18): lambda: paley_etf(17), (7, 28): lambda: steiner_etf("fano"),
                   (6, 16): lambda: steiner_etf("k4")})
@@ -71,9 +71,10 @@ def _coherence_samples(params: Mapping[str, Any], rng: np.random.Generator) -> n
 
 # ---- ETFs: coherence equals Welch (upper side; the lower side is geometry.welch)
 
-_ETFS = {"simplex5": ("simplex", 5), "paley5": ("paley", 5), "paley13": ("paley", 13),
-         "paley17": ("paley", 17), "fano": ("steiner", "fano"), "k4": ("steiner", "k4"),
-         "k8": ("steiner", "k8"), "fano_naimark": ("naimark", "fano")}
+_ETFS: dict[str, tuple[str, Any]] = {
+    "simplex5": ("simplex", 5), "paley5": ("paley", 5), "paley13": ("paley", 13),
+    "paley17": ("paley", 17), "fano": ("steiner", "fano"), "k4": ("steiner", "k4"),
+    "k8": ("steiner", "k8"), "fano_naimark": ("naimark", "fano")}
 
 
 def _etf(name: str) -> np.ndarray:

@@ -679,7 +679,7 @@ def naimark_complement(W: ArrayLike, *, atol: float = 1e-8) -> NDArray[np.float6
     if n <= dim:
         raise ValueError(f"W must have more columns than rows (n > dim), got shape {V.shape}")
     if not is_tight(V, atol=atol):
-        raise ValueError("W must be a unit-norm tight frame (W W^T = (n/dim) I); it is not")
+        raise ValueError(f"W must be a unit-norm tight frame (W W^T = (n/dim) I to within atol={atol}); it is not")
     N = null_space(V)  # (n, n - dim), orthonormal basis of the complement of the row space
     Wc = math.sqrt(n / (n - dim)) * N.T
     return Wc / np.linalg.norm(Wc, axis=0)

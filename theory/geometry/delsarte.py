@@ -65,7 +65,7 @@ class LPBound(Bound):
     interval: tuple[float, float] = (-1.0, 1.0)
     lines: bool = False
 
-    def polynomial(self) -> sp.Expr:
+    def polynomial(self) -> Any:   # a sympy expression (sympy ships no type information)
         """The certificate :math:`f(t)` as a sympy expression (exact when certified)."""
         coeffs = self.exact_coefficients or [sp.nsimplify(c) for c in self.coefficients]
         dim = int(self.params["dim"])
@@ -155,7 +155,7 @@ def _interval(max_cos: float, lines: bool) -> tuple[float, float]:
 
 
 def verify_delsarte_certificate(coefficients: Any, *, dim: int, max_cos: float,
-                                lines: bool = False) -> tuple[bool, sp.Rational | None, str]:
+                                lines: bool = False) -> tuple[bool, Any | None, str]:
     r"""Check a Delsarte certificate exactly (rational arithmetic, Sturm root counting).
 
     A polynomial :math:`f = \sum_k f_k P_k` certifies :math:`|C| \le f(1)/f_0` when
@@ -267,7 +267,7 @@ def _solve_lp(dim: int, s: float, lines: bool, degree: int, grid: int | None) ->
         # feasible set is the same) with c_k = max |P_k| on the grid; if HiGHS still finds no
         # solution (points: |P_k(-1)| = 1 dominates), take c_k where the polynomials are
         # smallest, |t| <= max(|s|, 1/sqrt(dim)), and scale the rows to a largest entry <= 1.
-        res = None
+        res: Any = None   # scipy.optimize.OptimizeResult, set on the first pass
         for inner_scale in (False, True):
             if inner_scale:
                 inner = np.abs(t) <= max(abs(s), 1.0 / math.sqrt(dim))
@@ -313,7 +313,8 @@ def _float_max(coeffs: list[Fraction], dim: int, a: float, b: float) -> float:
 
 
 def _certify(f: NDArray[np.float64], dim: int, s: float, lines: bool
-             ) -> tuple[bool, tuple[sp.Rational, ...] | None, sp.Rational | None]:
+             ) -> tuple[bool, tuple[Any, ...] | None, Any]:
+    # (certified, exact coefficients, bound): sympy Rationals, both None when not certified
     a, b = _interval(s, lines)
     coeffs = [Fraction(0) if x <= 0 else Fraction(float(x)) for x in f]
     coeffs[0] = Fraction(1)

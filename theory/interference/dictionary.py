@@ -187,7 +187,9 @@ def dictionary_stats(W: ArrayLike, *, chunk: int = 1024, eps: float = 0.1, k: in
         raise ValueError(f"W must have at least 2 columns (features), got shape {W.shape}")
     chunk = check_int(chunk, "chunk", minimum=1)
     eps = check_real(eps, "eps", minimum=0.0, maximum=1.0)
-    k = check_int(k, "k", minimum=0, maximum=n - 1)
+    k = check_int(k, "k", minimum=0)
+    if k > (n - 1):
+        raise ValueError(f"k must be an integer in [0, {n - 1}], got {k} (W has n={n} columns)")
     bins = check_size(bins, "bins", maximum=10**6, why="one histogram count per bin")
     check_memory(estimate_bytes(min(chunk, n), n, itemsize=np.dtype(work).itemsize * 2),
                  f"a ({min(chunk, n)}, {n}) block of cosines (lower chunk)")

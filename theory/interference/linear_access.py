@@ -238,6 +238,7 @@ def _relu_err(parts: tuple[NDArray[np.float64], ...], bb: NDArray[np.float64]) -
     """Exact worst-case ReLU read-out error per feature, from :func:`_relu_parts` (bias broadcasts)."""
     c, p_k, p_k1, n_k1 = parts
     err = np.maximum(p_k + bb, 0.0)  # inactive feature
+    v: float | NDArray[np.float64]
     for interf in (-n_k1, p_k1):  # convex part: ReLU(c v + I + b) - v at the vertices
         for v in (0.0, 1.0):
             err = np.maximum(err, np.maximum(c * v + interf + bb, 0.0) - v)
@@ -606,7 +607,7 @@ def linear_access_upper_order(*, m: int, k: int, eps: float = 0.5, constant: flo
     .. [1] Garg, N., Kleinberg, J. and Peng, K. (2026). arXiv:2602.11246
     """
     m = check_int(m, "m", minimum=2)
-    k = check_int(k, "k", minimum=1)
+    k = check_int(k, "k", minimum=1, maximum=m)   # at most m features are active
     eps = _check_eps(eps)
     constant = check_real(constant, "constant", minimum=0.0, strict_min=True)
     value = constant * k * k * math.log(m) / eps**2
@@ -654,7 +655,7 @@ def rademacher_access_dim(*, m: int, k: int, eps: float, failure_prob: float = 0
     .. [2] Hoeffding, W. (1963). doi:10.1080/01621459.1963.10500830
     """
     m = check_int(m, "m", minimum=2, maximum=MAX_M_FORMULA)
-    k = check_int(k, "k", minimum=1)
+    k = check_int(k, "k", minimum=1, maximum=m)   # at most m features are active
     eps = _check_eps(eps)
     delta = check_probability(failure_prob, "failure_prob", allow_zero=False, allow_one=False)
     d = math.ceil(2.0 * k * k / eps**2 * (math.log(m) + math.log(m - 1) - math.log(delta)))
@@ -842,7 +843,8 @@ def linear_access_construction(*, m: int, k: int, eps: float, failure_prob: floa
     pred = rademacher_access_dim(m=m, k=k, eps=eps, failure_prob=failure_prob)
     d = int(pred.value) if dim is None else check_int(dim, "dim", minimum=1)
     check_size(m, "m", maximum=MAX_FEATURES, why="B @ A has m**2 entries")
-    check_memory(estimate_bytes(d, m), f"a ({d}, {m}) encoder")
+    what = f"the predicted dimension for k={k}, eps={eps}" if dim is None else f"dim={d}"
+    check_memory(estimate_bytes(d, m), f"a ({d}, {m}) encoder ({what}, m={m})")
     gen = as_rng(rng)
     A = random_frame(d, m, kind="rademacher", rng=gen)
     chk = check_linear_access(A, k=k, eps=eps, samples=samples, rng=gen)

@@ -253,7 +253,7 @@ def rademacher_frame(*, dim: int, n: int, rng: Any = 0) -> NDArray[np.float64]:
     n = check_int(n, "n", minimum=1)
     check_memory(estimate_bytes(dim, n, itemsize=16), f"a ({dim}, {n}) sign frame (dim={dim}, n={n})")
     gen = as_rng(rng)
-    return (2.0 * gen.integers(0, 2, size=(dim, n)) - 1.0) / math.sqrt(dim)
+    return np.asarray((2.0 * gen.integers(0, 2, size=(dim, n)) - 1.0) / math.sqrt(dim), dtype=np.float64)
 
 
 def gaussian_rip_min_dim(*, n: int, k: int, delta: float, failure_prob: float) -> int:
@@ -347,7 +347,7 @@ def achlioptas_projection(*, k: int, dim: int, rng: Any = 0, sparse: bool = True
     if sparse:
         u = gen.random((k, dim))
         return math.sqrt(3.0) * ((u < 1 / 6).astype(float) - (u >= 5 / 6).astype(float))
-    return 2.0 * gen.integers(0, 2, size=(k, dim)) - 1.0
+    return np.asarray(2.0 * gen.integers(0, 2, size=(k, dim)) - 1.0, dtype=np.float64)
 
 
 def achlioptas_pair_failure_bound(*, k: int, eps: float) -> float:

@@ -52,7 +52,7 @@ def relu_readout(W: ArrayLike, b: ArrayLike, x: ArrayLike) -> NDArray[np.float64
     n = W.shape[1]
     x = check_array(x, "x", ndim=(1, 2))
     if x.shape[0] != n:
-        raise ValueError(f"x must have n = {n} rows, got shape {x.shape}")
+        raise ValueError(f"x must have n = {n} rows (one per feature of W), got shape {x.shape}")
     bb = _bias(b, n)
     pre = W.T @ (W @ x)
     pre = pre + (bb if x.ndim == 1 else bb[:, None])
@@ -169,7 +169,9 @@ def readout_error(W: ArrayLike, b: ArrayLike, *, k: int | None = None, p: float 
         raise ValueError("give exactly one of k (number of active features) and p (feature probability)")
     G = W.T @ W
     if k is not None:
-        k = check_int(k, "k", minimum=0, maximum=n)
+        k = check_int(k, "k", minimum=0)
+        if k > n:
+            raise ValueError(f"k must be an integer in [0, {n}], got {k} (W has n={n} columns)")
         if k == 0:
             fp = float(np.mean(bb > 0))
             return ReadoutError(float(np.sum(np.maximum(bb, 0.0) ** 2)), 0.0, True, fp)
@@ -196,6 +198,7 @@ def readout_error(W: ArrayLike, b: ArrayLike, *, k: int | None = None, p: float 
         S = np.argsort(gen.random((n, trials)), axis=0)[:k]
         X[S, np.arange(trials)[None, :]] = gen.uniform(0.0, a, size=(k, trials))
     else:
+        assert p is not None   # exactly one of k and p was given
         X = np.where(gen.random((n, trials)) < p, gen.uniform(0.0, a, size=(n, trials)), 0.0)
     out = np.maximum(G @ X + bb[:, None], 0.0)
     err = np.sum((out - X) ** 2, axis=0)

@@ -371,7 +371,7 @@ def l1_recovers(W: ArrayLike, x: ArrayLike, *, nonnegative: bool = False, tol: f
     x = check_array(x, "x", ndim=1)
     dim, n = W.shape
     if x.shape[0] != n:
-        raise ValueError(f"x must have n = {n} entries, got shape {x.shape}")
+        raise ValueError(f"x must have n = {n} entries (one per column of W), got shape {x.shape}")
     if nonnegative and np.any(x < 0):
         raise ValueError("x must be nonnegative when nonnegative=True")
     tol = check_real(tol, "tol", minimum=0.0, strict_min=True)
@@ -408,7 +408,7 @@ def l1_recovers(W: ArrayLike, x: ArrayLike, *, nonnegative: bool = False, tol: f
             if abs(tstar - 1.0) > 1e-7:
                 return bool(tstar < 1.0), "certificate-lp"
     xh = basis_pursuit(W, y, nonnegative=nonnegative)
-    err = float(np.linalg.norm(xh - x) / max(np.linalg.norm(x), 1e-300))
+    err = float(np.linalg.norm(xh - x) / max(float(np.linalg.norm(x)), 1e-300))
     return bool(err <= tol), "lp"
 
 
@@ -483,7 +483,7 @@ def recovery_trial(n: int, dim: int, k: int, rng: np.random.Generator, *, solver
     if solver == "highs":
         return l1_recovers(W, x, nonnegative=nonnegative, tol=tol)
     xh = basis_pursuit(W, W @ x, solver="cvxpy" if solver == "cvxpy" else "highs", nonnegative=nonnegative)
-    err = float(np.linalg.norm(xh - x) / max(np.linalg.norm(x), 1e-300))
+    err = float(np.linalg.norm(xh - x) / max(float(np.linalg.norm(x)), 1e-300))
     return bool(err <= tol), solver
 
 

@@ -337,7 +337,9 @@ def rip_constant(W: ArrayLike, *, k: int, method: str = "best", max_supports: in
     """
     W = check_frame(W, allow_zero_columns=True)
     n = W.shape[1]
-    k = check_int(k, "k", minimum=1, maximum=n)
+    k = check_int(k, "k", minimum=1)
+    if k > n:
+        raise ValueError(f"k must be an integer in [1, {n}], got {k} (W has n={n} columns)")
     max_supports = check_int(max_supports, "max_supports", minimum=1)
     restarts = check_int(restarts, "restarts", minimum=0)
     methods = ("exact", "gershgorin", "sdp", "best")
@@ -499,7 +501,9 @@ def rip_recovery(W: ArrayLike, *, k: int, **rip_kwargs: Any) -> RecoveryCertific
     """
     W = check_frame(W)
     n = W.shape[1]
-    k = check_int(k, "k", minimum=1, maximum=n // 2 if n >= 2 else 1)
+    k = check_int(k, "k", minimum=1)
+    if k > (n // 2 if n >= 2 else 1):
+        raise ValueError(f"k must be an integer in [1, {n // 2 if n >= 2 else 1}], got {k} (W has n={n} columns)")
     if 2 * k > n:
         raise ValueError(f"k must satisfy 2k <= n = {n}, got k = {k}")
     b = rip_constant(W, k=2 * k, **rip_kwargs)

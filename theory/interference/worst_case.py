@@ -101,7 +101,9 @@ def worst_case_interference(W: ArrayLike, *, k: int, signed: bool = True,
     signed = check_bool(signed, "signed")
     W = check_frame(W, allow_zero_columns=True)
     n = W.shape[1]
-    k = check_int(k, "k", minimum=0, maximum=n - 1)
+    k = check_int(k, "k", minimum=0)
+    if k > (n - 1):
+        raise ValueError(f"k must be an integer in [0, {n - 1}], got {k} (W has n={n} columns)")
     a = check_real(max_value, "max_value", minimum=0.0, strict_min=True)
     if not isinstance(signed, (bool, np.bool_)):
         raise TypeError(f"signed must be a bool, got {signed!r}")
@@ -150,7 +152,9 @@ def coherence_interference_bound(W: ArrayLike, *, k: int, max_value: float = 1.0
     """
     W = check_frame(W, allow_zero_columns=True)
     n = W.shape[1]
-    k = check_int(k, "k", minimum=0, maximum=n - 1)
+    k = check_int(k, "k", minimum=0)
+    if k > (n - 1):
+        raise ValueError(f"k must be an integer in [0, {n - 1}], got {k} (W has n={n} columns)")
     a = check_real(max_value, "max_value", minimum=0.0, strict_min=True)
     mu = offdiag_abs_max(W.T @ W)
     return Bound(k * a * mu, "coherence", DONOHO_ELAD + "; " + TROPP_2004 + "; " + ELHAGE_2022,

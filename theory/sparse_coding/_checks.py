@@ -13,7 +13,7 @@ from theory._warnings import TheoryWarning
 __all__ = ["MEMORY_LIMIT_BYTES", "check_data", "check_dictionary", "check_memory"]
 
 def check_dictionary(D: ArrayLike, name: str = "D", *, data_dim: int | None = None,
-                     normalize: bool = False) -> NDArray[np.float64]:
+                     normalize: bool = False, data_name: str = "x") -> NDArray[np.float64]:
     """Validate a dictionary of shape ``(dim, n)``: finite, 2-D, no zero column.
 
     Parameters
@@ -26,6 +26,8 @@ def check_dictionary(D: ArrayLike, name: str = "D", *, data_dim: int | None = No
         ``ValueError`` says to pass ``D.T``.
     normalize : bool
         Return the columns scaled to unit norm.
+    data_name : str
+        Name of the data argument, for the message when the dimensions disagree.
 
     Warns
     -----
@@ -48,8 +50,8 @@ def check_dictionary(D: ArrayLike, name: str = "D", *, data_dim: int | None = No
         if n == data_dim:
             raise ValueError(f"{name} has shape {arr.shape} but the data has dimension {data_dim}: it looks "
                              f"transposed (an (n, dim) layout); pass {name}.T, of shape (dim, n)")
-        raise ValueError(f"{name} has {dim} rows but the data has dimension {data_dim}; "
-                         f"{name} must have shape (dim, n)")
+        raise ValueError(f"{name} has {dim} rows but the data has dimension {data_dim} ({data_name} has "
+                         f"{data_dim} columns); {name} must have shape (dim, n)")
     if data_dim is None and dim > n:
         rows = np.linalg.norm(arr, axis=1)
         cols = np.linalg.norm(arr, axis=0)

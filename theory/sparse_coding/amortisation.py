@@ -65,7 +65,7 @@ import threadpoolctl
 from numpy.typing import ArrayLike, NDArray
 
 from theory._optim import AdamW, FlatParams
-from theory._validation import as_rng, check_array, check_int, check_real
+from theory._validation import as_rng, check_array, check_int, check_real, check_size
 from theory.sparse_coding._checks import check_data, check_dictionary, check_memory
 
 __all__ = ["AmortisationGap", "AmortisedEncoder", "amortisation_gap", "fit_amortised_encoder"]
@@ -73,6 +73,9 @@ __all__ = ["AmortisationGap", "AmortisedEncoder", "amortisation_gap", "fit_amort
 #: FISTA's ``lam`` is chosen on a validation sample from this grid, scaled by the mean code size.
 LAM_GRID = (3e-3, 1e-2, 3e-2, 0.1)
 _METHODS = ("auto", "omp", "fista")
+#: Largest number of Adam steps and learning rate :func:`fit_amortised_encoder` accepts.
+MAX_STEPS = 10**7
+MAX_LR = 10.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,6 +108,20 @@ class AmortisedEncoder:
     dictionary: NDArray[np.float64] = field(repr=False)
     losses: NDArray[np.float64] = field(repr=False)
     train_error: float
+
+    def __post_init__(self) -> None:
+        W = check_array(self.W, "W", ndim=2)
+        n, dim = W.shape
+        b = check_array(self.b, "b", ndim=1)
+        if b.shape != (n,):
+            raise ValueError(f"b must have shape ({n},) (one bias per row of W), got {b.shape}")
+        D = check_array(self.dictionary, "dictionary", ndim=2)
+        if D.shape != (dim, n):
+            raise ValueError(f"dictionary must have shape (dim, n) = {(dim, n)} (the transpose of W's), got {D.shape}")
+        losses = check_array(self.losses, "losses", ndim=1)
+        train_error = check_real(self.train_error, "train_error", minimum=0.0)
+        for name, value in (("W", W), ("b", b), ("dictionary", D), ("losses", losses), ("train_error", train_error)):
+            object.__setattr__(self, name, value)
 
     @property
     def dim(self) -> int:
@@ -193,7 +210,7 @@ class AmortisationGap:
 
 
 def _dense_codes(codes: Any, batch: int, n: int, name: str = "codes") -> NDArray[np.float64]:
-    check_memory(8.0 * batch * n, f"a dense ({batch}, {n}) code matrix")
+    check_memory(8 * batch * n, f"a dense ({batch}, {n}) code matrix")
     if sps.issparse(codes):
         arr = np.asarray(codes.toarray(), dtype=np.float64)
         arr = check_array(arr, name, ndim=2)
@@ -202,7 +219,8 @@ def _dense_codes(codes: Any, batch: int, n: int, name: str = "codes") -> NDArray
         if arr.ndim == 1:
             arr = arr[None, :]
     if arr.shape != (batch, n):
-        raise ValueError(f"{name} must have shape (batch, n) = ({batch}, {n}), got {arr.shape}")
+        raise ValueError(f"{name} must have shape (batch, n) = ({batch}, {n}) (batch: the rows of x; n: the "
+                         f"columns of D), got {arr.shape}")
     if np.any(arr < 0):
         raise ValueError(f"{name} must be nonnegative: a ReLU encoder outputs nonnegative codes "
                          f"(found {int(np.count_nonzero(arr < 0))} negative entries)")
@@ -254,9 +272,9 @@ def fit_amortised_encoder(D: ArrayLike, x: ArrayLike, codes: Any, *, steps: int 
     codes : array_like or scipy.sparse matrix, shape (batch, n)
         The true nonnegative codes of ``x``.
     steps : int
-        Adam steps (``>= 1``).
+        Adam steps, in ``[1, MAX_STEPS]`` (10**7).
     lr : float
-        Peak learning rate (``> 0``).
+        Peak learning rate, in ``(0, MAX_LR]`` (10: Adam moves each weight by about ``lr`` a step).
     batch_size : int, optional
         Minibatch size drawn with ``rng`` each step; default (and any value ``>= batch``): the whole
         training set every step.
@@ -281,8 +299,8 @@ def fit_amortised_encoder(D: ArrayLike, x: ArrayLike, codes: Any, *, steps: int 
     Da = check_dictionary(D, "D", data_dim=dim)
     n = Da.shape[1]
     c = _dense_codes(codes, batch, n)
-    steps = check_int(steps, "steps", minimum=1)
-    lr = check_real(lr, "lr", minimum=0.0, strict_min=True)
+    steps = check_size(steps, "steps", maximum=MAX_STEPS, why="Adam steps; the loss of each is kept")
+    lr = check_real(lr, "lr", minimum=0.0, strict_min=True, maximum=MAX_LR)
     if batch_size is not None:
         batch_size = check_int(batch_size, "batch_size", minimum=1)
     gen = as_rng(rng)
@@ -312,6 +330,8 @@ def fit_amortised_encoder(D: ArrayLike, x: ArrayLike, codes: Any, *, steps: int 
             params.theta[...] = best_theta  # Adam's normalised steps can leave an exact optimum
     W = params.p["W"].copy()
     b = params.p["b"].copy()
+    if not (np.all(np.isfinite(params.theta)) and np.all(np.isfinite(losses))):
+        raise ValueError(f"encoder training diverged (non-finite weights or loss) at lr={lr}; lower lr")
     pred = np.maximum(xa @ W.T + b, 0.0)
     denom = float(np.sum(c * c))
     err = float(np.sum((pred - c) ** 2) / denom) if denom > 0 else float(np.sum(pred**2))
@@ -358,6 +378,7 @@ def _optimal_codes(method: str, D: NDArray[np.float64], x: NDArray[np.float64], 
     with threadpoolctl.threadpool_limits(limits=1, user_api="blas"):
         if method == "omp":
             return np.asarray(omp(D, x, k=k))
+        assert lam is not None  # the fista path always has a lam (given or tuned)
         return np.asarray(fista(D, x, lam=lam, nonneg=True, tol=1e-4).codes)
 
 
@@ -451,8 +472,8 @@ def amortisation_gap(truth_or_D: Any, *, k: int | None = None, batch: int = 2048
         raise ValueError(f"method must be one of {_METHODS}, got {method!r}")
     batch = check_int(batch, "batch", minimum=2)
     n_train = batch if n_train is None else check_int(n_train, "n_train", minimum=1)
-    steps = check_int(steps, "steps", minimum=1)
-    lr = check_real(lr, "lr", minimum=0.0, strict_min=True)
+    steps = check_size(steps, "steps", maximum=MAX_STEPS, why="Adam steps; the loss of each is kept")
+    lr = check_real(lr, "lr", minimum=0.0, strict_min=True, maximum=MAX_LR)
     if lam is not None:
         lam = check_real(lam, "lam", minimum=0.0, strict_min=True)
     grid = check_array(lam_grid, "lam_grid", ndim=1)
@@ -460,7 +481,8 @@ def amortisation_gap(truth_or_D: Any, *, k: int | None = None, batch: int = 2048
         raise ValueError(f"lam_grid must be a non-empty sequence of positive numbers, got {lam_grid!r}")
     D = np.asarray(truth.dictionary, dtype=np.float64)
     dim, n = D.shape
-    check_memory(8.0 * (max(batch, n_train) * (n + dim)) * 3, "the training and held-out samples")
+    check_memory(8 * (max(batch, n_train) * (n + dim)) * 3,
+                 f"the training and held-out samples (batch={batch}, n_train={n_train})")
     if method == "auto":
         method = "fista"
     if method == "omp":

@@ -80,7 +80,7 @@ class Certificate(Bound):
     """
 
     citation: str = field(repr=False)
-    exact: bool = False  # type: ignore[assignment]
+    exact: bool = False
     rigorous: bool = True
     certificate: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -451,7 +451,9 @@ def thresholding_condition(D: ArrayLike, *, k: int, nonnegative: bool = False) -
     """
     arr = check_dictionary(D, "D", normalize=True)
     dim, n = arr.shape
-    k = check_int(k, "k", minimum=1, maximum=n)
+    k = check_int(k, "k", minimum=1)
+    if k > n:
+        raise ValueError(f"k must be an integer in [1, {n}], got {k} (D has n={n} columns)")
     if not isinstance(nonnegative, (bool, np.bool_)):
         raise TypeError(f"nonnegative must be a bool, got {nonnegative!r}")
     mu, mu_up = coherence_upper(arr)
@@ -569,7 +571,7 @@ def thresholding_witness(*, k: int, mu: float, ratio: float | None = None) -> Th
     .. [2] Tropp, J. A. (2004). Greed is good: algorithmic results for sparse approximation.
        IEEE Trans. Inf. Theory 50(10), 2231-2242. doi:10.1109/TIT.2004.834793
     """
-    k = check_int(k, "k", minimum=2)
+    k = check_int(k, "k", minimum=2, maximum=10**4)   # the witness dictionary is (k + 1, k + 1)
     mu = check_real(mu, "mu", minimum=0.0, strict_min=True)
     if not (2 * k - 1) * mu < 1:
         raise ValueError(f"mu must satisfy (2k - 1) mu < 1, i.e. mu < {1 / (2 * k - 1):.6g} for k = {k}, got {mu}")

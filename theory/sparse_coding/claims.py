@@ -135,7 +135,7 @@ def adversarial_codes(G: NDArray[np.float64], k: int, count: int, rng: np.random
     -------
     ndarray, shape (count, n)
     """
-    n = G.shape[0]
+    n: int = G.shape[0]
     A = np.abs(G) if ratio is None else G.copy()
     np.fill_diagonal(A, -np.inf)
     codes = np.zeros((count, n))

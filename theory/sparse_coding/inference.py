@@ -17,7 +17,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import scipy.sparse as sps
@@ -35,7 +35,7 @@ _BLOCK_BYTES = 128 * 2**20
 #: Largest ``n × n`` Gram matrix precomputed (bytes); past it products go through ``D`` instead.
 _GRAM_BYTES = 512 * 2**20
 
-Codes = NDArray[np.float64] | sps.csr_matrix
+Codes: TypeAlias = NDArray[np.float64] | sps.csr_matrix
 
 
 @dataclass(frozen=True, repr=False)
@@ -87,7 +87,8 @@ class SparseCodes:
     def l0(self) -> NDArray[np.int64]:
         """Number of nonzero coefficients per sample, shape ``(batch,)``."""
         if sps.issparse(self.codes):
-            return np.diff(self.codes.indptr).astype(np.int64)
+            csr: sps.csr_matrix = self.codes
+            return np.diff(csr.indptr).astype(np.int64)
         return np.count_nonzero(self.codes, axis=1).astype(np.int64)
 
     @property
@@ -132,7 +133,11 @@ def _assemble(blocks: list[Codes], batch: int, n: int, as_sparse: bool) -> Codes
     dense = np.empty((batch, n))
     row = 0
     for block in blocks:
-        dense[row:row + block.shape[0]] = block.toarray() if sps.issparse(block) else block
+        if sps.issparse(block):
+            csr: sps.csr_matrix = block
+            dense[row:row + csr.shape[0]] = csr.toarray()
+        else:
+            dense[row:row + block.shape[0]] = block
         row += block.shape[0]
     return dense
 
@@ -299,7 +304,8 @@ def fista(D: ArrayLike, x: ArrayLike, *, lam: float, nonneg: bool = True, max_it
                        lam=lam, nonneg=nonneg, tol=tol)
 
 
-def _certified(gap: NDArray[np.float64], P: NDArray[np.float64], tol: float) -> NDArray[np.bool_]:
+def _certified(gap: NDArray[np.float64], P: NDArray[np.float64],
+               tol: float | NDArray[np.float64]) -> NDArray[np.bool_]:
     return gap <= tol * P
 
 
@@ -635,7 +641,8 @@ def _fista_core(G: NDArray[np.float64] | None, D: NDArray[np.float64] | None, c:
 
     def apply(Z: NDArray[np.float64], Gm: Any) -> NDArray[np.float64]:
         if Gm is None:
-            return (Z @ D.T) @ D  # type: ignore[union-attr]
+            assert D is not None  # callers pass D whenever G is None
+            return (Z @ D.T) @ D
         if Gm.ndim == 2:
             return Z @ Gm
         return np.matmul(Gm, Z[:, :, None])[:, :, 0]
@@ -667,6 +674,7 @@ def _fista_core(G: NDArray[np.float64] | None, D: NDArray[np.float64] | None, c:
             tried = same & tried
             pattern = now
             if stable.size:
+                assert Gl is not None and polish_dim is not None  # implied by ``polish``
                 tried[stable] = True
                 Ap, moved = _polish(Gl, stable, cl[stable], A[stable], lam, nonneg, polish_dim)
                 rows = stable[moved]
@@ -950,8 +958,11 @@ def threshold_encode(D: ArrayLike, x: ArrayLike, *, k: int | None = None, bias: 
                          + ("both" if k is not None else "neither"))
     b: NDArray[np.float64] | None = None
     if k is not None:
-        k = check_int(k, "k", minimum=1, maximum=n)
+        k = check_int(k, "k", minimum=1)
+        if k > n:
+            raise ValueError(f"k must be an integer in [1, {n}], got {k} (D has n={n} columns)")
     else:
+        assert bias is not None  # exactly one of k and bias, checked above
         b = check_array(bias, "bias", ndim=(0, 1))
         if b.ndim == 1 and b.shape[0] != n:
             raise ValueError(f"bias must be a scalar or have shape (n,) = ({n},), got {b.shape}")
@@ -970,9 +981,8 @@ def threshold_encode(D: ArrayLike, x: ArrayLike, *, k: int | None = None, bias: 
                 vals = np.maximum(vals, 0.0)
             out = np.zeros_like(z)
             np.put_along_axis(out, np.ascontiguousarray(sel), vals, axis=1)
-        elif nonneg:
-            out = np.maximum(z - b, 0.0)
         else:
-            out = np.sign(z) * np.maximum(np.abs(z) - b, 0.0)
+            assert b is not None  # set whenever k is None
+            out = np.maximum(z - b, 0.0) if nonneg else np.sign(z) * np.maximum(np.abs(z) - b, 0.0)
         blocks.append(sps.csr_matrix(out) if as_sparse else out)
     return _assemble(blocks, batch, n, as_sparse)

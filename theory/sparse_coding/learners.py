@@ -38,7 +38,7 @@ import threadpoolctl
 from numpy.typing import ArrayLike, NDArray
 
 from theory._optim import AdamW, FlatParams
-from theory._validation import as_rng, check_array, check_bool, check_int, check_real
+from theory._validation import as_rng, check_array, check_bool, check_int, check_real, check_size
 from theory._warnings import TheoryWarning
 from theory.sparse_coding._checks import check_data, check_dictionary, check_memory
 from theory.sparse_coding.inference import fista
@@ -48,6 +48,11 @@ __all__ = ["LearnedDictionary", "mlp_encoder_learner", "oneill_lam", "sklearn_di
 
 _METHODS = ("sparse_coding", "sklearn", "mlp")
 _DTYPES = {"float32": np.float32, "float64": np.float64}
+
+#: Largest number of (outer or Adam) steps a learner accepts: more would run for days.
+MAX_STEPS = 10**7
+#: Largest Adam learning rate a learner accepts (Adam moves each parameter by about ``lr`` a step).
+MAX_LR = 10.0
 
 
 # ----------------------------------------------------------------------------------------------
@@ -112,8 +117,15 @@ class LearnedDictionary:
         object.__setattr__(self, "dictionary", D)
         object.__setattr__(self, "lam", check_real(self.lam, "lam", minimum=0.0, strict_min=True))
         object.__setattr__(self, "nonneg", check_bool(self.nonneg, "nonneg"))
-        object.__setattr__(self, "log_steps", np.asarray(self.log_steps, dtype=np.int64))
-        object.__setattr__(self, "losses", np.asarray(self.losses, dtype=np.float64))
+        log_steps = check_array(self.log_steps, "log_steps", ndim=1)
+        if not np.array_equal(log_steps, np.round(log_steps)):
+            raise ValueError("log_steps must contain integers")
+        losses = check_array(self.losses, "losses", ndim=1)
+        if losses.shape != log_steps.shape:
+            raise ValueError(f"losses must have one entry per log step, got {losses.shape} and "
+                             f"log_steps {log_steps.shape}")
+        object.__setattr__(self, "log_steps", log_steps.astype(np.int64))
+        object.__setattr__(self, "losses", losses)
         dim, width = D.shape
         if self.encoder is not None:
             if self.method != "mlp":
@@ -213,8 +225,8 @@ def oneill_lam(l1: float, *, dim: int, width: int) -> float:
     0.0025
     """
     l1 = check_real(l1, "l1", minimum=0.0, strict_min=True)
-    dim = check_int(dim, "dim", minimum=1)
-    width = check_int(width, "width", minimum=1)
+    dim = check_int(dim, "dim", minimum=1, maximum=2**53)
+    width = check_int(width, "width", minimum=1, maximum=2**53)
     return l1 * dim / (2.0 * width)
 
 
@@ -297,12 +309,13 @@ def sparse_coding_learner(x: ArrayLike, *, width: int, lam: float, steps: int = 
         LASSO weight :math:`\lambda > 0` of the per-sample objective above (use :func:`oneill_lam`
         to convert O'Neill et al.'s ``0.01 * mean|s|``).
     steps : int
-        Outer iterations (code solves).
+        Outer iterations (code solves), at most :data:`MAX_STEPS`.
     inner_steps : int
-        Adam steps on the dictionary per outer iteration (``update="adam"``).
+        Adam steps on the dictionary per outer iteration (``update="adam"``), at most :data:`MAX_STEPS`.
     update : {"adam", "mod"}
     lr : float
-        Adam learning rate.
+        Adam learning rate, in ``(0, MAX_LR]`` (:data:`MAX_LR` = 10: Adam moves each entry by about
+        ``lr`` per step, and unit-norm atoms make larger steps meaningless).
     batch_size : int, optional
         Samples per outer iteration, drawn without replacement and reshuffled every epoch; default
         all of them (full batch).
@@ -353,16 +366,16 @@ def sparse_coding_learner(x: ArrayLike, *, width: int, lam: float, steps: int = 
     N, dim = xa.shape
     width = check_int(width, "width", minimum=1)
     lam = check_real(lam, "lam", minimum=0.0, strict_min=True)
-    steps = check_int(steps, "steps", minimum=1)
-    inner_steps = check_int(inner_steps, "inner_steps", minimum=1)
+    steps = check_size(steps, "steps", maximum=MAX_STEPS, why="each outer iteration solves for the codes")
+    inner_steps = check_size(inner_steps, "inner_steps", maximum=MAX_STEPS, why="Adam steps per outer iteration")
     if update not in ("adam", "mod"):
         raise ValueError(f"update must be 'adam' or 'mod', got {update!r}")
-    lr = check_real(lr, "lr", minimum=0.0, strict_min=True)
+    lr = check_real(lr, "lr", minimum=0.0, strict_min=True, maximum=MAX_LR)
     B = N if batch_size is None else check_int(batch_size, "batch_size", minimum=1, maximum=N)
     nonneg = check_bool(nonneg, "nonneg")
     tol = check_real(tol, "tol", minimum=0.0, maximum=1.0, strict_min=True, strict_max=True)
     resample = check_bool(resample, "resample")
-    check_memory(8.0 * B * (4 * width + 3 * dim), "sparse coding buffers")
+    check_memory(8 * B * (4 * width + 3 * dim), f"sparse coding buffers (batch={B}, width={width}, dim={dim})")
     gen = as_rng(rng)
     D = _init_dictionary(dictionary_init, xa, width, gen)
     flat = FlatParams({"D": D}, np.float64)
@@ -421,7 +434,7 @@ def sparse_coding_learner(x: ArrayLike, *, width: int, lam: float, steps: int = 
                 opt.step(flat)
                 Dc /= np.linalg.norm(Dc, axis=0)
         if not np.all(np.isfinite(Dc)):
-            raise FloatingPointError("sparse coding diverged (non-finite dictionary); lower lr")
+            raise ValueError(f"sparse coding diverged (non-finite dictionary) at lr={lr}; lower lr")
     info = {"steps": steps, "inner_steps": inner_steps if update == "adam" else None, "update": update, "lr": lr,
             "batch_size": B, "tol": tol, "init": dictionary_init if isinstance(dictionary_init, str) else "given",
             "resample": resample, "unconverged_solves": unconverged, "resampled": n_resampled}
@@ -502,7 +515,7 @@ def sklearn_dictionary_learning(x: ArrayLike, *, width: int, alpha: float, batch
     for bad in ("n_components", "random_state", "n_jobs"):
         if bad in kwargs:
             raise TypeError(f"{bad} is set by sklearn_dictionary_learning (use width= / rng=), not as a keyword")
-    check_memory(8.0 * xa.shape[0] * (width + xa.shape[1]), "dictionary learning buffers")
+    check_memory(8 * xa.shape[0] * (width + xa.shape[1]), f"dictionary learning buffers (width={width})")
     seed = int(as_rng(rng).integers(2**31 - 1))
     model = MiniBatchDictionaryLearning(n_components=width, alpha=alpha, batch_size=batch_size, max_iter=max_iter,
                                         fit_algorithm=fit_algorithm, positive_code=positive_code,
@@ -603,8 +616,10 @@ def mlp_encoder_learner(x: ArrayLike, *, width: int, hidden: int = 256, l1: floa
     l1 : float
         Coefficient of the mean code (>= 0).
     steps : int
-        Adam steps.
+        Adam steps, at most :data:`MAX_STEPS`.
     lr : float
+        Adam learning rate, in ``(0, MAX_LR]``. Training that diverges anyway (non-finite
+        parameters or loss, e.g. from a huge ``l1``) raises ``ValueError`` naming ``lr`` and ``l1``.
     batch_size : int, optional
         Samples per step (without replacement, reshuffled every epoch); default all (full batch, as
         O'Neill et al.).
@@ -643,8 +658,8 @@ def mlp_encoder_learner(x: ArrayLike, *, width: int, hidden: int = 256, l1: floa
     width = check_int(width, "width", minimum=1)
     hidden = check_int(hidden, "hidden", minimum=1)
     l1 = check_real(l1, "l1", minimum=0.0)
-    steps = check_int(steps, "steps", minimum=1)
-    lr = check_real(lr, "lr", minimum=0.0, strict_min=True)
+    steps = check_size(steps, "steps", maximum=MAX_STEPS, why="Adam steps")
+    lr = check_real(lr, "lr", minimum=0.0, strict_min=True, maximum=MAX_LR)
     B = N if batch_size is None else check_int(batch_size, "batch_size", minimum=1, maximum=N)
     bias = check_bool(bias, "bias")
     if dtype not in _DTYPES:
@@ -653,7 +668,7 @@ def mlp_encoder_learner(x: ArrayLike, *, width: int, hidden: int = 256, l1: floa
         log_every = check_int(log_every, "log_every", minimum=1)
     dt = _DTYPES[dtype]
     check_memory(np.dtype(dt).itemsize * (B * (4 * hidden + 6 * width + 4 * dim) + 4 * hidden * (dim + width)),
-                 "MLP training buffers")
+                 f"MLP training buffers (batch={B}, hidden={hidden}, width={width}, dim={dim})")
     gen = as_rng(rng)
     b1w, b2w = 1.0 / math.sqrt(dim), 1.0 / math.sqrt(hidden)
     P0: dict[str, NDArray[Any]] = {"W1": gen.uniform(-b1w, b1w, (hidden, dim)),
@@ -694,7 +709,8 @@ def mlp_encoder_learner(x: ArrayLike, *, width: int, hidden: int = 256, l1: floa
                     break
     P["D"] /= np.linalg.norm(P["D"], axis=0)
     if not (np.all(np.isfinite(flat.theta)) and math.isfinite(losses[-1])):
-        raise FloatingPointError("MLP training diverged (non-finite parameters or loss); lower lr")
+        raise ValueError(f"MLP training diverged (non-finite parameters or loss) at lr={lr}, l1={l1}; "
+                         "lower lr or l1")
     f64 = {k: np.asarray(v, dtype=np.float64).copy() for k, v in P.items()}
     enc = {"W1": f64["W1"], "W2": f64["W2"], "b1": f64.get("b1", np.zeros(hidden)),
            "b2": f64.get("b2", np.zeros(width))}

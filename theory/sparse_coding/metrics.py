@@ -340,7 +340,10 @@ def _check_codes(codes: Any, name: str, *, width: int | None = None,
     else:
         if isinstance(codes, (str, bytes)):
             raise TypeError(f"{name} must be an array of numbers, got {type(codes).__name__}")
-        out = np.asarray(codes)
+        try:
+            out = np.asarray(codes)
+        except (TypeError, ValueError) as exc:  # a ragged nested list
+            raise TypeError(f"{name} must be an array of numbers: {exc}") from None
         if out.dtype.kind == "b":
             raise TypeError(f"{name} must hold real code values, got a boolean array (pass it as float)")
         if out.dtype.kind == "c":
@@ -360,7 +363,7 @@ def _check_codes(codes: Any, name: str, *, width: int | None = None,
         raise ValueError(f"{name} has {out.shape[1]} columns but the dictionary has {width}; codes must "
                          f"have shape (batch, {width})")
     if batch is not None and out.shape[0] != batch:
-        raise ValueError(f"{name} has {out.shape[0]} samples but the other codes have {batch}; both must "
+        raise ValueError(f"{name} has {out.shape[0]} samples but learned_codes has {batch}; both must "
                          f"have the same batch")
     return out
 

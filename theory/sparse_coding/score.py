@@ -418,7 +418,7 @@ def score(model: SAE | ArrayLike | str | os.PathLike[str], truth: GroundTruth, *
         k = min(k, width)
     else:
         k = check_int(k, "k", minimum=1, maximum=width)
-    check_memory(8.0 * batch * (2 * width + 3 * dim), f"scoring a batch of {batch} samples with {width} latents")
+    check_memory(8 * batch * (2 * width + 3 * dim), f"scoring a batch of {batch} samples with {width} latents")
 
     x, codes = truth.sample(batch, rng=rng)
     what = "encoder"
@@ -560,6 +560,8 @@ def export_batches(truth: GroundTruth, path: str | os.PathLike[str], *, n_batche
     """
     if not isinstance(truth, GroundTruth):
         raise TypeError(f"truth must be a GroundTruth, got {type(truth).__name__}")
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix not in (".npz", ".safetensors"):
@@ -575,8 +577,8 @@ def export_batches(truth: GroundTruth, path: str | os.PathLike[str], *, n_batche
         raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
     dt = np.dtype(dtype)
     total = n_batches * batch
-    check_memory(total * truth.dim * (dt.itemsize + 8) + 4.0 * 16 * total * max(truth.expected_l0, 1.0),
-                 f"exporting {total} samples")
+    check_memory(total * truth.dim * (dt.itemsize + 8) + 4 * 16 * total * math.ceil(max(truth.expected_l0, 1.0)),
+                 f"exporting n_batches * batch = {n_batches} * {batch} samples")
     xs, cs = [], []
     seed = rng if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) else None
     for xb, cb in truth.batches(batch, n_batches, rng=rng):
@@ -597,7 +599,7 @@ def export_batches(truth: GroundTruth, path: str | os.PathLike[str], *, n_batche
                        "expected_l0": float(truth.expected_l0), "dtype": dtype, "codes": codes,
                        "layout": "x (samples, dim); dictionary (dim, n); codes CSR (samples, n)"})
     if suffix == ".npz":
-        payload = {**arrays, "meta": np.array(meta)}
+        payload: dict[str, Any] = {**arrays, "meta": np.array(meta)}  # Any: savez's allow_pickle is a bool
         atomic_write(p, lambda fh: np.savez(fh, **payload))
     else:
         from theory.sparse_coding.sae_io import _safetensors

@@ -26,7 +26,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import linear_sum_assignment, linprog
 from scipy.stats import binomtest
 
-from theory._validation import as_rng, check_int, check_probability, check_real
+from theory._validation import as_rng, check_int, check_probability, check_real, check_size
 from theory.sparse_coding._checks import check_data, check_dictionary, check_memory
 
 __all__ = ["SpudResult", "SpudTrials", "er_spud", "spud_sample", "spud_success", "spud_success_rate"]
@@ -156,7 +156,7 @@ def spud_sample(A: ArrayLike, *, batch: int, theta: float,
     batch = check_int(batch, "batch", minimum=1)
     theta = check_probability(theta, "theta", allow_zero=False)
     n = A.shape[1]
-    check_memory(8.0 * batch * (n + A.shape[0]) * 2, "the (batch, n) codes and (batch, dim) samples")
+    check_memory(8 * batch * (n + A.shape[0]) * 2, "the (batch, n) codes and (batch, dim) samples")
     g = as_rng(rng)
     codes = (g.random((batch, n)) < theta) * g.standard_normal((batch, n))
     return codes @ A.T, codes
@@ -352,7 +352,7 @@ def er_spud(x: ArrayLike, *, variant: str = "dc", max_lps: int | None = None, to
                          "pass max_lps to use a random subset")
     if rhs.shape[0] > budget:
         rhs = rhs[np.sort(g.choice(rhs.shape[0], size=budget, replace=False))]
-    check_memory(8.0 * n * (p + 1) * 4, "the LP constraint matrix")
+    check_memory(8 * n * (p + 1) * 4, "the LP constraint matrix")
     Y = np.ascontiguousarray(X.T)  # the paper's (n, p) layout
     warm = _WarmLP(Y) if solver == "highs" else None
     cands: list[NDArray[np.float64]] = []
@@ -398,8 +398,8 @@ def er_spud(x: ArrayLike, *, variant: str = "dc", max_lps: int | None = None, to
     A_hat = A_hat / norms
     codes = S.T * norms
     sparsity = np.count_nonzero(S, axis=1).astype(np.int64)
-    resid = float(np.linalg.norm(X - codes @ A_hat.T) / max(np.linalg.norm(X), np.finfo(float).tiny))
-    return SpudResult(A_hat, codes, n_lps, len(cands), sparsity, complete, resid, variant)
+    residual = float(np.linalg.norm(X - codes @ A_hat.T) / max(np.linalg.norm(X), np.finfo(float).tiny))
+    return SpudResult(A_hat, codes, n_lps, len(cands), sparsity, complete, residual, variant)
 
 
 def spud_success(A_true: ArrayLike, A_hat: ArrayLike, tol: float = 1e-4) -> bool:
@@ -463,6 +463,7 @@ def spud_success_rate(*, n: int, batch: int, theta: float, trials: int = 20, var
     theta : float
         Code density in ``(0, 1]``.
     trials : int
+        At most 10**6 (each trial solves linear programs).
     variant, tol, max_lps, solver
         Passed to :func:`er_spud` / :func:`spud_success`.
     confidence : float
@@ -491,7 +492,7 @@ def spud_success_rate(*, n: int, batch: int, theta: float, trials: int = 20, var
     n = check_int(n, "n", minimum=2, maximum=200)
     batch = check_int(batch, "batch", minimum=n + 1)
     theta = check_probability(theta, "theta", allow_zero=False)
-    trials = check_int(trials, "trials", minimum=1)
+    trials = check_size(trials, "trials", maximum=10**6, why="each trial solves linear programs")
     confidence = check_probability(confidence, "confidence", allow_zero=False, allow_one=False)
     if solver not in ("highs", "linprog"):
         raise ValueError(f"solver must be 'highs' or 'linprog', got {solver!r}")

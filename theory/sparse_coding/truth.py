@@ -391,7 +391,7 @@ class Correlation:
             if L.shape[0] != n_free:
                 raise ValueError(f"factor must have {n_free} rows (features without a parent), got {L.shape[0]}")
             return L
-        check_memory(8.0 * n_free * self.rank, "the correlation factor")
+        check_memory(8 * n_free * self.rank, "the correlation factor")
         L = self.scale * rng.standard_normal((n_free, self.rank))
         sq = np.sum(L * L, axis=1)
         if sq.size and sq.max() > 1 - _MIN_RESIDUAL_VAR:
@@ -619,14 +619,14 @@ class GroundTruth:
         assert k is not None
         w = self.firing.weights(n)
         if pairs:
-            check_memory(8.0 * n * n * 3, "the pair inclusion probabilities of an exactly-k code")
+            check_memory(8 * n * n * 3, "the pair inclusion probabilities of an exactly-k code")
         if np.allclose(w, w[0]) or k == 1:
             pi = np.full(n, k / n) if k > 1 else w.copy()
             if not pairs:
                 return pi, None
-            pij = np.full((n, n), k * (k - 1) / (n * (n - 1)) if n > 1 else 0.0) if k > 1 else np.zeros((n, n))
-            np.fill_diagonal(pij, pi)
-            return pi, pij
+            uniform = np.full((n, n), k * (k - 1) / (n * (n - 1)) if n > 1 else 0.0) if k > 1 else np.zeros((n, n))
+            np.fill_diagonal(uniform, pi)
+            return pi, uniform
         n_tuples = math.perm(int(np.count_nonzero(w)), k)
         if n_tuples > _MAX_ENUMERATED_TUPLES:
             raise ValueError(f"exact inclusion probabilities for weighted exactly-k supports enumerate "
@@ -731,7 +731,7 @@ class GroundTruth:
         free = self._free
         idx = H.tree_index()  # (R, S)
         R, S = idx.shape
-        check_memory(8.0 * R * S * S * 3, "the within-tree moment matrices")
+        check_memory(8 * R * S * S * 3, "the within-tree moment matrices")
         tpar = H.template_parents()
         # Q: probability of firing given the root fires; along paths
         Q = np.ones((R, S))
@@ -853,7 +853,7 @@ class GroundTruth:
         gen = as_rng(rng)
         n, dim = self.n, self.dim
         # memory: x plus the expected active entries (rows, cols, values) with a 4x margin
-        check_memory(8.0 * batch * dim * 2 + 24.0 * 4 * batch * max(self.expected_l0, 1.0),
+        check_memory(8 * batch * dim * 2 + 24.0 * 4 * batch * max(self.expected_l0, 1.0),
                      f"a batch of {batch} samples")
         if self.firing.kind == "exactly":
             rows, cols = self._support_exactly(batch, gen)
@@ -916,7 +916,6 @@ class GroundTruth:
             t = ndtri(p)
         s = np.sqrt(1 - np.sum(L * L, axis=1))
         g = gen.standard_normal((batch, r))
-        rows_out, cols_out = [], []
         step = max(1, min(128, _COPULA_BLOCK // max(nf, 1)))
         # the rank-r products per block are small: one BLAS thread (several threads spend their time
         # synchronising on products this small)
@@ -1058,7 +1057,7 @@ def _uniform_subsets(batch: int, counts: NDArray[np.int64],
         pending = np.flatnonzero(np.isin(feat, bad_feat))
     heavy_ids = np.flatnonzero(heavy)
     if heavy_ids.size:
-        check_memory(8.0 * heavy_ids.size * batch, "the random keys of frequent features")
+        check_memory(8 * heavy_ids.size * batch, "the random keys of frequent features")
         ranks = np.argsort(gen.random((heavy_ids.size, batch)), axis=1)
         take = np.arange(batch)[None, :] < counts[heavy_ids][:, None]
         hi, _ = np.nonzero(take)
@@ -1088,7 +1087,7 @@ def _build_dictionary(dictionary: Any, dim: int | None, n: int | None,
     if isinstance(dictionary, str):
         if dim is None or n is None:
             raise ValueError(f"dictionary={dictionary!r} needs dim= and n=")
-        check_memory(8.0 * dim * n, f"a ({dim}, {n}) dictionary")
+        check_memory(8 * dim * n, f"a (dim={dim}, n={n}) dictionary")
         if dictionary == "gaussian":
             from theory.geometry import random_frame
             return random_frame(dim, n, kind="sphere", rng=gen)

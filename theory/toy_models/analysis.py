@@ -324,7 +324,7 @@ def abs_features_computed(model: Any, *, tol: float = 0.1, n_points: int = 41,
     x = np.zeros((I, n * n_points, n))
     idx = np.repeat(np.arange(n), n_points)
     x[:, np.arange(n * n_points), idx] = np.tile(t, n)
-    y = forward(model.config, {"W": model.W, "b": model.b, "W2": model.W2}, x)
+    y = forward(model.config, model.params, x)   # W, b and (task "abs") W2
     yi = y[:, np.arange(n * n_points), idx].reshape(I, n, n_points)
     sq = (yi - np.abs(t)) ** 2
     if per_sign:

@@ -114,7 +114,7 @@ class _Sampler:
         self.dense_idx = np.flatnonzero(~sparse)
         self.sparse_idx = np.flatnonzero(sparse)
         self.p_sparse = P[self.sparse_idx, 0]
-        self.p = P[self.dense_idx][:, None, :].astype(dt)
+        self.p: NDArray[Any] = P[self.dense_idx][:, None, :].astype(dt)
         # contiguous runs of densely sampled instances: drawn in place, no copies
         self.runs: list[tuple[int, int, NDArray[Any]]] = []
         if not self.paired:
@@ -122,7 +122,7 @@ class _Sampler:
             cuts = np.flatnonzero(np.diff(idx) != 1) + 1
             for run in np.split(idx, cuts) if idx.size else []:
                 i0, i1 = int(run[0]), int(run[-1]) + 1
-                inv = np.ascontiguousarray(np.broadcast_to(
+                inv: NDArray[Any] = np.ascontiguousarray(np.broadcast_to(
                     (1.0 / P[i0:i1])[:, None, :], (i1 - i0, B, n))).astype(dt)
                 self.runs.append((i0, i1, inv))
         self.all_dense = self.dense_idx.size == I

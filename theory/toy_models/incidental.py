@@ -61,7 +61,7 @@ References
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -461,7 +461,7 @@ def train_incidental(n: int, m: int, *, seeds: int = 16, steps: int = PAPER["ste
         + \lambda\,\mathrm{sign}(W).
 
     ``W`` starts i.i.d. :math:`\mathcal N(0, \sigma^2)`, :math:`\sigma = 1/\sqrt m` by default, and
-    is updated by AdamW (PyTorch's update, :class:`theory._optim.AdamW`) or plain gradient descent.
+    is updated by AdamW (PyTorch's update, ``theory._optim.AdamW``) or plain gradient descent.
 
     Parameters
     ----------
@@ -514,7 +514,7 @@ def train_incidental(n: int, m: int, *, seeds: int = 16, steps: int = PAPER["ste
                                                                     strict_min=True)
     count_polysemantic(np.zeros((1, 2)), band)  # validates band
     check_memory(estimate_bytes(seeds, m, n) * 6 + estimate_bytes(seeds, n, n) * 3,
-                 f"training {seeds} instances of a ({m}, {n}) autoencoder")
+                 f"training seeds={seeds} instances of a ({m}, {n}) autoencoder")
     gen = as_rng(rng)
 
     W0 = gen.standard_normal((seeds, m, n)) * std
@@ -531,7 +531,8 @@ def train_incidental(n: int, m: int, *, seeds: int = 16, steps: int = PAPER["ste
                 else:
                     W -= lr * g
         except FloatingPointError:
-            raise ValueError(f"training diverged (overflow) at lr={lr}; use a smaller lr") from None
+            raise ValueError(f"training diverged (overflow) at lr={lr}, l1={l1}, weight_decay={weight_decay}; "
+                             "use a smaller lr (or l1, weight_decay)") from None
     G = np.matmul(W.transpose(0, 2, 1), W)
     loss = float(((np.maximum(G, 0.0) - eye) ** 2).sum(axis=(1, 2)).mean())
 
@@ -647,6 +648,9 @@ def fit_exponents(ns: Sequence[int], ms: Sequence[int], counts: Sequence[Sequenc
     >>> round(f.a, 3), round(f.b, 3)
     (2.0, -1.0)
     """
+    for name, seq in (("ns", ns), ("ms", ms), ("counts", counts)):
+        if isinstance(seq, (str, bytes)) or not isinstance(seq, Sequence | np.ndarray):
+            raise TypeError(f"{name} must be a sequence, got {type(seq).__name__}")
     if len(ns) != len(ms) or len(ns) != len(counts):
         raise ValueError(f"ns, ms and counts must have the same length, got {len(ns)}, {len(ms)}, {len(counts)}")
     n_arr = np.array([check_int(v, "ns", minimum=1) for v in ns], dtype=float)
@@ -742,7 +746,7 @@ def incidental_sweep(ns: Sequence[int], ms: Sequence[int], *, seeds: int = 16, s
         Seeds per cell.
     settings : dict, optional
         Training settings (``steps``, ``lr``, ``l1``, ``weight_decay``, ``optimizer``); default
-        :data:`PAPER`.
+        ``PAPER``.
     executor, store, rng, progress
         Passed to :func:`theory.sweep.sweep`.
 
@@ -759,14 +763,22 @@ def incidental_sweep(ns: Sequence[int], ms: Sequence[int], *, seeds: int = 16, s
     from theory.sweep import sweep
 
     seeds = check_int(seeds, "seeds", minimum=1)
+    if settings is not None and not isinstance(settings, Mapping):
+        raise TypeError(f"settings must be a dict or None, got {type(settings).__name__}")
     cfg = dict(PAPER if settings is None else settings)
     unknown = set(cfg) - {"steps", "lr", "l1", "weight_decay", "optimizer"}
     if unknown:
         raise ValueError(f"settings has unknown keys {sorted(unknown)}")
-    cells = [{"n": check_int(n, "ns", minimum=1), "m": check_int(m, "ms", minimum=1), "seeds": seeds, **cfg}
-             for n in ns for m in ms if n <= m]
+    sizes = {}
+    for name, seq in (("ns", ns), ("ms", ms)):
+        if isinstance(seq, (str, bytes)) or not isinstance(seq, Sequence | np.ndarray):
+            raise TypeError(f"{name} must be a sequence of int, got {type(seq).__name__}")
+        sizes[name] = [check_int(v, name, minimum=1) for v in seq]
+        if not sizes[name]:
+            raise ValueError(f"{name} must not be empty")
+    cells = [{"n": n, "m": m, "seeds": seeds, **cfg} for n in sizes["ns"] for m in sizes["ms"] if n <= m]
     if not cells:
-        raise ValueError("no cell with n <= m in the grid")
+        raise ValueError(f"no cell with n <= m in the grid (ns={sizes['ns']}, ms={sizes['ms']})")
     res = sweep(incidental_cell, cells, executor=executor, store=store, rng=rng, progress=progress,
                 desc="incidental polysemanticity")
     return IncidentalGrid(rows=tuple(v for _, v in res), elapsed=tuple(res.elapsed))

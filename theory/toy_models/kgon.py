@@ -48,6 +48,7 @@ References
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -565,7 +566,7 @@ def sample_one_hot(n: int, batch_size: int, *, n_instances: int = 1, rng: Any = 
     n = check_int(n, "n", minimum=1)
     B = check_int(batch_size, "batch_size", minimum=1)
     I = check_int(n_instances, "n_instances", minimum=1)
-    check_memory(estimate_bytes(I, B, n), f"a one-hot batch of shape ({I}, {B}, {n})")
+    check_memory(estimate_bytes(I, B, n), f"a one-hot batch of shape (n_instances={I}, batch_size={B}, n={n})")
     gen = as_rng(rng)
     idx = gen.integers(n, size=(I, B))
     mu = gen.random((I, B))
@@ -645,9 +646,9 @@ def train_tms(n: int = 6, *, steps: int = 20_000, batch_size: int = 20, lr: floa
         Optimizer steps.
     batch_size : int
     lr : float
-        Learning rate (the paper's SGD runs: 0.005 with batch 20).
+        Learning rate (the paper's SGD runs: 0.005 with batch 20), in ``(0, 10]``.
     optimizer : {"sgd", "adam"}
-        Plain SGD, or Adam (:class:`theory._optim.AdamW` without weight decay).
+        Plain SGD, or Adam (``theory._optim.AdamW`` without weight decay).
     n_instances : int
         Independent runs trained side by side (seeds).
     init : {"4-gon", "random"}
@@ -655,6 +656,7 @@ def train_tms(n: int = 6, *, steps: int = 20_000, batch_size: int = 20, lr: floa
         standard deviation ``init_scale`` on every parameter (the paper's SGD initialisation);
         ``"random"``: :math:`W_{ij} \sim N(0, \mathrm{init\_scale}^2)`, ``b = 0``.
     init_scale : float
+        In ``[0, 10]`` (the features have unit norm; larger scales only overflow).
     dataset_size : int, optional
         Train on a fixed dataset of this many samples per instance, in shuffled epochs (the
         paper: 1000); ``None`` draws a fresh batch every step (online SGD on the population).
@@ -678,18 +680,19 @@ def train_tms(n: int = 6, *, steps: int = 20_000, batch_size: int = 20, lr: floa
     n = check_size(n, "n", minimum=4 if init == "4-gon" else 1, maximum=N_MAX, why="features of a 2-D model")
     steps = check_size(steps, "steps", minimum=1, maximum=10**8, why="optimizer steps")
     B = check_int(batch_size, "batch_size", minimum=1)
-    lr = check_real(lr, "lr", minimum=0.0, strict_min=True)
+    lr = check_real(lr, "lr", minimum=0.0, strict_min=True, maximum=10.0)
     if optimizer not in ("sgd", "adam"):
         raise ValueError(f"optimizer must be 'sgd' or 'adam', got {optimizer!r}")
     I = check_int(n_instances, "n_instances", minimum=1)
     if init not in ("4-gon", "random"):
         raise ValueError(f"init must be '4-gon' or 'random', got {init!r}")
-    init_scale = check_real(init_scale, "init_scale", minimum=0.0)
+    init_scale = check_real(init_scale, "init_scale", minimum=0.0, maximum=10.0)
     log_every = check_int(log_every, "log_every", minimum=1)
     if dataset_size is not None:
         dataset_size = check_int(dataset_size, "dataset_size", minimum=B)
-        check_memory(estimate_bytes(I, dataset_size, n), f"datasets of shape ({I}, {dataset_size}, {n})")
-    check_memory(estimate_bytes(I, B, n, itemsize=8 * 8), f"batches of shape ({I}, {B}, {n})")
+        check_memory(estimate_bytes(I, dataset_size, n),
+                     f"datasets of shape (n_instances={I}, dataset_size={dataset_size}, n={n})")
+    check_memory(estimate_bytes(I, B, n, itemsize=8 * 8), f"batches of shape (n_instances={I}, batch_size={B}, n={n})")
     gen = as_rng(rng)
     if init == "4-gon":
         W0, b0 = kgon_configuration(n, 4, dead_bias=0.0)
@@ -718,6 +721,7 @@ def train_tms(n: int = 6, *, steps: int = 20_000, batch_size: int = 20, lr: floa
                 x.fill(0.0)
                 x[ar, br, idx_c[c]] = mu_c[c]
             else:
+                assert dataset_size is not None  # data is drawn only when dataset_size is given
                 if order is None or pos + B > dataset_size:
                     order = np.argsort(gen.random((I, dataset_size)), axis=1)
                     pos = 0
@@ -729,9 +733,11 @@ def train_tms(n: int = 6, *, steps: int = 20_000, batch_size: int = 20, lr: floa
             else:
                 opt.step(flat)
             if step % log_every == 0 or step == steps:
-                loss = tms_loss(flat.p["W"], flat.p["b"])
+                finite = bool(np.all(np.isfinite(flat.theta)))
+                loss = tms_loss(flat.p["W"], flat.p["b"]) if finite else np.full(I, np.inf)
                 if not np.all(np.isfinite(loss)):
-                    raise FloatingPointError("training diverged (non-finite loss); lower lr")
+                    raise ValueError(f"training diverged (non-finite loss) at lr={lr}, init_scale={init_scale}; "
+                                     "lower lr")
                 log_steps.append(step)
                 log_losses.append(loss)
     info = {"optimizer": optimizer, "lr": lr, "batch_size": B, "steps": steps, "init": init,
@@ -804,7 +810,13 @@ def nearest_level(loss: float, points: list[KGonCriticalPoint]) -> tuple[KGonCri
     ('5', 6e-05)
     """
     loss = check_real(loss, "loss")
+    if isinstance(points, (str, bytes)) or not isinstance(points, Iterable):
+        raise TypeError(f"points must be a list of KGonCriticalPoint, got {type(points).__name__}")
+    points = list(points)
     if not points:
         raise ValueError("points must be a non-empty list of KGonCriticalPoint")
+    for pt in points:
+        if not isinstance(pt, KGonCriticalPoint):
+            raise TypeError(f"points must contain KGonCriticalPoint objects, got {type(pt).__name__}")
     best = min(points, key=lambda r: abs(r.loss - loss))
     return best, abs(best.loss - loss)

@@ -154,7 +154,11 @@ def _real_array(a: Any, name: str, ndim: int) -> NDArray[Any]:
     """A finite real float array of ``ndim`` dimensions (float32 kept, integers to float64)."""
     if isinstance(a, (str, bytes)) or a is None:
         raise TypeError(f"{name} must be an array of real numbers, got {type(a).__name__}")
-    if np.iscomplexobj(a):
+    try:
+        complex_input = np.iscomplexobj(a)
+    except (TypeError, ValueError) as exc:  # a ragged nested list
+        raise TypeError(f"{name} must be an array of numbers: {exc}") from None
+    if complex_input:
         raise TypeError(f"{name} must be real; got a complex array")
     arr = np.asarray(a) if isinstance(a, np.ndarray) else check_array(a, name, ndim=ndim)
     if arr.dtype.kind not in "iuf" or arr.dtype.kind == "b":
@@ -372,8 +376,9 @@ class ToyModel:
             path = path.with_suffix(path.suffix + ".npz") if path.suffix else path.with_suffix(".npz")
         meta = json.dumps({"format": _FORMAT, "config": self.config.to_dict(), "info": self.info},
                           sort_keys=True, default=str)
-        arrays = {"W": self.W, "b": self.b, "loss_steps": self.loss_steps, "losses": self.losses,
-                  "meta": np.array(meta)}
+        # Any: np.savez's keyword-only ``allow_pickle: bool`` would reject a **dict of arrays
+        arrays: dict[str, Any] = {"W": self.W, "b": self.b, "loss_steps": self.loss_steps, "losses": self.losses,
+                                  "meta": np.array(meta)}
         if self.W2 is not None:
             arrays["W2"] = self.W2
         np.savez(path, **arrays)

@@ -192,9 +192,9 @@ def phase_diagram(p_values: Sequence[float], r_values: Sequence[float], *, seeds
     .. [1] Elhage, N. et al. (2022). Toy Models of Superposition. arXiv:2209.10652.
     """
     progress = check_bool(progress, "progress")
-    for name, seq in (("p_values", p_values), ("r_values", r_values)):
-        if isinstance(seq, (str, bytes)) or not isinstance(seq, Sequence | np.ndarray):
-            raise TypeError(f"{name} must be a sequence of float, got {type(seq).__name__}")
+    for name, values_in in (("p_values", p_values), ("r_values", r_values)):
+        if isinstance(values_in, (str, bytes)) or not isinstance(values_in, Sequence | np.ndarray):
+            raise TypeError(f"{name} must be a sequence of float, got {type(values_in).__name__}")
     P = [check_probability(p, "p_values", allow_zero=False) for p in p_values]
     R = [check_real(r, "r_values", minimum=0.0, strict_min=True) for r in r_values]
     if not P or not R:

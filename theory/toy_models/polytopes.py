@@ -29,6 +29,7 @@ square, tetrahedron, octahedron) have :math:`\ell = 0` exactly (the identity-lik
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -167,7 +168,7 @@ def sparse_limit_loss(U: ArrayLike) -> SparseLimit:
     cos_pos = off[off > 1e-12]
     if cos_pos.size == 0:
         return SparseLimit(k, 0.0, 1.0, 0.0)
-    best = None
+    best: Any = None   # the best scipy OptimizeResult (set by the first start)
     for a0 in (1.0, 1.5, 2.5):
         for t0 in (0.0, 0.5, 1.5):
             res = minimize(lambda z: _ell(z[0], z[1], cos_pos, k), x0=[a0, t0],
@@ -272,9 +273,9 @@ def _pair_excess(alpha: float, t: float, C: NDArray[np.float64], i: int, j: int,
     for cl_i, cl_j in zip(alpha * ci, alpha * cj, strict=True):
         if cl_j != 0:
             bps += [t / cl_j, (t - cl_i) / cl_j]
-    bps = np.unique(np.clip(bps, 0.0, 1.0))
+    edges = np.unique(np.clip(bps, 0.0, 1.0))
     x, wts = np.polynomial.legendre.leggauss(order)
-    a, b = bps[:-1, None], bps[1:, None]
+    a, b = edges[:-1, None], edges[1:, None]
     nodes = ((b - a) / 2 * x + (a + b) / 2).ravel()
     weights = ((b - a) / 2 * wts).ravel()
     pair = float(weights @ _inner_pair(alpha, t, ci, cj, i, j, nodes))

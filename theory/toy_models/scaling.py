@@ -138,7 +138,8 @@ def feature_frequencies(n: int, alpha: float) -> NDArray[np.float64]:
     return w / w.sum()
 
 
-def _sample(p: NDArray[np.float64], B: int, gen: np.random.Generator, dt: type) -> SparseBatch:
+def _sample(p: NDArray[np.float64], B: int, gen: np.random.Generator,
+            dt: type[np.floating[Any]]) -> SparseBatch:
     """Present entries of a batch: feature ``i`` of instance ``k`` in each row independently
     with probability ``p[k, i]``, value ``U[0, 2]``. Exact: the count per (instance, feature) is
     Binomial(B, p), its rows a uniform subset (drawn with replacement and duplicates redrawn,
@@ -263,7 +264,7 @@ def weight_decay_update(W: ArrayLike, weight_decay: ArrayLike, lr: float) -> NDA
     [[1.0, 0.25], [0.0, 0.0]]
     """
     W3, two = _check_weights(W)
-    gam = check_array(np.atleast_1d(np.asarray(weight_decay, dtype=float)), "weight_decay", ndim=1)
+    gam = np.atleast_1d(check_array(weight_decay, "weight_decay", ndim=(0, 1)))
     if gam.size not in (1, W3.shape[0]):
         raise ValueError(f"weight_decay must be a float or have one value per instance ({W3.shape[0]}), "
                          f"got {gam.size}")
@@ -712,6 +713,8 @@ def classify_regime(W: ArrayLike, *, threshold: float = REPRESENTED_THRESHOLD, s
     smin = check_real(strong_min, "strong_min", minimum=0.0, maximum=1.0, strict_min=True)
     wmax = check_real(weak_max_per_dim, "weak_max_per_dim", minimum=0.0, strict_min=True)
     dim, n = A.shape
+    if dim < 1 or n < 1:
+        raise ValueError(f"W must have at least one row and one column (feature), got shape {A.shape}")
     rep = np.linalg.norm(A, axis=0) > thr
     k = int(rep.sum())
     frac = k / n

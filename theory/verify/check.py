@@ -6,16 +6,19 @@ import json
 import time
 import zlib
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 from scipy import stats
 
 from theory._json import to_json
-from theory._validation import check_bool, check_int, check_probability
+from theory._validation import check_array, check_bool, check_int, check_probability, check_size
 from theory.verify.claim import Claim, Verdict, Verdicts
 
 __all__ = ["binomial_test", "check", "claim_quantile", "claim_rng"]
+
+#: Largest number of trials :func:`check` draws per parameter set (each measurement is kept).
+MAX_TRIALS = 10**7
 
 
 def claim_rng(seed: int, claim_id: str, params: Mapping[str, Any]) -> np.random.Generator:
@@ -81,7 +84,7 @@ def binomial_test(violations: int, trials: int, failure_prob: float,
        doi:10.1093/biomet/26.4.404
     """
     violations = check_int(violations, "violations", minimum=0)
-    trials = check_int(trials, "trials", minimum=1)
+    trials = check_int(trials, "trials", minimum=1, maximum=2**62)   # scipy counts in int64
     if violations > trials:
         raise ValueError(f"violations must be <= trials, got {violations} > {trials}")
     failure_prob = check_probability(failure_prob, "failure_prob")
@@ -110,6 +113,12 @@ def _collect(claim: Claim, params: Mapping[str, Any], trials: int,
     return np.concatenate(chunks)[:trials]
 
 
+@overload
+def check(claim: Claim, params: Mapping[str, Any], *, trials: int | None = None, rng: Any = 0,
+          quick: bool = False) -> Verdict: ...
+@overload
+def check(claim: Claim, params: Sequence[Mapping[str, Any]] | None = None, *, trials: int | None = None,
+          rng: Any = 0, quick: bool = False) -> Verdict | Verdicts: ...
 def check(claim: Claim, params: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None, *,
           trials: int | None = None, rng: Any = 0, quick: bool = False) -> Verdict | Verdicts:
     r"""Confront ``claim`` with simulation.
@@ -138,7 +147,8 @@ def check(claim: Claim, params: Mapping[str, Any] | Sequence[Mapping[str, Any]] 
     claim : Claim
     params : dict, list of dict, or None
     trials : int, optional
-        Defaults to the claim's trials (its quick trials with ``quick=True``).
+        Defaults to the claim's trials (its quick trials with ``quick=True``); at most
+        :data:`MAX_TRIALS` (10**7).
     rng : int or Generator
         An int seed is combined with the claim id and ``params`` (see :func:`claim_rng`), so the
         verdict does not depend on which other claims run.
@@ -165,7 +175,7 @@ def check(claim: Claim, params: Mapping[str, Any] | Sequence[Mapping[str, Any]] 
     if trials is None:
         trials = claim.n_trials(quick)
     else:
-        trials = check_int(trials, "trials", minimum=1)
+        trials = check_size(trials, "trials", maximum=MAX_TRIALS, why="one measurement is drawn and kept per trial")
     if params is None:
         sets = claim.parameter_sets(quick)
         if not sets:
@@ -252,7 +262,7 @@ def claim_quantile(samples: Any, failure_prob: float, relation: str) -> float:
     >>> claim_quantile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.1, ">=")
     2.0
     """
-    s = np.asarray(samples, dtype=float).ravel()
+    s = check_array(samples, "samples").ravel()
     if s.size == 0:
         raise ValueError("samples must not be empty")
     q = check_probability(failure_prob, "failure_prob")

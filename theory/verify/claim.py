@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -202,6 +203,13 @@ class Claim:
         return measured < bound - tol
 
 
+def _as_float(v: float) -> float:
+    try:
+        return float(v)
+    except OverflowError:   # an integer beyond the float range: an infinite value for the slack
+        return math.inf if v > 0 else -math.inf
+
+
 def bound_slack(measured: float | None, bound: float | None, relation: str) -> float:
     r"""How close a measured value came to a bound, in one convention for every claim.
 
@@ -234,9 +242,12 @@ def bound_slack(measured: float | None, bound: float | None, relation: str) -> f
     """
     if relation not in _RELATIONS:
         raise ValueError(f"relation must be '<=' or '>=', got {relation!r}")
+    for name, v in (("measured", measured), ("bound", bound)):
+        if v is not None and (isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real)):
+            raise TypeError(f"{name} must be a real number or None, got {v!r} of type {type(v).__name__}")
     if measured is None or bound is None:
         return float("nan")
-    m, b = float(measured), float(bound)
+    m, b = (_as_float(v) for v in (measured, bound))
     if not (math.isfinite(m) and math.isfinite(b)) or m <= 0 or b <= 0:
         return float("nan")
     return m / b if relation == "<=" else b / m

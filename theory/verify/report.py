@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -96,7 +97,7 @@ class Report:
             else:
                 over = ">" if v.relation == "<=" else "<"
                 eq = "=" if v.two_sided else "<="
-                level = _quantile_level(v.failure_prob, v.relation)
+                level = None if v.failure_prob is None else _quantile_level(v.failure_prob, v.relation)
                 claimed = f"P({over} {_fmt(v.bound)}) {eq} {_fmt(v.failure_prob, 3)}"
                 observed = (f"{v.violations}/{v.trials} = {_fmt(v.violation_rate, 3)} "
                             f"(p {_fmt(v.p_value, 2)}); q{_fmt(level, 4)} = {_fmt(v.quantile)}")
@@ -247,8 +248,18 @@ def known_tags(claims: Iterable[Claim] | None = None) -> list[str]:
     >>> "geometry" in known_tags()
     True
     """
-    pool = registry().values() if claims is None else claims
+    pool = list(registry().values()) if claims is None else _claims_list(claims, "claims")
     return sorted({t for c in pool for t in c.tags})
+
+
+def _claims_list(claims: Any, name: str) -> list[Claim]:
+    if isinstance(claims, (str, bytes, dict)) or not isinstance(claims, Iterable):
+        raise TypeError(f"{name} must be an iterable of Claim, got {type(claims).__name__}")
+    out = list(claims)
+    for c in out:
+        if not isinstance(c, Claim):
+            raise TypeError(f"{name} must contain Claim objects, got {c!r} of type {type(c).__name__}")
+    return out
 
 
 def _check_tags(tags: Any, reg: dict[str, Claim]) -> set[str]:
@@ -342,14 +353,25 @@ def verify_all(*, quick: bool = False, claims: Iterable[str] | None = None,
     progress = check_bool(progress, "progress")
     figures = check_bool(figures, "figures")
     seed = check_int(rng, "rng", minimum=0)
+    if argv is not None and (isinstance(argv, (str, bytes)) or not isinstance(argv, Sequence)):
+        raise TypeError(f"argv must be a sequence of str or None, got {type(argv).__name__}")
+    if out is not None:   # checked before the run, which may take minutes
+        if not isinstance(out, (str, os.PathLike)):
+            raise TypeError(f"out must be a directory path or None, got {type(out).__name__}")
+        if Path(out).exists() and not Path(out).is_dir():
+            raise ValueError(f"out must be a directory (the report is written into it); {str(out)!r} is a file")
     reg = claim_pool(extra_claims=extra_claims, plugins=plugins)
     if claims is not None:
+        if isinstance(claims, bytes) or not isinstance(claims, (str, Iterable)):
+            raise TypeError(f"claims must be a claim id or an iterable of ids, got {type(claims).__name__}")
         ids = [claims] if isinstance(claims, str) else list(claims)  # a bare string is one id
+        if not all(isinstance(c, str) for c in ids):
+            raise TypeError(f"claims must contain claim ids (str), got {ids!r}")
         if not ids:
             raise ValueError(f"claims is empty: nothing would be checked; known: {sorted(reg)}")
         unknown = [c for c in ids if c not in reg]
         if unknown:
-            raise ValueError(f"unknown claim id(s) {unknown}; known: {sorted(reg)}")
+            raise ValueError(f"claims: unknown claim id(s) {unknown}; known: {sorted(reg)}")
         chosen = {c: reg[c] for c in dict.fromkeys(ids)}
     else:
         chosen = reg

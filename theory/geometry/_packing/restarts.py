@@ -151,15 +151,15 @@ def orbit_start(dim: int, n: int, k: int, a: Sequence[int], invariant: bool,
     """
     k = min(k, n)
     h = dim // 2
-    a = np.asarray(a, dtype=int)
-    if a.shape != (h,):
-        raise ValueError(f"a must hold dim // 2 = {h} exponents, got {a.tolist()}")
+    exps = np.asarray(a, dtype=int)
+    if exps.shape != (h,):
+        raise ValueError(f"a must hold dim // 2 = {h} exponents, got {exps.tolist()}")
     D = np.zeros((dim, dim))
-    ang = 2 * np.pi * a / k
+    ang = 2 * np.pi * exps / k
     c, s_ = np.cos(ang), np.sin(ang)
     i0 = 2 * np.arange(h)
     D[i0, i0], D[i0, i0 + 1], D[i0 + 1, i0], D[i0 + 1, i0 + 1] = c, -s_, s_, c
-    fixed = sorted([*i0[a % k == 0], *(i0[a % k == 0] + 1)] + ([dim - 1] if dim % 2 else []))
+    fixed = sorted([*i0[exps % k == 0], *(i0[exps % k == 0] + 1)] + ([dim - 1] if dim % 2 else []))
     if dim % 2:
         D[-1, -1] = 1.0
     Q = np.linalg.qr(g.standard_normal((dim, dim)))[0]

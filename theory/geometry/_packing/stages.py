@@ -104,8 +104,12 @@ class SmoothMaxDescent:
                 if live.size == 0:
                     break
             p = c / np.maximum(cur * cur, 1e-6) if lines else c / np.maximum(np.abs(cur), 1e-3)
-            Xl, it = lbfgs_batch(lambda x, rows, p=p: lse_batch(x, dim, n, lines, p[rows]),
-                                 X[live], self.iters, deadline=deadline, cut=cut, clock=self.clock)
+
+            def fg(x: NDArray[np.float64], rows: NDArray[np.intp],
+                   p: NDArray[np.float64] = p) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+                return lse_batch(x, dim, n, lines, p[rows])
+
+            Xl, it = lbfgs_batch(fg, X[live], self.iters, deadline=deadline, cut=cut, clock=self.clock)
             its += it * live.size
             X[live] = Xl
             Vl = Xl.reshape(-1, dim, n)
