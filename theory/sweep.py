@@ -71,6 +71,7 @@ from typing import Any, overload
 import numpy as np
 
 from theory._json import to_json
+from theory._validation import check_real
 
 __all__ = ["ResultStore", "Runner", "SweepResult", "cell_rng", "sweep"]
 
@@ -255,13 +256,20 @@ class ResultStore:
         failure. ``False``: ``synchronous=NORMAL``, faster commits that still survive a killed
         process but may lose the last cells on an operating-system crash.
     timeout : float
-        Seconds to wait for a lock held by another process.
+        Seconds to wait for a lock held by another process (finite, >= 0).
 
     Examples
     --------
-    >>> import tempfile, os
     >>> def double(params, rng):
     ...     return 2 * params["x"]
+    >>> with ResultStore(":memory:", timeout=5.0) as store:
+    ...     _ = sweep(double, {"x": [3]}, store=store, executor="serial", progress=False)
+    ...     [r["value"] for r in store.rows()]
+    [6]
+
+    On disk (the usual case: a later run with the same store skips the finished cells):
+
+    >>> import tempfile, os
     >>> with tempfile.TemporaryDirectory() as d:
     ...     with ResultStore(os.path.join(d, "runs.sqlite")) as store:
     ...         _ = sweep(double, {"x": [1, 2]}, store=store, executor="serial", progress=False)
@@ -276,9 +284,11 @@ class ResultStore:
             raise TypeError(f"path must be a str or os.PathLike, got {path!r} of type {type(path).__name__}")
         if not isinstance(durable, bool):
             raise TypeError(f"durable must be a bool, got {durable!r}")
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout >= 0:
-            raise ValueError(f"timeout must be a number of seconds >= 0, got {timeout!r}")
+        timeout = check_real(timeout, "timeout", minimum=0.0)
         self.path = str(path) if path == ":memory:" else str(Path(path))
+        if self.path != ":memory:" and not Path(self.path).parent.is_dir():
+            raise ValueError(f"path {self.path!r} cannot be used as a sweep store: its folder "
+                             f"{str(Path(self.path).parent)!r} does not exist")
         try:
             self._conn: sqlite3.Connection | None = sqlite3.connect(
                 self.path, timeout=float(timeout), isolation_level=None)

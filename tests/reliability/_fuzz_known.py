@@ -8,8 +8,6 @@ list only shrinks. Regenerate with ``python tests/reliability/_fuzz.py --write-k
 # ruff: noqa: E501
 
 KNOWN: dict[tuple[str, str], str] = {
-    # ---- ValueError/TypeError whose message does not name the argument
-    ("theory.sweep.ResultStore", "timeout"): "timeout=0: ValueError not naming 'timeout': path '/tmp/tmpygik02d8/runs.sqlite' cannot be used as...",
     # ---- other exceptions
     ("theory.sparse_coding.load_sae", "path"): "path='x': FileNotFoundError: SAE folder 'x' does not exist",
     ("theory.verify.load_claims", "module"): "module=unknown 'x': ModuleNotFoundError: No module named 'x'",

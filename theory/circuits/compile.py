@@ -52,13 +52,28 @@ import scipy.sparse as sps
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from theory._validation import as_rng, check_bool, check_int, check_probability, check_real
+from theory._validation import (
+    as_rng,
+    check_bool,
+    check_int,
+    check_memory,
+    check_probability,
+    check_real,
+    check_size,
+    estimate_bytes,
+)
 from theory.circuits.circuit import Circuit, gate_polynomial
 from theory.circuits.moments import optimal_p
 from theory.circuits.uand import embed_features, sparse_inputs
 
 __all__ = ["EC_KINDS", "ErrorCorrection", "ErrorStats", "Stage", "SuperposedMLP", "compile_circuit", "simulate",
            "stored_polynomials"]
+
+#: Largest ``width`` (U-AND neurons per fan-in block and stage) :func:`compile_circuit` accepts.
+MAX_WIDTH = 10**7
+#: Largest number of ``samples`` :func:`simulate` accepts (every sample is a forward pass through all
+#: layers, and its errors are kept for the confidence intervals).
+MAX_SAMPLES = 10**7
 
 
 def _bernoulli_sparse(rows: int, cols: int, p: float, gen: np.random.Generator) -> sps.csc_matrix:
@@ -134,6 +149,8 @@ def stored_polynomials(circuit: Circuit) -> tuple[list[list[dict[tuple[int, ...]
     >>> polys[1], [n.tolist() for n in neg]      # AND(x0 x1, NOT x1) = u0 - u0 u1
     ([{(0,): 1, (0, 1): -1}], [[False, False], [False, True], [False]])
     """
+    if not isinstance(circuit, Circuit):
+        raise TypeError(f"circuit must be a Circuit, got {type(circuit).__name__}")
     neg = [np.zeros(circuit.n_inputs, dtype=bool)]
     polys = []
     for layer in circuit.layers:
@@ -451,7 +468,7 @@ def compile_circuit(circuit: Circuit, *, width: int, dim: int | None = None,
     circuit : Circuit
         Any gates (AND of any fan-in, OR, XOR, NOT, ID).
     width : int
-        U-AND neurons per stage, ``d``.
+        U-AND neurons per stage, ``d``; at most ``MAX_WIDTH``.
     dim : int, optional
         Residual dimension ``d0`` in which each layer is stored in superposition (random sign
         embeddings); ``None`` = basis-aligned (each node its own coordinate).
@@ -496,12 +513,15 @@ def compile_circuit(circuit: Circuit, *, width: int, dim: int | None = None,
     ec = _error_correction(error_correction, deprecated)
     if not isinstance(circuit, Circuit):
         raise TypeError(f"circuit must be a Circuit, got {type(circuit).__name__}")
-    width = check_int(width, "width", minimum=1)
+    width = check_size(width, "width", maximum=MAX_WIDTH, why="MAX_WIDTH; neurons per fan-in block and stage")
     if dim is not None:
         dim = check_int(dim, "dim", minimum=1)
     s = check_int(s, "s", minimum=1)
     gen = as_rng(rng)
     pv = optimal_p(d=width, s=max(s, 2)) if p is None else check_probability(p, "p", allow_zero=False)
+    # the fan-in-2 blocks alone: about width * m_in * p nonzeros per stage, 12 bytes each in CSC/CSR
+    check_memory(12 * width * sum(circuit.widths[:-1]) * pv,
+                 f"the compiled network's input weights (width={width}, p={pv:.3g}, layer widths {circuit.widths})")
     polys, negated = stored_polynomials(circuit)
     widths = circuit.widths
     embeddings: list[NDArray[np.float64] | None] = [
@@ -686,6 +706,7 @@ def simulate(net: SuperposedMLP, circuit: Circuit, *, s: int, samples: int = 100
     s : int
         Active inputs per sample.
     samples : int
+        At most ``MAX_SAMPLES``.
     eps : float
         A node is wrong when its error exceeds ``eps`` (0.5 = wrong after rounding).
     batch : int
@@ -716,8 +737,10 @@ def simulate(net: SuperposedMLP, circuit: Circuit, *, s: int, samples: int = 100
     if circuit.widths != net.widths:
         raise ValueError(f"circuit widths {circuit.widths} do not match the network's {net.widths}")
     s = check_int(s, "s", minimum=0, maximum=circuit.n_inputs)
-    samples = check_int(samples, "samples", minimum=1)
+    samples = check_size(samples, "samples", maximum=MAX_SAMPLES, why="MAX_SAMPLES; each is a forward pass")
     batch = check_int(batch, "batch", minimum=1)
+    check_memory(estimate_bytes(samples, circuit.depth + 1, 2),
+                 f"per-sample error records (samples={samples}, {circuit.depth + 1} layers)")
     eps = check_real(eps, "eps", minimum=0, strict_min=True)
     gen = as_rng(rng)
     L1 = circuit.depth + 1

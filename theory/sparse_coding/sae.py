@@ -33,7 +33,15 @@ import threadpoolctl
 from numpy.typing import ArrayLike, NDArray
 
 from theory._optim import AdamW, FlatParams
-from theory._validation import as_rng, check_array, check_bool, check_int, check_probability, check_real
+from theory._validation import (
+    as_rng,
+    check_array,
+    check_bool,
+    check_int,
+    check_probability,
+    check_real,
+    check_size,
+)
 from theory._warnings import TheoryWarning
 from theory.sparse_coding._checks import check_data, check_memory
 
@@ -44,6 +52,14 @@ KINDS = ("relu", "topk", "batchtopk", "jumprelu", "matryoshka")
 _THRESHOLD_KINDS = ("jumprelu", "batchtopk", "matryoshka")
 _K_KINDS = ("topk", "batchtopk", "matryoshka")
 _DTYPES = {"float32": np.float32, "float64": np.float64}
+
+#: Largest number of training steps :func:`train_saes` accepts.
+MAX_STEPS = 10**7
+#: Largest ``n_seeds`` :func:`train_saes` accepts (all instances are trained at once, in memory).
+MAX_SEEDS = 10**5
+#: Largest learning rate :func:`train_saes` and :class:`SAEOptions` accept (Adam moves each weight by
+#: about ``lr`` a step, so anything larger only diverges).
+MAX_LR = 10.0
 
 
 # ----------------------------------------------------------------------------------------------
@@ -140,30 +156,35 @@ class SAE:
         dim, width = W_dec.shape
         if dim < 1 or width < 1:
             raise ValueError(f"W_dec must have shape (dim, width) with both >= 1, got {W_dec.shape}")
+        of_dec = f"(dim, width) taken from W_dec of shape {W_dec.shape}"
         W_enc = check_array(self.W_enc, "W_enc", ndim=2).astype(dt)
         if W_enc.shape != (width, dim):
             hint = " (it looks transposed)" if W_enc.shape == (dim, width) else ""
-            raise ValueError(f"W_enc must have shape (width, dim) = {(width, dim)}{hint}, got {W_enc.shape}")
+            raise ValueError(f"W_enc must have shape (width, dim) = {(width, dim)}{hint}, with {of_dec}; "
+                             f"got {W_enc.shape}")
         b_enc = check_array(self.b_enc, "b_enc", ndim=1).astype(dt)
         b_dec = check_array(self.b_dec, "b_dec", ndim=1).astype(dt)
         if b_enc.shape != (width,):
-            raise ValueError(f"b_enc must have shape (width,) = ({width},), got {b_enc.shape}")
+            raise ValueError(f"b_enc must have shape (width,) = ({width},), with {of_dec}; got {b_enc.shape}")
         if b_dec.shape != (dim,):
-            raise ValueError(f"b_dec must have shape (dim,) = ({dim},), got {b_dec.shape}")
+            raise ValueError(f"b_dec must have shape (dim,) = ({dim},), with {of_dec}; got {b_dec.shape}")
         threshold = None
         if self.kind in _THRESHOLD_KINDS:
             if self.threshold is None:
                 raise ValueError(f"kind {self.kind!r} needs a threshold of shape (width,)")
             threshold = check_array(self.threshold, "threshold", ndim=1).astype(dt)
             if threshold.shape != (width,):
-                raise ValueError(f"threshold must have shape (width,) = ({width},), got {threshold.shape}")
+                raise ValueError(f"threshold must have shape (width,) = ({width},), with {of_dec}; "
+                                 f"got {threshold.shape}")
         elif self.threshold is not None:
             raise ValueError(f"kind {self.kind!r} has no threshold; got one")
         k = self.k
         if self.kind in _K_KINDS:
             if k is None:
                 raise ValueError(f"kind {self.kind!r} needs k")
-            k = check_int(k, "k", minimum=1, maximum=width)
+            k = check_int(k, "k", minimum=1)
+            if k > width:
+                raise ValueError(f"k must be <= width = {width} (from W_dec of shape {W_dec.shape}), got {k}")
         elif k is not None:
             raise ValueError(f"k applies to kinds {_K_KINDS}, not {self.kind!r}")
         check_bool(self.tied, "tied")
@@ -178,9 +199,19 @@ class SAE:
         object.__setattr__(self, "k", k)
         object.__setattr__(self, "tied", bool(self.tied))
         object.__setattr__(self, "bias", bool(self.bias))
+        if self.sparsity_coefficient is not None:
+            object.__setattr__(self, "sparsity_coefficient",
+                               check_real(self.sparsity_coefficient, "sparsity_coefficient", minimum=0.0))
+        object.__setattr__(self, "log_steps", _check_curve(self.log_steps, "log_steps", integer=True))
+        n_logged = self.log_steps.size
         for name in ("losses", "mses", "l0s", "dead_fractions"):
-            object.__setattr__(self, name, np.asarray(getattr(self, name), dtype=np.float64))
-        object.__setattr__(self, "log_steps", np.asarray(self.log_steps, dtype=np.int64))
+            curve = _check_curve(getattr(self, name), name, integer=False)
+            if curve.size != n_logged:
+                raise ValueError(f"{name} must have one entry per logged step, shape ({n_logged},) like log_steps; "
+                                 f"got shape {curve.shape}")
+            object.__setattr__(self, name, curve)
+        if not isinstance(self.info, dict):
+            raise TypeError(f"info must be a dict, got {type(self.info).__name__}")
 
     # -- shapes -----------------------------------------------------------------------------
     @property
@@ -271,6 +302,31 @@ class SAE:
     __repr__ = __str__
 
 
+def _check_curve(value: Any, name: str, *, integer: bool) -> NDArray[Any]:
+    """A training curve: a finite 1-D array (integers for ``log_steps``), possibly empty."""
+    if isinstance(value, (bool, np.bool_)) or value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be a 1-D array of {'integers' if integer else 'reals'}, "
+                        f"got {value!r} of type {type(value).__name__}")
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be a 1-D array, got a value numpy cannot read as one ({exc})") from None
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array, got shape {arr.shape}")
+    if arr.size == 0:
+        return np.zeros(0, dtype=np.int64 if integer else np.float64)
+    if integer:
+        if arr.dtype.kind not in "iu":
+            raise TypeError(f"{name} must hold integers, got dtype {arr.dtype}")
+        return arr.astype(np.int64)
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+    arr = arr.astype(np.float64)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite (no NaN or inf)")
+    return arr
+
+
 # ----------------------------------------------------------------------------------------------
 # options
 # ----------------------------------------------------------------------------------------------
@@ -284,7 +340,7 @@ class SAEOptions:
     ----------
     lr : float
         Peak learning rate of AdamW (PyTorch semantics: bias-corrected moments, ``eps`` outside the
-        square root, decoupled weight decay on every parameter).
+        square root, decoupled weight decay on every parameter), in ``(0, MAX_LR]`` (``MAX_LR`` = 10).
     betas, eps, weight_decay : AdamW constants (``weight_decay`` 0: plain Adam).
     lr_warmup : float
         Fraction of the steps over which the learning rate rises linearly to ``lr`` (from ``lr``
@@ -380,7 +436,7 @@ class SAEOptions:
     blas_threads: int | None = 1
 
     def __post_init__(self) -> None:
-        check_real(self.lr, "lr", minimum=0.0, strict_min=True)
+        check_real(self.lr, "lr", minimum=0.0, strict_min=True, maximum=MAX_LR)
         if not (isinstance(self.betas, (tuple, list)) and len(self.betas) == 2):
             raise TypeError(f"betas must be a pair of floats, got {self.betas!r}")
         check_probability(self.betas[0], "betas[0]", allow_one=False)
@@ -843,7 +899,10 @@ def _sampled(data: Any, B: int, gen: np.random.Generator, dim: int | None) -> ND
 def _sweep_values(value: Any, name: str, *, integer: bool, minimum: float) -> NDArray[Any]:
     if isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be a number or a 1-D array of numbers, got a bool")
-    arr = np.atleast_1d(np.asarray(value))
+    try:
+        arr = np.atleast_1d(np.asarray(value))
+    except (TypeError, ValueError) as exc:  # ragged nesting
+        raise ValueError(f"{name} must be a number or a 1-D array of numbers, got {value!r} ({exc})") from None
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"{name} must be a number or a non-empty 1-D array, got shape {np.shape(value)}")
     if integer:
@@ -945,11 +1004,13 @@ def train_saes(data: Any, *, kind: str = "relu", width: int, l1: Any = None, l0:
     k : int or 1-D array of int, optional
         ``topk``/``batchtopk``/``matryoshka``: active latents per input (required).
     n_seeds : int
-        Initialisations per sweep value.
+        Initialisations per sweep value, at most ``MAX_SEEDS``.
     tied : bool
-    steps, batch_size : int
+    steps : int
+        At most ``MAX_STEPS``.
+    batch_size : int
     lr : float, optional
-        Overrides ``options.lr``.
+        Overrides ``options.lr``; in ``(0, MAX_LR]``.
     options : SAEOptions, optional
     rng : int or Generator
         Seeds the initialisations, the batches and resampling.
@@ -958,6 +1019,13 @@ def train_saes(data: Any, *, kind: str = "relu", width: int, l1: Any = None, l0:
     -------
     list of SAE
         One per instance, sweep value major, seed index minor.
+
+    Raises
+    ------
+    ValueError
+        Bad arguments; buffers (all instances, ``width``, ``batch_size``, ``dim``) over the memory
+        limit, checked before anything is allocated; training that diverges (non-finite parameters
+        or loss), naming ``lr`` and the sparsity coefficient.
 
     Examples
     --------
@@ -991,10 +1059,10 @@ def train_saes(data: Any, *, kind: str = "relu", width: int, l1: Any = None, l0:
     if not isinstance(options, SAEOptions):
         raise TypeError(f"options must be an SAEOptions, got {type(options).__name__}")
     if lr is not None:
-        options = replace(options, lr=check_real(lr, "lr", minimum=0.0, strict_min=True))
+        options = replace(options, lr=check_real(lr, "lr", minimum=0.0, strict_min=True, maximum=MAX_LR))
     width = check_int(width, "width", minimum=1)
-    n_seeds = check_int(n_seeds, "n_seeds", minimum=1)
-    steps = check_int(steps, "steps", minimum=1)
+    n_seeds = check_size(n_seeds, "n_seeds", maximum=MAX_SEEDS, why="MAX_SEEDS; all instances train at once")
+    steps = check_size(steps, "steps", maximum=MAX_STEPS, why="MAX_STEPS; each step is a full SAE update")
     B = check_int(batch_size, "batch_size", minimum=1)
     tied = check_bool(tied, "tied")
     for name, val, ok in (("l1", l1, kind == "relu"), ("l0", l0, kind == "jumprelu"), ("k", k, kind in _K_KINDS)):
@@ -1030,12 +1098,19 @@ def train_saes(data: Any, *, kind: str = "relu", width: int, l1: Any = None, l0:
     spec = _Spec(kind, tied, dn_l1, options.jumprelu_bandwidth, groups)
 
     dt = _DTYPES[options.dtype]
+    I = values.size * n_seeds
+    itemsize = np.dtype(dt).itemsize
+
+    def buffers(dim: str) -> str:
+        return (f"SAE training buffers for {I} instances (n_seeds={n_seeds} x {values.size} sweep values) of "
+                f"width={width}, batch_size={B}, dim{dim}")
+
+    # before anything is allocated or spawned: a lower bound with dim = 1, then the exact size
+    check_memory(itemsize * I * (B * (8 * width + 6) + 8 * width), buffers(" >= 1"))
     gen = as_rng(rng)
     seed_seqs = np.random.SeedSequence(int(gen.integers(2**63))).spawn(n_seeds)
     dim, batches = _data_source(data, B, gen, dt)
-    I = values.size * n_seeds
-    itemsize = np.dtype(dt).itemsize
-    check_memory(itemsize * I * (B * (8 * width + 6 * dim) + 8 * width * dim), "SAE training buffers")
+    check_memory(itemsize * I * (B * (8 * width + 6 * dim) + 8 * width * dim), buffers(f"={dim}"))
     coef = np.repeat(values, n_seeds).astype(dt) if kind in ("relu", "jumprelu") else np.zeros(I, dtype=dt)
     kk = np.repeat(values, n_seeds).astype(np.int64) if kind in _K_KINDS else None
 
@@ -1135,7 +1210,10 @@ def train_saes(data: Any, *, kind: str = "relu", width: int, l1: Any = None, l0:
     if bar is not None:
         bar.close()
     if not (np.all(np.isfinite(flat.theta)) and np.all(np.isfinite(logs["loss"][-1]))):
-        raise FloatingPointError("SAE training diverged (non-finite parameters or loss); lower lr")
+        coef_name = {"relu": "l1", "jumprelu": "l0"}.get(kind)
+        also = f" or {coef_name} (max {float(values.max()):.3g})" if coef_name else ""
+        raise ValueError(f"SAE training diverged (non-finite parameters or loss) at lr={options.lr:.3g}; "
+                         f"lower lr{also}")
 
     thresholds = None
     if kind in ("batchtopk", "matryoshka"):

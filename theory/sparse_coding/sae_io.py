@@ -63,6 +63,12 @@ def _safetensors() -> Any:
     return st
 
 
+def _check_path(path: Any) -> Path:
+    if isinstance(path, bytes) or not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or path-like folder, got {path!r} of type {type(path).__name__}")
+    return Path(path)
+
+
 def save_sae(sae: SAE, path: str | os.PathLike[str]) -> Path:
     """Write ``sae`` to the folder ``path`` in SAELens's layout (created if needed; files replaced).
 
@@ -97,7 +103,7 @@ def save_sae(sae: SAE, path: str | os.PathLike[str]) -> Path:
     """
     if not isinstance(sae, SAE):
         raise TypeError(f"sae must be an SAE, got {type(sae).__name__}")
-    folder = Path(path)
+    folder = _check_path(path)
     if folder.exists() and not folder.is_dir():
         raise ValueError(f"path {str(folder)!r} exists and is not a folder")
     folder.mkdir(parents=True, exist_ok=True)
@@ -263,7 +269,7 @@ def load_sae(path: str | os.PathLike[str]) -> SAE:
     ----------
     .. [1] Bloom, J. et al. (2024). SAELens. https://github.com/jbloomAus/SAELens
     """
-    folder = Path(path)
+    folder = _check_path(path)
     if not folder.is_dir():
         raise FileNotFoundError(f"SAE folder {str(folder)!r} does not exist")
     for fname in (CFG_FILENAME, WEIGHTS_FILENAME):

@@ -30,7 +30,7 @@ from theory.toy_models.config import ToyModelConfig
 from theory.toy_models.data import _dtype
 from theory.toy_models.model import ToyModel, _loss_and_gradients
 
-__all__ = ["INITS", "OPTIMIZERS", "SCHEDULES", "OptimizerSpec", "TrainOptions", "init_params", "train"]
+__all__ = ["INITS", "OPTIMIZERS", "SCHEDULES", "OptimizerSpec", "TrainOptions", "TrainingDivergedError", "init_params", "train"]
 
 OPTIMIZERS = ("adamw", "sgd")
 SCHEDULES = ("constant", "linear", "cosine")
@@ -94,7 +94,7 @@ def init_params(config: ToyModelConfig, *, rng: Any = 0, init: str = "xavier_nor
     check_memory(estimate_bytes(I, m, n, itemsize=16), f"weights of shape (n_instances={I}, n_hidden={m}, "
                  f"n_features={n})")
     std = math.sqrt(2.0 / (n + m)) if init == "xavier_normal" else math.sqrt(2.0 / (m * (n + I)))
-    params = {"W": (std * gen.standard_normal((I, m, n))).astype(dt),
+    params: dict[str, NDArray[Any]] = {"W": (std * gen.standard_normal((I, m, n))).astype(dt),
               "b": np.zeros((I, n), dtype=dt)}
     if config.task == "abs":
         params["W2"] = (std * gen.standard_normal((I, n, m))).astype(dt)
@@ -107,6 +107,14 @@ SPARSE_ROW_FRACTION = 0.7
 
 #: Largest number of optimizer steps a training run takes.
 MAX_STEPS = 10**8
+
+
+class TrainingDivergedError(ValueError, FloatingPointError):
+    """Training produced non-finite parameters or losses (the learning rate is too large).
+
+    A ``ValueError`` (a bad ``lr`` for this problem) and, for code written against earlier
+    versions, a ``FloatingPointError``.
+    """
 
 
 def _sparse_compute_mask(sampler: Any, config: ToyModelConfig, B: int,
@@ -170,7 +178,7 @@ class OptimizerSpec:
 
     def __post_init__(self) -> None:
         if not isinstance(self.kind, str) or self.kind not in OPTIMIZERS:
-            raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {self.kind!r}")
+            raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got kind={self.kind!r}")
         object.__setattr__(self, "weight_decay", check_real(self.weight_decay, "weight_decay", minimum=0.0))
         betas = self.betas
         if not (isinstance(betas, (tuple, list)) and len(betas) == 2):
@@ -345,7 +353,8 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
         Optimizer steps (>= 1).
     batch_size : int
     lr : float
-        Peak learning rate (> 0).
+        Peak learning rate (> 0). Training that diverges (non-finite parameters or losses) raises
+        :class:`TrainingDivergedError`, a ``ValueError`` naming ``lr``.
     rng : int or Generator, optional
         Seeds the initialisation and every batch.
     options : TrainOptions or mapping, optional
@@ -427,7 +436,7 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
         # gives the decoder and bias gradients together
         flat = FlatParams({"Wb": np.concatenate([params0["W"], params0["b"][:, None, :]], axis=1)}, dt)
         Wb, gWb = flat.p["Wb"], flat.g["Wb"]
-        x = np.empty((I, B, n), dtype=dt)
+        x: NDArray[Any] = np.empty((I, B, n), dtype=dt)
         # dense group: the instances not on the sparse compute path (a slice when contiguous)
         dn_idx = np.setdiff1d(np.arange(I), sp_inst)
         Id = dn_idx.size
@@ -438,22 +447,22 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
         else:
             Wbd = np.empty((Id, m + 1, n), dtype=dt)
             gWbd = np.empty((Id, m + 1, n), dtype=dt)
-            xd = np.empty((Id, B, n), dtype=dt)
+            xd: NDArray[Any] = np.empty((Id, B, n), dtype=dt)
         Wtd = Wbd[:, :m, :].transpose(0, 2, 1)
-        hb = np.ones((Id, B, m + 1), dtype=dt)
+        hb: NDArray[Any] = np.ones((Id, B, m + 1), dtype=dt)
         h = hb[:, :, :m]
-        z = np.empty((Id, B, n), dtype=dt)
-        dh = np.empty((Id, B, m), dtype=dt)
+        z: NDArray[Any] = np.empty((Id, B, n), dtype=dt)
+        dh: NDArray[Any] = np.empty((Id, B, m), dtype=dt)
         mask = np.empty((Id, B, n), dtype=bool)
-        impscale = np.ascontiguousarray(np.broadcast_to(
+        impscale: NDArray[Any] = np.ascontiguousarray(np.broadcast_to(
             config.importance_matrix[dn_idx][:, None, :] * (2.0 / (B * n)), (Id, B, n))).astype(dt)
-        imp_sp = config.importance_matrix[sp_inst].astype(dt)
+        imp_sp: NDArray[Any] = config.importance_matrix[sp_inst].astype(dt)
     else:
         flat = FlatParams(params0, dt)
         P, G = flat.p, flat.g
         x = np.empty((I, B, n), dtype=dt)
     opt = spec.build(lr)
-    imp = config.importance_matrix.astype(dt)[:, None, :]
+    imp: NDArray[Any] = config.importance_matrix.astype(dt)[:, None, :]
 
     log_steps: list[int] = []
     log_losses: list[NDArray[Any]] = []
@@ -471,7 +480,8 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
                     _, sbatch = sampler.draw(gen, x, keep=keep)
                 else:
                     sampler.draw(gen, x)
-                step_loss = np.empty(I) if record else None
+                # filled and logged on recorded steps only (empty otherwise)
+                step_loss: NDArray[np.float64] = np.empty(I if record else 0)
                 if Id:
                     if contiguous:
                         xd = x[sl]
@@ -527,7 +537,8 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
         bar.close()
     elapsed = time.perf_counter() - t0
     if not (np.all(np.isfinite(flat.theta)) and np.all(np.isfinite(log_losses[-1]))):
-        raise FloatingPointError("training diverged (non-finite parameters); lower lr")
+        raise TrainingDivergedError(f"training diverged (non-finite parameters or losses) at lr={lr:.3g}; "
+                                    "lower lr")
     schedule = opts.schedule
     info = {"steps": steps, "batch_size": B, "lr": lr, "optimizer": spec.kind,
             "weight_decay": spec.weight_decay, "betas": list(spec.betas), "eps": spec.eps,
