@@ -31,8 +31,11 @@ def _missing_requirements() -> list[str]:
 # without it, say so once instead of failing at the first import.
 _missing = _missing_requirements()
 if _missing:
-    pytest.exit(f"missing {', '.join(_missing)}: install the project and its test extra first, "
-                "python -m pip install -e \".[test]\" (see the README's Quick start)", returncode=4)
+    pytest.exit(
+        f"missing {', '.join(_missing)}: install the project and its test extra first, "
+        'python -m pip install -e ".[test]" (see the README\'s Quick start)',
+        returncode=4,
+    )
 
 import matplotlib  # noqa: E402
 import numpy as np  # noqa: E402

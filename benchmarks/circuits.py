@@ -78,24 +78,34 @@ OUT = Path(__file__).with_name("results")
 
 
 def machine() -> dict:
-    return {"python": platform.python_version(), "numpy": np.__version__,
-            "platform": platform.platform(), "cpus": os.cpu_count(),
-            "processor": platform.processor() or platform.machine(), "load_average": list(os.getloadavg()),
-            "note": "2 cores shared with other developers' jobs running at the same time"}
+    return {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "processor": platform.processor() or platform.machine(),
+        "load_average": list(os.getloadavg()),
+        "note": "2 cores shared with other developers' jobs running at the same time",
+    }
 
 
 #: experiment -> (header, library driver, result class); list sections are stored as bare lists.
 EXPERIMENTS = {
     "width": ("[1] error vs width", width_scaling, WidthScaling),
     "capacity": ("[2] capacity", capacity_scaling, CapacityScaling),
-    "capacity_superposed": ("[2b] capacity exponent, inputs in superposition (fast exact sampler)",
-                            capacity_fit, CapacityFit),
-    "capacity_basis": ("[2c] capacity, basis-aligned inputs (all C(m,2) gates right)", capacity_basis,
-                       CapacityBasis),
+    "capacity_superposed": (
+        "[2b] capacity exponent, inputs in superposition (fast exact sampler)",
+        capacity_fit,
+        CapacityFit,
+    ),
+    "capacity_basis": ("[2c] capacity, basis-aligned inputs (all C(m,2) gates right)", capacity_basis, CapacityBasis),
     "depth": ("[3] depth", depth_errors, DepthErrors),
     "depth_bound": ("[3b] depth union bound vs measured failures", depth_bound_check, DepthBoundCheck),
-    "adler_shavit": ("[4] Adler-Shavit (basis-aligned all-pairs U-AND, exact-moment sizing)",
-                     adler_shavit_comparison, AdlerShavitComparison),
+    "adler_shavit": (
+        "[4] Adler-Shavit (basis-aligned all-pairs U-AND, exact-moment sizing)",
+        adler_shavit_comparison,
+        AdlerShavitComparison,
+    ),
 }
 
 
@@ -113,6 +123,7 @@ def load(key: str, data) -> object:
 def figures(results: dict, only: set | None = None) -> None:
     """Draw the figures of the experiments in ``results`` (with ``only``: of those experiments
     only, so that ``--only`` leaves the other figure files untouched)."""
+
     def want(key: str) -> bool:
         return key in results and (only is None or key in only)
 
@@ -145,10 +156,13 @@ def main(argv=None) -> int:
     ap.add_argument("--store", default=None, help="SQLite file to persist and resume cells")
     ap.add_argument("--serial", action="store_true", help="run in-process (no process pool)")
     ap.add_argument("--eps", type=float, default=0.05, help="per-gate error-rate target")
-    ap.add_argument("--only", nargs="+", choices=("width", "capacity", "capacity_superposed", "capacity_basis",
-                                                  "depth", "depth_bound", "adler_shavit"),
-                    help="rerun only these experiments and merge them into the existing "
-                         "results/circuits.json (its other entries are kept)")
+    ap.add_argument(
+        "--only",
+        nargs="+",
+        choices=("width", "capacity", "capacity_superposed", "capacity_basis", "depth", "depth_bound", "adler_shavit"),
+        help="rerun only these experiments and merge them into the existing "
+        "results/circuits.json (its other entries are kept)",
+    )
     args = ap.parse_args(argv)
     executor = "serial" if args.serial else None
     t0 = time.time()
@@ -156,9 +170,16 @@ def main(argv=None) -> int:
     results = {"machine": machine(), "quick": args.quick}
     if args.only and (OUT / "circuits.json").exists():
         results = {**json.loads((OUT / "circuits.json").read_text()), **results}
-        results.setdefault("rerun", {}).update({k: dict(machine=results["machine"], quick=args.quick,
-                                                        time=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))
-                                                for k in todo})
+        results.setdefault("rerun", {}).update(
+            {
+                k: dict(
+                    machine=results["machine"],
+                    quick=args.quick,
+                    time=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                )
+                for k in todo
+            }
+        )
     if not args.only and (OUT / "circuits.json").exists():
         # a default run recomputes only its experiments: keep the others' entries
         prev = json.loads((OUT / "circuits.json").read_text())

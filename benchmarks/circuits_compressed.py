@@ -42,10 +42,15 @@ OUT = Path(__file__).with_name("results")
 
 
 def machine() -> dict:
-    return {"python": platform.python_version(), "numpy": np.__version__, "platform": platform.platform(),
-            "cpus": os.cpu_count(), "processor": platform.processor() or platform.machine(),
-            "load_average": list(os.getloadavg()),
-            "note": "2 cores shared with other developers' jobs running at the same time"}
+    return {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "processor": platform.processor() or platform.machine(),
+        "load_average": list(os.getloadavg()),
+        "note": "2 cores shared with other developers' jobs running at the same time",
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,8 +63,13 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     mach = machine()
     print("machine:", mach)
-    r = compressed_computation(quick=args.quick, replicates=args.replicates, store=args.store,
-                               executor="serial" if args.serial else None, progress=True)
+    r = compressed_computation(
+        quick=args.quick,
+        replicates=args.replicates,
+        store=args.store,
+        executor="serial" if args.serial else None,
+        progress=True,
+    )
     print(r)
     d = r.to_dict()
     res = {"machine": mach, **d}

@@ -48,10 +48,14 @@ def _time(fn, reps):
 
 
 def machine() -> dict:
-    return {"python": platform.python_version(), "numpy": np.__version__,
-            "platform": platform.platform(), "cpus": os.cpu_count(),
-            "processor": platform.processor() or platform.machine(),
-            "note": "2 cores shared with other developers' jobs running at the same time"}
+    return {
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "processor": platform.processor() or platform.machine(),
+        "note": "2 cores shared with other developers' jobs running at the same time",
+    }
 
 
 def main(argv=None) -> int:
@@ -74,12 +78,20 @@ def main(argv=None) -> int:
     for _ in range(reps):
         tv += _time(lambda: net.read(a), 1)
         tl += _time(lambda: net.read_pair_loop(a, pairs), 1)
-    r1 = {"m": m1, "d": d1, "p": 0.1, "pairs": len(pairs), "vectorised_s": statistics.median(tv),
-          "loop_s": statistics.median(tl)}
+    r1 = {
+        "m": m1,
+        "d": d1,
+        "p": 0.1,
+        "pairs": len(pairs),
+        "vectorised_s": statistics.median(tv),
+        "loop_s": statistics.median(tl),
+    }
     r1["ratio"] = r1["loop_s"] / r1["vectorised_s"]
     res["dense_all_pairs"] = r1
-    print(f"[1] m={m1} d={d1}: vectorised {r1['vectorised_s']:.4f} s, loop {r1['loop_s']:.3f} s "
-          f"over {len(pairs)} pairs: ratio {r1['ratio']:.0f}x")
+    print(
+        f"[1] m={m1} d={d1}: vectorised {r1['vectorised_s']:.4f} s, loop {r1['loop_s']:.3f} s "
+        f"over {len(pairs)} pairs: ratio {r1['ratio']:.0f}x"
+    )
 
     # 2. m = 10,000, d = 2,000, sparse
     m2, d2, p2 = (3000, 1000, 0.08) if args.quick else (10_000, 2_000, 0.05)
@@ -105,17 +117,27 @@ def main(argv=None) -> int:
         tl += _time(lambda: big.read_pair_loop(a2, sub), 1)
     n_all = m2 * (m2 - 1) // 2
     per_pair = statistics.median(tl) / len(sub)
-    r2 = {"m": m2, "d": d2, "p": p2, "build_s": t_build, "forward_s": t_fwd,
-          "nonzero_pairs": int(Y.nnz), "all_pairs": n_all,
-          "vectorised_all_pairs_s": statistics.median(tv),
-          "loop_subset_pairs": len(sub), "loop_per_pair_s": per_pair,
-          "loop_all_pairs_extrapolated_s": per_pair * n_all}
+    r2 = {
+        "m": m2,
+        "d": d2,
+        "p": p2,
+        "build_s": t_build,
+        "forward_s": t_fwd,
+        "nonzero_pairs": int(Y.nnz),
+        "all_pairs": n_all,
+        "vectorised_all_pairs_s": statistics.median(tv),
+        "loop_subset_pairs": len(sub),
+        "loop_per_pair_s": per_pair,
+        "loop_all_pairs_extrapolated_s": per_pair * n_all,
+    }
     r2["ratio_extrapolated"] = r2["loop_all_pairs_extrapolated_s"] / r2["vectorised_all_pairs_s"]
     res["sparse_all_pairs"] = r2
-    print(f"[2] m={m2} d={d2} p={p2}: build {t_build:.2f} s, forward {t_fwd:.4f} s; all-pairs "
-          f"sparse read-off {r2['vectorised_all_pairs_s']:.3f} s ({Y.nnz} non-zero of {n_all}); "
-          f"loop {per_pair * 1e6:.1f} us/pair -> {r2['loop_all_pairs_extrapolated_s']:.0f} s for all "
-          f"pairs: ratio {r2['ratio_extrapolated']:.0f}x (extrapolated)")
+    print(
+        f"[2] m={m2} d={d2} p={p2}: build {t_build:.2f} s, forward {t_fwd:.4f} s; all-pairs "
+        f"sparse read-off {r2['vectorised_all_pairs_s']:.3f} s ({Y.nnz} non-zero of {n_all}); "
+        f"loop {per_pair * 1e6:.1f} us/pair -> {r2['loop_all_pairs_extrapolated_s']:.0f} s for all "
+        f"pairs: ratio {r2['ratio_extrapolated']:.0f}x (extrapolated)"
+    )
 
     # 3. chosen subset, precomputed sparse read-off matrix, batch of samples
     B = 64
@@ -129,12 +151,19 @@ def main(argv=None) -> int:
         tv += _time(lambda: np.asarray((R @ A.T).T), 1)
         tl += _time(lambda: [big.read_pair_loop(A[b], sub) for b in range(4)], 1)
     loop_batch = statistics.median(tl) / 4 * B
-    r3 = {"pairs": len(sub), "batch": B, "readout_matrix_build_s": t_R,
-          "vectorised_s": statistics.median(tv), "loop_s_extrapolated_from_4": loop_batch}
+    r3 = {
+        "pairs": len(sub),
+        "batch": B,
+        "readout_matrix_build_s": t_R,
+        "vectorised_s": statistics.median(tv),
+        "loop_s_extrapolated_from_4": loop_batch,
+    }
     r3["ratio"] = loop_batch / r3["vectorised_s"]
     res["subset_batch"] = r3
-    print(f"[3] {len(sub)} chosen pairs x {B} samples: sparse R a {r3['vectorised_s']:.4f} s "
-          f"(R built once in {t_R:.2f} s), loop {loop_batch:.2f} s: ratio {r3['ratio']:.0f}x")
+    print(
+        f"[3] {len(sub)} chosen pairs x {B} samples: sparse R a {r3['vectorised_s']:.4f} s "
+        f"(R built once in {t_R:.2f} s), loop {loop_batch:.2f} s: ratio {r3['ratio']:.0f}x"
+    )
 
     OUT.mkdir(exist_ok=True)
     path = OUT / "circuits_readoff.json"

@@ -32,9 +32,11 @@ OUT = pathlib.Path(__file__).resolve().parent / "results"
 
 def machine() -> str:
     load = os.getloadavg()
-    return (f"{platform.system()} {platform.release()}, {platform.machine()}, {os.cpu_count()} "
-            f"logical CPUs, Python {platform.python_version()}, NumPy {np.__version__}; load "
-            f"average {load[0]:.2f} at start (shared machine: other developers' jobs were running)")
+    return (
+        f"{platform.system()} {platform.release()}, {platform.machine()}, {os.cpu_count()} "
+        f"logical CPUs, Python {platform.python_version()}, NumPy {np.__version__}; load "
+        f"average {load[0]:.2f} at start (shared machine: other developers' jobs were running)"
+    )
 
 
 def main() -> int:
@@ -49,40 +51,66 @@ def main() -> int:
         t0 = time.perf_counter()
         deg = quick_deg[c["dim"]] if args.quick else None
         b = delsarte_lp_bound(dim=c["dim"], max_cos=c["max_cos"], degree=deg)
-        rows.append({"case": f"kissing R^{c['dim']}", "dim": c["dim"], "max_cos": "1/2",
-                     "lines": False, "degree": b.degree, "lp_value": b.value, "count": b.count,
-                     "rigorous": b.rigorous, "published_lp": c["lp_bound"],
-                     "published_floor": c["lp_floor"], "known_max": c["kissing_number"],
-                     "match": b.count == c["lp_floor"] and b.rigorous,
-                     "seconds": time.perf_counter() - t0})
+        rows.append(
+            {
+                "case": f"kissing R^{c['dim']}",
+                "dim": c["dim"],
+                "max_cos": "1/2",
+                "lines": False,
+                "degree": b.degree,
+                "lp_value": b.value,
+                "count": b.count,
+                "rigorous": b.rigorous,
+                "published_lp": c["lp_bound"],
+                "published_floor": c["lp_floor"],
+                "known_max": c["kissing_number"],
+                "match": b.count == c["lp_floor"] and b.rigorous,
+                "seconds": time.perf_counter() - t0,
+            }
+        )
     for c in data["equiangular_lines"]["cases"]:
         num, den = c["max_cos_squared"]
         alpha = math.sqrt(num / den)
         t0 = time.perf_counter()
-        b = delsarte_lp_bound(dim=c["dim"], max_cos=alpha, lines=True,
-                              degree=2 if args.quick else None, max_degree=10)
+        b = delsarte_lp_bound(dim=c["dim"], max_cos=alpha, lines=True, degree=2 if args.quick else None, max_degree=10)
         rb = relative_bound(c["dim"], alpha)
-        rows.append({"case": f"equiangular lines R^{c['dim']}", "dim": c["dim"],
-                     "max_cos": f"sqrt({num}/{den})", "lines": True, "degree": b.degree,
-                     "lp_value": b.value, "count": b.count, "rigorous": b.rigorous,
-                     "published_lp": rb.value, "published_floor": c["max_lines"],
-                     "known_max": c["max_lines"], "match": b.count == c["max_lines"] and b.rigorous,
-                     "seconds": time.perf_counter() - t0})
-    head = ("| case | cos bound | degree | LP value (certified) | count | rigorous | published | "
-            "known maximum | match | time (s) |\n|:---|:---|---:|---:|---:|:---|---:|---:|:---|---:|\n")
+        rows.append(
+            {
+                "case": f"equiangular lines R^{c['dim']}",
+                "dim": c["dim"],
+                "max_cos": f"sqrt({num}/{den})",
+                "lines": True,
+                "degree": b.degree,
+                "lp_value": b.value,
+                "count": b.count,
+                "rigorous": b.rigorous,
+                "published_lp": rb.value,
+                "published_floor": c["max_lines"],
+                "known_max": c["max_lines"],
+                "match": b.count == c["max_lines"] and b.rigorous,
+                "seconds": time.perf_counter() - t0,
+            }
+        )
+    head = (
+        "| case | cos bound | degree | LP value (certified) | count | rigorous | published | "
+        "known maximum | match | time (s) |\n|:---|:---|---:|---:|---:|:---|---:|---:|:---|---:|\n"
+    )
     body = "\n".join(
         f"| {r['case']} | {r['max_cos']} | {r['degree']} | {r['lp_value']:.6f} | {r['count']} | "
         f"{'yes' if r['rigorous'] else 'no'} | {r['published_lp']:g} | {r['known_max']} | "
-        f"{'yes' if r['match'] else 'NO'} | {r['seconds']:.1f} |" for r in rows)
+        f"{'yes' if r['match'] else 'NO'} | {r['seconds']:.1f} |"
+        for r in rows
+    )
     md = head + body + "\n"
-    summ = (f"{sum(r['match'] for r in rows)}/{len(rows)} classical values reproduced with an "
-            f"exact certificate ({'fixed degrees' if args.quick else 'automatic degree'}).")
+    summ = (
+        f"{sum(r['match'] for r in rows)}/{len(rows)} classical values reproduced with an "
+        f"exact certificate ({'fixed degrees' if args.quick else 'automatic degree'})."
+    )
     print(md)
     print(summ)
     OUT.mkdir(parents=True, exist_ok=True)
     stem = "delsarte_quick" if args.quick else "delsarte"
-    (OUT / f"{stem}.json").write_text(json.dumps({"machine": machine(), "rows": rows,
-                                                  "summary": summ}, indent=1))
+    (OUT / f"{stem}.json").write_text(json.dumps({"machine": machine(), "rows": rows, "summary": summ}, indent=1))
     (OUT / f"{stem}.md").write_text(f"Machine: {machine()}\n\n{md}\n{summ}\n")
     print(f"wrote {OUT / (stem + '.md')}")
     return 0 if all(r["match"] for r in rows) else 1

@@ -76,10 +76,14 @@ def main() -> int:
     ap.add_argument("--chunk", type=int, default=512)
     args = ap.parse_args()
     n = args.n or (8192 if args.quick else 65536)
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"python {platform.python_version()}; BLAS threads: default (all cores)")
-    print("note: other jobs may share the machine; the GEMM rate is measured in the same process "
-          "right before and after the run, and the fraction uses their mean")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"python {platform.python_version()}; BLAS threads: default (all cores)"
+    )
+    print(
+        "note: other jobs may share the machine; the GEMM rate is measured in the same process "
+        "right before and after the run, and the fraction uses their mean"
+    )
     code = CHILD.format(root=str(ROOT), n=n, dim=args.dim, chunk=args.chunk)
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
@@ -89,17 +93,27 @@ def main() -> int:
     res = json.loads(proc.stdout.strip().splitlines()[-1])
     rate = 0.5 * (res["gemm_rate_before"] + res["gemm_rate_after"])
     achieved = 2.0 * args.dim * n * n / res["wall_s"]
-    res.update({"n": n, "dim": args.dim, "chunk": args.chunk, "dtype": "float32",
-                "achieved_gemm_flops": achieved, "machine_gemm_flops": rate,
-                "gemm_fraction": achieved / rate, "peak_rss_gb": res["peak_rss_bytes"] / 1e9,
-                "child_total_s": time.perf_counter() - t0,
-                "machine": {"processor": platform.processor() or platform.machine(),
-                            "cores": os.cpu_count()}})
+    res.update(
+        {
+            "n": n,
+            "dim": args.dim,
+            "chunk": args.chunk,
+            "dtype": "float32",
+            "achieved_gemm_flops": achieved,
+            "machine_gemm_flops": rate,
+            "gemm_fraction": achieved / rate,
+            "peak_rss_gb": res["peak_rss_bytes"] / 1e9,
+            "child_total_s": time.perf_counter() - t0,
+            "machine": {"processor": platform.processor() or platform.machine(), "cores": os.cpu_count()},
+        }
+    )
     print(f"n = {n}, dim = {args.dim}, chunk = {args.chunk} (float32)")
     print(f"wall time            : {res['wall_s']:.1f} s")
     print(f"peak memory (RSS)    : {res['peak_rss_gb']:.2f} GB")
-    print(f"machine GEMM rate    : {rate / 1e9:.1f} GFLOP/s (before {res['gemm_rate_before'] / 1e9:.1f}, "
-          f"after {res['gemm_rate_after'] / 1e9:.1f})")
+    print(
+        f"machine GEMM rate    : {rate / 1e9:.1f} GFLOP/s (before {res['gemm_rate_before'] / 1e9:.1f}, "
+        f"after {res['gemm_rate_after'] / 1e9:.1f})"
+    )
     print(f"achieved (2 dim n^2) : {achieved / 1e9:.1f} GFLOP/s -> fraction {res['gemm_fraction']:.2f}")
     print(f"max |cos| = {res['max_cos']:.4f}, Welch = {res['welch']:.4f}")
     RESULTS.mkdir(exist_ok=True)

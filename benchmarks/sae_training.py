@@ -125,8 +125,9 @@ def load_trainer(path: str) -> Any:
 
 
 def options(dtype: str) -> Any:
-    return TRAINER.SAEOptions(lr=LR, betas=BETAS, eps=EPS, weight_decay=0.0, progress=False, dtype=dtype,
-                              blas_threads=1)
+    return TRAINER.SAEOptions(
+        lr=LR, betas=BETAS, eps=EPS, weight_decay=0.0, progress=False, dtype=dtype, blas_threads=1
+    )
 
 
 def train_saes(*args: Any, **kwargs: Any) -> list[Any]:
@@ -139,19 +140,41 @@ def initial_weights(pool, plan, *, kind: str, width: int, k: int | None, dtype: 
     One step at learning rate 1e-30 moves nothing representable; ``b_enc`` starts at 0.
     """
     kw = {"l1": 0.0} if kind == "relu" else {"k": k}
-    s = train_saes(Replay(pool, plan), kind=kind, width=width, steps=1, batch_size=plan.shape[1], lr=1e-30,
-                   options=options(dtype), rng=SEED, **kw)[0]
-    return {"W_enc": s.W_enc.astype(np.float64), "b_enc": np.zeros(width), "W_dec": s.W_dec.astype(np.float64),
-            "b_dec": s.b_dec.astype(np.float64)}
+    s = train_saes(
+        Replay(pool, plan),
+        kind=kind,
+        width=width,
+        steps=1,
+        batch_size=plan.shape[1],
+        lr=1e-30,
+        options=options(dtype),
+        rng=SEED,
+        **kw,
+    )[0]
+    return {
+        "W_enc": s.W_enc.astype(np.float64),
+        "b_enc": np.zeros(width),
+        "W_dec": s.W_dec.astype(np.float64),
+        "b_dec": s.b_dec.astype(np.float64),
+    }
 
 
-def run_numpy(pool, plan, *, kind: str, width: int, coefs: np.ndarray | None, k: int | None, steps: int,
-              dtype: str = "float32"):
+def run_numpy(
+    pool, plan, *, kind: str, width: int, coefs: np.ndarray | None, k: int | None, steps: int, dtype: str = "float32"
+):
     """``train_saes`` on the replayed stream; returns (list of SAE, wall s, cpu s)."""
     kw = {"l1": coefs if coefs.size > 1 else float(coefs[0])} if kind == "relu" else {"k": k}
     w0, c0 = time.perf_counter(), time.process_time()
-    saes = train_saes(Replay(pool, plan), kind=kind, width=width, steps=steps, batch_size=plan.shape[1],
-                      options=options(dtype), rng=SEED, **kw)
+    saes = train_saes(
+        Replay(pool, plan),
+        kind=kind,
+        width=width,
+        steps=steps,
+        batch_size=plan.shape[1],
+        options=options(dtype),
+        rng=SEED,
+        **kw,
+    )
     return saes, time.perf_counter() - w0, time.process_time() - c0
 
 
@@ -204,9 +227,15 @@ def run_torch(init, pool, plan, *, kind: str, l1: float, k: int | None, steps: i
             sae.W_dec.data /= torch.norm(sae.W_dec.data, dim=1, keepdim=True)
     last = float(loss.item())
     wall, cpu = time.perf_counter() - w0, time.process_time() - c0
-    out = SAE(W_enc=sae.W_enc.detach().numpy().T.copy(), b_enc=sae.b_enc.detach().numpy().copy(),
-              W_dec=sae.W_dec.detach().numpy().T.copy(), b_dec=sae.b_dec.detach().numpy().copy(), kind=kind,
-              k=k if kind == "topk" else None, sparsity_coefficient=l1 if kind == "relu" else None)
+    out = SAE(
+        W_enc=sae.W_enc.detach().numpy().T.copy(),
+        b_enc=sae.b_enc.detach().numpy().copy(),
+        W_dec=sae.W_dec.detach().numpy().T.copy(),
+        b_dec=sae.b_dec.detach().numpy().copy(),
+        kind=kind,
+        k=k if kind == "topk" else None,
+        sparsity_coefficient=l1 if kind == "relu" else None,
+    )
     return out, last, wall, cpu
 
 
@@ -240,15 +269,30 @@ def anchor(steps: int = 10, dim: int = 256, width: int = 512, batch: int = 256) 
         ns, _, _ = run_numpy(pool, plan, kind=kind, width=width, coefs=coefs, k=k, steps=steps, dtype="float64")
         ts, tloss, _, _ = run_torch(init, pool, plan, kind=kind, l1=l1, k=k, steps=steps, dtype="float64")
         n = ns[0]
-        diff = {name: float(np.max(np.abs(getattr(n, name) - getattr(ts, name)))) for name in
-                ("W_enc", "b_enc", "W_dec", "b_dec")}
+        diff = {
+            name: float(np.max(np.abs(getattr(n, name) - getattr(ts, name))))
+            for name in ("W_enc", "b_enc", "W_dec", "b_dec")
+        }
         moved = float(np.max(np.abs(n.W_enc - init["W_enc"])))
-        rows.append({"kind": kind, "steps": steps, "dim": dim, "width": width, "batch_size": batch,
-                     "max_abs_param_diff": diff, "max_abs_W_enc_change_from_init": moved,
-                     "last_loss_numpy": float(n.losses[-1]), "last_loss_torch": tloss,
-                     "last_loss_rel_diff": abs(float(n.losses[-1]) - tloss) / abs(tloss)})
-        print(f"anchor float64 {kind}: max |param diff| {max(diff.values()):.2e} (params moved {moved:.2e}), "
-              f"last loss {n.losses[-1]:.10g} vs {tloss:.10g}", flush=True)
+        rows.append(
+            {
+                "kind": kind,
+                "steps": steps,
+                "dim": dim,
+                "width": width,
+                "batch_size": batch,
+                "max_abs_param_diff": diff,
+                "max_abs_W_enc_change_from_init": moved,
+                "last_loss_numpy": float(n.losses[-1]),
+                "last_loss_torch": tloss,
+                "last_loss_rel_diff": abs(float(n.losses[-1]) - tloss) / abs(tloss),
+            }
+        )
+        print(
+            f"anchor float64 {kind}: max |param diff| {max(diff.values()):.2e} (params moved {moved:.2e}), "
+            f"last loss {n.losses[-1]:.10g} vs {tloss:.10g}",
+            flush=True,
+        )
     return rows
 
 
@@ -284,9 +328,19 @@ def run_setting(group: str, s: dict[str, Any], batch: int, first: str, torch_ok:
     else:
         coefs = np.array([0.05 if dim == 256 else 1.0]) if kind == "relu" else np.array([0.0])
     init = initial_weights(pool, plan, kind=kind, width=width, k=k, dtype="float32")
-    row: dict[str, Any] = {"group": group, "kind": kind, "dim": dim, "width": width, "instances": int(coefs.size),
-                           "steps": steps, "batch_size": batch, "data": s["data"], "k": k,
-                           "l1": [float(c) for c in coefs] if kind == "relu" else None, "first": first}
+    row: dict[str, Any] = {
+        "group": group,
+        "kind": kind,
+        "dim": dim,
+        "width": width,
+        "instances": int(coefs.size),
+        "steps": steps,
+        "batch_size": batch,
+        "data": s["data"],
+        "k": k,
+        "l1": [float(c) for c in coefs] if kind == "relu" else None,
+        "first": first,
+    }
 
     def numpy_side():
         saes, wall, cpu = run_numpy(pool, plan, kind=kind, width=width, coefs=coefs, k=k, steps=steps)
@@ -339,12 +393,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--steps", type=int, default=None, help="steps for every setting")
     ap.add_argument("--batch-size", type=int, default=256)
     ap.add_argument("--anchor-steps", type=int, default=10)
-    ap.add_argument("--repeats", type=int, default=1,
-                    help="run every setting this many times (alternating which trainer goes first); the summary "
-                         "gives the median, min and max ratio")
+    ap.add_argument(
+        "--repeats",
+        type=int,
+        default=1,
+        help="run every setting this many times (alternating which trainer goes first); the summary "
+        "gives the median, min and max ratio",
+    )
     ap.add_argument("--out", default=str(RESULTS))
-    ap.add_argument("--trainer", default=None, metavar="FILE",
-                    help="time a modified copy of theory/sparse_coding/sae.py instead of the installed one")
+    ap.add_argument(
+        "--trainer",
+        default=None,
+        metavar="FILE",
+        help="time a modified copy of theory/sparse_coding/sae.py instead of the installed one",
+    )
     args = ap.parse_args(argv)
     global TRAINER
     if args.trainer:
@@ -359,20 +421,32 @@ def main(argv: list[str] | None = None) -> int:
     except ModuleNotFoundError:
         torch_version, torch_ok = None, False
         print("torch is not installed: timing the NumPy trainer only (pip install torch==2.13.0 for the comparison)")
-    blas = [{k: v for k, v in info.items() if k in ("internal_api", "version", "num_threads", "architecture")}
-            for info in threadpoolctl.threadpool_info()]
-    machine = {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
-               "cpu_count": os.cpu_count(), "python": platform.python_version(), "numpy": np.__version__,
-               "torch": torch_version, "threads": 1, "trainer": args.trainer or "theory/sparse_coding/sae.py",
-               "blas": blas, "loadavg_start": os.getloadavg(),
-               "note": "shared machine: other jobs were running during the measurement (see the load averages)"}
+    blas = [
+        {k: v for k, v in info.items() if k in ("internal_api", "version", "num_threads", "architecture")}
+        for info in threadpoolctl.threadpool_info()
+    ]
+    machine = {
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "torch": torch_version,
+        "threads": 1,
+        "trainer": args.trainer or "theory/sparse_coding/sae.py",
+        "blas": blas,
+        "loadavg_start": os.getloadavg(),
+        "note": "shared machine: other jobs were running during the measurement (see the load averages)",
+    }
     print(json.dumps(machine, indent=1), flush=True)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    result: dict[str, Any] = {"machine": machine, "command": " ".join(["python", "benchmarks/sae_training.py",
-                                                                          *(argv if argv is not None else
-                                                                            sys.argv[1:])]),
-                              "adam": {"lr": LR, "betas": list(BETAS), "eps": EPS}, "rows": []}
+    result: dict[str, Any] = {
+        "machine": machine,
+        "command": " ".join(["python", "benchmarks/sae_training.py", *(argv if argv is not None else sys.argv[1:])]),
+        "adam": {"lr": LR, "betas": list(BETAS), "eps": EPS},
+        "rows": [],
+    }
     if torch_ok:
         result["anchor_float64"] = anchor(steps=args.anchor_steps, width=128 if args.quick else 512)
     groups = settings(args.quick, args.steps)
@@ -385,9 +459,23 @@ def main(argv: list[str] | None = None) -> int:
                 row["loadavg_after"] = os.getloadavg()
                 n += 1
                 result["rows"].append(row)
-                brief = {k: row[k] for k in ("group", "kind", "dim", "width", "instances", "steps", "numpy_wall_s",
-                                             "torch_wall_s", "speedup_wall", "speedup_cpu",
-                                             "held_out_loss_rel_diff_max") if k in row}
+                brief = {
+                    k: row[k]
+                    for k in (
+                        "group",
+                        "kind",
+                        "dim",
+                        "width",
+                        "instances",
+                        "steps",
+                        "numpy_wall_s",
+                        "torch_wall_s",
+                        "speedup_wall",
+                        "speedup_cpu",
+                        "held_out_loss_rel_diff_max",
+                    )
+                    if k in row
+                }
                 print(json.dumps(brief), flush=True)
                 out.write_text(json.dumps({**result, "partial": True}, indent=1))
     targets = {"a": 1.5, "b": 1.0, "c": 3.0}
@@ -398,19 +486,42 @@ def main(argv: list[str] | None = None) -> int:
             per_setting = {}
             for r in rows:
                 per_setting.setdefault(f"{r['kind']} {r['dim']}x{r['width']} x{r['instances']}", []).append(r)
-            med = {key: {"cpu_median": float(np.median([r["speedup_cpu"] for r in rs])),
-                         "cpu_min": min(r["speedup_cpu"] for r in rs), "cpu_max": max(r["speedup_cpu"] for r in rs),
-                         "wall_median": float(np.median([r["speedup_wall"] for r in rs])),
-                         "wall_min": min(r["speedup_wall"] for r in rs), "wall_max": max(r["speedup_wall"] for r in rs),
-                         "repeats": len(rs)} for key, rs in per_setting.items()}
-            summary[group] = {"target": targets[group], "settings": med,
-                              "met_cpu_median": all(m["cpu_median"] >= targets[group] for m in med.values()),
-                              "met_wall_median": all(m["wall_median"] >= targets[group] for m in med.values())}
+            med = {
+                key: {
+                    "cpu_median": float(np.median([r["speedup_cpu"] for r in rs])),
+                    "cpu_min": min(r["speedup_cpu"] for r in rs),
+                    "cpu_max": max(r["speedup_cpu"] for r in rs),
+                    "wall_median": float(np.median([r["speedup_wall"] for r in rs])),
+                    "wall_min": min(r["speedup_wall"] for r in rs),
+                    "wall_max": max(r["speedup_wall"] for r in rs),
+                    "repeats": len(rs),
+                }
+                for key, rs in per_setting.items()
+            }
+            summary[group] = {
+                "target": targets[group],
+                "settings": med,
+                "met_cpu_median": all(m["cpu_median"] >= targets[group] for m in med.values()),
+                "met_wall_median": all(m["wall_median"] >= targets[group] for m in med.values()),
+            }
         result["summary"] = summary
     machine["loadavg_end"] = os.getloadavg()
     print()
-    keys = ["group", "kind", "dim", "width", "instances", "steps", "numpy_wall_s", "torch_wall_s", "speedup_wall",
-            "numpy_cpu_s", "torch_cpu_s", "speedup_cpu", "held_out_loss_rel_diff_max"]
+    keys = [
+        "group",
+        "kind",
+        "dim",
+        "width",
+        "instances",
+        "steps",
+        "numpy_wall_s",
+        "torch_wall_s",
+        "speedup_wall",
+        "numpy_cpu_s",
+        "torch_cpu_s",
+        "speedup_cpu",
+        "held_out_loss_rel_diff_max",
+    ]
     print(" | ".join(keys))
     for r in result["rows"]:
         print(" | ".join(f"{r[k]:.4g}" if isinstance(r.get(k), float) else str(r.get(k)) for k in keys))

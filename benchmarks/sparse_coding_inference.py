@@ -77,10 +77,16 @@ def main() -> None:
     batch, dim, n, k, noise = (512 if args.quick else 4096), 128, 1024, 10, 0.01
     lam = args.lam
     D, x, codes = make_data(batch, dim, n, k, noise)
-    machine = {"processor": platform.processor() or platform.machine(), "cores": os.cpu_count(),
-               "python": platform.python_version(), "numpy": np.__version__}
-    print(f"machine: {machine['processor']}, {machine['cores']} cores; batch {batch}, dim {dim}, n {n}, k {k}, "
-          f"noise {noise}, lam {lam}; one thread each, {args.repeats} repeats")
+    machine = {
+        "processor": platform.processor() or platform.machine(),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+    }
+    print(
+        f"machine: {machine['processor']}, {machine['cores']} cores; batch {batch}, dim {dim}, n {n}, k {k}, "
+        f"noise {noise}, lam {lam}; one thread each, {args.repeats} repeats"
+    )
 
     runs: dict[str, list[tuple[float, float]]] = {"fista": [], "lasso_cd": [], "omp": [], "sk_omp": []}
     out: dict[str, Any] = {}
@@ -90,8 +96,7 @@ def main() -> None:
         for _ in range(args.repeats):
             out["fista"], w, c = timed(lambda: fista(D, x, lam=lam, nonneg=True, tol=1e-8))
             runs["fista"].append((w, c))
-            out["lasso_cd"], w, c = timed(lambda: sparse_encode(x, D.T, algorithm="lasso_cd", alpha=lam,
-                                                                positive=True))
+            out["lasso_cd"], w, c = timed(lambda: sparse_encode(x, D.T, algorithm="lasso_cd", alpha=lam, positive=True))
             runs["lasso_cd"].append((w, c))
             out["omp"], w, c = timed(lambda: omp(D, x, k=k))
             runs["omp"].append((w, c))
@@ -119,53 +124,85 @@ def main() -> None:
     obj = 0.5 * ((x - A @ D.T) ** 2).sum(axis=1) + lam * np.abs(A).sum(axis=1)
     rel = (obj - obj_sk) / obj_sk
     lasso = {
-        "ours_wall_s": best("fista")[0], "peer_wall_s": best("lasso_cd")[0],
-        "ours_cpu_s": best("fista")[1], "peer_cpu_s": best("lasso_cd")[1],
-        "ratio_wall": best("lasso_cd")[0] / best("fista")[0], "ratio_cpu": best("lasso_cd")[1] / best("fista")[1],
-        "objective_sum_ours": float(obj.sum()), "objective_sum_peer": float(obj_sk.sum()),
+        "ours_wall_s": best("fista")[0],
+        "peer_wall_s": best("lasso_cd")[0],
+        "ours_cpu_s": best("fista")[1],
+        "peer_cpu_s": best("lasso_cd")[1],
+        "ratio_wall": best("lasso_cd")[0] / best("fista")[0],
+        "ratio_cpu": best("lasso_cd")[1] / best("fista")[1],
+        "objective_sum_ours": float(obj.sum()),
+        "objective_sum_peer": float(obj_sk.sum()),
         "max_abs_relative_objective_difference": float(np.abs(rel).max()),
         "largest_excess_of_ours_over_peer_relative": float(rel.max()),
         "largest_excess_of_peer_over_ours_relative": float(-rel.min()),
-        "ours_max_relative_gap": float(res.relative_gap.max()), "ours_converged": bool(res.converged),
+        "ours_max_relative_gap": float(res.relative_gap.max()),
+        "ours_converged": bool(res.converged),
         "ours_n_iter": int(res.n_iter),
         "identical_support_fraction": float(((A != 0) == (A_sk != 0)).all(axis=1).mean()),
-        "mean_l0_ours": float((A != 0).sum(axis=1).mean()), "mean_l0_peer": float((A_sk != 0).sum(axis=1).mean()),
+        "mean_l0_ours": float((A != 0).sum(axis=1).mean()),
+        "mean_l0_peer": float((A_sk != 0).sum(axis=1).mean()),
         "true_support_recovered_fraction": float(((A != 0) == (codes != 0)).all(axis=1).mean()),
         **spread("lasso_cd", "fista"),
     }
     O, O_sk = out["omp"], out["sk_omp"]
     omp_stats = {
-        "ours_wall_s": best("omp")[0], "peer_wall_s": best("sk_omp")[0],
-        "ours_cpu_s": best("omp")[1], "peer_cpu_s": best("sk_omp")[1],
-        "ratio_wall": best("sk_omp")[0] / best("omp")[0], "ratio_cpu": best("sk_omp")[1] / best("omp")[1],
+        "ours_wall_s": best("omp")[0],
+        "peer_wall_s": best("sk_omp")[0],
+        "ours_cpu_s": best("omp")[1],
+        "peer_cpu_s": best("sk_omp")[1],
+        "ratio_wall": best("sk_omp")[0] / best("omp")[0],
+        "ratio_cpu": best("sk_omp")[1] / best("omp")[1],
         "identical_support_fraction": float(((O != 0) == (O_sk != 0)).all(axis=1).mean()),
         "max_abs_coefficient_difference": float(np.abs(O - O_sk).max()),
         "true_support_recovered_fraction": float(((O != 0) == (codes != 0)).all(axis=1).mean()),
         **spread("sk_omp", "omp"),
     }
-    print(f"LASSO  fista {lasso['ours_wall_s']:.3f} s ({lasso['ours_cpu_s']:.3f} s CPU) vs sparse_encode lasso_cd "
-          f"{lasso['peer_wall_s']:.3f} s ({lasso['peer_cpu_s']:.3f} s CPU): {lasso['ratio_wall']:.1f}x wall, "
-          f"{lasso['ratio_cpu']:.1f}x CPU; objectives agree to {lasso['max_abs_relative_objective_difference']:.1e} "
-          f"relative (ours higher by at most {lasso['largest_excess_of_ours_over_peer_relative']:.1e}, peer higher by "
-          f"at most {lasso['largest_excess_of_peer_over_ours_relative']:.1e}); identical supports "
-          f"{lasso['identical_support_fraction']:.4f}")
+    print(
+        f"LASSO  fista {lasso['ours_wall_s']:.3f} s ({lasso['ours_cpu_s']:.3f} s CPU) vs sparse_encode lasso_cd "
+        f"{lasso['peer_wall_s']:.3f} s ({lasso['peer_cpu_s']:.3f} s CPU): {lasso['ratio_wall']:.1f}x wall, "
+        f"{lasso['ratio_cpu']:.1f}x CPU; objectives agree to {lasso['max_abs_relative_objective_difference']:.1e} "
+        f"relative (ours higher by at most {lasso['largest_excess_of_ours_over_peer_relative']:.1e}, peer higher by "
+        f"at most {lasso['largest_excess_of_peer_over_ours_relative']:.1e}); identical supports "
+        f"{lasso['identical_support_fraction']:.4f}"
+    )
     lo, med, hi = lasso["ratio_cpu_per_repeat_min_median_max"]
-    print(f"       per-repeat CPU ratio min {lo:.2f} median {med:.2f} max {hi:.2f}; fista CPU s per repeat "
-          + ", ".join(f"{r[1]:.3f}" for r in runs["fista"]) + "; lasso_cd "
-          + ", ".join(f"{r[1]:.3f}" for r in runs["lasso_cd"]))
+    print(
+        f"       per-repeat CPU ratio min {lo:.2f} median {med:.2f} max {hi:.2f}; fista CPU s per repeat "
+        + ", ".join(f"{r[1]:.3f}" for r in runs["fista"])
+        + "; lasso_cd "
+        + ", ".join(f"{r[1]:.3f}" for r in runs["lasso_cd"])
+    )
     o = omp_stats
-    print(f"OMP    omp {o['ours_wall_s']:.3f} s ({o['ours_cpu_s']:.3f} s CPU) vs sparse_encode omp "
-          f"{o['peer_wall_s']:.3f} s ({o['peer_cpu_s']:.3f} s CPU): {o['ratio_wall']:.1f}x wall, "
-          f"{o['ratio_cpu']:.1f}x CPU; identical supports {omp_stats['identical_support_fraction']:.4f}, "
-          f"largest coefficient difference {omp_stats['max_abs_coefficient_difference']:.1e}")
+    print(
+        f"OMP    omp {o['ours_wall_s']:.3f} s ({o['ours_cpu_s']:.3f} s CPU) vs sparse_encode omp "
+        f"{o['peer_wall_s']:.3f} s ({o['peer_cpu_s']:.3f} s CPU): {o['ratio_wall']:.1f}x wall, "
+        f"{o['ratio_cpu']:.1f}x CPU; identical supports {omp_stats['identical_support_fraction']:.4f}, "
+        f"largest coefficient difference {omp_stats['max_abs_coefficient_difference']:.1e}"
+    )
     lo, med, hi = omp_stats["ratio_cpu_per_repeat_min_median_max"]
     print(f"       per-repeat CPU ratio min {lo:.2f} median {med:.2f} max {hi:.2f}")
-    print(f"load average (1, 5, 15 min) before {tuple(round(v, 2) for v in load_before)}, after "
-          f"{tuple(round(v, 2) for v in load_after)}; run time {run_time:.1f} s")
-    result = {"batch": batch, "dim": dim, "n": n, "k": k, "noise": noise, "lam": lam, "repeats": args.repeats,
-              "threads": 1, "lasso": lasso, "omp": omp_stats, "runs": runs, "machine": machine,
-              "load_average_before": list(load_before), "load_average_after": list(load_after),
-              "run_time_s": run_time, "sklearn_alpha_equals_lam": True}
+    print(
+        f"load average (1, 5, 15 min) before {tuple(round(v, 2) for v in load_before)}, after "
+        f"{tuple(round(v, 2) for v in load_after)}; run time {run_time:.1f} s"
+    )
+    result = {
+        "batch": batch,
+        "dim": dim,
+        "n": n,
+        "k": k,
+        "noise": noise,
+        "lam": lam,
+        "repeats": args.repeats,
+        "threads": 1,
+        "lasso": lasso,
+        "omp": omp_stats,
+        "runs": runs,
+        "machine": machine,
+        "load_average_before": list(load_before),
+        "load_average_after": list(load_after),
+        "run_time_s": run_time,
+        "sklearn_alpha_equals_lam": True,
+    }
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / ("sparse_coding_inference_quick.json" if args.quick else "sparse_coding_inference.json")
     path.write_text(json.dumps(result, indent=1) + "\n")

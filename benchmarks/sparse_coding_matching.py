@@ -114,17 +114,25 @@ def main() -> int:
     ap.add_argument("--greedy-n", type=int, default=2048)
     args = ap.parse_args()
     n = args.n or (4096 if args.quick else 16384)
-    machine = {"processor": platform.processor() or platform.machine(), "cpu_count": os.cpu_count(),
-               "python": platform.python_version(), "load_average_at_start": list(os.getloadavg())}
-    print(f"machine: {machine['processor']}, {machine['cpu_count']} cores, python {machine['python']}, "
-          f"load average {machine['load_average_at_start'][0]:.1f} (other work slows both methods alike)")
+    machine = {
+        "processor": platform.processor() or platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "load_average_at_start": list(os.getloadavg()),
+    }
+    print(
+        f"machine: {machine['processor']}, {machine['cpu_count']} cores, python {machine['python']}, "
+        f"load average {machine['load_average_at_start'][0]:.1f} (other work slows both methods alike)"
+    )
     print(f"width = n = {n:,}, dim = {args.dim}; learned = noisy permuted copy of 7/8 of the features + 1/8 extras")
     results = {}
     for name, code in (("theory", THEORY), ("peer", PEER)):
         r = run(code, n, args.dim)
         results[name] = r
-        print(f"  {name:7s} wall {r['wall_s']:7.2f} s   peak RSS {r['peak_rss_bytes'] / 2**30:5.2f} GiB   "
-              f"total {r['total']:.6f}   MCC {r['mean']:.6f}")
+        print(
+            f"  {name:7s} wall {r['wall_s']:7.2f} s   peak RSS {r['peak_rss_bytes'] / 2**30:5.2f} GiB   "
+            f"total {r['total']:.6f}   MCC {r['mean']:.6f}"
+        )
     th, pe = results["theory"], results["peer"]
     agree = abs(th["total"] - pe["total"]) <= 1e-6 * n
     time_ratio = pe["wall_s"] / th["wall_s"]
@@ -133,13 +141,26 @@ def main() -> int:
     meets = th["wall_s"] < 120 and th["peak_rss_bytes"] < 4e9
     print(f"  theory meets the target (< 120 s, < 4 GB): {meets}")
     g = run(GREEDY, args.greedy_n, args.dim)
-    print(f"  greedy vs optimal at width = n = {args.greedy_n:,}: greedy total {g['greedy_total']:.6f}, "
-          f"optimal {g['total']:.6f} (greedy / optimal = {g['greedy_total'] / g['total']:.6f})")
-    out = {"machine": machine, "width": n, "n": n, "dim": args.dim, "fraction_copied": 7 / 8,
-           "noise_norm": 0.5, "theory": th, "peer": pe, "peer_over_theory_time": time_ratio,
-           "peer_over_theory_peak_memory": mem_ratio, "totals_agree": agree, "meets_target": meets,
-           "greedy": {"n": args.greedy_n, "greedy_total": g["greedy_total"], "optimal_total": g["total"]},
-           "command": "python benchmarks/sparse_coding_matching.py" + (" --quick" if args.quick else "")}
+    print(
+        f"  greedy vs optimal at width = n = {args.greedy_n:,}: greedy total {g['greedy_total']:.6f}, "
+        f"optimal {g['total']:.6f} (greedy / optimal = {g['greedy_total'] / g['total']:.6f})"
+    )
+    out = {
+        "machine": machine,
+        "width": n,
+        "n": n,
+        "dim": args.dim,
+        "fraction_copied": 7 / 8,
+        "noise_norm": 0.5,
+        "theory": th,
+        "peer": pe,
+        "peer_over_theory_time": time_ratio,
+        "peer_over_theory_peak_memory": mem_ratio,
+        "totals_agree": agree,
+        "meets_target": meets,
+        "greedy": {"n": args.greedy_n, "greedy_total": g["greedy_total"], "optimal_total": g["total"]},
+        "command": "python benchmarks/sparse_coding_matching.py" + (" --quick" if args.quick else ""),
+    }
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / ("sparse_coding_matching_quick.json" if args.quick else "sparse_coding_matching.json")
     path.write_text(json.dumps(out, indent=2) + "\n")

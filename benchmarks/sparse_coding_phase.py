@@ -42,8 +42,12 @@ def main() -> None:
         name = "sparse_coding_phase_quick"
         outdir = Path(tempfile.mkdtemp(prefix="sparse_coding_phase_"))  # a smoke run: results not kept
     else:
-        kw = {"dim": args.dim, "ratios_n": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
-              "ratios_k": [0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.75, 0.9], "trials": args.trials}
+        kw = {
+            "dim": args.dim,
+            "ratios_n": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
+            "ratios_k": [0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.75, 0.9],
+            "trials": args.trials,
+        }
         store = str(RESULTS / "sparse_coding_phase.sqlite")
         name = "sparse_coding_phase"
         outdir = RESULTS
@@ -59,8 +63,10 @@ def main() -> None:
         executor.shutdown()
     theory = res.theory()
     cell_total = float(res.elapsed.sum())
-    print(f"{res}: {elapsed:.1f} s this run (cells already in the store are loaded), "
-          f"{cell_total:.0f} s of cell compute time in total")
+    print(
+        f"{res}: {elapsed:.1f} s this run (cells already in the store are loaded), "
+        f"{cell_total:.0f} s of cell compute time in total"
+    )
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores")
     print("\n50% lines rho(delta) against the nonnegative weak threshold rho_W^+(delta):")
     header = "delta   rho_W^+  " + "  ".join(f"{m:>9}" for m in res.success)
@@ -71,19 +77,31 @@ def main() -> None:
     gaps = {}
     for m in res.success:
         diff = res.boundary(m) - theory
-        gaps[m] = {"mean_abs": float(np.mean(np.abs(diff))), "max_abs": float(np.max(np.abs(diff))),
-                   "mean_signed": float(np.mean(diff)), "mean_ratio": float(np.mean(res.boundary(m) / theory))}
-        print(f"{m:>9}: 50% line - rho_W^+: mean {gaps[m]['mean_signed']:+.3f}, mean |.| {gaps[m]['mean_abs']:.3f}, "
-              f"max |.| {gaps[m]['max_abs']:.3f}; mean ratio to rho_W^+ {gaps[m]['mean_ratio']:.3f}")
-    out = {"benchmark": "sparse_coding_phase", "command": "python benchmarks/sparse_coding_phase.py"
-           + (" --quick" if args.quick else ""),
-           "description": ("success of top-k thresholding, OMP (k steps), nonnegative LASSO by FISTA (lam = 1e-3 "
-                           "max D^T y, success = relative l2 error <= 0.05) and nonnegative basis pursuit on "
-                           "Gaussian dictionaries with nonnegative k-sparse codes (|N(0,1)| values); "
-                           "delta = dim/n, rho = k/dim; theory = nonnegative weak threshold rho_W^+(delta)"),
-           "result": res.to_dict(), "boundary_minus_theory": gaps,
-           "machine": {"processor": platform.processor() or platform.machine(), "cpu_count": os.cpu_count()},
-           "cell_compute_s_total": round(cell_total, 1), "elapsed_s_this_run": round(elapsed, 1)}
+        gaps[m] = {
+            "mean_abs": float(np.mean(np.abs(diff))),
+            "max_abs": float(np.max(np.abs(diff))),
+            "mean_signed": float(np.mean(diff)),
+            "mean_ratio": float(np.mean(res.boundary(m) / theory)),
+        }
+        print(
+            f"{m:>9}: 50% line - rho_W^+: mean {gaps[m]['mean_signed']:+.3f}, mean |.| {gaps[m]['mean_abs']:.3f}, "
+            f"max |.| {gaps[m]['max_abs']:.3f}; mean ratio to rho_W^+ {gaps[m]['mean_ratio']:.3f}"
+        )
+    out = {
+        "benchmark": "sparse_coding_phase",
+        "command": "python benchmarks/sparse_coding_phase.py" + (" --quick" if args.quick else ""),
+        "description": (
+            "success of top-k thresholding, OMP (k steps), nonnegative LASSO by FISTA (lam = 1e-3 "
+            "max D^T y, success = relative l2 error <= 0.05) and nonnegative basis pursuit on "
+            "Gaussian dictionaries with nonnegative k-sparse codes (|N(0,1)| values); "
+            "delta = dim/n, rho = k/dim; theory = nonnegative weak threshold rho_W^+(delta)"
+        ),
+        "result": res.to_dict(),
+        "boundary_minus_theory": gaps,
+        "machine": {"processor": platform.processor() or platform.machine(), "cpu_count": os.cpu_count()},
+        "cell_compute_s_total": round(cell_total, 1),
+        "elapsed_s_this_run": round(elapsed, 1),
+    }
     outdir.mkdir(parents=True, exist_ok=True)
     (outdir / f"{name}.json").write_text(json.dumps(out, indent=1) + "\n")
     ax = plot_recovery_phase_diagram(res)

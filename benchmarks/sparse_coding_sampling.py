@@ -218,8 +218,11 @@ def check_sae_lens() -> dict:
 def pip_requires(name: str) -> dict:
     """Download one wheel without dependencies into a temporary directory and read its Requires-Dist."""
     with tempfile.TemporaryDirectory() as tmp:
-        proc = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", name, "-d", tmp],
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", name, "-d", tmp],
+            capture_output=True,
+            text=True,
+        )
         if proc.returncode != 0:
             return dict(downloadable=False, error=proc.stderr.strip()[-400:])
         wheels = list(Path(tmp).glob("*.whl"))
@@ -227,8 +230,11 @@ def pip_requires(name: str) -> dict:
         if wheels:
             with zipfile.ZipFile(wheels[0]) as zf:
                 meta = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA"))
-                reqs = [ln.split(":", 1)[1].strip() for ln in zf.read(meta).decode().splitlines()
-                        if ln.startswith("Requires-Dist:")]
+                reqs = [
+                    ln.split(":", 1)[1].strip()
+                    for ln in zf.read(meta).decode().splitlines()
+                    if ln.startswith("Requires-Dist:")
+                ]
             info["requires"] = reqs
             info["requires_torch"] = any(r.split()[0].lower().startswith("torch") for r in reqs)
         return info
@@ -237,10 +243,17 @@ def pip_requires(name: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=8, help="timed batches per case")
-    parser.add_argument("--peer", choices=("dense", "saelens"), default="dense",
-                        help="'saelens' also times sae_lens.synthetic.SyntheticModel (the dense peer always runs)")
-    parser.add_argument("--saelens-sparse", action="store_true",
-                        help="with --peer saelens, also time SAELens with use_sparse_tensors=True")
+    parser.add_argument(
+        "--peer",
+        choices=("dense", "saelens"),
+        default="dense",
+        help="'saelens' also times sae_lens.synthetic.SyntheticModel (the dense peer always runs)",
+    )
+    parser.add_argument(
+        "--saelens-sparse",
+        action="store_true",
+        help="with --peer saelens, also time SAELens with use_sparse_tensors=True",
+    )
     parser.add_argument("--skip-sae-lens", action="store_true", help="do not try pip download sae-lens")
     args = parser.parse_args()
     load_before = list(os.getloadavg())
@@ -255,8 +268,13 @@ def main() -> None:
     ratio = ours["samples_per_min"] / dense["samples_per_min"]
     ratio_cpu = ours["samples_per_cpu_min"] / dense["samples_per_cpu_min"]
     report = dict(
-        n=16_384, dim=768, batch=BATCH, threads=1, cases=results,
-        ratio_independent_vs_dense=ratio, ratio_independent_vs_dense_cpu=ratio_cpu,
+        n=16_384,
+        dim=768,
+        batch=BATCH,
+        threads=1,
+        cases=results,
+        ratio_independent_vs_dense=ratio,
+        ratio_independent_vs_dense_cpu=ratio_cpu,
         goals=dict(independent_samples_per_min=1_000_000, all_knobs_samples_per_min=250_000, peak_rss_bytes=10**9),
     )
     saelens_skipped = None
@@ -266,21 +284,29 @@ def main() -> None:
         if saelens_skipped is None:
             for mine, theirs in (("independent", sl_ind), ("all_knobs", sl_all)):
                 report[f"ratio_{mine}_vs_saelens"] = results[mine]["samples_per_min"] / theirs["samples_per_min"]
-                report[f"ratio_{mine}_vs_saelens_cpu"] = (results[mine]["samples_per_cpu_min"]
-                                                         / theirs["samples_per_cpu_min"])
+                report[f"ratio_{mine}_vs_saelens_cpu"] = (
+                    results[mine]["samples_per_cpu_min"] / theirs["samples_per_cpu_min"]
+                )
                 report[f"ratio_{mine}_vs_saelens_peak_rss"] = results[mine]["peak_rss_bytes"] / theirs["peak_rss_bytes"]
             sparse = results.get("saelens_all_knobs_sparse")
             if sparse is not None:
-                report["ratio_all_knobs_vs_saelens_sparse"] = (results["all_knobs"]["samples_per_min"]
-                                                               / sparse["samples_per_min"])
-                report["ratio_all_knobs_vs_saelens_sparse_cpu"] = (results["all_knobs"]["samples_per_cpu_min"]
-                                                                   / sparse["samples_per_cpu_min"])
+                report["ratio_all_knobs_vs_saelens_sparse"] = (
+                    results["all_knobs"]["samples_per_min"] / sparse["samples_per_min"]
+                )
+                report["ratio_all_knobs_vs_saelens_sparse_cpu"] = (
+                    results["all_knobs"]["samples_per_cpu_min"] / sparse["samples_per_cpu_min"]
+                )
         report["saelens_skipped"] = saelens_skipped
     report["sae_lens"] = None if args.skip_sae_lens or args.peer == "saelens" else check_sae_lens()
-    report["machine"] = dict(processor=platform.processor(), machine=platform.machine(), cores=os.cpu_count(),
-                             python=platform.python_version(), python_executable=sys.executable,
-                             load_avg_before=load_before,
-                             load_avg_after=load_after)
+    report["machine"] = dict(
+        processor=platform.processor(),
+        machine=platform.machine(),
+        cores=os.cpu_count(),
+        python=platform.python_version(),
+        python_executable=sys.executable,
+        load_avg_before=load_before,
+        load_avg_after=load_after,
+    )
     command = "python benchmarks/sparse_coding_sampling.py"
     if args.reps != 8:
         command += f" --reps {args.reps}"
@@ -295,23 +321,29 @@ def main() -> None:
             print(f"{case:24s} skipped: {r['skipped']}")
             continue
         traced = r["tracemalloc_peak_bytes"]
-        print(f"{case:24s} {r['samples_per_min'] / 1e3:8.0f}k samples/min (best {r['best_samples_per_min'] / 1e3:.0f}k,"
-              f" per CPU-min {r['samples_per_cpu_min'] / 1e3:.0f}k)"
-              f"  mean L0 {r['mean_l0']:.2f}  peak RSS {r['peak_rss_bytes'] / 2**20:.0f} MiB"
-              f" (before sampling {r['setup_peak_rss_bytes'] / 2**20:.0f} MiB)"
-              + ("" if traced is None else f"  tracemalloc {traced / 2**20:.0f} MiB"))
+        print(
+            f"{case:24s} {r['samples_per_min'] / 1e3:8.0f}k samples/min (best {r['best_samples_per_min'] / 1e3:.0f}k,"
+            f" per CPU-min {r['samples_per_cpu_min'] / 1e3:.0f}k)"
+            f"  mean L0 {r['mean_l0']:.2f}  peak RSS {r['peak_rss_bytes'] / 2**20:.0f} MiB"
+            f" (before sampling {r['setup_peak_rss_bytes'] / 2**20:.0f} MiB)"
+            + ("" if traced is None else f"  tracemalloc {traced / 2**20:.0f} MiB")
+        )
     print(f"independent / dense peer: {ratio:.1f}x (CPU time {ratio_cpu:.1f}x)")
     if args.peer == "saelens":
         if saelens_skipped is None:
             for mine in ("independent", "all_knobs"):
-                print(f"{mine} / saelens_{mine}: {report[f'ratio_{mine}_vs_saelens']:.2f}x"
-                      f" (CPU time {report[f'ratio_{mine}_vs_saelens_cpu']:.2f}x,"
-                      f" peak RSS {report[f'ratio_{mine}_vs_saelens_peak_rss']:.2f}x)")
+                print(
+                    f"{mine} / saelens_{mine}: {report[f'ratio_{mine}_vs_saelens']:.2f}x"
+                    f" (CPU time {report[f'ratio_{mine}_vs_saelens_cpu']:.2f}x,"
+                    f" peak RSS {report[f'ratio_{mine}_vs_saelens_peak_rss']:.2f}x)"
+                )
         else:
             print(f"SAELens peer skipped: sae_lens.synthetic does not import here ({saelens_skipped})")
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores;"
-          f" load average before {load_before[0]:.1f}/{load_before[1]:.1f}/{load_before[2]:.1f},"
-          f" after {load_after[0]:.1f}/{load_after[1]:.1f}/{load_after[2]:.1f}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores;"
+        f" load average before {load_before[0]:.1f}/{load_before[1]:.1f}/{load_before[2]:.1f},"
+        f" after {load_after[0]:.1f}/{load_after[1]:.1f}/{load_after[2]:.1f}"
+    )
     if report["sae_lens"] is not None:
         print(f"sae-lens: {report['sae_lens']}")
     print(f"wrote {path}")

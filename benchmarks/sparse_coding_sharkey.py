@@ -66,10 +66,22 @@ TRUTH_SEED = 0
 
 MODES: dict[str, dict[str, Any]] = {
     # ratios x 256 = widths; l1 = 10^(k/4)
-    "full": {"ratios": [0.25, 0.5, 1, 2, 4], "l1_k": [-10, -8, -6, -4, -2], "steps": 2000,
-             "batch_size": 128, "n_eval": 16384, "dead_window": 400},
-    "quick": {"ratios": [0.5, 1, 2], "l1_k": [-6, -4, -2], "steps": 300, "batch_size": 128,
-              "n_eval": 4096, "dead_window": 100},
+    "full": {
+        "ratios": [0.25, 0.5, 1, 2, 4],
+        "l1_k": [-10, -8, -6, -4, -2],
+        "steps": 2000,
+        "batch_size": 128,
+        "n_eval": 16384,
+        "dead_window": 400,
+    },
+    "quick": {
+        "ratios": [0.5, 1, 2],
+        "l1_k": [-6, -4, -2],
+        "steps": 300,
+        "batch_size": 128,
+        "n_eval": 4096,
+        "dead_window": 100,
+    },
 }
 LR = 3e-3
 LR_DECAY = 0.2  # linear decay to 0 over the last 20% of steps
@@ -92,8 +104,16 @@ def train_width(params: dict[str, Any], rng: np.random.Generator) -> dict[str, A
     eval_rng = np.random.default_rng(rng.integers(2**63))
     opts = SAEOptions(lr=LR, lr_decay=LR_DECAY, progress=False, dead_window=params["dead_window"], dtype="float32")
     t0 = time.perf_counter()
-    saes = train_saes(truth, kind="relu", width=width, l1=l1s, steps=params["steps"],
-                      batch_size=params["batch_size"], options=opts, rng=rng)
+    saes = train_saes(
+        truth,
+        kind="relu",
+        width=width,
+        l1=l1s,
+        steps=params["steps"],
+        batch_size=params["batch_size"],
+        options=opts,
+        rng=rng,
+    )
     train_s = time.perf_counter() - t0
     x_eval, _ = truth.sample(params["n_eval"], rng=eval_rng)
     rows = []
@@ -101,26 +121,40 @@ def train_width(params: dict[str, Any], rng: np.random.Generator) -> dict[str, A
         fired = np.zeros(width, dtype=bool)
         l0_sum, x_hat = 0.0, np.empty_like(x_eval)
         for s in range(0, x_eval.shape[0], 2048):
-            codes = sae.encode(x_eval[s:s + 2048])
+            codes = sae.encode(x_eval[s : s + 2048])
             fired |= (codes > 0).any(axis=0)
             l0_sum += float((codes > 0).sum())
-            x_hat[s:s + 2048] = sae.decode(codes)
+            x_hat[s : s + 2048] = sae.decode(codes)
         dead_eval = dead_latents(fired[None, :].astype(float))
         D = np.asarray(sae.W_dec, dtype=np.float64)
-        rows.append({
-            "l1_k": k, "l1": l1,
-            "mmcs": mmcs(D, truth.dictionary), "mcc": mcc(D, truth.dictionary),
-            "dead_fraction_eval": dead_eval.fraction, "dead_count_eval": dead_eval.count,
-            "dead_fraction_train": float(sae.dead_fractions[-1]),
-            "l0_eval": l0_sum / x_eval.shape[0], "explained_variance": explained_variance(x_eval, x_hat),
-            "final_loss": float(sae.losses[-1]), "final_mse": float(sae.mses[-1]),
-            "loss_curve": {"steps": sae.log_steps[:: max(1, sae.log_steps.size // 20)].tolist(),
-                           "loss": sae.losses[:: max(1, sae.losses.size // 20)].tolist()},
-            "loss_change_last_tenth": loss_flattening(sae.losses),
-            "dictionary_f16": _encode_dict(D),
-        })
-    return {"width": width, "train_seconds": train_s, "instances": len(saes),
-            "loadavg_end": list(os.getloadavg()), "rows": rows}
+        rows.append(
+            {
+                "l1_k": k,
+                "l1": l1,
+                "mmcs": mmcs(D, truth.dictionary),
+                "mcc": mcc(D, truth.dictionary),
+                "dead_fraction_eval": dead_eval.fraction,
+                "dead_count_eval": dead_eval.count,
+                "dead_fraction_train": float(sae.dead_fractions[-1]),
+                "l0_eval": l0_sum / x_eval.shape[0],
+                "explained_variance": explained_variance(x_eval, x_hat),
+                "final_loss": float(sae.losses[-1]),
+                "final_mse": float(sae.mses[-1]),
+                "loss_curve": {
+                    "steps": sae.log_steps[:: max(1, sae.log_steps.size // 20)].tolist(),
+                    "loss": sae.losses[:: max(1, sae.losses.size // 20)].tolist(),
+                },
+                "loss_change_last_tenth": loss_flattening(sae.losses),
+                "dictionary_f16": _encode_dict(D),
+            }
+        )
+    return {
+        "width": width,
+        "train_seconds": train_s,
+        "instances": len(saes),
+        "loadavg_end": list(os.getloadavg()),
+        "rows": rows,
+    }
 
 
 def _adjacent(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -130,9 +164,16 @@ def _adjacent(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for small, large in zip(by_ratio[:-1], by_ratio[1:], strict=True):
         for rs, rl in zip(small["value"]["rows"], large["value"]["rows"], strict=True):
             Ds, Dl = _decode_dict(rs["dictionary_f16"], DIM), _decode_dict(rl["dictionary_f16"], DIM)
-            out.append({"l1_k": rs["l1_k"], "l1": rs["l1"], "ratio_small": small["ratio"],
-                        "ratio_large": large["ratio"], "mmcs_small_in_large": mmcs(Dl, Ds),
-                        "pairwise_mcc": pairwise_mcc(Ds, Dl)})
+            out.append(
+                {
+                    "l1_k": rs["l1_k"],
+                    "l1": rs["l1"],
+                    "ratio_small": small["ratio"],
+                    "ratio_large": large["ratio"],
+                    "mmcs_small_in_large": mmcs(Dl, Ds),
+                    "pairwise_mcc": pairwise_mcc(Ds, Dl),
+                }
+            )
     return out
 
 
@@ -163,9 +204,11 @@ def _figure(out: dict[str, Any], path: Path) -> list[str]:
     for row, dp in enumerate(paths):
         recs = [r for r in out["records"] if r["correlated"] == (dp == "correlated")]
         adj = [a for a in out["adjacent"] if a["correlated"] == (dp == "correlated")]
-        panels = [("mmcs", recs, ratios, "MMCS with true features", "viridis", (0, 1)),
-                  ("dead_fraction_eval", recs, ratios, "dead latent fraction (held-out)", "magma", (0, 1)),
-                  ("mmcs_small_in_large", adj, ratios[:-1], "MMCS with the next larger dictionary", "viridis", (0, 1))]
+        panels = [
+            ("mmcs", recs, ratios, "MMCS with true features", "viridis", (0, 1)),
+            ("dead_fraction_eval", recs, ratios, "dead latent fraction (held-out)", "magma", (0, 1)),
+            ("mmcs_small_in_large", adj, ratios[:-1], "MMCS with the next larger dictionary", "viridis", (0, 1)),
+        ]
         for col, (key, src, rs, title, cmap, lim) in enumerate(panels):
             ax = axes[row, col]
             M = np.full((len(ks), len(rs)), np.nan)
@@ -179,8 +222,15 @@ def _figure(out: dict[str, Any], path: Path) -> list[str]:
             for i in range(len(ks)):
                 for j in range(len(rs)):
                     if np.isfinite(M[i, j]):
-                        ax.text(j, i, f"{M[i, j]:.2f}", ha="center", va="center", fontsize=7,
-                                color="white" if M[i, j] < 0.6 else "black")
+                        ax.text(
+                            j,
+                            i,
+                            f"{M[i, j]:.2f}",
+                            ha="center",
+                            va="center",
+                            fontsize=7,
+                            color="white" if M[i, j] < 0.6 else "black",
+                        )
             ax.set_xticks(range(len(rs)), [f"{r:g}" for r in rs])
             ax.set_yticks(range(len(ks)), [f"{10 ** (k / 4):.2g}" for k in ks])
             ax.set_xlabel("dictionary ratio (width / 256)" + (" of the smaller" if col == 2 else ""))
@@ -195,8 +245,12 @@ def _figure(out: dict[str, Any], path: Path) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="small grid, few steps (under 2 minutes)")
-    ap.add_argument("--correlated", choices=["no", "yes", "both"], default="no",
-                    help="data path: uncorrelated (default), correlated, or both")
+    ap.add_argument(
+        "--correlated",
+        choices=["no", "yes", "both"],
+        default="no",
+        help="data path: uncorrelated (default), correlated, or both",
+    )
     ap.add_argument("--ratios", type=float, nargs="+", help="override the dictionary ratios")
     ap.add_argument("--steps", type=int, help="override the training steps")
     ap.add_argument("--workers", type=int, default=2, help="worker processes (0: serial)")
@@ -211,9 +265,19 @@ def main(argv: list[str] | None = None) -> None:
     suffix = "_quick" if args.quick else ""
     corr = {"no": [False], "yes": [True], "both": [False, True]}[args.correlated]
     # largest widths first so two workers stay balanced
-    grid = [{"correlated": c, "ratio": r, "l1_k": cfg["l1_k"], "steps": cfg["steps"],
-             "batch_size": cfg["batch_size"], "n_eval": cfg["n_eval"], "dead_window": cfg["dead_window"]}
-            for r in sorted(cfg["ratios"], reverse=True) for c in corr]
+    grid = [
+        {
+            "correlated": c,
+            "ratio": r,
+            "l1_k": cfg["l1_k"],
+            "steps": cfg["steps"],
+            "batch_size": cfg["batch_size"],
+            "n_eval": cfg["n_eval"],
+            "dead_window": cfg["dead_window"],
+        }
+        for r in sorted(cfg["ratios"], reverse=True)
+        for c in corr
+    ]
     RESULTS.mkdir(exist_ok=True)
     store = RESULTS / f"sparse_coding_sharkey{suffix}.sqlite"
     load0 = list(os.getloadavg())
@@ -224,8 +288,10 @@ def main(argv: list[str] | None = None) -> None:
         with ProcessPoolExecutor(max_workers=args.workers) as pool:
             res = sweep(train_width, grid, executor=pool, store=store, rng=SEED)
     wall = time.perf_counter() - t0
-    cells = [{"ratio": p["ratio"], "correlated": p["correlated"], "value": v} for p, v in zip(res.params, res.values,
-                                                                                            strict=True)]
+    cells = [
+        {"ratio": p["ratio"], "correlated": p["correlated"], "value": v}
+        for p, v in zip(res.params, res.values, strict=True)
+    ]
     records, adjacent = [], []
     for c in cells:
         for r in c["value"]["rows"]:
@@ -240,25 +306,52 @@ def main(argv: list[str] | None = None) -> None:
         "benchmark": "Sharkey, Braun & Millidge (2022) toy: MMCS over L1 coefficient x dictionary ratio",
         "command": "python benchmarks/sparse_coding_sharkey.py " + " ".join(sys.argv[1:] if argv is None else argv),
         "mode": mode,
-        "machine": {"platform": platform.platform(), "processor": platform.processor(), "cpu_count": os.cpu_count(),
-                    "python": platform.python_version(), "numpy": np.__version__, "workers": args.workers,
-                    "loadavg_start": load0, "loadavg_end": list(os.getloadavg()),
-                    "note": "shared busy machine; wall times depend on the load"},
+        "machine": {
+            "platform": platform.platform(),
+            "processor": platform.processor(),
+            "cpu_count": os.cpu_count(),
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "workers": args.workers,
+            "loadavg_start": load0,
+            "loadavg_end": list(os.getloadavg()),
+            "note": "shared busy machine; wall times depend on the load",
+        },
         "data_paths": data_paths,
-        "truth": {"preset": "sharkey2022", "dim": DIM, "n": 512, "truth_seed": TRUTH_SEED,
-                  "expected_l0": {dp: sharkey2022(correlated=dp == "correlated").expected_l0 for dp in data_paths}},
-        "grid": {"ratios": cfg["ratios"], "widths": [int(round(r * DIM)) for r in cfg["ratios"]],
-                 "l1_k": cfg["l1_k"], "l1": [10 ** (k / 4) for k in cfg["l1_k"]],
-                 "l1_rule": "l1 = 10^(k/4), every second k (Sharkey et al.'s 10^(k/4) spacing, this loss's scale)"},
-        "training": {"kind": "relu", "optimizer": "Adam (AdamW, weight decay 0)", "lr": LR, "lr_decay": LR_DECAY,
-                     "steps": cfg["steps"],
-                     "batch_size": cfg["batch_size"], "samples_seen": cfg["steps"] * cfg["batch_size"],
-                     "data": "fresh samples each step from the sampler", "decoder": "unit-norm columns",
-                     "dead_window_steps": cfg["dead_window"], "n_eval": cfg["n_eval"],
-                     "batched": "one train_saes(l1=[...]) call per width and data path", "seed": SEED},
+        "truth": {
+            "preset": "sharkey2022",
+            "dim": DIM,
+            "n": 512,
+            "truth_seed": TRUTH_SEED,
+            "expected_l0": {dp: sharkey2022(correlated=dp == "correlated").expected_l0 for dp in data_paths},
+        },
+        "grid": {
+            "ratios": cfg["ratios"],
+            "widths": [int(round(r * DIM)) for r in cfg["ratios"]],
+            "l1_k": cfg["l1_k"],
+            "l1": [10 ** (k / 4) for k in cfg["l1_k"]],
+            "l1_rule": "l1 = 10^(k/4), every second k (Sharkey et al.'s 10^(k/4) spacing, this loss's scale)",
+        },
+        "training": {
+            "kind": "relu",
+            "optimizer": "Adam (AdamW, weight decay 0)",
+            "lr": LR,
+            "lr_decay": LR_DECAY,
+            "steps": cfg["steps"],
+            "batch_size": cfg["batch_size"],
+            "samples_seen": cfg["steps"] * cfg["batch_size"],
+            "data": "fresh samples each step from the sampler",
+            "decoder": "unit-norm columns",
+            "dead_window_steps": cfg["dead_window"],
+            "n_eval": cfg["n_eval"],
+            "batched": "one train_saes(l1=[...]) call per width and data path",
+            "seed": SEED,
+        },
         "wall_seconds": wall,
-        "cell_seconds": {f"{p['ratio']:g}{'-corr' if p['correlated'] else ''}": e
-                         for p, e in zip(res.params, res.elapsed, strict=True)},
+        "cell_seconds": {
+            f"{p['ratio']:g}{'-corr' if p['correlated'] else ''}": e
+            for p, e in zip(res.params, res.elapsed, strict=True)
+        },
         "records": records,
         "adjacent": adjacent,
     }
@@ -285,31 +378,44 @@ def _summary(out: dict[str, Any]) -> dict[str, Any]:
             a_k = sorted((a for a in adj if a["l1_k"] == k), key=lambda a: a["ratio_small"])
             if a_k:
                 top = max(a_k, key=lambda a: a["mmcs_small_in_large"])
-                pick[str(k)] = {"ratio_with_highest_agreement": top["ratio_small"],
-                                "agreement": top["mmcs_small_in_large"]}
-        s[dp] = {"best_mmcs": best["mmcs"], "best_at": {"l1": best["l1"], "ratio": best["ratio"]},
-                 "adjacent_agreement_peak": pick,
-                 "converged_fraction": float(np.mean([(r["loss_change_last_tenth"] or 0) < 0.02 for r in recs]))}
+                pick[str(k)] = {
+                    "ratio_with_highest_agreement": top["ratio_small"],
+                    "agreement": top["mmcs_small_in_large"],
+                }
+        s[dp] = {
+            "best_mmcs": best["mmcs"],
+            "best_at": {"l1": best["l1"], "ratio": best["ratio"]},
+            "adjacent_agreement_peak": pick,
+            "converged_fraction": float(np.mean([(r["loss_change_last_tenth"] or 0) < 0.02 for r in recs])),
+        }
     return s
 
 
 def _markdown(out: dict[str, Any]) -> str:
     ratios, ks = out["grid"]["ratios"], out["grid"]["l1_k"]
     t = out["training"]
-    lines = [f"# Sharkey, Braun & Millidge (2022) toy: SAE recovery over L1 x dictionary ratio ({out['mode']})", "",
-             f"Command: `{out['command']}`. Data: `sharkey2022` (dim 256, n 512 true features). ReLU SAEs, "
-             f"Adam lr {t['lr']}, {t['steps']} steps x batch {t['batch_size']} = {t['samples_seen']:,} fresh samples; "
-             f"one batched `train_saes(l1=[...])` call per width. Wall {out['wall_seconds']:.0f} s for this invocation "
-             f"(cells already in the store are loaded, not recomputed); sum of the cells' compute times "
-             f"{sum(out['cell_seconds'].values()):.0f} s, largest cell {max(out['cell_seconds'].values()):.0f} s "
-             f"({out['machine']['workers'] or 'no'} worker processes share the cells). Load average "
-             f"{out['machine']['loadavg_start'][0]:.1f} at start, {out['machine']['loadavg_end'][0]:.1f} at end "
-             f"({out['machine']['cpu_count']} CPUs).", ""]
+    lines = [
+        f"# Sharkey, Braun & Millidge (2022) toy: SAE recovery over L1 x dictionary ratio ({out['mode']})",
+        "",
+        f"Command: `{out['command']}`. Data: `sharkey2022` (dim 256, n 512 true features). ReLU SAEs, "
+        f"Adam lr {t['lr']}, {t['steps']} steps x batch {t['batch_size']} = {t['samples_seen']:,} fresh samples; "
+        f"one batched `train_saes(l1=[...])` call per width. Wall {out['wall_seconds']:.0f} s for this invocation "
+        f"(cells already in the store are loaded, not recomputed); sum of the cells' compute times "
+        f"{sum(out['cell_seconds'].values()):.0f} s, largest cell {max(out['cell_seconds'].values()):.0f} s "
+        f"({out['machine']['workers'] or 'no'} worker processes share the cells). Load average "
+        f"{out['machine']['loadavg_start'][0]:.1f} at start, {out['machine']['loadavg_end'][0]:.1f} at end "
+        f"({out['machine']['cpu_count']} CPUs).",
+        "",
+    ]
     for dp in out["data_paths"]:
         recs = [r for r in out["records"] if r["correlated"] == (dp == "correlated")]
         adj = [{**a, "ratio": a["ratio_small"]} for a in out["adjacent"] if a["correlated"] == (dp == "correlated")]
-        lines += [f"## {dp} data path (expected data L0 {out['truth']['expected_l0'][dp]:.3f})", "",
-                  "MMCS with the true features:", ""] + _table(recs, "mmcs", ratios, ks, ".3f")
+        lines += [
+            f"## {dp} data path (expected data L0 {out['truth']['expected_l0'][dp]:.3f})",
+            "",
+            "MMCS with the true features:",
+            "",
+        ] + _table(recs, "mmcs", ratios, ks, ".3f")
         lines += ["", "Dead latents (fraction never active on the held-out batch):", ""]
         lines += _table(recs, "dead_fraction_eval", ratios, ks, ".2f")
         lines += ["", "Held-out L0 / explained variance:", ""]
@@ -318,19 +424,30 @@ def _markdown(out: dict[str, Any]) -> str:
         lines += _table(recs, "_l0ev", ratios, ks, "s")
         for r in recs:
             del r["_l0ev"]
-        lines += ["", "Adjacent-size agreement: MMCS of the dictionary at this ratio within the next larger one "
-                  "(same coefficient); no ground truth used:", ""]
+        lines += [
+            "",
+            "Adjacent-size agreement: MMCS of the dictionary at this ratio within the next larger one "
+            "(same coefficient); no ground truth used:",
+            "",
+        ]
         lines += _table(adj, "mmcs_small_in_large", ratios[:-1], ks, ".3f")
-        lines += ["", "Relative change of the training loss over the last tenth of training "
-                  "(< 0.02: flattened):", ""]
+        lines += ["", "Relative change of the training loss over the last tenth of training (< 0.02: flattened):", ""]
         lines += _table(recs, "loss_change_last_tenth", ratios, ks, ".3f")
-        lines += ["", "Relative drop of the training loss from 50-65% to 65-80% of the steps, before the learning-rate "
-                  "decay (subsampled single-batch losses, noisy):", ""]
+        lines += [
+            "",
+            "Relative drop of the training loss from 50-65% to 65-80% of the steps, before the learning-rate "
+            "decay (subsampled single-batch losses, noisy):",
+            "",
+        ]
         lines += _table(recs, "loss_change_before_decay", ratios, ks, ".3f")
         sm = out["summary"][dp]
-        lines += ["", f"Best MMCS {sm['best_mmcs']:.3f} at L1 {sm['best_at']['l1']:.3g}, ratio "
-                  f"{sm['best_at']['ratio']:g}. Fraction of runs whose loss changed < 2% over the last tenth: "
-                  f"{sm['converged_fraction']:.2f}.", ""]
+        lines += [
+            "",
+            f"Best MMCS {sm['best_mmcs']:.3f} at L1 {sm['best_at']['l1']:.3g}, ratio "
+            f"{sm['best_at']['ratio']:g}. Fraction of runs whose loss changed < 2% over the last tenth: "
+            f"{sm['converged_fraction']:.2f}.",
+            "",
+        ]
     return "\n".join(lines) + "\n"
 
 

@@ -82,7 +82,7 @@ def run(n: int, trials: int, theta: float, c: float, seed: int) -> dict:
         A = g.standard_normal((n, n))
         x, _ = spud_sample(A, batch=p, theta=theta, rng=g)
         out = {}
-        for solver in arms[t % 3:] + arms[:t % 3]:
+        for solver in arms[t % 3 :] + arms[: t % 3]:
             t0 = time.perf_counter()
             res = _er_spud(x, solver, t)
             times[solver].append(time.perf_counter() - t0)
@@ -95,22 +95,31 @@ def run(n: int, trials: int, theta: float, c: float, seed: int) -> dict:
     tot = {k: sum(v) for k, v in times.items()}
     ratios = [a / b for a, b in zip(times["linprog"], times["highs"], strict=True)]
     row = {
-        "n": n, "batch": p, "theta": theta, "C": c, "trials": trials, "lps_per_trial": p // 2,
+        "n": n,
+        "batch": p,
+        "theta": theta,
+        "C": c,
+        "trials": trials,
+        "lps_per_trial": p // 2,
         "seconds_per_trial": {k: v / trials for k, v in tot.items()},
         "speedup_total": tot["linprog"] / tot["highs"],
         "speedup_total_highs_cold_vs_linprog": tot["linprog"] / tot["highs_cold"],
         "speedup_total_warm_vs_highs_cold": tot["highs_cold"] / tot["highs"],
         "speedup_median_per_trial": statistics.median(ratios),
         "speedup_range_per_trial": [min(ratios), max(ratios)],
-        "successes": wins, "same_success_decision": same,
+        "successes": wins,
+        "same_success_decision": same,
         "max_dictionary_gap": max(gaps),
     }
-    print(f"n={n:3d} p={p:4d} theta={theta}: linprog {row['seconds_per_trial']['linprog']:.3f} s/trial, "
-          f"warm HiGHS {row['seconds_per_trial']['highs']:.3f} s/trial, speed-up {row['speedup_total']:.2f}x "
-          f"(cold HiGHS {row['seconds_per_trial']['highs_cold']:.3f} s/trial) "
-          f"(median per trial {row['speedup_median_per_trial']:.2f}x, range {min(ratios):.2f}-{max(ratios):.2f}); "
-          f"successes {wins['highs']}/{trials} vs {wins['linprog']}/{trials}, same decision {same}/{trials}, "
-          f"largest dictionary gap {max(gaps):.1e}", flush=True)
+    print(
+        f"n={n:3d} p={p:4d} theta={theta}: linprog {row['seconds_per_trial']['linprog']:.3f} s/trial, "
+        f"warm HiGHS {row['seconds_per_trial']['highs']:.3f} s/trial, speed-up {row['speedup_total']:.2f}x "
+        f"(cold HiGHS {row['seconds_per_trial']['highs_cold']:.3f} s/trial) "
+        f"(median per trial {row['speedup_median_per_trial']:.2f}x, range {min(ratios):.2f}-{max(ratios):.2f}); "
+        f"successes {wins['highs']}/{trials} vs {wins['linprog']}/{trials}, same decision {same}/{trials}, "
+        f"largest dictionary gap {max(gaps):.1e}",
+        flush=True,
+    )
     return row
 
 
@@ -124,23 +133,34 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=RESULTS / "sparse_coding_spud.json")
     args = ap.parse_args()
     load_before = os.getloadavg()
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
-          f"load average {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}", flush=True)
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+        f"load average {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}",
+        flush=True,
+    )
     rows = [run(n, args.trials, args.theta, args.C, args.seed) for n in args.n]
     load_after = os.getloadavg()
     from importlib.metadata import version
 
     import scipy
+
     result = {
         "benchmark": "ER-SpUD (DC): warm-started highspy model vs scipy linprog(method='highs') per LP",
         "command": " ".join(["python benchmarks/sparse_coding_spud.py", *sys.argv[1:]]),
-        "machine": {"processor": platform.processor() or platform.machine(), "cpu_count": os.cpu_count(),
-                    "python": platform.python_version(), "scipy": scipy.__version__,
-                    "highspy": version("highspy"),
-                    "load_average_before": list(load_before), "load_average_after": list(load_after)},
-        "note": ("The machine was shared with other jobs while this ran (load average above its CPU count): "
-                 "absolute times are inflated and noisy; the ratio is measured on the same samples, alternating "
-                 "which solver runs first."),
+        "machine": {
+            "processor": platform.processor() or platform.machine(),
+            "cpu_count": os.cpu_count(),
+            "python": platform.python_version(),
+            "scipy": scipy.__version__,
+            "highspy": version("highspy"),
+            "load_average_before": list(load_before),
+            "load_average_after": list(load_after),
+        },
+        "note": (
+            "The machine was shared with other jobs while this ran (load average above its CPU count): "
+            "absolute times are inflated and noisy; the ratio is measured on the same samples, alternating "
+            "which solver runs first."
+        ),
         "results": rows,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

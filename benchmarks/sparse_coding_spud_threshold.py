@@ -70,10 +70,14 @@ def main() -> None:
     load_after = os.getloadavg()
     cell_total = float(res.elapsed.sum())
     print(f"{res}")
-    print(f"{elapsed:.1f} s this run (cells already in the store are loaded), {cell_total:.0f} s of cell compute "
-          f"time in total")
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, load average "
-          f"{load_before[0]:.2f} before, {load_after[0]:.2f} after")
+    print(
+        f"{elapsed:.1f} s this run (cells already in the store are loaded), {cell_total:.0f} s of cell compute "
+        f"time in total"
+    )
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, load average "
+        f"{load_before[0]:.2f} before, {load_after[0]:.2f} after"
+    )
     low, high = res.ci()
     print("\nsuccesses / trials per cell (rows n, columns C):")
     print("   n  " + "  ".join(f"C={c:<5g}" for c in res.cs))
@@ -89,24 +93,37 @@ def main() -> None:
         elif c <= res.ratios[i, 0]:
             txt = f"<= {c:.3g} (already >= 50% at the smallest C)"
         else:
-            txt = f"{c:.3f}  (p ~ {c * nlogn:.1f}; p/n^2 = {c * nlogn / n ** 2:.3f})"
+            txt = f"{c:.3f}  (p ~ {c * nlogn:.1f}; p/n^2 = {c * nlogn / n**2:.3f})"
         print(f"  n = {n:3d}: C_50 = {txt}")
-    command = "python benchmarks/sparse_coding_spud_threshold.py" + (" " + " ".join(sys.argv[1:]) if sys.argv[1:]
-                                                                     else "")
-    out = {"benchmark": "sparse_coding_spud_threshold", "command": command,
-           "description": ("success of ER-SpUD (DC, warm-started HiGHS) at recovering a Gaussian n x n dictionary "
-                           "up to permutation and scaling (|cos| >= 1 - 1e-4 after matching) from "
-                           "p = ceil(C n log n) Bernoulli(theta)-Gaussian samples; 95% Clopper-Pearson intervals; "
-                           "crossing = where the success rate first reaches 1/2, linear interpolation in the "
-                           "realised p/(n log n)"),
-           "theory": ("SWW 2012: O(n log n) samples determine the dictionary; the ER-SpUD guarantee needs about "
-                      "n^2 log^2 n samples. Adamczak 2016: p >= C n log n for a modified algorithm. Blasiok & "
-                      "Nelson 2016: the unmodified algorithm needs p >~ n^1.99 for large n. The crossings here are "
-                      "measurements at small n, not a theorem."),
-           "result": res.to_dict(),
-           "machine": {"processor": platform.processor() or platform.machine(), "cpu_count": os.cpu_count(),
-                       "load_average_before": list(load_before), "load_average_after": list(load_after)},
-           "cell_compute_s_total": round(cell_total, 1), "elapsed_s_this_run": round(elapsed, 1)}
+    command = "python benchmarks/sparse_coding_spud_threshold.py" + (
+        " " + " ".join(sys.argv[1:]) if sys.argv[1:] else ""
+    )
+    out = {
+        "benchmark": "sparse_coding_spud_threshold",
+        "command": command,
+        "description": (
+            "success of ER-SpUD (DC, warm-started HiGHS) at recovering a Gaussian n x n dictionary "
+            "up to permutation and scaling (|cos| >= 1 - 1e-4 after matching) from "
+            "p = ceil(C n log n) Bernoulli(theta)-Gaussian samples; 95% Clopper-Pearson intervals; "
+            "crossing = where the success rate first reaches 1/2, linear interpolation in the "
+            "realised p/(n log n)"
+        ),
+        "theory": (
+            "SWW 2012: O(n log n) samples determine the dictionary; the ER-SpUD guarantee needs about "
+            "n^2 log^2 n samples. Adamczak 2016: p >= C n log n for a modified algorithm. Blasiok & "
+            "Nelson 2016: the unmodified algorithm needs p >~ n^1.99 for large n. The crossings here are "
+            "measurements at small n, not a theorem."
+        ),
+        "result": res.to_dict(),
+        "machine": {
+            "processor": platform.processor() or platform.machine(),
+            "cpu_count": os.cpu_count(),
+            "load_average_before": list(load_before),
+            "load_average_after": list(load_after),
+        },
+        "cell_compute_s_total": round(cell_total, 1),
+        "elapsed_s_this_run": round(elapsed, 1),
+    }
     (outdir / f"{name}.json").write_text(json.dumps(out, indent=1) + "\n")
     ax = plot_spud_threshold(res)
     save(ax.figure, outdir / name, formats=["png", "pdf"])

@@ -58,20 +58,37 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     steps = args.steps or (1500 if args.quick else 6000)
     n, dim, k = args.n, args.dim, args.instances
-    cfg = ToyModelConfig(n_features=n, n_hidden=dim, n_instances=k, task="abs",
-                         importance=geometric_importance(n, 0.9),
-                         feature_probability=sparsity_sweep(k, low=0.01))
-    model = train(cfg, steps=steps, batch_size=1024, lr=1e-2, schedule="cosine", rng=0,
-                  progress=False)
+    cfg = ToyModelConfig(
+        n_features=n,
+        n_hidden=dim,
+        n_instances=k,
+        task="abs",
+        importance=geometric_importance(n, 0.9),
+        feature_probability=sparsity_sweep(k, low=0.01),
+    )
+    model = train(cfg, steps=steps, batch_size=1024, lr=1e-2, schedule="cosine", rng=0, progress=False)
     p = cfg.probability_matrix[:, 0]
     full = abs_features_computed(model)
     halves = abs_features_computed(model, per_sign=True)
-    res = {"machine": {"platform": platform.platform(), "cpu_count": os.cpu_count(),
-                       "numpy": np.__version__, "loadavg": os.getloadavg()},
-           "n": n, "dim": dim, "steps": steps, "lr": 1e-2, "schedule": "cosine",
-           "importance": "0.9^i", "p": p.tolist(), "features_computed": full.tolist(),
-           "halves_computed": halves.tolist(), "final_loss": model.final_loss.tolist(),
-           "seconds": round(model.info["elapsed_s"], 1)}
+    res = {
+        "machine": {
+            "platform": platform.platform(),
+            "cpu_count": os.cpu_count(),
+            "numpy": np.__version__,
+            "loadavg": os.getloadavg(),
+        },
+        "n": n,
+        "dim": dim,
+        "steps": steps,
+        "lr": 1e-2,
+        "schedule": "cosine",
+        "importance": "0.9^i",
+        "p": p.tolist(),
+        "features_computed": full.tolist(),
+        "halves_computed": halves.tolist(),
+        "final_loss": model.final_loss.tolist(),
+        "seconds": round(model.info["elapsed_s"], 1),
+    }
     print(json.dumps(res, indent=1))
     print("p | features computed | halves computed | neurons")
     for i in range(k):

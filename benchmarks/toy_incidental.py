@@ -34,8 +34,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from theory.toy_models.incidental import FAST, PAPER, incidental_sweep  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SETTINGS = {"paper": PAPER, "fast": FAST,
-            "gd": {"steps": 3000, "lr": 0.05, "l1": 3e-2, "weight_decay": 0.0, "optimizer": "gd"}}
+SETTINGS = {
+    "paper": PAPER,
+    "fast": FAST,
+    "gd": {"steps": 3000, "lr": 0.05, "l1": 3e-2, "weight_decay": 0.0, "optimizer": "gd"},
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,39 +67,66 @@ def main(argv: list[str] | None = None) -> int:
         executor = cf.ProcessPoolExecutor(args.workers)
     load0 = os.getloadavg()
     t0 = time.perf_counter()
-    grid = incidental_sweep(args.ns, args.ms, seeds=args.seeds, settings=settings, executor=executor,
-                            store=store, rng=0, progress=True)
+    grid = incidental_sweep(
+        args.ns, args.ms, seeds=args.seeds, settings=settings, executor=executor, store=store, rng=0, progress=True
+    )
     elapsed = time.perf_counter() - t0
     if executor is not None:
         executor.shutdown()
     fit = grid.fit(n_boot=args.boot, rng=0)
-    machine = {"processor": platform.processor() or platform.machine(), "cpu_count": os.cpu_count(),
-               "python": platform.python_version(), "numpy": np.__version__, "threads_per_worker": 1,
-               "loadavg_start": load0, "loadavg_end": os.getloadavg()}
+    machine = {
+        "processor": platform.processor() or platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "threads_per_worker": 1,
+        "loadavg_start": load0,
+        "loadavg_end": os.getloadavg(),
+    }
     print(grid)
     print(fit)
     table = grid.table()
     ratio = float(np.sum([t["polysemantic"] for t in table]) / np.sum([t["signed_exact"] for t in table]))
     ratio_b = float(np.sum([t["polysemantic"] for t in table]) / np.sum([t["birthday_exact"] for t in table]))
     pooled_z = float(np.sum([t["z_signed"] for t in table]) / np.sqrt(len(table)))
-    print(f"total measured / total signed-collision prediction = {ratio:.3f}; / birthday prediction = {ratio_b:.3f}; "
-          f"pooled z (signed) = {pooled_z:+.2f}")
-    print(f"{elapsed:.1f} s this run (cells already in the store are loaded), {sum(grid.elapsed):.0f} s of cell "
-          f"compute time in total; machine {machine}")
-    summary = {"command": "python benchmarks/toy_incidental.py" + (" --quick" if args.quick else
-                                                                   f" --settings {args.settings}"),
-               "settings": settings, "ns": args.ns, "ms": args.ms, "seeds": args.seeds,
-               "cells": table, "fit": {"a": fit.a, "b": fit.b, "c": fit.c, "ci_a": fit.ci_a, "ci_b": fit.ci_b,
-                                       "level": fit.level, "theory_a": fit.theory_a, "theory_b": fit.theory_b,
-                                       "n_boot": fit.n_boot},
-               "ratio_to_signed": ratio, "ratio_to_birthday": ratio_b, "pooled_z_signed": pooled_z,
-               "winner_kept_mean": float(np.mean([t["winner_kept"] for t in table])),
-               "opposite_sign_mean": float(np.mean([t["opposite_sign"] for t in table])),
-               "one_neuron_min": float(np.min([t["one_neuron"] for t in table])),
-               "elapsed_s": round(elapsed, 1), "cell_compute_s": round(float(sum(grid.elapsed)), 1),
-               "machine": machine,
-               "rows": [{k: r[k] for k in ("n", "m", "polysemantic", "init_collisions", "init_signed")}
-                        for r in grid.rows]}
+    print(
+        f"total measured / total signed-collision prediction = {ratio:.3f}; / birthday prediction = {ratio_b:.3f}; "
+        f"pooled z (signed) = {pooled_z:+.2f}"
+    )
+    print(
+        f"{elapsed:.1f} s this run (cells already in the store are loaded), {sum(grid.elapsed):.0f} s of cell "
+        f"compute time in total; machine {machine}"
+    )
+    summary = {
+        "command": "python benchmarks/toy_incidental.py"
+        + (" --quick" if args.quick else f" --settings {args.settings}"),
+        "settings": settings,
+        "ns": args.ns,
+        "ms": args.ms,
+        "seeds": args.seeds,
+        "cells": table,
+        "fit": {
+            "a": fit.a,
+            "b": fit.b,
+            "c": fit.c,
+            "ci_a": fit.ci_a,
+            "ci_b": fit.ci_b,
+            "level": fit.level,
+            "theory_a": fit.theory_a,
+            "theory_b": fit.theory_b,
+            "n_boot": fit.n_boot,
+        },
+        "ratio_to_signed": ratio,
+        "ratio_to_birthday": ratio_b,
+        "pooled_z_signed": pooled_z,
+        "winner_kept_mean": float(np.mean([t["winner_kept"] for t in table])),
+        "opposite_sign_mean": float(np.mean([t["opposite_sign"] for t in table])),
+        "one_neuron_min": float(np.min([t["one_neuron"] for t in table])),
+        "elapsed_s": round(elapsed, 1),
+        "cell_compute_s": round(float(sum(grid.elapsed)), 1),
+        "machine": machine,
+        "rows": [{k: r[k] for k in ("n", "m", "polysemantic", "init_collisions", "init_signed")} for r in grid.rows],
+    }
     data = {}
     if out_path.exists():
         try:
@@ -115,8 +145,11 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:  # matplotlib is optional
         return 0
     ax = plot_incidental_polysemanticity(grid)
-    ax.set_title(f"incidental polysemanticity, {args.settings if not args.quick else 'quick'} settings, "
-                 f"{args.seeds} seeds per cell", fontsize=7)
+    ax.set_title(
+        f"incidental polysemanticity, {args.settings if not args.quick else 'quick'} settings, "
+        f"{args.seeds} seeds per cell",
+        fontsize=7,
+    )
     for f in save(ax.figure, out_path.parent / f"toy_incidental_{'quick' if args.quick else args.settings}.png"):
         print(f"wrote {f}")
     return 0

@@ -52,11 +52,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--store", default=None, help="SQLite file to resume from")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    r = kgon_plateaus(quick=args.quick, blocks=args.blocks, seeds=args.seeds, protocols=args.protocols,
-                      store=args.store, executor="serial", progress=False)
+    r = kgon_plateaus(
+        quick=args.quick,
+        blocks=args.blocks,
+        seeds=args.seeds,
+        protocols=args.protocols,
+        store=args.store,
+        executor="serial",
+        progress=False,
+    )
     out = r.to_dict()
-    out["machine"] = {"processor": platform.processor(), "cpu_count": os.cpu_count(),
-                      "loadavg": list(os.getloadavg()) if hasattr(os, "getloadavg") else None}
+    out["machine"] = {
+        "processor": platform.processor(),
+        "cpu_count": os.cpu_count(),
+        "loadavg": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+    }
     out["seconds"] = time.perf_counter() - t0
     print(r)
     print(f"machine: {out['machine']}; run time {out['seconds']:.1f} s")

@@ -44,6 +44,7 @@ def _ratio(a: np.ndarray, b: np.ndarray) -> list:
     """a / b elementwise, None where b is 0 (JSON has no infinity)."""
     return [None if y == 0 or not np.isfinite(x) else float(x / y) for x, y in zip(a, b, strict=True)]
 
+
 #: The paper's full grid: exp-10 (alpha in linspace(0, 1, 9)) and exp-10-3 (linspace(-1, 0, 9)),
 #: weight decay linspace(-1, 1, 10), 6 dims, 20000 steps of batch 2048.
 PAPER_STEPS, PAPER_BATCH, PAPER_CELLS = 20_000, 2048, 2 * 9 * 10
@@ -72,9 +73,19 @@ def main() -> None:
         from concurrent.futures import ProcessPoolExecutor
 
         executor = ProcessPoolExecutor(args.workers)
-    grid = scaling_grid(n=args.n, dims=args.dims, alphas=args.alphas, weight_decays=args.weight_decays,
-                        steps=args.steps, batch_size=args.batch_size, eval_batch=args.eval_batch,
-                        store=args.store, executor=executor, rng=args.seed, progress=True)
+    grid = scaling_grid(
+        n=args.n,
+        dims=args.dims,
+        alphas=args.alphas,
+        weight_decays=args.weight_decays,
+        steps=args.steps,
+        batch_size=args.batch_size,
+        eval_batch=args.eval_batch,
+        store=args.store,
+        executor=executor,
+        rng=args.seed,
+        progress=True,
+    )
     elapsed = time.perf_counter() - t0
     fits = []
     print(grid)
@@ -86,10 +97,18 @@ def main() -> None:
             iw = int(np.flatnonzero(grid.weight_decays == w)[0])
             f = grid.fit(a, w)
             regime = grid.regime_of(a, w)
-            row = {"alpha": float(a), "weight_decay": float(w), "regime": regime, "exponent": f.exponent,
-                   "ci": [f.low, f.high], "prefactor": f.prefactor, "r2": f.r2,
-                   "loss": grid.loss[ia, iw].tolist(), "phi": grid.phi[ia, iw].tolist(),
-                   "overlap_over_floor": _ratio(grid.overlap[ia, iw], grid.overlap_floor[ia, iw])}
+            row = {
+                "alpha": float(a),
+                "weight_decay": float(w),
+                "regime": regime,
+                "exponent": f.exponent,
+                "ci": [f.low, f.high],
+                "prefactor": f.prefactor,
+                "r2": f.r2,
+                "loss": grid.loss[ia, iw].tolist(),
+                "phi": grid.phi[ia, iw].tolist(),
+                "overlap_over_floor": _ratio(grid.overlap[ia, iw], grid.overlap_floor[ia, iw]),
+            }
             row["unrepresented_loss"] = grid.tail[ia, iw].tolist()
             row["loss_over_unrepresented"] = _ratio(grid.loss[ia, iw], grid.tail[ia, iw])
             if regime == "weak":
@@ -99,36 +118,66 @@ def main() -> None:
             fits.append(row)
             extra = ""
             if "loss_over_prediction" in row:
-                extra = (f"; top-m prediction exponent {row['prediction_exponent']:.3f}, loss/prediction "
-                         f"{np.round(row['loss_over_prediction'], 2).tolist()}, loss/unrepresented "
-                         f"{[None if r is None else round(r, 2) for r in row['loss_over_unrepresented']]}")
-            print(f"alpha={a:.3g} gamma={w:+.3g} [{regime}] phi={np.round(row['phi'], 3).tolist()} "
-                  f"exponent {f.exponent:.3f} [{f.low:.3f}, {f.high:.3f}]{extra}")
+                extra = (
+                    f"; top-m prediction exponent {row['prediction_exponent']:.3f}, loss/prediction "
+                    f"{np.round(row['loss_over_prediction'], 2).tolist()}, loss/unrepresented "
+                    f"{[None if r is None else round(r, 2) for r in row['loss_over_unrepresented']]}"
+                )
+            print(
+                f"alpha={a:.3g} gamma={w:+.3g} [{regime}] phi={np.round(row['phi'], 3).tolist()} "
+                f"exponent {f.exponent:.3f} [{f.low:.3f}, {f.high:.3f}]{extra}"
+            )
     # extrapolation: step time per instance by dim at this batch size, scaled to the paper's batch
     step_by_dim = grid.step_s.mean(axis=0)
     per_cell_paper = float(np.sum(step_by_dim) * PAPER_STEPS * (PAPER_BATCH / args.batch_size))
     full_h = per_cell_paper * PAPER_CELLS / 3600
-    machine = {"processor": platform.processor() or platform.machine(), "cpu_count": os.cpu_count(),
-               "load_average": list(os.getloadavg()), "python": platform.python_version(),
-               "numpy": np.__version__, "threads": os.environ.get("OMP_NUM_THREADS")}
-    out = {"settings": {"n": args.n, "dims": args.dims, "alphas": args.alphas, "weight_decays": args.weight_decays,
-                        "steps": args.steps, "batch_size": args.batch_size, "eval_batch": args.eval_batch,
-                        "seed": args.seed, "workers": args.workers},
-           "fits": fits, "grid": grid.to_dict(), "elapsed_s": elapsed,
-           "step_s_by_dim": dict(zip([int(m) for m in grid.dims], step_by_dim.tolist(), strict=True)),
-           "extrapolation": {"paper_cell_s": per_cell_paper, "paper_cells": PAPER_CELLS,
-                             "paper_full_grid_core_hours": full_h},
-           "machine": machine}
+    machine = {
+        "processor": platform.processor() or platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "load_average": list(os.getloadavg()),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "threads": os.environ.get("OMP_NUM_THREADS"),
+    }
+    out = {
+        "settings": {
+            "n": args.n,
+            "dims": args.dims,
+            "alphas": args.alphas,
+            "weight_decays": args.weight_decays,
+            "steps": args.steps,
+            "batch_size": args.batch_size,
+            "eval_batch": args.eval_batch,
+            "seed": args.seed,
+            "workers": args.workers,
+        },
+        "fits": fits,
+        "grid": grid.to_dict(),
+        "elapsed_s": elapsed,
+        "step_s_by_dim": dict(zip([int(m) for m in grid.dims], step_by_dim.tolist(), strict=True)),
+        "extrapolation": {
+            "paper_cell_s": per_cell_paper,
+            "paper_cells": PAPER_CELLS,
+            "paper_full_grid_core_hours": full_h,
+        },
+        "machine": machine,
+    }
     out_path = Path(args.out)
     out_path.parent.mkdir(exist_ok=True)
     out_path.write_text(json.dumps(out, indent=1))
-    print(f"seconds per step and instance by dim (batch {args.batch_size}): "
-          f"{ {int(m): round(float(s), 4) for m, s in zip(grid.dims, step_by_dim, strict=True)} }")
-    print(f"one (alpha, gamma) at the paper's 20000 steps x batch 2048 over the dims run {list(grid.dims)}: "
-          f"{per_cell_paper / 60:.1f} core-minutes; the paper's {PAPER_CELLS} (alpha, gamma) pairs: {full_h:.1f} "
-          f"core-hours (the paper's 6 dims: scale by their summed step times)")
-    print(f"run time {elapsed:.1f} s on {machine['processor']}, {machine['cpu_count']} cores, load average "
-          f"{machine['load_average']}; wrote {out_path}")
+    print(
+        f"seconds per step and instance by dim (batch {args.batch_size}): "
+        f"{ {int(m): round(float(s), 4) for m, s in zip(grid.dims, step_by_dim, strict=True)} }"
+    )
+    print(
+        f"one (alpha, gamma) at the paper's 20000 steps x batch 2048 over the dims run {list(grid.dims)}: "
+        f"{per_cell_paper / 60:.1f} core-minutes; the paper's {PAPER_CELLS} (alpha, gamma) pairs: {full_h:.1f} "
+        f"core-hours (the paper's 6 dims: scale by their summed step times)"
+    )
+    print(
+        f"run time {elapsed:.1f} s on {machine['processor']}, {machine['cpu_count']} cores, load average "
+        f"{machine['load_average']}; wrote {out_path}"
+    )
 
 
 if __name__ == "__main__":

@@ -45,18 +45,36 @@ def run(n: int, dim: int, p: float, instances: int, steps: int, batch_size: int,
     modes = [False, True] if order % 2 == 0 else [True, False]
     for mode in modes:
         c0 = time.process_time()
-        model = train(cfg, steps=steps, batch_size=batch_size, rng=5, dtype="float32",
-                      sparse_threshold=1.0, sparse_compute=mode, progress=False)
+        model = train(
+            cfg,
+            steps=steps,
+            batch_size=batch_size,
+            rng=5,
+            dtype="float32",
+            sparse_threshold=1.0,
+            sparse_compute=mode,
+            progress=False,
+        )
         out[mode] = (model, model.info["elapsed_s"], time.process_time() - c0)
     dense, sparse = out[False], out[True]
     q = 1 - (1 - p) ** n
-    return {"n": n, "dim": dim, "p": p, "instances": instances, "steps": steps,
-            "batch_size": batch_size, "nonempty_fraction": round(q, 4),
-            "dense_wall_s": round(dense[1], 3), "sparse_wall_s": round(sparse[1], 3),
-            "dense_cpu_s": round(dense[2], 3), "sparse_cpu_s": round(sparse[2], 3),
-            "speedup_wall": round(dense[1] / sparse[1], 2), "speedup_cpu": round(dense[2] / sparse[2], 2),
-            "max_abs_W_diff": float(np.abs(dense[0].W - sparse[0].W).max()),
-            "max_W": float(np.abs(dense[0].W).max())}
+    return {
+        "n": n,
+        "dim": dim,
+        "p": p,
+        "instances": instances,
+        "steps": steps,
+        "batch_size": batch_size,
+        "nonempty_fraction": round(q, 4),
+        "dense_wall_s": round(dense[1], 3),
+        "sparse_wall_s": round(sparse[1], 3),
+        "dense_cpu_s": round(dense[2], 3),
+        "sparse_cpu_s": round(sparse[2], 3),
+        "speedup_wall": round(dense[1] / sparse[1], 2),
+        "speedup_cpu": round(dense[2] / sparse[2], 2),
+        "max_abs_W_diff": float(np.abs(dense[0].W - sparse[0].W).max()),
+        "max_W": float(np.abs(dense[0].W).max()),
+    }
 
 
 def main(argv=None) -> int:
@@ -66,10 +84,16 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     grid = [(100, 20, p, 10, 300 if args.quick else 1000) for p in (0.1, 0.03, 0.01, 0.003, 0.001)]
     grid += [(1000, 100, p, 2, 20 if args.quick else 60) for p in (0.1, 0.01, 0.003, 0.001, 0.0003)]
-    machine = {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
-               "cpu_count": os.cpu_count(), "python": platform.python_version(),
-               "numpy": np.__version__, "threads": 1, "loadavg_start": os.getloadavg(),
-               "note": "shared machine: other developers' jobs were running during the measurement"}
+    machine = {
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "threads": 1,
+        "loadavg_start": os.getloadavg(),
+        "note": "shared machine: other developers' jobs were running during the measurement",
+    }
     print(json.dumps(machine))
     rows = []
     for i, (n, dim, p, inst, steps) in enumerate(grid):
@@ -80,9 +104,11 @@ def main(argv=None) -> int:
     print()
     print("n | dim | p | non-empty rows | dense s/step | sparse s/step | speed-up wall (cpu) | max |ΔW|")
     for r in rows:
-        print(f"{r['n']} | {r['dim']} | {r['p']} | {r['nonempty_fraction']:.3f} | "
-              f"{r['dense_wall_s'] / r['steps'] * 1e3:.2f} ms | {r['sparse_wall_s'] / r['steps'] * 1e3:.2f} ms | "
-              f"{r['speedup_wall']:.2f}x ({r['speedup_cpu']:.2f}x) | {r['max_abs_W_diff']:.1e}")
+        print(
+            f"{r['n']} | {r['dim']} | {r['p']} | {r['nonempty_fraction']:.3f} | "
+            f"{r['dense_wall_s'] / r['steps'] * 1e3:.2f} ms | {r['sparse_wall_s'] / r['steps'] * 1e3:.2f} ms | "
+            f"{r['speedup_wall']:.2f}x ({r['speedup_cpu']:.2f}x) | {r['max_abs_W_diff']:.1e}"
+        )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"machine": machine, "rows": rows}, indent=1))

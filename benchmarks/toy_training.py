@@ -49,17 +49,24 @@ from theory.toy_models import (  # noqa: E402
 RESULTS = Path(__file__).with_name("results") / "toy_training.json"
 
 SETTINGS = {
-    "n20_dim5": dict(n_features=20, n_hidden=5, n_instances=20,
-                     importance=geometric_importance(20, 0.7),
-                     feature_probability=sparsity_sweep(20, low=1 / 20)),
-    "n100_dim20": dict(n_features=100, n_hidden=20, n_instances=10,
-                       importance=geometric_importance(100, 0.9 ** 0.25),
-                       feature_probability=sparsity_sweep(10, low=1 / 20)),
+    "n20_dim5": dict(
+        n_features=20,
+        n_hidden=5,
+        n_instances=20,
+        importance=geometric_importance(20, 0.7),
+        feature_probability=sparsity_sweep(20, low=1 / 20),
+    ),
+    "n100_dim20": dict(
+        n_features=100,
+        n_hidden=20,
+        n_instances=10,
+        importance=geometric_importance(100, 0.9**0.25),
+        feature_probability=sparsity_sweep(10, low=1 / 20),
+    ),
 }
 
 
-def torch_reference(cfg: ToyModelConfig, W0: np.ndarray, *, steps: int, batch_size: int,
-                    lr: float, seed: int):
+def torch_reference(cfg: ToyModelConfig, W0: np.ndarray, *, steps: int, batch_size: int, lr: float, seed: int):
     """Train like the paper's notebook; returns (W of shape (I, dim, n), b, seconds, cpu seconds)."""
     import torch
 
@@ -83,8 +90,7 @@ def torch_reference(cfg: ToyModelConfig, W0: np.ndarray, *, steps: int, batch_si
 
         def generate_batch(self, n_batch):
             feat = torch.rand((n_batch, I, n))
-            return torch.where(torch.rand((n_batch, I, n)) <= self.feature_probability, feat,
-                               torch.zeros(()))
+            return torch.where(torch.rand((n_batch, I, n)) <= self.feature_probability, feat, torch.zeros(()))
 
     model = Model()
     opt = torch.optim.AdamW(list(model.parameters()), lr=lr)
@@ -108,8 +114,13 @@ def main(argv=None) -> int:
     ap.add_argument("--steps", type=int, default=None)
     ap.add_argument("--batch-size", type=int, default=1024)
     ap.add_argument("--settings", nargs="*", default=list(SETTINGS))
-    ap.add_argument("--steps-for", nargs="*", default=[], metavar="SETTING=STEPS",
-                    help="per-setting step counts, e.g. n100_dim20=3000")
+    ap.add_argument(
+        "--steps-for",
+        nargs="*",
+        default=[],
+        metavar="SETTING=STEPS",
+        help="per-setting step counts, e.g. n100_dim20=3000",
+    )
     ap.add_argument("--out", default=str(RESULTS))
     args = ap.parse_args(argv)
     steps = args.steps or (300 if args.quick else 10_000)
@@ -128,13 +139,19 @@ def main(argv=None) -> int:
     except ModuleNotFoundError:
         torch = None
         torch_version = None
-        print("torch is not installed: timing the NumPy trainer only "
-              "(pip install torch==2.13.0 for the comparison)")
-    machine = {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
-               "cpu_count": os.cpu_count(), "python": platform.python_version(),
-               "numpy": np.__version__, "torch": torch_version, "threads": 1,
-               "threadpoolctl": tpc, "loadavg_start": os.getloadavg(),
-               "note": "shared machine: other developers' jobs were running during the measurement"}
+        print("torch is not installed: timing the NumPy trainer only (pip install torch==2.13.0 for the comparison)")
+    machine = {
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "torch": torch_version,
+        "threads": 1,
+        "threadpoolctl": tpc,
+        "loadavg_start": os.getloadavg(),
+        "note": "shared machine: other developers' jobs were running during the measurement",
+    }
     print(json.dumps(machine, indent=1))
     rows = []
     per_setting = dict(kv.split("=") for kv in args.steps_for)
@@ -147,13 +164,20 @@ def main(argv=None) -> int:
 
         def run_numpy(cfg=cfg, W0=W0, steps=steps):
             c0 = time.process_time()
-            model = train(cfg, steps=steps, batch_size=args.batch_size, lr=1e-3, rng=7,
-                          dtype="float32", progress=False, initial={"W": W0})
+            model = train(
+                cfg,
+                steps=steps,
+                batch_size=args.batch_size,
+                lr=1e-3,
+                rng=7,
+                dtype="float32",
+                progress=False,
+                initial={"W": W0},
+            )
             return model, model.info["elapsed_s"], time.process_time() - c0
 
         def run_torch(cfg=cfg, W0=W0, steps=steps):
-            W, b, wall, cpu = torch_reference(cfg, W0, steps=steps, batch_size=args.batch_size,
-                                              lr=1e-3, seed=7)
+            W, b, wall, cpu = torch_reference(cfg, W0, steps=steps, batch_size=args.batch_size, lr=1e-3, seed=7)
             return ToyModel(cfg, W=W, b=b), wall, cpu
 
         order = [("numpy", run_numpy), ("torch", run_torch)]
@@ -164,8 +188,14 @@ def main(argv=None) -> int:
                 continue
             runs[label] = fn()
             print(f"{name}: {label} done in {runs[label][1]:.1f} s", flush=True)
-        row = {"setting": name, "n": cfg.n_features, "dim": cfg.n_hidden,
-               "instances": cfg.n_instances, "steps": steps, "batch_size": args.batch_size}
+        row = {
+            "setting": name,
+            "n": cfg.n_features,
+            "dim": cfg.n_hidden,
+            "instances": cfg.n_instances,
+            "steps": steps,
+            "batch_size": args.batch_size,
+        }
         losses = {}
         for label, (model, wall, cpu) in runs.items():
             losses[label] = model.evaluate(batch_size=100_000, rng=99)
@@ -176,8 +206,9 @@ def main(argv=None) -> int:
             row["speedup_wall"] = round(row["torch_wall_s"] / row["numpy_wall_s"], 2)
             row["speedup_cpu"] = round(row["torch_cpu_s"] / row["numpy_cpu_s"], 2)
             rel = np.abs(losses["numpy"] - losses["torch"]) / losses["torch"]
-            row["loss_total_rel_diff"] = float(abs(row["numpy_loss_total"] - row["torch_loss_total"])
-                                               / row["torch_loss_total"])
+            row["loss_total_rel_diff"] = float(
+                abs(row["numpy_loss_total"] - row["torch_loss_total"]) / row["torch_loss_total"]
+            )
             row["loss_instance_rel_diff_max"] = float(rel.max())
             row["loss_instance_rel_diff_median"] = float(np.median(rel))
         rows.append(row)
@@ -188,10 +219,12 @@ def main(argv=None) -> int:
     if torch is not None:
         tot_np = sum(r["numpy_wall_s"] for r in rows)
         tot_t = sum(r["torch_wall_s"] for r in rows)
-        summary = {"total_numpy_wall_s": round(tot_np, 2), "total_torch_wall_s": round(tot_t, 2),
-                   "speedup_total_wall": round(tot_t / tot_np, 2),
-                   "speedup_total_cpu": round(sum(r["torch_cpu_s"] for r in rows)
-                                              / sum(r["numpy_cpu_s"] for r in rows), 2)}
+        summary = {
+            "total_numpy_wall_s": round(tot_np, 2),
+            "total_torch_wall_s": round(tot_t, 2),
+            "speedup_total_wall": round(tot_t / tot_np, 2),
+            "speedup_total_cpu": round(sum(r["torch_cpu_s"] for r in rows) / sum(r["numpy_cpu_s"] for r in rows), 2),
+        }
     else:
         summary = {"total_numpy_wall_s": round(sum(r["numpy_wall_s"] for r in rows), 2)}
     machine["loadavg_end"] = os.getloadavg()

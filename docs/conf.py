@@ -49,8 +49,15 @@ html_title = f"superposition-theory {release}"
 # API pages: one per package, listing its __all__, written before the build reads the sources.
 # ----------------------------------------------------------------------------------------------
 
-API_PACKAGES = ["theory", *(a.package for a in theory._areas.AREAS), "theory.verify", "theory.sweep",
-                "theory.experiments", "theory.figures", "theory.proofs"]
+API_PACKAGES = [
+    "theory",
+    *(a.package for a in theory._areas.AREAS),
+    "theory.verify",
+    "theory.sweep",
+    "theory.experiments",
+    "theory.figures",
+    "theory.proofs",
+]
 
 
 def _directive(obj: object) -> str:
@@ -74,10 +81,21 @@ def _write_api_pages() -> None:
     here.mkdir(exist_ok=True)
     for name in API_PACKAGES:
         mod = importlib.import_module(name)
-        public = [(n, getattr(mod, n)) for n in sorted(getattr(mod, "__all__", []))
-                  if not n.startswith("__") and not inspect.ismodule(getattr(mod, n))]
-        lines = [f"``{name}``", "=" * (len(name) + 4), "", f".. automodule:: {name}", "   :no-members:", "",
-                 f".. currentmodule:: {name}", ""]
+        public = [
+            (n, getattr(mod, n))
+            for n in sorted(getattr(mod, "__all__", []))
+            if not n.startswith("__") and not inspect.ismodule(getattr(mod, n))
+        ]
+        lines = [
+            f"``{name}``",
+            "=" * (len(name) + 4),
+            "",
+            f".. automodule:: {name}",
+            "   :no-members:",
+            "",
+            f".. currentmodule:: {name}",
+            "",
+        ]
         if public:
             lines += [".. list-table::", "   :widths: 30 70", ""]
             for n, obj in public:

@@ -58,20 +58,41 @@ class Area:
 
 #: The pillars, in dependency order (an area may import the ones before it, never after).
 AREAS: tuple[Area, ...] = (
-    Area("geometry", "frames, coherence bounds, Delsarte LP, constructions, packings, capacity",
-         claims="theory.geometry.claims", figures="theory.figures.geometry",
-         cli=("theory.cli.bounds", "theory.cli.capacity", "theory.cli.pack")),
-    Area("interference", "k-sparse interference, RIP, random projections, read-out, recovery",
-         claims="theory.interference.claims", figures="theory.figures.interference",
-         cli=("theory.cli.dictionary", "theory.cli.rip")),
-    Area("circuits", "Boolean circuits computed in superposition",
-         claims="theory.circuits.claims", figures="theory.figures.circuits",
-         cli=("theory.cli.circuits",)),
-    Area("toy_models", "the ReLU-output toy model of Elhage et al. (2022)",
-         claims="theory.toy_models.claims", figures="theory.figures.toy_models",
-         cli=("theory.cli.toy",)),
-    Area("sparse_coding", "getting features back out: ground truth, inference, metrics, certificates, SAEs",
-         claims="theory.sparse_coding.claims", figures="theory.figures.sparse_coding", cli=("theory.cli.sae",)),
+    Area(
+        "geometry",
+        "frames, coherence bounds, Delsarte LP, constructions, packings, capacity",
+        claims="theory.geometry.claims",
+        figures="theory.figures.geometry",
+        cli=("theory.cli.bounds", "theory.cli.capacity", "theory.cli.pack"),
+    ),
+    Area(
+        "interference",
+        "k-sparse interference, RIP, random projections, read-out, recovery",
+        claims="theory.interference.claims",
+        figures="theory.figures.interference",
+        cli=("theory.cli.dictionary", "theory.cli.rip"),
+    ),
+    Area(
+        "circuits",
+        "Boolean circuits computed in superposition",
+        claims="theory.circuits.claims",
+        figures="theory.figures.circuits",
+        cli=("theory.cli.circuits",),
+    ),
+    Area(
+        "toy_models",
+        "the ReLU-output toy model of Elhage et al. (2022)",
+        claims="theory.toy_models.claims",
+        figures="theory.figures.toy_models",
+        cli=("theory.cli.toy",),
+    ),
+    Area(
+        "sparse_coding",
+        "getting features back out: ground truth, inference, metrics, certificates, SAEs",
+        claims="theory.sparse_coding.claims",
+        figures="theory.figures.sparse_coding",
+        cli=("theory.cli.sae",),
+    ),
 )
 
 #: Shared modules that are not areas: ``theory.<name>`` for each, imported on first use.
@@ -85,9 +106,22 @@ SHARED: tuple[str, ...] = ("verify", "sweep", "figures", "strategies")
 #: :func:`is_claims_module`), above every pillar and below the verification machinery that gathers
 #: them by name from :data:`AREAS`.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("theory._areas", "theory._validation", "theory._results", "theory._warnings",
-              "theory._io", "theory._provenance", "theory._optim", "theory._solvers", "theory._lazy",
-              "theory._json", "theory.sweep")),
+    (
+        "base",
+        (
+            "theory._areas",
+            "theory._validation",
+            "theory._results",
+            "theory._warnings",
+            "theory._io",
+            "theory._provenance",
+            "theory._optim",
+            "theory._solvers",
+            "theory._lazy",
+            "theory._json",
+            "theory.sweep",
+        ),
+    ),
     ("geometry", ("theory.geometry",)),
     ("interference", ("theory.interference",)),
     ("applications", ("theory.circuits", "theory.toy_models", "theory.sparse_coding")),
@@ -126,8 +160,12 @@ def is_claims_module(module: str) -> bool:
     (True, False)
     """
     parts = module.split(".")
-    return (len(parts) == 3 and parts[0] == "theory" and parts[1] in {a.name for a in AREAS}
-            and (parts[2] == "claims" or parts[2].startswith("_claims_")))
+    return (
+        len(parts) == 3
+        and parts[0] == "theory"
+        and parts[1] in {a.name for a in AREAS}
+        and (parts[2] == "claims" or parts[2].startswith("_claims_"))
+    )
 
 
 def layer_of(module: str) -> int:

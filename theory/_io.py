@@ -53,9 +53,18 @@ _MAX_HEADER = 100 * 2**20
 _KINDS = "biufcUS"
 
 _SAFETENSORS_DTYPES = {
-    "BOOL": np.dtype("?"), "U8": np.dtype("u1"), "I8": np.dtype("i1"), "U16": np.dtype("<u2"),
-    "I16": np.dtype("<i2"), "U32": np.dtype("<u4"), "I32": np.dtype("<i4"), "U64": np.dtype("<u8"),
-    "I64": np.dtype("<i8"), "F16": np.dtype("<f2"), "F32": np.dtype("<f4"), "F64": np.dtype("<f8"),
+    "BOOL": np.dtype("?"),
+    "U8": np.dtype("u1"),
+    "I8": np.dtype("i1"),
+    "U16": np.dtype("<u2"),
+    "I16": np.dtype("<i2"),
+    "U32": np.dtype("<u4"),
+    "I32": np.dtype("<i4"),
+    "U64": np.dtype("<u8"),
+    "I64": np.dtype("<i8"),
+    "F16": np.dtype("<f2"),
+    "F32": np.dtype("<f4"),
+    "F64": np.dtype("<f8"),
     "BF16": np.dtype("<u2"),  # decoded to float32 on load
 }
 
@@ -128,7 +137,8 @@ def _check_dtype(dtype: Any, name: str) -> np.dtype[Any]:
 
 def _check_shape(shape: Any, name: str) -> tuple[int, ...]:
     if not isinstance(shape, (tuple, list)) or any(
-            isinstance(s, bool) or not isinstance(s, int) or s < 0 for s in shape):
+        isinstance(s, bool) or not isinstance(s, int) or s < 0 for s in shape
+    ):
         raise _Invalid(f"array {name!r} has an invalid shape {shape!r}")
     return tuple(int(s) for s in shape)
 
@@ -178,8 +188,10 @@ def _inspect_npy(p: Path) -> dict[str, ArrayInfo]:
     with open(p, "rb") as fp:
         info, _, offset = _npy_header(fp, p.name)
     if offset + info.nbytes > size:
-        raise _Invalid(f"the header claims shape {info.shape} of {info.dtype} ({_human(info.nbytes)}) "
-                       f"but the file holds only {_human(size - offset)} of data")
+        raise _Invalid(
+            f"the header claims shape {info.shape} of {info.dtype} ({_human(info.nbytes)}) "
+            f"but the file holds only {_human(size - offset)} of data"
+        )
     return {p.name: info}
 
 
@@ -213,8 +225,10 @@ def _inspect_npz_open(p: Path, zf: zipfile.ZipFile) -> tuple[dict[str, ArrayInfo
         with zf.open(zi) as fp:
             info, _, offset = _npy_header(fp, name)
         if offset + info.nbytes > zi.file_size:
-            raise _Invalid(f"array {name!r} claims shape {info.shape} of {info.dtype} "
-                           f"({_human(info.nbytes)}) but its member holds only {_human(zi.file_size - offset)}")
+            raise _Invalid(
+                f"array {name!r} claims shape {info.shape} of {info.dtype} "
+                f"({_human(info.nbytes)}) but its member holds only {_human(zi.file_size - offset)}"
+            )
         infos[name] = info
     return infos, members
 
@@ -238,8 +252,7 @@ def _load_npz(p: Path, names: Iterable[str] | None, limit: float) -> dict[str, N
 
 
 # ------------------------------------------------------------------------------ .safetensors
-def _safetensors_header(p: Path, fp: IO[bytes]
-                        ) -> tuple[dict[str, ArrayInfo], dict[str, tuple[int, int, str]], int]:
+def _safetensors_header(p: Path, fp: IO[bytes]) -> tuple[dict[str, ArrayInfo], dict[str, tuple[int, int, str]], int]:
     size = p.stat().st_size
     head = fp.read(8)
     if len(head) != 8:
@@ -267,17 +280,24 @@ def _safetensors_header(p: Path, fp: IO[bytes]
         dtype = _SAFETENSORS_DTYPES[code]
         shape = _check_shape(entry["shape"], name)
         off = entry["data_offsets"]
-        if (not isinstance(off, list) or len(off) != 2
-                or any(isinstance(o, bool) or not isinstance(o, int) for o in off)
-                or not 0 <= off[0] <= off[1]):
+        if (
+            not isinstance(off, list)
+            or len(off) != 2
+            or any(isinstance(o, bool) or not isinstance(o, int) for o in off)
+            or not 0 <= off[0] <= off[1]
+        ):
             raise _Invalid(f"tensor {name!r}: invalid data_offsets {off!r}")
         nbytes = estimate_bytes(*shape, itemsize=dtype.itemsize)
         if off[1] - off[0] != nbytes:
-            raise _Invalid(f"tensor {name!r}: shape {shape} of {code} needs {_human(nbytes)} "
-                           f"but data_offsets span {off[1] - off[0]} bytes")
+            raise _Invalid(
+                f"tensor {name!r}: shape {shape} of {code} needs {_human(nbytes)} "
+                f"but data_offsets span {off[1] - off[0]} bytes"
+            )
         if off[1] > data_size:
-            raise _Invalid(f"tensor {name!r}: shape {shape} of {code} ({_human(nbytes)}) extends past the "
-                           f"end of the file ({_human(data_size)} of data)")
+            raise _Invalid(
+                f"tensor {name!r}: shape {shape} of {code} ({_human(nbytes)}) extends past the "
+                f"end of the file ({_human(data_size)} of data)"
+            )
         infos[name] = ArrayInfo(name, np.dtype(np.float32) if code == "BF16" else dtype, shape, nbytes)
         offsets[name] = (off[0], off[1], code)
     return infos, offsets, 8 + n
@@ -293,8 +313,14 @@ def _load_safetensors(p: Path, names: Iterable[str] | None, limit: float) -> dic
         infos, offsets, start = _safetensors_header(p, fp)
         wanted = _select(p, infos, names)
         # bfloat16 doubles in memory once decoded to float32
-        _check_total(p, (replace(i, nbytes=estimate_bytes(*i.shape, itemsize=i.dtype.itemsize))
-                         for i in (infos[n] for n in wanted)), limit)
+        _check_total(
+            p,
+            (
+                replace(i, nbytes=estimate_bytes(*i.shape, itemsize=i.dtype.itemsize))
+                for i in (infos[n] for n in wanted)
+            ),
+            limit,
+        )
         out = {}
         for name in wanted:
             lo, hi, code = offsets[name]
@@ -332,8 +358,19 @@ def _check_total(p: Path, infos: Iterable[ArrayInfo], limit: float) -> None:
 
 _INSPECT = {".npy": _inspect_npy, ".npz": _inspect_npz, ".safetensors": _inspect_safetensors}
 _LOAD = {".npy": _load_npy, ".npz": _load_npz, ".safetensors": _load_safetensors}
-_ERRORS = (_Invalid, zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
-           KeyError, NotImplementedError, struct.error, OverflowError, RuntimeError)
+_ERRORS = (
+    _Invalid,
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    EOFError,
+    OSError,
+    ValueError,
+    KeyError,
+    NotImplementedError,
+    struct.error,
+    OverflowError,
+    RuntimeError,
+)
 
 
 def inspect_arrays(path: str | os.PathLike[str]) -> dict[str, ArrayInfo]:
@@ -372,8 +409,9 @@ def inspect_arrays(path: str | os.PathLike[str]) -> dict[str, ArrayInfo]:
         raise _invalid(p, suffix, exc) from None
 
 
-def load_arrays(path: str | os.PathLike[str], names: str | Iterable[str] | None = None, *,
-                limit: float = MEMORY_LIMIT_BYTES) -> dict[str, NDArray[Any]]:
+def load_arrays(
+    path: str | os.PathLike[str], names: str | Iterable[str] | None = None, *, limit: float = MEMORY_LIMIT_BYTES
+) -> dict[str, NDArray[Any]]:
     """Load arrays from a ``.npy``, ``.npz`` or ``.safetensors`` file; never unpickles.
 
     Headers are validated against the file size before anything is read, and the total size of

@@ -68,27 +68,31 @@ def _strict(obj: Any, where: str) -> Any:
     if isinstance(obj, (float, np.floating)):
         x = float(obj)
         if not math.isfinite(x):
-            raise ValueError(f"{where} is {x!r}; JSON cannot hold NaN or infinity, so use None "
-                             "or a string (e.g. 'nan') for an undefined number")
+            raise ValueError(
+                f"{where} is {x!r}; JSON cannot hold NaN or infinity, so use None "
+                "or a string (e.g. 'nan') for an undefined number"
+            )
         return x
     if isinstance(obj, np.ndarray):
         if obj.dtype.kind in "biuf":
             if obj.dtype.kind == "f" and not np.all(np.isfinite(obj)):
                 bad = tuple(int(i) for i in np.argwhere(~np.isfinite(obj))[0])
-                raise ValueError(f"{where} is an array with a non-finite entry at index {bad}; "
-                                 "JSON cannot hold NaN or infinity")
+                raise ValueError(
+                    f"{where} is an array with a non-finite entry at index {bad}; JSON cannot hold NaN or infinity"
+                )
             return obj.tolist()
         return _strict(obj.tolist(), where)
     if isinstance(obj, Mapping):
         out = {}
         for k, v in obj.items():
             if not isinstance(k, str):
-                raise TypeError(f"{where} has a key {k!r} of type {type(k).__name__}; "
-                                "JSON object keys must be strings")
+                raise TypeError(f"{where} has a key {k!r} of type {type(k).__name__}; JSON object keys must be strings")
             out[k] = _strict(v, f"{where}[{k!r}]")
         return out
     if isinstance(obj, (list, tuple)):
         return [_strict(v, f"{where}[{i}]") for i, v in enumerate(obj)]
-    raise TypeError(f"{where} must be JSON-serialisable (None, bool, int, float, str, list, tuple, "
-                    f"dict with str keys, NumPy scalar or array), got {obj!r} of type "
-                    f"{type(obj).__name__}")
+    raise TypeError(
+        f"{where} must be JSON-serialisable (None, bool, int, float, str, list, tuple, "
+        f"dict with str keys, NumPy scalar or array), got {obj!r} of type "
+        f"{type(obj).__name__}"
+    )

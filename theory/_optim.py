@@ -56,8 +56,8 @@ class FlatParams:
         off = 0
         for k, s in zip(self.keys, sizes, strict=True):
             shape = params[k].shape
-            self.p[k] = self.theta[off:off + s].reshape(shape)
-            self.g[k] = self.grad[off:off + s].reshape(shape)
+            self.p[k] = self.theta[off : off + s].reshape(shape)
+            self.g[k] = self.grad[off : off + s].reshape(shape)
             self.p[k][...] = params[k]
             off += s
 
@@ -159,8 +159,8 @@ class AdamW:
         tmp *= dt(1 - b2)
         v += tmp
         np.sqrt(v, out=tmp)
-        tmp *= dt(1.0 / math.sqrt(1 - b2 ** self.t))
+        tmp *= dt(1.0 / math.sqrt(1 - b2**self.t))
         tmp += dt(self.eps)
         np.divide(m, tmp, out=tmp)
-        tmp *= dt(lr_t / (1 - b1 ** self.t))
+        tmp *= dt(lr_t / (1 - b1**self.t))
         theta -= tmp

@@ -14,8 +14,19 @@ from typing import Any
 __all__ = ["DEPENDENCIES", "provenance", "show_versions"]
 
 #: Distributions whose versions every report records.
-DEPENDENCIES: tuple[str, ...] = ("numpy", "scipy", "cvxpy", "highspy", "sympy", "clarabel", "scs",
-                                 "matplotlib", "scikit-learn", "safetensors", "dask")
+DEPENDENCIES: tuple[str, ...] = (
+    "numpy",
+    "scipy",
+    "cvxpy",
+    "highspy",
+    "sympy",
+    "clarabel",
+    "scs",
+    "matplotlib",
+    "scikit-learn",
+    "safetensors",
+    "dask",
+)
 
 
 def _version(dist: str) -> str | None:
@@ -31,10 +42,16 @@ def _git_commit() -> str | None:
     if not (root / ".git").exists():
         return None
     try:
-        out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
-                             timeout=5, check=False)
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=5, check=False)
+        out = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5, check=False
+        )
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     if out.returncode != 0:
@@ -78,8 +95,11 @@ def provenance(*, seed: int | None = None, argv: list[str] | None = None) -> dic
         "dependencies": {d: _version(d) for d in DEPENDENCIES},
         "python": platform.python_version(),
         "platform": platform.platform(),
-        "machine": {"processor": platform.processor() or platform.machine(), "architecture": platform.machine(),
-                    "cores": os.cpu_count()},
+        "machine": {
+            "processor": platform.processor() or platform.machine(),
+            "architecture": platform.machine(),
+            "cores": os.cpu_count(),
+        },
         "date": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
         "seed": seed,
         "command": " ".join(str(a) for a in args),
@@ -103,9 +123,13 @@ def show_versions(file: Any = None) -> None:
         raise TypeError(f"file must be a writable text stream (with .write) or None, got {type(file).__name__}")
     p = provenance(seed=None, argv=[])
     out = sys.stdout if file is None else file
-    lines = [f"superposition-theory {p['package']['version']}",
-             f"git commit: {p['git_commit'] or 'not a git checkout'}",
-             f"python: {p['python']}", f"platform: {p['platform']}",
-             f"machine: {p['machine']['processor']}, {p['machine']['cores']} cores", "dependencies:"]
+    lines = [
+        f"superposition-theory {p['package']['version']}",
+        f"git commit: {p['git_commit'] or 'not a git checkout'}",
+        f"python: {p['python']}",
+        f"platform: {p['platform']}",
+        f"machine: {p['machine']['processor']}, {p['machine']['cores']} cores",
+        "dependencies:",
+    ]
     lines += [f"  {d}: {v or 'not installed'}" for d, v in p["dependencies"].items()]
     print("\n".join(lines), file=out)

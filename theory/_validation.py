@@ -57,8 +57,9 @@ def check_bool(value: Any, name: str) -> bool:
     return bool(value)
 
 
-def check_dtype(dtype: Any, name: str = "dtype", *,
-                allowed: tuple[Any, ...] = (np.float32, np.float64)) -> np.dtype[Any]:
+def check_dtype(
+    dtype: Any, name: str = "dtype", *, allowed: tuple[Any, ...] = (np.float32, np.float64)
+) -> np.dtype[Any]:
     """Return ``dtype`` as a :class:`numpy.dtype` after checking it is one of ``allowed``.
 
     Accepts names (``"float32"``), NumPy types and dtypes; ``None`` and other objects are refused
@@ -87,7 +88,7 @@ def check_dtype(dtype: Any, name: str = "dtype", *,
 
 def _human(n_bytes: float) -> str:
     units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"]
-    if n_bytes >= 1024 ** 9:  # beyond yobibytes (and maybe beyond floats): a power of two
+    if n_bytes >= 1024**9:  # beyond yobibytes (and maybe beyond floats): a power of two
         return f"2^{int(n_bytes).bit_length() - 1} B" if isinstance(n_bytes, int) else f"{n_bytes:.3g} B"
     i = 0
     value = float(n_bytes)
@@ -135,8 +136,7 @@ def check_memory(n_bytes: float, what: str, *, limit: float = MEMORY_LIMIT_BYTES
         raise ValueError(f"{what} would need {_human(n_bytes)} (limit {_human(limit)}); use smaller sizes")
 
 
-def check_size(value: Any, name: str, *, minimum: int = 1, maximum: int,
-               why: str = "") -> int:
+def check_size(value: Any, name: str, *, minimum: int = 1, maximum: int, why: str = "") -> int:
     """Check a size or count argument before any work: an integer in ``[minimum, maximum]``.
 
     Like :func:`check_int`, but the upper bound is a resource limit, and the message says so (and
@@ -168,8 +168,7 @@ def check_size(value: Any, name: str, *, minimum: int = 1, maximum: int,
     return value
 
 
-def check_int(value: Any, name: str, *, minimum: int | None = None,
-              maximum: int | None = None) -> int:
+def check_int(value: Any, name: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
     """Return ``value`` as an ``int`` after checking it is an integer in range.
 
     Parameters
@@ -202,9 +201,15 @@ def check_int(value: Any, name: str, *, minimum: int | None = None,
     return value
 
 
-def check_real(value: Any, name: str, *, minimum: float | None = None,
-               maximum: float | None = None, strict_min: bool = False,
-               strict_max: bool = False) -> float:
+def check_real(
+    value: Any,
+    name: str,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    strict_min: bool = False,
+    strict_max: bool = False,
+) -> float:
     """Return ``value`` as a finite ``float`` after checking its range.
 
     NaN and infinities are always refused.
@@ -223,8 +228,10 @@ def check_real(value: Any, name: str, *, minimum: float | None = None,
     try:
         value = float(value)
     except OverflowError:  # an integer beyond the float range, e.g. 10**400
-        raise ValueError(f"{name} must be a finite real number, got an integer of {len(str(abs(value)))} "
-                         "digits, beyond the float range") from None
+        raise ValueError(
+            f"{name} must be a finite real number, got an integer of {len(str(abs(value)))} "
+            "digits, beyond the float range"
+        ) from None
     if not math.isfinite(value):
         raise ValueError(f"{name} must be a finite real number, got {value}")
     if minimum is not None and (value < minimum or (strict_min and value == minimum)):
@@ -236,8 +243,7 @@ def check_real(value: Any, name: str, *, minimum: float | None = None,
     return value
 
 
-def check_probability(value: Any, name: str, *, allow_zero: bool = True,
-                      allow_one: bool = True) -> float:
+def check_probability(value: Any, name: str, *, allow_zero: bool = True, allow_one: bool = True) -> float:
     """Return ``value`` as a float in [0, 1] (ends optionally excluded).
 
     Examples
@@ -259,8 +265,9 @@ def check_probability(value: Any, name: str, *, allow_zero: bool = True,
     return value
 
 
-def check_array(a: ArrayLike, name: str, *, ndim: int | tuple[int, ...] | None = None,
-                dtype: Any = np.float64, finite: bool = True) -> NDArray[Any]:
+def check_array(
+    a: ArrayLike, name: str, *, ndim: int | tuple[int, ...] | None = None, dtype: Any = np.float64, finite: bool = True
+) -> NDArray[Any]:
     """Convert ``a`` to an array, checking its number of dimensions and finiteness.
 
     Examples
@@ -283,13 +290,13 @@ def check_array(a: ArrayLike, name: str, *, ndim: int | tuple[int, ...] | None =
     except (TypeError, ValueError) as exc:  # a ragged nested list
         raise TypeError(f"{name} must be an array of numbers: {exc}") from None
     if complex_input:
-        raise TypeError(f"{name} must be real; got a complex array (take .real, or realify it "
-                        f"as [Re; Im] explicitly)")
+        raise TypeError(f"{name} must be real; got a complex array (take .real, or realify it as [Re; Im] explicitly)")
     try:
         arr = np.asarray(a, dtype=dtype)
     except OverflowError:  # an integer beyond the float range, e.g. 10**400
-        raise ValueError(f"{name} must contain finite real numbers; an entry is an integer beyond the "
-                         "float range") from None
+        raise ValueError(
+            f"{name} must contain finite real numbers; an entry is an integer beyond the float range"
+        ) from None
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be an array of numbers: {exc}") from None
     if ndim is not None:
@@ -304,8 +311,9 @@ def check_array(a: ArrayLike, name: str, *, ndim: int | tuple[int, ...] | None =
     return arr
 
 
-def check_frame(W: ArrayLike, name: str = "W", *, allow_zero_columns: bool = False,
-                min_features: int = 1) -> NDArray[np.float64]:
+def check_frame(
+    W: ArrayLike, name: str = "W", *, allow_zero_columns: bool = False, min_features: int = 1
+) -> NDArray[np.float64]:
     """Validate a feature matrix of shape ``(dim, n)``: finite, 2-D, non-empty.
 
     Parameters

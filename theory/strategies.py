@@ -24,8 +24,14 @@ import numpy as np
 
 from theory._validation import check_bool, check_int, check_real
 
-__all__ = ["frames", "sparse_boolean_circuits", "sparse_boolean_inputs", "sparse_booleans", "sparse_vectors",
-           "toy_configs"]
+__all__ = [
+    "frames",
+    "sparse_boolean_circuits",
+    "sparse_boolean_inputs",
+    "sparse_booleans",
+    "sparse_vectors",
+    "toy_configs",
+]
 
 
 def _st() -> Any:
@@ -33,12 +39,22 @@ def _st() -> Any:
         return importlib.import_module("hypothesis.strategies")
     except ModuleNotFoundError:  # pragma: no cover - depends on the environment
         raise ModuleNotFoundError(
-            "theory.strategies needs hypothesis: pip install 'superposition-theory[strategies]'") from None
+            "theory.strategies needs hypothesis: pip install 'superposition-theory[strategies]'"
+        ) from None
 
 
-def frames(*, min_dim: int = 1, max_dim: int = 8, min_n: int = 2, max_n: int = 16,
-           dim: int | None = None, n: int | None = None, unit: bool = True,
-           overcomplete: bool = False, kind: str = "any") -> Any:
+def frames(
+    *,
+    min_dim: int = 1,
+    max_dim: int = 8,
+    min_n: int = 2,
+    max_n: int = 16,
+    dim: int | None = None,
+    n: int | None = None,
+    unit: bool = True,
+    overcomplete: bool = False,
+    kind: str = "any",
+) -> Any:
     """Frames ``W`` of shape ``(dim, n)`` with unit-norm (or at least non-zero) columns.
 
     Draws a shape, then the entries from one of several families so that both generic and
@@ -89,12 +105,14 @@ def frames(*, min_dim: int = 1, max_dim: int = 8, min_n: int = 2, max_n: int = 1
             if overcomplete and m <= d:
                 raise ValueError(f"overcomplete frames need n > dim, got n={m}, dim={d}")
         else:
-            m = draw(st.integers(max(lo_n, d + 1) if overcomplete else lo_n,
-                                 max(hi_n, d + 1) if overcomplete else hi_n))
+            m = draw(
+                st.integers(max(lo_n, d + 1) if overcomplete else lo_n, max(hi_n, d + 1) if overcomplete else hi_n)
+            )
         seed = draw(st.integers(0, 2**32 - 1))
         rng = np.random.default_rng(seed)
-        family = kind if kind != "any" else draw(
-            st.sampled_from(["gaussian", "rademacher", "repeated", "near_parallel"]))
+        family = (
+            kind if kind != "any" else draw(st.sampled_from(["gaussian", "rademacher", "repeated", "near_parallel"]))
+        )
         if family == "rademacher":
             W = rng.choice([-1.0, 1.0], size=(d, m))
         else:
@@ -112,9 +130,15 @@ def frames(*, min_dim: int = 1, max_dim: int = 8, min_n: int = 2, max_n: int = 1
     return build()
 
 
-def sparse_vectors(*, n: int | None = None, max_n: int = 20, k: int | None = None,
-                   max_k: int | None = None, nonnegative: bool = False,
-                   max_value: float = 1.0) -> Any:
+def sparse_vectors(
+    *,
+    n: int | None = None,
+    max_n: int = 20,
+    k: int | None = None,
+    max_k: int | None = None,
+    nonnegative: bool = False,
+    max_value: float = 1.0,
+) -> Any:
     """k-sparse real vectors: at most ``k`` non-zero entries with ``|x_i| <= max_value``.
 
     Parameters
@@ -135,8 +159,9 @@ def sparse_vectors(*, n: int | None = None, max_n: int = 20, k: int | None = Non
     nonnegative = check_bool(nonnegative, "nonnegative")
     st = _st()
     max_value = check_real(max_value, "max_value", minimum=0, strict_min=True)
-    lengths = st.just(check_int(n, "n", minimum=1)) if n is not None else st.integers(
-        1, check_int(max_n, "max_n", minimum=1))
+    lengths = (
+        st.just(check_int(n, "n", minimum=1)) if n is not None else st.integers(1, check_int(max_n, "max_n", minimum=1))
+    )
 
     @st.composite
     def build(draw: Any) -> np.ndarray:
@@ -147,8 +172,7 @@ def sparse_vectors(*, n: int | None = None, max_n: int = 20, k: int | None = Non
             kk = draw(st.integers(0, m if max_k is None else min(m, max_k)))
         support = draw(st.permutations(range(m)))[:kk]
         lo = 0.0 if nonnegative else -max_value
-        vals = draw(st.lists(st.floats(lo, max_value, allow_nan=False, allow_infinity=False),
-                             min_size=kk, max_size=kk))
+        vals = draw(st.lists(st.floats(lo, max_value, allow_nan=False, allow_infinity=False), min_size=kk, max_size=kk))
         x = np.zeros(m)
         x[list(support)] = vals
         return x
@@ -156,8 +180,7 @@ def sparse_vectors(*, n: int | None = None, max_n: int = 20, k: int | None = Non
     return build()
 
 
-def sparse_booleans(*, m: int | None = None, max_m: int = 32, s: int | None = None,
-                    max_s: int | None = None) -> Any:
+def sparse_booleans(*, m: int | None = None, max_m: int = 32, s: int | None = None, max_s: int | None = None) -> Any:
     """s-sparse Boolean vectors (0/1 integers) of length ``m``.
 
     Parameters
@@ -172,14 +195,18 @@ def sparse_booleans(*, m: int | None = None, max_m: int = 32, s: int | None = No
     hypothesis SearchStrategy of ndarray of int8, shape (m,)
     """
     st = _st()
-    lengths = st.just(check_int(m, "m", minimum=1)) if m is not None else st.integers(
-        1, check_int(max_m, "max_m", minimum=1))
+    lengths = (
+        st.just(check_int(m, "m", minimum=1)) if m is not None else st.integers(1, check_int(max_m, "max_m", minimum=1))
+    )
 
     @st.composite
     def build(draw: Any) -> np.ndarray:
         mm = draw(lengths)
-        ss = (check_int(s, "s", minimum=0, maximum=mm) if s is not None
-              else draw(st.integers(0, mm if max_s is None else min(mm, max_s))))
+        ss = (
+            check_int(s, "s", minimum=0, maximum=mm)
+            if s is not None
+            else draw(st.integers(0, mm if max_s is None else min(mm, max_s)))
+        )
         support = draw(st.permutations(range(mm)))[:ss]
         x = np.zeros(mm, dtype=np.int8)
         x[list(support)] = 1

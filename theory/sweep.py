@@ -81,6 +81,7 @@ _SCHEMA_VERSION = "1"
 
 # --------------------------------------------------------------------------- JSON and keys
 
+
 def _jsonable(obj: Any, where: str) -> Any:
     """Return ``obj`` as plain JSON data (dict/list/str/int/float/bool/None), or raise."""
     return to_json(obj, strict=True, where=where)
@@ -88,8 +89,7 @@ def _jsonable(obj: Any, where: str) -> Any:
 
 def _canonical(obj: Any) -> str:
     """Canonical JSON text of plain JSON data: sorted keys, no spaces, shortest float repr."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False)
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
 
 def _spawn_key(canonical: str) -> tuple[int]:
@@ -100,8 +100,10 @@ def _sweep_seed(rng: Any) -> int:
     if isinstance(rng, np.random.Generator):
         return int(rng.integers(0, 2**63))
     if isinstance(rng, (bool, np.bool_)) or not isinstance(rng, (int, np.integer)):
-        raise TypeError("rng must be a non-negative int seed or a numpy.random.Generator (from "
-                        f"which one seed is drawn), got {rng!r} of type {type(rng).__name__}")
+        raise TypeError(
+            "rng must be a non-negative int seed or a numpy.random.Generator (from "
+            f"which one seed is drawn), got {rng!r} of type {type(rng).__name__}"
+        )
     if int(rng) < 0:
         raise ValueError(f"rng must be a non-negative int seed, got {int(rng)}")
     return int(rng)
@@ -113,8 +115,10 @@ def _fn_id(fn: Any) -> str:
     module = getattr(fn, "__module__", None)
     qualname = getattr(fn, "__qualname__", None)
     if not isinstance(module, str) or not isinstance(qualname, str):
-        raise TypeError("fn must be a module-level function (its module and qualified name identify "
-                        f"the sweep in the store), got {fn!r} of type {type(fn).__name__}")
+        raise TypeError(
+            "fn must be a module-level function (its module and qualified name identify "
+            f"the sweep in the store), got {fn!r} of type {type(fn).__name__}"
+        )
     if module == "__main__":
         # A script run as ``python exp.py`` or ``python -m pkg.exp`` names its functions
         # ``__main__.f``; key them by the module's real name so that the same function imported
@@ -141,16 +145,17 @@ def _cells(grid: Any) -> list[tuple[dict[str, Any], str]]:
         names, axes = [], []
         for name, values in grid.items():
             if not isinstance(name, str):
-                raise TypeError(f"grid keys must be parameter names (str), got {name!r} of type "
-                                f"{type(name).__name__}")
+                raise TypeError(f"grid keys must be parameter names (str), got {name!r} of type {type(name).__name__}")
             if isinstance(values, np.ndarray):
                 if values.ndim != 1:
                     raise ValueError(f"grid[{name!r}] must be a 1-D array of values, got shape {values.shape}")
                 values = list(values)
             elif isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Sequence):
-                raise TypeError(f"grid[{name!r}] must be a sequence of values (list, tuple, range or "
-                                f"1-D array), got {values!r} of type {type(values).__name__}; wrap a "
-                                f"single value in a list: [{values!r}]")
+                raise TypeError(
+                    f"grid[{name!r}] must be a sequence of values (list, tuple, range or "
+                    f"1-D array), got {values!r} of type {type(values).__name__}; wrap a "
+                    f"single value in a list: [{values!r}]"
+                )
             if len(values) == 0:
                 raise ValueError(f"grid[{name!r}] is empty, so the grid has no cells")
             names.append(name)
@@ -162,19 +167,22 @@ def _cells(grid: Any) -> list[tuple[dict[str, Any], str]]:
         raw = []
         for j, cell in enumerate(grid):
             if not isinstance(cell, Mapping):
-                raise TypeError(f"grid[{j}] must be a dict of parameters, got {cell!r} of type "
-                                f"{type(cell).__name__}")
+                raise TypeError(f"grid[{j}] must be a dict of parameters, got {cell!r} of type {type(cell).__name__}")
             raw.append(_jsonable(cell, f"grid[{j}]"))
     else:
-        raise TypeError("grid must be a dict name -> sequence of values (Cartesian product) or a "
-                        f"sequence of parameter dicts, got {type(grid).__name__}")
+        raise TypeError(
+            "grid must be a dict name -> sequence of values (Cartesian product) or a "
+            f"sequence of parameter dicts, got {type(grid).__name__}"
+        )
     cells: list[tuple[dict[str, Any], str]] = []
     seen: dict[str, int] = {}
     for j, params in enumerate(raw):
         canon = _canonical(params)
         if canon in seen:
-            raise ValueError(f"grid has a duplicate cell {canon} (cells {seen[canon]} and {j}); "
-                             "cells must be distinct (add e.g. a 'rep' parameter for repetitions)")
+            raise ValueError(
+                f"grid has a duplicate cell {canon} (cells {seen[canon]} and {j}); "
+                "cells must be distinct (add e.g. a 'rep' parameter for repetitions)"
+            )
         seen[canon] = j
         cells.append((params, canon))
     return cells
@@ -218,13 +226,16 @@ def cell_rng(params: Mapping[str, Any], *, rng: int = 0) -> np.random.Generator:
     if not isinstance(params, Mapping):
         raise TypeError(f"params must be a dict of parameters, got {type(params).__name__}")
     if isinstance(rng, np.random.Generator):
-        raise TypeError("rng must be an int seed here (a sweep seeded with a Generator reports the "
-                        "seed it drew as SweepResult.seed)")
+        raise TypeError(
+            "rng must be an int seed here (a sweep seeded with a Generator reports the "
+            "seed it drew as SweepResult.seed)"
+        )
     return _cell_generator(_sweep_seed(rng), _canonical(_jsonable(params, "params")))
 
 
-def _run_cell(fn: Callable[[dict[str, Any], np.random.Generator], Any], params: dict[str, Any],
-              seed: int, canonical: str) -> tuple[str, float]:
+def _run_cell(
+    fn: Callable[[dict[str, Any], np.random.Generator], Any], params: dict[str, Any], seed: int, canonical: str
+) -> tuple[str, float]:
     """Run one cell (in a worker): return (value as JSON text, elapsed seconds)."""
     gen = _cell_generator(seed, canonical)
     t0 = time.perf_counter()
@@ -235,6 +246,7 @@ def _run_cell(fn: Callable[[dict[str, Any], np.random.Generator], Any], params: 
 
 
 # --------------------------------------------------------------------------- the store
+
 
 class ResultStore:
     """A SQLite file holding finished sweep cells, shared safely by several sweeps.
@@ -278,8 +290,7 @@ class ResultStore:
     [({'x': 1}, 2), ({'x': 2}, 4)]
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, durable: bool = True,
-                 timeout: float = 30.0) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, durable: bool = True, timeout: float = 30.0) -> None:
         if not isinstance(path, (str, os.PathLike)):
             raise TypeError(f"path must be a str or os.PathLike, got {path!r} of type {type(path).__name__}")
         if not isinstance(durable, bool):
@@ -287,29 +298,34 @@ class ResultStore:
         timeout = check_real(timeout, "timeout", minimum=0.0)
         self.path = str(path) if path == ":memory:" else str(Path(path))
         if self.path != ":memory:" and not Path(self.path).parent.is_dir():
-            raise ValueError(f"path {self.path!r} cannot be used as a sweep store: its folder "
-                             f"{str(Path(self.path).parent)!r} does not exist")
+            raise ValueError(
+                f"path {self.path!r} cannot be used as a sweep store: its folder "
+                f"{str(Path(self.path).parent)!r} does not exist"
+            )
         try:
             self._conn: sqlite3.Connection | None = sqlite3.connect(
-                self.path, timeout=float(timeout), isolation_level=None)
+                self.path, timeout=float(timeout), isolation_level=None
+            )
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
             self._conn.execute(
                 f"CREATE TABLE IF NOT EXISTS {_TABLE} ("
                 "sweep TEXT NOT NULL, params TEXT NOT NULL, value TEXT NOT NULL, "
-                "elapsed REAL NOT NULL, finished TEXT NOT NULL, PRIMARY KEY (sweep, params))")
-            self._conn.execute("CREATE TABLE IF NOT EXISTS theory_sweep_meta "
-                               "(key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-            self._conn.execute("INSERT OR IGNORE INTO theory_sweep_meta VALUES ('schema', ?)",
-                               (_SCHEMA_VERSION,))
-            (version,) = self._conn.execute(
-                "SELECT value FROM theory_sweep_meta WHERE key = 'schema'").fetchone()
+                "elapsed REAL NOT NULL, finished TEXT NOT NULL, PRIMARY KEY (sweep, params))"
+            )
+            self._conn.execute(
+                "CREATE TABLE IF NOT EXISTS theory_sweep_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+            )
+            self._conn.execute("INSERT OR IGNORE INTO theory_sweep_meta VALUES ('schema', ?)", (_SCHEMA_VERSION,))
+            (version,) = self._conn.execute("SELECT value FROM theory_sweep_meta WHERE key = 'schema'").fetchone()
         except sqlite3.Error as exc:
             raise ValueError(f"path {self.path!r} cannot be used as a sweep store: {exc}") from None
         if version != _SCHEMA_VERSION:
             self.close()
-            raise ValueError(f"path {self.path!r} holds a sweep store of schema version {version}; "
-                             f"this version of theory.sweep reads version {_SCHEMA_VERSION}")
+            raise ValueError(
+                f"path {self.path!r} holds a sweep store of schema version {version}; "
+                f"this version of theory.sweep reads version {_SCHEMA_VERSION}"
+            )
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
@@ -317,16 +333,16 @@ class ResultStore:
         return self._conn
 
     def _load(self, key: str) -> dict[str, tuple[str, float]]:
-        rows = self._connection().execute(
-            f"SELECT params, value, elapsed FROM {_TABLE} WHERE sweep = ?", (key,))
+        rows = self._connection().execute(f"SELECT params, value, elapsed FROM {_TABLE} WHERE sweep = ?", (key,))
         return {p: (v, e) for p, v, e in rows}
 
     def _record(self, key: str, params: str, value: str, elapsed: float) -> None:
         stamp = datetime.now(UTC).isoformat(timespec="milliseconds")
         # Autocommit mode: this single statement is one transaction, durable when it returns.
         self._connection().execute(
-            f"INSERT OR IGNORE INTO {_TABLE} (sweep, params, value, elapsed, finished) "
-            "VALUES (?, ?, ?, ?, ?)", (key, params, value, float(elapsed), stamp))
+            f"INSERT OR IGNORE INTO {_TABLE} (sweep, params, value, elapsed, finished) VALUES (?, ?, ?, ?, ?)",
+            (key, params, value, float(elapsed), stamp),
+        )
 
     def keys(self) -> list[str]:
         """The sweep keys present in the store, sorted.
@@ -369,8 +385,10 @@ class ResultStore:
         if key is not None:
             sql, args = sql + " WHERE sweep = ?", (key,)
         rows = self._connection().execute(sql + " ORDER BY finished, rowid", args)
-        return [{"sweep": s, "params": json.loads(p), "value": json.loads(v), "elapsed": e,
-                 "finished": f} for s, p, v, e, f in rows]
+        return [
+            {"sweep": s, "params": json.loads(p), "value": json.loads(v), "elapsed": e, "finished": f}
+            for s, p, v, e, f in rows
+        ]
 
     def __len__(self) -> int:
         (n,) = self._connection().execute(f"SELECT COUNT(*) FROM {_TABLE}").fetchone()
@@ -394,6 +412,7 @@ class ResultStore:
 
 
 # --------------------------------------------------------------------------- the result
+
 
 class SweepResult(Sequence[tuple[dict[str, Any], Any]]):
     """The cells of a sweep in grid order: a sequence of ``(params, value)`` pairs.
@@ -428,11 +447,17 @@ class SweepResult(Sequence[tuple[dict[str, Any], Any]]):
 
     __slots__ = ("_elapsed", "_params", "_values", "key", "seed")
 
-    def __init__(self, params: Sequence[dict[str, Any]], values: Sequence[Any], *, key: str,
-                 seed: int, elapsed: Sequence[float] | None = None) -> None:
+    def __init__(
+        self,
+        params: Sequence[dict[str, Any]],
+        values: Sequence[Any],
+        *,
+        key: str,
+        seed: int,
+        elapsed: Sequence[float] | None = None,
+    ) -> None:
         if len(params) != len(values):
-            raise ValueError(f"params and values must have the same length, got {len(params)} "
-                             f"and {len(values)}")
+            raise ValueError(f"params and values must have the same length, got {len(params)} and {len(values)}")
         self._params = list(params)
         self._values = list(values)
         self._elapsed = [0.0] * len(self._params) if elapsed is None else [float(e) for e in elapsed]
@@ -463,8 +488,7 @@ class SweepResult(Sequence[tuple[dict[str, Any], Any]]):
     def __getitem__(self, i: slice) -> SweepResult: ...
     def __getitem__(self, i: int | slice) -> tuple[dict[str, Any], Any] | SweepResult:
         if isinstance(i, slice):
-            return SweepResult(self._params[i], self._values[i], key=self.key, seed=self.seed,
-                               elapsed=self._elapsed[i])
+            return SweepResult(self._params[i], self._values[i], key=self.key, seed=self.seed, elapsed=self._elapsed[i])
         return self._params[i], self._values[i]
 
     def __iter__(self) -> Iterator[tuple[dict[str, Any], Any]]:
@@ -505,8 +529,9 @@ class SweepResult(Sequence[tuple[dict[str, Any], Any]]):
             extra = value if isinstance(value, dict) else {"value": value}
             clash = sorted(set(params) & set(extra))
             if clash:
-                raise ValueError(f"cannot merge cell {params} with its value: key(s) {clash} "
-                                 "are both parameters and value fields")
+                raise ValueError(
+                    f"cannot merge cell {params} with its value: key(s) {clash} are both parameters and value fields"
+                )
             out.append({**params, **extra})
         return out
 
@@ -531,16 +556,20 @@ class SweepResult(Sequence[tuple[dict[str, Any], Any]]):
         names = set().union(*self._params) if self._params else set()
         for name, value in fixed.items():
             if name not in names:
-                raise ValueError(f"select: no cell has a parameter {name!r}; parameters are "
-                                 f"{sorted(names)}")
+                raise ValueError(f"select: no cell has a parameter {name!r}; parameters are {sorted(names)}")
             fixed[name] = _jsonable(value, f"select {name}")
-        keep = [i for i, p in enumerate(self._params)
-                if all(name in p and p[name] == v for name, v in fixed.items())]
-        return SweepResult([self._params[i] for i in keep], [self._values[i] for i in keep],
-                           key=self.key, seed=self.seed, elapsed=[self._elapsed[i] for i in keep])
+        keep = [i for i, p in enumerate(self._params) if all(name in p and p[name] == v for name, v in fixed.items())]
+        return SweepResult(
+            [self._params[i] for i in keep],
+            [self._values[i] for i in keep],
+            key=self.key,
+            seed=self.seed,
+            elapsed=[self._elapsed[i] for i in keep],
+        )
 
 
 # --------------------------------------------------------------------------- the sweep
+
 
 def _check_executor(executor: Any) -> None:
     if isinstance(executor, str):
@@ -548,8 +577,9 @@ def _check_executor(executor: Any) -> None:
             raise ValueError(f"executor must be None, 'serial' or a concurrent.futures.Executor, got {executor!r}")
     elif executor is not None and not isinstance(executor, cf.Executor):
         hint = " (for a Dask Client pass client.get_executor())" if hasattr(executor, "get_executor") else ""
-        raise TypeError("executor must be None, 'serial' or a concurrent.futures.Executor, got "
-                        f"{type(executor).__name__}{hint}")
+        raise TypeError(
+            f"executor must be None, 'serial' or a concurrent.futures.Executor, got {type(executor).__name__}{hint}"
+        )
 
 
 def _check_store(store: Any) -> None:
@@ -613,9 +643,14 @@ class Runner:
         """A copy with ``changes`` (validated again)."""
         return dataclasses.replace(self, **changes)
 
-    def sweep(self, fn: Callable[[dict[str, Any], np.random.Generator], Any],
-              grid: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Any]], *,
-              rng: int | np.random.Generator = 0, desc: str | None = None) -> SweepResult:
+    def sweep(
+        self,
+        fn: Callable[[dict[str, Any], np.random.Generator], Any],
+        grid: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Any]],
+        *,
+        rng: int | np.random.Generator = 0,
+        desc: str | None = None,
+    ) -> SweepResult:
         """:func:`sweep` on this runner: ``sweep(fn, grid, runner=self, rng=rng, desc=desc)``."""
         return sweep(fn, grid, runner=self, rng=rng, desc=desc)
 
@@ -627,12 +662,17 @@ def _cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-def sweep(fn: Callable[[dict[str, Any], np.random.Generator], Any],
-          grid: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Any]], *,
-          executor: cf.Executor | str | None = None,
-          store: ResultStore | str | os.PathLike[str] | None = None,
-          rng: int | np.random.Generator = 0, progress: bool | None = None,
-          desc: str | None = None, runner: Runner | None = None) -> SweepResult:
+def sweep(
+    fn: Callable[[dict[str, Any], np.random.Generator], Any],
+    grid: Mapping[str, Sequence[Any]] | Sequence[Mapping[str, Any]],
+    *,
+    executor: cf.Executor | str | None = None,
+    store: ResultStore | str | os.PathLike[str] | None = None,
+    rng: int | np.random.Generator = 0,
+    progress: bool | None = None,
+    desc: str | None = None,
+    runner: Runner | None = None,
+) -> SweepResult:
     r"""Run ``fn(params, rng)`` on every cell of a parameter grid, on any executor, resumably.
 
     Cell ``params`` gets the generator
@@ -710,11 +750,14 @@ def sweep(fn: Callable[[dict[str, Any], np.random.Generator], Any],
     if runner is not None:
         if not isinstance(runner, Runner):
             raise TypeError(f"runner must be a Runner or None, got {type(runner).__name__}")
-        given = [name for name, v in (("executor", executor), ("store", store), ("progress", progress))
-                 if v is not None]
+        given = [
+            name for name, v in (("executor", executor), ("store", store), ("progress", progress)) if v is not None
+        ]
         if given:
-            raise TypeError(f"give runner= or {', '.join(given)}=, not both (the runner holds the executor, "
-                            "the store and the progress setting)")
+            raise TypeError(
+                f"give runner= or {', '.join(given)}=, not both (the runner holds the executor, "
+                "the store and the progress setting)"
+            )
         executor, store, progress = runner.executor, runner.store, runner.progress
     elif progress is None:
         progress = True
@@ -731,14 +774,18 @@ def sweep(fn: Callable[[dict[str, Any], np.random.Generator], Any],
     store_path = store.path if isinstance(store, ResultStore) else store
     persistent = store_path is not None and str(store_path) != ":memory:"
     if persistent and ("<lambda>" in fn_id or "<locals>" in fn_id):
-        raise ValueError(f"fn {fn_id} is a lambda or a local function, whose name does not identify "
-                         "it in a store; define it at module level")
+        raise ValueError(
+            f"fn {fn_id} is a lambda or a local function, whose name does not identify "
+            "it in a store; define it at module level"
+        )
     if executor is None or isinstance(executor, cf.ProcessPoolExecutor):
         try:
             pickle.dumps(fn)
         except Exception as exc:
-            raise TypeError(f"fn {fn_id} cannot be sent to worker processes ({exc}); define it at "
-                            "module level, or use executor='serial'") from None
+            raise TypeError(
+                f"fn {fn_id} cannot be sent to worker processes ({exc}); define it at "
+                "module level, or use executor='serial'"
+            ) from None
 
     from tqdm.auto import tqdm
 
@@ -760,8 +807,7 @@ def sweep(fn: Callable[[dict[str, Any], np.random.Generator], Any],
                 values[i] = json.loads(text)
             else:
                 todo.append(i)
-        with tqdm(total=n, initial=n - len(todo), desc=desc, disable=not progress,
-                  unit="cell") as bar:
+        with tqdm(total=n, initial=n - len(todo), desc=desc, disable=not progress, unit="cell") as bar:
 
             def record(i: int, out: tuple[str, float]) -> None:
                 text, dt = out
@@ -780,8 +826,7 @@ def sweep(fn: Callable[[dict[str, Any], np.random.Generator], Any],
                     record(i, out)
             elif todo:
                 own_pool = executor is None
-                pool = (cf.ProcessPoolExecutor(max_workers=min(len(todo), _cpu_count()))
-                        if own_pool else executor)
+                pool = cf.ProcessPoolExecutor(max_workers=min(len(todo), _cpu_count())) if own_pool else executor
                 assert isinstance(pool, cf.Executor)
                 clean = False
                 try:
@@ -796,8 +841,14 @@ def sweep(fn: Callable[[dict[str, Any], np.random.Generator], Any],
     return SweepResult([p for p, _ in cells], values, key=key, seed=seed, elapsed=elapsed)
 
 
-def _run_on(pool: cf.Executor, fn: Callable[..., Any], cells: list[tuple[dict[str, Any], str]],
-            todo: list[int], seed: int, record: Callable[[int, tuple[str, float]], None]) -> None:
+def _run_on(
+    pool: cf.Executor,
+    fn: Callable[..., Any],
+    cells: list[tuple[dict[str, Any], str]],
+    todo: list[int],
+    seed: int,
+    record: Callable[[int, tuple[str, float]], None],
+) -> None:
     """Submit the cells ``todo`` to ``pool``; record each as it finishes; on the first error
     cancel what has not started, record what still finishes, and re-raise."""
     futures = {pool.submit(_run_cell, fn, cells[i][0], seed, cells[i][1]): i for i in todo}

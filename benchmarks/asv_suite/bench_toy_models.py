@@ -20,9 +20,13 @@ class _Toy(OneThread):
 
         self._limit_threads()
         n, dim, inst = _SIZES[config]
-        self.cfg = ToyModelConfig(n_features=n, n_hidden=dim, n_instances=inst,
-                                  importance=geometric_importance(n, 0.9),
-                                  feature_probability=sparsity_sweep(inst, low=1 / 20))
+        self.cfg = ToyModelConfig(
+            n_features=n,
+            n_hidden=dim,
+            n_instances=inst,
+            importance=geometric_importance(n, 0.9),
+            feature_probability=sparsity_sweep(inst, low=1 / 20),
+        )
 
     def _ours(self):
         from theory.toy_models import train

@@ -46,9 +46,16 @@ def test_decay_mask_spares_masked_parameters():
     assert not math.isnan(f.theta.sum())
 
 
-@pytest.mark.parametrize("kwargs, name", [({"lr": 0.0}, "lr"), ({"betas": (1.0, 0.9)}, "betas"),
-                                          ({"eps": -1.0}, "eps"), ({"weight_decay": float("nan")}, "weight_decay"),
-                                          ({"betas": 0.9}, "betas")])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"lr": 0.0}, "lr"),
+        ({"betas": (1.0, 0.9)}, "betas"),
+        ({"eps": -1.0}, "eps"),
+        ({"weight_decay": float("nan")}, "weight_decay"),
+        ({"betas": 0.9}, "betas"),
+    ],
+)
 def test_bad_hyperparameters_are_named(kwargs, name):
     with pytest.raises((ValueError, TypeError), match=name):
         AdamW(**kwargs)

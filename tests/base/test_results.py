@@ -28,9 +28,15 @@ def test_every_bound_like_result_has_the_protocol():
 
     W = np.linalg.qr(np.random.default_rng(0).standard_normal((6, 6)))[0][:, :5]
     depth = depth_failure_bound(random_circuit(width=4, depth=2, n_inputs=6), width=200, s=2)
-    found = [welch_bound(dim=3, n=6), delsarte_lp_bound(dim=3, max_cos=0.5), rip_constant(W, k=2), depth,
-             superposition_capacity(dim=100, d=100, s=3), uand_min_width(eps=0.3, s=3),
-             *adler_shavit_bounds(m_out=100).bounds()]
+    found = [
+        welch_bound(dim=3, n=6),
+        delsarte_lp_bound(dim=3, max_cos=0.5),
+        rip_constant(W, k=2),
+        depth,
+        superposition_capacity(dim=100, d=100, s=3),
+        uand_min_width(eps=0.3, s=3),
+        *adler_shavit_bounds(m_out=100).bounds(),
+    ]
     for b in found:
         assert isinstance(b, BoundLike), type(b).__name__
         assert b.kind in ("lower", "upper", "exact") and isinstance(b.proven, bool) and b.quantity

@@ -8,11 +8,14 @@ from theory.geometry import coherence, max_cosine, normalize, welch_bound
 from theory.interference import jl_min_dim, jl_pair_failure_bound
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"n": 0, "dim": 3}, "n must be an integer >= 1, got 0"),
-    ({"n": 3, "dim": 0}, "dim must be an integer >= 1, got 0"),
-    ({"n": -2, "dim": 3}, "n must be"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"n": 0, "dim": 3}, "n must be an integer >= 1, got 0"),
+        ({"n": 3, "dim": 0}, "dim must be an integer >= 1, got 0"),
+        ({"n": -2, "dim": 3}, "n must be"),
+    ],
+)
 def test_welch_bound_refuses_bad_counts(kwargs, match):
     with pytest.raises(ValueError, match=match):
         welch_bound(**kwargs)
@@ -44,12 +47,15 @@ def test_zero_column_is_refused(fn):
         fn(W)
 
 
-@pytest.mark.parametrize("W, match", [
-    (np.ones(3), "W must be a 2-dimensional array, got shape"),
-    (np.ones((2, 2, 2)), "W must be a 2-dimensional array"),
-    (np.ones((0, 3)), "at least one row"),
-    ([[1.0, "a"]], "W must be an array of numbers"),
-])
+@pytest.mark.parametrize(
+    "W, match",
+    [
+        (np.ones(3), "W must be a 2-dimensional array, got shape"),
+        (np.ones((2, 2, 2)), "W must be a 2-dimensional array"),
+        (np.ones((0, 3)), "at least one row"),
+        ([[1.0, "a"]], "W must be an array of numbers"),
+    ],
+)
 def test_frame_shape_and_type_errors(W, match):
     with pytest.raises((ValueError, TypeError), match=match):
         coherence(W)
@@ -60,12 +66,15 @@ def test_coherence_needs_two_features():
         coherence(np.ones((3, 1)))
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"n_points": 1, "eps": 0.1}, "n_points must be an integer >= 2"),
-    ({"n_points": 10, "eps": 0.0}, "eps must be > 0.0"),
-    ({"n_points": 10, "eps": 1.0}, "eps must be < 1.0"),
-    ({"n_points": 10, "eps": float("nan")}, "eps must be a finite real number, got nan"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"n_points": 1, "eps": 0.1}, "n_points must be an integer >= 2"),
+        ({"n_points": 10, "eps": 0.0}, "eps must be > 0.0"),
+        ({"n_points": 10, "eps": 1.0}, "eps must be < 1.0"),
+        ({"n_points": 10, "eps": float("nan")}, "eps must be a finite real number, got nan"),
+    ],
+)
 def test_jl_min_dim_errors(kwargs, match):
     with pytest.raises(ValueError, match=match):
         jl_min_dim(**kwargs)

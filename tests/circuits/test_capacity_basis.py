@@ -39,8 +39,7 @@ def _dense_oracle(net, x, tol):
     return out_max, out_wrong, out_n
 
 
-@pytest.mark.parametrize("m,d,p", [(5, 30, 0.3), (12, 60, 0.25), (40, 200, 0.15), (90, 1000, 0.06),
-                                   (30, 8, 0.5)])
+@pytest.mark.parametrize("m,d,p", [(5, 30, 0.3), (12, 60, 0.25), (40, 200, 0.15), (90, 1000, 0.06), (30, 8, 0.5)])
 def test_sparse_all_pairs_equals_dense_brute_force(m, d, p):
     # small d leaves pairs uncovered (active pairs then read 0: error 1); every sparsity 0..4
     gen = np.random.default_rng(m * 1000 + d)
@@ -64,8 +63,9 @@ def test_read_of_exactly_one_half_is_right_after_rounding():
     # to 1, 2 (both silent): the one-active pairs (0, 1) and (1, 2) read exactly 1/2 (right at
     # tol 1/2, wrong at tol 1/4), the active pair (0, 2) reads 1, every pair with 3 reads 0
     W = sps.csr_matrix(np.array([[1, 1, 1, 0], [1, 1, 0, 0], [0, 1, 1, 0]], dtype=np.int8))
-    net = UAnd(kind="bernoulli", W=W, bias=np.full(3, -1.0), fan_in=2, p=0.5, embedding=None,
-               pairs=None, calibration_s=None)
+    net = UAnd(
+        kind="bernoulli", W=W, bias=np.full(3, -1.0), fan_in=2, p=0.5, embedding=None, pairs=None, calibration_s=None
+    )
     x = np.array([1, 0, 1, 0], dtype=np.int8)
     e = all_pairs_errors(net, x, tol=0.5)
     assert e.max_error == {"both": 0.0, "one": 0.5, "none": 0.0}
@@ -79,8 +79,7 @@ def test_read_of_exactly_one_half_is_right_after_rounding():
 
 
 def test_cell_counts_are_consistent():
-    v = capacity_basis_cell(dict(m=30, d=400, s=3, p=0.1, networks=5, inputs=3),
-                            np.random.default_rng(0))
+    v = capacity_basis_cell(dict(m=30, d=400, s=3, p=0.1, networks=5, inputs=3), np.random.default_rng(0))
     assert v["n_pairs"] == {"both": 3, "one": 81, "none": 351}
     for k in PAIR_CLASSES:
         me = np.array(v["max_error"][k]).reshape(5, 3)
@@ -115,8 +114,7 @@ def test_union_bound_holds_against_measured_failures(d, m):
     # mean number of wrong pairs must match its exact value (the same sum) within 4 standard errors
     p = round(optimal_p(d=d, s=3), 6)
     n = 250
-    v = capacity_basis_cell(dict(m=m, d=d, s=3, p=p, networks=n, inputs=1),
-                            np.random.default_rng(d + m))
+    v = capacity_basis_cell(dict(m=m, d=d, s=3, p=p, networks=n, inputs=1), np.random.default_rng(d + m))
     worst = np.max([v["max_error"][k] for k in PAIR_CLASSES], axis=0)
     k = int(np.count_nonzero(worst > 0.5))
     b = all_pairs_union_bound(m=m, d=d, p=p, s=3)

@@ -20,8 +20,7 @@ TRUTH = {
 }
 
 
-@pytest.mark.parametrize("op,k", [("AND", 2), ("AND", 3), ("AND", 4), ("OR", 2), ("XOR", 2),
-                                  ("NOT", 1), ("ID", 1)])
+@pytest.mark.parametrize("op,k", [("AND", 2), ("AND", 3), ("AND", 4), ("OR", 2), ("XOR", 2), ("NOT", 1), ("ID", 1)])
 def test_gate_polynomial_matches_truth_table(op, k):
     gate = Gate(op, tuple(range(k)))
     poly = gate_polynomial(gate)
@@ -61,18 +60,21 @@ def test_sparsity_preserving():
     assert not Circuit(2, [[Gate("NOT", (0,))]]).sparsity_preserving
 
 
-@pytest.mark.parametrize("make,err,match", [
-    (lambda: Gate("NAND", (0, 1)), ValueError, "op must be one of"),
-    (lambda: Gate("XOR", (0, 1, 2)), ValueError, "exactly 2"),
-    (lambda: Gate("AND", (1, 1)), ValueError, "distinct"),
-    (lambda: Gate("NOT", (-1,)), ValueError, "gate input"),
-    (lambda: Circuit(2, [[Gate("AND", (0, 2))]]), ValueError, "reads input 2"),
-    (lambda: Circuit(0, []), ValueError, "n_inputs"),
-    (lambda: Circuit(2, [[]]), ValueError, "no gates"),
-    (lambda: Circuit(2, [["AND"]]), TypeError, "not a Gate"),
-    (lambda: random_circuit(width=0, depth=1), ValueError, "width"),
-    (lambda: random_circuit(width=3, depth=1, ops=("FOO",)), ValueError, "ops"),
-])
+@pytest.mark.parametrize(
+    "make,err,match",
+    [
+        (lambda: Gate("NAND", (0, 1)), ValueError, "op must be one of"),
+        (lambda: Gate("XOR", (0, 1, 2)), ValueError, "exactly 2"),
+        (lambda: Gate("AND", (1, 1)), ValueError, "distinct"),
+        (lambda: Gate("NOT", (-1,)), ValueError, "gate input"),
+        (lambda: Circuit(2, [[Gate("AND", (0, 2))]]), ValueError, "reads input 2"),
+        (lambda: Circuit(0, []), ValueError, "n_inputs"),
+        (lambda: Circuit(2, [[]]), ValueError, "no gates"),
+        (lambda: Circuit(2, [["AND"]]), TypeError, "not a Gate"),
+        (lambda: random_circuit(width=0, depth=1), ValueError, "width"),
+        (lambda: random_circuit(width=3, depth=1, ops=("FOO",)), ValueError, "ops"),
+    ],
+)
 def test_bad_input(make, err, match):
     with pytest.raises(err, match=match):
         make()

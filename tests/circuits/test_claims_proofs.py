@@ -10,8 +10,7 @@ from theory.verify import check, registry
 def test_claims_registered_and_consistent_quick():
     reg = registry()
     ids = [k for k in reg if k.startswith("circuits.")]
-    assert set(ids) >= {"circuits.uand_error_tail", "circuits.uand_sparse_exact",
-                        "circuits.compiled_one_sparse_exact"}
+    assert set(ids) >= {"circuits.uand_error_tail", "circuits.uand_sparse_exact", "circuits.compiled_one_sparse_exact"}
     for cid in ids:
         c = reg[cid]
         for prm in c.parameter_sets(quick=True):
@@ -26,8 +25,7 @@ def test_tail_claim_can_fail():
     bad = dataclasses.replace(c, failure_prob=lambda p: c.claimed_failure_prob(p) / 3)
     assert check(bad, prm, trials=320, rng=0).status == "refuted"
     # and so must a wrong p in the model (p = 0.08 instead of 0.12 predicts far fewer errors)
-    bad_p = dataclasses.replace(
-        c, failure_prob=lambda p: c.claimed_failure_prob({**p, "p": 0.08}))
+    bad_p = dataclasses.replace(c, failure_prob=lambda p: c.claimed_failure_prob({**p, "p": 0.08}))
     assert check(bad_p, prm, trials=320, rng=0).status == "refuted"
 
 
@@ -50,8 +48,7 @@ def test_cli(capsys):
     assert main(["circuits", "uand", "--m", "50", "--d", "300", "--trials", "3"]) == 0
     out = capsys.readouterr().out
     assert "one input active" in out and "simulated" in out
-    assert main(["circuits", "compile", "--width", "12", "--depth", "2", "--d", "500",
-                 "--samples", "20"]) == 0
+    assert main(["circuits", "compile", "--width", "12", "--depth", "2", "--d", "500", "--samples", "20"]) == 0
     assert "P(any wrong)" in capsys.readouterr().out
     assert main(["circuits", "uand", "--p", "foo"]) == 2
     assert "--p must be" in capsys.readouterr().err

@@ -46,8 +46,7 @@ def test_error_correction_resets_error_across_depth():
     # an ID chain: without correction the read-off error of an inactive node grows with depth,
     # with dedicated correction it stays exactly 0 (the errors are below the 1/4 threshold)
     m, depth = 20, 5
-    layers = [[Gate("AND", (i, (i + 1) % m)) if i < 4 else Gate("ID", (i,)) for i in range(m)]
-              for _ in range(depth)]
+    layers = [[Gate("AND", (i, (i + 1) % m)) if i < 4 else Gate("ID", (i,)) for i in range(m)] for _ in range(depth)]
     c = Circuit(m, layers)
     x = np.zeros((1, m), dtype=np.int8)
     x[0, [0, 1, 2]] = 1
@@ -125,8 +124,7 @@ def _id_layer_net(m, k, n, centre, seed):
     # one stage of ID gates: the U-AND never fires on the read nodes, the skip connection
     # passes the inputs exactly, so the correction layer sees exact Boolean values
     c = Circuit(m, [[Gate("ID", (i,)) for i in range(m)]])
-    net = compile_circuit(c, width=2 * k, error_correction=ErrorCorrection(degree=n, centre=centre),
-                          rng=seed)
+    net = compile_circuit(c, width=2 * k, error_correction=ErrorCorrection(degree=n, centre=centre), rng=seed)
     return c, net
 
 
@@ -137,7 +135,7 @@ def test_superposed_correction_read_is_the_predicted_function_of_the_active_set(
     m, k, n = 40, 30, 3
     c, net = _id_layer_net(m, k, n, True, 0)
     V = net.stages[0].V.toarray()
-    assert (V.sum(axis=0) == n).all()             # every node has exactly n pairs
+    assert (V.sum(axis=0) == n).all()  # every node has exactly n pairs
     x = np.zeros((1, m), dtype=np.int8)
     x[0, [2, 11, 29]] = 1
     out = net.forward(x)[-1][0]
@@ -165,7 +163,7 @@ def test_centring_removes_the_inactive_bias():
         vals = np.array(vals)
         z = (vals.mean() - target) / (vals.std(ddof=1) / np.sqrt(len(vals)))
         assert abs(z) < 3.3, (centre, vals.mean(), target)
-    assert beta > 0.3                                  # the bias is large at these sizes
+    assert beta > 0.3  # the bias is large at these sizes
 
 
 @pytest.mark.parametrize("dim", [None, 400])
@@ -211,17 +209,31 @@ def test_stored_polynomials_reproduce_the_circuit_exactly():
     truth = c.evaluate(X, all_layers=True)
     U = X
     for li, lp in enumerate(polys):
-        assert all(() not in q for q in lp)                       # no constant terms
-        U = np.stack([sum(coef * np.prod(U[:, list(t)], axis=1) for t, coef in q.items())
-                      if q else np.zeros(len(X), dtype=np.int64) for q in lp], axis=1)
+        assert all(() not in q for q in lp)  # no constant terms
+        U = np.stack(
+            [
+                sum(coef * np.prod(U[:, list(t)], axis=1) for t, coef in q.items())
+                if q
+                else np.zeros(len(X), dtype=np.int64)
+                for q in lp
+            ],
+            axis=1,
+        )
         np.testing.assert_array_equal(np.where(neg[li + 1], 1 - U, U), truth[li + 1])
 
 
 def test_not_and_kary_and_exact_on_sparse_inputs_one_layer():
     # one layer: with at most one active input no neuron fires (fan-in-k neurons get at most
     # 1 - (k-1) <= 0), so every gate is exactly its linear part; NOT reads 1 - a
-    gates = [Gate("AND", (0, 1, 2)), Gate("AND", (0, 3)), Gate("NOT", (1,)),
-             Gate("AND", (4, 5)), Gate("OR", (2, 5)), Gate("XOR", (1, 4)), Gate("ID", (3,))]
+    gates = [
+        Gate("AND", (0, 1, 2)),
+        Gate("AND", (0, 3)),
+        Gate("NOT", (1,)),
+        Gate("AND", (4, 5)),
+        Gate("OR", (2, 5)),
+        Gate("XOR", (1, 4)),
+        Gate("ID", (3,)),
+    ]
     c = Circuit(6, [gates])
     net = compile_circuit(c, width=30000, s=3, error_correction=False, rng=0)
     X = np.concatenate([_all_sparse(6, 0), _all_sparse(6, 1)])
@@ -241,15 +253,26 @@ def test_not_and_kary_and_exact_on_sparse_inputs_one_layer():
 def test_not_rewrites_exact_through_negated_nodes():
     # layer 1 holds NOT nodes (stored complemented); layer 2 reads them: AND(a, NOT b) = a - ab,
     # AND(NOT a, NOT b) = 1 - (a + b - ab), OR(NOT a, b), XOR(NOT a, NOT b), a standalone NOT
-    c = Circuit(4, [[Gate("ID", (0,)), Gate("NOT", (1,)), Gate("NOT", (2,)), Gate("ID", (3,))],
-                    [Gate("AND", (0, 1)), Gate("AND", (1, 2)), Gate("OR", (1, 3)),
-                     Gate("XOR", (1, 2)), Gate("NOT", (1,)), Gate("AND", (0, 1, 3))]])
+    c = Circuit(
+        4,
+        [
+            [Gate("ID", (0,)), Gate("NOT", (1,)), Gate("NOT", (2,)), Gate("ID", (3,))],
+            [
+                Gate("AND", (0, 1)),
+                Gate("AND", (1, 2)),
+                Gate("OR", (1, 3)),
+                Gate("XOR", (1, 2)),
+                Gate("NOT", (1,)),
+                Gate("AND", (0, 1, 3)),
+            ],
+        ],
+    )
     net = compile_circuit(c, width=30000, s=2, error_correction=False, rng=1)
     X = np.concatenate([_all_sparse(4, 0), _all_sparse(4, 1)])
     outs, truth = net.forward(X), c.evaluate(X, all_layers=True)
-    for o, t in zip(outs, truth, strict=True):          # exact on 0- and 1-sparse inputs
+    for o, t in zip(outs, truth, strict=True):  # exact on 0- and 1-sparse inputs
         np.testing.assert_allclose(o, t, atol=1e-12)
-    X2 = _all_sparse(4, 2)                              # right after rounding on 2-sparse
+    X2 = _all_sparse(4, 2)  # right after rounding on 2-sparse
     for o, t in zip(net.forward(X2), c.evaluate(X2, all_layers=True), strict=True):
         np.testing.assert_array_equal(o > 0.5, t == 1)
     assert net.negated[1].tolist() == [False, True, True, False]

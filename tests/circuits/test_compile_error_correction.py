@@ -41,16 +41,51 @@ def _digest(net) -> str:
 # with the 11-keyword compile_circuit just before ErrorCorrection.
 PINNED = [
     ("ec_true", dict(width=200, rng=0), {}, ErrorCorrection(), "030ed37053a07c50", 1200, 3629),
-    ("ec_false_dim", dict(width=200, dim=40, rng=1), dict(error_correction=False), ErrorCorrection("none"),
-     "36a2aca13a0b13b5", 600, 48650),
-    ("dedicated", dict(width=150, s=2, rng=2), dict(error_correction="dedicated"), ErrorCorrection("dedicated"),
-     "e691e12a391a9aaf", 522, 1478),
-    ("pairs_degree", dict(width=200, rng=3), dict(error_correction=True, ec_pairs=60, ec_degree=5),
-     ErrorCorrection(pairs=60, degree=5), "7b842b286bf6348c", 960, 2777),
-    ("bern_uncentred", dict(width=200, rng=4), dict(error_correction=True, ec_p=0.1, ec_centre=False),
-     ErrorCorrection(p=0.1, centre=False), "4b202c99d138caec", 1200, 3679),
-    ("p_given", dict(width=300, p=0.05, dim=50, rng=5), dict(ec_pairs=30), ErrorCorrection(pairs=30),
-     "a630bd33b6c71252", 1080, 109256),
+    (
+        "ec_false_dim",
+        dict(width=200, dim=40, rng=1),
+        dict(error_correction=False),
+        ErrorCorrection("none"),
+        "36a2aca13a0b13b5",
+        600,
+        48650,
+    ),
+    (
+        "dedicated",
+        dict(width=150, s=2, rng=2),
+        dict(error_correction="dedicated"),
+        ErrorCorrection("dedicated"),
+        "e691e12a391a9aaf",
+        522,
+        1478,
+    ),
+    (
+        "pairs_degree",
+        dict(width=200, rng=3),
+        dict(error_correction=True, ec_pairs=60, ec_degree=5),
+        ErrorCorrection(pairs=60, degree=5),
+        "7b842b286bf6348c",
+        960,
+        2777,
+    ),
+    (
+        "bern_uncentred",
+        dict(width=200, rng=4),
+        dict(error_correction=True, ec_p=0.1, ec_centre=False),
+        ErrorCorrection(p=0.1, centre=False),
+        "4b202c99d138caec",
+        1200,
+        3679,
+    ),
+    (
+        "p_given",
+        dict(width=300, p=0.05, dim=50, rng=5),
+        dict(ec_pairs=30),
+        ErrorCorrection(pairs=30),
+        "a630bd33b6c71252",
+        1080,
+        109256,
+    ),
 ]
 
 
@@ -71,8 +106,17 @@ def test_same_networks_as_before_the_dataclass(name, size, old, ec, digest, neur
         assert np.array_equal(a, b)
 
 
-@pytest.mark.parametrize("short, kind", [(True, "superposed"), (False, "none"), (np.bool_(True), "superposed"),
-                                         ("superposed", "superposed"), ("dedicated", "dedicated"), ("none", "none")])
+@pytest.mark.parametrize(
+    "short, kind",
+    [
+        (True, "superposed"),
+        (False, "none"),
+        (np.bool_(True), "superposed"),
+        ("superposed", "superposed"),
+        ("dedicated", "dedicated"),
+        ("none", "none"),
+    ],
+)
 def test_shorthands_are_kinds_with_their_defaults(short, kind):
     assert ErrorCorrection.of(short) == ErrorCorrection(kind)
     a = compile_circuit(CIRC, width=100, error_correction=short, rng=7)
@@ -95,20 +139,23 @@ def test_the_correction_layer_has_the_requested_shape():
     assert (net.stages[0].V.toarray() == np.eye(30)).all() and not net.stages[0].ec_centre
 
 
-@pytest.mark.parametrize("kw, exc, match", [
-    (dict(kind="both"), ValueError, "kind must be one of"),
-    (dict(kind=True), ValueError, "kind must be one of"),
-    (dict(pairs=0), ValueError, "pairs"),
-    (dict(pairs=2.5), (TypeError, ValueError), "pairs"),
-    (dict(degree=0), ValueError, "degree"),
-    (dict(p=0.0), ValueError, "p must be in"),
-    (dict(p=float("nan")), ValueError, "p must be"),
-    (dict(centre="no"), TypeError, "centre must be True or False"),
-    (dict(kind="dedicated", pairs=10), ValueError, "apply to kind='superposed' only"),
-    (dict(kind="none", centre=False), ValueError, "apply to kind='superposed' only"),
-    (dict(degree=3, p=0.1), ValueError, "not both"),
-    (dict(pairs=4, degree=5), ValueError, "degree must be at most pairs=4"),
-])
+@pytest.mark.parametrize(
+    "kw, exc, match",
+    [
+        (dict(kind="both"), ValueError, "kind must be one of"),
+        (dict(kind=True), ValueError, "kind must be one of"),
+        (dict(pairs=0), ValueError, "pairs"),
+        (dict(pairs=2.5), (TypeError, ValueError), "pairs"),
+        (dict(degree=0), ValueError, "degree"),
+        (dict(p=0.0), ValueError, "p must be in"),
+        (dict(p=float("nan")), ValueError, "p must be"),
+        (dict(centre="no"), TypeError, "centre must be True or False"),
+        (dict(kind="dedicated", pairs=10), ValueError, "apply to kind='superposed' only"),
+        (dict(kind="none", centre=False), ValueError, "apply to kind='superposed' only"),
+        (dict(degree=3, p=0.1), ValueError, "not both"),
+        (dict(pairs=4, degree=5), ValueError, "degree must be at most pairs=4"),
+    ],
+)
 def test_error_correction_is_validated(kw, exc, match):
     with pytest.raises(exc, match=match):
         ErrorCorrection(**kw)
@@ -116,7 +163,7 @@ def test_error_correction_is_validated(kw, exc, match):
 
 def test_degree_above_the_default_pairs_is_refused_at_compile_time():
     with pytest.raises(ValueError, match="error_correction.degree"):
-        compile_circuit(CIRC, width=10, error_correction=ErrorCorrection(degree=6))   # 5 pairs
+        compile_circuit(CIRC, width=10, error_correction=ErrorCorrection(degree=6))  # 5 pairs
 
 
 def test_frozen_printable_and_replace_validates():

@@ -46,12 +46,14 @@ def _setup(n=5, dim=8, width=3, batch=30, p=0.5, seed=0):
 
 # ----------------------------------------------------------------------------------------------- loss and gradients
 
+
 @pytest.mark.parametrize("s", [1.0, 0.3, 0.0])
-@pytest.mark.parametrize("p", [0.5, 0.05])          # dense and sparse (CSR) code paths
+@pytest.mark.parametrize("p", [0.5, 0.05])  # dense and sparse (CSR) code paths
 def test_loss_matches_literal_residual_model(s, p):
     W_in, W_out, E, x = _setup(batch=200, p=p)
-    assert compressed_loss(W_in, W_out, E, x, mixing=s) == pytest.approx(_oracle_loss(W_in, W_out, E, x, s),
-                                                                           rel=1e-12, abs=1e-15)
+    assert compressed_loss(W_in, W_out, E, x, mixing=s) == pytest.approx(
+        _oracle_loss(W_in, W_out, E, x, s), rel=1e-12, abs=1e-15
+    )
 
 
 @pytest.mark.parametrize("s", [1.0, 0.0, 2.5])
@@ -94,10 +96,11 @@ def test_loss_shape_mismatch_refused():
 
 # ----------------------------------------------------------------------------------------------- baseline
 
+
 def test_relu_moments_by_sympy():
     u = sp.symbols("u", real=True)
-    assert sp.integrate(u**2 / 2, (u, 0, 1)) == sp.Rational(1, 6)       # E[ReLU(u)^2], u ~ U[-1, 1]
-    assert sp.integrate(u**2 / 2, (u, -1, 1)) == sp.Rational(1, 3)      # E[u^2]
+    assert sp.integrate(u**2 / 2, (u, 0, 1)) == sp.Rational(1, 6)  # E[ReLU(u)^2], u ~ U[-1, 1]
+    assert sp.integrate(u**2 / 2, (u, -1, 1)) == sp.Rational(1, 3)  # E[u^2]
 
 
 def test_naive_loss_closed_form():
@@ -134,6 +137,7 @@ def test_naive_task_loss_with_mixing_monte_carlo():
 
 # ----------------------------------------------------------------------------------------------- diagnostic
 
+
 def test_orthogonal_embedding_has_no_mixing():
     E = residual_embedding(n=6, dim=9, kind="orthogonal", rng=0)
     d = mixing_diagnostic(E, p=0.1, width=3)
@@ -158,12 +162,13 @@ def test_two_features_at_known_angle():
 def test_simplex_embedding_spectrum():
     n = 7
     S = np.eye(n) - 1.0 / n
-    E = S / np.linalg.norm(S, axis=0)                 # regular simplex: every cosine is -1/(n-1)
+    E = S / np.linalg.norm(S, axis=0)  # regular simplex: every cosine is -1/(n-1)
     d = mixing_diagnostic(E, p=0.1, width=3)
     expected = np.sort(np.r_[-1.0, np.full(n - 1, 1.0 / (n - 1))])
     np.testing.assert_allclose(d.eigenvalues, expected, atol=1e-12)
     assert d.mean_sq_row == pytest.approx(1.0 / (n - 1))
     assert d.max_abs == pytest.approx(1.0 / (n - 1))
+
 
 def test_random_embedding_mean_square_and_label_noise():
     n, dim, p = 40, 400, 0.05
@@ -189,13 +194,14 @@ def test_label_noise_formula_scales(n, extra, s, p):
 
 # ----------------------------------------------------------------------------------------------- training
 
+
 def test_training_is_deterministic_and_seeded():
     kw = dict(n=6, dim=20, width=3, p=0.2, seeds=2, steps=20, batch=64, eval_batch=2000)
     a, b, c = train_compressed(**kw), train_compressed(**kw), train_compressed(**kw, rng=1)
     np.testing.assert_array_equal(a.W_in, b.W_in)
     np.testing.assert_array_equal(a.loss, b.loss)
     assert not np.array_equal(a.W_in, c.W_in)
-    assert not np.array_equal(a.W_in[0], a.W_in[1])         # seeds differ
+    assert not np.array_equal(a.W_in[0], a.W_in[1])  # seeds differ
 
 
 def test_training_reduces_loss_and_reports():
@@ -212,11 +218,21 @@ def test_training_reduces_loss_and_reports():
 
 @pytest.mark.slow
 def test_ablation_mixing_beats_clean_at_small_size():
-    ab = compressed_ablation(n=20, dim=200, width=10, p=0.05, seeds=2, steps=300, batch=512, eval_batch=50_000,
-                             conditions=("mixed", "clean_labels"), rng=0)
+    ab = compressed_ablation(
+        n=20,
+        dim=200,
+        width=10,
+        p=0.05,
+        seeds=2,
+        steps=300,
+        batch=512,
+        eval_batch=50_000,
+        conditions=("mixed", "clean_labels"),
+        rng=0,
+    )
     assert ab.gain("mixed") > 1.0 > ab.gain("clean_labels") - 0.03
     assert ab.gain("mixed") > ab.gain("clean_labels")
-    assert np.all(ab.results["mixed"].top_overlap > 0.6)       # chance is width/n = 0.5
+    assert np.all(ab.results["mixed"].top_overlap > 0.6)  # chance is width/n = 0.5
     assert "mixed" in str(ab)
 
 
@@ -225,7 +241,7 @@ def test_width_at_least_n_warns_and_gain_is_defined():
 
     with pytest.warns(TheoryWarning, match="naive model computes every ReLU"):
         r = train_compressed(n=3, dim=4, width=3, p=0.3, steps=2, batch=8, eval_batch=50)
-    assert r.naive_loss == 0.0 and np.all(r.gain == 0.0)      # any error is infinitely worse than 0
+    assert r.naive_loss == 0.0 and np.all(r.gain == 0.0)  # any error is infinitely worse than 0
     assert "chance 1.00" in str(r)
 
 
@@ -233,8 +249,10 @@ def test_given_embedding_and_cell():
     E = residual_embedding(n=6, dim=12, rng=2)
     r = train_compressed(n=6, width=3, p=0.2, embedding=E, seeds=2, steps=5, batch=32, eval_batch=100)
     assert r.embedding == "given" and np.array_equal(r.E[0], E) and r.dim == 12
-    out = compressed_cell({"n": 6, "dim": 20, "width": 3, "p": 0.2, "steps": 5, "batch": 32, "eval_batch": 100,
-                           "replicate": 1}, np.random.default_rng(0))
+    out = compressed_cell(
+        {"n": 6, "dim": 20, "width": 3, "p": 0.2, "steps": 5, "batch": 32, "eval_batch": 100, "replicate": 1},
+        np.random.default_rng(0),
+    )
     assert len(out["gain"]) == 1 and len(out["per_feature_loss"]) == 6
     with pytest.raises(ValueError, match="unknown parameters"):
         compressed_cell({"bogus": 1}, np.random.default_rng(0))
@@ -242,21 +260,25 @@ def test_given_embedding_and_cell():
 
 # ----------------------------------------------------------------------------------------------- validation
 
-@pytest.mark.parametrize("kw,err,match", [
-    ({"n": 10**12}, ValueError, "n must be <="),
-    ({"n": 10**400}, ValueError, "n must be <="),
-    ({"dim": 10**9}, ValueError, "dim must be <="),
-    ({"p": float("nan")}, ValueError, "p"),
-    ({"p": 0.0}, ValueError, "p"),
-    ({"mixing": -1.0}, ValueError, "mixing"),
-    ({"mixing": float("inf")}, ValueError, "mixing"),
-    ({"n": True}, TypeError, "n must be an integer"),
-    ({"seeds": 2.0}, TypeError, "seeds must be an integer"),
-    ({"embedding": "gaussian"}, ValueError, "embedding must be one of"),
-    ({"embedding": "orthogonal", "n": 20, "dim": 10}, ValueError, "dim >= n"),
-    ({"embedding": np.ones((3, 4))}, ValueError, "unit columns"),
-    ({"n": 4000, "dim": 60000, "width": 4000, "seeds": 200}, ValueError, "would need"),
-])
+
+@pytest.mark.parametrize(
+    "kw,err,match",
+    [
+        ({"n": 10**12}, ValueError, "n must be <="),
+        ({"n": 10**400}, ValueError, "n must be <="),
+        ({"dim": 10**9}, ValueError, "dim must be <="),
+        ({"p": float("nan")}, ValueError, "p"),
+        ({"p": 0.0}, ValueError, "p"),
+        ({"mixing": -1.0}, ValueError, "mixing"),
+        ({"mixing": float("inf")}, ValueError, "mixing"),
+        ({"n": True}, TypeError, "n must be an integer"),
+        ({"seeds": 2.0}, TypeError, "seeds must be an integer"),
+        ({"embedding": "gaussian"}, ValueError, "embedding must be one of"),
+        ({"embedding": "orthogonal", "n": 20, "dim": 10}, ValueError, "dim >= n"),
+        ({"embedding": np.ones((3, 4))}, ValueError, "unit columns"),
+        ({"n": 4000, "dim": 60000, "width": 4000, "seeds": 200}, ValueError, "would need"),
+    ],
+)
 def test_bad_training_arguments(kw, err, match):
     with pytest.raises(err, match=match):
         train_compressed(**kw)
@@ -279,6 +301,7 @@ def test_bad_diagnostic_arguments():
 
 
 # ----------------------------------------------------------------------------------------------- figure
+
 
 def test_figure_draws_conditions_and_baseline():
     import matplotlib

@@ -19,7 +19,7 @@ def _enumerate_weights(d, cols, p):
     for bits in itertools.product((0, 1), repeat=d * cols):
         W = np.array(bits, dtype=float).reshape(d, cols)
         k = W.sum()
-        yield W, p ** k * (1 - p) ** (d * cols - k)
+        yield W, p**k * (1 - p) ** (d * cols - k)
 
 
 def _brute_errors(d, p, k, j, s_other):
@@ -37,8 +37,10 @@ def _brute_errors(d, p, k, j, s_other):
     return e, w
 
 
-@pytest.mark.parametrize("k,j,s_other,d", [(2, 0, 2, 3), (2, 1, 2, 3), (2, 2, 1, 3), (2, 0, 3, 2),
-                                           (3, 1, 1, 2), (3, 2, 1, 2), (3, 3, 1, 2), (2, 2, 0, 4)])
+@pytest.mark.parametrize(
+    "k,j,s_other,d",
+    [(2, 0, 2, 3), (2, 1, 2, 3), (2, 2, 1, 3), (2, 0, 3, 2), (3, 1, 1, 2), (3, 2, 1, 2), (3, 3, 1, 2), (2, 2, 0, 4)],
+)
 def test_gate_error_prob_matches_enumeration(k, j, s_other, d):
     p = 0.35
     e, w = _brute_errors(d, p, k, j, s_other)
@@ -73,12 +75,11 @@ def _oracle_single_stage_failure(gate, n, s, d, p, k):
     independent re-implementation of the stage: ReLU(Wx - (k-1)), mean over covering neurons,
     skip connection for the linear terms, clip((z - 1/4)/(1/2), 0, 1))."""
     c = Circuit(n, [[gate]])
-    xs = [np.array([1 if i in S else 0 for i in range(n)], dtype=float)
-          for S in itertools.combinations(range(n), s)]
+    xs = [np.array([1 if i in S else 0 for i in range(n)], dtype=float) for S in itertools.combinations(range(n), s)]
     from theory.circuits import gate_polynomial
 
     poly = gate_polynomial(gate)
-    (mono, coef), = [(t, v) for t, v in poly.items() if len(t) >= 2]
+    ((mono, coef),) = [(t, v) for t, v in poly.items() if len(t) >= 2]
     total = 0.0
     for W, w in _enumerate_weights(d, n, p):
         bad = 0
@@ -93,8 +94,9 @@ def _oracle_single_stage_failure(gate, n, s, d, p, k):
     return total
 
 
-@pytest.mark.parametrize("gate,k", [(Gate("AND", (0, 1)), 2), (Gate("OR", (0, 1)), 2),
-                                    (Gate("XOR", (0, 1)), 2), (Gate("AND", (0, 1, 2)), 3)])
+@pytest.mark.parametrize(
+    "gate,k", [(Gate("AND", (0, 1)), 2), (Gate("OR", (0, 1)), 2), (Gate("XOR", (0, 1)), 2), (Gate("AND", (0, 1, 2)), 3)]
+)
 def test_depth_bound_is_exact_for_one_gate(gate, k):
     # with a single gate the union bound has no slack: it equals the exact failure probability
     n, s, d, p = 4, 3 if k == 3 else 2, 2, 0.4
@@ -119,7 +121,7 @@ def test_depth_claim_holds_and_can_fail():
     prm = claim.parameter_sets(quick=True)[0]
     v = check(claim, prm, trials=400, rng=0)
     assert v.status == "consistent", v.message
-    assert v.violations > 0          # the bound is not vacuous: failures do happen
+    assert v.violations > 0  # the bound is not vacuous: failures do happen
     # a stated fraction ten times too small is refuted by the exact binomial test on the same
     # 400 trials (check() would draw exactly these samples again: same claim, params, seed)
     p_small, _ = binomial_test(v.violations, v.trials, v.failure_prob / 10)
@@ -136,8 +138,13 @@ def test_depth_bound_holds_with_not_and_kary_gates():
     # dominate the measured failure rate: one-sided exact binomial test, fresh network per trial
     from theory.circuits import compile_circuit, sparse_inputs
 
-    c = Circuit(5, [[Gate("ID", (0,)), Gate("ID", (1,)), Gate("NOT", (2,)), Gate("OR", (3, 4))],
-                    [Gate("AND", (0, 1, 2)), Gate("AND", (0, 3)), Gate("XOR", (1, 2))]])
+    c = Circuit(
+        5,
+        [
+            [Gate("ID", (0,)), Gate("ID", (1,)), Gate("NOT", (2,)), Gate("OR", (3, 4))],
+            [Gate("AND", (0, 1, 2)), Gate("AND", (0, 3)), Gate("XOR", (1, 2))],
+        ],
+    )
     width, p, s = 1000, 0.15, 2
     b = depth_failure_bound(c, width=width, s=s, p=p)
     assert 0 < b.value < 1
@@ -146,8 +153,7 @@ def test_depth_bound_holds_with_not_and_kary_gates():
     for _ in range(trials):
         net = compile_circuit(c, width=width, p=p, s=s, error_correction="dedicated", rng=gen)
         x = sparse_inputs(m=5, s=s, batch=1, rng=gen)
-        err = max(np.abs(r - t).max() for r, t in
-                  zip(net.forward(x), c.evaluate(x, all_layers=True), strict=True))
+        err = max(np.abs(r - t).max() for r, t in zip(net.forward(x), c.evaluate(x, all_layers=True), strict=True))
         bad += err > 1e-9
     p_value, _ = binomial_test(bad, trials, b.value)
     assert p_value > 1e-3, (bad / trials, b.value)

@@ -39,7 +39,7 @@ def _oracle(d, m, gate, active_set, p):
     for bits in itertools.product((0, 1), repeat=d * m):
         W = np.array(bits).reshape(d, m)
         ones = sum(bits)
-        prob = p ** ones * (1 - p) ** (d * m - ones)
+        prob = p**ones * (1 - p) ** (d * m - ones)
         wired = W[:, list(gate)].all(axis=1)
         if not wired.any():
             continue
@@ -52,14 +52,17 @@ def _oracle(d, m, gate, active_set, p):
     return mean - target, s2 / tot - mean * mean, W
 
 
-@pytest.mark.parametrize("d,m,gate,active", [
-    (3, 4, (0, 1), {0, 1, 2}),        # both active, s' = 1
-    (3, 4, (0, 1), {0, 1, 2, 3}),     # both active, s' = 2
-    (3, 4, (0, 1), {0, 2, 3}),        # one active, s' = 2
-    (3, 4, (0, 1), {2, 3}),           # none active, s' = 2 (f = max(X - 1, 0))
-    (2, 5, (0, 1, 2), {0, 1, 2, 3}),  # fan-in 3, all active
-    (2, 5, (0, 1, 2), {0, 1, 3, 4}),  # fan-in 3, two active
-])
+@pytest.mark.parametrize(
+    "d,m,gate,active",
+    [
+        (3, 4, (0, 1), {0, 1, 2}),  # both active, s' = 1
+        (3, 4, (0, 1), {0, 1, 2, 3}),  # both active, s' = 2
+        (3, 4, (0, 1), {0, 2, 3}),  # one active, s' = 2
+        (3, 4, (0, 1), {2, 3}),  # none active, s' = 2 (f = max(X - 1, 0))
+        (2, 5, (0, 1, 2), {0, 1, 2, 3}),  # fan-in 3, all active
+        (2, 5, (0, 1, 2), {0, 1, 3, 4}),  # fan-in 3, two active
+    ],
+)
 def test_moments_equal_brute_force_enumeration(d, m, gate, active):
     p = Fraction(1, 3)
     mean, var, _ = _oracle(d, m, gate, active, p)
@@ -101,8 +104,13 @@ def _simulate_errors(d, m, p, s, j, trials, rng):
 
 
 @settings(max_examples=5)
-@given(seed=st.integers(0, 2**32 - 1), d=st.integers(50, 400), s_other=st.integers(1, 4),
-       j=st.integers(1, 2), p=st.sampled_from([0.1, 0.2, 0.35]))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    d=st.integers(50, 400),
+    s_other=st.integers(1, 4),
+    j=st.integers(1, 2),
+    p=st.sampled_from([0.1, 0.2, 0.35]),
+)
 def test_simulated_error_matches_exact_moments(seed, d, s_other, j, p):
     # j in {1, 2} and s' >= 1: the read-off is a mean of N iid Bin(s', p) + const, so the CLT
     # applies to both tests (j = 0 is a rare-event case, checked exactly by enumeration above)
@@ -127,7 +135,7 @@ def test_chebyshev_bound_from_exact_moments_binomial_test():
     t = 2.0 * mom.std
     errs = _simulate_errors(d, s + 2, p, s, j, 600, np.random.default_rng(11))
     viol = int(np.sum(np.abs(errs - mom.mean) >= t))
-    pval, _ = binomial_test(viol, len(errs), mom.var / t ** 2)
+    pval, _ = binomial_test(viol, len(errs), mom.var / t**2)
     assert pval > 1e-3
 
 
@@ -150,10 +158,11 @@ def test_random_gain_against_monte_carlo(kind, s_other):
 
 def test_rademacher_gains_exact():
     assert random_gain(s_other=0) == 0.5
-    assert random_gain(s_other=1) == pytest.approx(0.25)   # P(|Z| = 1) / 4 = 1/4
-    assert random_gain(s_other=2) == pytest.approx(0.25)   # P(Z = 0) / 2 = 1/4
+    assert random_gain(s_other=1) == pytest.approx(0.25)  # P(|Z| = 1) / 4 = 1/4
+    assert random_gain(s_other=2) == pytest.approx(0.25)  # P(Z = 0) / 2 = 1/4
     assert random_gain(s_other=0, kind="gaussian") == pytest.approx(
-        (2 - math.sqrt(2)) / math.sqrt(2 * math.pi), rel=1e-12)
+        (2 - math.sqrt(2)) / math.sqrt(2 * math.pi), rel=1e-12
+    )
 
 
 @pytest.mark.parametrize("kind", ["rademacher", "gaussian"])
@@ -181,8 +190,7 @@ def test_sign_readoff_moments_match_simulation(kind):
 
 def test_uand_constructed_from_explicit_weights():
     W = sps.csr_matrix(np.array([[1, 1, 0], [1, 1, 1], [0, 1, 1]], dtype=np.int8))
-    net = UAnd(kind="bernoulli", W=W, bias=-np.ones(3), fan_in=2, p=0.5, embedding=None,
-               pairs=None, calibration_s=None)
+    net = UAnd(kind="bernoulli", W=W, bias=-np.ones(3), fan_in=2, p=0.5, embedding=None, pairs=None, calibration_s=None)
     y = net.read(net.forward([1, 1, 1]))
     # pair (0,1): neurons 0 (a=1) and 1 (a=2) -> 1.5; (0,2): neuron 1 -> 2; (1,2): 1,2 -> 1.5
     assert (y[0, 1], y[0, 2], y[1, 2]) == (1.5, 2.0, 1.5)
@@ -207,7 +215,7 @@ def test_adler_shavit_formulas():
     assert b.params_lower == pytest.approx(1000 * L)
     assert b.neurons_upper == pytest.approx(math.sqrt(1000) * L)
     assert b.params_upper == pytest.approx(1000 * L * L)
-    assert b.capacity == pytest.approx(100 ** 2 / math.log(100))
+    assert b.capacity == pytest.approx(100**2 / math.log(100))
     assert b.neurons_lower < b.neurons_upper
 
 
@@ -216,15 +224,18 @@ def test_paper_p():
     assert paper_p(m=100, d=100) == 1.0
 
 
-@pytest.mark.parametrize("kwargs,match", [
-    (dict(d=10, s=3, active=2), "p is required"),
-    (dict(d=10, s=3, active=3, p=0.1), "active"),
-    (dict(d=10, s=1, active=2, p=0.1), "s must be"),
-    (dict(d=10, s=3, active=2, p=0.0), "p must be"),
-    (dict(d=10, s=3, active=2, p=0.1, kind="rademacher"), "kind=.bernoulli. only"),
-    (dict(d=10, s=3, active=2, kind="uniform"), "kind"),
-    (dict(d=0, s=3, active=2, p=0.1), "d must be"),
-])
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [
+        (dict(d=10, s=3, active=2), "p is required"),
+        (dict(d=10, s=3, active=3, p=0.1), "active"),
+        (dict(d=10, s=1, active=2, p=0.1), "s must be"),
+        (dict(d=10, s=3, active=2, p=0.0), "p must be"),
+        (dict(d=10, s=3, active=2, p=0.1, kind="rademacher"), "kind=.bernoulli. only"),
+        (dict(d=10, s=3, active=2, kind="uniform"), "kind"),
+        (dict(d=0, s=3, active=2, p=0.1), "d must be"),
+    ],
+)
 def test_moments_bad_input(kwargs, match):
     with pytest.raises(ValueError, match=match):
         uand_error_moments(**kwargs)
@@ -248,7 +259,7 @@ def test_superposition_noise_variance_matches_simulation(kind):
     m, dim, p, s = 60, 30, 0.2, 4
     rng = np.random.default_rng(7)
     noise = []
-    for _ in range(1500):   # independent (embedding, neuron, input) triples
+    for _ in range(1500):  # independent (embedding, neuron, input) triples
         E = embed_features(m=m, dim=dim, kind=kind, rng=rng)
         net = uand(m=m, d=1, p=p, rng=rng)
         x = sparse_inputs(m=m, s=s, batch=1, rng=rng)[0]
@@ -257,7 +268,7 @@ def test_superposition_noise_variance_matches_simulation(kind):
     var = superposition_noise_var(m=m, dim=dim, p=p, s=s)
     zq = stats.norm.ppf(1 - 0.5e-4)
     assert abs(v.mean()) < zq * math.sqrt(var / len(v))
-    dev2 = v ** 2
+    dev2 = v**2
     assert abs(dev2.mean() - var) < zq * dev2.std(ddof=1) / math.sqrt(len(v))
 
 
@@ -266,8 +277,8 @@ def test_superposition_capacity_scaling():
 
     b = superposition_capacity(dim=800, d=800, s=3)
     p = b.params["p"]
-    assert superposition_noise_var(m=b.value, dim=800, p=p, s=3) <= 0.25 ** 2 + 1e-12
-    assert superposition_noise_var(m=b.value + 1, dim=800, p=p, s=3) > 0.25 ** 2
+    assert superposition_noise_var(m=b.value, dim=800, p=p, s=3) <= 0.25**2 + 1e-12
+    assert superposition_noise_var(m=b.value + 1, dim=800, p=p, s=3) > 0.25**2
     # m ~ sigma^2 dim sqrt(d) / s: exponent 3/2 in d when dim = d
     ms = [superposition_capacity(dim=d, d=d, s=3).value for d in (10**4, 4 * 10**4, 16 * 10**4)]
     slope = math.log(ms[2] / ms[0]) / math.log(16)

@@ -24,7 +24,7 @@ def _all_sparse(m, s):
 def test_one_sparse_inputs_read_exactly_zero(p):
     net = uand(m=12, d=300, p=p, rng=1)
     Y = net.read(net.forward(_all_sparse(12, 1)))
-    assert np.all(Y == 0.0)   # exactly: no neuron sees two active inputs
+    assert np.all(Y == 0.0)  # exactly: no neuron sees two active inputs
 
 
 def test_two_sparse_every_and_correct_when_d_large():
@@ -140,20 +140,23 @@ def test_reads_bounded_by_activation_range(seed, m, s):
     assert Y.min() >= 0 and Y.max() <= max(s - 1, 0)
 
 
-@pytest.mark.parametrize("kwargs,err,match", [
-    (dict(m=1, d=10), ValueError, "m must be"),
-    (dict(m=5, d=0), ValueError, "d must be"),
-    (dict(m=5, d=10, kind="binary"), ValueError, "kind"),
-    (dict(m=5, d=10, p=1.5), ValueError, "p must be"),
-    (dict(m=5, d=10, p=float("nan")), ValueError, "finite"),
-    (dict(m=5, d=10, p="best"), ValueError, "p must be"),
-    (dict(m=5, d=10, kind="gaussian", p=0.1), ValueError, "kind=.bernoulli. only"),
-    (dict(m=5, d=10, kind="gaussian", fan_in=3), ValueError, "fan_in=2"),
-    (dict(m=5, d=10, pairs=[[0, 7]]), ValueError, "pairs"),
-    (dict(m=5, d=10, pairs=[[1, 1]]), ValueError, "distinct"),
-    (dict(m=5, d=10, embedding="big"), TypeError, "embedding"),
-    (dict(m=5, d=10, fan_in=6), ValueError, "fan_in"),
-])
+@pytest.mark.parametrize(
+    "kwargs,err,match",
+    [
+        (dict(m=1, d=10), ValueError, "m must be"),
+        (dict(m=5, d=0), ValueError, "d must be"),
+        (dict(m=5, d=10, kind="binary"), ValueError, "kind"),
+        (dict(m=5, d=10, p=1.5), ValueError, "p must be"),
+        (dict(m=5, d=10, p=float("nan")), ValueError, "finite"),
+        (dict(m=5, d=10, p="best"), ValueError, "p must be"),
+        (dict(m=5, d=10, kind="gaussian", p=0.1), ValueError, "kind=.bernoulli. only"),
+        (dict(m=5, d=10, kind="gaussian", fan_in=3), ValueError, "fan_in=2"),
+        (dict(m=5, d=10, pairs=[[0, 7]]), ValueError, "pairs"),
+        (dict(m=5, d=10, pairs=[[1, 1]]), ValueError, "distinct"),
+        (dict(m=5, d=10, embedding="big"), TypeError, "embedding"),
+        (dict(m=5, d=10, fan_in=6), ValueError, "fan_in"),
+    ],
+)
 def test_bad_arguments(kwargs, err, match):
     with pytest.raises(err, match=match):
         uand(**kwargs)
@@ -174,7 +177,7 @@ def test_bad_forward_inputs():
 
 
 def test_paper_p_is_clipped_and_documented():
-    assert uand(m=1000, d=500, p="paper").p == 1.0        # log^2(1000)/sqrt(500) > 1
+    assert uand(m=1000, d=500, p="paper").p == 1.0  # log^2(1000)/sqrt(500) > 1
     net = uand(m=50, d=10**6, p="paper", rng=0)
     assert abs(net.p - np.log(50) ** 2 / 1000) < 1e-15
 

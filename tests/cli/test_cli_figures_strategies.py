@@ -14,8 +14,7 @@ from theory.geometry import coherence, welch_bound
 
 
 def test_verify_command_writes_report(tmp_path, capsys):
-    code = main(["verify", "--quick", "--claim", "geometry.welch", "--out", str(tmp_path),
-                 "--no-progress"])
+    code = main(["verify", "--quick", "--claim", "geometry.welch", "--out", str(tmp_path), "--no-progress"])
     out = capsys.readouterr().out
     assert code == 0
     assert "geometry.welch" in out and "consistent" in out and "slack" in out
@@ -28,11 +27,14 @@ def test_verify_list(capsys):
     assert "interference.jl_pair" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("argv, msg", [
-    (["verify", "--claim", "nope"], "unknown claim id"),
-    (["verify", "--seed", "-1", "--claim", "geometry.welch"], "--seed must be a non-negative"),
-    (["prove", "no_such_proof"], "unknown derivation"),
-])
+@pytest.mark.parametrize(
+    "argv, msg",
+    [
+        (["verify", "--claim", "nope"], "unknown claim id"),
+        (["verify", "--seed", "-1", "--claim", "geometry.welch"], "--seed must be a non-negative"),
+        (["prove", "no_such_proof"], "unknown derivation"),
+    ],
+)
 def test_cli_errors_are_one_line_exit_2(argv, msg, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
@@ -48,8 +50,7 @@ def test_prove_runs_welch(tmp_path, capsys):
 
 
 def test_console_entry_point_runs():
-    r = subprocess.run([sys.executable, "-m", "theory", "--help"], capture_output=True, text=True,
-                       timeout=120)
+    r = subprocess.run([sys.executable, "-m", "theory", "--help"], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and "verify" in r.stdout and "prove" in r.stdout
 
 
@@ -142,15 +143,43 @@ def test_every_area_contributes_figure_recipes(tmp_path):
     from theory.cli.figures import recipes
 
     names = set(recipes())
-    assert {"geometry.capacity", "geometry.polytopes", "interference.rip_bounds",
-            "toy_models.phase_2x1_theory", "circuits.error_vs_width"} <= names
-    assert main(["figures", "geometry.polytopes", "toy_models.phase_2x1_theory", "--quick",
-                 "--out", str(tmp_path), "--format", "png"]) == 0
+    assert {
+        "geometry.capacity",
+        "geometry.polytopes",
+        "interference.rip_bounds",
+        "toy_models.phase_2x1_theory",
+        "circuits.error_vs_width",
+    } <= names
+    assert (
+        main(
+            [
+                "figures",
+                "geometry.polytopes",
+                "toy_models.phase_2x1_theory",
+                "--quick",
+                "--out",
+                str(tmp_path),
+                "--format",
+                "png",
+            ]
+        )
+        == 0
+    )
     assert len(list(tmp_path.glob("*.png"))) == 2
 
 
 def test_verify_claim_takes_several_ids_as_the_readme_writes_it(tmp_path, capsys):
-    code = main(["verify", "--quick", "--claim", "geometry.welch", "geometry.frame_potential", "--no-figures",
-                 "--out", str(tmp_path)])
+    code = main(
+        [
+            "verify",
+            "--quick",
+            "--claim",
+            "geometry.welch",
+            "geometry.frame_potential",
+            "--no-figures",
+            "--out",
+            str(tmp_path),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0 and "geometry.frame_potential" in out and "geometry.welch" in out

@@ -21,11 +21,15 @@ def frame_file(tmp_path):
     return path
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (["bounds", "--dim", "3", "--n", "7", "--lp"], {"dim": 3, "n": 7}),
-    (["capacity", "--dim", "8", "--max-cos", "0.3", "--no-optimise"], {"dim": 8, "max_cos": 0.3}),
-    (["dictionary", "{frame}", "--k", "2", "--no-random"], {"dim": 6, "n": 10, "k": 2, "random_max_cos": None}),
-    (["rip", "{frame}", "--k", "2", "3", "--sdp-max-n", "0"], {"dim": 6, "n": 10})])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["bounds", "--dim", "3", "--n", "7", "--lp"], {"dim": 3, "n": 7}),
+        (["capacity", "--dim", "8", "--max-cos", "0.3", "--no-optimise"], {"dim": 8, "max_cos": 0.3}),
+        (["dictionary", "{frame}", "--k", "2", "--no-random"], {"dim": 6, "n": 10, "k": 2, "random_max_cos": None}),
+        (["rip", "{frame}", "--k", "2", "3", "--sdp-max-n", "0"], {"dim": 6, "n": 10}),
+    ],
+)
 def test_json_output_parses_and_no_file_is_written(args, expected, frame_file, tmp_path, monkeypatch, capsys):
     work = tmp_path / "cwd"
     work.mkdir()
@@ -71,8 +75,9 @@ def test_a_library_bug_shows_its_traceback(monkeypatch, exc):
 def test_unwritable_output_is_one_line_exit_2(tmp_path, capsys):
     blocker = tmp_path / "blocker"
     blocker.write_text("a file where a folder should be")
-    code = main(["capacity", "--dim", "4", "--max-cos", "0.5", "--no-optimise", "--save-witness",
-                 str(blocker / "w.npy")])
+    code = main(
+        ["capacity", "--dim", "4", "--max-cos", "0.5", "--no-optimise", "--save-witness", str(blocker / "w.npy")]
+    )
     err = capsys.readouterr().err.strip()
     assert code == 2 and err.startswith("theory: error: Not a directory") and "\n" not in err
 
@@ -97,8 +102,11 @@ def test_every_option_has_help_and_shows_its_default():
             text = a.help or ""
             if not text or text == argparse.SUPPRESS:
                 bad.append(f"{' '.join(path)} {a.dest}: no help")
-            elif (a.default not in (None, False, argparse.SUPPRESS) and not isinstance(a, argparse._StoreTrueAction)
-                  and "default" not in text):
+            elif (
+                a.default not in (None, False, argparse.SUPPRESS)
+                and not isinstance(a, argparse._StoreTrueAction)
+                and "default" not in text
+            ):
                 bad.append(f"{' '.join(path)} {a.dest}: default {a.default!r} not shown")
 
     walk(parser, ["theory"])

@@ -16,10 +16,14 @@ def _stdout(*args: str) -> str:
     return run.stdout
 
 
-@pytest.mark.parametrize("args", [("pack", "--dim", "3", "--n", "5", "--restarts", "2"),
-                                  ("capacity", "--dim", "8", "--max-cos", "0.3"),
-                                  ("verify", "--quick", "--claim", "geometry.welch", "geometry.delsarte_upper",
-                                   "--out", "{tmp}")])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("pack", "--dim", "3", "--n", "5", "--restarts", "2"),
+        ("capacity", "--dim", "8", "--max-cos", "0.3"),
+        ("verify", "--quick", "--claim", "geometry.welch", "geometry.delsarte_upper", "--out", "{tmp}"),
+    ],
+)
 def test_no_third_party_output_on_stdout(args, tmp_path):
     out = _stdout(*(a.format(tmp=tmp_path) for a in args))
     assert out.strip()
@@ -30,7 +34,9 @@ def test_no_third_party_output_on_stdout(args, tmp_path):
 @pytest.mark.parametrize("setup", ["", "import io; sys.stdout = io.StringIO(); "])
 def test_the_first_highs_instance_is_made_quietly(setup):
     """Also when Python's sys.stdout is not descriptor 1 (as under pytest or in a notebook)."""
-    code = (f"import sys; {setup}from theory._solvers import new_highs; new_highs(); new_highs(); "
-            "sys.stdout = sys.__stdout__; print('done')")
+    code = (
+        f"import sys; {setup}from theory._solvers import new_highs; new_highs(); new_highs(); "
+        "sys.stdout = sys.__stdout__; print('done')"
+    )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert run.stdout == "done\n"

@@ -44,10 +44,15 @@ matplotlib.use("Agg")
 RESULTS = Path(__file__).resolve().parents[2] / "benchmarks" / "results" / "circuits.json"
 
 #: circuits.json section -> result class and the figure drawing it
-SECTIONS = {"width": (WidthScaling, plot_error_vs_width), "capacity": (CapacityScaling, plot_capacity_scaling),
-            "capacity_superposed": (CapacityFit, plot_capacity_fit),
-            "capacity_basis": (CapacityBasis, plot_capacity_basis), "depth": (DepthErrors, plot_depth_errors),
-            "depth_bound": (DepthBoundCheck, plot_depth_bound), "adler_shavit": (AdlerShavitComparison, None)}
+SECTIONS = {
+    "width": (WidthScaling, plot_error_vs_width),
+    "capacity": (CapacityScaling, plot_capacity_scaling),
+    "capacity_superposed": (CapacityFit, plot_capacity_fit),
+    "capacity_basis": (CapacityBasis, plot_capacity_basis),
+    "depth": (DepthErrors, plot_depth_errors),
+    "depth_bound": (DepthBoundCheck, plot_depth_bound),
+    "adler_shavit": (AdlerShavitComparison, None),
+}
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +73,7 @@ def test_committed_sections_load_print_and_plot(committed, key):
     assert text and "nan" not in text.lower().replace("nano", "")
     d = r.to_dict()
     assert cls.from_dict(d).to_dict() == d
-    stored = r.rows if isinstance(section, list) else d       # the list sections keep their list
+    stored = r.rows if isinstance(section, list) else d  # the list sections keep their list
     assert stored == section
     assert len(repr(r)) < 300
     if plot is not None:
@@ -108,7 +113,7 @@ def test_depth_errors_and_the_figure_filter():
     # the error grows with depth without error correction
     assert by[("none", 0)]["mean_abs"][-1] > by[("none", 0)]["mean_abs"][1]
     ax = plot_depth_errors(r, dim=0)
-    assert len(ax.containers) == 4                                  # one error-bar series per mode
+    assert len(ax.containers) == 4  # one error-bar series per mode
     plt.close("all")
 
 
@@ -132,10 +137,11 @@ def test_adler_shavit_ratios_recomputed():
         b = adler_shavit_bounds(m_out=row["m_out"])
         assert row["m_out"] == row["m"] * (row["m"] - 1) // 2
         assert row["neurons_over_lower"] == pytest.approx(row["d"] / b.neurons_lower)
-        assert row["params"] == pytest.approx(row["d"] * row["m"] * row["p"] + row["d"]
-                                              + row["m_out"] * row["d"] * row["p"] ** 2)
+        assert row["params"] == pytest.approx(
+            row["d"] * row["m"] * row["p"] + row["d"] + row["m_out"] * row["d"] * row["p"] ** 2
+        )
     ratios = [row["neurons_over_lower"] for row in r.rows]
-    assert ratios == sorted(ratios, reverse=True)              # d grows like polylog m: ratios fall
+    assert ratios == sorted(ratios, reverse=True)  # d grows like polylog m: ratios fall
 
 
 def test_capacity_fit_grid_is_scale_free():
@@ -146,13 +152,16 @@ def test_capacity_fit_grid_is_scale_free():
     assert 18102 in {c["d"] for c in g} and 18102 not in {c["d"] for c in capacity_fit_grid(False, (800,))}
 
 
-@pytest.mark.parametrize("call, exc, match", [
-    (lambda: width_scaling(quick="yes"), TypeError, "quick"),
-    (lambda: capacity_scaling(eps=2.0, executor="serial"), ValueError, "eps"),
-    (lambda: capacity_basis(delta=0.0, executor="serial"), ValueError, "delta"),
-    (lambda: depth_errors(progress=1), TypeError, "progress"),
-    (lambda: CapacityFit.from_dict([1, 2]), TypeError, "dict"),
-])
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [
+        (lambda: width_scaling(quick="yes"), TypeError, "quick"),
+        (lambda: capacity_scaling(eps=2.0, executor="serial"), ValueError, "eps"),
+        (lambda: capacity_basis(delta=0.0, executor="serial"), ValueError, "delta"),
+        (lambda: depth_errors(progress=1), TypeError, "progress"),
+        (lambda: CapacityFit.from_dict([1, 2]), TypeError, "dict"),
+    ],
+)
 def test_bad_input(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
@@ -165,5 +174,5 @@ def test_compressed_computation_quick():
     assert set(d["ablation"]) == {"mixed", "clean_labels", "orthogonal"}
     assert [row["mixing"] for row in d["mixing_scale"]] == [0.0, 0.25, 0.5, 1.0, 1.5, 2.0]
     for diag in d["diagnostic"]:
-        assert diag["ratio"] == pytest.approx(1.0, abs=0.05)       # predicted label noise = Monte Carlo
+        assert diag["ratio"] == pytest.approx(1.0, abs=0.05)  # predicted label noise = Monte Carlo
     assert "ablation" in str(r)

@@ -22,12 +22,12 @@ def test_quick_grid_matches_the_table_and_resumes(tmp_path):
         assert r["table"] == pytest.approx(math.sqrt(1 - r["table_D"]), abs=1e-9)
         # the independent pure-Python recomputation agrees with the toolkit's coherence
         assert r["found_independent"] == pytest.approx(r["found"], abs=1e-12)
-        assert r["found"] >= r["bound"] - 1e-9                      # never below the lower bound
-        assert abs(r["gap_table"]) < 1e-6                           # these small cases are solved
+        assert r["found"] >= r["bound"] - 1e-9  # never below the lower bound
+        assert abs(r["gap_table"]) < 1e-6  # these small cases are solved
     assert g.summary["within_0.1%"] == 5 and g.summary["proven_cases"] >= 1
     with sqlite3.connect(store) as db:
         assert db.execute("select count(*) from theory_sweep_cells").fetchone()[0] == 5
-    again = sloane_grid(quick=True, store=store, executor="serial")          # loaded, not re-packed
+    again = sloane_grid(quick=True, store=store, executor="serial")  # loaded, not re-packed
     assert again.rows == g.rows
     d = json.loads(json.dumps(g.to_dict()))
     assert SloaneGrid.from_dict(d).to_dict() == d
@@ -40,7 +40,7 @@ def test_cell_below_the_table_keeps_its_frame(monkeypatch):
 
     table = dict(mod._sloane_table())
     entry = dict(table[3, 4])
-    entry["coherence"], entry["D"] = 0.4, 1 - 0.16                          # pretend the table is worse
+    entry["coherence"], entry["D"] = 0.4, 1 - 0.16  # pretend the table is worse
     table[3, 4] = entry
     monkeypatch.setattr(mod, "_sloane_table", lambda: table)
     row = sloane_cell({"dim": 3, "n": 4, "time_limit": 1.0, "seed": 0}, np.random.default_rng(0))
@@ -48,21 +48,36 @@ def test_cell_below_the_table_keeps_its_frame(monkeypatch):
 
 
 def test_summary_by_hand():
-    rows = [{"dim": 3, "n": n, "gap_table": g, "seconds": t, "found": 0.5, "table": 0.5, "beats_table": False,
-             "proven": None, "gap": g} for n, g, t in ((4, 0.0, 1.0), (5, 5e-3, 30.0), (6, 0.2, 2.0))]
+    rows = [
+        {
+            "dim": 3,
+            "n": n,
+            "gap_table": g,
+            "seconds": t,
+            "found": 0.5,
+            "table": 0.5,
+            "beats_table": False,
+            "proven": None,
+            "gap": g,
+        }
+        for n, g, t in ((4, 0.0, 1.0), (5, 5e-3, 30.0), (6, 0.2, 2.0))
+    ]
     s = sloane_summary(rows, time_limit=20)
     assert (s["within_0.1%"], s["within_1%"], s["time_to_best_within_20s"], s["within_0.1%_and_20s"]) == (1, 2, 2, 1)
     assert s["worst"][0]["n"] == 6 and s["per_dim"]["3"]["n"] == "4-6"
     assert s["median_gap"] == pytest.approx(5e-3) and s["max_gap"] == pytest.approx(0.2)
 
 
-@pytest.mark.parametrize("kw, match", [
-    (dict(cases=[(3, 200)]), "not in Sloane's table"),
-    (dict(dims=[3], min_n=10, max_n=5), "no case"),
-    (dict(time_limit=0), "time_limit"),
-    (dict(time_limit=math.nan), "time_limit"),
-    (dict(quick=1), "quick"),
-])
+@pytest.mark.parametrize(
+    "kw, match",
+    [
+        (dict(cases=[(3, 200)]), "not in Sloane's table"),
+        (dict(dims=[3], min_n=10, max_n=5), "no case"),
+        (dict(time_limit=0), "time_limit"),
+        (dict(time_limit=math.nan), "time_limit"),
+        (dict(quick=1), "quick"),
+    ],
+)
 def test_bad_input(kw, match):
     with pytest.raises((ValueError, TypeError), match=match):
         sloane_grid(executor="serial", **kw)

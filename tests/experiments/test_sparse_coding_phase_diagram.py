@@ -89,8 +89,10 @@ def test_diagram_shapes_store_resume_and_executor_independence(tmp_path):
     # one cell by hand through cell_rng
     cell = {"dim": 12, "n": 15, "k": 6, "trials": 4, "bp": False, "fista_max_iter": 3000}
     assert recovery_cell(cell, cell_rng(cell, rng=3))["omp"] == a.success["omp"][1, 1]
-    assert RecoveryPhaseDiagram.from_dict(json.loads(json.dumps(a.to_dict()))).success["omp"].tolist() == \
-        a.success["omp"].tolist()
+    assert (
+        RecoveryPhaseDiagram.from_dict(json.loads(json.dumps(a.to_dict()))).success["omp"].tolist()
+        == a.success["omp"].tolist()
+    )
 
 
 def test_diagram_rejects_bad_grids():
@@ -105,8 +107,15 @@ def test_diagram_rejects_bad_grids():
 def _diagram(success):
     s = np.asarray(success, float)
     a, b = s.shape
-    return RecoveryPhaseDiagram(20, np.linspace(0.2, 0.8, a), np.linspace(0.1, 0.9, b),
-                                np.full((a, b), 40), np.ones((a, b), dtype=np.int64), {"omp": s, "fista": s}, 10)
+    return RecoveryPhaseDiagram(
+        20,
+        np.linspace(0.2, 0.8, a),
+        np.linspace(0.1, 0.9, b),
+        np.full((a, b), 40),
+        np.ones((a, b), dtype=np.int64),
+        {"omp": s, "fista": s},
+        10,
+    )
 
 
 def test_boundary_interpolation_by_hand():

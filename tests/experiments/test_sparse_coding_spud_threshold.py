@@ -31,6 +31,7 @@ def _synthetic(successes, ns=(6, 8), cs=(1.0, 2.0, 4.0), trials=10):
 
 # ---------------------------------------------------------------------------------------------- cell
 
+
 def test_cell_is_deterministic_and_json_ready():
     p = {"n": 5, "C": 3.0, "theta": 0.25, "trials": 4}
     a = spud_cell(p, np.random.default_rng(7))
@@ -68,6 +69,7 @@ def test_cell_rejects_bad_parameters():
 
 # ---------------------------------------------------------------------------------------------- sweep
 
+
 def test_threshold_resumes_from_store_with_identical_results(tmp_path):
     kw = {"ns": [5, 6], "cs": [1.5, 6], "theta": 0.25, "trials": 3}
     store = str(tmp_path / "spud.sqlite")
@@ -77,8 +79,10 @@ def test_threshold_resumes_from_store_with_identical_results(tmp_path):
         c = spud_threshold(**kw, executor=ex, rng=4)
     assert a == b == c
     np.testing.assert_array_equal(a.elapsed, b.elapsed)  # the recorded times came back too: nothing recomputed
-    assert a.batches.tolist() == [[math.ceil(1.5 * 5 * math.log(5)), math.ceil(6 * 5 * math.log(5))],
-                                  [math.ceil(1.5 * 6 * math.log(6)), math.ceil(6 * 6 * math.log(6))]]
+    assert a.batches.tolist() == [
+        [math.ceil(1.5 * 5 * math.log(5)), math.ceil(6 * 5 * math.log(5))],
+        [math.ceil(1.5 * 6 * math.log(6)), math.ceil(6 * 6 * math.log(6))],
+    ]
     cell = {"n": 6, "C": 6.0, "theta": 0.25, "trials": 3}
     assert spud_cell(cell, cell_rng(cell, rng=4))["successes"] == a.successes[1, 1]
     d = SpudThreshold.from_dict(json.loads(json.dumps(a.to_dict())))
@@ -101,6 +105,7 @@ def test_threshold_rejects_bad_grids():
 
 
 # ---------------------------------------------------------------------------------------------- result
+
 
 def test_crossing_interpolation_by_hand():
     t = _synthetic([[2, 4, 9], [6, 10, 10]], ns=(6, 8), cs=(1.0, 2.0, 4.0), trials=10)
@@ -158,6 +163,7 @@ def test_result_validates_its_arrays():
 
 
 # ---------------------------------------------------------------------------------------------- figure
+
 
 def test_plot_renders_and_saves(tmp_path):
     import matplotlib.pyplot as plt

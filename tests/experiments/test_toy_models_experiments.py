@@ -26,7 +26,7 @@ KW = dict(n=12, dim=3, instances=5, steps=40, chunk=2, batch_size=64, executor="
 def calls(monkeypatch):
     """Instances of every training run the sticky cells start."""
     seen: list[int] = []
-    train_module = sys.modules["theory.toy_models.train"]   # the module (the package exports a function)
+    train_module = sys.modules["theory.toy_models.train"]  # the module (the package exports a function)
     real = train_module.train
 
     def counting(cfg, **kw):
@@ -40,7 +40,7 @@ def calls(monkeypatch):
 def test_chunks_persist_in_the_store_and_resume(tmp_path, calls):
     store = tmp_path / "sticky.sqlite"
     first = sticky_dimensionality(**KW, store=store)
-    assert calls == [2, 2, 1]                                  # three chunks trained
+    assert calls == [2, 2, 1]  # three chunks trained
     assert len(first.p) == 5 and len(first.summary["geometry_per_instance"]) == 5
     assert first.W.shape == (5, 3, 12)
     # a crash after a chunk: delete one finished cell, only that chunk is retrained, same result
@@ -65,8 +65,7 @@ def test_chunks_persist_in_the_store_and_resume(tmp_path, calls):
 
 def test_one_chunk_is_the_plain_training_run():
     """Chunk c is trained with seed ``seed + c``: one chunk is exactly train(cfg, rng=seed)."""
-    r = sticky_dimensionality(n=10, dim=3, instances=3, low=0.1, steps=30, chunk=3, seed=7, lr=3e-3,
-                              executor="serial")
+    r = sticky_dimensionality(n=10, dim=3, instances=3, low=0.1, steps=30, chunk=3, seed=7, lr=3e-3, executor="serial")
     cfg = ToyModelConfig(n_features=10, n_hidden=3, n_instances=3, feature_probability=sparsity_sweep(3, low=0.1))
     model = train(cfg, steps=30, batch_size=1024, lr=3e-3, rng=7, progress=False)
     np.testing.assert_array_equal(r.W, np.asarray(model.W, dtype=float))
@@ -89,19 +88,22 @@ def test_plateau_fractions_by_hand():
     D = np.array([[1.0, 0.75, 0.74, 0.5, 0.2], [0.4, 0.375, 0.38, 0.0, 2 / 3]])
     f = sticky_plateau_fractions(D, tol=0.0125)
     assert set(f) == set(STICKY_VALUES)
-    assert f["3/4"]["per_instance"] == [0.4, 0.0]               # 0.75 and 0.74 are within 0.0125
-    assert f["3/8"]["per_instance"] == [0.0, 0.4]               # 0.375, 0.38
+    assert f["3/4"]["per_instance"] == [0.4, 0.0]  # 0.75 and 0.74 are within 0.0125
+    assert f["3/8"]["per_instance"] == [0.0, 0.4]  # 0.375, 0.38
     assert f["2/5"]["overall"] == pytest.approx(0.1) and f["2/3"]["overall"] == pytest.approx(0.1)
     with pytest.raises(ValueError, match="shape"):
         sticky_plateau_fractions([1.0, 0.5])
 
 
-@pytest.mark.parametrize("kw, match", [
-    (dict(init="kaiming"), "init"),
-    (dict(low=0.5, high=0.4), "low and high"),
-    (dict(quick="yes"), "quick"),
-    (dict(chunk=0), "chunk"),
-])
+@pytest.mark.parametrize(
+    "kw, match",
+    [
+        (dict(init="kaiming"), "init"),
+        (dict(low=0.5, high=0.4), "low and high"),
+        (dict(quick="yes"), "quick"),
+        (dict(chunk=0), "chunk"),
+    ],
+)
 def test_bad_arguments(kw, match):
     with pytest.raises((ValueError, TypeError), match=match):
         sticky_dimensionality(**{**KW, **kw})

@@ -163,12 +163,14 @@ def _oracle():
 
 
 def test_bounds_against_stored_sympy_oracle():
-    funcs = {"welch": lambda n, d: welch_bound(n=n, dim=d),
-             "welch-2": lambda n, d: welch_bound_higher(n=n, dim=d, order=2),
-             "welch-3": lambda n, d: welch_bound_higher(n=n, dim=d, order=3),
-             "orthoplex": lambda n, d: orthoplex_bound(n=n, dim=d),
-             "levenshtein": lambda n, d: levenshtein_bound(n=n, dim=d),
-             "bukh-cox": lambda n, d: bukh_cox_bound(n=n, dim=d)}
+    funcs = {
+        "welch": lambda n, d: welch_bound(n=n, dim=d),
+        "welch-2": lambda n, d: welch_bound_higher(n=n, dim=d, order=2),
+        "welch-3": lambda n, d: welch_bound_higher(n=n, dim=d, order=3),
+        "orthoplex": lambda n, d: orthoplex_bound(n=n, dim=d),
+        "levenshtein": lambda n, d: levenshtein_bound(n=n, dim=d),
+        "bukh-cox": lambda n, d: bukh_cox_bound(n=n, dim=d),
+    }
     checked = 0
     for row in _oracle():
         n, d = row["n"], row["dim"]

@@ -21,8 +21,23 @@ def test_cli_bounds_bad_input(capsys):
 
 def test_cli_capacity(capsys, tmp_path):
     path = tmp_path / "w.npy"
-    assert main(["capacity", "--dim", "7", "--max-cos", "0.3333334", "--no-optimise",
-                 "--lp-max-degree", "2", "--save-witness", str(path)]) == 0
+    assert (
+        main(
+            [
+                "capacity",
+                "--dim",
+                "7",
+                "--max-cos",
+                "0.3333334",
+                "--no-optimise",
+                "--lp-max-degree",
+                "2",
+                "--save-witness",
+                str(path),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "28 <= max features <= 28" in out
     W = np.load(path, allow_pickle=False)
@@ -31,8 +46,7 @@ def test_cli_capacity(capsys, tmp_path):
 
 def test_cli_pack(capsys, tmp_path):
     fig = tmp_path / "g.svg"
-    assert main(["pack", "--dim", "3", "--n", "4", "--restarts", "1", "--quiet",
-                 "--figure", str(fig)]) == 0
+    assert main(["pack", "--dim", "3", "--n", "4", "--restarts", "1", "--quiet", "--figure", str(fig)]) == 0
     out = capsys.readouterr().out
     assert "0.3333333333" in out and fig.exists()
 

@@ -102,8 +102,7 @@ def test_exact_certificate_accepts_shrunk_and_refuses_perturbed():
 
 
 def test_rigorous_flag_only_when_exact_check_passes(monkeypatch):
-    monkeypatch.setattr(dl, "verify_delsarte_certificate",
-                        lambda *a, **k: (False, None, "forced failure"))
+    monkeypatch.setattr(dl, "verify_delsarte_certificate", lambda *a, **k: (False, None, "forced failure"))
     b = delsarte_lp_bound(dim=8, max_cos=0.5, degree=6)
     assert not b.rigorous and b.exact_coefficients is None
     assert "not certified" in str(b)

@@ -46,6 +46,7 @@ def frames(draw, max_dim=6, max_n=14):
 
 # ---------------------------------------------------------------- frame quantities
 
+
 @given(frames())
 def test_frame_potential_lower_bound(W):
     dim, n = W.shape
@@ -95,6 +96,7 @@ def test_coherence_and_max_cosine_on_cross_polytope():
 
 # ---------------------------------------------------------------- constructions
 
+
 @pytest.mark.parametrize("dim", [1, 2, 3, 5, 9])
 def test_simplex_exact_gram(dim):
     W = simplex(dim)
@@ -109,9 +111,17 @@ def test_simplex_attains_welch_exactly_in_sympy():
         assert sp.simplify(welch_bound(n=d + 1, dim=d).exact - sp.Rational(1, d)) == 0
 
 
-ETFS = [("paley", 5), ("paley", 13), ("paley", 17), ("paley", 29),
-        ("steiner", "fano"), ("steiner", "k4"), ("steiner", "k8"), ("steiner", "affine2"),
-        ("simplex", 6)]
+ETFS = [
+    ("paley", 5),
+    ("paley", 13),
+    ("paley", 17),
+    ("paley", 29),
+    ("steiner", "fano"),
+    ("steiner", "k4"),
+    ("steiner", "k8"),
+    ("steiner", "affine2"),
+    ("simplex", 6),
+]
 
 
 def _etf(kind, arg):
@@ -195,13 +205,17 @@ def test_polygon_lines_are_optimal_in_plane():
 
 def test_classify_robust_to_noise_and_mixed():
     rng = np.random.default_rng(3)
-    W = tegum_product(polytope("pentagon"), polytope("tetrahedron"), polytope("digon"), [[1.0]],
-                      np.zeros((1, 2)))
+    W = tegum_product(polytope("pentagon"), polytope("tetrahedron"), polytope("digon"), [[1.0]], np.zeros((1, 2)))
     W = W * 0.8 + 0.02 * rng.standard_normal(W.shape) * (np.linalg.norm(W, axis=0) > 0)
     groups = classify_geometry(W)
     assert [(g.name, g.size) for g in groups] == [
-        ("pentagon", 5), ("tetrahedron", 4), ("digon", 2), ("dedicated", 1), ("ignored", 1),
-        ("ignored", 1)]
+        ("pentagon", 5),
+        ("tetrahedron", 4),
+        ("digon", 2),
+        ("dedicated", 1),
+        ("ignored", 1),
+        ("ignored", 1),
+    ]
     for g in groups:
         if g.name != "ignored":
             assert abs(g.dimensionality - float(g.expected)) < 0.05
@@ -233,10 +247,14 @@ def test_bad_inputs():
         classify_geometry(np.eye(2), link=1.5)
 
 
-@given(st.one_of(st.builds(lambda d: ("simplex", d), st.integers(1, 12)),
-                 st.builds(lambda q: ("paley", q), st.sampled_from([5, 13, 17, 29, 37, 41])),
-                 st.builds(lambda b: ("steiner", b), st.sampled_from(["fano", "k4", "k8", "affine2"]))),
-       st.integers(0, 3))
+@given(
+    st.one_of(
+        st.builds(lambda d: ("simplex", d), st.integers(1, 12)),
+        st.builds(lambda q: ("paley", q), st.sampled_from([5, 13, 17, 29, 37, 41])),
+        st.builds(lambda b: ("steiner", b), st.sampled_from(["fano", "k4", "k8", "affine2"])),
+    ),
+    st.integers(0, 3),
+)
 def test_etf_constructions_attain_welch_property(spec, copies_extra):
     kind, arg = spec
     W = _etf(kind, arg)

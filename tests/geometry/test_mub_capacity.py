@@ -29,7 +29,7 @@ def test_mub_frame_is_union_of_orthonormal_bases_with_coherence_one_over_sqrt_p(
     assert W.shape == (2 * p, 2 * p * (p + 1))
     # each consecutive block of 2p columns is an orthonormal basis of R^{2p}
     for k in range(p + 1):
-        B = W[:, 2 * p * k:2 * p * (k + 1)]
+        B = W[:, 2 * p * k : 2 * p * (k + 1)]
         np.testing.assert_allclose(B.T @ B, np.eye(2 * p), atol=1e-12)
     assert is_tight(W)
     # oracle: the Gram matrix, against the theorem's value
@@ -111,7 +111,7 @@ def test_describe_geometry_recovers_the_factors_of_a_rotated_noisy_tegum_product
     Q, _ = np.linalg.qr(random_frame(W.shape[0], W.shape[0], kind="gaussian", rng=rng))
     W = Q @ W + 0.01 * rng.standard_normal(W.shape)
     geo = describe_geometry(W)
-    assert len(geo.factors) == 1                       # one product: the whole geometry
+    assert len(geo.factors) == 1  # one product: the whole geometry
     found = sorted(geo.polytopes[i].name for i in geo.factors[0])
     assert found == sorted(names)
 
@@ -120,8 +120,7 @@ def test_describe_geometry_names_and_refuses_non_orthogonal_factors():
     from theory.geometry import describe_geometry, polytope
 
     assert str(describe_geometry(polytope("octahedron"))) == "octahedron"
-    assert str(describe_geometry(tegum_product(polytope("triangle"), polytope("digon")))) == \
-        "triangular_bipyramid"
+    assert str(describe_geometry(tegum_product(polytope("triangle"), polytope("digon")))) == "triangular_bipyramid"
     # a triangle in the (e1, e2) plane and a digon leaning 0.19 into it: no feature cosine
     # reaches the link threshold, but the subspaces are not orthogonal at orth_tol = 0.1
     tri = np.vstack([polytope("triangle"), np.zeros((1, 3))])

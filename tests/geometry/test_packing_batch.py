@@ -24,8 +24,13 @@ def _smooth_max_one(W: np.ndarray, lines: bool, p: float) -> float:
     return float(m + np.log(np.exp(p * (e - m)).sum()) / p)
 
 
-@given(seed=st.integers(0, 2**32 - 1), lines=st.booleans(), dim=st.integers(2, 5),
-       n=st.integers(3, 9), p=st.sampled_from([1.0, 30.0, 300.0]))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    lines=st.booleans(),
+    dim=st.integers(2, 5),
+    n=st.integers(3, 9),
+    p=st.sampled_from([1.0, 30.0, 300.0]),
+)
 def test_lse_batch_value_and_central_difference_gradient(seed, lines, dim, n, p):
     g = np.random.default_rng(seed)
     X = g.standard_normal((3, dim * n))
@@ -36,8 +41,10 @@ def test_lse_batch_value_and_central_difference_gradient(seed, lines, dim, n, p)
     for b, k in [(0, 0), (1, dim * n - 1), (2, (dim * n) // 2)]:
         e = np.zeros(dim * n)
         e[k] = h
-        fd = (_smooth_max_one((X[b] + e).reshape(dim, n), lines, p)
-              - _smooth_max_one((X[b] - e).reshape(dim, n), lines, p)) / (2 * h)
+        fd = (
+            _smooth_max_one((X[b] + e).reshape(dim, n), lines, p)
+            - _smooth_max_one((X[b] - e).reshape(dim, n), lines, p)
+        ) / (2 * h)
         assert grad[b, k] == pytest.approx(fd, rel=1e-4, abs=1e-6 * max(1.0, p))
 
 
@@ -67,8 +74,7 @@ def test_lbfgs_batch_rows_do_not_interact():
     p = np.full(4, 100.0)
     together, _ = lbfgs_batch(lambda x, r: lse_batch(x, dim, n, True, p[r]), X, 100)
     for b in range(4):
-        alone, _ = lbfgs_batch(lambda x, r: lse_batch(x, dim, n, True, p[:1][r]),
-                                   X[b:b + 1], 100)
+        alone, _ = lbfgs_batch(lambda x, r: lse_batch(x, dim, n, True, p[:1][r]), X[b : b + 1], 100)
         np.testing.assert_allclose(alone[0], together[b], rtol=0, atol=1e-9)
 
 

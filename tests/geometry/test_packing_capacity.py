@@ -21,8 +21,7 @@ def _reference():
     return json.loads(path.read_text())["cases"]
 
 
-@pytest.mark.parametrize("dim,n,lines", [(3, 6, True), (3, 7, True), (2, 5, True), (3, 4, False),
-                                         (3, 6, False)])
+@pytest.mark.parametrize("dim,n,lines", [(3, 6, True), (3, 7, True), (2, 5, True), (3, 4, False), (3, 6, False)])
 def test_pack_reaches_proven_optimum(dim, n, lines):
     ref = next(c for c in _reference() if (c["dim"], c["n"], c["lines"]) == (dim, n, lines))
     P = pack(dim=dim, n=n, lines=lines, rng=0, restarts=3)
@@ -106,14 +105,16 @@ def test_blas_limit_covers_scipy_blas():
     import sys
 
     pytest.importorskip("threadpoolctl")
-    code = ("import sys\n"
-            "from theory.geometry._packing.solver import blas_limit\n"
-            "assert 'scipy.optimize' not in sys.modules\n"
-            "with blas_limit(1):\n"
-            "    import scipy.optimize\n"
-            "    from threadpoolctl import threadpool_info\n"
-            "    info = [i for i in threadpool_info() if i['user_api'] == 'blas']\n"
-            "print(len(info), max(i['num_threads'] for i in info))\n")
+    code = (
+        "import sys\n"
+        "from theory.geometry._packing.solver import blas_limit\n"
+        "assert 'scipy.optimize' not in sys.modules\n"
+        "with blas_limit(1):\n"
+        "    import scipy.optimize\n"
+        "    from threadpoolctl import threadpool_info\n"
+        "    info = [i for i in threadpool_info() if i['user_api'] == 'blas']\n"
+        "print(len(info), max(i['num_threads'] for i in info))\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     count, threads = map(int, out.stdout.split())
     assert count >= 1 and threads == 1
@@ -137,8 +138,9 @@ def test_pack_ap_restarts():
     assert np.array_equal(a.frame, b.frame)  # the first restart is the same either way
     for ap_restarts, expected in ((None, 3), (1, 1), (0, 0)):
         _PROJECTIONS.clear()
-        PackingSolver.for_problem(3, 5, rng=3, restarts=3, options=PackOptions(ap_restarts=ap_restarts),
-                                  projection=_CountingProjection()).solve()
+        PackingSolver.for_problem(
+            3, 5, rng=3, restarts=3, options=PackOptions(ap_restarts=ap_restarts), projection=_CountingProjection()
+        ).solve()
         assert len(_PROJECTIONS) == expected
     with pytest.raises(ValueError, match="ap_restarts must be"):
         pack(dim=3, n=5, options=PackOptions(ap_restarts=-1))
@@ -147,8 +149,17 @@ def test_pack_ap_restarts():
 def test_capacity_print_marks_an_unproven_upper_bound_and_tells_questions_apart():
     from theory.geometry.capacity import Capacity
 
-    base = dict(dim=8, max_cos=1 / 3, lines=True, lower=29, lower_name="x", witness=None, upper=37.0,
-                upper_name="Delsarte LP (degree 4)", candidates={})
+    base = dict(
+        dim=8,
+        max_cos=1 / 3,
+        lines=True,
+        lower=29,
+        lower_name="x",
+        witness=None,
+        upper=37.0,
+        upper_name="Delsarte LP (degree 4)",
+        candidates={},
+    )
     proven = Capacity(**base, upper_rigorous=True)
     unproven = Capacity(**base, upper_rigorous=False)
     assert "NOT PROVEN" not in str(proven) and "NOT PROVEN" in str(unproven)

@@ -43,6 +43,7 @@ def _icosahedron() -> np.ndarray:
 
 # -- the stages --------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("lines", [True, False])
 def test_alternating_projection_keeps_unit_columns_and_never_worsens(lines):
     V = normalize(np.random.default_rng(0).standard_normal((4, 10)))
@@ -95,6 +96,7 @@ def test_slp_stopping_rule():
 
 # -- the budget --------------------------------------------------------------------------------
 
+
 def test_budget_stops_when_the_gap_closes():
     assert Budget.stop(1 / 3 + 1e-12, 1 / 3, None) == "bound"
     assert Budget.stop(0.5, 0.45, 0.5 + 1e-12) == "optimum"
@@ -128,18 +130,22 @@ def test_default_time_limit_formula():
 
 # -- the start strategies ----------------------------------------------------------------------
 
+
 def _draws(make, call, seed):
     g = np.random.default_rng(seed)
     strategy = make()
     return [call(strategy, g) for _ in range(4)]
 
 
-@pytest.mark.parametrize("make, call", [
-    (lambda: RandomStart(4, 9), lambda s, g: s(g)),
-    (lambda: PerturbationStart((1, 2, 3)), lambda s, g: s(normalize(np.ones((4, 9)) + np.eye(4, 9)), g)),
-    (lambda: OrbitStart(4, 9, (2, 3)), lambda s, g: s(g)),
-    (lambda: WarmStart(4, 9, True, (1, -1), descent=SmoothMaxDescent(5)), lambda s, g: s(2, g)[0]),
-])
+@pytest.mark.parametrize(
+    "make, call",
+    [
+        (lambda: RandomStart(4, 9), lambda s, g: s(g)),
+        (lambda: PerturbationStart((1, 2, 3)), lambda s, g: s(normalize(np.ones((4, 9)) + np.eye(4, 9)), g)),
+        (lambda: OrbitStart(4, 9, (2, 3)), lambda s, g: s(g)),
+        (lambda: WarmStart(4, 9, True, (1, -1), descent=SmoothMaxDescent(5)), lambda s, g: s(2, g)[0]),
+    ],
+)
 def test_start_strategies_are_deterministic_given_a_seed(make, call):
     a, b, c = _draws(make, call, 3), _draws(make, call, 3), _draws(make, call, 4)
     for x, y in zip(a, b, strict=True):
@@ -178,6 +184,7 @@ def test_start_schedule():
 
 # -- options and the public signature ----------------------------------------------------------
 
+
 def test_pack_options_frozen_normalised_and_validated():
     o = PackOptions(warm_offsets=[1, -2], orbit_orders=[3])
     assert o.warm_offsets == (1, -2) and o.orbit_orders == (3,)
@@ -214,11 +221,23 @@ PINNED = [
     (dict(dim=3, n=6, restarts=3), 0.4472135954999583, 1, "bound"),
     (dict(dim=4, n=9, restarts=3), 0.4342585459106665, 3, "restarts"),
     (dict(dim=3, n=8, rng=5, restarts=24), 0.6475889787341805, 24, "restarts"),
-    (dict(dim=4, n=9, rng=3, restarts=5, options=dict(warm_every=1, warm_offsets=(1, -1, 2))),
-     0.4342585459106675, 5, "restarts"),
-    (dict(dim=6, n=27, restarts=40, options=dict(lse_iters=2, slp_iters=0, warm_every=0, perturb_every=0,
-                                                 orbit_every=1, orbit_orders=(3, 5))),
-     0.5727499992589054, 40, "restarts"),
+    (
+        dict(dim=4, n=9, rng=3, restarts=5, options=dict(warm_every=1, warm_offsets=(1, -1, 2))),
+        0.4342585459106675,
+        5,
+        "restarts",
+    ),
+    (
+        dict(
+            dim=6,
+            n=27,
+            restarts=40,
+            options=dict(lse_iters=2, slp_iters=0, warm_every=0, perturb_every=0, orbit_every=1, orbit_orders=(3, 5)),
+        ),
+        0.5727499992589054,
+        40,
+        "restarts",
+    ),
     (dict(dim=3, n=4, lines=False, restarts=3), -0.33333333333333326, 1, "bound"),
     (dict(dim=3, n=8, restarts=9, options=dict(batch=4)), 0.6475889787341812, 9, "restarts"),
     (dict(dim=4, n=6, restarts=8), 0.33333333333337434, 1, "bound"),

@@ -1,6 +1,7 @@
 """``pack``'s defaults: the time limit drives the run, it stops at the best lower bound or a proven
 optimum, and the result says whether it succeeded (``success``, ``message``), compared with the
 reference value of the case (``best_known``: a proven optimum or Sloane's table)."""
+
 import json
 import math
 import pathlib
@@ -79,8 +80,9 @@ def test_a_starved_run_fails_and_warns():
 def test_a_table_case_is_compared_with_sloane():
     # 9 lines in R^4: not at any lower bound (Welch 0.3953); Sloane's table has 0.4342585459.
     P = pack(dim=4, n=9, rng=0, restarts=3)
-    table = json.loads((pathlib.Path(theory.__file__).parent / "data" /
-                        "grassmannian_lines_sloane.json").read_text())["cases"]
+    table = json.loads((pathlib.Path(theory.__file__).parent / "data" / "grassmannian_lines_sloane.json").read_text())[
+        "cases"
+    ]
     ref = next(c for c in table if (c["dim"], c["n"]) == (4, 9))
     assert P.best_known == pytest.approx(math.sqrt(1 - ref["D"]), rel=1e-12)
     assert P.best_known_source.startswith("Sloane's table")
@@ -94,17 +96,20 @@ def _bound(v):
     return Bound(value=v, name="welch", citation="")
 
 
-@pytest.mark.parametrize("value, ref, stopped, success, warn, text", [
-    (0.45, None, "time", True, False, "reached the best lower bound"),
-    (0.5004, (0.5003, "Sloane", False), "time", True, False, "within 0.02% of the best known"),
-    (0.5000025, (0.5, "Sloane", False), "time", True, False, "within 0.0005% of the best known"),
-    (0.4990, (0.5, "Sloane", False), "time", True, False, "0.2% below the best known"),
-    (0.5030, (0.5, "Sloane", False), "time", False, False, "the time limit (3 s) ended the run 0.6% above"),
-    (0.5150, (0.5, "Sloane", False), "restarts", False, True, "the restart cap (4) ended the run 3% above"),
-    (0.5150, (0.5150, "proof", True), "optimum", True, False, "reached the proven optimum"),
-    (0.4635, None, "time", True, False, "3% above the best lower bound"),
-    (0.4950, None, "time", False, True, "10% above the best lower bound"),
-])
+@pytest.mark.parametrize(
+    "value, ref, stopped, success, warn, text",
+    [
+        (0.45, None, "time", True, False, "reached the best lower bound"),
+        (0.5004, (0.5003, "Sloane", False), "time", True, False, "within 0.02% of the best known"),
+        (0.5000025, (0.5, "Sloane", False), "time", True, False, "within 0.0005% of the best known"),
+        (0.4990, (0.5, "Sloane", False), "time", True, False, "0.2% below the best known"),
+        (0.5030, (0.5, "Sloane", False), "time", False, False, "the time limit (3 s) ended the run 0.6% above"),
+        (0.5150, (0.5, "Sloane", False), "restarts", False, True, "the restart cap (4) ended the run 3% above"),
+        (0.5150, (0.5150, "proof", True), "optimum", True, False, "reached the proven optimum"),
+        (0.4635, None, "time", True, False, "3% above the best lower bound"),
+        (0.4950, None, "time", False, True, "10% above the best lower bound"),
+    ],
+)
 def test_verdict(value, ref, stopped, success, warn, text):
     # Bound 0.45 throughout; reference values as given (hand-computed relative gaps in the text).
     gap = (value - 0.45) / 0.45
@@ -124,8 +129,10 @@ def test_default_time_limit():
         pk.default_time_limit(0, 3)
 
 
-@pytest.mark.parametrize("kwargs, name", [({"restarts": 0}, "restarts"), ({"time_limit": 0.0}, "time_limit"),
-                                          ({"time_limit": math.nan}, "time_limit")])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [({"restarts": 0}, "restarts"), ({"time_limit": 0.0}, "time_limit"), ({"time_limit": math.nan}, "time_limit")],
+)
 def test_budget_arguments_validated(kwargs, name):
     with pytest.raises(ValueError, match=name):
         pack(dim=3, n=5, **kwargs)
@@ -141,8 +148,18 @@ def test_cli_json(capsys):
     assert main(["pack", "--dim", "3", "--n", "8", "--time-limit", "1", "--json"]) == 0
     out, err = capsys.readouterr()
     doc = json.loads(out)  # stdout holds the JSON object and nothing else
-    for key in ("value", "bound", "gap", "best_known", "best_known_source", "success", "message",
-                "restarts", "seconds", "reproducible"):
+    for key in (
+        "value",
+        "bound",
+        "gap",
+        "best_known",
+        "best_known_source",
+        "success",
+        "message",
+        "restarts",
+        "seconds",
+        "reproducible",
+    ):
         assert key in doc
     assert doc["restarts"] >= 1 and doc["best_known"] == pytest.approx(reference_table()[3, 8, True][0])
     assert "restart" not in out.replace('"restarts"', "") and "pack" in err  # the bar is on stderr
@@ -162,7 +179,5 @@ def test_cli_help_states_the_default_budget():
 
     parser = argparse.ArgumentParser()
     register(parser.add_subparsers())
-    action = next(a for a in parser._subparsers._group_actions[0].choices["pack"]._actions
-                  if a.dest == "time_limit")
-    assert (f"min({BUDGET_MAX:g}, max({BUDGET_MIN:g}, {BUDGET_PER:g}*dim*n))"
-            in action.help)
+    action = next(a for a in parser._subparsers._group_actions[0].choices["pack"]._actions if a.dest == "time_limit")
+    assert f"min({BUDGET_MAX:g}, max({BUDGET_MIN:g}, {BUDGET_PER:g}*dim*n))" in action.help

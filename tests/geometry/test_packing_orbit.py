@@ -25,12 +25,17 @@ def _rotation_map(dim, k, a):
     D = np.eye(dim)
     for b, x in enumerate(a):
         t = 2 * np.pi * x / k
-        D[2 * b:2 * b + 2, 2 * b:2 * b + 2] = [[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]]
+        D[2 * b : 2 * b + 2, 2 * b : 2 * b + 2] = [[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]]
     return D
 
 
-@given(seed=st.integers(0, 2**32 - 1), dim=st.integers(2, 8), n=st.integers(2, 30),
-       k=st.integers(2, 9), pick=st.integers(0, 10**6))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    dim=st.integers(2, 8),
+    n=st.integers(2, 30),
+    k=st.integers(2, 9),
+    pick=st.integers(0, 10**6),
+)
 def test_orbit_start_is_a_union_of_orbits(seed, dim, n, k, pick):
     kinds = orbit_types(dim, n, k)
     a, invariant = kinds[pick % len(kinds)]
@@ -44,17 +49,18 @@ def test_orbit_start_is_a_union_of_orbits(seed, dim, n, k, pick):
     # Columns come in consecutive orbits x, Ux, ..., U^(kk-1) x; U maps the last back to the
     # first, and the lines of an orbit are distinct unless some U^j (0 < j < kk) is +-I, when
     # they repeat (clusters: U = I among these).
-    short = any(np.allclose(np.linalg.matrix_power(U, j), s * np.eye(dim), atol=1e-9)
-                for j in range(1, kk) for s in (1, -1))
+    short = any(
+        np.allclose(np.linalg.matrix_power(U, j), s * np.eye(dim), atol=1e-9) for j in range(1, kk) for s in (1, -1)
+    )
     m = n // kk
     for o in range(m):
-        block = V[:, o * kk:(o + 1) * kk]
+        block = V[:, o * kk : (o + 1) * kk]
         assert np.allclose(U @ block, np.roll(block, -1, axis=1), atol=1e-9)
         G = np.abs(block.T @ block)
         np.fill_diagonal(G, 0.0)
         assert (G.max() > 1 - 1e-9) == short
     # The remaining columns are fixed by U when they are drawn from its fixed space.
-    rest = V[:, m * kk:]
+    rest = V[:, m * kk :]
     fixed_dim = int(np.sum(np.abs(np.linalg.eigvals(U) - 1) < 1e-9))
     if invariant:
         assert rest.shape[1] and fixed_dim < dim
@@ -74,8 +80,9 @@ def test_orbit_types_one_per_class_of_cyclic_group(dim, k):
     classes = {}
     for a in itertools.product(range(k), repeat=h):
         U = _rotation_map(dim, k, a)
-        key = frozenset(tuple(np.round(np.sort(np.linalg.eigvals(np.linalg.matrix_power(U, u))
-                                                 .real), 9)) for u in units)
+        key = frozenset(
+            tuple(np.round(np.sort(np.linalg.eigvals(np.linalg.matrix_power(U, u)).real), 9)) for u in units
+        )
         classes.setdefault(key, a)
     kinds = orbit_types(dim, n, k)
     patterns = [a for a, _ in kinds]
@@ -84,8 +91,9 @@ def test_orbit_types_one_per_class_of_cyclic_group(dim, k):
     keys = set()
     for a in distinct:
         U = _rotation_map(dim, k, a)
-        keys.add(frozenset(tuple(np.round(np.sort(np.linalg.eigvals(np.linalg.matrix_power(U, u))
-                                                   .real), 9)) for u in units))
+        keys.add(
+            frozenset(tuple(np.round(np.sort(np.linalg.eigvals(np.linalg.matrix_power(U, u)).real), 9)) for u in units)
+        )
     assert keys == set(classes)
     # The fixed-space variant is offered exactly when the fixed space can hold the n mod k = 1
     # remaining vector and is not the whole space: 0 < dim(fixed) < dim.
@@ -126,8 +134,7 @@ def test_pack_takes_the_orbit_kinds_in_turn():
     # Orbit slots go through the orders in turn and, within an order, through its kinds.
     orbit = _RecordingOrbit(6, 27, (3, 5))
     orbit.seen = []
-    opts = PackOptions(lse_iters=2, slp_iters=0, warm_every=0, perturb_every=0, orbit_every=1,
-                       orbit_orders=(3, 5))
+    opts = PackOptions(lse_iters=2, slp_iters=0, warm_every=0, perturb_every=0, orbit_every=1, orbit_orders=(3, 5))
     PackingSolver.for_problem(6, 27, rng=0, restarts=40, options=opts, orbit=orbit).solve()
     k3 = [(3, a, inv) for a, inv in orbit_types(6, 27, 3)]
     k5 = [(5, a, inv) for a, inv in orbit_types(6, 27, 5)]
@@ -172,27 +179,35 @@ def test_slp_does_not_start_a_solve_that_would_end_past_the_deadline():
     assert its == 2 and clock[0] <= 2.5
 
 
-@pytest.mark.parametrize("kwargs,name", [
-    (dict(orbit_every=-1), "orbit_every"),
-    (dict(orbit_orders=(1,)), "orbit_orders"),
-    (dict(orbit_orders=()), "orbit_orders"),
-    (dict(orbit_orders="2"), "orbit_orders"),
-    (dict(orbit_orders=3), "orbit_orders"),
-    (dict(perturb_every=-1), "perturb_every"),
-    (dict(perturb_lines=(0,)), "perturb_lines"),
-    (dict(perturb_lines=()), "perturb_lines"),
-    (dict(perturb_lines="1"), "perturb_lines"),
-    (dict(perturb_lines=2), "perturb_lines"),
-])
+@pytest.mark.parametrize(
+    "kwargs,name",
+    [
+        (dict(orbit_every=-1), "orbit_every"),
+        (dict(orbit_orders=(1,)), "orbit_orders"),
+        (dict(orbit_orders=()), "orbit_orders"),
+        (dict(orbit_orders="2"), "orbit_orders"),
+        (dict(orbit_orders=3), "orbit_orders"),
+        (dict(perturb_every=-1), "perturb_every"),
+        (dict(perturb_lines=(0,)), "perturb_lines"),
+        (dict(perturb_lines=()), "perturb_lines"),
+        (dict(perturb_lines="1"), "perturb_lines"),
+        (dict(perturb_lines=2), "perturb_lines"),
+    ],
+)
 def test_start_options_validated(kwargs, name):
     with pytest.raises(ValueError, match=name):
         pack(dim=3, n=5, restarts=1, options=kwargs)
 
 
-@pytest.mark.parametrize("kwargs,name", [(dict(orbit_every=1.5), "orbit_every"),
-                                         (dict(orbit_orders=(2.5,)), "orbit_orders"),
-                                         (dict(perturb_every=1.5), "perturb_every"),
-                                         (dict(perturb_lines=(1.5,)), "perturb_lines")])
+@pytest.mark.parametrize(
+    "kwargs,name",
+    [
+        (dict(orbit_every=1.5), "orbit_every"),
+        (dict(orbit_orders=(2.5,)), "orbit_orders"),
+        (dict(perturb_every=1.5), "perturb_every"),
+        (dict(perturb_lines=(1.5,)), "perturb_lines"),
+    ],
+)
 def test_start_options_wrong_type(kwargs, name):
     with pytest.raises(TypeError, match=name):
         pack(dim=3, n=5, restarts=1, options=kwargs)

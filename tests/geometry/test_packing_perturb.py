@@ -25,8 +25,9 @@ def _run_recording(dim, n, rng, restarts, **options):
     """Run the solver as ``pack`` would, recording stage 2; returns the calls and the result."""
     descent = _RecordingDescent()
     object.__setattr__(descent, "calls", [])
-    out = PackingSolver.for_problem(dim, n, rng=rng, restarts=restarts, options=PackOptions(**options),
-                                    descent=descent).solve()
+    out = PackingSolver.for_problem(
+        dim, n, rng=rng, restarts=restarts, options=PackOptions(**options), descent=descent
+    ).solve()
     return descent.calls, out
 
 
@@ -34,8 +35,19 @@ def test_perturbation_starts_redraw_exactly_q_columns_of_the_best_frame():
     # Stage 3 off, so the best frame after round 1 is the stage-2 output with the least
     # coherence. Round 1 (restarts 0..7) has no best frame and runs random starts; round 2
     # (restarts 8..12) is all perturbations, redrawing 1, 2, 3, 1, 2 columns in turn.
-    calls, _ = _run_recording(4, 9, 5, 13, batch=8, slp_iters=0, warm_every=0, orbit_every=0,
-                              perturb_every=1, perturb_lines=(1, 2, 3), lse_cutoff=None)
+    calls, _ = _run_recording(
+        4,
+        9,
+        5,
+        13,
+        batch=8,
+        slp_iters=0,
+        warm_every=0,
+        orbit_every=0,
+        perturb_every=1,
+        perturb_lines=(1, 2, 3),
+        lse_cutoff=None,
+    )
     assert [c[0].shape[0] for c in calls] == [8, 5]
     (_, out1, _), (S2, _, _) = calls
     best = out1[int(np.argmin([coherence(V, True) for V in out1]))]
@@ -47,8 +59,19 @@ def test_perturbation_starts_redraw_exactly_q_columns_of_the_best_frame():
 
 def test_perturbation_lines_capped_at_n():
     # 5 lines in R^3 stay above the bound, so the run goes on to round 2.
-    calls, _ = _run_recording(3, 5, 0, 10, batch=8, slp_iters=0, warm_every=0, orbit_every=0,
-                              perturb_every=1, perturb_lines=(7,), lse_cutoff=None)
+    calls, _ = _run_recording(
+        3,
+        5,
+        0,
+        10,
+        batch=8,
+        slp_iters=0,
+        warm_every=0,
+        orbit_every=0,
+        perturb_every=1,
+        perturb_lines=(7,),
+        lse_cutoff=None,
+    )
     # Round 2 redraws all 5 columns (7 capped at n): a fresh random frame, still valid.
     S2 = calls[1][0]
     assert S2.shape == (2, 3, 5)

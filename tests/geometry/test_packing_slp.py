@@ -3,6 +3,7 @@
 The oracle for each warm-started solve is a cold solve (presolve, then dual simplex) of the same LP through
 SciPy; the oracle for the whole polish is an optimum known in closed form.
 """
+
 import math
 
 import numpy as np
@@ -16,16 +17,21 @@ from theory.geometry._packing.stages import SLPPolish
 
 def _cold_objective(lp):
     """Optimal value of a HiGHS LP (rows ``lower <= A x <= upper``), solved afresh (with presolve) by SciPy."""
-    A = csc_matrix((np.asarray(lp.a_matrix_.value_), np.asarray(lp.a_matrix_.index_),
-                    np.asarray(lp.a_matrix_.start_)), shape=(lp.num_row_, lp.num_col_))
+    A = csc_matrix(
+        (np.asarray(lp.a_matrix_.value_), np.asarray(lp.a_matrix_.index_), np.asarray(lp.a_matrix_.start_)),
+        shape=(lp.num_row_, lp.num_col_),
+    )
     lo, up = np.asarray(lp.row_lower_), np.asarray(lp.row_upper_)
     eq = lo == up
     ub = ~eq & np.isfinite(up)
     assert not (np.isfinite(lo) & ~eq).any()  # only upper-bounded and equality rows
-    bounds = [(None if not math.isfinite(a) else a, None if not math.isfinite(b) else b)
-              for a, b in zip(lp.col_lower_, lp.col_upper_, strict=True)]
-    res = linprog(np.asarray(lp.col_cost_), A_ub=A[ub], b_ub=up[ub], A_eq=A[eq], b_eq=up[eq],
-                  bounds=bounds, method="highs-ds")
+    bounds = [
+        (None if not math.isfinite(a) else a, None if not math.isfinite(b) else b)
+        for a, b in zip(lp.col_lower_, lp.col_upper_, strict=True)
+    ]
+    res = linprog(
+        np.asarray(lp.col_cost_), A_ub=A[ub], b_ub=up[ub], A_eq=A[eq], b_eq=up[eq], bounds=bounds, method="highs-ds"
+    )
     assert res.status == 0
     return res.fun
 
@@ -36,8 +42,9 @@ def test_every_warm_started_solve_matches_a_cold_solve(lines):
 
     def spy(h):
         h.run()
-        pairs.append((h.getInfo().objective_function_value, _cold_objective(h.getLp()),
-                      h.getInfo().simplex_iteration_count))
+        pairs.append(
+            (h.getInfo().objective_function_value, _cold_objective(h.getLp()), h.getInfo().simplex_iteration_count)
+        )
 
     V = normalize(np.random.default_rng(3).standard_normal((4, 11)))
     SLPPolish(30, stall=0.0, tiny=0.0, solve=spy)(V, lines, 0.0)

@@ -1,5 +1,6 @@
 """How ``pack`` keeps a ``time_limit``: stage 2 starts no iteration past the deadline (after the
 first round), and a round is sized by a fitted fixed-plus-per-start cost, or not started."""
+
 import math
 import time
 
@@ -22,8 +23,7 @@ def test_stage2_starts_nothing_past_the_deadline():
     unit = Vs / np.linalg.norm(Vs, axis=1, keepdims=True)
     assert np.allclose(out, unit) and np.allclose(vals, [coherence(V, True) for V in unit])
     x = g.standard_normal((2, 5))
-    y, it = lbfgs_batch(lambda x, r: (np.sum(x * x, axis=1), 2 * x), x, 50,
-                            deadline=time.perf_counter() - 1.0)
+    y, it = lbfgs_batch(lambda x, r: (np.sum(x * x, axis=1), 2 * x), x, 50, deadline=time.perf_counter() - 1.0)
     assert it == 0 and np.array_equal(y, x)
 
 
@@ -34,13 +34,16 @@ def test_stage2_without_a_deadline_is_unchanged():
     assert np.array_equal(a[0], b[0]) and a[2] == b[2]
 
 
-@pytest.mark.parametrize("costs,expected", [
-    ([(8, 1.5), (16, 2.0), (32, 3.0)], (1.0, 1 / 16)),  # the line through the last two sizes
-    ([(8, 1.0), (64, 4.5), (64, 5.0)], (5.0 - 64 * 4.0 / 56, 4.0 / 56)),  # the latest other size
-    ([(8, 2.0)], (0.0, 0.25)),  # one round: time per start
-    ([(64, 4.0), (64, 3.0)], (0.0, 3.0 / 64)),  # one size only
-    ([(8, 3.0), (16, 2.0)], (0.0, 2.0 / 16)),  # a falling line is not used
-])
+@pytest.mark.parametrize(
+    "costs,expected",
+    [
+        ([(8, 1.5), (16, 2.0), (32, 3.0)], (1.0, 1 / 16)),  # the line through the last two sizes
+        ([(8, 1.0), (64, 4.5), (64, 5.0)], (5.0 - 64 * 4.0 / 56, 4.0 / 56)),  # the latest other size
+        ([(8, 2.0)], (0.0, 0.25)),  # one round: time per start
+        ([(64, 4.0), (64, 3.0)], (0.0, 3.0 / 64)),  # one size only
+        ([(8, 3.0), (16, 2.0)], (0.0, 2.0 / 16)),  # a falling line is not used
+    ],
+)
 def test_round_cost(costs, expected):
     fixed, per = round_cost(costs)
     assert math.isclose(fixed, expected[0], abs_tol=1e-12) and math.isclose(per, expected[1])
@@ -66,9 +69,16 @@ def _rounds(restarts, time_limit, cost=round_cost):
     """Run 8 lines in R^3 (no lower bound or proven optimum is reached, so no run stops early)
     with the given round-cost model; returns the restarts run and the stage-2 stack sizes."""
     _SIZES.clear()
-    out = PackingSolver.for_problem(3, 8, rng=0, restarts=restarts, time_limit=time_limit, cost=cost,
-                                    options=PackOptions(slp_iters=0, warm_every=0),
-                                    descent=_SizeRecordingDescent()).solve()
+    out = PackingSolver.for_problem(
+        3,
+        8,
+        rng=0,
+        restarts=restarts,
+        time_limit=time_limit,
+        cost=cost,
+        options=PackOptions(slp_iters=0, warm_every=0),
+        descent=_SizeRecordingDescent(),
+    ).solve()
     return out.restarts, list(_SIZES)
 
 

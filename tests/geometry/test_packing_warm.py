@@ -67,8 +67,9 @@ _SHAPES: list[tuple[int, ...]] = []
 def _sub_shapes(restarts, **options):
     """Shapes of the stage-2 stacks of sub-packings (n != 9) for 9 lines in R^4, seed 1."""
     _SHAPES.clear()
-    PackingSolver.for_problem(4, 9, rng=1, restarts=restarts, options=PackOptions(**options),
-                              descent=_ShapeRecordingDescent()).solve()  # the default lse_iters
+    PackingSolver.for_problem(
+        4, 9, rng=1, restarts=restarts, options=PackOptions(**options), descent=_ShapeRecordingDescent()
+    ).solve()  # the default lse_iters
     return [s for s in _SHAPES if s[2] != 9]
 
 
@@ -82,7 +83,10 @@ def test_warm_sub_packings_polished_in_groups_and_none_wasted():
     assert sorted(_sub_shapes(56, warm_every=3, orbit_every=0)) == [(9, 4, 8), (9, 4, 10)]
     # Every restart after the first warm (restarts 1..4), offsets +1, -1, +2, +1.
     assert sorted(_sub_shapes(5, warm_every=1, warm_offsets=(1, -1, 2), orbit_every=0)) == [
-        (1, 4, 8), (1, 4, 11), (2, 4, 10)]
+        (1, 4, 8),
+        (1, 4, 11),
+        (2, 4, 10),
+    ]
     assert sorted(_sub_shapes(8, warm_every=3, orbit_every=0)) == [(1, 4, 8), (1, 4, 10)]  # 1 per offset
     # 200 restarts in rounds of 8, 16, 32, 64, 64, 16 (cheap stages: the bound is not reached),
     # warm every 3rd: 66 warm restarts, 33 per offset. A round short of sub-packings tops the
@@ -92,8 +96,7 @@ def test_warm_sub_packings_polished_in_groups_and_none_wasted():
     #   round 5: needs 10 (11), has 5, 13 left to use: polishes 13 - 5 = 8;  round 6: has them.
     _SHAPES.clear()
     opts = PackOptions(warm_every=3, orbit_every=0, ap_restarts=0, lse_iters=5, slp_iters=0)
-    out = PackingSolver.for_problem(4, 9, rng=1, restarts=200, options=opts,
-                                    descent=_ShapeRecordingDescent(5)).solve()
+    out = PackingSolver.for_problem(4, 9, rng=1, restarts=200, options=opts, descent=_ShapeRecordingDescent(5)).solve()
     assert out.restarts == 200 and WARM_POOL == 16
     for m in (8, 10):
         assert [s[0] for s in _SHAPES if s[2] == m] == [16, 9, 8]  # sum 33: none wasted
@@ -131,22 +134,26 @@ def test_add_lines_appends_the_best_candidate():
     assert np.abs(V.T @ W[:, [2]]).max() <= np.median(np.abs(V.T @ C).max(axis=0))
 
 
-@pytest.mark.parametrize("kwargs,name", [
-    (dict(warm_every=-1), "warm_every"),
-    (dict(warm_candidates=0), "warm_candidates"),
-    (dict(warm_offsets=(0,)), "warm_offsets"),
-    (dict(warm_offsets=()), "warm_offsets"),
-    (dict(warm_offsets=(-6,)), "warm_offsets"),   # n + d = -1 < 1 vectors
-    (dict(warm_offsets="1"), "warm_offsets"),
-    (dict(warm_offsets=3), "warm_offsets"),
-])
+@pytest.mark.parametrize(
+    "kwargs,name",
+    [
+        (dict(warm_every=-1), "warm_every"),
+        (dict(warm_candidates=0), "warm_candidates"),
+        (dict(warm_offsets=(0,)), "warm_offsets"),
+        (dict(warm_offsets=()), "warm_offsets"),
+        (dict(warm_offsets=(-6,)), "warm_offsets"),  # n + d = -1 < 1 vectors
+        (dict(warm_offsets="1"), "warm_offsets"),
+        (dict(warm_offsets=3), "warm_offsets"),
+    ],
+)
 def test_warm_options_validated(kwargs, name):
     with pytest.raises(ValueError, match=name):
         pack(dim=3, n=5, restarts=1, options=kwargs)
 
 
-@pytest.mark.parametrize("kwargs,name", [(dict(warm_every=1.5), "warm_every"),
-                                         (dict(warm_offsets=(1.5,)), "warm_offsets")])
+@pytest.mark.parametrize(
+    "kwargs,name", [(dict(warm_every=1.5), "warm_every"), (dict(warm_offsets=(1.5,)), "warm_offsets")]
+)
 def test_warm_options_wrong_type(kwargs, name):
     # The project's convention (theory._validation.check_int): a non-integer count is a TypeError.
     with pytest.raises(TypeError, match=name):

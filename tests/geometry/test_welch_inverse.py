@@ -30,9 +30,14 @@ def test_is_consistent_with_the_forward_bounds(dim, eps):
 def test_never_below_an_explicit_construction(name):
     from theory.geometry import cross_polytope, paley_etf, polytope, simplex
 
-    W = {"simplex3": lambda: simplex(3), "simplex6": lambda: simplex(6),
-         "paley5": lambda: paley_etf(5), "paley13": lambda: paley_etf(13),
-         "cross3": lambda: cross_polytope(3), "icosahedron": lambda: polytope("icosahedron")}[name]()
+    W = {
+        "simplex3": lambda: simplex(3),
+        "simplex6": lambda: simplex(6),
+        "paley5": lambda: paley_etf(5),
+        "paley13": lambda: paley_etf(13),
+        "cross3": lambda: cross_polytope(3),
+        "icosahedron": lambda: polytope("icosahedron"),
+    }[name]()
     dim, n = W.shape
     res = welch_inverse_upper(dim, coherence(W) + 1e-12)
     if name in ("cross3", "icosahedron"):  # antipodal pairs: coherence 1, no order applies

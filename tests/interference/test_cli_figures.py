@@ -40,9 +40,15 @@ def test_rip_bounds_figure(tmp_path):
 
     W = np.random.default_rng(1).standard_normal((4, 8))
     W /= np.linalg.norm(W, axis=0)
-    rows = [{"k": k, "exact": rip_constant(W, k=k, method="exact"),
-             "gershgorin": rip_constant(W, k=k, method="gershgorin"),
-             "sdp": rip_constant(W, k=k, method="sdp")} for k in (2, 3)]
+    rows = [
+        {
+            "k": k,
+            "exact": rip_constant(W, k=k, method="exact"),
+            "gershgorin": rip_constant(W, k=k, method="gershgorin"),
+            "sdp": rip_constant(W, k=k, method="sdp"),
+        }
+        for k in (2, 3)
+    ]
     ax = plot_rip_bounds(rows)
     heights = sorted(p.get_height() for p in ax.patches)
     assert len(heights) == 6

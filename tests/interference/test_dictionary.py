@@ -32,8 +32,9 @@ def dense_stats(W, eps, k, bins):
 
 
 @settings(max_examples=30)
-@given(dim=st.integers(1, 8), n=st.integers(2, 40), chunk=st.integers(1, 50),
-       seed=st.integers(0, 10**6), data=st.data())
+@given(
+    dim=st.integers(1, 8), n=st.integers(2, 40), chunk=st.integers(1, 50), seed=st.integers(0, 10**6), data=st.data()
+)
 def test_streamed_equals_dense(dim, n, chunk, seed, data):
     W = np.random.default_rng(seed).standard_normal((dim, n))
     k = data.draw(st.integers(0, min(5, n - 1)))
@@ -49,7 +50,8 @@ def test_streamed_equals_dense(dim, n, chunk, seed, data):
     assert int(s.hist_counts.sum()) == n * (n - 1) // 2
     # bins can differ only for pairs within rounding of a bin edge
     assert np.abs(s.hist_counts - d["hist"]).sum() <= 2 * np.sum(
-        np.abs(C[np.triu_indices(n, 1)] * 20 - np.round(C[np.triu_indices(n, 1)] * 20)) < 1e-9)
+        np.abs(C[np.triu_indices(n, 1)] * 20 - np.round(C[np.triu_indices(n, 1)] * 20)) < 1e-9
+    )
     assert s.frac_above_eps == pytest.approx(d["frac"], abs=1e-12)
     np.testing.assert_allclose(s.topk_interference, d["topk"], atol=1e-11)
     assert s.mean_abs_cos == pytest.approx(d["mean_abs"], abs=1e-12)

@@ -37,8 +37,9 @@ def _brute_linear(M: np.ndarray, k: int, nonnegative: bool) -> np.ndarray:
     worst = np.zeros(m)
     for size in range(1, k + 1):
         for S in itertools.combinations(range(m), size):
-            pats = [np.ones(size)] if nonnegative else [np.array(p) for p in itertools.product((-1.0, 1.0),
-                                                                                              repeat=size)]
+            pats = (
+                [np.ones(size)] if nonnegative else [np.array(p) for p in itertools.product((-1.0, 1.0), repeat=size)]
+            )
             for p in pats:
                 z = np.zeros(m)
                 z[list(S)] = p
@@ -47,16 +48,23 @@ def _brute_linear(M: np.ndarray, k: int, nonnegative: bool) -> np.ndarray:
 
 
 @settings(max_examples=20, deadline=None)
-@given(m=st.integers(2, 6), dim=st.integers(1, 5), k=st.integers(1, 4), seed=st.integers(0, 10**6),
-       nonneg=st.booleans(), own_decoder=st.booleans())
+@given(
+    m=st.integers(2, 6),
+    dim=st.integers(1, 5),
+    k=st.integers(1, 4),
+    seed=st.integers(0, 10**6),
+    nonneg=st.booleans(),
+    own_decoder=st.booleans(),
+)
 def test_exact_worst_case_matches_brute_force(m, dim, k, seed, nonneg, own_decoder):
     rng = np.random.default_rng(seed)
     A = rng.standard_normal((dim, m))
     B = rng.standard_normal((m, dim)) if own_decoder else None
     k = min(k, m)
     M = (A.T if B is None else B) @ A
-    np.testing.assert_allclose(linear_access_error(A, B, k=k, nonnegative=nonneg), _brute_linear(M, k, nonneg),
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        linear_access_error(A, B, k=k, nonnegative=nonneg), _brute_linear(M, k, nonneg), atol=1e-12
+    )
 
 
 @settings(max_examples=15, deadline=None)
@@ -107,8 +115,11 @@ def test_optimal_decoder_matches_cvxpy():
         for i in (0, 4):
             b = cp.Variable(4)
             v = A.T @ b - np.eye(9)[i]
-            obj = (cp.maximum(cp.sum_largest(cp.pos(v), 2), cp.sum_largest(cp.neg(v), 2)) if nonneg
-                   else cp.sum_largest(cp.abs(v), 2))
+            obj = (
+                cp.maximum(cp.sum_largest(cp.pos(v), 2), cp.sum_largest(cp.neg(v), 2))
+                if nonneg
+                else cp.sum_largest(cp.abs(v), 2)
+            )
             prob = cp.Problem(cp.Minimize(obj))
             prob.solve(solver="CLARABEL")
             assert err[i] == pytest.approx(prob.value, abs=1e-6)
@@ -151,8 +162,7 @@ def test_rademacher_dim_formula_and_binomial_test():
     m, k, eps, q = 150, 2, 0.5, 0.5
     d = rademacher_access_dim(m=m, k=k, eps=eps, failure_prob=q).value
     assert d == math.ceil(2 * k * k / eps**2 * math.log(m * (m - 1) / q))
-    fails = sum(linear_access_error(random_frame(d, m, kind="rademacher", rng=s), k=k).max() > eps
-                for s in range(30))
+    fails = sum(linear_access_error(random_frame(d, m, kind="rademacher", rng=s), k=k).max() > eps for s in range(30))
     assert stats.binomtest(fails, 30, q, alternative="greater").pvalue > 1e-3
 
 
@@ -189,22 +199,25 @@ def test_sample_sparse_inputs():
     assert np.array_equal(z, sample_sparse_inputs(m=10, k=3, batch=50, rng=1))
 
 
-@pytest.mark.parametrize("call, err", [
-    (lambda: linear_access_error(np.eye(3), k=0), ValueError),
-    (lambda: linear_access_error(np.eye(3), k=True), TypeError),
-    (lambda: linear_access_error(np.eye(3), np.eye(2), k=1), ValueError),
-    (lambda: linear_access_error([[np.nan, 1.0]], k=1), ValueError),
-    (lambda: check_linear_access(np.eye(3), k=1, eps=0.0), ValueError),
-    (lambda: check_linear_access(np.eye(3), k=1, eps=1.0), ValueError),
-    (lambda: check_linear_access(np.eye(3), k=1, eps=float("nan")), ValueError),
-    (lambda: linear_access_lower_bound(m=10**400, k=2, eps=0.5), ValueError),
-    (lambda: linear_access_lower_bound(m=1e12, k=2, eps=0.5), TypeError),
-    (lambda: rademacher_access_dim(m=100, k=2, eps=0.5, failure_prob=0.0), ValueError),
-    (lambda: min_access_dim(m=10**12, k=2), ValueError),
-    (lambda: min_access_dim(m=10, k=2, method="magic"), ValueError),
-    (lambda: sample_sparse_inputs(m=10**9, k=2, batch=10**6), ValueError),
-    (lambda: relu_access_error(np.eye(3), [0.0, 0.0], k=1), ValueError),
-])
+@pytest.mark.parametrize(
+    "call, err",
+    [
+        (lambda: linear_access_error(np.eye(3), k=0), ValueError),
+        (lambda: linear_access_error(np.eye(3), k=True), TypeError),
+        (lambda: linear_access_error(np.eye(3), np.eye(2), k=1), ValueError),
+        (lambda: linear_access_error([[np.nan, 1.0]], k=1), ValueError),
+        (lambda: check_linear_access(np.eye(3), k=1, eps=0.0), ValueError),
+        (lambda: check_linear_access(np.eye(3), k=1, eps=1.0), ValueError),
+        (lambda: check_linear_access(np.eye(3), k=1, eps=float("nan")), ValueError),
+        (lambda: linear_access_lower_bound(m=10**400, k=2, eps=0.5), ValueError),
+        (lambda: linear_access_lower_bound(m=1e12, k=2, eps=0.5), TypeError),
+        (lambda: rademacher_access_dim(m=100, k=2, eps=0.5, failure_prob=0.0), ValueError),
+        (lambda: min_access_dim(m=10**12, k=2), ValueError),
+        (lambda: min_access_dim(m=10, k=2, method="magic"), ValueError),
+        (lambda: sample_sparse_inputs(m=10**9, k=2, batch=10**6), ValueError),
+        (lambda: relu_access_error(np.eye(3), [0.0, 0.0], k=1), ValueError),
+    ],
+)
 def test_bad_input_is_refused(call, err):
     with pytest.raises(err):
         call()

@@ -101,8 +101,9 @@ def test_gaussian_rip_min_dim_and_simulation():
     assert gaussian_rip_min_dim(n=n, k=k, delta=delta, failure_prob=q / 10) > m
     assert gaussian_rip_min_dim(n=n, k=k + 1, delta=delta, failure_prob=q) > m
     rng = np.random.default_rng(2)
-    viol = sum(rip_constant(rng.standard_normal((m, n)) / math.sqrt(m), k=k, method="exact").upper > delta
-               for _ in range(50))
+    viol = sum(
+        rip_constant(rng.standard_normal((m, n)) / math.sqrt(m), k=k, method="exact").upper > delta for _ in range(50)
+    )
     assert binomial_test(int(viol), 50, q)[0] > 1e-3
 
 

@@ -23,8 +23,9 @@ from theory.verify import binomial_test
 
 
 @settings(max_examples=25)
-@given(dim=st.integers(6, 24), extra=st.integers(0, 12), seed=st.integers(0, 10**6),
-       nonneg=st.booleans(), data=st.data())
+@given(
+    dim=st.integers(6, 24), extra=st.integers(0, 12), seed=st.integers(0, 10**6), nonneg=st.booleans(), data=st.data()
+)
 def test_coherence_condition_implies_exact_recovery(dim, extra, seed, nonneg, data):
     rng = np.random.default_rng(seed)
     n = dim + extra
@@ -68,11 +69,14 @@ def test_basis_pursuit_errors():
 
 def _psi_quadrature(eps: float, nonneg: bool) -> float:
     """Independent oracle: E[dist^2] by numerical integration, minimised over a fine grid."""
+
     def tail(t):
         def f(g):
             return (g - t) ** 2 * stats.norm.pdf(g)
+
         one = integrate.quad(f, t, np.inf, epsabs=1e-13, epsrel=1e-12)[0]
         return one if nonneg else 2 * one
+
     obj = lambda t: eps * (1 + t * t) + (1 - eps) * tail(t)  # noqa: E731
     res = optimize.minimize_scalar(obj, bounds=(0, 10), method="bounded", options={"xatol": 1e-10})
     return float(res.fun)
@@ -112,8 +116,7 @@ def test_phase_transition_within_almt_window():
     n = 80
     deltas = [0.3, 0.6]
     rhos = np.linspace(0.05, 0.95, 10)
-    pt = empirical_phase_transition(n=n, deltas=deltas, rhos=rhos, trials=12, rng=1,
-                                    executor="serial", progress=False)
+    pt = empirical_phase_transition(n=n, deltas=deltas, rhos=rhos, trials=12, rng=1, executor="serial", progress=False)
     win = almt_window(n=n, eta=0.5)
     for i, _ in enumerate(deltas):
         for j, _ in enumerate(rhos):

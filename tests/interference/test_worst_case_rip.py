@@ -47,8 +47,14 @@ def brute_worst(W: np.ndarray, k: int, signed: bool, a: float) -> np.ndarray:
 
 
 @settings(max_examples=15)
-@given(dim=st.integers(1, 4), n=st.integers(2, 6), seed=st.integers(0, 10**6),
-       signed=st.booleans(), a=st.sampled_from([0.5, 1.0, 2.0]), data=st.data())
+@given(
+    dim=st.integers(1, 4),
+    n=st.integers(2, 6),
+    seed=st.integers(0, 10**6),
+    signed=st.booleans(),
+    a=st.sampled_from([0.5, 1.0, 2.0]),
+    data=st.data(),
+)
 def test_worst_case_equals_enumeration(dim, n, seed, signed, a, data):
     W = np.random.default_rng(seed).standard_normal((dim, n))  # not normalised: general case
     k = data.draw(st.integers(0, min(3, n - 1)))
@@ -183,7 +189,6 @@ def test_gershgorin_lower_is_exact_delta2(dim, n, seed, k):
         g = rip_constant(W, k=k, method="gershgorin")
     assert g.lower == pytest.approx(brute_delta(W, 2), abs=1e-12)
     assert g.lower <= brute_delta(W, k) + 1e-12 <= g.upper + 2e-12
-
 
 
 def test_unit_columns_do_not_warn():

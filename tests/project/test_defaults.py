@@ -46,14 +46,26 @@ def test_every_rng_parameter_has_a_fixed_default():
     assert not missing, "stochastic functions without a fixed default seed: " + ", ".join(sorted(set(missing)))
 
 
-@pytest.mark.parametrize("call", [
-    lambda: __import__("theory.toy_models", fromlist=["x"]).train(
-        __import__("theory.toy_models", fromlist=["x"]).ToyModelConfig(n_features=5, n_hidden=2, n_instances=1,
-                                                                    importance=1.0, feature_probability=0.5),
-        steps=20, batch_size=32, progress=False).W,
-    lambda: __import__("theory.interference", fromlist=["x"]).rademacher_frame(dim=4, n=6),
-    lambda: __import__("theory.interference", fromlist=["x"]).interference_distribution(dim=8, x=[1.0, 1.0],
-                                                                                         samples=50),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: (
+            __import__("theory.toy_models", fromlist=["x"])
+            .train(
+                __import__("theory.toy_models", fromlist=["x"]).ToyModelConfig(
+                    n_features=5, n_hidden=2, n_instances=1, importance=1.0, feature_probability=0.5
+                ),
+                steps=20,
+                batch_size=32,
+                progress=False,
+            )
+            .W
+        ),
+        lambda: __import__("theory.interference", fromlist=["x"]).rademacher_frame(dim=4, n=6),
+        lambda: __import__("theory.interference", fromlist=["x"]).interference_distribution(
+            dim=8, x=[1.0, 1.0], samples=50
+        ),
+    ],
+)
 def test_default_calls_repeat_exactly(call):
     assert np.array_equal(call(), call())

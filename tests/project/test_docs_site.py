@@ -26,8 +26,24 @@ def test_docs_site_builds_without_warnings(tmp_path):
     figures.mkdir(parents=True)
     for f in (ROOT / "benchmarks" / "results").glob("*.png"):
         shutil.copy2(f, figures / f.name)
-    out = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-n", "-q", "-b", "html",
-                          str(docs), str(tmp_path / "html")], capture_output=True, text=True, timeout=600)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "--keep-going",
+            "-n",
+            "-q",
+            "-b",
+            "html",
+            str(docs),
+            str(tmp_path / "html"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert out.returncode == 0, out.stderr[-6000:]
     html = tmp_path / "html"
     assert (html / "index.html").exists() and (html / "api" / "theory.sparse_coding.html").exists()

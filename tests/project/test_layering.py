@@ -74,8 +74,9 @@ def _upward(root: Path = ROOT) -> list[str]:
             continue
         ls, ld = layer_of(src), layer_of(dst)
         if ld > ls:
-            found.append(f"{path.relative_to(root.parent)}:{line}: {src} ({LAYERS[ls][0]}) imports "
-                         f"{dst} ({LAYERS[ld][0]})")
+            found.append(
+                f"{path.relative_to(root.parent)}:{line}: {src} ({LAYERS[ls][0]}) imports {dst} ({LAYERS[ld][0]})"
+            )
     return found
 
 
@@ -102,8 +103,11 @@ def test_the_walker_sees_an_upward_edge(tmp_path):
     """The check can fail: a geometry module importing the verification layer is caught."""
     pkg = tmp_path / "theory" / "geometry"
     pkg.mkdir(parents=True)
-    (pkg / "probe.py").write_text("def f():\n    from theory.verify import check\n    from . import frames\n"
-                                  "    from theory.interference import rip\n", encoding="utf-8")
+    (pkg / "probe.py").write_text(
+        "def f():\n    from theory.verify import check\n    from . import frames\n"
+        "    from theory.interference import rip\n",
+        encoding="utf-8",
+    )
     edges = {(s, d) for _, _, s, d in _edges(tmp_path / "theory")}
     assert ("theory.geometry.probe", "theory.verify.check") in edges
     assert ("theory.geometry.probe", "theory.geometry.frames") in edges
@@ -114,6 +118,9 @@ def test_the_walker_sees_an_upward_edge(tmp_path):
 
 def test_no_silent_plugin_loading():
     """No module imports an area by a name that may silently be skipped."""
-    offenders = [str(p.relative_to(ROOT.parent)) for p in ROOT.rglob("*.py")
-                 if "import_if_present" in p.read_text(encoding="utf-8")]
+    offenders = [
+        str(p.relative_to(ROOT.parent))
+        for p in ROOT.rglob("*.py")
+        if "import_if_present" in p.read_text(encoding="utf-8")
+    ]
     assert not offenders, offenders

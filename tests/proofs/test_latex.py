@@ -30,8 +30,13 @@ def test_every_derivation_compiles(tmp_path, capsys):
     assert len(texs) >= 10
     failed = []
     for tex in texs:
-        run = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error", tex.name], cwd=tmp_path,
-                             capture_output=True, text=True, timeout=120)
+        run = subprocess.run(
+            [pdflatex, "-interaction=nonstopmode", "-halt-on-error", tex.name],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         if run.returncode != 0 or not tex.with_suffix(".pdf").exists():
             failed.append(f"{tex.name}: {run.stdout[-800:]}")
     assert not failed, "\n".join(failed)
@@ -51,6 +56,11 @@ def test_escaping_keeps_special_characters_from_breaking_the_document(tmp_path):
     assert "U+2A01" in text  # a symbol with no rendering is spelled out, not passed through
     pdflatex = _need_pdflatex()
     (tmp_path / "odd.tex").write_text(text, encoding="utf-8")
-    run = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error", "odd.tex"], cwd=tmp_path,
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [pdflatex, "-interaction=nonstopmode", "-halt-on-error", "odd.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stdout[-1500:]

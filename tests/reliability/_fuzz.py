@@ -103,8 +103,11 @@ class _Recorder:
             self._undo.append(lambda: delattr(obj, name))
 
     def install(self) -> None:
-        modules = [m for m in list(importlib.sys.modules.values())
-                   if m is not None and getattr(m, "__name__", "").startswith("theory")]
+        modules = [
+            m
+            for m in list(importlib.sys.modules.values())
+            if m is not None and getattr(m, "__name__", "").startswith("theory")
+        ]
         for key, obj in self.targets.items():
             if inspect.isclass(obj):
                 init = vars(obj).get("__init__")
@@ -197,8 +200,11 @@ def _kind(value: Any) -> str:
         return "rng"
     if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
         return "array"
-    if isinstance(value, (list, tuple)) and value and all(
-            isinstance(v, numbers.Real) or isinstance(v, (list, tuple, np.ndarray)) for v in value):
+    if (
+        isinstance(value, (list, tuple))
+        and value
+        and all(isinstance(v, numbers.Real) or isinstance(v, (list, tuple, np.ndarray)) for v in value)
+    ):
         try:
             arr = np.asarray(value, dtype=float)
         except (TypeError, ValueError):
@@ -218,9 +224,16 @@ def _bad_arrays(value: Any) -> list[tuple[str, Any]]:
         inf = arr.copy()
         inf.flat[-1] = np.inf
         out += [("nan entry", nan), ("inf entry", inf)]
-    out += [("empty", np.zeros((0,) * max(arr.ndim, 1))), ("extra dim", arr[None, ...]),
-            ("scalar", 1.0), ("[[1]]", [[1.0]]), ("string", "x"), ("None", None), ("ragged", [[1.0], [1.0, 2.0]]),
-            ("complex", arr.astype(complex) + 1j)]
+    out += [
+        ("empty", np.zeros((0,) * max(arr.ndim, 1))),
+        ("extra dim", arr[None, ...]),
+        ("scalar", 1.0),
+        ("[[1]]", [[1.0]]),
+        ("string", "x"),
+        ("None", None),
+        ("ragged", [[1.0], [1.0, 2.0]]),
+        ("complex", arr.astype(complex) + 1j),
+    ]
     if arr.ndim >= 1 and arr.size:
         out.append(("drop dim", arr.reshape(-1)[:1] if arr.ndim == 1 else arr[0]))
     return out
@@ -233,11 +246,29 @@ def bad_values(value: Any) -> list[tuple[str, Any]]:
     if kind == "bool":
         return [("'no'", "no"), ("0", 0), ("1", 1), ("None", None)]
     if kind == "int":
-        return [("-1", -1), ("0", 0), ("10**12", 10**12), ("10**400", 10**400), ("2.5", 2.5),
-                ("nan", float("nan")), ("True", True), *common]
+        return [
+            ("-1", -1),
+            ("0", 0),
+            ("10**12", 10**12),
+            ("10**400", 10**400),
+            ("2.5", 2.5),
+            ("nan", float("nan")),
+            ("True", True),
+            *common,
+        ]
     if kind == "real":
-        return [("nan", float("nan")), ("inf", float("inf")), ("-inf", float("-inf")), ("-1", -1.0), ("0", 0.0),
-                ("1e300", 1e300), ("10**400", 10**400), ("True", True), ("[[1]]", [[1.0]]), *common]
+        return [
+            ("nan", float("nan")),
+            ("inf", float("inf")),
+            ("-inf", float("-inf")),
+            ("-1", -1.0),
+            ("0", 0.0),
+            ("1e300", 1e300),
+            ("10**400", 10**400),
+            ("True", True),
+            ("[[1]]", [[1.0]]),
+            *common,
+        ]
     if kind == "str":
         return [("unknown 'x'", "x"), ("3", 3), ("None", None), ("True", True)]
     if kind == "rng":
@@ -245,8 +276,7 @@ def bad_values(value: Any) -> list[tuple[str, Any]]:
     if kind == "array":
         return _bad_arrays(value)
     if kind == "none":
-        return [("'x'", "x"), ("nan", float("nan")), ("-1", -1), ("10**12", 10**12), ("[[1]]", [[1.0]]),
-                ("True", True)]
+        return [("'x'", "x"), ("nan", float("nan")), ("-1", -1), ("10**12", 10**12), ("[[1]]", [[1.0]]), ("True", True)]
     return [*common, ("3", 3), ("True", True), ("[[1]]", [[1.0]])]
 
 
@@ -292,7 +322,7 @@ def time_and_memory_bound(seconds: float) -> Iterator[None]:
     try:
         yield
     finally:
-        while True:   # an alarm may land here too: disarm until it sticks, then restore
+        while True:  # an alarm may land here too: disarm until it sticks, then restore
             try:
                 armed[0] = False
                 signal.setitimer(signal.ITIMER_REAL, 0)
@@ -354,8 +384,7 @@ def mutations(fn: Any, baseline: Baseline) -> list[tuple[str, str, Any]]:
     out = []
     for p in fuzzable_params(fn):
         good = bound.arguments.get(p.name, None if p.default is p.empty else p.default)
-        out += [(p.name, label, bad) for label, bad in bad_values(good)
-                if not (bad is None and p.default is None)]
+        out += [(p.name, label, bad) for label, bad in bad_values(good) if not (bad is None and p.default is None)]
     return out
 
 
@@ -409,11 +438,18 @@ def write_known(failures: list[tuple[str, str, str, str]], path: Path) -> None:
         msg = f"{param}={label}: {failure}".replace("\\", "\\\\").replace('"', "'")
         msg = msg if len(msg) <= 100 else msg[:97] + "..."
         groups.setdefault(_cause(failure), []).append(f'    ("{key}", "{param}"): "{msg}",')
-    lines = ['"""Open failures of the public-API fuzz (``test_fuzz_public.py``), grouped by cause.', "",
-             "``(callable, argument) -> the first failure seen`` as ``argument=bad value: outcome``. The fuzz test",
-             "fails on a failure not listed here and on a listed pair that no longer fails (remove it then), so the",
-             "list only shrinks. Regenerate with ``python tests/reliability/_fuzz.py --write-known`` (a few minutes).",
-             '"""', "", "# ruff: noqa: E501", "", "KNOWN: dict[tuple[str, str], str] = {"]
+    lines = [
+        '"""Open failures of the public-API fuzz (``test_fuzz_public.py``), grouped by cause.',
+        "",
+        "``(callable, argument) -> the first failure seen`` as ``argument=bad value: outcome``. The fuzz test",
+        "fails on a failure not listed here and on a listed pair that no longer fails (remove it then), so the",
+        "list only shrinks. Regenerate with ``python tests/reliability/_fuzz.py --write-known`` (a few minutes).",
+        '"""',
+        "",
+        "# ruff: noqa: E501",
+        "",
+        "KNOWN: dict[tuple[str, str], str] = {",
+    ]
     for cause in sorted(groups):
         lines += [f"    # ---- {cause}", *groups[cause]]
     path.write_text("\n".join([*lines, "}"]) + "\n")
@@ -457,8 +493,11 @@ def main(argv: list[str] | None = None) -> int:
         from _fuzz_known import KNOWN
 
         # with --only, the entries of the other callables are kept as they are
-        kept = [(k, p, *msg.split(": ", 1)[0].split("=", 1)[1:], msg.split(": ", 1)[1])
-                for (k, p), msg in KNOWN.items() if args.only and not k.startswith(tuple(args.only))]
+        kept = [
+            (k, p, *msg.split(": ", 1)[0].split("=", 1)[1:], msg.split(": ", 1)[1])
+            for (k, p), msg in KNOWN.items()
+            if args.only and not k.startswith(tuple(args.only))
+        ]
         write_known([*kept, *failures], Path(__file__).with_name("_fuzz_known.py"))
     return 0
 

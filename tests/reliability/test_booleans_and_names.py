@@ -20,8 +20,12 @@ def _saved(tmp_path):
 
 
 CIRCUIT = Circuit(2, [[Gate("AND", (0, 1))]])
-ABS_MODEL = ToyModel(ToyModelConfig(n_features=2, n_hidden=1, task="abs"), W=np.ones((1, 1, 2)),
-                     b=np.zeros((1, 2)), W2=np.ones((1, 2, 1)))
+ABS_MODEL = ToyModel(
+    ToyModelConfig(n_features=2, n_hidden=1, task="abs"),
+    W=np.ones((1, 1, 2)),
+    b=np.zeros((1, 2)),
+    W2=np.ones((1, 2, 1)),
+)
 
 CASES = [
     ("transpose", lambda v, tmp: dictionary.load_dictionary(_saved(tmp), transpose=v)),
@@ -70,6 +74,7 @@ def test_transpose_no_does_not_transpose(tmp_path):
 
 def test_check_bool():
     from theory._validation import check_bool
+
     assert check_bool(np.bool_(True), "x") is True
     for bad in ("True", 1, 1.0, None, [True]):
         with pytest.raises(TypeError, match="x must be True or False"):
@@ -83,13 +88,23 @@ def test_compile_error_correction_accepts_dedicated_but_not_ints():
 
 def test_uand_calibration_s_is_named():
     from theory.circuits.uand import UAnd
+
     with pytest.raises(ValueError, match="calibration_s must be an integer >= 2, got 0"):
-        UAnd(kind="rademacher", W=np.ones((2, 3)), bias=np.zeros(2), fan_in=2, p=None, embedding=None,
-             pairs=None, calibration_s=0)
+        UAnd(
+            kind="rademacher",
+            W=np.ones((2, 3)),
+            bias=np.zeros(2),
+            fan_in=2,
+            p=None,
+            embedding=None,
+            pairs=None,
+            calibration_s=0,
+        )
 
 
 @pytest.mark.parametrize("dtype", [3, None, "float16", "nonsense"])
 def test_dictionary_dtype_is_named(dtype):
     with pytest.raises((TypeError, ValueError), match="dtype must be one of 'float32', 'float64'"):
-        dictionary.dictionary_stats(W, dtype=dtype) if dtype is not None else \
-            dictionary.random_frame_max_cos(dim=2, n=3, dtype=dtype)
+        dictionary.dictionary_stats(W, dtype=dtype) if dtype is not None else dictionary.random_frame_max_cos(
+            dim=2, n=3, dtype=dtype
+        )

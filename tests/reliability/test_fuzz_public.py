@@ -41,23 +41,65 @@ _BUILT_BY = "no constructor example; built by {} (fuzzed through it)"
 ALLOW_LIST: dict[str, str] = {
     "theory.TheoryWarning": "a Warning subclass: takes any message, like Warning itself",
     # result records (frozen dataclasses returned by the functions that are fuzzed)
-    **{f"theory.{name}": _RESULT for name in (
-        "geometry.Bound", "geometry.Capacity", "geometry.Geometry", "geometry.LPBound", "geometry.Packing",
-        "geometry.Polytope", "interference.DictionaryStats", "interference.PhaseTransition",
-        "interference.RIPBound", "interference.ReadoutError", "interference.RecoveryCertificate",
-        "circuits.AdlerShavit", "circuits.DepthBound", "circuits.ErrorStats", "circuits.UAndMoments",
-        "toy_models.PhaseDiagram", "toy_models.SparseExpansion", "toy_models.SparseLimit",
-        "sparse_coding.AbsorptionScores", "sparse_coding.AmortisationGap", "sparse_coding.Certificate",
-        "sparse_coding.Correlation", "sparse_coding.DetectionScores", "sparse_coding.GroundTruth",
-        "sparse_coding.LatentActivity", "sparse_coding.Magnitudes", "sparse_coding.Matching",
-        "sparse_coding.RecoveryScores", "sparse_coding.SAEScore", "sparse_coding.SparseCodes",
-        "sparse_coding.SpudResult", "sparse_coding.SpudTrials", "sparse_coding.ThresholdingWitness",
-        "verify.Report", "verify.Verdict", "verify.Verdicts", "sweep.SweepResult",
-        "circuits.CompressedAblation", "circuits.CompressedResult", "circuits.MixingDiagnostic",
-        "interference.AccessCheck", "interference.AccessConstruction", "interference.AccessDims",
-        "interference.MinDim", "toy_models.CollisionCount", "toy_models.ExponentFit", "toy_models.IncidentalGrid",
-        "toy_models.IncidentalRun", "toy_models.KGonCriticalPoint", "toy_models.KGonSolution", "toy_models.TMSRun",
-        "toy_models.LossExponentFit", "toy_models.Regime", "toy_models.ScalingModel")},
+    **{
+        f"theory.{name}": _RESULT
+        for name in (
+            "geometry.Bound",
+            "geometry.Capacity",
+            "geometry.Geometry",
+            "geometry.LPBound",
+            "geometry.Packing",
+            "geometry.Polytope",
+            "interference.DictionaryStats",
+            "interference.PhaseTransition",
+            "interference.RIPBound",
+            "interference.ReadoutError",
+            "interference.RecoveryCertificate",
+            "circuits.AdlerShavit",
+            "circuits.DepthBound",
+            "circuits.ErrorStats",
+            "circuits.UAndMoments",
+            "toy_models.PhaseDiagram",
+            "toy_models.SparseExpansion",
+            "toy_models.SparseLimit",
+            "sparse_coding.AbsorptionScores",
+            "sparse_coding.AmortisationGap",
+            "sparse_coding.Certificate",
+            "sparse_coding.Correlation",
+            "sparse_coding.DetectionScores",
+            "sparse_coding.GroundTruth",
+            "sparse_coding.LatentActivity",
+            "sparse_coding.Magnitudes",
+            "sparse_coding.Matching",
+            "sparse_coding.RecoveryScores",
+            "sparse_coding.SAEScore",
+            "sparse_coding.SparseCodes",
+            "sparse_coding.SpudResult",
+            "sparse_coding.SpudTrials",
+            "sparse_coding.ThresholdingWitness",
+            "verify.Report",
+            "verify.Verdict",
+            "verify.Verdicts",
+            "sweep.SweepResult",
+            "circuits.CompressedAblation",
+            "circuits.CompressedResult",
+            "circuits.MixingDiagnostic",
+            "interference.AccessCheck",
+            "interference.AccessConstruction",
+            "interference.AccessDims",
+            "interference.MinDim",
+            "toy_models.CollisionCount",
+            "toy_models.ExponentFit",
+            "toy_models.IncidentalGrid",
+            "toy_models.IncidentalRun",
+            "toy_models.KGonCriticalPoint",
+            "toy_models.KGonSolution",
+            "toy_models.TMSRun",
+            "toy_models.LossExponentFit",
+            "toy_models.Regime",
+            "toy_models.ScalingModel",
+        )
+    },
     "theory.circuits.Embedding": _BUILT_BY.format("embed_features"),
     "theory.circuits.Stage": _BUILT_BY.format("compile_circuit"),
     "theory.circuits.SuperposedMLP": _BUILT_BY.format("compile_circuit"),
@@ -79,19 +121,35 @@ ALLOW_LIST: dict[str, str] = {
 
 #: Callables whose baseline call trains, solves or simulates for a noticeable time: instead of every
 #: bad value, hypothesis picks a few (argument, bad value) pairs each (derandomised).
-SLOW: frozenset[str] = frozenset({
-    "theory.geometry.pack", "theory.geometry.delsarte_lp_bound", "theory.geometry.max_features",
-    "theory.geometry.coherence_lower_bound", "theory.geometry.all_coherence_bounds",
-    "theory.interference.empirical_phase_transition", "theory.circuits.compile_circuit",
-    "theory.circuits.depth_failure_bound", "theory.circuits.simulate", "theory.circuits.uand_min_width",
-    "theory.toy_models.best_2d_sparse_expansion", "theory.toy_models.best_2d_sparse_limit",
-    "theory.toy_models.phase_diagram", "theory.toy_models.train", "theory.toy_models.train_2x1",
-    "theory.sparse_coding.amortisation_gap", "theory.sparse_coding.mlp_encoder_learner",
-    "theory.sparse_coding.sklearn_dictionary_learning", "theory.sparse_coding.sparse_coding_learner",
-    "theory.sparse_coding.spud_success_rate", "theory.sparse_coding.train_sae",
-    "theory.sparse_coding.train_saes", "theory.verify.check", "theory.verify.verify_all",
-    "theory.figures.save",
-})
+SLOW: frozenset[str] = frozenset(
+    {
+        "theory.geometry.pack",
+        "theory.geometry.delsarte_lp_bound",
+        "theory.geometry.max_features",
+        "theory.geometry.coherence_lower_bound",
+        "theory.geometry.all_coherence_bounds",
+        "theory.interference.empirical_phase_transition",
+        "theory.circuits.compile_circuit",
+        "theory.circuits.depth_failure_bound",
+        "theory.circuits.simulate",
+        "theory.circuits.uand_min_width",
+        "theory.toy_models.best_2d_sparse_expansion",
+        "theory.toy_models.best_2d_sparse_limit",
+        "theory.toy_models.phase_diagram",
+        "theory.toy_models.train",
+        "theory.toy_models.train_2x1",
+        "theory.sparse_coding.amortisation_gap",
+        "theory.sparse_coding.mlp_encoder_learner",
+        "theory.sparse_coding.sklearn_dictionary_learning",
+        "theory.sparse_coding.sparse_coding_learner",
+        "theory.sparse_coding.spud_success_rate",
+        "theory.sparse_coding.train_sae",
+        "theory.sparse_coding.train_saes",
+        "theory.verify.check",
+        "theory.verify.verify_all",
+        "theory.figures.save",
+    }
+)
 
 SECONDS_PER_CALL = 10.0
 
@@ -123,17 +181,18 @@ def _fuzzed(package: str) -> list[str]:
 def test_every_public_callable_is_covered_or_allow_listed() -> None:
     targets = _targets()
     missing = sorted(k for k in targets if k not in ALLOW_LIST and k not in _baselines())
-    assert not missing, (f"public callables with no baseline call in their docstring Examples and not "
-                         f"in ALLOW_LIST: {missing}")
+    assert not missing, (
+        f"public callables with no baseline call in their docstring Examples and not in ALLOW_LIST: {missing}"
+    )
     stale = sorted(set(ALLOW_LIST) - set(targets))
     assert not stale, f"ALLOW_LIST names callables that are not public: {stale}"
     assert not (set(SLOW) - set(targets)), "SLOW names callables that are not public"
-    assert len(_baselines()) >= 150   # the recorder really ran the examples
+    assert len(_baselines()) >= 150  # the recorder really ran the examples
 
 
 @pytest.mark.parametrize("package", _fuzz.PACKAGES)
 def test_fuzz_one_argument_at_a_time(package: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)   # any file a mutated call writes lands here
+    monkeypatch.chdir(tmp_path)  # any file a mutated call writes lands here
     new: list[str] = []
     fixed: list[str] = []
     for key in _fuzzed(package):
@@ -142,9 +201,10 @@ def test_fuzz_one_argument_at_a_time(package: str, tmp_path: Path, monkeypatch: 
         fn = _targets()[key]
         failing: set[str] = set()
         for param, label, bad in _mutations(key):
-            if (key, param, label) in _fuzz.PROCESS_EXITS or ((key, param) in KNOWN
-                                                                and _not_rerun(KNOWN[(key, param)])):
-                failing.add(param)   # a known hang or process exit is not re-run
+            if (key, param, label) in _fuzz.PROCESS_EXITS or (
+                (key, param) in KNOWN and _not_rerun(KNOWN[(key, param)])
+            ):
+                failing.add(param)  # a known hang or process exit is not re-run
                 continue
             failure = _fuzz.run_bad_call(fn, _baselines()[key], param, bad, seconds=SECONDS_PER_CALL)
             if failure is None:
@@ -157,8 +217,7 @@ def test_fuzz_one_argument_at_a_time(package: str, tmp_path: Path, monkeypatch: 
     assert not fixed, "fixed (remove from _fuzz_known.KNOWN): " + ", ".join(fixed)
 
 
-@settings(max_examples=25, derandomize=True, deadline=None, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=25, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_fuzz_slow_callables_sampled(data: st.DataObject) -> None:
     key = data.draw(st.sampled_from(sorted(k for k in SLOW if k in _baselines())), label="callable")

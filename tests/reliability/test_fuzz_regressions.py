@@ -52,6 +52,7 @@ BIG, HUGE = 10**12, 10**400
 def _deadline():
     def fail(*_):
         raise TimeoutError("did not return within 20 s")
+
     old = signal.signal(signal.SIGALRM, fail)
     signal.alarm(20)
     yield
@@ -59,41 +60,47 @@ def _deadline():
     signal.signal(signal.SIGALRM, old)
 
 
-@pytest.mark.parametrize("call,name", [
-    (lambda v: random_gain(s_other=v), "s_other"),
-    (lambda v: optimal_p(d=100, s=v), "s"),
-    (lambda v: uand_min_width(s=v, eps=0.3), "s"),
-    (lambda v: uand_error_moments(d=v, p=0.1, s=5, active=2), "d"),
-    (lambda v: uand_error_moments(d=100, p=0.1, s=v, active=2), "s"),
-    (lambda v: uand_error_moments(d=100, p=0.1, s=5, active=2, fan_in=v), "fan_in"),
-    (lambda v: uand_error_tail(d=v, p=0.1, s=4, active=2, t=0.5), "d"),
-    (lambda v: uand_gate_error_prob(d=v, p=0.1, s=4, active=2, t=0.5), "d"),
-    (lambda v: uand_gate_error_prob(d=100, p=0.1, s=v, active=2, t=0.5), "s"),
-    (lambda v: max_features(dim=v, max_cos=0.5), "dim"),
-    (lambda v: max_features(dim=3, max_cos=0.5, pack_limit=v), "pack_limit"),
-    (lambda v: coherence_lower_bound(n=10, dim=3, max_order=v), "max_order"),
-    (lambda v: all_coherence_bounds(n=10, dim=3, max_order=v), "max_order"),
-    (lambda v: pack(dim=v, n=5), "dim"),
-    (lambda v: pack(dim=3, n=v), "n"),
-    (lambda v: regular_polygon_frame(v), "k"),
-    (lambda v: geometric_importance(v), "n"),
-    (lambda v: sparsity_sweep(v), "n_instances"),
-    (lambda v: sample_features(ToyModelConfig(n_features=4, n_hidden=2), v), "batch_size"),
-])
+@pytest.mark.parametrize(
+    "call,name",
+    [
+        (lambda v: random_gain(s_other=v), "s_other"),
+        (lambda v: optimal_p(d=100, s=v), "s"),
+        (lambda v: uand_min_width(s=v, eps=0.3), "s"),
+        (lambda v: uand_error_moments(d=v, p=0.1, s=5, active=2), "d"),
+        (lambda v: uand_error_moments(d=100, p=0.1, s=v, active=2), "s"),
+        (lambda v: uand_error_moments(d=100, p=0.1, s=5, active=2, fan_in=v), "fan_in"),
+        (lambda v: uand_error_tail(d=v, p=0.1, s=4, active=2, t=0.5), "d"),
+        (lambda v: uand_gate_error_prob(d=v, p=0.1, s=4, active=2, t=0.5), "d"),
+        (lambda v: uand_gate_error_prob(d=100, p=0.1, s=v, active=2, t=0.5), "s"),
+        (lambda v: max_features(dim=v, max_cos=0.5), "dim"),
+        (lambda v: max_features(dim=3, max_cos=0.5, pack_limit=v), "pack_limit"),
+        (lambda v: coherence_lower_bound(n=10, dim=3, max_order=v), "max_order"),
+        (lambda v: all_coherence_bounds(n=10, dim=3, max_order=v), "max_order"),
+        (lambda v: pack(dim=v, n=5), "dim"),
+        (lambda v: pack(dim=3, n=v), "n"),
+        (lambda v: regular_polygon_frame(v), "k"),
+        (lambda v: geometric_importance(v), "n"),
+        (lambda v: sparsity_sweep(v), "n_instances"),
+        (lambda v: sample_features(ToyModelConfig(n_features=4, n_hidden=2), v), "batch_size"),
+    ],
+)
 @pytest.mark.parametrize("size", [BIG, HUGE])
 def test_huge_sizes_are_refused_by_name(call, name, size):
     with pytest.raises(ValueError, match=name):
         call(size)
 
 
-@pytest.mark.parametrize("call,name", [
-    (lambda: delsarte_lp_bound(dim=HUGE, max_cos=0.5), "dim"),
-    (lambda: gerzon_bound(HUGE), "dim"),
-    (lambda: statistical_dimension_l1(n=HUGE, k=5), "n"),
-    (lambda: almt_window(n=10**700, eta=0.5), "n"),
-    (lambda: superposition_noise_var(m=HUGE, dim=1, p=0.5, s=3), "m"),
-    (lambda: readout_error([[1.0, 0.0], [0.0, 1.0]], [0.0, 0.0], k=1, max_value=1e300), "max_value"),
-])
+@pytest.mark.parametrize(
+    "call,name",
+    [
+        (lambda: delsarte_lp_bound(dim=HUGE, max_cos=0.5), "dim"),
+        (lambda: gerzon_bound(HUGE), "dim"),
+        (lambda: statistical_dimension_l1(n=HUGE, k=5), "n"),
+        (lambda: almt_window(n=10**700, eta=0.5), "n"),
+        (lambda: superposition_noise_var(m=HUGE, dim=1, p=0.5, s=3), "m"),
+        (lambda: readout_error([[1.0, 0.0], [0.0, 1.0]], [0.0, 0.0], k=1, max_value=1e300), "max_value"),
+    ],
+)
 def test_beyond_floating_point_is_a_named_error(call, name):
     with pytest.raises(ValueError, match=name):
         call()
@@ -103,8 +110,8 @@ def test_coherence_bounds_at_astronomical_sizes_are_exact_floats():
     n = HUGE
     # welch: sqrt((n - dim) / (dim (n - 1))) -> 1/sqrt(3); order 2: ((n/6 - 1)/(n - 1))^(1/4) -> 6^(-1/4)
     assert welch_bound(n=n, dim=3).value == pytest.approx(1 / math.sqrt(3), rel=1e-15)
-    assert welch_bound_higher(n=n, dim=3, order=2).value == pytest.approx(6 ** -0.25, rel=1e-15)
-    assert orthoplex_bound(n=10, dim=HUGE).value == 0.0   # not valid: n <= dim(dim+1)/2
+    assert welch_bound_higher(n=n, dim=3, order=2).value == pytest.approx(6**-0.25, rel=1e-15)
+    assert orthoplex_bound(n=10, dim=HUGE).value == 0.0  # not valid: n <= dim(dim+1)/2
     assert orthoplex_bound(n=n, dim=3).value == pytest.approx(1 / math.sqrt(3), rel=1e-15)
     assert levenshtein_bound(n=n, dim=3).value == pytest.approx(math.sqrt(3 / 5), rel=1e-15)
     # Bukh-Cox with k = n - dim ~ n: k(k+1) / (n^2 sqrt(k)) ~ n^(-1/2) = 1e-200

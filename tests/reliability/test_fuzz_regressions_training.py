@@ -32,15 +32,18 @@ def _data() -> np.ndarray:
     return (np.abs(rng.standard_normal((64, 6))) * (rng.random((64, 6)) < 0.3)) @ rng.standard_normal((6, 4))
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: sparse_coding_learner(_data(), width=6, lam=0.01, steps=10**12), "steps"),
-    (lambda: sparse_coding_learner(_data(), width=6, lam=0.01, inner_steps=10**12), "inner_steps"),
-    (lambda: mlp_encoder_learner(_data(), width=6, steps=10**12), "steps"),
-    (lambda: spud_success_rate(n=4, batch=60, theta=0.3, trials=10**12), "trials"),
-    (lambda: check(registry()["geometry.welch"], {"n": 8, "dim": 3}, trials=10**12), "trials"),
-    (lambda: all_pairs(10**12), "m"),
-    (lambda: uand(m=6, d=20, embedding=10**12), "embedding"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: sparse_coding_learner(_data(), width=6, lam=0.01, steps=10**12), "steps"),
+        (lambda: sparse_coding_learner(_data(), width=6, lam=0.01, inner_steps=10**12), "inner_steps"),
+        (lambda: mlp_encoder_learner(_data(), width=6, steps=10**12), "steps"),
+        (lambda: spud_success_rate(n=4, batch=60, theta=0.3, trials=10**12), "trials"),
+        (lambda: check(registry()["geometry.welch"], {"n": 8, "dim": 3}, trials=10**12), "trials"),
+        (lambda: all_pairs(10**12), "m"),
+        (lambda: uand(m=6, d=20, embedding=10**12), "embedding"),
+    ],
+)
 def test_huge_step_and_trial_counts_are_refused_by_name(call, name):
     with pytest.raises(ValueError, match=name):
         call()
@@ -55,13 +58,16 @@ def test_amortised_encoder_steps_refused_before_allocating():
         fit_amortised_encoder(truth.dictionary, x, codes, lr=1e300)
 
 
-@pytest.mark.parametrize("call", [
-    lambda: mlp_encoder_learner(_data(), width=6, steps=5, lr=1e300),
-    lambda: sparse_coding_learner(_data(), width=6, lam=0.01, steps=2, lr=1e300),
-    lambda: train_2x1([(0.05, 1.0)], seeds=1, steps=5, lr=1e300),
-    lambda: train_tms(6, steps=5, lr=1e300),
-    lambda: train_compressed(n=8, dim=40, width=4, steps=2, lr=1e300),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: mlp_encoder_learner(_data(), width=6, steps=5, lr=1e300),
+        lambda: sparse_coding_learner(_data(), width=6, lam=0.01, steps=2, lr=1e300),
+        lambda: train_2x1([(0.05, 1.0)], seeds=1, steps=5, lr=1e300),
+        lambda: train_tms(6, steps=5, lr=1e300),
+        lambda: train_compressed(n=8, dim=40, width=4, steps=2, lr=1e300),
+    ],
+)
 def test_absurd_learning_rates_are_refused_up_front(call):
     with pytest.raises(ValueError, match="lr must be <= 10"):
         call()
@@ -77,15 +83,18 @@ def test_divergence_is_a_value_error_naming_the_hyperparameters():
         mlp_encoder_learner(_data(), width=6, hidden=8, steps=20, l1=1e300, lr=1.0)
 
 
-@pytest.mark.parametrize("call, name", [
-    (lambda: gate_polynomial(None), "gate"),
-    (lambda: Gate("AND", None), "inputs"),
-    (lambda: known_tags("x"), "claims"),
-    (lambda: save(None, "fig.svg"), "fig"),
-    (lambda: nearest_level(0.1, "x"), "points"),
-    (lambda: show_versions(file="x"), "file"),
-    (lambda: train_2x1(0.5), "cells"),
-])
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: gate_polynomial(None), "gate"),
+        (lambda: Gate("AND", None), "inputs"),
+        (lambda: known_tags("x"), "claims"),
+        (lambda: save(None, "fig.svg"), "fig"),
+        (lambda: nearest_level(0.1, "x"), "points"),
+        (lambda: show_versions(file="x"), "file"),
+        (lambda: train_2x1(0.5), "cells"),
+    ],
+)
 def test_wrong_types_are_type_errors_naming_the_argument(call, name):
     with pytest.raises(TypeError, match=name):
         call()
@@ -109,8 +118,9 @@ def test_classify_regime_of_an_empty_matrix_is_refused():
 
 
 def test_overlap_without_mixing_is_none_not_nan():
-    ab = compressed_ablation(n=8, dim=40, width=4, p=0.1, steps=2, batch=32, eval_batch=200,
-                             conditions=("mixed", "clean_labels"))
+    ab = compressed_ablation(
+        n=8, dim=40, width=4, p=0.1, steps=2, batch=32, eval_batch=200, conditions=("mixed", "clean_labels")
+    )
     assert ab.results["clean_labels"].top_overlap is None
     mixed = ab.results["mixed"].top_overlap
     assert mixed is not None and np.all(np.isfinite(mixed))
@@ -122,8 +132,9 @@ def test_records_refuse_nan_instead_of_storing_it():
     with pytest.raises(ValueError, match="losses"):
         LearnedDictionary(dictionary=np.eye(2), method="sparse_coding", lam=0.5, log_steps=[1, 2], losses=[1.0])
     with pytest.raises(ValueError, match="W"):
-        AmortisedEncoder(W=[[np.nan, 0.0], [0.0, 1.0]], b=np.zeros(2), dictionary=np.eye(2), losses=np.zeros(1),
-                         train_error=0.0)
+        AmortisedEncoder(
+            W=[[np.nan, 0.0], [0.0, 1.0]], b=np.zeros(2), dictionary=np.eye(2), losses=np.zeros(1), train_error=0.0
+        )
     with pytest.raises(ValueError, match="train_error"):
         AmortisedEncoder(W=np.eye(2), b=np.zeros(2), dictionary=np.eye(2), losses=np.zeros(1), train_error=np.nan)
 

@@ -36,6 +36,7 @@ def _good_safetensors(tmp_path, name="w.safetensors"):
 def _npy_with_shape(path, shape):
     """A tiny .npy whose header claims ``shape`` (the data is 8 bytes)."""
     import io
+
     buf = io.BytesIO()
     np.lib.format.write_array_header_1_0(buf, {"descr": "<f8", "fortran_order": False, "shape": shape})
     path.write_bytes(buf.getvalue() + b"\0" * 8)
@@ -45,6 +46,7 @@ def _npy_with_shape(path, shape):
 # --------------------------------------------------------------------------- the good files load
 def test_round_trip_every_format(tmp_path):
     from theory._io import load_arrays
+
     np.save(tmp_path / "w.npy", W)
     np.savez(tmp_path / "w.npz", W=W)
     np.savez_compressed(tmp_path / "c.npz", W=W)
@@ -64,9 +66,14 @@ def test_big_endian_npy_loads_as_native_float64(tmp_path):
 
 def test_safetensors_agrees_with_the_reference_reader(tmp_path):
     from theory._io import load_arrays
+
     st = pytest.importorskip("safetensors.numpy")
-    arrays = {"a": np.arange(6, dtype=np.float32).reshape(2, 3), "b": np.arange(4, dtype=np.int64),
-              "c": np.array([[True, False]]), "d": np.ones((0, 3), dtype=np.float16)}
+    arrays = {
+        "a": np.arange(6, dtype=np.float32).reshape(2, 3),
+        "b": np.arange(4, dtype=np.int64),
+        "c": np.array([[True, False]]),
+        "d": np.ones((0, 3), dtype=np.float16),
+    }
     st.save_file(arrays, str(tmp_path / "x.safetensors"), metadata={"k": "v"})
     got = load_arrays(tmp_path / "x.safetensors")
     ref = st.load_file(str(tmp_path / "x.safetensors"))
@@ -78,11 +85,11 @@ def test_safetensors_agrees_with_the_reference_reader(tmp_path):
 
 def test_bfloat16_decodes_to_float32(tmp_path):
     from theory._io import load_arrays
+
     vals = np.array([1.0, -2.5, 0.15625, 1.5 * 2.0**100], dtype=np.float32)
     bf16 = (vals.view(np.uint32) >> 16).astype("<u2")  # these values are exact in bfloat16
     p = tmp_path / "b.safetensors"
-    p.write_bytes(_safetensors_bytes({"x": {"dtype": "BF16", "shape": [4], "data_offsets": [0, 8]}},
-                                     bf16.tobytes()))
+    p.write_bytes(_safetensors_bytes({"x": {"dtype": "BF16", "shape": [4], "data_offsets": [0, 8]}}, bf16.tobytes()))
     out = load_arrays(p)["x"]
     assert out.dtype == np.float32
     np.testing.assert_array_equal(out, vals)
@@ -102,9 +109,10 @@ def test_truncated_npy(tmp_path, keep):
 @pytest.mark.parametrize("frac", [0.0, 0.3, 0.6, 0.95])
 def test_truncated_npz(tmp_path, compressed, frac):
     from theory._io import load_arrays
+
     (np.savez_compressed if compressed else np.savez)(tmp_path / "w.npz", W=W, b=np.zeros(50))
     data = (tmp_path / "w.npz").read_bytes()
-    (tmp_path / "w.npz").write_bytes(data[:int(frac * len(data))])
+    (tmp_path / "w.npz").write_bytes(data[: int(frac * len(data))])
     with pytest.raises(ValueError, match=r"w\.npz: not a valid \.npz file \(truncated or damaged\)"):
         load_dictionary(tmp_path / "w.npz")
     with pytest.raises(ValueError, match=r"not a valid \.npz file"):
@@ -142,6 +150,7 @@ def test_npz_member_with_damaged_bytes(tmp_path):
 # ----------------------------------------------------------------------------- oversized claims
 def test_npy_claiming_a_huge_shape_is_refused_before_allocating(tmp_path):
     from theory._io import inspect_arrays
+
     p = _npy_with_shape(tmp_path / "big.npy", (10**6, 10**6))
     with pytest.raises(ValueError, match="truncated or damaged.*7.28 TiB"):
         load_dictionary(p)
@@ -151,6 +160,7 @@ def test_npy_claiming_a_huge_shape_is_refused_before_allocating(tmp_path):
 
 def test_npz_member_claiming_a_huge_shape(tmp_path):
     import io
+
     buf = io.BytesIO()
     np.lib.format.write_array_header_1_0(buf, {"descr": "<f8", "fortran_order": False, "shape": (10**6, 10**6)})
     with zipfile.ZipFile(tmp_path / "big.npz", "w") as zf:
@@ -162,14 +172,16 @@ def test_npz_member_claiming_a_huge_shape(tmp_path):
 def test_safetensors_claiming_a_huge_shape(tmp_path):
     p = tmp_path / "big.safetensors"
     n = 8 * 10**12
-    p.write_bytes(_safetensors_bytes({"W": {"dtype": "F64", "shape": [10**6, 10**6], "data_offsets": [0, n]}},
-                                     b"\0" * 64))
+    p.write_bytes(
+        _safetensors_bytes({"W": {"dtype": "F64", "shape": [10**6, 10**6], "data_offsets": [0, n]}}, b"\0" * 64)
+    )
     with pytest.raises(ValueError, match="extends past the end of the file"):
         load_dictionary(p)
 
 
 def test_memory_limit_applies_to_honest_files(tmp_path):
     from theory._io import load_arrays
+
     np.save(tmp_path / "w.npy", np.zeros((100, 100)))
     with pytest.raises(ValueError, match=r"would need 78.1 KiB \(limit 1000 B\)"):
         load_arrays(tmp_path / "w.npy", limit=1000)
@@ -183,19 +195,22 @@ def test_safetensors_header_length_beyond_the_file(tmp_path):
 
 
 # ----------------------------------------------------------------------------- malformed headers
-@pytest.mark.parametrize("header", [
-    b"not json at all",
-    b"[1, 2, 3]",
-    b'{"W": {"dtype": "F64", "shape": [3, 4]}}',
-    b'{"W": {"dtype": "X99", "shape": [3, 4], "data_offsets": [0, 96]}}',
-    b'{"W": {"dtype": "F64", "shape": [3, -4], "data_offsets": [0, 96]}}',
-    b'{"W": {"dtype": "F64", "shape": "34", "data_offsets": [0, 96]}}',
-    b'{"W": {"dtype": "F64", "shape": [3, 4], "data_offsets": [0, 95]}}',
-    b'{"W": {"dtype": "F64", "shape": [3, 4], "data_offsets": [96, 0]}}',
-    b'{"W": {"dtype": "F64", "shape": [3, 4], "data_offsets": [0.0, 96]}}',
-    b'{"W": {"dtype": "F64", "shape": [3.5, 4], "data_offsets": [0, 96]}}',
-    b'\xff\xfe{}',
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        b"not json at all",
+        b"[1, 2, 3]",
+        b'{"W": {"dtype": "F64", "shape": [3, 4]}}',
+        b'{"W": {"dtype": "X99", "shape": [3, 4], "data_offsets": [0, 96]}}',
+        b'{"W": {"dtype": "F64", "shape": [3, -4], "data_offsets": [0, 96]}}',
+        b'{"W": {"dtype": "F64", "shape": "34", "data_offsets": [0, 96]}}',
+        b'{"W": {"dtype": "F64", "shape": [3, 4], "data_offsets": [0, 95]}}',
+        b'{"W": {"dtype": "F64", "shape": [3, 4], "data_offsets": [96, 0]}}',
+        b'{"W": {"dtype": "F64", "shape": [3, 4], "data_offsets": [0.0, 96]}}',
+        b'{"W": {"dtype": "F64", "shape": [3.5, 4], "data_offsets": [0, 96]}}',
+        b"\xff\xfe{}",
+    ],
+)
 def test_malformed_safetensors_headers(tmp_path, header):
     p = tmp_path / "m.safetensors"
     p.write_bytes(struct.pack("<Q", len(header)) + header + W.astype("<f8").tobytes())
@@ -203,14 +218,19 @@ def test_malformed_safetensors_headers(tmp_path, header):
         load_dictionary(p)
 
 
-@pytest.mark.parametrize("payload", [
-    b"\x93NUMPY\x01\x00\x10\x00{'descr': '<f8'}\n",                                  # missing keys
-    b"\x93NUMPY\x01\x00\x40\x00" + b"{'descr': '<f8', 'fortran_order': False, 'shape': (-1, 3), }".ljust(63) + b"\n",
-    b"\x93NUMPY\x09\x00\x10\x00" + b"{}".ljust(15) + b"\n",                             # bad version
-    b"\x93NUMPX\x01\x00",                                                              # bad magic
-    b"\x93NUMPY\x01\x00\xff\xff" + b"{",                                               # header past the end
-    b"\x93NUMPY\x01\x00\x40\x00" + b"__import__('os').system('echo pwned')".ljust(63) + b"\n",
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"\x93NUMPY\x01\x00\x10\x00{'descr': '<f8'}\n",  # missing keys
+        b"\x93NUMPY\x01\x00\x40\x00"
+        + b"{'descr': '<f8', 'fortran_order': False, 'shape': (-1, 3), }".ljust(63)
+        + b"\n",
+        b"\x93NUMPY\x09\x00\x10\x00" + b"{}".ljust(15) + b"\n",  # bad version
+        b"\x93NUMPX\x01\x00",  # bad magic
+        b"\x93NUMPY\x01\x00\xff\xff" + b"{",  # header past the end
+        b"\x93NUMPY\x01\x00\x40\x00" + b"__import__('os').system('echo pwned')".ljust(63) + b"\n",
+    ],
+)
 def test_malformed_npy_headers(tmp_path, payload):
     (tmp_path / "m.npy").write_bytes(payload + b"\0" * 96)
     with pytest.raises(ValueError, match=r"m\.npy: not a valid \.npy file"):
@@ -239,11 +259,13 @@ def test_pickled_npy_is_refused_and_never_unpickled(tmp_path, monkeypatch):
     import pickle
 
     from theory._io import load_arrays
+
     np.save(tmp_path / "obj.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
     np.savez(tmp_path / "obj.npz", W=np.array([{"a": 1}], dtype=object))
 
     def boom(*a, **k):
         raise AssertionError("unpickled")
+
     monkeypatch.setattr(pickle, "load", boom)
     monkeypatch.setattr(pickle, "loads", boom)
     for p in ("obj.npy", "obj.npz"):
@@ -269,27 +291,49 @@ def test_toy_model_with_pickled_member(tmp_path):
         ToyModel.load(tmp_path / "evil.npz")
 
 
-@pytest.mark.parametrize("meta", ["not json", json.dumps([1, 2]), json.dumps({"format": "other"}),
-                                  json.dumps({"format": "superposition-theory/toy-model/1", "config": {"x": 1}})])
+@pytest.mark.parametrize(
+    "meta",
+    [
+        "not json",
+        json.dumps([1, 2]),
+        json.dumps({"format": "other"}),
+        json.dumps({"format": "superposition-theory/toy-model/1", "config": {"x": 1}}),
+    ],
+)
 def test_toy_model_with_bad_meta(tmp_path, meta):
-    np.savez(tmp_path / "bad.npz", W=np.ones((1, 2, 3)), b=np.zeros((1, 3)), loss_steps=np.zeros(0, np.int64),
-             losses=np.zeros((0, 1)), meta=np.array(meta))
+    np.savez(
+        tmp_path / "bad.npz",
+        W=np.ones((1, 2, 3)),
+        b=np.zeros((1, 3)),
+        loss_steps=np.zeros(0, np.int64),
+        losses=np.zeros((0, 1)),
+        meta=np.array(meta),
+    )
     with pytest.raises(ValueError, match="bad.npz"):
         ToyModel.load(tmp_path / "bad.npz")
 
 
 def test_toy_model_meta_must_be_a_string(tmp_path):
-    np.savez(tmp_path / "bad.npz", W=np.ones((1, 2, 3)), b=np.zeros((1, 3)), loss_steps=np.zeros(0, np.int64),
-             losses=np.zeros((0, 1)), meta=np.zeros(10**3))
+    np.savez(
+        tmp_path / "bad.npz",
+        W=np.ones((1, 2, 3)),
+        b=np.zeros((1, 3)),
+        loss_steps=np.zeros(0, np.int64),
+        losses=np.zeros((0, 1)),
+        meta=np.zeros(10**3),
+    )
     with pytest.raises(ValueError, match="'meta' must be a JSON string"):
         ToyModel.load(tmp_path / "bad.npz")
 
 
 # ------------------------------------------------------------------------------ the command line
-@pytest.mark.parametrize("argv", [
-    ["dictionary", "{p}", "--no-random"],
-    ["rip", "{p}"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["dictionary", "{p}", "--no-random"],
+        ["rip", "{p}"],
+    ],
+)
 @pytest.mark.parametrize("suffix", [".npy", ".npz", ".safetensors"])
 def test_cli_reports_damaged_files_in_one_line(tmp_path, capsys, argv, suffix):
     p = tmp_path / f"w{suffix}"

@@ -32,8 +32,10 @@ BIG = 10**12
 @pytest.fixture(autouse=True)
 def _deadline():
     """Every call here must return (or refuse) quickly: a hang fails instead of blocking."""
+
     def fail(*_):
         raise TimeoutError("did not return within 20 s")
+
     old = signal.signal(signal.SIGALRM, fail)
     signal.alarm(20)
     yield
@@ -115,6 +117,7 @@ def test_gegenbauer_sizes():
 
 def test_gegenbauer_exact_matches_sympy():
     import sympy as sp
+
     t = sp.Symbol("t")
     P = gegenbauer(10, 6, exact=True)
     for k in range(11):
@@ -145,12 +148,15 @@ def test_circuit_sizes():
         random_circuit(width=3, depth=2, n_inputs=BIG)
 
 
-@pytest.mark.parametrize("call", [
-    lambda: rademacher_frame(dim=BIG, n=BIG),
-    lambda: achlioptas_projection(k=BIG, dim=8),
-    lambda: gaussian_projection_distortion(dim=BIG, k=8),
-    lambda: interference_distribution(dim=10**6, x=[1.0] * 1000, samples=10**4),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: rademacher_frame(dim=BIG, n=BIG),
+        lambda: achlioptas_projection(k=BIG, dim=8),
+        lambda: gaussian_projection_distortion(dim=BIG, k=8),
+        lambda: interference_distribution(dim=10**6, x=[1.0] * 1000, samples=10**4),
+    ],
+)
 def test_random_projections_refuse_huge_allocations(call):
     with pytest.raises(ValueError, match="would need"):
         call()
@@ -158,9 +164,16 @@ def test_random_projections_refuse_huge_allocations(call):
 
 def test_geometry_constructions_refuse_huge_allocations():
     from theory.geometry import constructions as c
-    for call in (lambda: c.simplex(BIG), lambda: c.cross_polytope(BIG), lambda: c.regular_polygon(BIG),
-                 lambda: c.random_frame(BIG, 8), lambda: c.paley_etf(BIG + 1), lambda: c.mub_frame(BIG),
-                 lambda: c.mub_frame_coherence(BIG)):
+
+    for call in (
+        lambda: c.simplex(BIG),
+        lambda: c.cross_polytope(BIG),
+        lambda: c.regular_polygon(BIG),
+        lambda: c.random_frame(BIG, 8),
+        lambda: c.paley_etf(BIG + 1),
+        lambda: c.mub_frame(BIG),
+        lambda: c.mub_frame_coherence(BIG),
+    ):
         with pytest.raises(ValueError, match="would need"):
             call()
 
@@ -168,6 +181,7 @@ def test_geometry_constructions_refuse_huge_allocations():
 def test_toy_and_circuit_builders_refuse_huge_allocations():
     from theory.circuits import sparse_inputs, uand
     from theory.toy_models import ToyModelConfig
+
     with pytest.raises(ValueError, match="would need"):
         ToyModelConfig(n_features=BIG, n_hidden=1)
     with pytest.raises(ValueError, match="would need"):
@@ -178,6 +192,7 @@ def test_toy_and_circuit_builders_refuse_huge_allocations():
 
 def test_helpers():
     from theory._validation import check_memory, check_size, estimate_bytes
+
     assert estimate_bytes(10**6, 10**6) == 8 * 10**12
     assert estimate_bytes(10**200, 10**200) == 8 * 10**400  # exact, no float overflow
     with pytest.raises(ValueError, match="would need 2\\^"):

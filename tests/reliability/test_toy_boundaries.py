@@ -95,6 +95,7 @@ def test_float32_is_kept():
 
 def test_checked_and_unchecked_agree():
     from theory.toy_models.model import _forward, _loss_and_gradients
+
     for cfg in (CFG, ABS):
         p = _params(cfg)
         np.testing.assert_array_equal(forward(cfg, p, X), _forward(cfg, p, X))
@@ -119,13 +120,16 @@ def test_gradients_still_match_finite_differences():
             assert abs((up - down) / (2 * h) - g[key][idx]) < 1e-6
 
 
-@pytest.mark.parametrize("bad,exc,match", [
-    (np.zeros((1, 2, 3), dtype=complex), TypeError, "W must be real"),
-    (np.full((1, 2, 3), "x"), TypeError, "W must be an array of real numbers"),
-    (np.zeros((1, 2, 3), dtype=bool), TypeError, "W must be an array of real numbers"),
-    (np.full((1, 2, 3), np.nan), ValueError, "W must contain only finite"),
-    ("abc", TypeError, "W must be an array"),
-])
+@pytest.mark.parametrize(
+    "bad,exc,match",
+    [
+        (np.zeros((1, 2, 3), dtype=complex), TypeError, "W must be real"),
+        (np.full((1, 2, 3), "x"), TypeError, "W must be an array of real numbers"),
+        (np.zeros((1, 2, 3), dtype=bool), TypeError, "W must be an array of real numbers"),
+        (np.full((1, 2, 3), np.nan), ValueError, "W must contain only finite"),
+        ("abc", TypeError, "W must be an array"),
+    ],
+)
 def test_toy_model_refuses_non_real_arrays(bad, exc, match):
     with pytest.raises(exc, match=match):
         ToyModel(CFG, W=bad, b=np.zeros((1, 3)))
@@ -156,6 +160,7 @@ def test_dtype_is_named(dtype):
 
 def test_train_2x1_names_eval_batch():
     from theory.toy_models.phase import train_2x1
+
     with pytest.raises(ValueError, match="eval_batch must be an integer >= 1"):
         train_2x1([(0.1, 1.0)], eval_batch=0, steps=2)
 

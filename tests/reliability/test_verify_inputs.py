@@ -11,8 +11,16 @@ from theory.verify import Claim, binomial_test, check, claim_rng, verify_all
 
 def _false_claim(**kw):
     """A deterministic claim that is false: the measure is 1, the claimed upper bound 0."""
-    base = dict(id="test.false", statement="1 <= 0", citation="none", bound=lambda p: 0.0,
-                measure=lambda p, rng: 1.0, relation="<=", params=({},), trials=3)
+    base = dict(
+        id="test.false",
+        statement="1 <= 0",
+        citation="none",
+        bound=lambda p: 0.0,
+        measure=lambda p, rng: 1.0,
+        relation="<=",
+        params=({},),
+        trials=3,
+    )
     base.update(kw)
     return Claim(**base)
 
@@ -40,6 +48,7 @@ def test_empty_selection_is_refused():
 def test_tags_that_select_no_chosen_claim_are_refused():
     from theory.verify import registry
     from theory.verify.report import known_tags
+
     other = next(t for t in known_tags() if t not in registry()["geometry.welch"].tags)
     with pytest.raises(ValueError, match="nothing would be checked"):
         verify_all(quick=True, claims=["geometry.welch"], tags=[other], figures=False)
@@ -79,25 +88,28 @@ def test_nan_tolerance_cannot_make_a_false_claim_consistent(field, value):
     assert check(_false_claim(), {}, trials=3).status == "refuted"
 
 
-@pytest.mark.parametrize("kw,match", [
-    (dict(validate=3), "validate must be a callable"),
-    (dict(trials=2.5), "trials must be an integer"),
-    (dict(trials=0), "trials must be an integer >= 1"),
-    (dict(quick_trials=True), "quick_trials must be an integer"),
-    (dict(failure_prob="x"), "failure_prob must be a real number"),
-    (dict(failure_prob=float("nan")), "failure_prob must be a finite"),
-    (dict(failure_prob=1.5), r"failure_prob must be in \[0, 1\]"),
-    (dict(alpha=0.0), r"alpha must be in \(0, 1\)"),
-    (dict(alpha=float("nan")), "alpha must be a finite"),
-    (dict(relation="<"), "relation must be"),
-    (dict(params="n=3"), "params must be a sequence of dicts"),
-    (dict(params=[3]), r"params\[0\] must be a dict"),
-    (dict(quick_params={"n": 3}), "quick_params must be a sequence of dicts"),
-    (dict(statement=None), "statement must be a str"),
-    (dict(tags=(1,)), "tags must be a tuple of non-empty strings"),
-    (dict(figure=3), "figure must be"),
-    (dict(bound=3), "bound and measure must be callables"),
-])
+@pytest.mark.parametrize(
+    "kw,match",
+    [
+        (dict(validate=3), "validate must be a callable"),
+        (dict(trials=2.5), "trials must be an integer"),
+        (dict(trials=0), "trials must be an integer >= 1"),
+        (dict(quick_trials=True), "quick_trials must be an integer"),
+        (dict(failure_prob="x"), "failure_prob must be a real number"),
+        (dict(failure_prob=float("nan")), "failure_prob must be a finite"),
+        (dict(failure_prob=1.5), r"failure_prob must be in \[0, 1\]"),
+        (dict(alpha=0.0), r"alpha must be in \(0, 1\)"),
+        (dict(alpha=float("nan")), "alpha must be a finite"),
+        (dict(relation="<"), "relation must be"),
+        (dict(params="n=3"), "params must be a sequence of dicts"),
+        (dict(params=[3]), r"params\[0\] must be a dict"),
+        (dict(quick_params={"n": 3}), "quick_params must be a sequence of dicts"),
+        (dict(statement=None), "statement must be a str"),
+        (dict(tags=(1,)), "tags must be a tuple of non-empty strings"),
+        (dict(figure=3), "figure must be"),
+        (dict(bound=3), "bound and measure must be callables"),
+    ],
+)
 def test_claim_fields_are_checked(kw, match):
     with pytest.raises((TypeError, ValueError), match=f"Claim test.false: {match}"):
         _false_claim(**kw)
@@ -108,13 +120,16 @@ def test_claim_bare_string_tag_is_one_tag():
 
 
 # ------------------------------------------------------------------------------ helper messages
-@pytest.mark.parametrize("args,kw,match", [
-    ((1, 10, 2.0), {}, r"failure_prob must be in \[0, 1\]"),
-    ((1, 10, float("nan")), {}, "failure_prob must be a finite"),
-    ((1, 10, "0.1"), {}, "failure_prob must be a real number"),
-    ((1, 10, 0.5), dict(confidence=2), r"confidence must be in \(0, 1\)"),
-    ((1, 10, 0.5), dict(confidence=float("nan")), "confidence must be a finite"),
-])
+@pytest.mark.parametrize(
+    "args,kw,match",
+    [
+        ((1, 10, 2.0), {}, r"failure_prob must be in \[0, 1\]"),
+        ((1, 10, float("nan")), {}, "failure_prob must be a finite"),
+        ((1, 10, "0.1"), {}, "failure_prob must be a real number"),
+        ((1, 10, 0.5), dict(confidence=2), r"confidence must be in \(0, 1\)"),
+        ((1, 10, 0.5), dict(confidence=float("nan")), "confidence must be a finite"),
+    ],
+)
 def test_binomial_test_names_its_own_arguments(args, kw, match):
     with pytest.raises((ValueError, TypeError), match=match):
         binomial_test(*args, **kw)
@@ -126,13 +141,16 @@ def test_binomial_test_still_exact():
     assert 0 < ci[0] < 0.3 < ci[1] < 1
 
 
-@pytest.mark.parametrize("args,exc,match", [
-    ((-1, "x", {}), ValueError, "seed must be an integer >= 0"),
-    (("a", "x", {}), TypeError, "seed must be an integer"),
-    ((1.5, "x", {}), TypeError, "seed must be an integer"),
-    ((0, 3, {}), TypeError, "claim_id must be a str"),
-    ((0, "x", [1]), TypeError, "params must be a mapping"),
-])
+@pytest.mark.parametrize(
+    "args,exc,match",
+    [
+        ((-1, "x", {}), ValueError, "seed must be an integer >= 0"),
+        (("a", "x", {}), TypeError, "seed must be an integer"),
+        ((1.5, "x", {}), TypeError, "seed must be an integer"),
+        ((0, 3, {}), TypeError, "claim_id must be a str"),
+        ((0, "x", [1]), TypeError, "params must be a mapping"),
+    ],
+)
 def test_claim_rng_names_its_own_arguments(args, exc, match):
     with pytest.raises(exc, match=match):
         claim_rng(*args)

@@ -64,11 +64,11 @@ def test_gradients_match_finite_differences(seed, B, dim, n):
 def test_loss_hand_computed():
     W = np.array([[1.0, 0.0], [0.0, -1.0]])
     b = np.array([0.0, 0.5])
-    x = np.array([[2.0, 1.0]])           # z = [2, -0.5] -> ReLU [2, 0]
-    c = np.array([[1.0, 1.0]])           # residual [1, -1]
+    x = np.array([[2.0, 1.0]])  # z = [2, -0.5] -> ReLU [2, 0]
+    c = np.array([[1.0, 1.0]])  # residual [1, -1]
     loss, gW, gb = _loss_and_grad(W, b, x, c)
     assert loss == 2.0
-    np.testing.assert_array_equal(gb, [2.0, 0.0])          # the inactive unit gets no gradient
+    np.testing.assert_array_equal(gb, [2.0, 0.0])  # the inactive unit gets no gradient
     np.testing.assert_array_equal(gW, [[4.0, 2.0], [0.0, 0.0]])
 
 
@@ -82,7 +82,7 @@ def test_orthonormal_dictionary_encoder_is_exact_from_the_start():
     truth = ground_truth(dictionary=Q, firing=Firing.exactly(3))
     x, codes = truth.sample(300, rng=1)
     enc = fit_amortised_encoder(Q, x, codes, steps=50)
-    assert enc.losses[0] < 1e-25                     # W = Dᵀ, b = 0 is exact
+    assert enc.losses[0] < 1e-25  # W = Dᵀ, b = 0 is exact
     assert enc.train_error < 1e-12
     np.testing.assert_allclose(enc.W, Q.T, atol=1e-6)
 
@@ -106,14 +106,14 @@ def test_fit_matches_a_quasi_newton_oracle_on_a_small_problem():
     enc = fit_amortised_encoder(truth.dictionary, x, c, steps=1500, lr=1e-2)
 
     def f(theta):
-        loss, gW, gb = _loss_and_grad(theta[: n * dim].reshape(n, dim), theta[n * dim:], x, c)
+        loss, gW, gb = _loss_and_grad(theta[: n * dim].reshape(n, dim), theta[n * dim :], x, c)
         return loss, np.concatenate([gW.ravel(), gb])
 
     theta0 = np.concatenate([truth.dictionary.T.ravel(), np.zeros(n)])
     with threadpool_limits(limits=1, user_api="blas"):
         res = minimize(f, theta0, jac=True, method="L-BFGS-B", options={"maxiter": 2000})
     adam_loss = _loss_and_grad(enc.W, enc.b, x, c)[0]
-    assert adam_loss <= res.fun * 1.05 + 1e-6     # within 5% of L-BFGS from the same start (or better)
+    assert adam_loss <= res.fun * 1.05 + 1e-6  # within 5% of L-BFGS from the same start (or better)
 
 
 def test_minibatches_are_reproducible_and_accept_sparse_codes():
@@ -156,7 +156,7 @@ def test_omp_method_and_explicit_lam():
     truth = ground_truth(dim=12, n=8, firing=Firing.exactly(2), dictionary=_orthonormal(12, 8, seed=2))
     res = amortisation_gap(truth, batch=128, steps=50, method="omp", rng=0)
     assert res.method == "omp" and res.k == 2 and res.lam is None
-    assert res.optimal_error < 1e-20                 # OMP is exact on an orthonormal dictionary
+    assert res.optimal_error < 1e-20  # OMP is exact on an orthonormal dictionary
     res = amortisation_gap(truth, batch=128, steps=50, lam=1e-4, rng=0)
     assert res.method == "fista" and res.lam == 1e-4
 

@@ -58,8 +58,9 @@ def _exact_spark(M: sp.Matrix) -> float:
 
 # ---------------------------------------------------------------------------- ETFs, exact mu
 
-ETFS = ([(f"simplex({d})", simplex(d), sp.Rational(1, d)) for d in range(2, 9)]
-        + [(f"paley({q})", paley_etf(q), 1 / sp.sqrt(q)) for q in (5, 13, 17, 29)])
+ETFS = [(f"simplex({d})", simplex(d), sp.Rational(1, d)) for d in range(2, 9)] + [
+    (f"paley({q})", paley_etf(q), 1 / sp.sqrt(q)) for q in (5, 13, 17, 29)
+]
 
 
 @pytest.mark.parametrize(("name", "D", "mu"), ETFS, ids=[e[0] for e in ETFS])
@@ -98,6 +99,7 @@ def test_normalises_columns():
 
 # ---------------------------------------------------------------------------- brute-force uniqueness
 
+
 @settings(max_examples=30)
 @given(dim=st.integers(2, 5), extra=st.integers(0, 3), seed=st.integers(0, 10**6))
 def test_certified_k_gives_unique_representations(dim, extra, seed):
@@ -122,10 +124,10 @@ def test_certified_k_gives_unique_representations(dim, extra, seed):
 
 # ---------------------------------------------------------------------------- spark
 
+
 @pytest.mark.filterwarnings("ignore::theory._warnings.TheoryWarning")
 @settings(max_examples=30)
-@given(dim=st.integers(1, 4), n=st.integers(2, 6),
-       entries=st.lists(st.integers(-2, 2), min_size=24, max_size=24))
+@given(dim=st.integers(1, 4), n=st.integers(2, 6), entries=st.lists(st.integers(-2, 2), min_size=24, max_size=24))
 def test_spark_against_exact_rank_of_integer_matrices(dim, n, entries):
     A = np.array(entries[: dim * n], dtype=float).reshape(dim, n)
     A[0, np.linalg.norm(A, axis=0) == 0] = 1.0  # no zero columns
@@ -147,7 +149,7 @@ def test_spark_of_simplices_is_dim_plus_one(name, D, mu):
 def test_spark_budget_gives_a_rigorous_lower_bound_only():
     D = np.random.default_rng(0).standard_normal((8, 16))
     full = spark_lower_bound(D)
-    assert full.value == 9 and full.exact          # generic: spark = dim + 1
+    assert full.value == 9 and full.exact  # generic: spark = dim + 1
     cheap = spark_lower_bound(D, max_supports=0)
     assert not cheap.exact and 2 <= cheap.value <= 9
     mid = spark_lower_bound(D, max_supports=math.comb(16, 2) + math.comb(16, 3) + 10)
@@ -176,12 +178,13 @@ def test_rip_uniqueness_agrees_with_spark():
 def test_rip_uniqueness_through_the_sdp_certificate():
     D = np.random.default_rng(5).standard_normal((6, 8))
     exact = rip_uniqueness_bound(D)
-    sdp = rip_uniqueness_bound(D, max_supports=1)   # forces the SDP path of rip_constant
+    sdp = rip_uniqueness_bound(D, max_supports=1)  # forces the SDP path of rip_constant
     assert sdp.rigorous and sdp.value <= exact.value
     assert all(v > 0 for k, v in sdp.certificate["lambda_min_lower"].items() if k <= 2 * sdp.value)
 
 
 # ---------------------------------------------------------------------------- thresholding
+
 
 def test_thresholding_condition_values():
     c = thresholding_condition(paley_etf(13), k=2)
@@ -225,13 +228,13 @@ def test_witness_fails_thresholding_but_not_omp(k, mu):
     G = D.T @ D
     assert np.allclose(np.diag(G), 1.0)
     off = np.abs(G - np.eye(k + 1))
-    assert abs(off.max() - mu) < 1e-12                      # coherence exactly mu
-    assert w.ratio < w.sharp <= w.bound                     # just past the condition
-    assert w.fails                                          # thresholding misses atom 1
+    assert abs(off.max() - mu) < 1e-12  # coherence exactly mu
+    assert w.ratio < w.sharp <= w.bound  # just past the condition
+    assert w.fails  # thresholding misses atom 1
     corr = D.T @ w.signal
-    assert corr[0] > corr[1]                                # independent recomputation
-    assert _omp(D, w.signal, k) == set(w.support)           # OMP succeeds
-    assert unique_recovery_bound(D).value >= k              # as coherence guarantees
+    assert corr[0] > corr[1]  # independent recomputation
+    assert _omp(D, w.signal, k) == set(w.support)  # OMP succeeds
+    assert unique_recovery_bound(D).value >= k  # as coherence guarantees
     # the condition certificate on the witness is (2k - 1) mu and valid
     c = thresholding_condition(D, k=k)
     assert c.valid and abs(c.value - (2 * k - 1) * mu) < 1e-12
@@ -257,12 +260,16 @@ def test_certificate_str_marks_numerical_values():
 
 # ---------------------------------------------------------------------------- bad input
 
-@pytest.mark.parametrize("bad", [
-    np.array([[1.0, 0.0], [0.0, 0.0]]),                 # zero column
-    np.array([[1.0, np.nan], [0.0, 1.0]]),              # NaN
-    np.array([[1.0], [0.0]]),                           # one atom
-    np.ones(3),                                         # 1-D
-])
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        np.array([[1.0, 0.0], [0.0, 0.0]]),  # zero column
+        np.array([[1.0, np.nan], [0.0, 1.0]]),  # NaN
+        np.array([[1.0], [0.0]]),  # one atom
+        np.ones(3),  # 1-D
+    ],
+)
 def test_bad_dictionaries(bad):
     for f in (unique_recovery_bound, spark_lower_bound, lambda D: thresholding_condition(D, k=1)):
         with pytest.raises(ValueError):

@@ -30,8 +30,12 @@ from theory.verify.claim import Claim
 def test_claims_are_well_formed():
     cs = claims()
     ids = [c.id for c in cs]
-    assert ids[:4] == ["sparse_coding.coherence_recovery", "sparse_coding.thresholding_condition",
-                       "sparse_coding.thresholding_sharp", "sparse_coding.er_spud"]
+    assert ids[:4] == [
+        "sparse_coding.coherence_recovery",
+        "sparse_coding.thresholding_condition",
+        "sparse_coding.thresholding_sharp",
+        "sparse_coding.er_spud",
+    ]
     assert len(set(ids)) == len(ids) and all(i.startswith("sparse_coding.") for i in ids)
     for c in cs:
         assert isinstance(c, Claim)
@@ -122,8 +126,12 @@ def test_witness_oracle_by_hand():
 
 def test_er_spud_false_failure_probability_is_refuted():
     # far too few samples (p = 1.5 n log n): claiming a 5% failure rate there is refuted
-    bad = er_spud_claim(failure_prob=0.05, params=[{"n": 6, "theta": 0.2, "C": 1.5}],
-                        quick_params=[{"n": 6, "theta": 0.2, "C": 1.5}], claim_id="sparse_coding.false_spud")
+    bad = er_spud_claim(
+        failure_prob=0.05,
+        params=[{"n": 6, "theta": 0.2, "C": 1.5}],
+        quick_params=[{"n": 6, "theta": 0.2, "C": 1.5}],
+        claim_id="sparse_coding.false_spud",
+    )
     v = check(bad, {"n": 6, "theta": 0.2, "C": 1.5}, trials=8, rng=0)
     assert v.status == "refuted", v.message
 
@@ -136,8 +144,15 @@ def test_er_spud_unknown_parameters_rejected():
         c.validate({"n": 1, "theta": 0.1, "C": 8.0})
 
 
-@pytest.mark.parametrize("p", [{"frame": "simplex", "dim": 4}, {"frame": "paley", "q": 13},
-                               {"frame": "identity_hadamard", "dim": 8}, {"frame": "witness", "k": 3, "mu": 0.1}])
+@pytest.mark.parametrize(
+    "p",
+    [
+        {"frame": "simplex", "dim": 4},
+        {"frame": "paley", "q": 13},
+        {"frame": "identity_hadamard", "dim": 8},
+        {"frame": "witness", "k": 3, "mu": 0.1},
+    ],
+)
 def test_claim_frame_keeps_coherence_and_the_special_code(p):
     from theory.sparse_coding.claims import _base_frame
 
@@ -147,7 +162,7 @@ def test_claim_frame_keeps_coherence_and_the_special_code(p):
     np.testing.assert_allclose(np.linalg.norm(D, axis=0), 1.0, atol=1e-12)
     assert coherence(D) == pytest.approx(coherence(B), abs=1e-12)
     if p["frame"] == "witness":
-        (i, rest), = special
+        ((i, rest),) = special
         x = np.zeros(D.shape[1])
         x[i] = 0.9 * thresholding_witness(k=3, mu=0.1).sharp
         x[list(rest)] = 1.0

@@ -31,8 +31,10 @@ def test_ids_tags_and_quick_sets():
         assert c.citation and c.statement
 
 
-@pytest.mark.parametrize("claim_id", ["sparse_coding.amortisation_gap", "sparse_coding.amortisation_gap_vanishes",
-                                      "sparse_coding.topk_true_dictionary"])
+@pytest.mark.parametrize(
+    "claim_id",
+    ["sparse_coding.amortisation_gap", "sparse_coding.amortisation_gap_vanishes", "sparse_coding.topk_true_dictionary"],
+)
 def test_cheap_claims_consistent_on_quick_params(claim_id):
     c, sets = _quick(claim_id)
     for p in sets:
@@ -56,7 +58,7 @@ def test_topk_false_variant_refuted_and_above_fraction():
     assert verdict.status == "refuted" and verdict.measured == 0.0
     gen = np.random.default_rng(0)
     loose = topk_prediction({"q": 13, "k": 2, "side": "above", "batch": 2000, "slack": 1e-9}, gen)
-    assert loose == 1.0                      # just above the certified condition: still all recovered
+    assert loose == 1.0  # just above the certified condition: still all recovered
     assert topk_prediction({"q": 13, "k": 2, "side": "below", "factor": 0.5}, gen) == 1.0
 
 
@@ -85,8 +87,11 @@ def test_validation_refuses_bad_params():
     with pytest.raises(ValueError, match="batch"):
         check(CLAIMS["sparse_coding.amortisation_gap"], {"batch": 1, "steps": 10}, trials=1)
     with pytest.raises(ValueError, match=r"^n must be an integer >= 2, got 1"):
-        check(CLAIMS["sparse_coding.amortisation_gap_vanishes"],
-              {"dictionary": "orthonormal", "dim": 4, "n": 1, "k": 1, "batch": 8, "steps": 1}, trials=1)
+        check(
+            CLAIMS["sparse_coding.amortisation_gap_vanishes"],
+            {"dictionary": "orthonormal", "dim": 4, "n": 1, "k": 1, "batch": 8, "steps": 1},
+            trials=1,
+        )
     with pytest.raises(TypeError, match="n_seeds"):
         check(absorption_claim(), {"l1": 0.3, "n_seeds": 2.0, "steps": 10}, trials=1)
     with pytest.raises(ValueError, match="steps"):
@@ -96,5 +101,4 @@ def test_validation_refuses_bad_params():
             check(claim, {**extra, "n_seeds": 1, "steps": 10, "margin": float("nan")}, trials=1)
     with pytest.raises(ValueError, match="condition"):
         # k = 3 on the q = 13 ETF: (2k - 1) mu = 5/sqrt(13) > 1, no dynamic range satisfies the condition
-        check(CLAIMS["sparse_coding.topk_true_dictionary"], {"q": 13, "k": 3, "side": "above", "batch": 4},
-              trials=1)
+        check(CLAIMS["sparse_coding.topk_true_dictionary"], {"q": 13, "k": 3, "side": "above", "batch": 4}, trials=1)

@@ -35,8 +35,7 @@ def test_truth_describes_the_preset(main, capsys, tmp_path, monkeypatch):
 
 def test_truth_exports_batches(main, capsys, tmp_path):
     out = tmp_path / "acts.npz"
-    assert main(["sae", "truth", "oneill2024", "--out", str(out), "--batches", "2", "--batch", "8",
-                 "--seed", "3"]) == 0
+    assert main(["sae", "truth", "oneill2024", "--out", str(out), "--batches", "2", "--batch", "8", "--seed", "3"]) == 0
     assert "wrote 16 samples" in capsys.readouterr().out
     with np.load(out) as f:
         x = f["x"]
@@ -46,8 +45,31 @@ def test_truth_exports_batches(main, capsys, tmp_path):
 
 def test_train_saves_saelens_layout_and_eval_reads_it(main, capsys, tmp_path):
     folder = tmp_path / "sae"
-    assert main(["sae", "train", "oneill2024", "--kind", "topk", "--width", "12", "--k", "3", "--steps", "40",
-                 "--batch-size", "64", "--eval-batch", "512", "--no-progress", "--out", str(folder)]) == 0
+    assert (
+        main(
+            [
+                "sae",
+                "train",
+                "oneill2024",
+                "--kind",
+                "topk",
+                "--width",
+                "12",
+                "--k",
+                "3",
+                "--steps",
+                "40",
+                "--batch-size",
+                "64",
+                "--eval-batch",
+                "512",
+                "--no-progress",
+                "--out",
+                str(folder),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "SAE(kind='topk'" in out and "mcc" in out and "thresholding_ratio" in out
     assert {p.name for p in folder.iterdir()} == {"cfg.json", "sae_weights.safetensors", cli_sae.TRAINING_FILE}
@@ -56,15 +78,38 @@ def test_train_saves_saelens_layout_and_eval_reads_it(main, capsys, tmp_path):
     doc = json.loads(capsys.readouterr().out)
     assert doc["truth"] == "oneill2024" and doc["score"]["width"] == 12
     assert "unique_recovery" in doc["score"]["certificates"]
-    assert main(["sae", "train", "oneill2024", "--kind", "topk", "--width", "12", "--k", "3", "--steps", "40",
-                 "--batch-size", "64", "--eval-batch", "512", "--no-progress", "--json"]) == 0
+    assert (
+        main(
+            [
+                "sae",
+                "train",
+                "oneill2024",
+                "--kind",
+                "topk",
+                "--width",
+                "12",
+                "--k",
+                "3",
+                "--steps",
+                "40",
+                "--batch-size",
+                "64",
+                "--eval-batch",
+                "512",
+                "--no-progress",
+                "--json",
+            ]
+        )
+        == 0
+    )
     trained = json.loads(capsys.readouterr().out)
     assert trained["score"]["mcc"] == doc["score"]["mcc"] and trained["saved"] is None
 
 
 def test_eval_a_folder_written_by_save_sae(main, capsys, tmp_path):
-    sae = train_sae(oneill2024(), kind="relu", width=16, l1=0.05, steps=30, batch_size=64,
-                    options=SAEOptions(progress=False))
+    sae = train_sae(
+        oneill2024(), kind="relu", width=16, l1=0.05, steps=30, batch_size=64, options=SAEOptions(progress=False)
+    )
     folder = save_sae(sae, tmp_path / "plain")
     assert main(["sae", "eval", str(folder), "--truth", "oneill2024", "--eval-batch", "256"]) == 0
     out = capsys.readouterr().out
@@ -75,8 +120,25 @@ def test_eval_a_folder_written_by_save_sae(main, capsys, tmp_path):
 
 
 def test_bench_table_json_and_files(main, capsys, tmp_path):
-    argv = ["sae", "bench", "--truth", "oneill2024", "--kinds", "relu,topk", "--width", "8", "--steps", "30",
-            "--seeds", "2", "--batch-size", "64", "--eval-batch", "256", "--no-progress"]
+    argv = [
+        "sae",
+        "bench",
+        "--truth",
+        "oneill2024",
+        "--kinds",
+        "relu,topk",
+        "--width",
+        "8",
+        "--steps",
+        "30",
+        "--seeds",
+        "2",
+        "--batch-size",
+        "64",
+        "--eval-batch",
+        "256",
+        "--no-progress",
+    ]
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert "relu/1" in out and "topk mean" in out and "explained_variance" in out
@@ -87,21 +149,28 @@ def test_bench_table_json_and_files(main, capsys, tmp_path):
     assert saved["results"] == rows and (tmp_path / "b.svg").stat().st_size > 1000
 
 
-@pytest.mark.parametrize("argv, msg", [
-    (["sae", "truth", "nope"], "unknown preset 'nope'"),
-    (["sae", "truth", "oneill2024", "--batch", "0", "--out", "x.npz"], "--batch must be a positive integer"),
-    (["sae", "truth", "oneill2024", "--out", "x.csv"], ".npz or .safetensors"),
-    (["sae", "train", "oneill2024", "--width", "0", "--steps", "5"], "--width must be a positive integer"),
-    (["sae", "train", "oneill2024", "--width", "4", "--l1", "0.1"], "--l1 applies to --kind relu, not topk"),
-    (["sae", "train", "oneill2024", "--width", "4", "--k", "9", "--steps", "5", "--no-progress"],
-     "k must be <= width"),
-    (["sae", "train", "oneill2024", "--width", "4", "--seed", "-1"], "--seed must be a non-negative"),
-    (["sae", "eval", "no/such/folder", "--truth", "oneill2024"], "does not exist"),
-    (["sae", "bench", "--truth", "oneill2024", "--kinds", "relu,foo", "--width", "4"], "unknown SAE kind(s)"),
-    (["sae", "bench", "--truth", "oneill2024", "--kinds", "relu", "--width", "4", "--out", "x.txt"],
-     "--out must end in .json"),
-    (["sae", "bench", "--truth", "oneill2024", "--kinds", "", "--width", "4"], "at least one SAE kind"),
-])
+@pytest.mark.parametrize(
+    "argv, msg",
+    [
+        (["sae", "truth", "nope"], "unknown preset 'nope'"),
+        (["sae", "truth", "oneill2024", "--batch", "0", "--out", "x.npz"], "--batch must be a positive integer"),
+        (["sae", "truth", "oneill2024", "--out", "x.csv"], ".npz or .safetensors"),
+        (["sae", "train", "oneill2024", "--width", "0", "--steps", "5"], "--width must be a positive integer"),
+        (["sae", "train", "oneill2024", "--width", "4", "--l1", "0.1"], "--l1 applies to --kind relu, not topk"),
+        (
+            ["sae", "train", "oneill2024", "--width", "4", "--k", "9", "--steps", "5", "--no-progress"],
+            "k must be <= width",
+        ),
+        (["sae", "train", "oneill2024", "--width", "4", "--seed", "-1"], "--seed must be a non-negative"),
+        (["sae", "eval", "no/such/folder", "--truth", "oneill2024"], "does not exist"),
+        (["sae", "bench", "--truth", "oneill2024", "--kinds", "relu,foo", "--width", "4"], "unknown SAE kind(s)"),
+        (
+            ["sae", "bench", "--truth", "oneill2024", "--kinds", "relu", "--width", "4", "--out", "x.txt"],
+            "--out must end in .json",
+        ),
+        (["sae", "bench", "--truth", "oneill2024", "--kinds", "", "--width", "4"], "at least one SAE kind"),
+    ],
+)
 def test_bad_options_are_one_line_exit_2(main, capsys, tmp_path, monkeypatch, argv, msg):
     monkeypatch.chdir(tmp_path)
     assert main(argv) == 2

@@ -19,8 +19,9 @@ matplotlib.use("Agg")
 @pytest.fixture(scope="module")
 def trained():
     truth = oneill2024()
-    saes = train_saes(truth, kind="topk", width=16, k=[2, 3], steps=40, batch_size=64,
-                      options=SAEOptions(progress=False))
+    saes = train_saes(
+        truth, kind="topk", width=16, k=[2, 3], steps=40, batch_size=64, options=SAEOptions(progress=False)
+    )
     return truth, saes
 
 
@@ -106,8 +107,13 @@ def test_matched_cosines(tmp_path, trained):
 
 
 def test_recipes_draw(tmp_path):
-    assert set(fsc.FIGURES) == {"sae_metric_table", "sae_training_curves", "sae_matched_cosines", "recovery_phase",
-                                "spud_threshold"}
+    assert set(fsc.FIGURES) == {
+        "sae_metric_table",
+        "sae_training_curves",
+        "sae_matched_cosines",
+        "recovery_phase",
+        "spud_threshold",
+    }
     for name, recipe in fsc.FIGURES.items():
         if name in ("recovery_phase", "spud_threshold"):  # drawn by test_phase_diagram.py, test_spud_threshold.py
             continue

@@ -24,8 +24,9 @@ def unit_dictionary(dim: int, n: int, seed: int) -> np.ndarray:
     return D / np.linalg.norm(D, axis=0)
 
 
-def sparse_codes(batch: int, n: int, k: int, seed: int, *, nonneg: bool, low: float = 0.5,
-                 high: float = 1.5) -> np.ndarray:
+def sparse_codes(
+    batch: int, n: int, k: int, seed: int, *, nonneg: bool, low: float = 0.5, high: float = 1.5
+) -> np.ndarray:
     rng = np.random.default_rng(seed)
     codes = np.zeros((batch, n))
     for b in range(batch):
@@ -69,7 +70,7 @@ def cvxpy_lasso(D, x_row, lam, nonneg):
 def test_fista_matches_cvxpy_objective(nonneg, working_set, seed):
     rng = np.random.default_rng(seed)
     dim, n, batch = 8, 20, 5
-    D = rng.standard_normal((dim, n)) * rng.uniform(0.5, 2.0, n)   # columns of unequal norms
+    D = rng.standard_normal((dim, n)) * rng.uniform(0.5, 2.0, n)  # columns of unequal norms
     x = rng.standard_normal((batch, dim)) * 2.0
     lam = [0.05, 0.3, 1.0][seed]
     res = fista(D, x, lam=lam, nonneg=nonneg, tol=1e-10, working_set=working_set)
@@ -148,7 +149,7 @@ def test_fista_large_lam_gives_zero_codes():
     lam = float(np.abs(x @ D).max()) * 1.01
     res = fista(D, x, lam=lam, nonneg=False)
     assert not np.any(res.codes)
-    np.testing.assert_allclose(res.objective, 0.5 * (x ** 2).sum(axis=1))
+    np.testing.assert_allclose(res.objective, 0.5 * (x**2).sum(axis=1))
     assert res.converged and (res.gap == 0).all()
 
 
@@ -263,7 +264,7 @@ def test_omp_exact_recovery_and_brute_force_on_tiny_problems():
 
 
 def test_omp_exact_recovery_under_the_coherence_condition():
-    D = identity_hadamard(64)                          # mu = 1/8: every k <= 4 is recovered
+    D = identity_hadamard(64)  # mu = 1/8: every k <= 4 is recovered
     assert 4 < (1 + 1 / coherence(D)) / 2
     codes = sparse_codes(200, 128, 4, seed=25, nonneg=False, low=0.1, high=3.0)
     A = omp(D, codes @ D.T, k=4)
@@ -273,7 +274,7 @@ def test_omp_exact_recovery_under_the_coherence_condition():
 def test_omp_stops_early_on_exact_fit_and_sparse_output():
     D = identity_hadamard(16)
     codes = sparse_codes(5, 32, 2, seed=26, nonneg=False)
-    A = omp(D, codes @ D.T, k=6)        # the residual is zero after 2 atoms
+    A = omp(D, codes @ D.T, k=6)  # the residual is zero after 2 atoms
     np.testing.assert_allclose(A, codes, atol=1e-10)
     assert (np.count_nonzero(A, axis=1) == 2).all()
     S = omp(D, codes @ D.T, k=6, as_sparse=True)
@@ -317,19 +318,19 @@ def test_bias_encoder_formula():
     z = x @ D
     b = np.linspace(-0.2, 0.5, 15)
     np.testing.assert_allclose(threshold_encode(D, x, bias=b), np.maximum(z - b, 0))
-    np.testing.assert_allclose(threshold_encode(D, x, bias=0.3, nonneg=False),
-                               np.sign(z) * np.maximum(np.abs(z) - 0.3, 0))
-    np.testing.assert_allclose(threshold_encode(D, x, bias=0.3, as_sparse=True).toarray(),
-                               np.maximum(z - 0.3, 0))
+    np.testing.assert_allclose(
+        threshold_encode(D, x, bias=0.3, nonneg=False), np.sign(z) * np.maximum(np.abs(z) - 0.3, 0)
+    )
+    np.testing.assert_allclose(threshold_encode(D, x, bias=0.3, as_sparse=True).toarray(), np.maximum(z - 0.3, 0))
 
 
 @pytest.mark.parametrize("nonneg", [True, False])
 def test_thresholding_recovers_supports_when_dynamic_range_condition_holds(nonneg):
     D = identity_hadamard(64)
-    mu = coherence(D)                                    # 1/8
+    mu = coherence(D)  # 1/8
     k = 3
     lo, hi = 0.7, 1.0
-    assert lo / hi > (2 * k - 1) * mu                    # 0.7 > 0.625
+    assert lo / hi > (2 * k - 1) * mu  # 0.7 > 0.625
     codes = sparse_codes(300, 128, k, seed=34, nonneg=nonneg, low=lo, high=hi)
     A = threshold_encode(D, codes @ D.T, k=k, nonneg=nonneg)
     np.testing.assert_array_equal(A != 0, codes != 0)
@@ -342,7 +343,7 @@ def test_thresholding_can_fail_when_condition_fails():
     codes = np.array([[1.0, 0.0, 1.0]])
     x = codes @ D.T
     top = threshold_encode(D, x, k=2, nonneg=False)
-    assert coherence(D) * (2 * 2 - 1) > 1.0              # the (2k - 1) mu condition fails
+    assert coherence(D) * (2 * 2 - 1) > 1.0  # the (2k - 1) mu condition fails
     assert set(np.flatnonzero(top[0])) != {0, 2}
 
 
@@ -375,8 +376,12 @@ def test_permuting_atoms_permutes_codes(seed, nonneg):
     x = rng.standard_normal((4, 8))
     perm = rng.permutation(20)
     Dp = D[:, perm]
-    np.testing.assert_allclose(threshold_encode(Dp, x, k=5, nonneg=nonneg),
-                               threshold_encode(D, x, k=5, nonneg=nonneg)[:, perm], rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(
+        threshold_encode(Dp, x, k=5, nonneg=nonneg),
+        threshold_encode(D, x, k=5, nonneg=nonneg)[:, perm],
+        rtol=1e-12,
+        atol=1e-14,
+    )
     np.testing.assert_allclose(omp(Dp, x, k=4), omp(D, x, k=4)[:, perm], atol=1e-10)
     a = fista(D, x, lam=0.2, nonneg=nonneg, tol=1e-12)
     b = fista(Dp, x, lam=0.2, nonneg=nonneg, tol=1e-12)
@@ -423,7 +428,7 @@ def test_bad_inputs():
     with pytest.raises(ValueError, match="k must be an integer"):
         threshold_encode(D, x, k=0)
     with pytest.raises(ValueError, match="k must be an integer"):
-        omp(D, x, k=6)                                   # more atoms than dimensions
+        omp(D, x, k=6)  # more atoms than dimensions
     with pytest.raises(ValueError, match="k must be an integer"):
         omp(D, x, k=0)
     with pytest.raises(TypeError, match="k must be an integer"):
@@ -448,7 +453,7 @@ def test_bad_inputs():
 
 def test_dense_output_over_the_memory_limit_is_refused_before_allocating():
     D = np.ones((1, 1024))
-    x = np.ones((2**20, 1))                              # codes would need 8 GiB
+    x = np.ones((2**20, 1))  # codes would need 8 GiB
     for call in (lambda: fista(D, x, lam=0.1), lambda: omp(D, x, k=1), lambda: threshold_encode(D, x, k=1)):
         with pytest.raises(ValueError, match="as_sparse=True"):
             call()

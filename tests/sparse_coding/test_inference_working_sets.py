@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from theory.sparse_coding.inference import _top, fista
 
 
-def problem(batch: int, dim: int, n: int, k: int, seed: int, *, nonneg: bool = True,
-            noise: float = 0.01) -> tuple[np.ndarray, np.ndarray]:
+def problem(
+    batch: int, dim: int, n: int, k: int, seed: int, *, nonneg: bool = True, noise: float = 0.01
+) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     D = rng.standard_normal((dim, n))
     D /= np.linalg.norm(D, axis=0)
@@ -33,18 +34,23 @@ def objective(D, x, A, lam):
 
 
 @settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 2**31 - 1), m=st.integers(1, 5), n=st.sampled_from([16, 64, 100, 256, 1024]),
-       w=st.integers(1, 60), ties=st.booleans())
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    m=st.integers(1, 5),
+    n=st.sampled_from([16, 64, 100, 256, 1024]),
+    w=st.integers(1, 60),
+    ties=st.booleans(),
+)
 def test_top_selects_the_w_largest(seed, m, n, w, ties):
     rng = np.random.default_rng(seed)
     key = rng.integers(0, 5, (m, n)).astype(float) if ties else rng.standard_normal((m, n))
-    key[:, rng.choice(n, min(n, 3), replace=False)] = np.inf        # a support is marked +inf
+    key[:, rng.choice(n, min(n, 3), replace=False)] = np.inf  # a support is marked +inf
     w = min(w, n)
     W = _top(key, w)
     assert W.shape == (m, w)
     for row in range(m):
-        assert len(set(W[row].tolist())) == w                        # w distinct columns
-        np.testing.assert_array_equal(np.sort(key[row, W[row]]), np.sort(key[row])[n - w:])
+        assert len(set(W[row].tolist())) == w  # w distinct columns
+        np.testing.assert_array_equal(np.sort(key[row, W[row]]), np.sort(key[row])[n - w :])
 
 
 def cvxpy_lasso(D, x_row, lam, nonneg):

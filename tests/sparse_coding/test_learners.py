@@ -98,8 +98,9 @@ def test_sparse_coding_resamples_unused_atoms():
     ld = sparse_coding_learner(X, width=3, lam=0.01, steps=2, inner_steps=2, dictionary_init=init, rng=0)
     assert ld.info["resampled"] >= 1
     assert abs(ld.dictionary[2, 2]) < 0.5
-    frozen = sparse_coding_learner(X, width=3, lam=0.01, steps=2, inner_steps=2, dictionary_init=init,
-                                   resample=False, rng=0)
+    frozen = sparse_coding_learner(
+        X, width=3, lam=0.01, steps=2, inner_steps=2, dictionary_init=init, resample=False, rng=0
+    )
     assert frozen.info["resampled"] == 0
     np.testing.assert_allclose(frozen.dictionary[:, 2], [0.0, 0.0, 1.0])
 
@@ -114,20 +115,23 @@ def test_sparse_coding_deterministic():
     assert not np.array_equal(a.dictionary, c.dictionary)
 
 
-@pytest.mark.parametrize("kwargs, exc, match", [
-    ({"width": 0}, ValueError, "width"),
-    ({"width": True}, TypeError, "width"),
-    ({"lam": 0.0}, ValueError, "lam"),
-    ({"lam": float("nan")}, ValueError, "lam"),
-    ({"steps": 0}, ValueError, "steps"),
-    ({"update": "ksvd"}, ValueError, "update"),
-    ({"batch_size": 10_000}, ValueError, "batch_size"),
-    ({"nonneg": 1}, TypeError, "nonneg"),
-    ({"resample": "yes"}, TypeError, "resample"),
-    ({"tol": 1.0}, ValueError, "tol"),
-    ({"dictionary_init": "pca"}, ValueError, "dictionary_init"),
-    ({"dictionary_init": np.ones((6, 4))}, ValueError, "transposed"),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [
+        ({"width": 0}, ValueError, "width"),
+        ({"width": True}, TypeError, "width"),
+        ({"lam": 0.0}, ValueError, "lam"),
+        ({"lam": float("nan")}, ValueError, "lam"),
+        ({"steps": 0}, ValueError, "steps"),
+        ({"update": "ksvd"}, ValueError, "update"),
+        ({"batch_size": 10_000}, ValueError, "batch_size"),
+        ({"nonneg": 1}, TypeError, "nonneg"),
+        ({"resample": "yes"}, TypeError, "resample"),
+        ({"tol": 1.0}, ValueError, "tol"),
+        ({"dictionary_init": "pca"}, ValueError, "dictionary_init"),
+        ({"dictionary_init": np.ones((6, 4))}, ValueError, "transposed"),
+    ],
+)
 def test_sparse_coding_bad_inputs(kwargs, exc, match):
     X = _toy(0, batch=50)
     args = {"width": 6, "lam": 0.1, "steps": 1, **kwargs}
@@ -160,8 +164,15 @@ def test_sklearn_adapter_matches_sklearn():
     np.testing.assert_allclose(np.linalg.norm(ld.dictionary, axis=0), 1.0, atol=1e-12)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        ref = MiniBatchDictionaryLearning(n_components=6, alpha=0.05, batch_size=64, max_iter=5, fit_algorithm="cd",
-                                          positive_code=True, random_state=ld.info["random_state"]).fit(X)
+        ref = MiniBatchDictionaryLearning(
+            n_components=6,
+            alpha=0.05,
+            batch_size=64,
+            max_iter=5,
+            fit_algorithm="cd",
+            positive_code=True,
+            random_state=ld.info["random_state"],
+        ).fit(X)
     V = ref.components_
     np.testing.assert_allclose(ld.dictionary, (V / np.linalg.norm(V, axis=1, keepdims=True)).T, atol=1e-12)
     np.testing.assert_allclose(ld.info["atom_norms"], np.linalg.norm(V, axis=1), atol=1e-12)
@@ -194,11 +205,17 @@ def test_sklearn_adapter_deterministic_and_checked():
 
 
 def _mlp_params(rng, dim=3, hidden=5, width=4, bias=True):
-    P = {"W1": rng.standard_normal((hidden, dim)), "W2": rng.standard_normal((width, hidden)),
-         "D": rng.standard_normal((dim, width))}
+    P = {
+        "W1": rng.standard_normal((hidden, dim)),
+        "W2": rng.standard_normal((width, hidden)),
+        "D": rng.standard_normal((dim, width)),
+    }
     if bias:
-        P.update(b1=0.3 * rng.standard_normal(hidden), b2=0.3 * rng.standard_normal(width),
-                 b_dec=0.3 * rng.standard_normal(dim))
+        P.update(
+            b1=0.3 * rng.standard_normal(hidden),
+            b2=0.3 * rng.standard_normal(width),
+            b_dec=0.3 * rng.standard_normal(dim),
+        )
     return P
 
 
@@ -266,15 +283,18 @@ def test_mlp_learner_bias_minibatch_deterministic():
     assert not np.array_equal(a.dictionary, c.dictionary)
 
 
-@pytest.mark.parametrize("kwargs, exc, match", [
-    ({"hidden": 0}, ValueError, "hidden"),
-    ({"l1": -1.0}, ValueError, "l1"),
-    ({"lr": 0.0}, ValueError, "lr"),
-    ({"bias": 0}, TypeError, "bias"),
-    ({"dtype": "float16"}, ValueError, "dtype"),
-    ({"batch_size": 0}, ValueError, "batch_size"),
-    ({"log_every": 0}, ValueError, "log_every"),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [
+        ({"hidden": 0}, ValueError, "hidden"),
+        ({"l1": -1.0}, ValueError, "l1"),
+        ({"lr": 0.0}, ValueError, "lr"),
+        ({"bias": 0}, TypeError, "bias"),
+        ({"dtype": "float16"}, ValueError, "dtype"),
+        ({"batch_size": 0}, ValueError, "batch_size"),
+        ({"log_every": 0}, ValueError, "log_every"),
+    ],
+)
 def test_mlp_bad_inputs(kwargs, exc, match):
     with pytest.raises(exc, match=match):
         mlp_encoder_learner(_toy(0, batch=20), **{"width": 6, "steps": 1, **kwargs})
@@ -293,8 +313,12 @@ def test_learned_dictionary_validation():
     with pytest.raises(ValueError, match="encoder"):
         LearnedDictionary(dictionary=np.eye(2), method="mlp", lam=0.1)
     with pytest.raises(ValueError, match="W2"):
-        LearnedDictionary(dictionary=np.eye(2), method="mlp", lam=0.1,
-                          encoder={"W1": np.ones((3, 2)), "b1": np.zeros(3), "W2": np.ones((3, 3)), "b2": np.zeros(2)})
+        LearnedDictionary(
+            dictionary=np.eye(2),
+            method="mlp",
+            lam=0.1,
+            encoder={"W1": np.ones((3, 2)), "b1": np.zeros(3), "W2": np.ones((3, 3)), "b2": np.zeros(2)},
+        )
     ld = LearnedDictionary(dictionary=2 * np.eye(2), method="sparse_coding", lam=0.1)
     np.testing.assert_allclose(ld.dictionary, np.eye(2))  # columns normalised
     with pytest.raises(ValueError, match="mlp"):

@@ -82,8 +82,9 @@ def random_codes(batch, n, p, seed):
     return (rng.random((batch, n)) < p) * rng.uniform(0.5, 2.0, (batch, n))
 
 
-small_matrices = hnp.arrays(np.float64, st.tuples(st.integers(1, 5), st.integers(1, 5)),
-                            elements=st.floats(0, 1, allow_nan=False, width=32))
+small_matrices = hnp.arrays(
+    np.float64, st.tuples(st.integers(1, 5), st.integers(1, 5)), elements=st.floats(0, 1, allow_nan=False, width=32)
+)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -331,12 +332,18 @@ def test_code_mcc_matches_corrcoef_brute_force(seed, width, n):
 
 
 @settings(max_examples=30)
-@given(hnp.arrays(np.float64, st.tuples(st.integers(2, 6), st.integers(1, 4)),
-                  elements=st.sampled_from([0.0, 0.0, 1.0, 2.5, -1.0, 1e-300, 1e300])),
-       hnp.arrays(np.float64, st.tuples(st.just(6), st.integers(1, 4)),
-                  elements=st.sampled_from([0.0, 0.0, 1.0, 3.0, 7.0])))
+@given(
+    hnp.arrays(
+        np.float64,
+        st.tuples(st.integers(2, 6), st.integers(1, 4)),
+        elements=st.sampled_from([0.0, 0.0, 1.0, 2.5, -1.0, 1e-300, 1e300]),
+    ),
+    hnp.arrays(
+        np.float64, st.tuples(st.just(6), st.integers(1, 4)), elements=st.sampled_from([0.0, 0.0, 1.0, 3.0, 7.0])
+    ),
+)
 def test_code_mcc_never_nan(a, b):
-    b = b[:a.shape[0]]
+    b = b[: a.shape[0]]
     value = code_mcc(a, b)
     assert np.isfinite(value) and 0.0 <= value <= 1.0
 
@@ -537,7 +544,11 @@ def test_bad_reconstructions():
 def test_results_print_briefly():
     T = random_dict(6, 30, 0)
     codes = random_codes(100, 30, 0.2, 0)
-    for obj in (score_all(T, T), detection_scores(codes, codes, learned=T, true=T), dead_latents(codes),
-                absorption_gap(codes, codes, [[0, 1]], learned=T, true=T)):
+    for obj in (
+        score_all(T, T),
+        detection_scores(codes, codes, learned=T, true=T),
+        dead_latents(codes),
+        absorption_gap(codes, codes, [[0, 1]], learned=T, true=T),
+    ):
         assert len(repr(obj)) < 400 and len(str(obj)) < 200
     assert isinstance(detection_scores(codes, codes, learned=T, true=T), DetectionScores)

@@ -32,8 +32,7 @@ QUIET = SAEOptions(progress=False)
 def _params(rng, I, d, W, *, tied=False, jumprelu=False, dec_scale=1.0):
     D = rng.standard_normal((I, d, W))
     D /= np.linalg.norm(D, axis=1, keepdims=True)
-    P = {"b_enc": 0.1 * rng.standard_normal((I, W)), "W_dec": dec_scale * D,
-         "b_dec": 0.1 * rng.standard_normal((I, d))}
+    P = {"b_enc": 0.1 * rng.standard_normal((I, W)), "W_dec": dec_scale * D, "b_dec": 0.1 * rng.standard_normal((I, d))}
     if not tied:
         P["W_enc"] = rng.standard_normal((I, W, d))
     if jumprelu:
@@ -170,8 +169,14 @@ def test_jumprelu_gradients_and_ste():
 def test_topk_encode_matches_sorting(seed, k):
     rng = np.random.default_rng(seed)
     W_enc = rng.standard_normal((5, 3))
-    sae = SAE(W_enc=W_enc, b_enc=rng.standard_normal(5), W_dec=rng.standard_normal((3, 5)),
-              b_dec=rng.standard_normal(3), kind="topk", k=k)
+    sae = SAE(
+        W_enc=W_enc,
+        b_enc=rng.standard_normal(5),
+        W_dec=rng.standard_normal((3, 5)),
+        b_dec=rng.standard_normal(3),
+        kind="topk",
+        k=k,
+    )
     x = rng.standard_normal((4, 3))
     z = (x - sae.b_dec) @ W_enc.T + sae.b_enc
     expected = np.zeros_like(z)
@@ -233,8 +238,15 @@ def test_batchtopk_inference_threshold_gives_about_k():
     assert _mmcs(sae.dictionary, truth.D) > 0.9
 
 
-@pytest.mark.parametrize("kind,kw", [("relu", {"l1": [0.3, 3.0]}), ("topk", {"k": [1, 3]}),
-                                     ("jumprelu", {"l0": [0.05, 0.5]}), ("matryoshka", {"k": [1, 2]})])
+@pytest.mark.parametrize(
+    "kind,kw",
+    [
+        ("relu", {"l1": [0.3, 3.0]}),
+        ("topk", {"k": [1, 3]}),
+        ("jumprelu", {"l0": [0.05, 0.5]}),
+        ("matryoshka", {"k": [1, 2]}),
+    ],
+)
 def test_batched_instances_equal_separate_runs(kind, kw, monkeypatch):
     import theory.sparse_coding.sae as sae_module
 
@@ -249,12 +261,18 @@ def test_batched_instances_equal_separate_runs(kind, kw, monkeypatch):
         return real(P, M, V, since, *args, **kwargs)
 
     monkeypatch.setattr(sae_module, "_resample", spy)
-    opts = SAEOptions(progress=False, dtype="float64", resample_every=40, dead_window=20,
-                      jumprelu_init_threshold=1.0, jumprelu_bandwidth=0.1)
+    opts = SAEOptions(
+        progress=False,
+        dtype="float64",
+        resample_every=40,
+        dead_window=20,
+        jumprelu_init_threshold=1.0,
+        jumprelu_bandwidth=0.1,
+    )
     common = dict(kind=kind, width=8, steps=120, batch_size=32, lr=2e-2, options=opts, rng=3)
     batched = train_saes(X, **common, **kw)
     assert sum(resampled) > 0
-    (name, values), = kw.items()
+    ((name, values),) = kw.items()
     for sae, v in zip(batched, values, strict=True):
         single = train_sae(X, **common, **{name: v})
         for attr in ("W_enc", "b_enc", "W_dec", "b_dec"):
@@ -286,8 +304,15 @@ def test_decoder_norm_constraint_and_dtype():
     sae = train_sae(truth, kind="relu", width=8, l1=0.05, steps=50, batch_size=32, options=QUIET)
     assert sae.W_dec.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(sae.W_dec.astype(float), axis=0), 1.0, atol=1e-5)
-    dn = train_sae(truth, kind="relu", width=8, l1=0.05, steps=50, batch_size=32,
-                   options=SAEOptions.preset("anthropic_april_2024", progress=False, dtype="float64"))
+    dn = train_sae(
+        truth,
+        kind="relu",
+        width=8,
+        l1=0.05,
+        steps=50,
+        batch_size=32,
+        options=SAEOptions.preset("anthropic_april_2024", progress=False, dtype="float64"),
+    )
     assert dn.W_dec.dtype == np.float64
     assert not np.allclose(np.linalg.norm(dn.W_dec, axis=0), 1.0)
     tied = train_sae(truth, kind="relu", width=8, l1=0.05, steps=50, batch_size=32, tied=True, options=QUIET)
@@ -297,8 +322,9 @@ def test_decoder_norm_constraint_and_dtype():
 def test_jumprelu_l0_penalty_sparsifies_and_recovers():
     truth = _Truth()
     opts = SAEOptions(progress=False, jumprelu_bandwidth=0.05, jumprelu_init_threshold=0.05)
-    saes = train_saes(truth, kind="jumprelu", width=16, l0=[0.0, 0.01, 0.05, 0.2], steps=1000, batch_size=128,
-                      lr=1e-2, options=opts)
+    saes = train_saes(
+        truth, kind="jumprelu", width=16, l0=[0.0, 0.01, 0.05, 0.2], steps=1000, batch_size=128, lr=1e-2, options=opts
+    )
     l0 = [s.l0s[-1] for s in saes]
     assert all(a > b for a, b in zip(l0, l0[1:], strict=False))  # a larger L0 coefficient, fewer active latents
     assert _mmcs(saes[2].dictionary, truth.D) > 0.95
@@ -312,15 +338,23 @@ def test_jumprelu_l0_penalty_sparsifies_and_recovers():
 def test_real_ground_truth_object():
     truth_mod = pytest.importorskip("theory.sparse_coding.truth")
     truth = truth_mod.ground_truth(dim=8, n=12, rng=0)
-    saes = train_saes(truth, kind="batchtopk", k=[1, 2], width=12, steps=20, batch_size=16,
-                      options=SAEOptions(progress=False, lr_warmup=0.1))
+    saes = train_saes(
+        truth,
+        kind="batchtopk",
+        k=[1, 2],
+        width=12,
+        steps=20,
+        batch_size=16,
+        options=SAEOptions(progress=False, lr_warmup=0.1),
+    )
     assert [s.dictionary.shape for s in saes] == [(8, 12), (8, 12)]
     json.dumps(saes[0].info)  # plain JSON
 
 
 def test_curves_and_str():
-    sae = train_sae(_Truth(), kind="topk", k=2, width=8, steps=40, batch_size=16,
-                    options=SAEOptions(progress=False, log_every=10))
+    sae = train_sae(
+        _Truth(), kind="topk", k=2, width=8, steps=40, batch_size=16, options=SAEOptions(progress=False, log_every=10)
+    )
     assert sae.log_steps.tolist() == [10, 20, 30, 40]
     for arr in (sae.losses, sae.mses, sae.l0s, sae.dead_fractions):
         assert arr.shape == (4,) and np.all(np.isfinite(arr))
@@ -346,8 +380,7 @@ def test_resample_reinitialises_dead_latents_toward_high_loss_inputs():
     direction = (x[2] - P["b_dec"][0]) / np.linalg.norm(x[2] - P["b_dec"][0])
     for j in (1, 3):
         np.testing.assert_allclose(P["W_dec"][0][:, j], direction)
-        np.testing.assert_allclose(np.linalg.norm(P["W_enc"][0, j]),
-                                   0.2 * np.linalg.norm(W_enc_alive, axis=1).mean())
+        np.testing.assert_allclose(np.linalg.norm(P["W_enc"][0, j]), 0.2 * np.linalg.norm(W_enc_alive, axis=1).mean())
         assert P["b_enc"][0, j] == 0 and M["W_dec"][0][:, j].sum() == 0 and V["W_enc"][0, j].sum() == 0
     assert np.all(since == 0)
     np.testing.assert_array_equal(P["W_enc"][0, [0, 2, 4]], W_enc_alive)
@@ -357,8 +390,16 @@ def test_dead_latents_are_counted():
     # data living in 2 of 8 dimensions with many latents: most latents never fire
     X = np.zeros((400, 8))
     X[:, :2] = np.abs(np.random.default_rng(0).standard_normal((400, 2)))
-    sae = train_sae(X, kind="topk", k=1, width=16, steps=150, batch_size=32, lr=1e-2,
-                    options=SAEOptions(progress=False, dead_window=50))
+    sae = train_sae(
+        X,
+        kind="topk",
+        k=1,
+        width=16,
+        steps=150,
+        batch_size=32,
+        lr=1e-2,
+        options=SAEOptions(progress=False, dead_window=50),
+    )
     assert sae.dead_fractions[-1] > 0.3
 
 
@@ -410,13 +451,21 @@ def test_bad_inputs():
         train_saes(BadSampler(), kind="relu", width=4, steps=2)
 
 
-@pytest.mark.parametrize("kw,match", [({"lr": 0}, "lr"), ({"betas": (0.9, 1.0)}, "betas"),
-                                      ({"eps": float("nan")}, "eps"), ({"dtype": "float16"}, "dtype"),
-                                      ({"lr_warmup": 0.7, "lr_decay": 0.5}, "lr_warmup"),
-                                      ({"prefixes": (4, 2)}, "increasing"), ({"progress": 1}, "progress"),
-                                      ({"resample_every": 0}, "resample_every"),
-                                      ({"l1_weighting": "l2"}, "l1_weighting"),
-                                      ({"blas_threads": 0}, "blas_threads")])
+@pytest.mark.parametrize(
+    "kw,match",
+    [
+        ({"lr": 0}, "lr"),
+        ({"betas": (0.9, 1.0)}, "betas"),
+        ({"eps": float("nan")}, "eps"),
+        ({"dtype": "float16"}, "dtype"),
+        ({"lr_warmup": 0.7, "lr_decay": 0.5}, "lr_warmup"),
+        ({"prefixes": (4, 2)}, "increasing"),
+        ({"progress": 1}, "progress"),
+        ({"resample_every": 0}, "resample_every"),
+        ({"l1_weighting": "l2"}, "l1_weighting"),
+        ({"blas_threads": 0}, "blas_threads"),
+    ],
+)
 def test_bad_options(kw, match):
     with pytest.raises((ValueError, TypeError), match=match):
         SAEOptions(**kw)

@@ -17,8 +17,11 @@ QUIET = SAEOptions(progress=False)
 def _params(rng, I, d, W, *, tied=False, bias=True):
     D = rng.standard_normal((I, d, W))
     D /= np.linalg.norm(D, axis=1, keepdims=True)
-    P = {"b_enc": 0.1 * rng.standard_normal((I, W)) * bias, "W_dec": D,
-         "b_dec": 0.1 * rng.standard_normal((I, d)) * bias}
+    P = {
+        "b_enc": 0.1 * rng.standard_normal((I, W)) * bias,
+        "W_dec": D,
+        "b_dec": 0.1 * rng.standard_normal((I, d)) * bias,
+    }
     if not tied:
         P["W_enc"] = rng.standard_normal((I, W, d))
     return P
@@ -43,8 +46,14 @@ def path(request, monkeypatch):
     return request.param
 
 
-CASES = [("relu", False, False, None), ("relu", True, False, None), ("relu", False, True, None),
-         ("topk", False, False, [2, 3]), ("topk", True, False, [1, 4]), ("batchtopk", False, False, [1, 2])]
+CASES = [
+    ("relu", False, False, None),
+    ("relu", True, False, None),
+    ("relu", False, True, None),
+    ("topk", False, False, [2, 3]),
+    ("topk", True, False, [1, 4]),
+    ("batchtopk", False, False, [1, 2]),
+]
 
 
 @pytest.mark.parametrize("gather", [1.0, 0.0])
@@ -124,8 +133,12 @@ def test_bias_free_gradients_by_finite_differences(kind, k, path):
             P[name][idx] = old - h
             rm, _ = _select(spec, P, x, coef, kk, bias=False)
             P[name][idx] = old
-            if not (np.array_equal(rp["fired"], fired0) and np.array_equal(rm["fired"], fired0)
-                    and np.array_equal(rp["l0"], res["l0"]) and np.array_equal(rm["l0"], res["l0"])):
+            if not (
+                np.array_equal(rp["fired"], fired0)
+                and np.array_equal(rm["fired"], fired0)
+                and np.array_equal(rp["l0"], res["l0"])
+                and np.array_equal(rm["l0"], res["l0"])
+            ):
                 continue
             fd = (rp["loss"].sum() - rm["loss"].sum()) / (2 * h)
             assert math.isclose(fd, G[name][idx], rel_tol=1e-5, abs_tol=1e-7), (name, idx, fd, G[name][idx])
@@ -141,8 +154,7 @@ def _data(seed=0, n=2048, d=6, m=12):
     return codes @ D.T
 
 
-@pytest.mark.parametrize("kind,kw", [("topk", {"k": [2, 3]}), ("relu", {"l1": [0.01, 0.05]}),
-                                     ("batchtopk", {"k": 2})])
+@pytest.mark.parametrize("kind,kw", [("topk", {"k": [2, 3]}), ("relu", {"l1": [0.01, 0.05]}), ("batchtopk", {"k": 2})])
 def test_sparse_and_dense_training_agree(kind, kw, monkeypatch):
     """The same seed trained with every step on the sparse path and with every step on the dense
     path gives the same SAEs (float64, so the two orders of summation differ by rounding only)."""
@@ -179,8 +191,16 @@ def test_float32_paths_agree_with_the_reference_trainer(monkeypatch):
 # ----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind,kw", [("relu", {"l1": 0.02}), ("topk", {"k": 2}), ("jumprelu", {"l0": 0.01}),
-                                     ("matryoshka", {"k": 2}), ("batchtopk", {"k": 2})])
+@pytest.mark.parametrize(
+    "kind,kw",
+    [
+        ("relu", {"l1": 0.02}),
+        ("topk", {"k": 2}),
+        ("jumprelu", {"l0": 0.01}),
+        ("matryoshka", {"k": 2}),
+        ("batchtopk", {"k": 2}),
+    ],
+)
 def test_bias_free_training_keeps_biases_zero(kind, kw):
     X = _data(2) + 0.5  # an offset a bias would absorb
     opts = SAEOptions(progress=False, bias=False, lr=3e-3)
@@ -188,8 +208,9 @@ def test_bias_free_training_keeps_biases_zero(kind, kw):
     assert not s.bias and "no bias" in str(s)
     assert not np.any(s.b_enc) and not np.any(s.b_dec)
     np.testing.assert_allclose(s.encode(X[:5]), s.pre_activations(X[:5]) * (s.encode(X[:5]) != 0))
-    biased = _train_saes(X, kind=kind, width=12, steps=80, batch_size=64,
-                         options=SAEOptions(progress=False, lr=3e-3), **kw)[0]
+    biased = _train_saes(
+        X, kind=kind, width=12, steps=80, batch_size=64, options=SAEOptions(progress=False, lr=3e-3), **kw
+    )[0]
     assert biased.bias and np.any(biased.b_dec)
 
 
@@ -240,14 +261,22 @@ def test_normalised_sae_acts_on_raw_data():
     recorded error is in raw units."""
     X = 5.0 * _data(4)
     s = _input_scale(X[:4096], "expected_norm")
-    sae = _train_saes(X, kind="topk", width=12, k=2, steps=50, batch_size=64,
-                      options=SAEOptions(progress=False, dtype="float64", normalize="expected_norm"))[0]
+    sae = _train_saes(
+        X,
+        kind="topk",
+        width=12,
+        k=2,
+        steps=50,
+        batch_size=64,
+        options=SAEOptions(progress=False, dtype="float64", normalize="expected_norm"),
+    )[0]
     assert math.isclose(sae.info["input_scale"], s, rel_tol=1e-12)
     np.testing.assert_allclose(np.linalg.norm(sae.W_dec, axis=0), 1 / s, rtol=1e-10)
     # undo the fold by hand: the scaled-space SAE on scaled data
     scaled = SAE(W_enc=sae.W_enc / s, b_enc=sae.b_enc, W_dec=sae.W_dec * s, b_dec=sae.b_dec * s, kind="topk", k=2)
     np.testing.assert_allclose(sae.encode(X[:40]), scaled.encode(s * X[:40]), rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(sae.reconstruct(X[:40]), scaled.reconstruct(s * X[:40]) / s, rtol=1e-10, atol=1e-12)
-    unnormalised = _train_saes(X, kind="topk", width=12, k=2, steps=50, batch_size=64,
-                               options=SAEOptions(progress=False, dtype="float64"))[0]
+    unnormalised = _train_saes(
+        X, kind="topk", width=12, k=2, steps=50, batch_size=64, options=SAEOptions(progress=False, dtype="float64")
+    )[0]
     assert unnormalised.info["input_scale"] == 1.0

@@ -39,8 +39,17 @@ def _batches(seed: int = 5) -> np.ndarray:
 
 def _numpy(xs, kind, *, steps, lr, l1=None, k=None):
     kw = {"l1": l1} if kind == "relu" else {"k": k}
-    return train_saes(_Replay(xs), kind=kind, width=WIDTH, steps=steps, batch_size=BATCH, lr=lr,
-                      options=SAEOptions(progress=False, dtype="float64"), rng=3, **kw)[0]
+    return train_saes(
+        _Replay(xs),
+        kind=kind,
+        width=WIDTH,
+        steps=steps,
+        batch_size=BATCH,
+        lr=lr,
+        options=SAEOptions(progress=False, dtype="float64"),
+        rng=3,
+        **kw,
+    )[0]
 
 
 def _torch(init, xs, kind, *, l1=0.0, k=None, steps=STEPS, remove_parallel=True):

@@ -34,8 +34,7 @@ def _perfect_sae(D):
     """Encoder = D^T (exact for an orthonormal D and nonnegative codes, up to rounding), decoder = D;
     a JumpReLU threshold of 1e-9 removes the rounding noise of inactive features."""
     dim, n = D.shape
-    return SAE(W_enc=D.T, b_enc=np.zeros(n), W_dec=D, b_dec=np.zeros(dim), kind="jumprelu",
-               threshold=np.full(n, 1e-9))
+    return SAE(W_enc=D.T, b_enc=np.zeros(n), W_dec=D, b_dec=np.zeros(dim), kind="jumprelu", threshold=np.full(n, 1e-9))
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +57,12 @@ def test_perfect_sae_scores_one_everywhere(ortho_truth):
 
 
 def test_perfect_sae_has_no_absorption_on_a_hierarchy():
-    truth = ground_truth(dictionary=_orthonormal(8, seed=1), firing=Firing.uniform(0.3),
-                         hierarchy=Hierarchy(roots=2, branching=2, depth=1), rng=0)
+    truth = ground_truth(
+        dictionary=_orthonormal(8, seed=1),
+        firing=Firing.uniform(0.3),
+        hierarchy=Hierarchy(roots=2, branching=2, depth=1),
+        rng=0,
+    )
     s = score(_perfect_sae(truth.dictionary), truth, batch=2048, rng=0)
     assert s.absorption_pairs == 4 and s.absorption == 0.0
     assert s.absorption_scores.pairs.tolist() == [[0, 2], [0, 3], [1, 4], [1, 5]]
@@ -67,9 +70,13 @@ def test_perfect_sae_has_no_absorption_on_a_hierarchy():
 
 def test_absorbing_latent_is_detected():
     """A parent latent whose encoder is silenced whenever a child fires: gap = its recall without the child."""
-    truth = ground_truth(dictionary=np.eye(3), firing=Firing.explicit([0.5, 0.25, 0.5]),
-                         magnitudes=Magnitudes.constant(1.0),
-                         hierarchy=Hierarchy(roots=1, branching=1, depth=1, exclusive=False), rng=0)
+    truth = ground_truth(
+        dictionary=np.eye(3),
+        firing=Firing.explicit([0.5, 0.25, 0.5]),
+        magnitudes=Magnitudes.constant(1.0),
+        hierarchy=Hierarchy(roots=1, branching=1, depth=1, exclusive=False),
+        rng=0,
+    )
     # latent 0 reads parent minus 2*child: active only when the child (feature 1) is off
     W_enc = np.array([[1.0, -2.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
     sae = SAE(W_enc=W_enc, b_enc=np.zeros(3), W_dec=np.eye(3), b_dec=np.zeros(3), kind="relu")
@@ -165,6 +172,7 @@ def test_bad_arguments():
 
 def test_bare_dictionary_with_encoders():
     truth = ground_truth(dictionary=_orthonormal(6, seed=2), firing=Firing.exactly(2), rng=0)
+
     def relu(x):
         z = x @ truth.dictionary
         return np.where(z > 1e-9, z, 0.0)  # a threshold above rounding noise
@@ -222,8 +230,9 @@ def test_export_round_trip(tmp_path, suffix):
     C = sp.vstack([b[1] for b in expect]).tocsr()
     np.testing.assert_array_equal(arrays["x"], x)
     np.testing.assert_array_equal(arrays["dictionary"], truth.dictionary)
-    got = sp.csr_array((arrays["codes_data"], arrays["codes_indices"], arrays["codes_indptr"]),
-                       shape=tuple(arrays["codes_shape"]))
+    got = sp.csr_array(
+        (arrays["codes_data"], arrays["codes_indices"], arrays["codes_indptr"]), shape=tuple(arrays["codes_shape"])
+    )
     np.testing.assert_array_equal(got.toarray(), C.toarray())
     np.testing.assert_allclose(got @ truth.dictionary.T, x, atol=1e-12)  # x = D c for this truth
     assert meta["truth"] == "oneill2024" and meta["samples"] == 30 and meta["seed"] == 4

@@ -289,8 +289,9 @@ def test_highs_path_deterministic():
     w1 = [m1.solve(r) for r in rs]
     w2 = [m2.solve(r) for r in rs]
     assert all(np.array_equal(u, v) for u, v in zip(w1, w2, strict=True))
-    assert spud_success_rate(n=6, batch=_p(6), theta=0.25, trials=2, rng=0) == \
-        spud_success_rate(n=6, batch=_p(6), theta=0.25, trials=2, rng=0)
+    assert spud_success_rate(n=6, batch=_p(6), theta=0.25, trials=2, rng=0) == spud_success_rate(
+        n=6, batch=_p(6), theta=0.25, trials=2, rng=0
+    )
 
 
 def test_bad_solver():

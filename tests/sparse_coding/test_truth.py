@@ -38,7 +38,8 @@ def assert_mean_close(samples: np.ndarray, expected: float, what: str) -> None:
     samples = np.asarray(samples, dtype=float)
     se = samples.std(ddof=1) / math.sqrt(samples.size)
     assert abs(samples.mean() - expected) <= Z * se + 1e-12, (
-        f"{what}: sample mean {samples.mean():.6g} vs exact {expected:.6g} (5 SE = {Z * se:.3g})")
+        f"{what}: sample mean {samples.mean():.6g} vs exact {expected:.6g} (5 SE = {Z * se:.3g})"
+    )
 
 
 def assert_rates_close(codes: sp.csr_array, rates: np.ndarray, what: str) -> None:
@@ -61,7 +62,7 @@ def sq_norms(x: np.ndarray) -> np.ndarray:
 
 def test_sharkey_expected_l0_is_0971():
     truth = sharkey2022()
-    exact = 5 / 512 * (1 - 0.99 ** 512) / (1 - 0.99)
+    exact = 5 / 512 * (1 - 0.99**512) / (1 - 0.99)
     assert truth.expected_l0 == pytest.approx(exact, rel=1e-13)
     assert round(truth.expected_l0, 3) == 0.971
     assert (truth.dim, truth.n) == (256, 512)
@@ -128,25 +129,54 @@ def test_synth_sae_bench_16k_parameters():
 # --------------------------------------------------------------------------------------------
 
 CASES = {
-    "uniform+noise+bias": dict(dim=12, n=40, firing=Firing.uniform(0.1), magnitudes=Magnitudes.uniform(0.5, 2.0),
-                               noise=0.3, bias=np.linspace(-1, 1, 12)),
-    "geometric-constant": dict(dim=10, n=30, firing=Firing.geometric(0.9, scale=0.5),
-                               magnitudes=Magnitudes.constant(2.0)),
-    "zipf-folded": dict(dim=10, n=50, firing=Firing.zipf(0.7, 0.01, 0.6),
-                        magnitudes=Magnitudes.folded_normal(mean=np.linspace(-1, 2, 50), std=0.8)),
-    "copula": dict(dim=10, n=40, firing=Firing.zipf(0.5, 0.02, 0.5), correlation=Correlation(rank=3, scale=0.45),
-                   magnitudes=Magnitudes.uniform()),
-    "hier-exclusive-scaled": dict(dim=10, n=40, firing=Firing.zipf(0.5, 0.05, 0.6),
-                                  hierarchy=Hierarchy(roots=3, branching=3, depth=2, exclusive=True,
-                                                      scale_by_parent=True),
-                                  magnitudes=Magnitudes.folded_normal(mean=1.0, std=0.7)),
-    "hier-independent": dict(dim=10, n=30, firing=Firing.uniform(0.3),
-                             hierarchy=Hierarchy(roots=2, branching=2, depth=3, exclusive=False),
-                             magnitudes=Magnitudes.uniform()),
-    "all-knobs": dict(dim=10, n=60, firing=Firing.zipf(0.5, 0.02, 0.5), correlation=Correlation(rank=4, scale=0.4),
-                      hierarchy=Hierarchy(roots=3, branching=2, depth=2, exclusive=True, scale_by_parent=True),
-                      magnitudes=Magnitudes.folded_normal(mean=np.linspace(2, 1, 60), std=0.6), noise=0.2,
-                      bias=np.full(10, 0.3)),
+    "uniform+noise+bias": dict(
+        dim=12,
+        n=40,
+        firing=Firing.uniform(0.1),
+        magnitudes=Magnitudes.uniform(0.5, 2.0),
+        noise=0.3,
+        bias=np.linspace(-1, 1, 12),
+    ),
+    "geometric-constant": dict(
+        dim=10, n=30, firing=Firing.geometric(0.9, scale=0.5), magnitudes=Magnitudes.constant(2.0)
+    ),
+    "zipf-folded": dict(
+        dim=10,
+        n=50,
+        firing=Firing.zipf(0.7, 0.01, 0.6),
+        magnitudes=Magnitudes.folded_normal(mean=np.linspace(-1, 2, 50), std=0.8),
+    ),
+    "copula": dict(
+        dim=10,
+        n=40,
+        firing=Firing.zipf(0.5, 0.02, 0.5),
+        correlation=Correlation(rank=3, scale=0.45),
+        magnitudes=Magnitudes.uniform(),
+    ),
+    "hier-exclusive-scaled": dict(
+        dim=10,
+        n=40,
+        firing=Firing.zipf(0.5, 0.05, 0.6),
+        hierarchy=Hierarchy(roots=3, branching=3, depth=2, exclusive=True, scale_by_parent=True),
+        magnitudes=Magnitudes.folded_normal(mean=1.0, std=0.7),
+    ),
+    "hier-independent": dict(
+        dim=10,
+        n=30,
+        firing=Firing.uniform(0.3),
+        hierarchy=Hierarchy(roots=2, branching=2, depth=3, exclusive=False),
+        magnitudes=Magnitudes.uniform(),
+    ),
+    "all-knobs": dict(
+        dim=10,
+        n=60,
+        firing=Firing.zipf(0.5, 0.02, 0.5),
+        correlation=Correlation(rank=4, scale=0.4),
+        hierarchy=Hierarchy(roots=3, branching=2, depth=2, exclusive=True, scale_by_parent=True),
+        magnitudes=Magnitudes.folded_normal(mean=np.linspace(2, 1, 60), std=0.6),
+        noise=0.2,
+        bias=np.full(10, 0.3),
+    ),
 }
 
 
@@ -167,8 +197,9 @@ def test_expected_sq_norm_brute_force_small():
     D = np.random.default_rng(0).standard_normal((3, 5))
     p = np.array([0.1, 0.4, 0.25, 0.7, 0.05])
     b = np.array([0.2, -0.1, 0.4])
-    truth = ground_truth(dictionary=D, firing=Firing.explicit(p), magnitudes=Magnitudes.uniform(1.0, 3.0),
-                         noise=0.5, bias=b)
+    truth = ground_truth(
+        dictionary=D, firing=Firing.explicit(p), magnitudes=Magnitudes.uniform(1.0, 3.0), noise=0.5, bias=b
+    )
     Dn = D / np.linalg.norm(D, axis=0)
     mu, m2 = 2.0, (1 + 3 + 9) / 3
     total = 0.0
@@ -187,13 +218,15 @@ def test_hierarchy_rates_by_hand():
     # one root (p=0.5), two exclusive children with targets 0.2 and 0.4 > parent's 0.5 in sum:
     # conditionals 0.2/0.6 and 0.4/0.6, marginals 0.5/3 and 1/3
     p = np.array([0.5, 0.2, 0.4])
-    truth = ground_truth(dictionary=np.eye(3), firing=Firing.explicit(p),
-                         hierarchy=Hierarchy(roots=1, branching=2, depth=1))
+    truth = ground_truth(
+        dictionary=np.eye(3), firing=Firing.explicit(p), hierarchy=Hierarchy(roots=1, branching=2, depth=1)
+    )
     np.testing.assert_allclose(truth.firing_rates, [0.5, 0.5 / 3, 1 / 3], rtol=1e-14)
     # targets that fit under the parent are met exactly
     p2 = np.array([0.5, 0.2, 0.1])
-    truth2 = ground_truth(dictionary=np.eye(3), firing=Firing.explicit(p2),
-                          hierarchy=Hierarchy(roots=1, branching=2, depth=1))
+    truth2 = ground_truth(
+        dictionary=np.eye(3), firing=Firing.explicit(p2), hierarchy=Hierarchy(roots=1, branching=2, depth=1)
+    )
     np.testing.assert_allclose(truth2.firing_rates, p2, rtol=1e-14)
 
 
@@ -245,8 +278,10 @@ def test_bivariate_normal_cdf_against_scipy():
     k = np.concatenate([rng.normal(0, 1.5, 40), [0.0, 1.3, 0.0, 0.0]])
     rho = np.concatenate([rng.uniform(-0.9, 0.9, 40), [0.3, -0.4, 0.5, 0.2]])
     ours = _bvn_cdf(h, k, rho)
-    ref = [stats.multivariate_normal(mean=[0, 0], cov=[[1, r], [r, 1]]).cdf([a, c])
-           for a, c, r in zip(h, k, rho, strict=True)]
+    ref = [
+        stats.multivariate_normal(mean=[0, 0], cov=[[1, r], [r, 1]]).cdf([a, c])
+        for a, c, r in zip(h, k, rho, strict=True)
+    ]
     np.testing.assert_allclose(ours, ref, atol=2e-6)
 
 
@@ -302,8 +337,7 @@ def test_sample_format_and_determinism():
     np.testing.assert_array_equal(x1, x2)
     assert (c1 != c2).nnz == 0
     assert not np.array_equal(x1, x3)
-    np.testing.assert_allclose(x1 - truth.sample(50, rng=3)[1] @ truth.dictionary.T,
-                               x1 - c1 @ truth.dictionary.T)
+    np.testing.assert_allclose(x1 - truth.sample(50, rng=3)[1] @ truth.dictionary.T, x1 - c1 @ truth.dictionary.T)
     again = ground_truth(dim=6, n=20, firing=Firing.uniform(0.2), noise=0.1, rng=0)
     np.testing.assert_array_equal(again.dictionary, truth.dictionary)
     assert [c.nnz for _, c in truth.batches(10, 3, rng=5)] == [c.nnz for _, c in truth.batches(10, 3, rng=5)]
@@ -314,8 +348,11 @@ def test_sample_never_forms_a_dense_batch_by_n_array(knob):
     # a dense (batch, n) float64 array alone would be 4.8 GB (copula: 400 MB; its exact draw does
     # O(batch * n * rank) work in blocks, so it is kept smaller)
     n, batch = (100_000, 500) if knob == "copula" else (300_000, 2_000)
-    extra = {"independent": {}, "copula": dict(correlation=Correlation(rank=2, scale=0.3)),
-             "hierarchy": dict(hierarchy=Hierarchy(roots=100, branching=3, depth=2))}[knob]
+    extra = {
+        "independent": {},
+        "copula": dict(correlation=Correlation(rank=2, scale=0.3)),
+        "hierarchy": dict(hierarchy=Hierarchy(roots=100, branching=3, depth=2)),
+    }[knob]
     truth = ground_truth(dictionary=np.ones((1, n)), firing=Firing.uniform(2e-5), **extra)
     truth.sample(10, rng=0)  # cached arrays outside the measurement
     tracemalloc.start()
@@ -367,13 +404,19 @@ def test_frozen():
 
 
 @settings(max_examples=25, deadline=None)
-@given(roots=st.integers(1, 3), branching=st.integers(1, 3), depth=st.integers(1, 2),
-       exclusive=st.booleans(), extra=st.integers(0, 4), p=st.floats(0.05, 0.95), seed=st.integers(0, 10))
+@given(
+    roots=st.integers(1, 3),
+    branching=st.integers(1, 3),
+    depth=st.integers(1, 2),
+    exclusive=st.booleans(),
+    extra=st.integers(0, 4),
+    p=st.floats(0.05, 0.95),
+    seed=st.integers(0, 10),
+)
 def test_hierarchy_property(roots, branching, depth, exclusive, extra, p, seed):
     H = Hierarchy(roots=roots, branching=branching, depth=depth, exclusive=exclusive)
     n = H.n_features + extra
-    truth = ground_truth(dim=3, n=n, firing=Firing.zipf(0.8, p_min=p / 10, p_max=p),
-                         hierarchy=H, rng=seed)
+    truth = ground_truth(dim=3, n=n, firing=Firing.zipf(0.8, p_min=p / 10, p_max=p), hierarchy=H, rng=seed)
     rates = truth.firing_rates
     par = H.parents(n)
     child = par >= 0
@@ -391,59 +434,65 @@ def test_hierarchy_property(roots, branching, depth, exclusive, extra, p, seed):
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kwargs, exc, match", [
-    (dict(dictionary=[[1.0, float("nan")], [0.0, 1.0]]), ValueError, "finite"),
-    (dict(dictionary=[[1.0, 0.0], [0.0, 0.0]]), ValueError, "zero column"),
-    (dict(dim=0, n=4), ValueError, "dim"),
-    (dict(dim=True, n=4), TypeError, "dim"),
-    (dict(dim=4, n=4.0), TypeError, "n"),
-    (dict(dim=4, n=4, noise=-1.0), ValueError, "noise"),
-    (dict(dim=4, n=4, noise=True), TypeError, "noise"),
-    (dict(dim=4, n=4, noise=float("nan")), ValueError, "noise"),
-    (dict(dim=4, n=4, bias=[1.0, 2.0]), ValueError, "bias"),
-    (dict(dim=4, n=4, firing=0.1), TypeError, "firing"),
-    (dict(dim=4, n=4, dictionary="nope"), ValueError, "dictionary"),
-    (dict(dim=4, n=6, dictionary="etf"), ValueError, "Paley"),
-    (dict(dim=8, n=6, dictionary="mub"), ValueError, "odd prime"),
-    (dict(dim=10**6, n=10**6), ValueError, "limit"),
-    (dict(dim=4, n=4, hierarchy=Hierarchy(roots=2, branching=2, depth=1)), ValueError, "hierarchy"),
-    (dict(dim=4, n=4, firing=Firing.exactly(2), correlation=Correlation(rank=1)), ValueError, "exactly"),
-    (dict(dim=4, n=4, firing=Firing.exactly(5)), ValueError, "k <= n"),
-    (dict(dim=4, n=4, firing=Firing.explicit([0.1, 0.2])), ValueError, "shape"),
-    (dict(dim=4, n=3, magnitudes=Magnitudes.folded_normal(mean=[1.0, 2.0], std=0.1)), ValueError, "shape"),
-    (dict(dim=4, n=3, magnitudes=Magnitudes.folded_normal(mean=0.0, std=0.0)), ValueError, "always 0"),
-])
+@pytest.mark.parametrize(
+    "kwargs, exc, match",
+    [
+        (dict(dictionary=[[1.0, float("nan")], [0.0, 1.0]]), ValueError, "finite"),
+        (dict(dictionary=[[1.0, 0.0], [0.0, 0.0]]), ValueError, "zero column"),
+        (dict(dim=0, n=4), ValueError, "dim"),
+        (dict(dim=True, n=4), TypeError, "dim"),
+        (dict(dim=4, n=4.0), TypeError, "n"),
+        (dict(dim=4, n=4, noise=-1.0), ValueError, "noise"),
+        (dict(dim=4, n=4, noise=True), TypeError, "noise"),
+        (dict(dim=4, n=4, noise=float("nan")), ValueError, "noise"),
+        (dict(dim=4, n=4, bias=[1.0, 2.0]), ValueError, "bias"),
+        (dict(dim=4, n=4, firing=0.1), TypeError, "firing"),
+        (dict(dim=4, n=4, dictionary="nope"), ValueError, "dictionary"),
+        (dict(dim=4, n=6, dictionary="etf"), ValueError, "Paley"),
+        (dict(dim=8, n=6, dictionary="mub"), ValueError, "odd prime"),
+        (dict(dim=10**6, n=10**6), ValueError, "limit"),
+        (dict(dim=4, n=4, hierarchy=Hierarchy(roots=2, branching=2, depth=1)), ValueError, "hierarchy"),
+        (dict(dim=4, n=4, firing=Firing.exactly(2), correlation=Correlation(rank=1)), ValueError, "exactly"),
+        (dict(dim=4, n=4, firing=Firing.exactly(5)), ValueError, "k <= n"),
+        (dict(dim=4, n=4, firing=Firing.explicit([0.1, 0.2])), ValueError, "shape"),
+        (dict(dim=4, n=3, magnitudes=Magnitudes.folded_normal(mean=[1.0, 2.0], std=0.1)), ValueError, "shape"),
+        (dict(dim=4, n=3, magnitudes=Magnitudes.folded_normal(mean=0.0, std=0.0)), ValueError, "always 0"),
+    ],
+)
 def test_bad_ground_truth_arguments(kwargs, exc, match):
     with pytest.raises(exc, match=match):
         ground_truth(**kwargs)
 
 
-@pytest.mark.parametrize("make, exc, match", [
-    (lambda: Firing.uniform(1.5), ValueError, "p must be in"),
-    (lambda: Firing.uniform(float("nan")), ValueError, "finite"),
-    (lambda: Firing.uniform(True), TypeError, "p"),
-    (lambda: Firing.explicit([0.1, -0.2]), ValueError, "in \\[0, 1\\]"),
-    (lambda: Firing.explicit([0.1, float("inf")]), ValueError, "finite"),
-    (lambda: Firing.zipf(0.5, p_min=0.5, p_max=0.1), ValueError, "p_min"),
-    (lambda: Firing.geometric(0.9), ValueError, "exactly one"),
-    (lambda: Firing.geometric(0.9, expected_l0=50.0).probabilities(10), ValueError, "exceed 1"),
-    (lambda: Firing.exactly(0), ValueError, "k"),
-    (lambda: Firing.exactly(2, weights="zipfy"), ValueError, "weights"),
-    (lambda: Magnitudes.uniform(1.0, 1.0), ValueError, "low"),
-    (lambda: Magnitudes.constant(0.0), ValueError, "value"),
-    (lambda: Magnitudes.folded_normal(1.0, -1.0), ValueError, "std"),
-    (lambda: Correlation(rank=0), ValueError, "rank"),
-    (lambda: Correlation(rank=2, scale=-0.1), ValueError, "scale"),
-    (lambda: Correlation(rank=1, factor=[[1.5]]), ValueError, "norm < 1"),
-    (lambda: Hierarchy(roots=0), ValueError, "roots"),
-    (lambda: Hierarchy(exclusive=1), TypeError, "exclusive"),
-    (lambda: sharkey2022(correlated="yes"), TypeError, "correlated"),
-    (lambda: synth_sae_bench("1m"), ValueError, "size"),
-    (lambda: oneill2024().sample(0), ValueError, "batch"),
-    (lambda: oneill2024().sample(True), TypeError, "batch"),
-    (lambda: oneill2024().sample(4, rng=-1), ValueError, "seed"),
-    (lambda: ground_truth(dim=4, n=8).sample(10**9), ValueError, "limit"),
-])
+@pytest.mark.parametrize(
+    "make, exc, match",
+    [
+        (lambda: Firing.uniform(1.5), ValueError, "p must be in"),
+        (lambda: Firing.uniform(float("nan")), ValueError, "finite"),
+        (lambda: Firing.uniform(True), TypeError, "p"),
+        (lambda: Firing.explicit([0.1, -0.2]), ValueError, "in \\[0, 1\\]"),
+        (lambda: Firing.explicit([0.1, float("inf")]), ValueError, "finite"),
+        (lambda: Firing.zipf(0.5, p_min=0.5, p_max=0.1), ValueError, "p_min"),
+        (lambda: Firing.geometric(0.9), ValueError, "exactly one"),
+        (lambda: Firing.geometric(0.9, expected_l0=50.0).probabilities(10), ValueError, "exceed 1"),
+        (lambda: Firing.exactly(0), ValueError, "k"),
+        (lambda: Firing.exactly(2, weights="zipfy"), ValueError, "weights"),
+        (lambda: Magnitudes.uniform(1.0, 1.0), ValueError, "low"),
+        (lambda: Magnitudes.constant(0.0), ValueError, "value"),
+        (lambda: Magnitudes.folded_normal(1.0, -1.0), ValueError, "std"),
+        (lambda: Correlation(rank=0), ValueError, "rank"),
+        (lambda: Correlation(rank=2, scale=-0.1), ValueError, "scale"),
+        (lambda: Correlation(rank=1, factor=[[1.5]]), ValueError, "norm < 1"),
+        (lambda: Hierarchy(roots=0), ValueError, "roots"),
+        (lambda: Hierarchy(exclusive=1), TypeError, "exclusive"),
+        (lambda: sharkey2022(correlated="yes"), TypeError, "correlated"),
+        (lambda: synth_sae_bench("1m"), ValueError, "size"),
+        (lambda: oneill2024().sample(0), ValueError, "batch"),
+        (lambda: oneill2024().sample(True), TypeError, "batch"),
+        (lambda: oneill2024().sample(4, rng=-1), ValueError, "seed"),
+        (lambda: ground_truth(dim=4, n=8).sample(10**9), ValueError, "limit"),
+    ],
+)
 def test_bad_specs(make, exc, match):
     with pytest.raises(exc, match=match):
         make()

@@ -28,8 +28,12 @@ def noisy(params, rng):
     """A value using the generator, NumPy scalars and arrays, and the parameters."""
     _log(params)
     time.sleep(0.002 * (params.get("n", 0) % 3))  # vary the finishing order
-    return {"x": rng.standard_normal(), "draws": rng.integers(0, 1000, size=3),
-            "n": np.int64(params.get("n", 0)), "ok": np.bool_(True)}
+    return {
+        "x": rng.standard_normal(),
+        "draws": rng.integers(0, 1000, size=3),
+        "n": np.int64(params.get("n", 0)),
+        "ok": np.bool_(True),
+    }
 
 
 def other(params, rng):

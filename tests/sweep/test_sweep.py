@@ -63,11 +63,13 @@ def _plain(fn, grid, **kw):
 
 # --------------------------------------------------------------------------- determinism
 
+
 def test_seed_formula_matches_an_independent_computation():
     res = _plain(cells.first_draw, {"n": [3, 1], "name": ["a", "é"], "eps": [0.1]}, rng=42)
     for params, value in res:
-        digest = hashlib.sha256(json.dumps(params, sort_keys=True, separators=(",", ":"),
-                                           ensure_ascii=False).encode("utf-8")).digest()
+        digest = hashlib.sha256(
+            json.dumps(params, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        ).digest()
         ss = np.random.SeedSequence(42, spawn_key=(int.from_bytes(digest, "big"),))
         assert value == np.random.default_rng(ss).standard_normal()
         assert value == cell_rng(params, rng=42).standard_normal()
@@ -128,25 +130,36 @@ def test_dask_local_cluster_gives_identical_results(processes):
     serial = _plain(cells.noisy, GRID, rng=3)
     # processes=True: fn, parameters and values cross process boundaries through Dask's own
     # serialisation (the worker processes import _sweep_cells from the inherited sys.path).
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=processes,
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=processes, dashboard_address=None
+    ) as cluster:
         with distributed.Client(cluster) as client:
             res = sweep(cells.noisy, GRID, executor=client.get_executor(), rng=3, progress=False)
     assert res == serial
 
 
-@given(st.dictionaries(st.text(max_size=4), st.integers() | st.floats(allow_nan=False, allow_infinity=False)
-                       | st.text(max_size=4) | st.booleans() | st.none(), min_size=1, max_size=5))
+@given(
+    st.dictionaries(
+        st.text(max_size=4),
+        st.integers()
+        | st.floats(allow_nan=False, allow_infinity=False)
+        | st.text(max_size=4)
+        | st.booleans()
+        | st.none(),
+        min_size=1,
+        max_size=5,
+    )
+)
 def test_cell_rng_ignores_key_order(params):
     reversed_params = dict(reversed(list(params.items())))
     assert cell_rng(params, rng=3).random() == cell_rng(reversed_params, rng=3).random()
 
 
 _json = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=5)
-    | st.floats(allow_nan=False, allow_infinity=False),
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5) | st.floats(allow_nan=False, allow_infinity=False),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
-    max_leaves=12)
+    max_leaves=12,
+)
 
 
 @given(_json)
@@ -162,15 +175,25 @@ def test_values_round_trip_exactly_through_the_store(v):
 
 # --------------------------------------------------------------------------- persistence and resume
 
+
 def test_sigkill_mid_run_then_rerun_matches_uninterrupted_run(tmp_path, monkeypatch):
     db = tmp_path / "killed.sqlite"
     log_before, log_after = tmp_path / "before.log", tmp_path / "after.log"
     grid = _sweep_worker.GRID
     n_cells = len(grid["n"]) * len(grid["p"])
-    env = {**os.environ, "SWEEP_TEST_LOG": str(log_before), "SWEEP_TEST_SLEEP": "0.1",
-           "PYTHONPATH": os.pathsep.join([str(ROOT), str(HERE), os.environ.get("PYTHONPATH", "")])}
-    proc = subprocess.Popen([sys.executable, str(HERE / "_sweep_worker.py"), str(db)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    env = {
+        **os.environ,
+        "SWEEP_TEST_LOG": str(log_before),
+        "SWEEP_TEST_SLEEP": "0.1",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(HERE), os.environ.get("PYTHONPATH", "")]),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, str(HERE / "_sweep_worker.py"), str(db)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -316,6 +339,7 @@ def test_non_json_values_are_refused_naming_the_cell(tmp_path):
 
 # --------------------------------------------------------------------------- SweepResult
 
+
 def test_sweep_result_sequence_records_and_select():
     res = _plain(cells.other, {"n": [1, 2], "p": [0.1, 0.2]})
     assert len(res) == 4 and res[1][0] == {"n": 1, "p": 0.2}
@@ -343,49 +367,59 @@ def test_sweep_result_sequence_records_and_select():
 
 # --------------------------------------------------------------------------- validation
 
+
 class _FakeClient:
     def get_executor(self):  # pragma: no cover - never called
         raise AssertionError
 
 
-@pytest.mark.parametrize(("grid", "exc", "pattern"), [
-    ({}, ValueError, "grid must not be empty"),
-    ([], ValueError, "grid must not be empty"),
-    ({"n": 3}, TypeError, r"grid\['n'\] must be a sequence of values .* wrap a single value in a list: \[3\]"),
-    ({"n": "abc"}, TypeError, r"grid\['n'\] must be a sequence of values"),
-    ({"n": {1, 2}}, TypeError, r"grid\['n'\] must be a sequence of values"),
-    ({"n": []}, ValueError, r"grid\['n'\] is empty"),
-    ({"n": np.zeros((2, 2))}, ValueError, r"grid\['n'\] must be a 1-D array"),
-    ({"n": [object()]}, TypeError, r"grid\['n'\]\[0\] must be JSON-serialisable"),
-    ({"z": [1j]}, TypeError, r"grid\['z'\]\[0\] must be JSON-serialisable"),
-    ({"eps": [0.1, float("nan")]}, ValueError, r"grid\['eps'\]\[1\] is nan; JSON cannot hold NaN"),
-    ({"eps": [math.inf]}, ValueError, r"grid\['eps'\]\[0\] is inf"),
-    ({"n": [1, 1]}, ValueError, r'duplicate cell \{"n":1\} \(cells 0 and 1\)'),
-    ([{"a": 1, "b": 2}, {"b": 2, "a": 1}], ValueError, "duplicate cell"),
-    ([{"n": 1}, 3], TypeError, r"grid\[1\] must be a dict of parameters"),
-    ([{1: 2}], TypeError, r"grid\[0\] has a key 1 of type int"),
-    ({1: [2]}, TypeError, "grid keys must be parameter names"),
-    (5, TypeError, "grid must be a dict"),
-    ("n", TypeError, "grid must be a dict"),
-])
+@pytest.mark.parametrize(
+    ("grid", "exc", "pattern"),
+    [
+        ({}, ValueError, "grid must not be empty"),
+        ([], ValueError, "grid must not be empty"),
+        ({"n": 3}, TypeError, r"grid\['n'\] must be a sequence of values .* wrap a single value in a list: \[3\]"),
+        ({"n": "abc"}, TypeError, r"grid\['n'\] must be a sequence of values"),
+        ({"n": {1, 2}}, TypeError, r"grid\['n'\] must be a sequence of values"),
+        ({"n": []}, ValueError, r"grid\['n'\] is empty"),
+        ({"n": np.zeros((2, 2))}, ValueError, r"grid\['n'\] must be a 1-D array"),
+        ({"n": [object()]}, TypeError, r"grid\['n'\]\[0\] must be JSON-serialisable"),
+        ({"z": [1j]}, TypeError, r"grid\['z'\]\[0\] must be JSON-serialisable"),
+        ({"eps": [0.1, float("nan")]}, ValueError, r"grid\['eps'\]\[1\] is nan; JSON cannot hold NaN"),
+        ({"eps": [math.inf]}, ValueError, r"grid\['eps'\]\[0\] is inf"),
+        ({"n": [1, 1]}, ValueError, r'duplicate cell \{"n":1\} \(cells 0 and 1\)'),
+        ([{"a": 1, "b": 2}, {"b": 2, "a": 1}], ValueError, "duplicate cell"),
+        ([{"n": 1}, 3], TypeError, r"grid\[1\] must be a dict of parameters"),
+        ([{1: 2}], TypeError, r"grid\[0\] has a key 1 of type int"),
+        ({1: [2]}, TypeError, "grid keys must be parameter names"),
+        (5, TypeError, "grid must be a dict"),
+        ("n", TypeError, "grid must be a dict"),
+    ],
+)
 def test_bad_grids(grid, exc, pattern):
     with pytest.raises(exc, match=pattern):
         sweep(cells.other, grid, executor="serial", progress=False)
 
 
-@pytest.mark.parametrize(("kwargs", "exc", "pattern"), [
-    ({"rng": -1}, ValueError, "rng must be a non-negative int seed, got -1"),
-    ({"rng": 1.5}, TypeError, "rng must be a non-negative int seed or a numpy.random.Generator"),
-    ({"rng": True}, TypeError, "rng must be"),
-    ({"rng": None}, TypeError, "rng must be"),
-    ({"executor": "threads"}, ValueError, "executor must be None, 'serial' or a concurrent.futures.Executor, "
-                                          "got 'threads'"),
-    ({"executor": 3}, TypeError, "executor must be None, 'serial' or a concurrent.futures.Executor, got int"),
-    ({"executor": _FakeClient()}, TypeError, r"for a Dask Client pass client.get_executor\(\)"),
-    ({"store": 3}, TypeError, "store must be None, a path or a ResultStore, got int"),
-    ({"progress": "yes"}, TypeError, "progress must be a bool"),
-    ({"desc": 3}, TypeError, "desc must be a str or None"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "pattern"),
+    [
+        ({"rng": -1}, ValueError, "rng must be a non-negative int seed, got -1"),
+        ({"rng": 1.5}, TypeError, "rng must be a non-negative int seed or a numpy.random.Generator"),
+        ({"rng": True}, TypeError, "rng must be"),
+        ({"rng": None}, TypeError, "rng must be"),
+        (
+            {"executor": "threads"},
+            ValueError,
+            "executor must be None, 'serial' or a concurrent.futures.Executor, got 'threads'",
+        ),
+        ({"executor": 3}, TypeError, "executor must be None, 'serial' or a concurrent.futures.Executor, got int"),
+        ({"executor": _FakeClient()}, TypeError, r"for a Dask Client pass client.get_executor\(\)"),
+        ({"store": 3}, TypeError, "store must be None, a path or a ResultStore, got int"),
+        ({"progress": "yes"}, TypeError, "progress must be a bool"),
+        ({"desc": 3}, TypeError, "desc must be a str or None"),
+    ],
+)
 def test_bad_arguments(kwargs, exc, pattern):
     with pytest.raises(exc, match=pattern):
         sweep(cells.other, {"n": [1]}, **{"executor": "serial", **kwargs})
@@ -452,11 +486,11 @@ def test_runner_gives_what_the_three_loose_arguments_give(tmp_path):
     runner = Runner(executor="serial", store=tmp_path / "b.sqlite")
     via = sweep(cells.noisy, GRID, runner=runner, rng=5)
     assert via == loose and via == runner.sweep(cells.noisy, GRID, rng=5)
-    with ResultStore(tmp_path / "b.sqlite") as store:           # the runner's store was used
+    with ResultStore(tmp_path / "b.sqlite") as store:  # the runner's store was used
         assert len(store.rows(via.key)) == len(via)
     with cf.ThreadPoolExecutor(2) as pool:
         assert Runner(executor=pool).sweep(cells.noisy, GRID, rng=5) == loose
-        assert not pool._shutdown                                # a runner's executor is not shut down
+        assert not pool._shutdown  # a runner's executor is not shut down
 
 
 def test_runner_resumes_from_its_store(tmp_path, monkeypatch):
@@ -468,7 +502,7 @@ def test_runner_resumes_from_its_store(tmp_path, monkeypatch):
         runner = Runner(executor="serial", store=store)
         first = runner.sweep(cells.noisy, {"n": [1, 2]}, rng=0)
         again = runner.sweep(cells.noisy, {"n": [1, 2, 3]}, rng=0)
-        assert store._conn is not None                           # a ResultStore is left open
+        assert store._conn is not None  # a ResultStore is left open
     assert again[:2] == first
     assert [json.loads(line)["n"] for line in log.read_text().splitlines()] == [1, 2, 3]
 
@@ -483,13 +517,16 @@ def test_runner_progress_defaults_off_and_is_used(capsys):
     assert "loud-bar" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("kw, exc, match", [
-    (dict(executor="threads"), ValueError, "executor must be None, 'serial' or a concurrent.futures.Executor"),
-    (dict(executor=3), TypeError, "executor must be None, 'serial'"),
-    (dict(store=3), TypeError, "store must be None, a path or a ResultStore"),
-    (dict(progress="no"), TypeError, "progress must be True or False"),
-    (dict(progress=None), TypeError, "progress must be True or False"),
-])
+@pytest.mark.parametrize(
+    "kw, exc, match",
+    [
+        (dict(executor="threads"), ValueError, "executor must be None, 'serial' or a concurrent.futures.Executor"),
+        (dict(executor=3), TypeError, "executor must be None, 'serial'"),
+        (dict(store=3), TypeError, "store must be None, a path or a ResultStore"),
+        (dict(progress="no"), TypeError, "progress must be True or False"),
+        (dict(progress=None), TypeError, "progress must be True or False"),
+    ],
+)
 def test_runner_is_validated(kw, exc, match):
     from theory.sweep import Runner
 

@@ -12,8 +12,7 @@ from theory.toy_models import ToyModel, ToyModelConfig, abs_features_computed, t
 def _model(W, W2, b=None):
     W, W2 = np.asarray(W, float)[None], np.asarray(W2, float)[None]
     cfg = ToyModelConfig(n_features=W.shape[2], n_hidden=W.shape[1], task="abs")
-    return ToyModel(cfg, W=W, b=np.zeros((1, W.shape[2])) if b is None else np.asarray(b, float)[None],
-                    W2=W2)
+    return ToyModel(cfg, W=W, b=np.zeros((1, W.shape[2])) if b is None else np.asarray(b, float)[None], W2=W2)
 
 
 def test_counts_on_hand_built_models():
@@ -30,8 +29,9 @@ def test_counts_on_hand_built_models():
     const = _model([[0, 0]], [[0], [0]], b=[0.5, 0.5])
     assert abs_features_computed(const, per_sign=True).tolist() == [0]
     with pytest.raises(TypeError, match="abs"):
-        abs_features_computed(ToyModel(ToyModelConfig(n_features=2, n_hidden=1),
-                                       W=np.ones((1, 1, 2)), b=np.zeros((1, 2))))
+        abs_features_computed(
+            ToyModel(ToyModelConfig(n_features=2, n_hidden=1), W=np.ones((1, 1, 2)), b=np.zeros((1, 2)))
+        )
     with pytest.raises(ValueError, match="tol"):
         abs_features_computed(sup, tol=1.5)
 
@@ -42,10 +42,10 @@ def test_sparse_abs_model_computes_more_halves_than_neurons():
     initialised instances, as the paper keeps the best of several runs) reproduces more
     (feature, sign) halves than it has neurons; at p = 1 it cannot exceed one half per neuron."""
     m = 2
-    cfg = ToyModelConfig(n_features=8, n_hidden=m, n_instances=4, task="abs",
-                         feature_probability=[1.0, 0.02, 0.02, 0.02])
-    model = train(cfg, steps=2000, batch_size=512, lr=1e-2, schedule="cosine", rng=0,
-                  progress=False)
+    cfg = ToyModelConfig(
+        n_features=8, n_hidden=m, n_instances=4, task="abs", feature_probability=[1.0, 0.02, 0.02, 0.02]
+    )
+    model = train(cfg, steps=2000, batch_size=512, lr=1e-2, schedule="cosine", rng=0, progress=False)
     halves = abs_features_computed(model, per_sign=True)
     best = 1 + int(np.argmin(model.evaluate(batch_size=200_000, rng=1)[1:]))
     assert halves[0] <= m

@@ -83,8 +83,9 @@ def test_analysis_validation():
 
 
 def test_model_save_load_roundtrip(tmp_path):
-    cfg = ToyModelConfig(n_features=4, n_hidden=2, n_instances=2, task="abs",
-                         feature_probability=[0.5, 0.1], importance=[1, 2, 3, 4])
+    cfg = ToyModelConfig(
+        n_features=4, n_hidden=2, n_instances=2, task="abs", feature_probability=[0.5, 0.1], importance=[1, 2, 3, 4]
+    )
     m = train(cfg, steps=20, batch_size=16, rng=0, progress=False, log_every=5)
     path = m.save(tmp_path / "model")
     assert path.suffix == ".npz"
@@ -127,9 +128,14 @@ def test_training_is_deterministic_and_dtype():
 
 def test_training_validation():
     cfg = ToyModelConfig(n_features=3, n_hidden=2)
-    for kw, match in [({"steps": 0}, "steps"), ({"lr": 0.0}, "lr"), ({"optimizer": "lbfgs"}, "optimizer"),
-                      ({"lr": float("inf")}, "lr"), ({"weight_decay": -1.0}, "weight_decay"),
-                      ({"initial": {"W": np.zeros((1, 3, 2))}}, "initial")]:
+    for kw, match in [
+        ({"steps": 0}, "steps"),
+        ({"lr": 0.0}, "lr"),
+        ({"optimizer": "lbfgs"}, "optimizer"),
+        ({"lr": float("inf")}, "lr"),
+        ({"weight_decay": -1.0}, "weight_decay"),
+        ({"initial": {"W": np.zeros((1, 3, 2))}}, "initial"),
+    ]:
         with pytest.raises((ValueError, TypeError), match=match):
             train(cfg, progress=False, **kw)
     with pytest.raises(FloatingPointError):
@@ -147,8 +153,9 @@ def test_training_random_configs(cfg):
 def test_dense_model_learns_top_features_and_sparse_one_superposes():
     """n=6, dim=2, importance 0.7^i: with p=1 exactly the 2 top features (orthogonal); with
     p=0.03 more than 2 features are represented (superposition)."""
-    cfg = ToyModelConfig(n_features=6, n_hidden=2, n_instances=2, importance=0.7 ** np.arange(6),
-                         feature_probability=[1.0, 0.03])
+    cfg = ToyModelConfig(
+        n_features=6, n_hidden=2, n_instances=2, importance=0.7 ** np.arange(6), feature_probability=[1.0, 0.03]
+    )
     m = train(cfg, steps=1500, batch_size=512, lr=1e-2, schedule="cosine", rng=0, progress=False)
     norms = np.linalg.norm(m.W, axis=1)
     assert (norms[0] > 0.5).tolist() == [True, True, False, False, False, False]

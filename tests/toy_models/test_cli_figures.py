@@ -20,8 +20,28 @@ def test_cli_phase(capsys):
 
 def test_cli_train_and_info(tmp_path, capsys):
     path = tmp_path / "m.npz"
-    assert main(["toy", "train", "--n", "4", "--dim", "2", "--instances", "2", "--steps", "20",
-                 "--batch-size", "16", "--no-progress", "--out", str(path)]) == 0
+    assert (
+        main(
+            [
+                "toy",
+                "train",
+                "--n",
+                "4",
+                "--dim",
+                "2",
+                "--instances",
+                "2",
+                "--steps",
+                "20",
+                "--batch-size",
+                "16",
+                "--no-progress",
+                "--out",
+                str(path),
+            ]
+        )
+        == 0
+    )
     assert path.exists()
     assert main(["toy", "info", str(path)]) == 0
     assert "2 instance(s): n=4, dim=2" in capsys.readouterr().out
@@ -29,8 +49,26 @@ def test_cli_train_and_info(tmp_path, capsys):
 
 def test_cli_phase_diagram(tmp_path, capsys):
     fig = tmp_path / "pd.svg"
-    assert main(["toy", "phase-diagram", "--p-values", "1.0", "--r-values", "0.2", "--seeds", "1",
-                 "--steps", "500", "--serial", "--figure", str(fig)]) == 0
+    assert (
+        main(
+            [
+                "toy",
+                "phase-diagram",
+                "--p-values",
+                "1.0",
+                "--r-values",
+                "0.2",
+                "--seeds",
+                "1",
+                "--steps",
+                "500",
+                "--serial",
+                "--figure",
+                str(fig),
+            ]
+        )
+        == 0
+    )
     assert fig.exists() and "1/1 cells agree" in capsys.readouterr().out
 
 

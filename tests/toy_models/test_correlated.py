@@ -13,8 +13,7 @@ from theory.toy_models import ToyModelConfig, train
 def _best_pair_cosines(kind: str):
     kw = {"n_correlated_pairs": 2} if kind == "correlated" else {"n_anticorrelated_pairs": 2}
     cfg = ToyModelConfig(n_features=4, n_hidden=2, n_instances=4, feature_probability=0.05, **kw)
-    model = train(cfg, steps=3000, batch_size=512, lr=1e-2, schedule="cosine", rng=0,
-                  progress=False)
+    model = train(cfg, steps=3000, batch_size=512, lr=1e-2, schedule="cosine", rng=0, progress=False)
     best = int(np.argmin(model.evaluate(batch_size=200_000, rng=1)))
     W = model.W[best]
     U = W / np.linalg.norm(W, axis=0)
@@ -27,7 +26,7 @@ def test_pairs_take_the_paper_geometry(kind):
     interfere; anti-correlated pairs (never present together) are placed antipodally, which the
     ReLU makes free. In both cases the two independent pairs share the 2 dimensions."""
     C, norms = _best_pair_cosines(kind)
-    assert np.all(norms > 0.9)                     # all four features represented
+    assert np.all(norms > 0.9)  # all four features represented
     within = np.array([C[0, 1], C[2, 3]])
     if kind == "correlated":
         assert np.all(np.abs(within) < 0.1), C

@@ -54,8 +54,9 @@ def test_abs_task_values_symmetric():
 
 
 def test_correlated_and_anticorrelated_pairs():
-    cfg = ToyModelConfig(n_features=6, n_hidden=2, feature_probability=0.3,
-                         n_correlated_pairs=1, n_anticorrelated_pairs=1)
+    cfg = ToyModelConfig(
+        n_features=6, n_hidden=2, feature_probability=0.3, n_correlated_pairs=1, n_anticorrelated_pairs=1
+    )
     x = sample_features(cfg, 20_000, rng=4)[0]
     on = x != 0
     assert np.array_equal(on[:, 0], on[:, 1])
@@ -74,21 +75,27 @@ def test_shapes_and_ranges_random_configs(cfg):
     assert np.all((x >= lo) & (x <= 1))
 
 
-@pytest.mark.parametrize("kwargs, err, match", [
-    (dict(n_features=0, n_hidden=1), ValueError, "n_features"),
-    (dict(n_features=2.0, n_hidden=1), TypeError, "n_features"),
-    (dict(n_features=3, n_hidden=1, feature_probability=1.5), ValueError, "feature_probability"),
-    (dict(n_features=3, n_hidden=1, feature_probability=0.0), ValueError, "feature_probability"),
-    (dict(n_features=3, n_hidden=1, importance=[1.0, np.nan, 1.0]), ValueError, "importance"),
-    (dict(n_features=3, n_hidden=1, importance=[1.0, 2.0]), ValueError, "importance"),
-    (dict(n_features=3, n_hidden=1, importance=-1.0), ValueError, "importance"),
-    (dict(n_features=3, n_hidden=1, activation="tanh"), ValueError, "activation"),
-    (dict(n_features=3, n_hidden=1, task="sort"), ValueError, "task"),
-    (dict(n_features=3, n_hidden=1, task="abs", activation="linear"), ValueError, "activation"),
-    (dict(n_features=3, n_hidden=1, n_correlated_pairs=2), ValueError, "n_correlated_pairs"),
-    (dict(n_features=4, n_hidden=1, n_anticorrelated_pairs=1, feature_probability=0.8),
-     ValueError, "anti-correlated"),
-])
+@pytest.mark.parametrize(
+    "kwargs, err, match",
+    [
+        (dict(n_features=0, n_hidden=1), ValueError, "n_features"),
+        (dict(n_features=2.0, n_hidden=1), TypeError, "n_features"),
+        (dict(n_features=3, n_hidden=1, feature_probability=1.5), ValueError, "feature_probability"),
+        (dict(n_features=3, n_hidden=1, feature_probability=0.0), ValueError, "feature_probability"),
+        (dict(n_features=3, n_hidden=1, importance=[1.0, np.nan, 1.0]), ValueError, "importance"),
+        (dict(n_features=3, n_hidden=1, importance=[1.0, 2.0]), ValueError, "importance"),
+        (dict(n_features=3, n_hidden=1, importance=-1.0), ValueError, "importance"),
+        (dict(n_features=3, n_hidden=1, activation="tanh"), ValueError, "activation"),
+        (dict(n_features=3, n_hidden=1, task="sort"), ValueError, "task"),
+        (dict(n_features=3, n_hidden=1, task="abs", activation="linear"), ValueError, "activation"),
+        (dict(n_features=3, n_hidden=1, n_correlated_pairs=2), ValueError, "n_correlated_pairs"),
+        (
+            dict(n_features=4, n_hidden=1, n_anticorrelated_pairs=1, feature_probability=0.8),
+            ValueError,
+            "anti-correlated",
+        ),
+    ],
+)
 def test_config_validation(kwargs, err, match):
     with pytest.raises(err, match=match):
         ToyModelConfig(**kwargs)

@@ -52,8 +52,7 @@ def test_cooccurrence_term_by_numerical_integration():
     hi, _ = integrate.dblquad(f, 0, 1, lambda x1: x1, 1)
     val = lo + hi
     p, r = 0.37, 1.3
-    assert (1 + r) * p * p * val == pytest.approx(candidate_losses_2x1(p=p, r=r)["superposition"],
-                                                  rel=1e-8)
+    assert (1 + r) * p * p * val == pytest.approx(candidate_losses_2x1(p=p, r=r)["superposition"], rel=1e-8)
     var, _ = integrate.quad(lambda t: (t - p / 2) ** 2, 0, 1)
     dropped = (1 - p) * (p / 2) ** 2 + p * var
     assert dropped == pytest.approx(candidate_losses_2x1(p=p, r=1.0)["dedicated"], rel=1e-10)

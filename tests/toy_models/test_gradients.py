@@ -35,8 +35,14 @@ def _fd_check(cfg, params, x, n_checks=12, h=1e-6, seed=0):
 
 @pytest.mark.parametrize("activation", ["relu", "linear"])
 def test_reconstruct_gradients_match_finite_differences(activation):
-    cfg = ToyModelConfig(n_features=6, n_hidden=3, n_instances=3, activation=activation,
-                         importance=0.8 ** np.arange(6), feature_probability=[1.0, 0.5, 0.2])
+    cfg = ToyModelConfig(
+        n_features=6,
+        n_hidden=3,
+        n_instances=3,
+        activation=activation,
+        importance=0.8 ** np.arange(6),
+        feature_probability=[1.0, 0.5, 0.2],
+    )
     params = init_params(cfg, rng=1)
     params["b"] = np.random.default_rng(2).normal(scale=0.3, size=params["b"].shape)
     x = sample_features(cfg, 64, rng=3)
@@ -44,8 +50,14 @@ def test_reconstruct_gradients_match_finite_differences(activation):
 
 
 def test_abs_gradients_match_finite_differences():
-    cfg = ToyModelConfig(n_features=5, n_hidden=4, n_instances=2, task="abs",
-                         feature_probability=[0.6, 0.3], importance=[1.0, 0.5, 2.0, 1.0, 0.3])
+    cfg = ToyModelConfig(
+        n_features=5,
+        n_hidden=4,
+        n_instances=2,
+        task="abs",
+        feature_probability=[0.6, 0.3],
+        importance=[1.0, 0.5, 2.0, 1.0, 0.3],
+    )
     params = init_params(cfg, rng=4)
     params["b"] = np.random.default_rng(5).normal(scale=0.2, size=params["b"].shape)
     x = sample_features(cfg, 64, rng=6)
@@ -66,15 +78,30 @@ def test_gradients_random_configs(cfg):
 def test_fused_trainer_step_equals_reference_gradient(activation, thr):
     """One SGD step of the optimised loop (bias folded into the decoder, sparse sampler) moves
     the parameters by exactly -lr * loss_and_gradients on the same batch."""
-    cfg = ToyModelConfig(n_features=7, n_hidden=3, n_instances=4, activation=activation,
-                         importance=0.9 ** np.arange(7), feature_probability=[1.0, 0.4, 0.1, 0.02])
+    cfg = ToyModelConfig(
+        n_features=7,
+        n_hidden=3,
+        n_instances=4,
+        activation=activation,
+        importance=0.9 ** np.arange(7),
+        feature_probability=[1.0, 0.4, 0.1, 0.02],
+    )
     gen = np.random.default_rng(11)
     p0 = init_params(cfg, rng=gen)
     x = sample_features(cfg, 128, rng=gen, sparse_threshold=thr)
     _, g = loss_and_gradients(cfg, p0, x)
     lr = 0.5
-    m = train(cfg, steps=1, batch_size=128, lr=lr, optimizer="sgd", dtype="float64", rng=11,
-              sparse_threshold=thr, progress=False)
+    m = train(
+        cfg,
+        steps=1,
+        batch_size=128,
+        lr=lr,
+        optimizer="sgd",
+        dtype="float64",
+        rng=11,
+        sparse_threshold=thr,
+        progress=False,
+    )
     np.testing.assert_allclose(m.W, p0["W"] - lr * g["W"], rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(m.b, p0["b"] - lr * g["b"], rtol=1e-12, atol=1e-14)
 
@@ -94,11 +121,10 @@ def test_adamw_matches_independent_implementation():
             params[k] = params[k] * (1 - lr * wd)
             m = b1 * m + (1 - b1) * g[k]
             v = b2 * v + (1 - b2) * g[k] ** 2
-            mhat, vhat = m / (1 - b1 ** t), v / (1 - b2 ** t)
+            mhat, vhat = m / (1 - b1**t), v / (1 - b2**t)
             params[k] = params[k] - lr * mhat / (np.sqrt(vhat) + eps)
             state[k] = (m, v)
-    model = train(cfg, steps=steps, batch_size=B, lr=lr, weight_decay=wd, dtype="float64", rng=3,
-                  progress=False)
+    model = train(cfg, steps=steps, batch_size=B, lr=lr, weight_decay=wd, dtype="float64", rng=3, progress=False)
     np.testing.assert_allclose(model.W, params["W"], rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(model.b, params["b"], rtol=1e-10, atol=1e-12)
 

@@ -57,8 +57,9 @@ def _enumerate(n: int, m: int, signed: bool) -> tuple[Fraction, Fraction]:
 
 
 @pytest.mark.parametrize("signed", [False, True])
-@pytest.mark.parametrize(("n", "m"), [(0, 1), (1, 1), (2, 1), (3, 1), (2, 2), (3, 2), (4, 2), (3, 3), (4, 3), (2, 4),
-                                       (4, 4), (5, 3)])
+@pytest.mark.parametrize(
+    ("n", "m"), [(0, 1), (1, 1), (2, 1), (3, 1), (2, 2), (3, 2), (4, 2), (3, 3), (4, 3), (2, 4), (4, 4), (5, 3)]
+)
 def test_collision_count_matches_enumeration(n: int, m: int, signed: bool) -> None:
     mean, var = _enumerate(n, m, signed)
     c = collision_count(n, m, signed=signed)
@@ -89,7 +90,7 @@ def test_count_orderings(n: int, m: int) -> None:
     s = collision_count(n, m, signed=True)
     assert 0.0 <= s.mean <= b.mean + 1e-12
     assert b.mean <= min(m, n // 2) + 1e-9
-    assert b.mean <= n * (n - 1) / (2 * m) + 1e-9          # union bound over pairs
+    assert b.mean <= n * (n - 1) / (2 * m) + 1e-9  # union bound over pairs
     assert s.mean <= n * (n - 1) / (4 * m) + 1e-9
     assert b.variance >= 0 and s.variance >= 0
 
@@ -115,8 +116,10 @@ def test_initial_argmax_collisions_monte_carlo() -> None:
     W0 = rng.standard_normal((k, m, n))
     idx = np.abs(W0).argmax(axis=1)
     sign = np.sign(np.take_along_axis(W0, idx[:, None, :], axis=1)[:, 0, :])
-    for counts, c in [(_collisions(idx, m), collision_count(n, m)),
-                      (_signed_mixed(idx, sign, m), collision_count(n, m, signed=True))]:
+    for counts, c in [
+        (_collisions(idx, m), collision_count(n, m)),
+        (_signed_mixed(idx, sign, m), collision_count(n, m, signed=True)),
+    ]:
         z = (counts.mean() - c.mean) / (c.std / math.sqrt(k))
         assert abs(z) < 4
         assert counts.var() == pytest.approx(c.variance, rel=0.2)
@@ -169,8 +172,8 @@ def test_train_reproducible_and_winner_take_all() -> None:
     b = train_incidental(12, 36, seeds=6, **FAST, rng=5)
     assert a.polysemantic == b.polysemantic and np.array_equal(a.W, b.W)
     assert isinstance(a, IncidentalRun)
-    assert a.one_neuron >= 0.95           # l1 drives each feature onto one neuron
-    assert a.opposite_sign == 1.0         # surviving collisions pair opposite signs
+    assert a.one_neuron >= 0.95  # l1 drives each feature onto one neuron
+    assert a.opposite_sign == 1.0  # surviving collisions pair opposite signs
     assert a.loss < 0.05
     assert "polysemantic neurons" in str(a) and "W=" not in repr(a)
     assert set(a.to_dict()) >= {"n", "m", "polysemantic", "init_collisions"}
@@ -181,19 +184,22 @@ def test_train_gd_option_runs() -> None:
     assert r.optimizer == "gd" and len(r.polysemantic) == 2
 
 
-@pytest.mark.parametrize(("kwargs", "exc", "match"), [
-    ({"n": 8, "m": 4}, ValueError, "m must be >= n"),
-    ({"n": 10**12, "m": 10**12}, ValueError, "n must be <= 4096"),
-    ({"n": 4, "m": 8, "optimizer": "sgd"}, ValueError, "optimizer must be one of"),
-    ({"n": 4, "m": 8, "lr": float("nan")}, ValueError, "lr must be a finite"),
-    ({"n": 4, "m": 8, "seeds": True}, TypeError, "seeds must be an integer"),
-    ({"n": 4, "m": 8, "l1": -1.0}, ValueError, "l1 must be >= 0"),
-    ({"n": 4, "m": 8, "init_std": 0.0}, ValueError, "init_std must be > 0"),
-    ({"n": 4096, "m": 65536, "seeds": 64}, ValueError, "would need"),
-    ({"n": 4, "m": 8, "seeds": 10**12}, ValueError, "would need"),
-    ({"n": 4, "m": 8, "steps": 10**12}, ValueError, "steps must be <= "),
-    ({"n": 10**400, "m": 8}, ValueError, "n must be <= "),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "match"),
+    [
+        ({"n": 8, "m": 4}, ValueError, "m must be >= n"),
+        ({"n": 10**12, "m": 10**12}, ValueError, "n must be <= 4096"),
+        ({"n": 4, "m": 8, "optimizer": "sgd"}, ValueError, "optimizer must be one of"),
+        ({"n": 4, "m": 8, "lr": float("nan")}, ValueError, "lr must be a finite"),
+        ({"n": 4, "m": 8, "seeds": True}, TypeError, "seeds must be an integer"),
+        ({"n": 4, "m": 8, "l1": -1.0}, ValueError, "l1 must be >= 0"),
+        ({"n": 4, "m": 8, "init_std": 0.0}, ValueError, "init_std must be > 0"),
+        ({"n": 4096, "m": 65536, "seeds": 64}, ValueError, "would need"),
+        ({"n": 4, "m": 8, "seeds": 10**12}, ValueError, "would need"),
+        ({"n": 4, "m": 8, "steps": 10**12}, ValueError, "steps must be <= "),
+        ({"n": 10**400, "m": 8}, ValueError, "n must be <= "),
+    ],
+)
 def test_train_bad_input(kwargs: dict, exc: type, match: str) -> None:
     with pytest.raises(exc, match=match):
         train_incidental(**kwargs)
@@ -221,7 +227,7 @@ def test_fit_recovers_exact_power_law_and_validates() -> None:
     with pytest.raises(ValueError, match="same length"):
         fit_exponents([4], [8, 16], [[1]])
     with pytest.raises(ValueError, match="at least 3 cells"):
-        fit_exponents([4, 8, 16], [8, 16, 32], [[1], [2], [4]])   # on one line in (log n, log m)
+        fit_exponents([4, 8, 16], [8, 16, 32], [[1], [2], [4]])  # on one line in (log n, log m)
     with pytest.raises(ValueError, match="n_boot must be <= "):
         fit_exponents(ns, ms, counts, n_boot=10**12)
     with pytest.raises(ValueError, match="non-negative"):
@@ -246,8 +252,11 @@ def test_sweep_resumes_from_store(tmp_path) -> None:
 @pytest.mark.slow
 def test_claims_quick_consistent_and_able_to_fail() -> None:
     cl = {c.id: c for c in incidental_claims()}
-    assert set(cl) == {"toy_models.incidental_count", "toy_models.incidental_birthday",
-                       "toy_models.incidental_exponents"}
+    assert set(cl) == {
+        "toy_models.incidental_count",
+        "toy_models.incidental_birthday",
+        "toy_models.incidental_exponents",
+    }
     for c in cl.values():
         assert check(c, quick=True).status == "consistent"
     # the birthday count n^2/2m is NOT what training leaves: the same claim against it is refuted
@@ -262,8 +271,11 @@ def test_figure() -> None:
     pytest.importorskip("matplotlib")
     from theory.figures.toy_models_incidental import FIGURES, plot_incidental_polysemanticity
 
-    rows = [{"n": 8, "m": 32, "polysemantic": [0, 1, 0, 1]}, {"n": 16, "m": 32, "polysemantic": [2, 1, 2, 1]},
-            {"n": 4, "m": 64, "polysemantic": [0, 0]}]
+    rows = [
+        {"n": 8, "m": 32, "polysemantic": [0, 1, 0, 1]},
+        {"n": 16, "m": 32, "polysemantic": [2, 1, 2, 1]},
+        {"n": 4, "m": 64, "polysemantic": [0, 0]},
+    ]
     ax = plot_incidental_polysemanticity(rows)
     assert ax.get_xscale() == "log" and len(ax.lines) >= 4
     with pytest.raises(TypeError, match="grid must be"):

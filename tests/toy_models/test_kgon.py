@@ -36,8 +36,14 @@ def _quad_loss(W: np.ndarray, b: np.ndarray) -> float:
     g = W.T @ W
     tot = 0.0
     for i in range(n):
-        tot += quad(lambda m, e=np.eye(n)[i], gi=g[i]: float(np.sum((e * m - np.maximum(m * gi + b, 0.0)) ** 2)),
-                    0, 1, limit=200, epsabs=1e-13, epsrel=1e-12)[0]
+        tot += quad(
+            lambda m, e=np.eye(n)[i], gi=g[i]: float(np.sum((e * m - np.maximum(m * gi + b, 0.0)) ** 2)),
+            0,
+            1,
+            limit=200,
+            epsabs=1e-13,
+            epsrel=1e-12,
+        )[0]
     return tot / n
 
 
@@ -63,12 +69,14 @@ def test_small_polygons_exact():
     assert abs(kgon_loss(6, 4, sigma_plus=2) - (1 / 9 - 2 / 144)) < 1e-16
 
 
-@pytest.mark.parametrize("k, poly, upper", [
-    (6, "5*s**4 - 7*s**3 + 8*s**2 - 5*s + 1", sp.Rational(1, 2)),
-    (5, "11*s**8 + 94*s**7 + 90*s**6 + 205*s**5 + 70*s**4 + 89*s**3 - 44*s**2 - 20*s + 5",
-     (sp.sqrt(5) - 1) / 4),
-    (8, "7*s**8 + 38*s**7 - 31*s**6 + 24*s**5 - 45*s**4 + 42*s**3 - 19*s**2 - 4*s + 4", sp.sqrt(2) / 2),
-])
+@pytest.mark.parametrize(
+    "k, poly, upper",
+    [
+        (6, "5*s**4 - 7*s**3 + 8*s**2 - 5*s + 1", sp.Rational(1, 2)),
+        (5, "11*s**8 + 94*s**7 + 90*s**6 + 205*s**5 + 70*s**4 + 89*s**3 - 44*s**2 - 20*s + 5", (sp.sqrt(5) - 1) / 4),
+        (8, "7*s**8 + 38*s**7 - 31*s**6 + 24*s**5 - 45*s**4 + 42*s**3 - 19*s**2 - 4*s + 4", sp.sqrt(2) / 2),
+    ],
+)
 def test_root_is_the_exact_algebraic_number(k, poly, upper):
     s = sp.Symbol("s")
     roots = [r for r in sp.Poly(sp.sympify(poly), s).real_roots() if 0 <= r < upper]
@@ -83,8 +91,7 @@ def test_matches_paper_printed_values():
         assert abs(z.length - l) < 6e-6 and abs(z.bias - b) < 6e-6
     z8 = kgon_solutions(8)[0]
     assert abs(z8.length - 1.5504497) < 6e-8 and abs(z8.bias + 1.2911926) < 6e-8
-    for (k, sig), want in {(4, 0): 0.11111, (4, 1): 0.10417, (5, 0): 0.06874, (5, 1): 0.06180,
-                           (6, 0): 0.04819}.items():
+    for (k, sig), want in {(4, 0): 0.11111, (4, 1): 0.10417, (5, 0): 0.06874, (5, 1): 0.06180, (6, 0): 0.04819}.items():
         assert abs(kgon_loss(6, k, sigma_plus=sig) - want) < 6e-6
 
 
@@ -183,8 +190,7 @@ def test_batch_gradient_equals_trainer_gradient():
 
 
 def test_train_is_deterministic_and_lands_on_levels():
-    kw = dict(steps=6000, lr=2e-3, optimizer="adam", n_instances=3, init="random", init_scale=0.1,
-              log_every=50)
+    kw = dict(steps=6000, lr=2e-3, optimizer="adam", n_instances=3, init="random", init_scale=0.1, log_every=50)
     a, b = train_tms(6, rng=5, **kw), train_tms(6, rng=5, **kw)
     assert np.array_equal(a.losses, b.losses) and np.array_equal(a.W, b.W)
     pts = kgon_critical_points(6)
@@ -210,24 +216,27 @@ def test_find_plateaus_and_nearest_level():
 # ------------------------------------------------------------------ validation
 
 
-@pytest.mark.parametrize("call, exc, match", [
-    (lambda: kgon_loss(6, 7), ValueError, "k must"),
-    (lambda: kgon_loss(6, 5, sigma_plus=2), ValueError, "sigma_plus"),
-    (lambda: kgon_loss(6, 1, sigma_plus=1), ValueError, "sigma_plus must be 0 for k = 1"),
-    (lambda: kgon_loss(10**12, 4), ValueError, "n must be <="),
-    (lambda: kgon_loss(6, True), TypeError, "k must be an integer"),
-    (lambda: kgon_solutions(10**400), ValueError, "k must be <="),
-    (lambda: kgon_critical_points(10**12), ValueError, "n must be <="),
-    (lambda: kgon_critical_points(6, k_min=5, k_max=4), ValueError, "k_max"),
-    (lambda: kgon_configuration(6, 5, dead_bias=0.5), ValueError, "dead_bias"),
-    (lambda: kgon_configuration(6, 5, rotation=float("nan")), ValueError, "rotation"),
-    (lambda: tms_loss(np.full((2, 3), np.nan), np.zeros(3)), ValueError, "finite"),
-    (lambda: tms_loss(np.zeros((2, 3)), np.zeros(4)), ValueError, "b must have shape"),
-    (lambda: train_tms(6, optimizer="lbfgs"), ValueError, "optimizer"),
-    (lambda: train_tms(6, steps=10**12), ValueError, "steps must be <="),
-    (lambda: train_tms(6, dataset_size=5), ValueError, "dataset_size"),
-    (lambda: sample_one_hot(6, 10**7, n_instances=10**5), ValueError, "memory|exceed|GiB|bytes"),
-])
+@pytest.mark.parametrize(
+    "call, exc, match",
+    [
+        (lambda: kgon_loss(6, 7), ValueError, "k must"),
+        (lambda: kgon_loss(6, 5, sigma_plus=2), ValueError, "sigma_plus"),
+        (lambda: kgon_loss(6, 1, sigma_plus=1), ValueError, "sigma_plus must be 0 for k = 1"),
+        (lambda: kgon_loss(10**12, 4), ValueError, "n must be <="),
+        (lambda: kgon_loss(6, True), TypeError, "k must be an integer"),
+        (lambda: kgon_solutions(10**400), ValueError, "k must be <="),
+        (lambda: kgon_critical_points(10**12), ValueError, "n must be <="),
+        (lambda: kgon_critical_points(6, k_min=5, k_max=4), ValueError, "k_max"),
+        (lambda: kgon_configuration(6, 5, dead_bias=0.5), ValueError, "dead_bias"),
+        (lambda: kgon_configuration(6, 5, rotation=float("nan")), ValueError, "rotation"),
+        (lambda: tms_loss(np.full((2, 3), np.nan), np.zeros(3)), ValueError, "finite"),
+        (lambda: tms_loss(np.zeros((2, 3)), np.zeros(4)), ValueError, "b must have shape"),
+        (lambda: train_tms(6, optimizer="lbfgs"), ValueError, "optimizer"),
+        (lambda: train_tms(6, steps=10**12), ValueError, "steps must be <="),
+        (lambda: train_tms(6, dataset_size=5), ValueError, "dataset_size"),
+        (lambda: sample_one_hot(6, 10**7, n_instances=10**5), ValueError, "memory|exceed|GiB|bytes"),
+    ],
+)
 def test_bad_input(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
@@ -248,8 +257,11 @@ def test_claims_quick_consistent():
     from theory.verify import check
 
     claims = kgon_claims()
-    assert [c.id for c in claims] == ["toy_models.kgon_loss_monte_carlo", "toy_models.kgon_critical",
-                                      "toy_models.kgon_plateaus"]
+    assert [c.id for c in claims] == [
+        "toy_models.kgon_loss_monte_carlo",
+        "toy_models.kgon_critical",
+        "toy_models.kgon_plateaus",
+    ]
     for c in claims:
         v = check(c, quick=True, rng=0)
         assert v.status == "consistent", str(v)

@@ -44,12 +44,12 @@ def test_leading_coefficient_matches_quadrature_of_forward(k):
 
 def test_closed_forms_against_quadrature():
     for gamma, t in [(0.7, 0.2), (2.0, 0.5), (0.3, 0.4)]:
-        q, _ = integrate.quad(lambda v, g=gamma, t=t: max(g * v - t, 0) ** 2, 0, 1,
-                               points=[t / gamma] if t < gamma else None)
+        q, _ = integrate.quad(
+            lambda v, g=gamma, t=t: max(g * v - t, 0) ** 2, 0, 1, points=[t / gamma] if t < gamma else None
+        )
         assert relu_tail_moment(gamma, t) == pytest.approx(q, rel=1e-10, abs=1e-14)
     for alpha, t in [(1.3, 0.2), (0.6, 0.1), (2.0, 1.5), (1.0, 0.3), (0.5, 0.9)]:
-        q, _ = integrate.quad(lambda v, a=alpha, t=t: (v - max(a * v - t, 0)) ** 2, 0, 1,
-                              points=[min(t / alpha, 1)])
+        q, _ = integrate.quad(lambda v, a=alpha, t=t: (v - max(a * v - t, 0)) ** 2, 0, 1, points=[min(t / alpha, 1)])
         assert self_term(alpha, t) == pytest.approx(q, rel=1e-10, abs=1e-14)
 
 
@@ -110,12 +110,17 @@ def test_digon_second_order_equals_exact_2x1_theory():
         assert e.loss(p) == pytest.approx(exact, rel=1e-12)
 
 
-@pytest.mark.parametrize("U, exact", [
-    (regular_polygon_frame(2), 1 / 3), (regular_polygon_frame(3), 3 / 8),
-    (regular_polygon_frame(4), 2 / 3),
-    (_tetrahedron(), 6 * 2 * (1 / 27 - 1 / 162)),        # 6 pairs at cosine -1/3
-    (_octahedron(), 3 * 2 * (1 / 3 - 1 / 6))],           # 3 antipodal pairs, 12 orthogonal
-    ids=["digon", "triangle", "square", "tetrahedron", "octahedron"])
+@pytest.mark.parametrize(
+    "U, exact",
+    [
+        (regular_polygon_frame(2), 1 / 3),
+        (regular_polygon_frame(3), 3 / 8),
+        (regular_polygon_frame(4), 2 / 3),
+        (_tetrahedron(), 6 * 2 * (1 / 27 - 1 / 162)),  # 6 pairs at cosine -1/3
+        (_octahedron(), 3 * 2 * (1 / 3 - 1 / 6)),
+    ],  # 3 antipodal pairs, 12 orthogonal
+    ids=["digon", "triangle", "square", "tetrahedron", "octahedron"],
+)
 def test_symbolic_second_order_equals_numerical_integration(U, exact):
     e = sparse_expansion(U)
     assert e.method_c2 == "symbolic" and e.c1 == 0.0
@@ -146,7 +151,7 @@ def test_second_order_pair_terms_against_monte_carlo_of_forward(k):
     gen = np.random.default_rng(1)
     N = 400_000
     i = gen.integers(k, size=N)
-    j = (i + gen.integers(1, k, size=N)) % k          # uniform over ordered pairs i != j
+    j = (i + gen.integers(1, k, size=N)) % k  # uniform over ordered pairs i != j
     u, w = gen.random(N), gen.random(N)
     rows = np.arange(N)
 

@@ -93,7 +93,7 @@ def test_weight_decay_is_a_gradient_step_of_its_penalty(gamma: float) -> None:
 
     def penalty(A: np.ndarray) -> float:
         if gamma >= 0:
-            return gamma / 2 * float(np.sum(A ** 2))
+            return gamma / 2 * float(np.sum(A**2))
         return -gamma / 2 * float(np.sum((np.linalg.norm(A, axis=0) - 1) ** 2))
 
     h = 1e-6
@@ -121,7 +121,7 @@ def test_negative_decay_pulls_norms_to_one() -> None:
 def test_frequencies_sum_to_one_and_follow_the_power_law() -> None:
     p = feature_frequencies(1000, 0.5)
     assert p.sum() == pytest.approx(1.0)
-    np.testing.assert_allclose(p[9] / p[0], 10 ** -1.5)
+    np.testing.assert_allclose(p[9] / p[0], 10**-1.5)
     np.testing.assert_allclose(feature_frequencies(5, -1.0), 0.2)
 
 
@@ -134,7 +134,7 @@ def test_sampler_is_exact() -> None:
     for _ in range(reps):
         batch = _sample(p[None], B, g, np.float64)
         key = (batch.inst * B + batch.row) * n + batch.col
-        assert np.all(np.diff(key) > 0)           # sorted, no repeated (row, feature)
+        assert np.all(np.diff(key) > 0)  # sorted, no repeated (row, feature)
         counts += np.bincount(batch.col, minlength=n)
         vals.append(batch.vals)
     total = reps * B
@@ -186,9 +186,9 @@ def test_classify_regime_on_constructed_weights() -> None:
 
 def test_tight_frame_meets_the_overlap_floor() -> None:
     n, m = 12, 3
-    t = np.linspace(0, np.pi, n, endpoint=False)          # harmonic-like tight frame in R^2 ...
+    t = np.linspace(0, np.pi, n, endpoint=False)  # harmonic-like tight frame in R^2 ...
     F = np.zeros((m, n))
-    F[0], F[1] = np.cos(t), np.sin(t)                     # ... embedded in R^3: not tight there
+    F[0], F[1] = np.cos(t), np.sin(t)  # ... embedded in R^3: not tight there
     assert mean_squared_overlap(F) > overlap_floor(n=n, dim=m)
     assert mean_squared_overlap(F[:2]) == pytest.approx(overlap_floor(n=n, dim=2))
 
@@ -199,7 +199,7 @@ def test_overlap_is_brute_force_and_above_floor(m: int, n: int, seed: int) -> No
     F = np.random.default_rng(seed).standard_normal((m, n))
     V = F / np.linalg.norm(F, axis=0)
     G = V.T @ V
-    brute = (np.sum(G ** 2) - np.sum(np.diag(G) ** 2)) / (n * (n - 1))
+    brute = (np.sum(G**2) - np.sum(np.diag(G) ** 2)) / (n * (n - 1))
     assert mean_squared_overlap(F) == pytest.approx(brute, rel=1e-10)
     assert mean_squared_overlap(F) >= overlap_floor(n=n, dim=m) - 1e-12
 
@@ -229,7 +229,7 @@ def test_weak_prediction_brute_force_and_exponent() -> None:
 def test_unrepresented_loss_on_constructed_weights() -> None:
     n = 8
     W = np.zeros((2, n))
-    W[0, 0], W[1, 3], W[1, 5] = 1.0, 0.6, 0.4            # features 0 and 3 represented
+    W[0, 0], W[1, 3], W[1, 5] = 1.0, 0.6, 0.4  # features 0 and 3 represented
     p = feature_frequencies(n, 1.0)
     keep = np.ones(n, dtype=bool)
     keep[[0, 3]] = False
@@ -241,7 +241,7 @@ def test_unrepresented_loss_on_constructed_weights() -> None:
 def test_fit_recovers_exact_power_laws() -> None:
     dims = np.array([10, 15, 25, 39, 63, 100])
     for k in (0.3, 1.0, 1.7):
-        f = fit_loss_exponent(dims, 0.2 * dims ** -k)
+        f = fit_loss_exponent(dims, 0.2 * dims**-k)
         assert f.exponent == pytest.approx(k) and f.prefactor == pytest.approx(0.2) and f.r2 == pytest.approx(1)
         assert f.low == pytest.approx(k) and f.high == pytest.approx(k)
     assert "m^-1.700" in str(f)
@@ -253,10 +253,10 @@ def test_fit_interval_covers_the_truth() -> None:
     dims = np.array([10, 15, 25, 39, 63, 100])
     cover_res = cover_rep = 0
     for t in range(60):
-        noisy = 0.1 * dims ** -1.0 * np.exp(0.1 * g.standard_normal(dims.size))
+        noisy = 0.1 * dims**-1.0 * np.exp(0.1 * g.standard_normal(dims.size))
         f = fit_loss_exponent(dims, noisy, n_boot=400, level=0.9, rng=t)
         cover_res += f.low <= 1.0 <= f.high
-        reps = 0.1 * dims ** -1.0 * np.exp(0.1 * g.standard_normal((5, dims.size)))
+        reps = 0.1 * dims**-1.0 * np.exp(0.1 * g.standard_normal((5, dims.size)))
         f2 = fit_loss_exponent(dims, reps, n_boot=400, level=0.9, rng=t)
         assert f2.method == "replicates"
         cover_rep += f2.low <= 1.0 <= f2.high
@@ -273,13 +273,21 @@ def test_scaling_loss_of_the_empty_model() -> None:
     n = 6
     p = feature_frequencies(n, 0.5)
     est = scaling_loss(np.zeros((2, n)), np.zeros(n), alpha=0.5, batch_size=100_000, rng=1)
-    exact = 4 / 3 * p.sum() / n                             # output 0: each feature costs p_i <v^2>
+    exact = 4 / 3 * p.sum() / n  # output 0: each feature costs p_i <v^2>
     assert float(est) == pytest.approx(exact, rel=0.02)
 
 
 def test_training_is_deterministic_and_reaches_both_regimes() -> None:
-    kw = {"n": 40, "dim": 4, "alpha": 1.0, "weight_decay": [-1.0, 1.0], "steps": 250, "batch_size": 128,
-          "lr": 0.05, "eval_batch": 1024}
+    kw = {
+        "n": 40,
+        "dim": 4,
+        "alpha": 1.0,
+        "weight_decay": [-1.0, 1.0],
+        "steps": 250,
+        "batch_size": 128,
+        "lr": 0.05,
+        "eval_batch": 1024,
+    }
     a, b = train_scaling(**kw, rng=3), train_scaling(**kw, rng=3)
     np.testing.assert_array_equal(a.W, b.W)
     np.testing.assert_array_equal(a.loss, b.loss)
@@ -289,17 +297,20 @@ def test_training_is_deterministic_and_reaches_both_regimes() -> None:
     assert "ScalingModel(n=40, dim=4" in repr(a)
 
 
-@pytest.mark.parametrize(("kwargs", "exc"), [
-    ({"alpha": float("nan")}, ValueError),
-    ({"alpha": -2.0}, ValueError),
-    ({"weight_decay": True}, TypeError),
-    ({"n": 10**400}, ValueError),
-    ({"dim": 0}, ValueError),
-    ({"alpha": [0.1, 0.2], "weight_decay": [1.0, 2.0, 3.0]}, ValueError),
-    ({"steps": 1.5}, TypeError),
-    ({"dtype": "float16"}, ValueError),
-    ({"n": 10**6, "dim": 10**5}, ValueError),            # refused before allocating
-])
+@pytest.mark.parametrize(
+    ("kwargs", "exc"),
+    [
+        ({"alpha": float("nan")}, ValueError),
+        ({"alpha": -2.0}, ValueError),
+        ({"weight_decay": True}, TypeError),
+        ({"n": 10**400}, ValueError),
+        ({"dim": 0}, ValueError),
+        ({"alpha": [0.1, 0.2], "weight_decay": [1.0, 2.0, 3.0]}, ValueError),
+        ({"steps": 1.5}, TypeError),
+        ({"dtype": "float16"}, ValueError),
+        ({"n": 10**6, "dim": 10**5}, ValueError),  # refused before allocating
+    ],
+)
 def test_train_rejects_bad_input(kwargs: dict, exc: type) -> None:
     with pytest.raises(exc):
         train_scaling(**{"n": 20, "dim": 3, "steps": 2, **kwargs})

@@ -29,19 +29,32 @@ from theory.verify import (
 
 def _const(cid, value, bound, relation, **kw):
     """A deterministic claim whose every trial measures ``value``."""
-    return Claim(id=cid, statement="test", citation="test", bound=lambda p: bound,
-                 measure=lambda p, rng: value, relation=relation, params=[{}], trials=3,
-                 quantity="q", unit="u", **kw)
+    return Claim(
+        id=cid,
+        statement="test",
+        citation="test",
+        bound=lambda p: bound,
+        measure=lambda p, rng: value,
+        relation=relation,
+        params=[{}],
+        trials=3,
+        quantity="q",
+        unit="u",
+        **kw,
+    )
 
 
 # ------------------------------------------------------------------------------------- slack
-@pytest.mark.parametrize("value, bound, relation, slack, status", [
-    (0.5, 1.0, "<=", 0.5, "consistent"),   # upper bound held: measured/bound
-    (2.0, 1.0, ">=", 0.5, "consistent"),   # lower bound held: bound/measured
-    (2.0, 1.0, "<=", 2.0, "refuted"),      # upper bound crossed
-    (0.5, 1.0, ">=", 2.0, "refuted"),      # lower bound crossed
-    (1.0, 1.0, ">=", 1.0, "consistent"),   # tight
-])
+@pytest.mark.parametrize(
+    "value, bound, relation, slack, status",
+    [
+        (0.5, 1.0, "<=", 0.5, "consistent"),  # upper bound held: measured/bound
+        (2.0, 1.0, ">=", 0.5, "consistent"),  # lower bound held: bound/measured
+        (2.0, 1.0, "<=", 2.0, "refuted"),  # upper bound crossed
+        (0.5, 1.0, ">=", 2.0, "refuted"),  # lower bound crossed
+        (1.0, 1.0, ">=", 1.0, "consistent"),  # tight
+    ],
+)
 def test_slack_has_one_direction_for_upper_and_lower_bounds(value, bound, relation, slack, status):
     v = check(_const("t.slack", value, bound, relation))
     assert v.status == status
@@ -50,8 +63,10 @@ def test_slack_has_one_direction_for_upper_and_lower_bounds(value, bound, relati
     assert bound_slack(value, bound, relation) == pytest.approx(slack)
 
 
-@pytest.mark.parametrize("value, bound, relation", [(0.0, 0.0, "<="), (-1e-3, 0.0, "<="), (0.0, 1.0, "<="),
-                                                     (1.0, 0.0, ">="), (-1.0, -2.0, "<=")])
+@pytest.mark.parametrize(
+    "value, bound, relation",
+    [(0.0, 0.0, "<="), (-1e-3, 0.0, "<="), (0.0, 1.0, "<="), (1.0, 0.0, ">="), (-1.0, -2.0, "<=")],
+)
 def test_undefined_slack_is_undefined_never_zero(value, bound, relation, tmp_path):
     claim = _const("t.undefined", value, bound, relation)
     v = check(claim)
@@ -73,15 +88,32 @@ def test_deprecated_tightness_is_the_slack():
 # ---------------------------------------------------------------------- JSON rows by kind
 def _prob_claim(cid="t.prob", q=0.1, relation="<=", **kw):
     """'U[0,1] > 0.9 with probability at most q' (exactly 0.1)."""
-    return Claim(id=cid, statement="uniform tail", citation="test", bound=lambda p: 0.9 if relation == "<=" else 0.1,
-                 measure=lambda p, rng: rng.random(500), relation=relation, failure_prob=q,
-                 params=[{}], trials=2000, quantity="uniform draw", unit="dimensionless", **kw)
+    return Claim(
+        id=cid,
+        statement="uniform tail",
+        citation="test",
+        bound=lambda p: 0.9 if relation == "<=" else 0.1,
+        measure=lambda p, rng: rng.random(500),
+        relation=relation,
+        failure_prob=q,
+        params=[{}],
+        trials=2000,
+        quantity="uniform draw",
+        unit="dimensionless",
+        **kw,
+    )
 
 
 def test_json_rows_are_unambiguous_per_kind(tmp_path):
     claims = [_const("t.det", 0.5, 1.0, "<="), _prob_claim()]
-    rep = verify_all(claims=["t.det", "t.prob", "interference.jl_pair"], extra_claims=claims, plugins=False,
-                     quick=True, out=tmp_path, figures=False)
+    rep = verify_all(
+        claims=["t.det", "t.prob", "interference.jl_pair"],
+        extra_claims=claims,
+        plugins=False,
+        quick=True,
+        out=tmp_path,
+        figures=False,
+    )
     assert rep.ok
     rows = {}
     for r in json.loads((tmp_path / "report.json").read_text())["verdicts"]:
@@ -95,8 +127,18 @@ def test_json_rows_are_unambiguous_per_kind(tmp_path):
         assert row["kind"] == "probabilistic"
         # no bound/measured pair that reads as a violation when the claim holds
         assert "bound" not in row and "measured" not in row and "slack" not in row
-        for key in ("violation_rate", "claimed_failure_prob", "p_value", "ci", "quantile", "quantile_level",
-                    "quantile_slack", "threshold", "violation_event", "test"):
+        for key in (
+            "violation_rate",
+            "claimed_failure_prob",
+            "p_value",
+            "ci",
+            "quantile",
+            "quantile_level",
+            "quantile_slack",
+            "threshold",
+            "violation_event",
+            "test",
+        ):
             assert key in row, (cid, key)
         assert row["violation_rate"] == pytest.approx(row["violations"] / row["trials"])
     prob = rows["t.prob"]
@@ -126,7 +168,7 @@ def test_probabilistic_verdict_carries_both_rate_and_quantile():
     assert v.p_value < 1e-6 and v.ci[0] > 0.02
     assert v.quantile == pytest.approx(0.98, abs=0.02)
     assert v.quantile_slack > 1.0 and v.slack == v.quantile_slack
-    v2 = check(_prob_claim(q=0.3), rng=1)      # claimed 0.3, true 0.1: loose
+    v2 = check(_prob_claim(q=0.3), rng=1)  # claimed 0.3, true 0.1: loose
     assert v2.status == "consistent" and v2.quantile_slack == pytest.approx(0.7 / 0.9, abs=0.03)
 
 
@@ -145,8 +187,15 @@ def test_two_sided_claims_are_refuted_by_too_few_violations():
 
 # -------------------------------------------------------------------------------- provenance
 def test_reports_record_provenance(tmp_path):
-    rep = verify_all(claims=["t.det"], extra_claims=[_const("t.det", 0.5, 1.0, "<=")], plugins=False,
-                     rng=5, out=tmp_path, figures=False, argv=["theory", "verify", "--seed", "5"])
+    rep = verify_all(
+        claims=["t.det"],
+        extra_claims=[_const("t.det", 0.5, 1.0, "<=")],
+        plugins=False,
+        rng=5,
+        out=tmp_path,
+        figures=False,
+        argv=["theory", "verify", "--seed", "5"],
+    )
     prov = json.loads((tmp_path / "report.json").read_text())["provenance"]
     assert prov["seed"] == 5 and prov["command"] == "theory verify --seed 5"
     assert prov["package"]["name"] == "superposition-theory" and prov["package"]["version"]
@@ -159,7 +208,7 @@ def test_reports_record_provenance(tmp_path):
 
 
 # --------------------------------------------------------------------------- users' claims
-_USER_MODULE = '''
+_USER_MODULE = """
 from theory.verify import Claim
 
 def claims():
@@ -167,7 +216,7 @@ def claims():
                   bound=lambda p: 1.0, measure=lambda p, rng: rng.random(8), relation="<=",
                   params=[{{"n": 1}}, {{"n": 2}}], trials=8, tags=("mine", "demo"),
                   quantity="draw", unit="dimensionless")]
-'''
+"""
 
 
 def _write_module(tmp_path, cid="mine.uniform", name="my_claims.py"):
@@ -184,8 +233,20 @@ def test_module_file_is_listed_and_checked(tmp_path, capsys):
     assert "[mine,demo]" in line
     assert "geometry.welch" in out and "mine" in out.splitlines()[-1]  # built-ins and the new tags
     rep_dir = tmp_path / "rep"
-    code = main(["verify", "--quick", "--module", str(path), "--tag", "mine", "--out", str(rep_dir),
-                 "--no-progress", "--no-figures"])
+    code = main(
+        [
+            "verify",
+            "--quick",
+            "--module",
+            str(path),
+            "--tag",
+            "mine",
+            "--out",
+            str(rep_dir),
+            "--no-progress",
+            "--no-figures",
+        ]
+    )
     assert code == 0
     data = json.loads((rep_dir / "report.json").read_text())
     assert [v["claim"] for v in data["verdicts"]] == ["mine.uniform", "mine.uniform"]
@@ -224,13 +285,15 @@ def _fake_entry_points(eps):
     def entry_points(**kw):
         assert kw == {"group": ENTRY_POINT_GROUP}
         return list(eps)
+
     return entry_points
 
 
 def test_entry_point_claims_are_listed_and_checked(monkeypatch, capsys, tmp_path):
     plugin = _const("plugin.half", 0.5, 1.0, "<=", tags=("plugin",))
-    monkeypatch.setattr(importlib.metadata, "entry_points",
-                        _fake_entry_points([_FakeEntryPoint("mine", lambda: [plugin])]))
+    monkeypatch.setattr(
+        importlib.metadata, "entry_points", _fake_entry_points([_FakeEntryPoint("mine", lambda: [plugin])])
+    )
     assert "plugin.half" in claim_pool()
     assert "plugin.half" not in claim_pool(plugins=False) and "plugin.half" not in registry()
     assert main(["verify", "--list"]) == 0
@@ -242,8 +305,11 @@ def test_entry_point_claims_are_listed_and_checked(monkeypatch, capsys, tmp_path
     rep = verify_all(tags="plugin", figures=False)
     assert [v.claim_id for v in rep.verdicts] == ["plugin.half"] and rep.verdicts[0].slack == 0.5
     # a plugin may not shadow a built-in claim
-    monkeypatch.setattr(importlib.metadata, "entry_points", _fake_entry_points(
-        [_FakeEntryPoint("evil", lambda: [_const("geometry.welch", 0.0, 1.0, "<=")])]))
+    monkeypatch.setattr(
+        importlib.metadata,
+        "entry_points",
+        _fake_entry_points([_FakeEntryPoint("evil", lambda: [_const("geometry.welch", 0.0, 1.0, "<=")])]),
+    )
     with pytest.raises(ValueError, match="collides"):
         claim_pool()
     monkeypatch.setattr(importlib.metadata, "entry_points", _fake_entry_points([_FakeEntryPoint("bad", 3)]))
@@ -259,14 +325,22 @@ def test_check_without_params_checks_every_parameter_set():
         seen.append(p["a"])
         return float(p["a"])
 
-    claim = Claim(id="t.multi", statement="a <= 2", citation="t", bound=lambda p: 2.0, measure=measure,
-                  params=[{"a": 1}, {"a": 2}, {"a": 3}], quick_params=[{"a": 1}], trials=1)
+    claim = Claim(
+        id="t.multi",
+        statement="a <= 2",
+        citation="t",
+        bound=lambda p: 2.0,
+        measure=measure,
+        params=[{"a": 1}, {"a": 2}, {"a": 3}],
+        quick_params=[{"a": 1}],
+        trials=1,
+    )
     vs = check(claim)
     assert isinstance(vs, Verdicts) and len(vs) == 3 and seen == [1, 2, 3]
     assert [v.params["a"] for v in vs] == [1, 2, 3]
     assert [v.status for v in vs] == ["consistent", "consistent", "refuted"] and vs.status == "refuted"
     assert not vs.consistent and len(str(vs).splitlines()) == 3 and "3 verdicts" in repr(vs)
-    one = check(claim, {"a": 1})                       # one parameter set: one Verdict, as before
+    one = check(claim, {"a": 1})  # one parameter set: one Verdict, as before
     assert isinstance(one, Verdict) and one.consistent
     assert isinstance(check(claim, quick=True), Verdict)  # a single quick set
     two = check(claim, [{"a": 1}, {"a": 3}])
@@ -280,8 +354,14 @@ def test_parameter_sets_are_not_repeated():
     keys = [json.dumps(p, sort_keys=True) for p in welch.params]
     assert len(keys) == len(set(keys))
     with pytest.raises(ValueError, match=r"params\[1\] repeats params\[0\]"):
-        Claim(id="t.dup", statement="", citation="", bound=lambda p: 0, measure=lambda p, r: 0,
-              params=[{"n": 1}, {"n": 1}])
+        Claim(
+            id="t.dup",
+            statement="",
+            citation="",
+            bound=lambda p: 0,
+            measure=lambda p, r: 0,
+            params=[{"n": 1}, {"n": 1}],
+        )
 
 
 def test_phase_2x1_statement_and_check_agree_on_the_margin():
@@ -296,9 +376,17 @@ def test_phase_2x1_statement_and_check_agree_on_the_margin():
 
 # -------------------------------------------------------------------------------- readable
 def test_verdict_str_and_repr_are_short_summaries():
-    claim = Claim(id="t.big", statement="", citation="", bound=lambda p: 1.0,
-                  measure=lambda p, rng: rng.random(10_000), params=[{"cells": list(range(1000))}],
-                  trials=10_000, quantity="draw", unit="dimensionless")
+    claim = Claim(
+        id="t.big",
+        statement="",
+        citation="",
+        bound=lambda p: 1.0,
+        measure=lambda p, rng: rng.random(10_000),
+        params=[{"cells": list(range(1000))}],
+        trials=10_000,
+        quantity="draw",
+        unit="dimensionless",
+    )
     v = check(claim)
     s, r = str(v), repr(v)
     assert "\n" not in s and s.startswith("t.big [cells=") and ": consistent: draw [dimensionless]" in s
@@ -334,11 +422,15 @@ def test_summary_figure_with_undefined_values_and_long_labels():
     long_id = "user.a_rather_long_claim_identifier_that_needs_wrapping"
     claims = [
         _const(long_id, 0.5, 1.0, "<="),
-        _const("t.zero_bound", 0.0, 0.0, "<="),           # undefined slack
+        _const("t.zero_bound", 0.0, 0.0, "<="),  # undefined slack
         _const("t.lower", 3.0, 1.0, ">="),
     ]
-    params = {"dimension_of_the_space": 12345, "features": 67890, "cells": [[0.2, 0.8], [0.9, 0.3]] * 8,
-              "note": "x" * 90}
+    params = {
+        "dimension_of_the_space": 12345,
+        "features": 67890,
+        "cells": [[0.2, 0.8], [0.9, 0.3]] * 8,
+        "note": "x" * 90,
+    }
     verdicts = [check(dataclass_with(c, params)) for c in claims] + [check(_prob_claim(), rng=0)]
     ax = plot_verdict_summary(verdicts, label_width=30)
     fig = ax.figure
@@ -350,14 +442,14 @@ def test_summary_figure_with_undefined_values_and_long_labels():
         lines = label.split("\n")
         assert all(len(line) <= 30 for line in lines), label
         for tok in full_tokens:
-            if tok in label:          # whole, on one line
+            if tok in label:  # whole, on one line
                 continue
             key = tok.split("=")[0] + "="
             hit = [line for line in lines if key in line]
-            if not hit:               # dropped after the last line's ellipsis
+            if not hit:  # dropped after the last line's ellipsis
                 assert lines[-1].endswith("…"), label
                 continue
-            shown = hit[0][hit[0].index(key):].split("…")[0]
+            shown = hit[0][hit[0].index(key) :].split("…")[0]
             # shortened only at a separator: the shown part is a prefix ending at one
             assert tok.startswith(shown) and len(shown) < len(tok), (shown, tok)
             assert tok[len(shown)] in ", ._=" or shown.endswith(("_", ".", "=", ",")), (shown, tok)

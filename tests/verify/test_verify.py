@@ -28,9 +28,16 @@ def _simplex(dim):
 
 
 def _welch_like(relation, factor, measure=_random_coherence, **kw):
-    return Claim(id=f"test.welch_{relation}_{factor}", statement="test", citation="test",
-                 bound=lambda p: factor * welch_bound(n=p["n"], dim=p["dim"]).value,
-                 measure=measure, relation=relation, params=[{"n": 8, "dim": 3}], **kw)
+    return Claim(
+        id=f"test.welch_{relation}_{factor}",
+        statement="test",
+        citation="test",
+        bound=lambda p: factor * welch_bound(n=p["n"], dim=p["dim"]).value,
+        measure=measure,
+        relation=relation,
+        params=[{"n": 8, "dim": 3}],
+        **kw,
+    )
 
 
 def test_true_welch_claim_is_consistent_everywhere():
@@ -62,11 +69,27 @@ def test_false_lower_bound_is_refuted_by_an_extremal_instance():
 
 
 def test_tolerance_is_respected():
-    c = Claim(id="t.tol", statement="", citation="", bound=lambda p: 1.0,
-              measure=lambda p, rng: 1.0 + 1e-12, relation="<=", params=[{}], rtol=1e-9)
+    c = Claim(
+        id="t.tol",
+        statement="",
+        citation="",
+        bound=lambda p: 1.0,
+        measure=lambda p, rng: 1.0 + 1e-12,
+        relation="<=",
+        params=[{}],
+        rtol=1e-9,
+    )
     assert check(c, trials=2).consistent
-    c2 = Claim(id="t.tol2", statement="", citation="", bound=lambda p: 1.0,
-               measure=lambda p, rng: 1.0 + 1e-6, relation="<=", params=[{}], rtol=1e-9)
+    c2 = Claim(
+        id="t.tol2",
+        statement="",
+        citation="",
+        bound=lambda p: 1.0,
+        measure=lambda p, rng: 1.0 + 1e-6,
+        relation="<=",
+        params=[{}],
+        rtol=1e-9,
+    )
     assert check(c2, trials=2).status == "refuted"
 
 
@@ -88,9 +111,16 @@ def test_simulated_distortion_matches_chi_square_oracle():
 def _distortion_claim(q, cid):
     """'A Gaussian projection to k = 8 dims distorts a pair by more than 0.5 with probability
     at most q', simulated with the library's projection code."""
-    return Claim(id=cid, statement="test", citation="test", bound=lambda p: p["eps"],
-                 measure=lambda p, rng: gaussian_pair_distortions(p["dim"], p["k"], 250, rng),
-                 relation="<=", failure_prob=q, params=[{"k": 8, "eps": 0.5, "dim": 8}])
+    return Claim(
+        id=cid,
+        statement="test",
+        citation="test",
+        bound=lambda p: p["eps"],
+        measure=lambda p, rng: gaussian_pair_distortions(p["dim"], p["k"], 250, rng),
+        relation="<=",
+        failure_prob=q,
+        params=[{"k": 8, "eps": 0.5, "dim": 8}],
+    )
 
 
 K, EPS, TRIALS = 8, 0.5, 1000
@@ -138,8 +168,7 @@ def _pvalue_oracle(x, n, q):
     return float(sum(math.comb(n, i) * q**i * (1 - q) ** (n - i) for i in range(x, n + 1)))
 
 
-@pytest.mark.parametrize("x, n, q", [(0, 10, 0.1), (3, 10, 0.1), (7, 50, 0.05), (50, 50, 0.5),
-                                     (12, 400, 0.01)])
+@pytest.mark.parametrize("x, n, q", [(0, 10, 0.1), (3, 10, 0.1), (7, 50, 0.05), (50, 50, 0.5), (12, 400, 0.01)])
 def test_binomial_test_against_exact_rational_oracle(x, n, q):
     p, (lo, hi) = binomial_test(x, n, q)
     assert p == pytest.approx(_pvalue_oracle(x, n, q), rel=1e-9, abs=1e-300)
@@ -167,8 +196,7 @@ def test_same_seed_same_verdict_and_independent_of_other_claims():
     np.testing.assert_array_equal(a.samples, b.samples)
     assert not np.array_equal(a.samples, c.samples)
     alone = verify_all(quick=True, claims=["geometry.welch"], rng=3, figures=False)
-    together = verify_all(quick=True, claims=["interference.jl_pair", "geometry.welch"], rng=3,
-                          figures=False)
+    together = verify_all(quick=True, claims=["interference.jl_pair", "geometry.welch"], rng=3, figures=False)
     mine = [v for v in together.verdicts if v.claim_id == "geometry.welch"]
     for x, y in zip(alone.verdicts, mine, strict=True):
         np.testing.assert_array_equal(x.samples, y.samples)
@@ -186,13 +214,10 @@ def test_registry_claims_are_well_formed():
 
 def test_claim_definition_errors():
     with pytest.raises(ValueError, match="relation must be"):
-        Claim(id="x", statement="", citation="", bound=lambda p: 0, measure=lambda p, r: 0,
-              relation="<")
+        Claim(id="x", statement="", citation="", bound=lambda p: 0, measure=lambda p, r: 0, relation="<")
     with pytest.raises(ValueError, match="failure_prob must be in"):
-        Claim(id="x", statement="", citation="", bound=lambda p: 0, measure=lambda p, r: 0,
-              failure_prob=2.0)
-    c = Claim(id="x", statement="", citation="", bound=lambda p: 0.0,
-              measure=lambda p, r: float("nan"), params=[{}])
+        Claim(id="x", statement="", citation="", bound=lambda p: 0, measure=lambda p, r: 0, failure_prob=2.0)
+    c = Claim(id="x", statement="", citation="", bound=lambda p: 0.0, measure=lambda p, r: float("nan"), params=[{}])
     with pytest.raises(ValueError, match="NaN/inf"):
         check(c)
     with pytest.raises(TypeError, match="params must be a mapping"):
@@ -202,8 +227,14 @@ def test_claim_definition_errors():
 
 
 def test_report_is_written_and_errors_do_not_stop_the_run(tmp_path, monkeypatch):
-    broken = Claim(id="test.broken", statement="raises", citation="none", bound=lambda p: 1.0,
-                   measure=lambda p, rng: 1 / 0, params=[{}])
+    broken = Claim(
+        id="test.broken",
+        statement="raises",
+        citation="none",
+        bound=lambda p: 1.0,
+        measure=lambda p, rng: 1 / 0,
+        params=[{}],
+    )
     reg = dict(registry())
     reg["test.broken"] = broken
     monkeypatch.setattr(report_mod, "registry", lambda: reg)

@@ -11,8 +11,9 @@ from typing import Any
 __all__ = ["sparse_boolean_circuits", "sparse_boolean_inputs"]
 
 
-def sparse_boolean_circuits(*, max_width: int = 12, max_depth: int = 4,
-                            ops: tuple[str, ...] = ("AND", "OR", "XOR")) -> Any:
+def sparse_boolean_circuits(
+    *, max_width: int = 12, max_depth: int = 4, ops: tuple[str, ...] = ("AND", "OR", "XOR")
+) -> Any:
     """Strategy for layered random circuits of fan-in-2 gates (no NOT: sparsity-preserving).
 
     Examples
@@ -28,9 +29,12 @@ def sparse_boolean_circuits(*, max_width: int = 12, max_depth: int = 4,
 
     from theory.circuits.circuit import random_circuit
 
-    return st.builds(lambda w, L, seed: random_circuit(width=w, depth=L, ops=ops, rng=seed),
-                     st.integers(2, max_width), st.integers(1, max_depth),
-                     st.integers(0, 2 ** 32 - 1))
+    return st.builds(
+        lambda w, L, seed: random_circuit(width=w, depth=L, ops=ops, rng=seed),
+        st.integers(2, max_width),
+        st.integers(1, max_depth),
+        st.integers(0, 2**32 - 1),
+    )
 
 
 def sparse_boolean_inputs(m: int, *, max_active: int = 3) -> Any:

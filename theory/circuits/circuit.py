@@ -26,8 +26,9 @@ from theory._validation import as_rng, check_array, check_bool, check_int, check
 
 __all__ = ["Circuit", "Gate", "gate_polynomial", "random_circuit"]
 
-HANNI_CITATION = ("Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in "
-                  "Superposition. arXiv:2408.05451")
+HANNI_CITATION = (
+    "Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in Superposition. arXiv:2408.05451"
+)
 
 _OPS = {"AND": (2, None), "OR": (2, 2), "XOR": (2, 2), "NOT": (1, 1), "ID": (1, 1)}
 
@@ -140,10 +141,12 @@ class Circuit:
        Superposition. arXiv:2408.05451
     """
 
-    def __init__(self, n_inputs: int, layers: Sequence[Sequence[Gate]],
-                 input_names: Sequence[str] | None = None) -> None:
-        self.n_inputs = check_size(n_inputs, "n_inputs", minimum=1, maximum=MAX_NODES,
-                                   why="one node (and name) per input")
+    def __init__(
+        self, n_inputs: int, layers: Sequence[Sequence[Gate]], input_names: Sequence[str] | None = None
+    ) -> None:
+        self.n_inputs = check_size(
+            n_inputs, "n_inputs", minimum=1, maximum=MAX_NODES, why="one node (and name) per input"
+        )
         if isinstance(layers, (str, bytes)) or not isinstance(layers, Sequence):
             raise TypeError(f"layers must be a sequence of sequences of Gate, got {type(layers).__name__}")
         width = self.n_inputs
@@ -158,8 +161,9 @@ class Circuit:
                 if not isinstance(g, Gate):
                     raise TypeError(f"layers: layer {li + 1} contains a {type(g).__name__}, not a Gate")
                 if max(g.inputs) >= width:
-                    raise ValueError(f"gate {g} in layer {li + 1} reads input {max(g.inputs)} but "
-                                     f"layer {li} has only {width} nodes")
+                    raise ValueError(
+                        f"gate {g} in layer {li + 1} reads input {max(g.inputs)} but layer {li} has only {width} nodes"
+                    )
             checked.append(gates)
             width = len(gates)
         self.layers: tuple[tuple[Gate, ...], ...] = tuple(checked)
@@ -281,8 +285,9 @@ class Circuit:
         return all(g.op != "NOT" for layer in self.layers for g in layer)
 
 
-def random_circuit(*, width: int, depth: int, n_inputs: int | None = None,
-                   ops: Sequence[str] = ("AND", "OR", "XOR"), rng: Any = 0) -> Circuit:
+def random_circuit(
+    *, width: int, depth: int, n_inputs: int | None = None, ops: Sequence[str] = ("AND", "OR", "XOR"), rng: Any = 0
+) -> Circuit:
     r"""A random layered circuit of fan-in-2 gates.
 
     Every layer has ``width`` gates; each gate draws an operation uniformly from ``ops`` and
@@ -319,11 +324,16 @@ def random_circuit(*, width: int, depth: int, n_inputs: int | None = None,
     """
     width = check_size(width, "width", minimum=1, maximum=MAX_NODES, why="gates are Python objects")
     depth = check_size(depth, "depth", minimum=1, maximum=MAX_NODES, why="gates are Python objects")
-    n_inputs = width if n_inputs is None else check_size(n_inputs, "n_inputs", minimum=2, maximum=MAX_NODES,
-                                                         why="one node per input")
+    n_inputs = (
+        width
+        if n_inputs is None
+        else check_size(n_inputs, "n_inputs", minimum=2, maximum=MAX_NODES, why="one node per input")
+    )
     if width * depth > MAX_NODES:
-        raise ValueError(f"width * depth must be <= {MAX_NODES} gates (gates are Python objects), "
-                         f"got {width} * {depth} = {width * depth}")
+        raise ValueError(
+            f"width * depth must be <= {MAX_NODES} gates (gates are Python objects), "
+            f"got {width} * {depth} = {width * depth}"
+        )
     if isinstance(ops, (str, bytes)) or not isinstance(ops, Iterable):
         raise TypeError(f"ops must be a sequence of operation names, got {type(ops).__name__}")
     ops = tuple(ops)

@@ -66,8 +66,16 @@ from theory.circuits.circuit import Circuit, gate_polynomial
 from theory.circuits.moments import optimal_p
 from theory.circuits.uand import embed_features, sparse_inputs
 
-__all__ = ["EC_KINDS", "ErrorCorrection", "ErrorStats", "Stage", "SuperposedMLP", "compile_circuit", "simulate",
-           "stored_polynomials"]
+__all__ = [
+    "EC_KINDS",
+    "ErrorCorrection",
+    "ErrorStats",
+    "Stage",
+    "SuperposedMLP",
+    "compile_circuit",
+    "simulate",
+    "stored_polynomials",
+]
 
 #: Largest ``width`` (U-AND neurons per fan-in block and stage) :func:`compile_circuit` accepts.
 MAX_WIDTH = 10**7
@@ -78,8 +86,11 @@ MAX_SAMPLES = 10**7
 
 def _bernoulli_sparse(rows: int, cols: int, p: float, gen: np.random.Generator) -> sps.csc_matrix:
     counts = gen.binomial(rows, p, size=cols)
-    r = (np.concatenate([gen.choice(rows, size=c, replace=False) for c in counts])
-         if counts.sum() else np.empty(0, dtype=np.int64))
+    r = (
+        np.concatenate([gen.choice(rows, size=c, replace=False) for c in counts])
+        if counts.sum()
+        else np.empty(0, dtype=np.int64)
+    )
     c = np.repeat(np.arange(cols), counts)
     return sps.csc_matrix((np.ones(len(r)), (r, c)), shape=(rows, cols))
 
@@ -113,8 +124,7 @@ def _substitute(poly: dict[tuple[int, ...], int], neg: NDArray[np.bool_]) -> dic
     return {t: c for t, c in out.items() if c}
 
 
-def stored_polynomials(circuit: Circuit) -> tuple[list[list[dict[tuple[int, ...], int]]],
-                                                  list[NDArray[np.bool_]]]:
+def stored_polynomials(circuit: Circuit) -> tuple[list[list[dict[tuple[int, ...], int]]], list[NDArray[np.bool_]]]:
     r"""Each gate as an integer polynomial in the *stored* (sparse) values of the layer before.
 
     A node whose value is 1 on the all-zero input (``NOT a``, ``OR(NOT a, b)``, …) is stored
@@ -239,7 +249,7 @@ class Stage:
             n += 2 * k + 2 * (self.V.nnz if self.F_out is None else k * self.F_out.shape[0])
             n += 2 * (self.Q.nnz if self.F_out is None else k * self.F_out.shape[0])
             if self.ec_centre:
-                n += k + self.Q.shape[0]     # rank-one centring 1 (1/k)ᵀ
+                n += k + self.Q.shape[0]  # rank-one centring 1 (1/k)ᵀ
         return int(n)
 
 
@@ -259,20 +269,27 @@ class SuperposedMLP:
         value is read as ``1 - û``.
     """
 
-    def __init__(self, stages: list[Stage], embeddings: list[NDArray[np.float64] | None],
-                 widths: tuple[int, ...], error_correction: bool | Literal["dedicated"], info: dict[str, Any],
-                 negated: list[NDArray[np.bool_]] | None = None) -> None:
+    def __init__(
+        self,
+        stages: list[Stage],
+        embeddings: list[NDArray[np.float64] | None],
+        widths: tuple[int, ...],
+        error_correction: bool | Literal["dedicated"],
+        info: dict[str, Any],
+        negated: list[NDArray[np.bool_]] | None = None,
+    ) -> None:
         self.stages = stages
         self.embeddings = embeddings
         self.widths = widths
         self.error_correction = error_correction
         self.info = info
-        self.negated = (negated if negated is not None
-                        else [np.zeros(w, dtype=bool) for w in widths])
+        self.negated = negated if negated is not None else [np.zeros(w, dtype=bool) for w in widths]
 
     def __repr__(self) -> str:
-        return (f"SuperposedMLP(depth={len(self.stages)}, neurons={self.n_neurons}, "
-                f"error_correction={self.error_correction})")
+        return (
+            f"SuperposedMLP(depth={len(self.stages)}, neurons={self.n_neurons}, "
+            f"error_correction={self.error_correction})"
+        )
 
     @property
     def n_neurons(self) -> int:
@@ -306,8 +323,7 @@ class SuperposedMLP:
         for stage, F in zip(self.stages, self.embeddings[1:], strict=True):
             h = stage.forward(h)
             reads.append(h if F is None else h @ F)
-        return [np.where(neg, 1.0 - r, r) if neg.any() else r
-                for r, neg in zip(reads, self.negated, strict=True)]
+        return [np.where(neg, 1.0 - r, r) if neg.any() else r for r, neg in zip(reads, self.negated, strict=True)]
 
 
 #: The kinds of error correction :func:`compile_circuit` builds.
@@ -381,10 +397,12 @@ class ErrorCorrection:
         if self.p is not None:
             object.__setattr__(self, "p", check_probability(self.p, "p", allow_zero=False))
         object.__setattr__(self, "centre", check_bool(self.centre, "centre"))
-        if self.kind != "superposed" and (self.pairs is not None or self.degree is not None
-                                          or self.p is not None or not self.centre):
-            raise ValueError(f"pairs, degree, p and centre=False apply to kind='superposed' only, "
-                             f"got kind={self.kind!r}")
+        if self.kind != "superposed" and (
+            self.pairs is not None or self.degree is not None or self.p is not None or not self.centre
+        ):
+            raise ValueError(
+                f"pairs, degree, p and centre=False apply to kind='superposed' only, got kind={self.kind!r}"
+            )
         if self.degree is not None and self.p is not None:
             raise ValueError("give degree (fixed-degree wiring) or p (Bernoulli wiring), not both")
         if self.degree is not None and self.pairs is not None and self.degree > self.pairs:
@@ -400,16 +418,21 @@ class ErrorCorrection:
             return cls(_EC_SHORTHANDS[bool(value)])
         if isinstance(value, str) and value in EC_KINDS:
             return cls(value)
-        raise ValueError("error_correction must be True, False or 'dedicated' (or 'none', 'superposed', "
-                         f"an ErrorCorrection), got {value!r}")
+        raise ValueError(
+            "error_correction must be True, False or 'dedicated' (or 'none', 'superposed', "
+            f"an ErrorCorrection), got {value!r}"
+        )
 
     def replace(self, **changes: Any) -> ErrorCorrection:
         """A copy with ``changes`` (validated again)."""
         return dataclasses.replace(self, **changes)
 
     def __repr__(self) -> str:
-        shown = [f"kind={self.kind!r}"] + [f"{f.name}={getattr(self, f.name)!r}" for f in dataclasses.fields(self)[1:]
-                                           if getattr(self, f.name) != f.default]
+        shown = [f"kind={self.kind!r}"] + [
+            f"{f.name}={getattr(self, f.name)!r}"
+            for f in dataclasses.fields(self)[1:]
+            if getattr(self, f.name) != f.default
+        ]
         return f"ErrorCorrection({', '.join(shown)})"
 
 
@@ -428,16 +451,19 @@ def _error_correction(value: ErrorCorrection | bool | str, deprecated: dict[str,
     if unknown:
         raise TypeError(f"compile_circuit() got unexpected keyword arguments {unknown}")
     new = ", ".join(f"{_EC_KEYWORDS[k]}=..." for k in sorted(deprecated))
-    warnings.warn(f"compile_circuit({', '.join(f'{k}=' for k in sorted(deprecated))}...) is deprecated and will be "
-                  f"removed in the next release; pass error_correction=ErrorCorrection('superposed', {new})",
-                  DeprecationWarning, stacklevel=3)
+    warnings.warn(
+        f"compile_circuit({', '.join(f'{k}=' for k in sorted(deprecated))}...) is deprecated and will be "
+        f"removed in the next release; pass error_correction=ErrorCorrection('superposed', {new})",
+        DeprecationWarning,
+        stacklevel=3,
+    )
     kw = dict(deprecated)
     if "ec_centre" in kw:
         kw["ec_centre"] = check_bool(kw["ec_centre"], "ec_centre")
     if ec.kind != "superposed":
         return ec
     if kw.get("ec_p") is not None:
-        kw.pop("ec_degree", None)     # Bernoulli wiring: the degree was never used
+        kw.pop("ec_degree", None)  # Bernoulli wiring: the degree was never used
     for name, rule in (("ec_pairs", dict(minimum=1)), ("ec_degree", dict(minimum=1))):
         if kw.get(name) is not None:
             kw[name] = check_int(kw[name], name, **rule)
@@ -446,9 +472,17 @@ def _error_correction(value: ErrorCorrection | bool | str, deprecated: dict[str,
     return ec.replace(**{_EC_KEYWORDS[k]: v for k, v in kw.items()})
 
 
-def compile_circuit(circuit: Circuit, *, width: int, dim: int | None = None,
-                    error_correction: ErrorCorrection | bool | str = True, s: int = 3,
-                    p: float | None = None, rng: Any = 0, **deprecated: Any) -> SuperposedMLP:
+def compile_circuit(
+    circuit: Circuit,
+    *,
+    width: int,
+    dim: int | None = None,
+    error_correction: ErrorCorrection | bool | str = True,
+    s: int = 3,
+    p: float | None = None,
+    rng: Any = 0,
+    **deprecated: Any,
+) -> SuperposedMLP:
     r"""Compile a layered circuit into a superposed MLP of U-AND stages.
 
     See the module docstring for the construction. Every gate is first written as an integer
@@ -520,12 +554,15 @@ def compile_circuit(circuit: Circuit, *, width: int, dim: int | None = None,
     gen = as_rng(rng)
     pv = optimal_p(d=width, s=max(s, 2)) if p is None else check_probability(p, "p", allow_zero=False)
     # the fan-in-2 blocks alone: about width * m_in * p nonzeros per stage, 12 bytes each in CSC/CSR
-    check_memory(12 * width * sum(circuit.widths[:-1]) * pv,
-                 f"the compiled network's input weights (width={width}, p={pv:.3g}, layer widths {circuit.widths})")
+    check_memory(
+        12 * width * sum(circuit.widths[:-1]) * pv,
+        f"the compiled network's input weights (width={width}, p={pv:.3g}, layer widths {circuit.widths})",
+    )
     polys, negated = stored_polynomials(circuit)
     widths = circuit.widths
     embeddings: list[NDArray[np.float64] | None] = [
-        None if dim is None else embed_features(m=w, dim=dim, rng=gen).F for w in widths]
+        None if dim is None else embed_features(m=w, dim=dim, rng=gen).F for w in widths
+    ]
     stages = []
     p_by_k: dict[int, float] = {2: pv}
     for li, layer_polys in enumerate(polys):
@@ -551,7 +588,7 @@ def compile_circuit(circuit: Circuit, *, width: int, dim: int | None = None,
         blocks, biases = [W.tocsc()], [np.full(width, -1.0)]
         for k in fan_ins[1:]:
             if k not in p_by_k:
-                p_by_k[k] = (optimal_p(d=width, s=max(s, k), fan_in=k) if p is None else pv)
+                p_by_k[k] = optimal_p(d=width, s=max(s, k), fan_in=k) if p is None else pv
             blocks.append(_bernoulli_sparse(width, m_in, p_by_k[k], gen))
             biases.append(np.full(width, -(k - 1.0)))
         Wall = sps.vstack(blocks, format="csc")
@@ -565,18 +602,23 @@ def compile_circuit(circuit: Circuit, *, width: int, dim: int | None = None,
                 b = fan_ins.index(len(mono))
                 Wb = blocks[b]
                 # neurons wired to every input of the monomial: intersect the columns' supports
-                cov = Wb.indices[Wb.indptr[mono[0]]:Wb.indptr[mono[0] + 1]]
+                cov = Wb.indices[Wb.indptr[mono[0]] : Wb.indptr[mono[0] + 1]]
                 for i in mono[1:]:
-                    cov = np.intersect1d(cov, Wb.indices[Wb.indptr[i]:Wb.indptr[i + 1]],
-                                         assume_unique=True)
+                    cov = np.intersect1d(cov, Wb.indices[Wb.indptr[i] : Wb.indptr[i + 1]], assume_unique=True)
                 if len(cov):
                     r_rows.append(np.full(len(cov), mi))
                     r_cols.append(b * width + cov)
                     r_vals.append(np.full(len(cov), 1.0 / len(cov)))
-            R = sps.csr_matrix((np.concatenate(r_vals) if r_vals else np.zeros(0),
-                                (np.concatenate(r_rows) if r_rows else np.zeros(0, dtype=np.int64),
-                                 np.concatenate(r_cols) if r_cols else np.zeros(0, dtype=np.int64))),
-                               shape=(len(monos), d_tot))
+            R = sps.csr_matrix(
+                (
+                    np.concatenate(r_vals) if r_vals else np.zeros(0),
+                    (
+                        np.concatenate(r_rows) if r_rows else np.zeros(0, dtype=np.int64),
+                        np.concatenate(r_cols) if r_cols else np.zeros(0, dtype=np.int64),
+                    ),
+                ),
+                shape=(len(monos), d_tot),
+            )
             O = sps.csr_matrix(C @ R)
         else:
             O = sps.csr_matrix((m_out, d_tot))
@@ -588,17 +630,29 @@ def compile_circuit(circuit: Circuit, *, width: int, dim: int | None = None,
             if ec.p is not None:
                 V = _bernoulli_sparse(k_ec, m_out, ec.p, gen).tocsr()
             else:
-                n_deg = (min(8, k_ec) if ec.degree is None
-                         else check_int(ec.degree, "error_correction.degree", minimum=1, maximum=k_ec))
+                n_deg = (
+                    min(8, k_ec)
+                    if ec.degree is None
+                    else check_int(ec.degree, "error_correction.degree", minimum=1, maximum=k_ec)
+                )
                 V = _fixed_degree(k_ec, m_out, n_deg, gen)
         if V is not None:
             cnt = np.asarray(V.sum(axis=0)).ravel()
             invc = np.divide(1.0, cnt, out=np.zeros(len(cnt)), where=cnt > 0)
             Q = sps.csr_matrix((V @ sps.diags(invc)).T)
-        stages.append(Stage(W=Wall.tocsr(), O=O, Lin=Lin, F_in=embeddings[li],
-                            F_out=embeddings[li + 1], V=V, Q=Q,
-                            ec_centre=ec.kind == "superposed" and ec.centre,
-                            bias=-1.0 if len(fan_ins) == 1 else np.concatenate(biases)))
+        stages.append(
+            Stage(
+                W=Wall.tocsr(),
+                O=O,
+                Lin=Lin,
+                F_in=embeddings[li],
+                F_out=embeddings[li + 1],
+                V=V,
+                Q=Q,
+                ec_centre=ec.kind == "superposed" and ec.centre,
+                bias=-1.0 if len(fan_ins) == 1 else np.concatenate(biases),
+            )
+        )
     legacy = _EC_LEGACY[ec.kind]
     info = dict(width=width, dim=dim, p=pv, p_by_fan_in=p_by_k, s=s, error_correction=legacy, ec=ec)
     return SuperposedMLP(stages, embeddings, widths, legacy, info, negated=negated)
@@ -671,28 +725,42 @@ class ErrorStats:
 
     def __repr__(self) -> str:
         last = len(self.mean_abs) - 1
-        return (f"ErrorStats(layers={last}, samples={self.samples}, s={self.s}, eps={self.eps:g}, "
-                f"output mean|err|={self.mean_abs[last]:.4g}, max|err|={self.max_abs[last]:.4g}, "
-                f"P(any wrong)={self.frac_samples_wrong[last]:.4g})")
+        return (
+            f"ErrorStats(layers={last}, samples={self.samples}, s={self.s}, eps={self.eps:g}, "
+            f"output mean|err|={self.mean_abs[last]:.4g}, max|err|={self.max_abs[last]:.4g}, "
+            f"P(any wrong)={self.frac_samples_wrong[last]:.4g})"
+        )
 
     def __str__(self) -> str:
         return f"{self!r}\n{self.summary()}"
 
     def summary(self) -> str:
         """A small text table, one row per layer."""
-        lines = [f"{'layer':>5} {'active':>7} {'mean|err|':>10} {'right only':>10} {'max|err|':>9} "
-                 f"{'frac wrong':>11} {'P(any wrong) [95% CI]':>26}"]
+        lines = [
+            f"{'layer':>5} {'active':>7} {'mean|err|':>10} {'right only':>10} {'max|err|':>9} "
+            f"{'frac wrong':>11} {'P(any wrong) [95% CI]':>26}"
+        ]
         right = self.mean_abs_right if self.mean_abs_right is not None else np.full(len(self.mean_abs), np.nan)
         for i in range(len(self.mean_abs)):
             lo, hi = self.frac_samples_wrong_ci[i]
-            lines.append(f"{i:>5} {self.active[i]:7.2f} {self.mean_abs[i]:10.4f} {right[i]:10.4f} "
-                         f"{self.max_abs[i]:9.4f} {self.frac_wrong[i]:11.5f} "
-                         f"{self.frac_samples_wrong[i]:8.4f} [{lo:.4f}, {hi:.4f}]")
+            lines.append(
+                f"{i:>5} {self.active[i]:7.2f} {self.mean_abs[i]:10.4f} {right[i]:10.4f} "
+                f"{self.max_abs[i]:9.4f} {self.frac_wrong[i]:11.5f} "
+                f"{self.frac_samples_wrong[i]:8.4f} [{lo:.4f}, {hi:.4f}]"
+            )
         return "\n".join(lines)
 
 
-def simulate(net: SuperposedMLP, circuit: Circuit, *, s: int, samples: int = 1000,
-             eps: float = 0.5, batch: int = 256, rng: Any = 0) -> ErrorStats:
+def simulate(
+    net: SuperposedMLP,
+    circuit: Circuit,
+    *,
+    s: int,
+    samples: int = 1000,
+    eps: float = 0.5,
+    batch: int = 256,
+    rng: Any = 0,
+) -> ErrorStats:
     r"""Run a compiled circuit on random ``s``-sparse inputs and measure its errors.
 
     For each sample, ``x`` has exactly ``s`` ones at uniform positions; every layer's read-off
@@ -739,8 +807,10 @@ def simulate(net: SuperposedMLP, circuit: Circuit, *, s: int, samples: int = 100
     s = check_int(s, "s", minimum=0, maximum=circuit.n_inputs)
     samples = check_size(samples, "samples", maximum=MAX_SAMPLES, why="MAX_SAMPLES; each is a forward pass")
     batch = check_int(batch, "batch", minimum=1)
-    check_memory(estimate_bytes(samples, circuit.depth + 1, 2),
-                 f"per-sample error records (samples={samples}, {circuit.depth + 1} layers)")
+    check_memory(
+        estimate_bytes(samples, circuit.depth + 1, 2),
+        f"per-sample error records (samples={samples}, {circuit.depth + 1} layers)",
+    )
     eps = check_real(eps, "eps", minimum=0, strict_min=True)
     gen = as_rng(rng)
     L1 = circuit.depth + 1
@@ -778,8 +848,11 @@ def simulate(net: SuperposedMLP, circuit: Circuit, *, s: int, samples: int = 100
     mabs = [np.concatenate(a) for a in abs_sum]
     fw = [np.concatenate(a) for a in wrong_frac]
     return ErrorStats(
-        eps=eps, samples=samples, s=s,
-        mean_abs=np.array([a.mean() for a in mabs]), max_abs=max_abs,
+        eps=eps,
+        samples=samples,
+        s=s,
+        mean_abs=np.array([a.mean() for a in mabs]),
+        max_abs=max_abs,
         mean_abs_ci=np.array([_mean_ci(a) for a in mabs]),
         frac_wrong=np.array([a.mean() for a in fw]),
         frac_wrong_ci=np.array([_mean_ci(a) for a in fw]),
@@ -788,4 +861,5 @@ def simulate(net: SuperposedMLP, circuit: Circuit, *, s: int, samples: int = 100
         active=active / samples,
         gate_mean_error=[g / samples for g in gsum],
         gate_frac_wrong=[g / samples for g in gwrong],
-        mean_abs_right=np.divide(right_sum, right_n, out=np.zeros(L1), where=right_n > 0))
+        mean_abs_right=np.divide(right_sum, right_n, out=np.zeros(L1), where=right_n > 0),
+    )

@@ -100,12 +100,16 @@ __all__ = [
     "train_compressed",
 ]
 
-BRAUN_2025 = ("Braun, D., Bushnaq, L., Heimersheim, S., Mendel, J. and Sharkey, L. (2025). Interpretability in "
-              "parameter space: minimizing mechanistic description length with attribution-based parameter "
-              "decomposition. arXiv:2501.14926")
-BHAGAT_2025 = ("Bhagat, J., Molas-Medina, S., Giglemiani, G. and Heimersheim, S. (2025). Compressed computation is "
-               "(probably) not computation in superposition. NeurIPS 2025 Mechanistic Interpretability Workshop; "
-               "arXiv:2606.14673")
+BRAUN_2025 = (
+    "Braun, D., Bushnaq, L., Heimersheim, S., Mendel, J. and Sharkey, L. (2025). Interpretability in "
+    "parameter space: minimizing mechanistic description length with attribution-based parameter "
+    "decomposition. arXiv:2501.14926"
+)
+BHAGAT_2025 = (
+    "Bhagat, J., Molas-Medina, S., Giglemiani, G. and Heimersheim, S. (2025). Compressed computation is "
+    "(probably) not computation in superposition. NeurIPS 2025 Mechanistic Interpretability Workshop; "
+    "arXiv:2606.14673"
+)
 
 _MAX_N = 4096
 _MAX_DIM = 65536
@@ -113,8 +117,8 @@ _MAX_WIDTH = 4096
 _MAX_SEEDS = 256
 _MAX_BATCH = 2**20
 _MAX_STEPS = 10**6
-_MAX_LR = 10.0   # Adam moves each weight by about lr per step
-_MAX_MIXING = 1e6   # the label noise grows as mixing**2; far larger scales only overflow
+_MAX_LR = 10.0  # Adam moves each weight by about lr per step
+_MAX_MIXING = 1e6  # the label noise grows as mixing**2; far larger scales only overflow
 _CHUNK = 8192
 _EMBEDDINGS = ("random", "orthogonal")
 
@@ -218,8 +222,10 @@ def _check_embedding(E: ArrayLike, name: str = "E") -> NDArray[np.float64]:
     check_size(dim, f"dim (rows of {name})", maximum=_MAX_DIM)
     norms = np.linalg.norm(E, axis=0)
     if not np.allclose(norms, 1.0, rtol=0, atol=1e-6):
-        raise ValueError(f"{name} must have unit columns (the toy's embedding), got column norms in "
-                         f"[{norms.min():.4g}, {norms.max():.4g}]")
+        raise ValueError(
+            f"{name} must have unit columns (the toy's embedding), got column norms in "
+            f"[{norms.min():.4g}, {norms.max():.4g}]"
+        )
     return E
 
 
@@ -310,8 +316,9 @@ def naive_weights(E: ArrayLike, *, width: int = 50) -> tuple[NDArray[np.float64]
     """
     E = _check_embedding(E)
     dim, n = E.shape
-    width = check_size(width, "width", maximum=n,
-                       why=f"the naive model computes one feature per neuron; E has n={n} features")
+    width = check_size(
+        width, "width", maximum=n, why=f"the naive model computes one feature per neuron; E has n={n} features"
+    )
     if np.linalg.matrix_rank(E) < n:
         raise ValueError("E must have linearly independent columns (dim >= n) for the naive model")
     pinv = np.asarray(np.linalg.pinv(E), dtype=np.float64)  # (n, dim); the stubs type pinv as floating
@@ -385,12 +392,14 @@ class MixingDiagnostic:
         return self.label_noise / self.naive_loss if self.naive_loss > 0 else math.inf
 
     def __str__(self) -> str:
-        return (f"MixingDiagnostic(n={self.n}, dim={self.dim}, width={self.width}, p={self.p:g}, s={self.mixing:g}): "
-                f"|M|_F^2/n = {self.mean_sq_row:.4g} (random expectation {self.expected_mean_sq_row:.4g}), "
-                f"max|M_ij| = {self.max_abs:.3g}, eig(M) in [{self.eig_min:.3g}, {self.eig_max:.3g}] "
-                f"(Marchenko-Pastur approx. [{self.mp_min:.3g}, {self.mp_max:.3g}]); label noise per feature "
-                f"{self.label_noise:.4g} (exact expectation) = {self.noise_ratio:.3g} x naive loss "
-                f"{self.naive_loss:.4g}; rank-{self.width} share of the linear target {self.top_captured:.3f}")
+        return (
+            f"MixingDiagnostic(n={self.n}, dim={self.dim}, width={self.width}, p={self.p:g}, s={self.mixing:g}): "
+            f"|M|_F^2/n = {self.mean_sq_row:.4g} (random expectation {self.expected_mean_sq_row:.4g}), "
+            f"max|M_ij| = {self.max_abs:.3g}, eig(M) in [{self.eig_min:.3g}, {self.eig_max:.3g}] "
+            f"(Marchenko-Pastur approx. [{self.mp_min:.3g}, {self.mp_max:.3g}]); label noise per feature "
+            f"{self.label_noise:.4g} (exact expectation) = {self.noise_ratio:.3g} x naive loss "
+            f"{self.naive_loss:.4g}; rank-{self.width} share of the linear target {self.top_captured:.3f}"
+        )
 
 
 def mixing_diagnostic(E: ArrayLike, *, p: float = 0.01, width: int = 50, mixing: float = 1.0) -> MixingDiagnostic:
@@ -440,17 +449,32 @@ def mixing_diagnostic(E: ArrayLike, *, p: float = 0.01, width: int = 50, mixing:
     base = naive_loss(n=n, width=width, p=p)
     K_eig = 0.5 - s * eig
     sq = np.sort(K_eig**2)[::-1]
-    top = float(sq[:min(width, n)].sum() / sq.sum()) if sq.sum() > 0 else 1.0
+    top = float(sq[: min(width, n)].sum() / sq.sum()) if sq.sum() > 0 else 1.0
     if dim >= n:
         r = math.sqrt(n / dim)
         mp_lo, mp_hi = (1 - r) ** 2 - 1, (1 + r) ** 2 - 1
     else:
         mp_lo = mp_hi = math.nan
-    return MixingDiagnostic(n=n, dim=dim, width=width, p=p, mixing=s, frobenius=math.sqrt(fro2), mean_sq_row=mean_sq,
-                            expected_mean_sq_row=(n - 1) / dim, max_abs=float(np.max(np.abs(M))) if n > 1 else 0.0,
-                            eig_min=float(eig[0]), eig_max=float(eig[-1]), mp_min=mp_lo, mp_max=mp_hi,
-                            label_noise=label, naive_loss=base, naive_task_loss=base + label, top_captured=top,
-                            eigenvalues=eig)
+    return MixingDiagnostic(
+        n=n,
+        dim=dim,
+        width=width,
+        p=p,
+        mixing=s,
+        frobenius=math.sqrt(fro2),
+        mean_sq_row=mean_sq,
+        expected_mean_sq_row=(n - 1) / dim,
+        max_abs=float(np.max(np.abs(M))) if n > 1 else 0.0,
+        eig_min=float(eig[0]),
+        eig_max=float(eig[-1]),
+        mp_min=mp_lo,
+        mp_max=mp_hi,
+        label_noise=label,
+        naive_loss=base,
+        naive_task_loss=base + label,
+        top_captured=top,
+        eigenvalues=eig,
+    )
 
 
 def label_noise(E: ArrayLike, *, p: float = 0.01, mixing: float = 1.0, batch: int = 100_000, rng: Any = 0) -> float:
@@ -485,7 +509,7 @@ def label_noise(E: ArrayLike, *, p: float = 0.01, mixing: float = 1.0, batch: in
     s = check_real(mixing, "mixing", minimum=0.0, maximum=_MAX_MIXING)
     batch = check_size(batch, "batch", maximum=_MAX_BATCH)
     gen = as_rng(rng)
-    G = E.T @ E                                   # the read-out of the residual stream: x -> E^T E x
+    G = E.T @ E  # the read-out of the residual stream: x -> E^T E x
     total, done = 0.0, 0
     while done < batch:
         b = min(_CHUNK, batch - done)
@@ -501,8 +525,9 @@ def label_noise(E: ArrayLike, *, p: float = 0.01, mixing: float = 1.0, batch: in
 # ----------------------------------------------------------------------------------------------
 
 
-def compressed_loss(W_in: ArrayLike, W_out: ArrayLike, E: ArrayLike, x: ArrayLike, *, mixing: float = 1.0,
-                    grad: bool = False) -> Any:
+def compressed_loss(
+    W_in: ArrayLike, W_out: ArrayLike, E: ArrayLike, x: ArrayLike, *, mixing: float = 1.0, grad: bool = False
+) -> Any:
     r"""Mean squared error of the residual MLP on a batch, and optionally its gradients.
 
     .. math::
@@ -563,8 +588,15 @@ def compressed_loss(W_in: ArrayLike, W_out: ArrayLike, E: ArrayLike, x: ArrayLik
     return (loss, (gi, go)) if grad else loss
 
 
-def _loss_grad(Wi: NDArray[np.float64], Wo: NDArray[np.float64], E: NDArray[np.float64], G: NDArray[np.float64],
-               x: NDArray[np.float64], s: float, grad: bool) -> tuple[Any, Any, Any]:
+def _loss_grad(
+    Wi: NDArray[np.float64],
+    Wo: NDArray[np.float64],
+    E: NDArray[np.float64],
+    G: NDArray[np.float64],
+    x: NDArray[np.float64],
+    s: float,
+    grad: bool,
+) -> tuple[Any, Any, Any]:
     """Batched loss per seed and gradients; ``G = E^T E`` precomputed.
 
     Rows of ``x`` that are all zero have zero residual (no biases) and are skipped; sparse
@@ -581,9 +613,9 @@ def _loss_grad(Wi: NDArray[np.float64], Wo: NDArray[np.float64], E: NDArray[np.f
         rows = np.flatnonzero(np.any(xk != 0, axis=1))
         xk = xk[rows]
         xs: Any = sparse.csr_matrix(xk) if xk.size and np.count_nonzero(xk) < 0.2 * xk.size else xk
-        A = Wi[k] @ E[k]                          # (width, n)
-        B = E[k].T @ Wo[k]                        # (n, width)
-        pre = np.asarray(xs @ A.T)                # (rows, width)
+        A = Wi[k] @ E[k]  # (width, n)
+        B = E[k].T @ Wo[k]  # (n, width)
+        pre = np.asarray(xs @ A.T)  # (rows, width)
         h = np.maximum(pre, 0.0)
         # residual minus labels: x G + h B^T - x - ReLU(x) - (1 - s) x M  =  s x M + h B^T - ReLU(x)
         res = h @ B.T
@@ -595,10 +627,10 @@ def _loss_grad(Wi: NDArray[np.float64], Wo: NDArray[np.float64], E: NDArray[np.f
             continue
         assert gi is not None and go is not None
         g = res * (2.0 / (b * n))
-        dB = g.T @ h                               # (n, width)
-        dh = g @ B                                 # (rows, width)
+        dB = g.T @ h  # (n, width)
+        dh = g @ B  # (rows, width)
         dh *= pre > 0
-        dA = np.asarray(xs.T @ dh).T if width else np.zeros((0, n))   # (width, n)
+        dA = np.asarray(xs.T @ dh).T if width else np.zeros((0, n))  # (width, n)
         gi[k] = dA @ E[k].T
         go[k] = E[k] @ dB
     return loss, gi, go
@@ -666,22 +698,41 @@ class CompressedResult:
         return float(np.mean(self.gain))
 
     def __str__(self) -> str:
-        over = "" if self.top_overlap is None else \
-            f", top-{self.width} eigen-overlap {np.mean(self.top_overlap):.3f} " \
+        over = (
+            ""
+            if self.top_overlap is None
+            else f", top-{self.width} eigen-overlap {np.mean(self.top_overlap):.3f} "
             f"(chance {min(self.width, self.n) / self.n:.2f})"
-        return (f"CompressedResult(n={self.n}, dim={self.dim}, width={self.width}, p={self.p:g}, "
-                f"embedding={self.embedding}, mixing s={self.mixing:g}, {self.seeds} seeds, {self.steps} steps): "
-                f"loss/p = {np.mean(self.loss) / self.p:.4f} vs naive {self.naive_loss / self.p:.4f}; "
-                f"gain naive/model = {self.mean_gain:.3f} (seeds {np.min(self.gain):.3f}..{np.max(self.gain):.3f}); "
-                f"label noise/p {np.mean(self.label_noise) / self.p:.4f}{over}")
+        )
+        return (
+            f"CompressedResult(n={self.n}, dim={self.dim}, width={self.width}, p={self.p:g}, "
+            f"embedding={self.embedding}, mixing s={self.mixing:g}, {self.seeds} seeds, {self.steps} steps): "
+            f"loss/p = {np.mean(self.loss) / self.p:.4f} vs naive {self.naive_loss / self.p:.4f}; "
+            f"gain naive/model = {self.mean_gain:.3f} (seeds {np.min(self.gain):.3f}..{np.max(self.gain):.3f}); "
+            f"label noise/p {np.mean(self.label_noise) / self.p:.4f}{over}"
+        )
 
     def __repr__(self) -> str:
-        return (f"CompressedResult(n={self.n}, dim={self.dim}, width={self.width}, embedding={self.embedding!r}, "
-                f"mixing={self.mixing:g}, seeds={self.seeds}, mean_gain={self.mean_gain:.4g})")
+        return (
+            f"CompressedResult(n={self.n}, dim={self.dim}, width={self.width}, embedding={self.embedding!r}, "
+            f"mixing={self.mixing:g}, seeds={self.seeds}, mean_gain={self.mean_gain:.4g})"
+        )
 
 
-def _check_config(n: Any, dim: Any, width: Any, p: Any, embedding: Any, mixing: Any, seeds: Any, steps: Any,
-                  batch: Any, lr: Any, weight_decay: Any, eval_batch: Any) -> tuple[Any, ...]:
+def _check_config(
+    n: Any,
+    dim: Any,
+    width: Any,
+    p: Any,
+    embedding: Any,
+    mixing: Any,
+    seeds: Any,
+    steps: Any,
+    batch: Any,
+    lr: Any,
+    weight_decay: Any,
+    eval_batch: Any,
+) -> tuple[Any, ...]:
     n = check_size(n, "n", maximum=_MAX_N)
     width = check_size(width, "width", maximum=_MAX_WIDTH)
     p = check_probability(p, "p", allow_zero=False)
@@ -693,8 +744,10 @@ def _check_config(n: Any, dim: Any, width: Any, p: Any, embedding: Any, mixing: 
     lr = check_real(lr, "lr", minimum=0.0, strict_min=True, maximum=_MAX_LR)
     weight_decay = check_real(weight_decay, "weight_decay", minimum=0.0)
     if lr * weight_decay > 1.0:
-        raise ValueError(f"weight_decay must be <= 1/lr = {1.0 / lr:.4g} (AdamW multiplies the weights by "
-                         f"1 - lr * weight_decay each step), got weight_decay={weight_decay}, lr={lr}")
+        raise ValueError(
+            f"weight_decay must be <= 1/lr = {1.0 / lr:.4g} (AdamW multiplies the weights by "
+            f"1 - lr * weight_decay each step), got weight_decay={weight_decay}, lr={lr}"
+        )
     if isinstance(embedding, str):
         if embedding not in _EMBEDDINGS:
             raise ValueError(f"embedding must be one of {_EMBEDDINGS} or an array of shape (dim, n), got {embedding!r}")
@@ -712,9 +765,22 @@ def _check_config(n: Any, dim: Any, width: Any, p: Any, embedding: Any, mixing: 
     return n, dim, width, p, mixing, seeds, steps, batch, lr, weight_decay, eval_batch, E_given
 
 
-def train_compressed(*, n: int = 100, dim: int = 1000, width: int = 50, p: float = 0.01, embedding: Any = "random",
-                     mixing: float = 1.0, seeds: int = 1, steps: int = 1000, batch: int = 2048, lr: float = 3e-3,
-                     weight_decay: float = 0.01, eval_batch: int = 100_000, rng: Any = 0) -> CompressedResult:
+def train_compressed(
+    *,
+    n: int = 100,
+    dim: int = 1000,
+    width: int = 50,
+    p: float = 0.01,
+    embedding: Any = "random",
+    mixing: float = 1.0,
+    seeds: int = 1,
+    steps: int = 1000,
+    batch: int = 2048,
+    lr: float = 3e-3,
+    weight_decay: float = 0.01,
+    eval_batch: int = 100_000,
+    rng: Any = 0,
+) -> CompressedResult:
     r"""Train Braun et al.'s residual-MLP toy on several seeds at once and compare it with the naive baseline.
 
     Each seed draws its embedding (unless one is given), its initial weights (PyTorch's default
@@ -773,10 +839,15 @@ def train_compressed(*, n: int = 100, dim: int = 1000, width: int = 50, p: float
     .. [2] Bhagat, J. et al. (2025). arXiv:2606.14673 (the mixing term in the labels).
     """
     (n, dim, width, p, s, S, steps, batch, lr, wd, eval_batch, E_given) = _check_config(
-        n, dim, width, p, embedding, mixing, seeds, steps, batch, lr, weight_decay, eval_batch)
+        n, dim, width, p, embedding, mixing, seeds, steps, batch, lr, weight_decay, eval_batch
+    )
     if width >= n:
-        warnings.warn(f"width={width} >= n={n}: the naive model computes every ReLU, its loss is 0 and the gain "
-                      "only says whether training reached 0", TheoryWarning, stacklevel=2)
+        warnings.warn(
+            f"width={width} >= n={n}: the naive model computes every ReLU, its loss is 0 and the gain "
+            "only says whether training reached 0",
+            TheoryWarning,
+            stacklevel=2,
+        )
     gen = as_rng(rng)
     kind = "given" if E_given is not None else str(embedding)
     if E_given is not None:
@@ -785,10 +856,15 @@ def train_compressed(*, n: int = 100, dim: int = 1000, width: int = 50, p: float
         E = np.stack([_embedding(gen, n, dim, kind) for _ in range(S)])
     Et = np.ascontiguousarray(np.swapaxes(E, 1, 2))
     G = Et @ E
-    fp = FlatParams({"W_in": gen.uniform(-1, 1, (S, width, dim)) / math.sqrt(dim),
-                     "W_out": gen.uniform(-1, 1, (S, dim, width)) / math.sqrt(width)}, np.float64)
+    fp = FlatParams(
+        {
+            "W_in": gen.uniform(-1, 1, (S, width, dim)) / math.sqrt(dim),
+            "W_out": gen.uniform(-1, 1, (S, dim, width)) / math.sqrt(width),
+        },
+        np.float64,
+    )
     opt = AdamW(lr=lr, weight_decay=wd)
-    with threadpoolctl.threadpool_limits(limits=1, user_api="blas"):   # small matrices: one BLAS thread is fastest
+    with threadpoolctl.threadpool_limits(limits=1, user_api="blas"):  # small matrices: one BLAS thread is fastest
         for t in range(steps):
             x = _sample(gen, (S, batch, n), p)
             _, gi, go = _loss_grad(fp.p["W_in"], fp.p["W_out"], E, G, x, s, True)
@@ -807,13 +883,37 @@ def train_compressed(*, n: int = 100, dim: int = 1000, width: int = 50, p: float
     overlap = _top_overlap(Wi @ E, M, s, width)
     # loss 0: infinitely better than a positive baseline, as good as a zero one
     gain = np.where(loss > 0, base / np.maximum(loss, 1e-300), np.inf if base > 0 else 1.0)
-    return CompressedResult(n=n, dim=dim, width=width, p=p, mixing=s, embedding=kind, steps=steps, batch=batch,
-                            loss=loss, per_feature_loss=per_feat, naive_loss=base, gain=gain, label_noise=noise,
-                            top_overlap=overlap, W_in=Wi, W_out=Wo, E=E)
+    return CompressedResult(
+        n=n,
+        dim=dim,
+        width=width,
+        p=p,
+        mixing=s,
+        embedding=kind,
+        steps=steps,
+        batch=batch,
+        loss=loss,
+        per_feature_loss=per_feat,
+        naive_loss=base,
+        gain=gain,
+        label_noise=noise,
+        top_overlap=overlap,
+        W_in=Wi,
+        W_out=Wo,
+        E=E,
+    )
 
 
-def _per_feature_loss(Wi: NDArray[np.float64], Wo: NDArray[np.float64], E: NDArray[np.float64], G: NDArray[np.float64],
-                      s: float, p: float, total: int, gen: np.random.Generator) -> NDArray[np.float64]:
+def _per_feature_loss(
+    Wi: NDArray[np.float64],
+    Wo: NDArray[np.float64],
+    E: NDArray[np.float64],
+    G: NDArray[np.float64],
+    s: float,
+    p: float,
+    total: int,
+    gen: np.random.Generator,
+) -> NDArray[np.float64]:
     S, _, n = E.shape
     A = Wi @ E
     B = np.swapaxes(E, 1, 2) @ Wo
@@ -833,8 +933,7 @@ def _per_feature_loss(Wi: NDArray[np.float64], Wo: NDArray[np.float64], E: NDArr
     return acc / total
 
 
-def _top_overlap(A: NDArray[np.float64], M: NDArray[np.float64], s: float,
-                 width: int) -> NDArray[np.float64] | None:
+def _top_overlap(A: NDArray[np.float64], M: NDArray[np.float64], s: float, width: int) -> NDArray[np.float64] | None:
     """Per seed, or ``None`` when undefined: no mixing (``s = 0`` or an orthogonal embedding), or
     a model whose input directions are all zero."""
     S, _, n = A.shape
@@ -843,10 +942,10 @@ def _top_overlap(A: NDArray[np.float64], M: NDArray[np.float64], s: float,
         return None
     for k in range(S):
         tot = float(np.sum(A[k] ** 2))
-        if np.max(np.abs(M[k])) < 1e-9 or tot == 0:   # no mixing (orthogonal up to round-off), or no directions
+        if np.max(np.abs(M[k])) < 1e-9 or tot == 0:  # no mixing (orthogonal up to round-off), or no directions
             return None
-        _, vecs = np.linalg.eigh(-s * M[k])       # ascending: the last `width` are the top eigenvectors
-        V = vecs[:, -min(width, n):]
+        _, vecs = np.linalg.eigh(-s * M[k])  # ascending: the last `width` are the top eigenvectors
+        V = vecs[:, -min(width, n) :]
         out[k] = float(np.sum((A[k] @ V) ** 2) / tot)
     return out
 
@@ -877,17 +976,31 @@ class CompressedAblation:
 
     def __str__(self) -> str:
         head = next(iter(self.results.values()))
-        lines = [f"CompressedAblation(n={head.n}, dim={head.dim}, width={head.width}, p={head.p:g}, "
-                 f"{head.seeds} seeds): gain = naive loss / model loss"]
+        lines = [
+            f"CompressedAblation(n={head.n}, dim={head.dim}, width={head.width}, p={head.p:g}, "
+            f"{head.seeds} seeds): gain = naive loss / model loss"
+        ]
         for name, r in self.results.items():
-            lines.append(f"  {name:>13}: gain {r.mean_gain:.3f} (seeds {np.min(r.gain):.3f}..{np.max(r.gain):.3f}), "
-                         f"label noise/p {np.mean(r.label_noise) / r.p:.4f}")
+            lines.append(
+                f"  {name:>13}: gain {r.mean_gain:.3f} (seeds {np.min(r.gain):.3f}..{np.max(r.gain):.3f}), "
+                f"label noise/p {np.mean(r.label_noise) / r.p:.4f}"
+            )
         return "\n".join(lines)
 
 
-def compressed_ablation(*, n: int = 100, dim: int = 1000, width: int = 50, p: float = 0.01, seeds: int = 1,
-                        steps: int = 1000, batch: int = 2048, conditions: Any = tuple(CONDITIONS),
-                        eval_batch: int = 100_000, rng: Any = 0) -> CompressedAblation:
+def compressed_ablation(
+    *,
+    n: int = 100,
+    dim: int = 1000,
+    width: int = 50,
+    p: float = 0.01,
+    seeds: int = 1,
+    steps: int = 1000,
+    batch: int = 2048,
+    conditions: Any = tuple(CONDITIONS),
+    eval_batch: int = 100_000,
+    rng: Any = 0,
+) -> CompressedAblation:
     r"""Train the toy with and without its mixing matrix (Bhagat et al.'s ablation).
 
     Conditions (``CONDITIONS``): ``"mixed"``, Braun et al.'s toy (random embedding, labels
@@ -929,8 +1042,19 @@ def compressed_ablation(*, n: int = 100, dim: int = 1000, width: int = 50, p: fl
     out = {}
     for c, child in zip(conds, children, strict=True):
         emb, s = CONDITIONS[c]
-        out[c] = train_compressed(n=n, dim=dim, width=width, p=p, embedding=emb, mixing=s, seeds=seeds, steps=steps,
-                                  batch=batch, eval_batch=eval_batch, rng=child)
+        out[c] = train_compressed(
+            n=n,
+            dim=dim,
+            width=width,
+            p=p,
+            embedding=emb,
+            mixing=s,
+            seeds=seeds,
+            steps=steps,
+            batch=batch,
+            eval_batch=eval_batch,
+            rng=child,
+        )
     return CompressedAblation(results=out)
 
 
@@ -949,8 +1073,21 @@ def compressed_cell(params: dict[str, Any], rng: np.random.Generator) -> dict[st
     >>> sorted(out)[:3]
     ['gain', 'label_noise', 'loss']
     """
-    keys = {"n", "dim", "width", "p", "embedding", "mixing", "seeds", "steps", "batch", "eval_batch", "lr",
-            "weight_decay", "replicate"}
+    keys = {
+        "n",
+        "dim",
+        "width",
+        "p",
+        "embedding",
+        "mixing",
+        "seeds",
+        "steps",
+        "batch",
+        "eval_batch",
+        "lr",
+        "weight_decay",
+        "replicate",
+    }
     if not isinstance(params, dict):
         raise TypeError(f"params must be a dict, got {type(params).__name__}")
     bad = set(params) - keys
@@ -958,8 +1095,12 @@ def compressed_cell(params: dict[str, Any], rng: np.random.Generator) -> dict[st
         raise ValueError(f"unknown parameters {sorted(bad)}; allowed: {sorted(keys)}")
     kw = {k: v for k, v in params.items() if k != "replicate"}
     r = train_compressed(rng=rng, **kw)
-    return {"loss": r.loss.tolist(), "gain": r.gain.tolist(), "naive_loss": r.naive_loss,
-            "label_noise": r.label_noise.tolist(), "top_overlap": [None] * r.seeds if r.top_overlap is None else
-            r.top_overlap.tolist(),
-            "per_feature_loss": r.per_feature_loss.mean(axis=0).tolist(),
-            "per_feature_loss_sorted": np.sort(r.per_feature_loss, axis=1).mean(axis=0).tolist()}
+    return {
+        "loss": r.loss.tolist(),
+        "gain": r.gain.tolist(),
+        "naive_loss": r.naive_loss,
+        "label_noise": r.label_noise.tolist(),
+        "top_overlap": [None] * r.seeds if r.top_overlap is None else r.top_overlap.tolist(),
+        "per_feature_loss": r.per_feature_loss.mean(axis=0).tolist(),
+        "per_feature_loss_sorted": np.sort(r.per_feature_loss, axis=1).mean(axis=0).tolist(),
+    }

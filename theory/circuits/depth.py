@@ -97,9 +97,11 @@ class DepthBound:
 
     def __str__(self) -> str:
         where = ", ".join(f"{k}={v}" for k, v in self.params.items() if k != "widths")
-        return (f"P(compiled circuit wrong on a uniform s-sparse input) <= {self.value:.6g} "
-                f"(union bound over layers, exact per-gate probabilities; worst input {self.worst:.6g}; "
-                f"{self.n_inputs} inputs; {where})")
+        return (
+            f"P(compiled circuit wrong on a uniform s-sparse input) <= {self.value:.6g} "
+            f"(union bound over layers, exact per-gate probabilities; worst input {self.worst:.6g}; "
+            f"{self.n_inputs} inputs; {where})"
+        )
 
     def __repr__(self) -> str:
         return f"DepthBound(value={self.value:.6g}, worst={self.worst:.6g}, depth={len(self.by_depth)})"
@@ -114,8 +116,9 @@ def _all_sparse(n: int, s: int) -> NDArray[np.int8]:
     return X
 
 
-def depth_failure_bound(circuit: Circuit, *, width: int, s: int, p: float | None = None,
-                        compile_s: int = 3) -> DepthBound:
+def depth_failure_bound(
+    circuit: Circuit, *, width: int, s: int, p: float | None = None, compile_s: int = 3
+) -> DepthBound:
     r"""Bound the fraction of ``s``-sparse inputs on which a compiled circuit is wrong.
 
     For :func:`~theory.circuits.compile_circuit` ``(circuit, width=width, p=p, s=compile_s,
@@ -166,20 +169,17 @@ def depth_failure_bound(circuit: Circuit, *, width: int, s: int, p: float | None
     compile_s = check_int(compile_s, "compile_s", minimum=1)
     n_x = math.comb(circuit.n_inputs, s)
     if n_x > MAX_ENUMERATED:
-        raise ValueError(f"C(n_inputs, s) = {n_x} inputs exceed the enumeration limit "
-                         f"{MAX_ENUMERATED}")
+        raise ValueError(f"C(n_inputs, s) = {n_x} inputs exceed the enumeration limit {MAX_ENUMERATED}")
     pv = optimal_p(d=width, s=max(compile_s, 2)) if p is None else check_probability(p, "p", allow_zero=False)
     polys, negated = stored_polynomials(circuit)
     fan_ins = sorted({len(t) for lp in polys for q in lp for t in q if len(t) >= 2} | {2})
-    p_k = {k: (pv if (k == 2 or p is not None) else optimal_p(d=width, s=max(compile_s, k), fan_in=k))
-           for k in fan_ins}
+    p_k = {k: (pv if (k == 2 or p is not None) else optimal_p(d=width, s=max(compile_s, k), fan_in=k)) for k in fan_ins}
 
     @functools.cache
     def tail(k: int, active_in_layer: int, j: int, t: float, side: str) -> float:
         try:
-            return uand_gate_error_prob(d=width, p=p_k[k], s=active_in_layer, active=j, t=t,
-                                        fan_in=k, side=side)
-        except ValueError as exc:   # the layer's sizes are beyond the exact tail computation
+            return uand_gate_error_prob(d=width, p=p_k[k], s=active_in_layer, active=j, t=t, fan_in=k, side=side)
+        except ValueError as exc:  # the layer's sizes are beyond the exact tail computation
             raise ValueError(f"width={width} (with p={p_k[k]:.4g}): {exc}") from None
 
     X = _all_sparse(circuit.n_inputs, s)
@@ -187,13 +187,13 @@ def depth_failure_bound(circuit: Circuit, *, width: int, s: int, p: float | None
     stored = [np.where(neg, 1 - v, v).astype(np.int64) for v, neg in zip(layers, negated, strict=True)]
     per_layer_x = np.zeros((circuit.depth, len(X)))
     for li, lp in enumerate(polys):
-        U = stored[li]                       # (n_x, m_l) exact stored inputs of stage li
-        a = U.sum(axis=1)                    # active stored nodes
+        U = stored[li]  # (n_x, m_l) exact stored inputs of stage li
+        a = U.sum(axis=1)  # active stored nodes
         out = stored[li + 1]
         for g, poly in enumerate(lp):
             nonlin = [(t, c) for t, c in poly.items() if len(t) >= 2]
             if not nonlin:
-                continue                     # linear gate: exact through the skip connection
+                continue  # linear gate: exact through the skip connection
             M = len(nonlin)
             for t_, c in nonlin:
                 j = U[:, list(t_)].sum(axis=1)
@@ -209,12 +209,16 @@ def depth_failure_bound(circuit: Circuit, *, width: int, s: int, p: float | None
                         vals[r] = tail(k, int(aa), int(jj), thr, "above" if up else "below")
                     else:
                         thr = 0.25 / (M * abs(c))
-                        vals[r] = (tail(k, int(aa), int(jj), thr, "above")
-                                   + tail(k, int(aa), int(jj), thr, "below"))
+                        vals[r] = tail(k, int(aa), int(jj), thr, "above") + tail(k, int(aa), int(jj), thr, "below")
                 per_layer_x[li] += vals[inv.ravel()]
     cum = np.cumsum(per_layer_x, axis=0)
     by_depth = np.minimum(cum, 1.0).mean(axis=1)
-    return DepthBound(value=float(by_depth[-1]), worst=float(np.minimum(cum[-1], 1.0).max()),
-                      by_depth=by_depth, per_layer=per_layer_x.mean(axis=1), n_inputs=len(X),
-                      p=p_k, params=dict(width=width, s=s, compile_s=compile_s,
-                                         depth=circuit.depth, widths=circuit.widths))
+    return DepthBound(
+        value=float(by_depth[-1]),
+        worst=float(np.minimum(cum[-1], 1.0).max()),
+        by_depth=by_depth,
+        per_layer=per_layer_x.mean(axis=1),
+        n_inputs=len(X),
+        p=p_k,
+        params=dict(width=width, s=s, compile_s=compile_s, depth=circuit.depth, widths=circuit.widths),
+    )

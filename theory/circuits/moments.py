@@ -40,16 +40,27 @@ from scipy import integrate, special, stats
 from theory._results import Bound
 from theory._validation import check_bool, check_int, check_probability, check_real, check_size
 
-__all__ = ["AdlerShavit", "UAndMoments", "adler_shavit_bounds", "optimal_p", "paper_p",
-           "random_gain", "superposition_capacity", "superposition_noise_var",
-           "uand_error_moments", "uand_error_tail", "uand_gate_error_prob", "uand_min_width"]
+__all__ = [
+    "AdlerShavit",
+    "UAndMoments",
+    "adler_shavit_bounds",
+    "optimal_p",
+    "paper_p",
+    "random_gain",
+    "superposition_capacity",
+    "superposition_noise_var",
+    "uand_error_moments",
+    "uand_error_tail",
+    "uand_gate_error_prob",
+    "uand_min_width",
+]
 
-HANNI = ("Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in "
-         "Superposition. arXiv:2408.05451")
-VMH = ("Vaintrob, Mendel, Hänni (2024). Toward a Mathematical Framework for Computation in "
-       "Superposition. AI Alignment Forum")
-ADLER_SHAVIT = ("Adler, Shavit (2024). On the Complexity of Neural Computation in Superposition. "
-                "arXiv:2409.15318")
+HANNI = "Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in Superposition. arXiv:2408.05451"
+VMH = (
+    "Vaintrob, Mendel, Hänni (2024). Toward a Mathematical Framework for Computation in "
+    "Superposition. AI Alignment Forum"
+)
+ADLER_SHAVIT = "Adler, Shavit (2024). On the Complexity of Neural Computation in Superposition. arXiv:2409.15318"
 
 KINDS = ("bernoulli", "rademacher", "gaussian")
 
@@ -65,8 +76,7 @@ _MAX_CONV_NEURONS = 4000
 
 
 def _count(value: Any, name: str, minimum: int) -> int:
-    return check_size(value, name, minimum=minimum, maximum=_MAX_COUNT,
-                      why="exact binomial sums in floating point")
+    return check_size(value, name, minimum=minimum, maximum=_MAX_COUNT, why="exact binomial sums in floating point")
 
 
 def _binom_support(n: int, q: float, name: str, *, start: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -80,8 +90,10 @@ def _binom_support(n: int, q: float, name: str, *, start: int = 0) -> tuple[np.n
     lo = max(start, int(math.floor(mu - 40 * sd - 40)))
     hi = min(n, int(math.ceil(mu + 40 * sd + 40)))
     if hi - lo + 1 > _MAX_TERMS:
-        raise ValueError(f"{name}={n} is too large for the exact sum: Bin({n}, {q:.3g}) spreads over "
-                         f"{hi - lo + 1} values (limit {_MAX_TERMS})")
+        raise ValueError(
+            f"{name}={n} is too large for the exact sum: Bin({n}, {q:.3g}) spreads over "
+            f"{hi - lo + 1} values (limit {_MAX_TERMS})"
+        )
     k = np.arange(lo, hi + 1)
     return k, stats.binom.pmf(k, n, q)
 
@@ -174,8 +186,7 @@ def optimal_p(*, d: int, s: int, fan_in: int = 2) -> float:
 
     from scipy.optimize import minimize_scalar
 
-    res = minimize_scalar(mse, bounds=(math.log(1.0 / d), 0.0), method="bounded",
-                          options={"xatol": 1e-4})
+    res = minimize_scalar(mse, bounds=(math.log(1.0 / d), 0.0), method="bounded", options={"xatol": 1e-4})
     return float(math.exp(res.x))
 
 
@@ -215,12 +226,12 @@ class UAndMoments:
     @property
     def rms(self) -> float:
         """Root mean squared error ``sqrt(mean² + var)`` given coverage."""
-        return math.sqrt(self.mean ** 2 + self.var)
+        return math.sqrt(self.mean**2 + self.var)
 
     @property
     def mse(self) -> float:
         """Unconditional mean squared error: an uncovered gate reads 0 (error ``-target``)."""
-        return (1 - self.p_uncovered) * (self.mean ** 2 + self.var) + self.p_uncovered * self.target
+        return (1 - self.p_uncovered) * (self.mean**2 + self.var) + self.p_uncovered * self.target
 
 
 def _inv_mean_truncated_binomial(d: int, q: float) -> float:
@@ -228,7 +239,7 @@ def _inv_mean_truncated_binomial(d: int, q: float) -> float:
     if q <= 0:
         return math.inf
     n, pmf = _binom_support(d, q, "d", start=1)
-    tot = -math.expm1(d * math.log1p(-q)) if q < 1 else 1.0   # P(N >= 1)
+    tot = -math.expm1(d * math.log1p(-q)) if q < 1 else 1.0  # P(N >= 1)
     return float((pmf / n).sum() / tot)
 
 
@@ -301,9 +312,16 @@ def random_gain(*, s_other: int, kind: str = "rademacher") -> float:
     raise ValueError(f"kind must be 'rademacher' or 'gaussian' for the sign read-off, got {kind!r}")
 
 
-def uand_error_moments(*, d: int, s: int, active: int, p: float | None = None,
-                       kind: str = "bernoulli", fan_in: int = 2,
-                       calibration_s: int | None = None) -> UAndMoments:
+def uand_error_moments(
+    *,
+    d: int,
+    s: int,
+    active: int,
+    p: float | None = None,
+    kind: str = "bernoulli",
+    fan_in: int = 2,
+    calibration_s: int | None = None,
+) -> UAndMoments:
     r"""Exact mean and variance of the U-AND read-off error of one gate.
 
     Bernoulli (``a = ReLU(Wx - (k-1))``, mean read-off over the neurons wired to the gate),
@@ -373,14 +391,15 @@ def uand_error_moments(*, d: int, s: int, active: int, p: float | None = None,
         f = np.maximum(active + x - fan_in + 1, 0).astype(float)
         ef = float((pmf * f).sum())
         vf = float((pmf * (f - ef) ** 2).sum())
-        q = p ** fan_in
+        q = p**fan_in
         p_unc = float((1 - q) ** d)
         inv = _inv_mean_truncated_binomial(d, q) if p_unc < 1 else math.inf
         var = vf * inv if vf > 0 else 0.0
         if not math.isfinite(var):
             raise ValueError(f"no neuron can cover a gate: d p^fan_in = {d * q:.3g} underflows")
-        return UAndMoments(mean=ef - target, var=var, target=target, p_uncovered=p_unc,
-                           expected_neurons=d * q, params=params)
+        return UAndMoments(
+            mean=ef - target, var=var, target=target, p_uncovered=p_unc, expected_neurons=d * q, params=params
+        )
     if fan_in != 2:
         raise ValueError(f"the sign read-off is implemented for fan_in=2, got {fan_in}")
     if p is not None:
@@ -391,14 +410,14 @@ def uand_error_moments(*, d: int, s: int, active: int, p: float | None = None,
     g_cal = random_gain(s_other=max(cal, 2) - 2, kind=kind)
     g_true = random_gain(s_other=s - 2, kind=kind) if s >= 2 else 0.0
     mean = target * (g_true / g_cal - 1.0)
-    var = (s / 2.0 - target * g_true ** 2) / (d * g_cal ** 2)
+    var = (s / 2.0 - target * g_true**2) / (d * g_cal**2)
     params["calibration_s"] = cal
-    return UAndMoments(mean=float(mean), var=float(var), target=target, p_uncovered=0.0,
-                       expected_neurons=float(d), params=params)
+    return UAndMoments(
+        mean=float(mean), var=float(var), target=target, p_uncovered=0.0, expected_neurons=float(d), params=params
+    )
 
 
-def uand_error_tail(*, d: int, p: float, s: int, active: int, t: float,
-                    fan_in: int = 2, strict: bool = False) -> float:
+def uand_error_tail(*, d: int, p: float, s: int, active: int, t: float, fan_in: int = 2, strict: bool = False) -> float:
     r"""Exact upper tail :math:`P(\hat y - y \ge t \mid N \ge 1)` of the Bernoulli read-off error.
 
     When ``active >= fan_in - 1`` every neuron wired to the gate has activation
@@ -446,9 +465,9 @@ def uand_error_tail(*, d: int, p: float, s: int, active: int, t: float,
     p = check_probability(p, "p", allow_zero=False)
     t = check_real(t, "t", minimum=0, strict_min=True)
     s_other = s - active
-    n, wN = _binom_support(d, p ** fan_in, "d", start=1)
+    n, wN = _binom_support(d, p**fan_in, "d", start=1)
     if wN.sum() == 0:
-        raise ValueError(f"no neuron can cover a gate: d p^fan_in = {d * p ** fan_in:.3g} underflows")
+        raise ValueError(f"no neuron can cover a gate: d p^fan_in = {d * p**fan_in:.3g} underflows")
     wN = wN / wN.sum()
     # P(Bin(n s', p) >= ceil(n t)) = sf(ceil(n t) - 1); guard n t within rounding of an integer
     thr = np.floor(n * t + 1e-9) + 1 if strict else np.ceil(n * t - 1e-9)
@@ -456,8 +475,9 @@ def uand_error_tail(*, d: int, p: float, s: int, active: int, t: float,
     return float(np.clip((wN * tail).sum(), 0.0, 1.0))
 
 
-def uand_gate_error_prob(*, d: int, p: float, s: int, active: int, t: float,
-                         fan_in: int = 2, side: str = "above") -> float:
+def uand_gate_error_prob(
+    *, d: int, p: float, s: int, active: int, t: float, fan_in: int = 2, side: str = "above"
+) -> float:
     r"""Exact probability that a Bernoulli U-AND read-off errs by more than ``t`` in one direction.
 
     Unconditional over the weights (an uncovered gate, ``N = 0``, reads 0), for any number
@@ -529,12 +549,14 @@ def uand_gate_error_prob(*, d: int, p: float, s: int, active: int, t: float,
     f = np.maximum(active + xs - (fan_in - 1), 0)
     pf = np.zeros(int(f.max()) + 1)
     np.add.at(pf, f, pmf_x)
-    q = p ** fan_in
-    mu = d * q       # the pmf beyond mu + 14 sqrt(mu) + 30 is below 1e-20
+    q = p**fan_in
+    mu = d * q  # the pmf beyond mu + 14 sqrt(mu) + 30 is below 1e-20
     n_hi = int(min(d, math.ceil(mu + 14 * math.sqrt(mu) + 30)))
     if n_hi > _MAX_CONV_NEURONS or n_hi * len(pf) > _MAX_TERMS:
-        raise ValueError(f"d={d}, p={p}, s={s} are too large for the exact convolution: up to {n_hi} neurons "
-                         f"per gate (limit {_MAX_CONV_NEURONS}) with {len(pf)} activation values each")
+        raise ValueError(
+            f"d={d}, p={p}, s={s} are too large for the exact convolution: up to {n_hi} neurons "
+            f"per gate (limit {_MAX_CONV_NEURONS}) with {len(pf)} activation values each"
+        )
     wN = stats.binom.pmf(np.arange(n_hi + 1), d, q)
     total = float(wN[0] * ((-y > t) if side == "above" else (y > t)))
     conv = np.ones(1)
@@ -552,8 +574,9 @@ def uand_gate_error_prob(*, d: int, p: float, s: int, active: int, t: float,
     return float(min(max(total, 0.0), 1.0))
 
 
-def uand_min_width(*, s: int, eps: float, kind: str = "bernoulli", fan_in: int = 2,
-                   z: float = 1.0, d_max: int = 10 ** 9) -> Bound:
+def uand_min_width(
+    *, s: int, eps: float, kind: str = "bernoulli", fan_in: int = 2, z: float = 1.0, d_max: int = 10**9
+) -> Bound:
     r"""Smallest width ``d`` at which every U-AND read-off has RMS error at most ``eps / z``.
 
     Uses the exact moments (:func:`uand_error_moments`) of the worst case (all gate inputs
@@ -602,8 +625,11 @@ def uand_min_width(*, s: int, eps: float, kind: str = "bernoulli", fan_in: int =
     def err(d: int) -> tuple[float, float | None]:
         if kind == "bernoulli":
             p = optimal_p(d=d, s=s, fan_in=fan_in)
-            worst = max(math.sqrt(uand_error_moments(d=d, p=p, s=s, active=j, fan_in=fan_in).mse)
-                        for j in (fan_in, fan_in - 1) if j >= 0)
+            worst = max(
+                math.sqrt(uand_error_moments(d=d, p=p, s=s, active=j, fan_in=fan_in).mse)
+                for j in (fan_in, fan_in - 1)
+                if j >= 0
+            )
             return worst, p
         worst = max(uand_error_moments(d=d, s=s, active=j, kind=kind).rms for j in (2, 1, 0))
         return worst, None
@@ -621,9 +647,14 @@ def uand_min_width(*, s: int, eps: float, kind: str = "bernoulli", fan_in: int =
         else:
             hi = mid
     d = lo if err(lo)[0] <= target else hi
-    return Bound(value=d, name="uand_min_width", citation=HANNI, kind="exact",
-                 quantity="smallest width whose exact RMS read-off error is <= eps/z",
-                 params=dict(s=s, eps=eps, kind=kind, fan_in=fan_in, z=z, p=err(d)[1]))
+    return Bound(
+        value=d,
+        name="uand_min_width",
+        citation=HANNI,
+        kind="exact",
+        quantity="smallest width whose exact RMS read-off error is <= eps/z",
+        params=dict(s=s, eps=eps, kind=kind, fan_in=fan_in, z=z, p=err(d)[1]),
+    )
 
 
 def superposition_noise_var(*, m: int, dim: int, p: float, s: int) -> float:
@@ -669,17 +700,17 @@ def superposition_noise_var(*, m: int, dim: int, p: float, s: int) -> float:
     dim = check_int(dim, "dim", minimum=1)
     p = check_probability(p, "p")
     s = check_int(s, "s", minimum=0, maximum=m)
-    fp = Fraction(p)   # exact rational arithmetic: no overflow on sizes beyond floating point
+    fp = Fraction(p)  # exact rational arithmetic: no overflow on sizes beyond floating point
     var = (s * (m - s) * fp + s * (s - 1) * fp * (1 + fp)) / dim
     try:
         return float(var)
     except OverflowError:
-        raise ValueError(f"the variance for m={m}, s={s}, dim={dim} exceeds the floating-point range; "
-                         f"use smaller m or s") from None
+        raise ValueError(
+            f"the variance for m={m}, s={s}, dim={dim} exceeds the floating-point range; use smaller m or s"
+        ) from None
 
 
-def superposition_capacity(*, dim: int, d: int, s: int, sigma: float = 0.25,
-                           p: float | None = None) -> Bound:
+def superposition_capacity(*, dim: int, d: int, s: int, sigma: float = 0.25, p: float | None = None) -> Bound:
     r"""Largest ``m`` whose interference std on a U-AND neuron stays at most ``sigma``.
 
     Solves :func:`superposition_noise_var` ``= sigma²`` for ``m``:
@@ -728,12 +759,18 @@ def superposition_capacity(*, dim: int, d: int, s: int, sigma: float = 0.25,
         raise ValueError(f"d={d} is too large: the default p = 1/sqrt(d) underflows; pass p")
     # exact rational arithmetic: the answer is an integer of any size, no float overflow
     fp, fsig = Fraction(pv), Fraction(sigma)
-    mval = s + (fsig ** 2 * dim - s * (s - 1) * fp * (1 + fp)) / (s * fp)
+    mval = s + (fsig**2 * dim - s * (s - 1) * fp * (1 + fp)) / (s * fp)
     count = max(0, math.floor(mval + Fraction(1, 10**9)))
-    return Bound(value=count, name="superposition_capacity", citation=HANNI, kind="upper",
-                 quantity=f"inputs m with interference std <= {sigma}",
-                 params=dict(dim=dim, d=d, s=s, sigma=sigma, p=pv), proven=False,
-                 condition="noise criterion only; the papers' statement is asymptotic")
+    return Bound(
+        value=count,
+        name="superposition_capacity",
+        citation=HANNI,
+        kind="upper",
+        quantity=f"inputs m with interference std <= {sigma}",
+        params=dict(dim=dim, d=d, s=s, sigma=sigma, p=pv),
+        proven=False,
+        condition="noise criterion only; the papers' statement is asymptotic",
+    )
 
 
 @dataclass(frozen=True)
@@ -770,14 +807,27 @@ class AdlerShavit:
     def bounds(self) -> tuple[Bound, ...]:
         """Each growth function as a :class:`~theory._results.Bound` marked not proven (no constants)."""
         why = "asymptotic order with constant 1; compare trends, not values"
-        rows = [("neurons_lower", "lower", "neurons", self.neurons_lower),
-                ("params_lower", "lower", "parameters", self.params_lower),
-                ("neurons_upper", "upper", "neurons", self.neurons_upper),
-                ("params_upper", "upper", "parameters", self.params_upper)]
+        rows = [
+            ("neurons_lower", "lower", "neurons", self.neurons_lower),
+            ("params_lower", "lower", "parameters", self.params_lower),
+            ("neurons_upper", "upper", "neurons", self.neurons_upper),
+            ("params_upper", "upper", "parameters", self.params_upper),
+        ]
         if self.capacity is not None:
             rows.append(("capacity", "upper", "features computable", self.capacity))
-        return tuple(Bound(float(v), f"adler_shavit_{name}", self.citation, kind=kind, quantity=q, proven=False,
-                           condition=why, params={"m_out": self.m_out}) for name, kind, q, v in rows)
+        return tuple(
+            Bound(
+                float(v),
+                f"adler_shavit_{name}",
+                self.citation,
+                kind=kind,
+                quantity=q,
+                proven=False,
+                condition=why,
+                params={"m_out": self.m_out},
+            )
+            for name, kind, q, v in rows
+        )
 
     def __str__(self) -> str:
         return "\n".join(str(b) for b in self.bounds())
@@ -822,6 +872,11 @@ def adler_shavit_bounds(*, m_out: int, neurons: int | None = None) -> AdlerShavi
     if neurons is not None:
         n = check_int(neurons, "neurons", minimum=2)
         cap = n * n / math.log(n)
-    return AdlerShavit(m_out=m_out, neurons_lower=math.sqrt(m_out * L), params_lower=m_out * L,
-                       neurons_upper=math.sqrt(m_out) * L, params_upper=m_out * L * L,
-                       capacity=cap)
+    return AdlerShavit(
+        m_out=m_out,
+        neurons_lower=math.sqrt(m_out * L),
+        params_lower=m_out * L,
+        neurons_upper=math.sqrt(m_out) * L,
+        params_upper=m_out * L * L,
+        capacity=cap,
+    )

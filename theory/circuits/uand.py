@@ -177,9 +177,18 @@ class UAnd:
         Sparsity the sign read-off gain is calibrated for (random kinds).
     """
 
-    def __init__(self, *, kind: str, W: Any, bias: NDArray[np.float64], fan_in: int,
-                 p: float | None, embedding: Embedding | None,
-                 pairs: NDArray[np.int64] | None, calibration_s: int | None) -> None:
+    def __init__(
+        self,
+        *,
+        kind: str,
+        W: Any,
+        bias: NDArray[np.float64],
+        fan_in: int,
+        p: float | None,
+        embedding: Embedding | None,
+        pairs: NDArray[np.int64] | None,
+        calibration_s: int | None,
+    ) -> None:
         self.kind = kind
         self.W = W
         self.d, self.m = W.shape
@@ -190,8 +199,7 @@ class UAnd:
         if calibration_s is not None:
             calibration_s = check_int(calibration_s, "calibration_s", minimum=2)
         self.calibration_s = calibration_s
-        self.gain = (random_gain(s_other=calibration_s - 2, kind=kind)
-                     if calibration_s is not None else None)
+        self.gain = random_gain(s_other=calibration_s - 2, kind=kind) if calibration_s is not None else None
         self._dense_bool: NDArray[np.bool_] | None = None
         self._signs: NDArray[np.float64] | None = None
         self._coverage_all: NDArray[np.int64] | None = None
@@ -328,8 +336,10 @@ class UAnd:
         if self.fan_in != 2:
             raise ValueError("the all-pairs read-off needs fan_in=2; pass pairs for other fan-ins")
         if self.m > DENSE_ALL_PAIRS_MAX_M:
-            raise ValueError(f"dense all-pairs read-off needs m <= {DENSE_ALL_PAIRS_MAX_M} "
-                             f"(got m={self.m}); use iter_all_pairs, read_all_sparse or pass pairs")
+            raise ValueError(
+                f"dense all-pairs read-off needs m <= {DENSE_ALL_PAIRS_MAX_M} "
+                f"(got m={self.m}); use iter_all_pairs, read_all_sparse or pass pairs"
+            )
         out = np.empty((A.shape[0], self.m, self.m))
         if self.kind == "bernoulli":
             if self._coverage_all is None:
@@ -437,12 +447,12 @@ class UAnd:
         N = np.empty(num.nnz)
         chunk = 1 << 16
         for s0 in range(0, num.nnz, chunk):
-            i, j = num.row[s0:s0 + chunk], num.col[s0:s0 + chunk]
+            i, j = num.row[s0 : s0 + chunk], num.col[s0 : s0 + chunk]
             both = packed[i] & packed[j]
-            if hasattr(np, "bitwise_count"):           # NumPy >= 2.0
-                N[s0:s0 + chunk] = np.bitwise_count(both).sum(axis=1)
+            if hasattr(np, "bitwise_count"):  # NumPy >= 2.0
+                N[s0 : s0 + chunk] = np.bitwise_count(both).sum(axis=1)
             else:
-                N[s0:s0 + chunk] = np.unpackbits(both.view(np.uint8), axis=1).sum(axis=1)
+                N[s0 : s0 + chunk] = np.unpackbits(both.view(np.uint8), axis=1).sum(axis=1)
         return sps.coo_matrix((num.data / N, (num.row, num.col)), shape=(self.m, self.m))
 
     def _packed_columns(self) -> NDArray[np.uint64]:
@@ -502,15 +512,27 @@ def _bernoulli_matrix(d: int, m: int, p: float, gen: np.random.Generator) -> sps
         return sps.csr_matrix((gen.random((d, m)) < p).astype(np.int8))
     # large: column by column, nnz ~ d m p, never a dense d x m float array
     counts = gen.binomial(d, p, size=m)
-    rows = (np.concatenate([gen.choice(d, size=c, replace=False) for c in counts])
-            if counts.sum() else np.empty(0, dtype=np.int64))
+    rows = (
+        np.concatenate([gen.choice(d, size=c, replace=False) for c in counts])
+        if counts.sum()
+        else np.empty(0, dtype=np.int64)
+    )
     cols = np.repeat(np.arange(m), counts)
     return sps.csr_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(d, m))
 
 
-def uand(*, m: int, d: int, kind: str = "bernoulli", p: float | str | None = "optimal",
-         fan_in: int = 2, pairs: ArrayLike | None = None,
-         embedding: Embedding | int | None = None, s: int = 2, rng: Any = 0) -> UAnd:
+def uand(
+    *,
+    m: int,
+    d: int,
+    kind: str = "bernoulli",
+    p: float | str | None = "optimal",
+    fan_in: int = 2,
+    pairs: ArrayLike | None = None,
+    embedding: Embedding | int | None = None,
+    s: int = 2,
+    rng: Any = 0,
+) -> UAnd:
     r"""Build a U-AND layer of ``d`` ReLU neurons on ``m`` Boolean inputs.
 
     .. math::
@@ -601,12 +623,22 @@ def uand(*, m: int, d: int, kind: str = "bernoulli", p: float | str | None = "op
         else:
             pv = check_probability(p, "p", allow_zero=False)
         # expected nonzeros (int8 data + int32 indices) and, for small layers, the dense draw
-        check_memory(max(estimate_bytes(d, m, itemsize=1) * pv * 5, estimate_bytes(min(d * m, 4_000_000))),
-                     f"a Bernoulli(p={pv:.3g}) U-AND layer of shape (d={d}, m={m})")
+        check_memory(
+            max(estimate_bytes(d, m, itemsize=1) * pv * 5, estimate_bytes(min(d * m, 4_000_000))),
+            f"a Bernoulli(p={pv:.3g}) U-AND layer of shape (d={d}, m={m})",
+        )
         W = _bernoulli_matrix(d, m, pv, gen)
         bias = np.full(d, -(fan_in - 1.0))
-        return UAnd(kind=kind, W=W, bias=bias, fan_in=fan_in, p=pv, embedding=embedding,
-                    pairs=None if pairs is None else np.asarray(pairs), calibration_s=None)
+        return UAnd(
+            kind=kind,
+            W=W,
+            bias=bias,
+            fan_in=fan_in,
+            p=pv,
+            embedding=embedding,
+            pairs=None if pairs is None else np.asarray(pairs),
+            calibration_s=None,
+        )
     if fan_in != 2:
         raise ValueError(f"kind={kind!r} supports fan_in=2 only, got {fan_in}")
     if p is not None and p != "optimal":  # the default, for the Bernoulli kind
@@ -618,8 +650,16 @@ def uand(*, m: int, d: int, kind: str = "bernoulli", p: float | str | None = "op
         W = 2.0 * gen.integers(0, 2, size=(d, m)) - 1.0
     else:
         W = gen.standard_normal((d, m))
-    return UAnd(kind=kind, W=W, bias=np.zeros(d), fan_in=2, p=None, embedding=embedding,
-                pairs=None if pairs is None else np.asarray(pairs), calibration_s=s)
+    return UAnd(
+        kind=kind,
+        W=W,
+        bias=np.zeros(d),
+        fan_in=2,
+        p=None,
+        embedding=embedding,
+        pairs=None if pairs is None else np.asarray(pairs),
+        calibration_s=s,
+    )
 
 
 def sparse_inputs(*, m: int, s: int, batch: int, rng: Any = 0) -> NDArray[np.int8]:
@@ -633,13 +673,16 @@ def sparse_inputs(*, m: int, s: int, batch: int, rng: Any = 0) -> NDArray[np.int
     m = check_int(m, "m", minimum=1)
     s = check_int(s, "s", minimum=0, maximum=m)
     batch = check_int(batch, "batch", minimum=1)
-    check_memory(estimate_bytes(batch, m, itemsize=17 if m <= 4096 else 1),
-                 f"batch={batch} Boolean inputs of length m={m}")
+    check_memory(
+        estimate_bytes(batch, m, itemsize=17 if m <= 4096 else 1), f"batch={batch} Boolean inputs of length m={m}"
+    )
     gen = as_rng(rng)
     x = np.zeros((batch, m), dtype=np.int8)
     if s:
-        idx = np.argsort(gen.random((batch, m)), axis=1)[:, :s] if m <= 4096 else \
-            np.stack([gen.choice(m, size=s, replace=False) for _ in range(batch)])
+        idx = (
+            np.argsort(gen.random((batch, m)), axis=1)[:, :s]
+            if m <= 4096
+            else np.stack([gen.choice(m, size=s, replace=False) for _ in range(batch)])
+        )
         np.put_along_axis(x, idx, 1, axis=1)
     return x
-

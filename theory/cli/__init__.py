@@ -22,8 +22,13 @@ from collections.abc import Sequence
 __all__ = ["CORE_COMMANDS", "CLIError", "build_parser", "command_modules", "main"]
 
 #: Optional packages and the extra that installs each (a missing one is reported in one line).
-OPTIONAL_EXTRAS: dict[str, str] = {"safetensors": "io", "distributed": "distributed", "dask": "distributed",
-                                   "torch": "bench", "hypothesis": "strategies"}
+OPTIONAL_EXTRAS: dict[str, str] = {
+    "safetensors": "io",
+    "distributed": "distributed",
+    "dask": "distributed",
+    "torch": "bench",
+    "hypothesis": "strategies",
+}
 
 #: Commands that belong to no area: the verification spine, figures and proofs.
 CORE_COMMANDS: tuple[str, ...] = ("theory.cli.verify", "theory.cli.figures", "theory.cli.prove", "theory.cli.reproduce")
@@ -39,8 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="theory",
-        description="superposition-theory: derive, bound, construct and check the mathematics "
-                    "of superposition.")
+        description="superposition-theory: derive, bound, construct and check the mathematics of superposition.",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in command_modules():
@@ -71,8 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         extra = OPTIONAL_EXTRAS.get((exc.name or "").split(".")[0])
         if extra is None:
             raise
-        print(f"theory: error: this needs the optional package {exc.name!r}; install it with "
-              f"pip install 'superposition-theory[{extra}]'", file=sys.stderr)
+        print(
+            f"theory: error: this needs the optional package {exc.name!r}; install it with "
+            f"pip install 'superposition-theory[{extra}]'",
+            file=sys.stderr,
+        )
         return 2
     except (CLIError, ValueError, FileNotFoundError) as exc:
         print(f"theory: error: {exc}", file=sys.stderr)

@@ -23,8 +23,10 @@ def recipes() -> dict[str, Callable[[bool], Any]]:
     for claim in registry().values():
         if isinstance(claim.figure, str):
             if claim.figure not in drawers:
-                raise ValueError(f"claim {claim.id} names figure {claim.figure!r}, which no figure "
-                                 f"module defines; known: {sorted(drawers)}")
+                raise ValueError(
+                    f"claim {claim.id} names figure {claim.figure!r}, which no figure "
+                    f"module defines; known: {sorted(drawers)}"
+                )
             found[f"verify.{claim.figure}"] = _verdict_recipe(claim.id, drawers[claim.figure])
     return dict(sorted(found.items()))
 
@@ -40,14 +42,21 @@ def _verdict_recipe(claim_id: str, draw: Callable[..., Any]) -> Callable[[bool],
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("figures", help="draw the standard figures",
-                       description="Draw the toolkit's standard figures (all, or the named ones) "
-                                   "as PDF and PNG into a folder.")
+    p = sub.add_parser(
+        "figures",
+        help="draw the standard figures",
+        description="Draw the toolkit's standard figures (all, or the named ones) as PDF and PNG into a folder.",
+    )
     p.add_argument("names", nargs="*", metavar="NAME", help="figures to draw (default: all); see --list")
     p.add_argument("--out", default="figures", metavar="DIR", help="output folder (default: %(default)s)")
     p.add_argument("--quick", action="store_true", help="smaller computations behind each figure")
-    p.add_argument("--format", action="append", dest="formats", choices=["pdf", "svg", "png"],
-                   help="output format (repeatable; default pdf and png)")
+    p.add_argument(
+        "--format",
+        action="append",
+        dest="formats",
+        choices=["pdf", "svg", "png"],
+        help="output format (repeatable; default pdf and png)",
+    )
     p.add_argument("--list", action="store_true", help="list the figures and exit")
     p.set_defaults(func=run)
 

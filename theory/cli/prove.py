@@ -7,9 +7,12 @@ from pathlib import Path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("prove", help="run the symbolic derivations (sympy)",
-                       description="Run every derivation in theory/proofs/ (or the named ones), print "
-                                   "each checked step, optionally write LaTeX.")
+    p = sub.add_parser(
+        "prove",
+        help="run the symbolic derivations (sympy)",
+        description="Run every derivation in theory/proofs/ (or the named ones), print "
+        "each checked step, optionally write LaTeX.",
+    )
     p.add_argument("names", nargs="*", metavar="NAME", help="derivations to run (default: all)")
     p.add_argument("--latex", metavar="DIR", help="also write NAME.tex files here")
     p.add_argument("--list", action="store_true", help="list the derivations and exit")
@@ -33,6 +36,8 @@ def run(args: argparse.Namespace) -> int:
             (out / f"{name}.tex").write_text(d.to_latex(), encoding="utf-8")
         if not d.verified:
             failed.append(name)
-    print(f"{len(names) - len(failed)} of {len(names)} derivations verified"
-          + (f"; failed: {', '.join(failed)}" if failed else ""))
+    print(
+        f"{len(names) - len(failed)} of {len(names)} derivations verified"
+        + (f"; failed: {', '.join(failed)}" if failed else "")
+    )
     return 1 if failed else 0

@@ -6,17 +6,25 @@ import argparse
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("reproduce", help="rerun a published result by name (resumable)",
-                       description="Rerun the named reproductions (see --list). Each finished cell is saved "
-                                   "in OUT/NAME.sqlite as it completes, so an interrupted run resumes when "
-                                   "rerun with the same --out; the summary goes to OUT/NAME.json.")
+    p = sub.add_parser(
+        "reproduce",
+        help="rerun a published result by name (resumable)",
+        description="Rerun the named reproductions (see --list). Each finished cell is saved "
+        "in OUT/NAME.sqlite as it completes, so an interrupted run resumes when "
+        "rerun with the same --out; the summary goes to OUT/NAME.json.",
+    )
     p.add_argument("names", nargs="*", metavar="NAME", help="reproductions to run (default: none; see --list)")
     p.add_argument("--list", action="store_true", help="list the reproductions and exit")
     p.add_argument("--quick", action="store_true", help="a reduced grid showing the same effect")
-    p.add_argument("--out", default="theory-reproductions", metavar="DIR",
-                   help="folder for the stores and summaries (default: %(default)s)")
-    p.add_argument("--workers", type=int, default=1,
-                   help="worker processes for the cells (default: %(default)s, this process)")
+    p.add_argument(
+        "--out",
+        default="theory-reproductions",
+        metavar="DIR",
+        help="folder for the stores and summaries (default: %(default)s)",
+    )
+    p.add_argument(
+        "--workers", type=int, default=1, help="worker processes for the cells (default: %(default)s, this process)"
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
@@ -55,10 +63,19 @@ def run(args: argparse.Namespace) -> int:
     try:
         for name in args.names:
             suffix = "_quick" if args.quick else ""
-            result = reproduce(name, quick=args.quick, store=out / f"{name}{suffix}.sqlite", executor=executor,
-                               progress=not args.no_progress)
-            summary = {"reproduction": name, "quick": args.quick, "result": result.to_dict(),
-                       "provenance": provenance(argv=["theory", "reproduce", name] + (["--quick"] * args.quick))}
+            result = reproduce(
+                name,
+                quick=args.quick,
+                store=out / f"{name}{suffix}.sqlite",
+                executor=executor,
+                progress=not args.no_progress,
+            )
+            summary = {
+                "reproduction": name,
+                "quick": args.quick,
+                "result": result.to_dict(),
+                "provenance": provenance(argv=["theory", "reproduce", name] + (["--quick"] * args.quick)),
+            }
             target = out / f"{name}{suffix}.json"
             atomic_write(target, json.dumps(to_json(summary), indent=1).encode())
             print(result)

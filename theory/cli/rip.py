@@ -6,21 +6,36 @@ import argparse
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("rip", help="RIP constants (exact / SDP / Gershgorin) of a frame file",
-                       description="Load a feature matrix (.npy/.npz/.safetensors, never pickle), "
-                                   "print rigorous brackets on its restricted isometry constants "
-                                   "delta_k and the coherence / RIP recovery certificates; "
-                                   "optionally write a figure of the bounds side by side.")
+    p = sub.add_parser(
+        "rip",
+        help="RIP constants (exact / SDP / Gershgorin) of a frame file",
+        description="Load a feature matrix (.npy/.npz/.safetensors, never pickle), "
+        "print rigorous brackets on its restricted isometry constants "
+        "delta_k and the coherence / RIP recovery certificates; "
+        "optionally write a figure of the bounds side by side.",
+    )
     p.add_argument("path", help="a .npy, .npz or .safetensors file")
     p.add_argument("--key", default=None, help="array name inside .npz/.safetensors")
     p.add_argument("--transpose", action="store_true", help="stored rows are features")
     p.add_argument("--k", type=int, nargs="+", default=[2, 3, 4], help="sparsities (default: 2 3 4)")
-    p.add_argument("--max-supports", type=int, default=200_000,
-                   help="enumerate supports exactly up to this count (default: %(default)s)")
-    p.add_argument("--sdp-max-n", type=int, default=60,
-                   help="solve the SDP relaxation only up to this many features (default: %(default)s)")
-    p.add_argument("--figure", default=None, metavar="FILE",
-                   help="also write the bounds figure to FILE (.pdf/.svg/.png; default: no figure)")
+    p.add_argument(
+        "--max-supports",
+        type=int,
+        default=200_000,
+        help="enumerate supports exactly up to this count (default: %(default)s)",
+    )
+    p.add_argument(
+        "--sdp-max-n",
+        type=int,
+        default=60,
+        help="solve the SDP relaxation only up to this many features (default: %(default)s)",
+    )
+    p.add_argument(
+        "--figure",
+        default=None,
+        metavar="FILE",
+        help="also write the bounds figure to FILE (.pdf/.svg/.png; default: no figure)",
+    )
     p.add_argument("--json", action="store_true", help="print the results as JSON instead of text")
     p.set_defaults(func=run)
 
@@ -59,15 +74,20 @@ def run(args: argparse.Namespace) -> int:
             best = min(r.upper for r in (row["exact"], row["sdp"], row["gershgorin"]) if r is not None)
             recovery.append({"k": k2 // 2, "delta_2k_upper": best, "certified": best < 1 / math.sqrt(2)})
     if args.json:
-        def bracket(b):
-            return None if b is None else {"lower": b.lower, "upper": b.upper, "rigorous": b.rigorous,
-                                           "exact": b.exact}
 
-        out = {"path": str(args.path), "dim": dim, "n": n, "coherence": cert.quantity,
-               "coherence_recovery_k_max": kmax,
-               "rip": [{"k": r["k"], **{m: bracket(r[m]) for m in ("exact", "sdp", "gershgorin")}} for r in rows],
-               "rip_recovery": recovery,
-               "citation_rip_recovery": "Cai & Zhang 2014: delta_2k < 1/sqrt(2) certifies every k-sparse x"}
+        def bracket(b):
+            return None if b is None else {"lower": b.lower, "upper": b.upper, "rigorous": b.rigorous, "exact": b.exact}
+
+        out = {
+            "path": str(args.path),
+            "dim": dim,
+            "n": n,
+            "coherence": cert.quantity,
+            "coherence_recovery_k_max": kmax,
+            "rip": [{"k": r["k"], **{m: bracket(r[m]) for m in ("exact", "sdp", "gershgorin")}} for r in rows],
+            "rip_recovery": recovery,
+            "citation_rip_recovery": "Cai & Zhang 2014: delta_2k < 1/sqrt(2) certifies every k-sparse x",
+        }
         print(json.dumps(out, indent=2))
     else:
         print(f"frame: n = {n} unit features in dim = {dim} (columns normalised)")
@@ -75,12 +95,16 @@ def run(args: argparse.Namespace) -> int:
             for name in ("exact", "sdp", "gershgorin"):
                 if row[name] is not None:
                     print(f"  k = {row['k']:2d}  {name:10s} {row[name]}")
-        print(f"coherence mu = {cert.quantity:.6f}: basis pursuit / OMP recover every k-sparse x for "
-              f"k <= {kmax}  (k < (1 + 1/mu)/2)")
+        print(
+            f"coherence mu = {cert.quantity:.6f}: basis pursuit / OMP recover every k-sparse x for "
+            f"k <= {kmax}  (k < (1 + 1/mu)/2)"
+        )
         for rec in recovery:
             ok = rec["certified"]
-            print(f"  delta_{2 * rec['k']} <= {rec['delta_2k_upper']:.6f} {'<' if ok else '>='} 1/sqrt(2): recovery "
-                  f"of every {rec['k']}-sparse x {'certified' if ok else 'not certified'} (Cai & Zhang 2014)")
+            print(
+                f"  delta_{2 * rec['k']} <= {rec['delta_2k_upper']:.6f} {'<' if ok else '>='} 1/sqrt(2): recovery "
+                f"of every {rec['k']}-sparse x {'certified' if ok else 'not certified'} (Cai & Zhang 2014)"
+            )
     if args.figure is not None:
         from theory.figures import save, style_context
         from theory.figures.interference import plot_rip_bounds

@@ -6,22 +6,46 @@ import argparse
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("verify", help="check the registered claims against simulation",
-                       description="Check every registered claim (or the chosen ones) against "
-                                   "simulation; print a table and write report.md, report.json "
-                                   "and figures. Claims come from the toolkit, from installed "
-                                   "packages (entry-point group superposition_theory.claims) and "
-                                   "from --module.")
+    p = sub.add_parser(
+        "verify",
+        help="check the registered claims against simulation",
+        description="Check every registered claim (or the chosen ones) against "
+        "simulation; print a table and write report.md, report.json "
+        "and figures. Claims come from the toolkit, from installed "
+        "packages (entry-point group superposition_theory.claims) and "
+        "from --module.",
+    )
     p.add_argument("--quick", action="store_true", help="small parameter sets and fewer trials")
-    p.add_argument("--claim", action="extend", nargs="+", metavar="ID", dest="claims",
-                   help="check only these claims (--claim a b, or repeated); see --list")
-    p.add_argument("--tag", action="extend", nargs="+", metavar="TAG", dest="tags",
-                   help="only claims with this tag (repeatable; unknown tags are refused, see --list)")
-    p.add_argument("--module", action="append", metavar="MODULE", dest="modules", default=[],
-                   help="also check the claims returned by claims() in this .py file or dotted module "
-                        "(repeatable; default: none); their ids must not collide with others")
-    p.add_argument("--no-plugins", action="store_true",
-                   help="leave out claims from installed packages (entry-point group superposition_theory.claims)")
+    p.add_argument(
+        "--claim",
+        action="extend",
+        nargs="+",
+        metavar="ID",
+        dest="claims",
+        help="check only these claims (--claim a b, or repeated); see --list",
+    )
+    p.add_argument(
+        "--tag",
+        action="extend",
+        nargs="+",
+        metavar="TAG",
+        dest="tags",
+        help="only claims with this tag (repeatable; unknown tags are refused, see --list)",
+    )
+    p.add_argument(
+        "--module",
+        action="append",
+        metavar="MODULE",
+        dest="modules",
+        default=[],
+        help="also check the claims returned by claims() in this .py file or dotted module "
+        "(repeatable; default: none); their ids must not collide with others",
+    )
+    p.add_argument(
+        "--no-plugins",
+        action="store_true",
+        help="leave out claims from installed packages (entry-point group superposition_theory.claims)",
+    )
     p.add_argument("--out", default="theory-report", metavar="DIR", help="report folder (default: %(default)s)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
     p.add_argument("--no-figures", action="store_true", help="skip figures")
@@ -71,9 +95,18 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.seed < 0:
         raise ValueError(f"--seed must be a non-negative integer, got {args.seed}")
-    report = verify_all(quick=args.quick, claims=args.claims, tags=args.tags, rng=args.seed,
-                        progress=not args.no_progress, out=args.out, figures=not args.no_figures,
-                        extra_claims=extra, plugins=not args.no_plugins, argv=_command(args))
+    report = verify_all(
+        quick=args.quick,
+        claims=args.claims,
+        tags=args.tags,
+        rng=args.seed,
+        progress=not args.no_progress,
+        out=args.out,
+        figures=not args.no_figures,
+        extra_claims=extra,
+        plugins=not args.no_plugins,
+        argv=_command(args),
+    )
     print(report.table())
     print(f"report written to {args.out}/report.md and {args.out}/report.json")
     return 0 if report.ok else 1

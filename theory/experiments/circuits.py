@@ -32,13 +32,39 @@ from theory.circuits.compile import ErrorCorrection, compile_circuit, simulate
 from theory.circuits.moments import uand_error_moments
 from theory.circuits.uand import embed_features, sparse_inputs, uand
 
-__all__ = ["AdlerShavitComparison", "AllPairsErrors", "AllPairsUnionBound", "CapacityBasis", "CapacityFit",
-           "CapacityScaling", "CompressedComputation", "DepthBoundCheck", "DepthErrors", "PowerLawFit",
-           "WidthScaling", "adler_shavit_comparison", "all_pairs_errors", "all_pairs_union_bound",
-           "capacity_basis", "capacity_basis_cell", "capacity_basis_grid", "capacity_cell",
-           "capacity_embedded_cell", "capacity_fit", "capacity_fit_grid", "capacity_scaling",
-           "compressed_computation", "depth_bound_cell", "depth_bound_check", "depth_cell", "depth_errors",
-           "embedded_readout", "fit_power_law", "width_cell", "width_scaling"]
+__all__ = [
+    "AdlerShavitComparison",
+    "AllPairsErrors",
+    "AllPairsUnionBound",
+    "CapacityBasis",
+    "CapacityFit",
+    "CapacityScaling",
+    "CompressedComputation",
+    "DepthBoundCheck",
+    "DepthErrors",
+    "PowerLawFit",
+    "WidthScaling",
+    "adler_shavit_comparison",
+    "all_pairs_errors",
+    "all_pairs_union_bound",
+    "capacity_basis",
+    "capacity_basis_cell",
+    "capacity_basis_grid",
+    "capacity_cell",
+    "capacity_embedded_cell",
+    "capacity_fit",
+    "capacity_fit_grid",
+    "capacity_scaling",
+    "compressed_computation",
+    "depth_bound_cell",
+    "depth_bound_check",
+    "depth_cell",
+    "depth_errors",
+    "embedded_readout",
+    "fit_power_law",
+    "width_cell",
+    "width_scaling",
+]
 
 
 @dataclass(frozen=True)
@@ -62,8 +88,10 @@ class PowerLawFit:
     n: int
 
     def __str__(self) -> str:
-        return (f"exponent {self.exponent:.3f} [{self.ci[0]:.3f}, {self.ci[1]:.3f}] "
-                f"(95% CI, {self.n} points), prefactor {self.prefactor:.3g}")
+        return (
+            f"exponent {self.exponent:.3f} [{self.ci[0]:.3f}, {self.ci[1]:.3f}] "
+            f"(95% CI, {self.n} points), prefactor {self.prefactor:.3g}"
+        )
 
 
 def fit_power_law(x: ArrayLike, y: ArrayLike, confidence: float = 0.95) -> PowerLawFit:
@@ -95,8 +123,12 @@ def fit_power_law(x: ArrayLike, y: ArrayLike, confidence: float = 0.95) -> Power
     res = stats.linregress(lx, ly)
     tq = stats.t.ppf(0.5 + confidence / 2, len(xa) - 2)
     half = float(tq * res.stderr) if len(xa) > 2 else math.inf
-    return PowerLawFit(exponent=float(res.slope), ci=(float(res.slope - half), float(res.slope + half)),
-                       prefactor=float(math.exp(res.intercept)), n=len(xa))
+    return PowerLawFit(
+        exponent=float(res.slope),
+        ci=(float(res.slope - half), float(res.slope + half)),
+        prefactor=float(math.exp(res.intercept)),
+        n=len(xa),
+    )
 
 
 def width_cell(params: Mapping[str, Any], rng: np.random.Generator) -> dict[str, Any]:
@@ -121,7 +153,7 @@ def width_cell(params: Mapping[str, Any], rng: np.random.Generator) -> dict[str,
         a = net.forward(x)
         yb = net.read(a, both)
         yo = net.read(a, one)
-        if kind == "bernoulli":   # the moments are conditional on coverage
+        if kind == "bernoulli":  # the moments are conditional on coverage
             yb = yb[net.coverage(both) > 0]
             yo = yo[net.coverage(one) > 0]
         e2.extend((yb - 1.0).tolist())
@@ -130,11 +162,18 @@ def width_cell(params: Mapping[str, Any], rng: np.random.Generator) -> dict[str,
     kw = {"p": p} if kind == "bernoulli" else {"kind": kind}
     m2 = uand_error_moments(d=d, s=s, active=2, **kw)
     m1 = uand_error_moments(d=d, s=s, active=1, **kw)
-    return {"rms_both": float(np.sqrt(np.mean(e2a ** 2))), "rms_one": float(np.sqrt(np.mean(e1a ** 2))),
-            "mean_both": float(e2a.mean()), "mean_one": float(e1a.mean()),
-            "n_both": len(e2a), "n_one": len(e1a),
-            "pred_rms_both": m2.rms, "pred_rms_one": m1.rms,
-            "pred_mean_both": m2.mean, "pred_mean_one": m1.mean}
+    return {
+        "rms_both": float(np.sqrt(np.mean(e2a**2))),
+        "rms_one": float(np.sqrt(np.mean(e1a**2))),
+        "mean_both": float(e2a.mean()),
+        "mean_one": float(e1a.mean()),
+        "n_both": len(e2a),
+        "n_one": len(e1a),
+        "pred_rms_both": m2.rms,
+        "pred_rms_one": m1.rms,
+        "pred_mean_both": m2.mean,
+        "pred_mean_one": m1.mean,
+    }
 
 
 def capacity_cell(params: Mapping[str, Any], rng: np.random.Generator) -> dict[str, Any]:
@@ -156,8 +195,7 @@ def capacity_cell(params: Mapping[str, Any], rng: np.random.Generator) -> dict[s
         x = sparse_inputs(m=m, s=s, batch=1, rng=rng)[0]
         act = np.flatnonzero(x)
         ina = np.flatnonzero(x == 0)
-        both = np.array([(act[i], act[j]) for i in range(s) for j in range(i + 1, s)],
-                        dtype=np.int64).reshape(-1, 2)
+        both = np.array([(act[i], act[j]) for i in range(s) for j in range(i + 1, s)], dtype=np.int64).reshape(-1, 2)
         one = np.sort(np.stack([np.repeat(act, len(ina)), np.tile(ina, s)], axis=1), axis=1)
         rnd = np.sort(rng.choice(ina, size=(n_in, 2)), axis=1)
         rnd = rnd[rnd[:, 0] != rnd[:, 1]]
@@ -219,8 +257,8 @@ def embedded_readout(*, m: int, dim: int, active: Any, rng: Any = 0) -> NDArray[
     if len(np.unique(act)) != len(act):
         raise ValueError("active must hold distinct indices")
     gen = as_rng(rng)
-    eps = 2.0 * gen.integers(0, 2, size=(dim, len(act))) - 1.0        # active columns * sqrt(dim)
-    v = eps.sum(axis=1)                                                # sqrt(dim) h
+    eps = 2.0 * gen.integers(0, 2, size=(dim, len(act))) - 1.0  # active columns * sqrt(dim)
+    v = eps.sum(axis=1)  # sqrt(dim) h
     out = np.empty(m)
     inactive = np.ones(m, dtype=bool)
     inactive[act] = False
@@ -277,11 +315,12 @@ def capacity_embedded_cell(params: Mapping[str, Any], rng: np.random.Generator) 
             ina = np.flatnonzero(mask)
             xh = embedded_readout(m=m, dim=dim, active=act, rng=rng)
             a = np.maximum(Wc @ xh + bias, 0.0)
-            both = np.array([(act[i], act[j]) for i in range(s) for j in range(i + 1, s)],
-                            dtype=np.int64).reshape(-1, 2)
+            both = np.array([(act[i], act[j]) for i in range(s) for j in range(i + 1, s)], dtype=np.int64).reshape(
+                -1, 2
+            )
             rnd = np.sort(rng.choice(ina, size=(params["n_inactive"], 2)), axis=1)
             rnd = rnd[rnd[:, 0] != rnd[:, 1]]
-            for i in act:      # pairs (i, j), j inactive: (Wᵀ diag(a) w_i) ⊘ (Wᵀ w_i), O(nnz)
+            for i in act:  # pairs (i, j), j inactive: (Wᵀ diag(a) w_i) ⊘ (Wᵀ w_i), O(nnz)
                 col = Wc[:, [i]].toarray().ravel()
                 num = Wc.T @ (a * col)
                 den = Wc.T @ col
@@ -311,23 +350,29 @@ def depth_bound_cell(params: Mapping[str, Any], rng: np.random.Generator) -> dic
     number of trials in which some layer ``<= l`` is not exact (error > 1e-9), some layer
     ``<= l`` has an error above 1/4, and layer ``l`` has a node wrong after rounding (> 1/2).
     """
-    c = random_circuit(width=params["circuit_width"], depth=params["depth"], ops=("AND", "OR"),
-                       rng=params["circuit_seed"])
+    c = random_circuit(
+        width=params["circuit_width"], depth=params["depth"], ops=("AND", "OR"), rng=params["circuit_seed"]
+    )
     L = c.depth
     inexact, above, wrong = np.zeros(L, dtype=int), np.zeros(L, dtype=int), np.zeros(L, dtype=int)
     ec = "dedicated" if params["ec"] == "dedicated" else False
     for _ in range(params["trials"]):
-        net = compile_circuit(c, width=params["width"], p=params["p"], s=params["s"],
-                              error_correction=ec, rng=rng)
+        net = compile_circuit(c, width=params["width"], p=params["p"], s=params["s"], error_correction=ec, rng=rng)
         x = sparse_inputs(m=c.n_inputs, s=params["s"], batch=1, rng=rng)
-        err = [float(np.abs(r - t).max()) for r, t in
-               zip(net.forward(x)[1:], c.evaluate(x, all_layers=True)[1:], strict=True)]
+        err = [
+            float(np.abs(r - t).max())
+            for r, t in zip(net.forward(x)[1:], c.evaluate(x, all_layers=True)[1:], strict=True)
+        ]
         cum = np.maximum.accumulate(err)
         inexact += cum > 1e-9
         above += cum > 0.25
         wrong += np.array(err) > 0.5
-    return {"inexact": inexact.tolist(), "above_quarter": above.tolist(), "wrong": wrong.tolist(),
-            "trials": params["trials"]}
+    return {
+        "inexact": inexact.tolist(),
+        "above_quarter": above.tolist(),
+        "wrong": wrong.tolist(),
+        "trials": params["trials"],
+    }
 
 
 def depth_cell(params: Mapping[str, Any], rng: np.random.Generator) -> dict[str, Any]:
@@ -338,24 +383,31 @@ def depth_cell(params: Mapping[str, Any], rng: np.random.Generator) -> dict[str,
     earlier uncentred layer with Bernoulli(``3 ln(m+1)/(d/2)``) wiring), ``samples``,
     ``circuit_seed``.
     """
-    c = random_circuit(width=params["circuit_width"], depth=params["depth"], ops=("AND", "OR"),
-                       rng=params["circuit_seed"])
+    c = random_circuit(
+        width=params["circuit_width"], depth=params["depth"], ops=("AND", "OR"), rng=params["circuit_seed"]
+    )
     ec: ErrorCorrection | bool | str
     if params["ec"] == "superposed_old":
-        ec = ErrorCorrection("superposed", centre=False,
-                             p=min(0.5, 3 * math.log(params["circuit_width"] + 1) / (params["d"] // 2)))
+        ec = ErrorCorrection(
+            "superposed", centre=False, p=min(0.5, 3 * math.log(params["circuit_width"] + 1) / (params["d"] // 2))
+        )
     else:
         shorthand: dict[str, bool | str] = {"none": False, "superposed": True, "dedicated": "dedicated"}
         ec = shorthand[params["ec"]]
-    net = compile_circuit(c, width=params["d"], dim=params["dim"] or None, error_correction=ec,
-                          s=params["s"], rng=rng)
+    net = compile_circuit(c, width=params["d"], dim=params["dim"] or None, error_correction=ec, s=params["s"], rng=rng)
     st = simulate(net, c, s=params["s"], samples=params["samples"], rng=rng)
-    assert st.mean_abs_right is not None   # simulate() always fills it
-    return {"mean_abs": st.mean_abs.tolist(), "mean_abs_ci": st.mean_abs_ci.tolist(),
-            "mean_abs_right": st.mean_abs_right.tolist(),
-            "frac_wrong": st.frac_wrong.tolist(), "frac_samples_wrong": st.frac_samples_wrong.tolist(),
-            "frac_samples_wrong_ci": st.frac_samples_wrong_ci.tolist(), "active": st.active.tolist(),
-            "neurons": net.n_neurons, "params": net.n_params}
+    assert st.mean_abs_right is not None  # simulate() always fills it
+    return {
+        "mean_abs": st.mean_abs.tolist(),
+        "mean_abs_ci": st.mean_abs_ci.tolist(),
+        "mean_abs_right": st.mean_abs_right.tolist(),
+        "frac_wrong": st.frac_wrong.tolist(),
+        "frac_samples_wrong": st.frac_samples_wrong.tolist(),
+        "frac_samples_wrong_ci": st.frac_samples_wrong_ci.tolist(),
+        "active": st.active.tolist(),
+        "neurons": net.n_neurons,
+        "params": net.n_params,
+    }
 
 
 # --------------------------------------------------------------------------- all pairs, basis-aligned
@@ -455,8 +507,9 @@ def all_pairs_errors(net: Any, x: Any, *, tol: float = 0.5) -> AllPairsErrors:
     if not isinstance(net, UAnd):
         raise TypeError(f"net must be a UAnd, got {type(net).__name__}")
     if net.kind != "bernoulli" or net.fan_in != 2 or net.embedding is not None:
-        raise ValueError("net must be a Bernoulli U-AND with fan_in=2 and basis-aligned inputs "
-                         f"(no embedding), got {net!r}")
+        raise ValueError(
+            f"net must be a Bernoulli U-AND with fan_in=2 and basis-aligned inputs (no embedding), got {net!r}"
+        )
     xa = check_array(x, "x", ndim=1)
     if xa.shape[0] != net.m:
         raise ValueError(f"x must have m={net.m} entries, got shape {xa.shape}")
@@ -476,7 +529,7 @@ def all_pairs_errors(net: Any, x: Any, *, tol: float = 0.5) -> AllPairsErrors:
         max_error[key] = float(err.max(initial=0.0))
         n_wrong[key] = int(np.count_nonzero(err > tol))
     uncovered = n_pairs["both"] - int(np.count_nonzero(cls == 2))
-    if uncovered:                       # both active, no neuron wired to both: reads 0
+    if uncovered:  # both active, no neuron wired to both: reads 0
         max_error["both"] = 1.0
         n_wrong["both"] += uncovered if 1.0 > tol else 0
     return AllPairsErrors(max_error=max_error, n_wrong=n_wrong, n_pairs=n_pairs, tol=tol)
@@ -511,13 +564,16 @@ class AllPairsUnionBound:
     n_pairs: dict[str, int]
     expected_wrong: dict[str, float]
     params: dict[str, Any]
-    citation: str = ("Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in "
-                     "Superposition. arXiv:2408.05451")
+    citation: str = (
+        "Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in Superposition. arXiv:2408.05451"
+    )
 
     def __str__(self) -> str:
         where = ", ".join(f"{k}={v}" for k, v in self.params.items())
-        return (f"P(some pairwise AND wrong) <= {self.value:.6g} (union bound; expected wrong pairs "
-                f"{self.total:.6g}; {where})")
+        return (
+            f"P(some pairwise AND wrong) <= {self.value:.6g} (union bound; expected wrong pairs "
+            f"{self.total:.6g}; {where})"
+        )
 
     def m_max(self, delta: float) -> float | None:
         r"""Largest (real) ``m`` at which the bound is at most ``delta``, at this ``d``, ``p``, ``s``.
@@ -611,12 +667,17 @@ def all_pairs_union_bound(*, m: int, d: int, p: float, s: int, t: float = 0.5) -
         if j > s:
             q[key] = 0.0
             continue
-        q[key] = sum(uand_gate_error_prob(d=d, p=p, s=s, active=j, t=t, side=side)
-                     for side in ("above", "below"))
+        q[key] = sum(uand_gate_error_prob(d=d, p=p, s=s, active=j, t=t, side=side) for side in ("above", "below"))
     exp_w = {k: n_pairs[k] * q[k] for k in PAIR_CLASSES}
     total = float(sum(exp_w.values()))
-    return AllPairsUnionBound(value=min(1.0, total), total=total, q=q, n_pairs=n_pairs,
-                              expected_wrong=exp_w, params=dict(m=m, d=d, p=p, s=s, t=t))
+    return AllPairsUnionBound(
+        value=min(1.0, total),
+        total=total,
+        q=q,
+        n_pairs=n_pairs,
+        expected_wrong=exp_w,
+        params=dict(m=m, d=d, p=p, s=s, t=t),
+    )
 
 
 def _bernoulli_uand(m: int, d: int, p: float, gen: np.random.Generator) -> Any:
@@ -628,8 +689,9 @@ def _bernoulli_uand(m: int, d: int, p: float, gen: np.random.Generator) -> Any:
     from theory.circuits.uand import UAnd
 
     W = sps.csr_matrix(_bernoulli_csc(d, m, p, gen))
-    return UAnd(kind="bernoulli", W=W, bias=np.full(d, -1.0), fan_in=2, p=p, embedding=None,
-                pairs=None, calibration_s=None)
+    return UAnd(
+        kind="bernoulli", W=W, bias=np.full(d, -1.0), fan_in=2, p=p, embedding=None, pairs=None, calibration_s=None
+    )
 
 
 def capacity_basis_cell(params: Mapping[str, Any], rng: np.random.Generator) -> dict[str, Any]:
@@ -664,8 +726,7 @@ def capacity_basis_cell(params: Mapping[str, Any], rng: np.random.Generator) -> 
                 cw[k] += e.n_wrong[k]
         for k in PAIR_CLASSES:
             n_wrong[k].append(cw[k])
-    return {"max_error": max_err, "n_wrong": n_wrong, "n_pairs": n_pairs,
-            "cpu_s": time.process_time() - t0}
+    return {"max_error": max_err, "n_wrong": n_wrong, "n_pairs": n_pairs, "cpu_s": time.process_time() - t0}
 
 
 # --------------------------------------------------------------------------- experiment drivers
@@ -724,12 +785,14 @@ class _ListSection(_Section):
         return copy.deepcopy(self.data[self.KEY])
 
 
-def _run(cell: Any, grid: list[dict[str, Any]], *, store: Any, executor: Any, progress: bool, rng: int,
-         desc: str) -> Any:
+def _run(
+    cell: Any, grid: list[dict[str, Any]], *, store: Any, executor: Any, progress: bool, rng: int, desc: str
+) -> Any:
     from theory.sweep import sweep
 
-    return sweep(cell, grid, store=store, executor=executor, rng=rng, progress=check_bool(progress, "progress"),
-                 desc=desc)
+    return sweep(
+        cell, grid, store=store, executor=executor, rng=rng, progress=check_bool(progress, "progress"), desc=desc
+    )
 
 
 class WidthScaling(_Section):
@@ -741,13 +804,14 @@ class WidthScaling(_Section):
     """
 
     def __str__(self) -> str:
-        lines = [f"U-AND error vs width, m = {self.data['m']}, s = {self.data['s']}, "
-                 f"{len(self.data['cells'])} cells"]
+        lines = [f"U-AND error vs width, m = {self.data['m']}, s = {self.data['s']}, {len(self.data['cells'])} cells"]
         for key, f in self.data["fits"].items():
             kind, cls = key.rsplit("_", 1)
-            lines.append(f"  width/{kind}/{cls}: measured {PowerLawFit(**_fit_args(f['measured']))}; exact-moment "
-                         f"prediction exponent {f['exact_moments']['exponent']:.3f}; asymptotic "
-                         f"{f['theory_asymptotic']:.3f}")
+            lines.append(
+                f"  width/{kind}/{cls}: measured {PowerLawFit(**_fit_args(f['measured']))}; exact-moment "
+                f"prediction exponent {f['exact_moments']['exponent']:.3f}; asymptotic "
+                f"{f['theory_asymptotic']:.3f}"
+            )
         return "\n".join(lines)
 
 
@@ -759,8 +823,9 @@ def _fit_dict(f: PowerLawFit) -> dict[str, Any]:
     return {"exponent": f.exponent, "ci": f.ci, "prefactor": f.prefactor, "n": f.n}
 
 
-def width_scaling(*, quick: bool = False, store: Any = None, executor: Any = None,
-                  progress: bool = False) -> WidthScaling:
+def width_scaling(
+    *, quick: bool = False, store: Any = None, executor: Any = None, progress: bool = False
+) -> WidthScaling:
     r"""Error of the U-AND read-off against the width ``d`` at fixed ``m``, with fitted exponents.
 
     Basis-aligned inputs, ``m = 200``, ``s = 4``; Bernoulli U-AND at the MSE-optimal ``p`` and
@@ -803,10 +868,12 @@ def width_scaling(*, quick: bool = False, store: Any = None, executor: Any = Non
         for cls in ("both", "one"):
             f = fit_power_law(dd, [r[1][f"rms_{cls}"] for r in rows])
             fp = fit_power_law(dd, [r[1][f"pred_rms_{cls}"] for r in rows])
-            fits[f"{kind}_{cls}"] = {"measured": _fit_dict(f), "exact_moments": _fit_dict(fp),
-                                     "theory_asymptotic": -1 / 3 if kind == "bernoulli" else -1 / 2}
-    return WidthScaling(data={"m": m, "s": s, "cells": [{"params": p, "value": v} for p, v in res],
-                              "fits": fits})
+            fits[f"{kind}_{cls}"] = {
+                "measured": _fit_dict(f),
+                "exact_moments": _fit_dict(fp),
+                "theory_asymptotic": -1 / 3 if kind == "bernoulli" else -1 / 2,
+            }
+    return WidthScaling(data={"m": m, "s": s, "cells": [{"params": p, "value": v} for p, v in res], "fits": fits})
 
 
 def _mmax_from_rates(rows: list[tuple[int, float]], eps: float) -> float | None:
@@ -832,24 +899,31 @@ class CapacityScaling(_Section):
         eps = self.data["eps"]
         f = self.data.get("fit_superposed")
         if f:
-            lines = [f"capacity (superposed, dim = d, eps = {eps}): m_max ~ d^b, {PowerLawFit(**_fit_args(f))}; "
-                     "paper: b = 3/2 up to polylog factors"]
+            lines = [
+                f"capacity (superposed, dim = d, eps = {eps}): m_max ~ d^b, {PowerLawFit(**_fit_args(f))}; "
+                "paper: b = 3/2 up to polylog factors"
+            ]
         else:
             pts = sum(1 for v in self.data["m_max"]["superposed"].values() if v["m_max"])
             lines = [f"capacity (superposed, eps = {eps}): only {pts} uncensored points; no fit"]
         for mode, vals in self.data["m_max"].items():
             for d, v in sorted(vals.items(), key=lambda kv: int(kv[0])):
                 shown = "> grid" if v["censored"] else f"{v['m_max']:.0f}"
-                lines.append(f"  {mode:10s} d={int(d):5d}: m_max = {shown} (largest m in grid with rate <= eps: "
-                             f"{v['largest_ok_in_grid']})")
+                lines.append(
+                    f"  {mode:10s} d={int(d):5d}: m_max = {shown} (largest m in grid with rate <= eps: "
+                    f"{v['largest_ok_in_grid']})"
+                )
         for r in self.data["adler_shavit"]:
-            lines.append(f"  Adler-Shavit d={r['d']}: m={r['m']} -> neurons / sqrt(m' log m') = "
-                         f"{r['neurons_over_lower']:.3f}, params / (m' log m') = {r['params_over_lower']:.3f}")
+            lines.append(
+                f"  Adler-Shavit d={r['d']}: m={r['m']} -> neurons / sqrt(m' log m') = "
+                f"{r['neurons_over_lower']:.3f}, params / (m' log m') = {r['params_over_lower']:.3f}"
+            )
         return "\n".join(lines)
 
 
-def capacity_scaling(*, quick: bool = False, store: Any = None, executor: Any = None, progress: bool = False,
-                     eps: float = 0.05) -> CapacityScaling:
+def capacity_scaling(
+    *, quick: bool = False, store: Any = None, executor: Any = None, progress: bool = False, eps: float = 0.05
+) -> CapacityScaling:
     r"""Largest ``m`` whose per-gate error rate is at most ``eps``, against ``d``, cells of :func:`capacity_cell`.
 
     Inputs in superposition (residual dimension ``dim = d``) and basis-aligned; the rate of a
@@ -884,7 +958,7 @@ def capacity_scaling(*, quick: bool = False, store: Any = None, executor: Any = 
     eps = check_probability(eps, "eps", allow_zero=False, allow_one=False)
     s = 3
     ds = [400, 800, 1600, 3200] if quick else [400, 800, 1600, 3200, 6400]
-    ms = [25 * 2 ** k for k in range(0, 9)]           # 25 .. 6400
+    ms = [25 * 2**k for k in range(0, 9)]  # 25 .. 6400
     ps = [0.02, 0.04, 0.08, 0.16]
     trials = 10 if quick else 30
     grid = []
@@ -909,10 +983,12 @@ def capacity_scaling(*, quick: bool = False, store: Any = None, executor: Any = 
         rate = max(rates.values())
         key = (mode, p["d"], p["m"])
         if key not in table or rate < table[key]["rate"]:
-            table[key] = {"rate": rate, "p": p["p"], **{f"rate_{k}": r for k, r in rates.items()},
-                          "n_both": n["both"]}
-    out: dict[str, Any] = {"eps": eps, "s": s, "table": [{"mode": k[0], "d": k[1], "m": k[2], **v}
-                                                         for k, v in sorted(table.items())]}
+            table[key] = {"rate": rate, "p": p["p"], **{f"rate_{k}": r for k, r in rates.items()}, "n_both": n["both"]}
+    out: dict[str, Any] = {
+        "eps": eps,
+        "s": s,
+        "table": [{"mode": k[0], "d": k[1], "m": k[2], **v} for k, v in sorted(table.items())],
+    }
     mmax: dict[str, dict[int, dict[str, Any]]] = {"superposed": {}, "basis": {}}
     for mode in mmax:
         for d in ds:
@@ -932,13 +1008,21 @@ def capacity_scaling(*, quick: bool = False, store: Any = None, executor: Any = 
         if not v["m_max"]:
             continue
         m = int(v["m_max"])
-        p = table[("superposed", d, max(mm for (mo, dd, mm) in table
-                                        if mo == "superposed" and dd == d and mm <= m))]["p"]
+        p = table[("superposed", d, max(mm for (mo, dd, mm) in table if mo == "superposed" and dd == d and mm <= m))][
+            "p"
+        ]
         m_out = m * (m - 1) // 2
-        params = d * d + d + m_out * d * p * p          # W Fᵀ dense (d x dim), bias, read-off nnz
+        params = d * d + d + m_out * d * p * p  # W Fᵀ dense (d x dim), bias, read-off nnz
         b = adler_shavit_bounds(m_out=m_out)
-        ratios.append({"d": d, "m": m, "m_out": m_out, "neurons_over_lower": d / b.neurons_lower,
-                       "params_over_lower": params / b.params_lower})
+        ratios.append(
+            {
+                "d": d,
+                "m": m,
+                "m_out": m_out,
+                "neurons_over_lower": d / b.neurons_lower,
+                "params_over_lower": params / b.params_lower,
+            }
+        )
     out["adler_shavit"] = ratios
     return CapacityScaling(data=out)
 
@@ -976,14 +1060,26 @@ def capacity_fit_grid(quick: bool, widths: Sequence[int] | None = None) -> list[
             if not mstar / 5 <= m <= 3 * mstar:
                 continue
             for c in CAP_CS:
-                grid.append(dict(m=m, d=d, dim=d, s=3, p=round(c / math.sqrt(d), 6), c=c,
-                                 networks=8, inputs=6, n_inactive=1000))
+                grid.append(
+                    dict(m=m, d=d, dim=d, s=3, p=round(c / math.sqrt(d), 6), c=c, networks=8, inputs=6, n_inactive=1000)
+                )
     if not quick and widths is None:
         for d, ms in CAP_EXTRA.items():
             for m in ms:
                 for c in CAP_CS:
-                    grid.append(dict(m=m, d=d, dim=d, s=3, p=round(c / math.sqrt(d), 6), c=c,
-                                     networks=8, inputs=6, n_inactive=1000))
+                    grid.append(
+                        dict(
+                            m=m,
+                            d=d,
+                            dim=d,
+                            s=3,
+                            p=round(c / math.sqrt(d), 6),
+                            c=c,
+                            networks=8,
+                            inputs=6,
+                            n_inactive=1000,
+                        )
+                    )
     return grid
 
 
@@ -996,29 +1092,44 @@ class CapacityFit(_Section):
     """
 
     def __str__(self) -> str:
-        lines = [f"capacity exponent, inputs in superposition (eps = {self.data['eps']}, "
-                 f"{self.data['grid_cells']} cells)"]
+        lines = [
+            f"capacity exponent, inputs in superposition (eps = {self.data['eps']}, {self.data['grid_cells']} cells)"
+        ]
         for d, v in self.data["m_max"].items():
             lines.append(f"  d={int(d):6d}: m_max = {'censored' if v is None else f'{v:,.0f}'}")
         f = self.data.get("fit")
         if f:
             lo, hi = f["bootstrap_ci"]
-            lines.append(f"  fitted: m_max ~ d^{f['exponent']:.3f}, least-squares CI [{f['ci'][0]:.3f}, "
-                         f"{f['ci'][1]:.3f}], bootstrap 95% [{lo:.3f}, {hi:.3f}] ({f['bootstrap_reps']} reps); "
-                         "paper: 3/2 up to polylog")
+            lines.append(
+                f"  fitted: m_max ~ d^{f['exponent']:.3f}, least-squares CI [{f['ci'][0]:.3f}, "
+                f"{f['ci'][1]:.3f}], bootstrap 95% [{lo:.3f}, {hi:.3f}] ({f['bootstrap_reps']} reps); "
+                "paper: 3/2 up to polylog"
+            )
             for r in self.data.get("local_slopes", []):
                 lines.append(f"    local slope d={r['d0']}..{r['d1']}: {r['slope']:.3f}")
         for e2, f2 in self.data.get("fit_by_eps", {}).items():
-            lines.append(f"  eps = {e2}: m_max ~ d^{f2['exponent']:.3f} [{f2['ci'][0]:.3f}, {f2['ci'][1]:.3f}] "
-                         f"({len(f2['points'])} points)")
+            lines.append(
+                f"  eps = {e2}: m_max ~ d^{f2['exponent']:.3f} [{f2['ci'][0]:.3f}, {f2['ci'][1]:.3f}] "
+                f"({len(f2['points'])} points)"
+            )
         for r in self.data.get("adler_shavit", []):
-            lines.append(f"  Adler-Shavit d={r['d']}: m={r['m']}, d / sqrt(m' log m') = "
-                         f"{r['neurons_over_lower']:.4f}, params / (m' log m') = {r['params_over_lower']:.3f}")
+            lines.append(
+                f"  Adler-Shavit d={r['d']}: m={r['m']}, d / sqrt(m' log m') = "
+                f"{r['neurons_over_lower']:.4f}, params / (m' log m') = {r['params_over_lower']:.3f}"
+            )
         return "\n".join(lines)
 
 
-def capacity_fit(*, quick: bool = False, store: Any = None, executor: Any = None, progress: bool = False,
-                 eps: float = 0.05, boot: int = 2000, widths: Sequence[int] | None = None) -> CapacityFit:
+def capacity_fit(
+    *,
+    quick: bool = False,
+    store: Any = None,
+    executor: Any = None,
+    progress: bool = False,
+    eps: float = 0.05,
+    boot: int = 2000,
+    widths: Sequence[int] | None = None,
+) -> CapacityFit:
     r"""Largest ``m`` with per-gate error rate ``<= eps`` against ``d``, inputs in superposition, fitted exponent.
 
     Cells of :func:`capacity_embedded_cell` on :func:`capacity_fit_grid`. The rate of a cell is
@@ -1056,8 +1167,15 @@ def capacity_fit(*, quick: bool = False, store: Any = None, executor: Any = None
     eps = check_probability(eps, "eps", allow_zero=False, allow_one=False)
     boot = check_int(boot, "boot", minimum=1)
     grid = capacity_fit_grid(quick, widths)
-    res = _run(capacity_embedded_cell, grid, store=store, executor=executor, progress=progress, rng=5,
-               desc="capacity (superposed, fitted)")
+    res = _run(
+        capacity_embedded_cell,
+        grid,
+        store=store,
+        executor=executor,
+        progress=progress,
+        rng=5,
+        desc="capacity (superposed, fitted)",
+    )
     cells = list(res)
     ds = sorted({p["d"] for p, _ in cells})
 
@@ -1065,35 +1183,46 @@ def capacity_fit(*, quick: bool = False, store: Any = None, executor: Any = None
         rates: dict[tuple[int, int], float] = {}
         for idx, (p, v) in enumerate(cells):
             sel = pick(idx, len(v["n"]["one"]))
-            r = max((sum(np.asarray(v["wrong"][k])[sel]) / max(1, sum(np.asarray(v["n"][k])[sel])))
-                    for k in ("both", "one", "none"))
+            r = max(
+                (sum(np.asarray(v["wrong"][k])[sel]) / max(1, sum(np.asarray(v["n"][k])[sel])))
+                for k in ("both", "one", "none")
+            )
             key = (p["d"], p["m"])
             rates[key] = min(rates.get(key, 1.0), float(r))
-        return {d: _mmax_from_rates([(m, r) for (dd, m), r in rates.items() if dd == d], eps)
-                for d in ds}, rates
+        return {d: _mmax_from_rates([(m, r) for (dd, m), r in rates.items() if dd == d], eps) for d in ds}, rates
 
     full, rates = mmax_table(lambda idx, k: np.arange(k))
     pts = [(d, v) for d, v in full.items() if v]
-    out: dict[str, Any] = {"eps": eps, "s": 3, "cs": list(CAP_CS), "grid_cells": len(grid),
-                           "rates": [{"d": d, "m": m, "rate": r} for (d, m), r in sorted(rates.items())],
-                           "m_max": {str(d): v for d, v in full.items()}}
+    out: dict[str, Any] = {
+        "eps": eps,
+        "s": 3,
+        "cs": list(CAP_CS),
+        "grid_cells": len(grid),
+        "rates": [{"d": d, "m": m, "rate": r} for (d, m), r in sorted(rates.items())],
+        "m_max": {str(d): v for d, v in full.items()},
+    }
     if len(pts) >= 3:
         f = fit_power_law([p[0] for p in pts], [p[1] for p in pts])
         gen = np.random.default_rng(11)
         slopes = []
         for _ in range(boot):
-            draws = {idx: gen.integers(0, len(v["n"]["one"]), len(v["n"]["one"]))
-                     for idx, (_, v) in enumerate(cells)}
+            draws = {idx: gen.integers(0, len(v["n"]["one"]), len(v["n"]["one"])) for idx, (_, v) in enumerate(cells)}
             mm, _ = mmax_table(lambda idx, k, dr=draws: dr[idx])
             q = [(d, m_d) for d, _ in pts if (m_d := mm.get(d))]
             if len(q) >= 3:
                 slopes.append(np.polyfit(np.log([a for a, _ in q]), np.log([b for _, b in q]), 1)[0])
         lo, hi = np.percentile(slopes, [2.5, 97.5]) if slopes else (math.nan, math.nan)
-        out["fit"] = {**_fit_dict(f), "bootstrap_ci": [float(lo), float(hi)], "bootstrap_reps": len(slopes),
-                      "points": pts}
+        out["fit"] = {
+            **_fit_dict(f),
+            "bootstrap_ci": [float(lo), float(hi)],
+            "bootstrap_reps": len(slopes),
+            "points": pts,
+        }
         # local slopes between consecutive d (is the exponent drifting towards 3/2?)
-        out["local_slopes"] = [{"d0": a[0], "d1": b[0], "slope": math.log(b[1] / a[1]) / math.log(b[0] / a[0])}
-                               for a, b in zip(pts, pts[1:], strict=False)]
+        out["local_slopes"] = [
+            {"d0": a[0], "d1": b[0], "slope": math.log(b[1] / a[1]) / math.log(b[0] / a[0])}
+            for a, b in zip(pts, pts[1:], strict=False)
+        ]
     # the same fit at looser per-gate targets (no bootstrap): does the exponent depend on eps?
     out["fit_by_eps"] = {}
     for e2 in (0.1, 0.15, 0.2):
@@ -1111,9 +1240,16 @@ def capacity_fit(*, quick: bool = False, store: Any = None, executor: Any = None
         c = min(CAP_CS)
         params = d * d + d + m_out * c * c
         b = adler_shavit_bounds(m_out=m_out)
-        out["adler_shavit"].append({"d": d, "m": m, "m_out": m_out, "params": params,
-                                    "neurons_over_lower": d / b.neurons_lower,
-                                    "params_over_lower": params / b.params_lower})
+        out["adler_shavit"].append(
+            {
+                "d": d,
+                "m": m,
+                "m_out": m_out,
+                "params": params,
+                "neurons_over_lower": d / b.neurons_lower,
+                "params_over_lower": params / b.params_lower,
+            }
+        )
     return CapacityFit(data=out)
 
 
@@ -1152,7 +1288,7 @@ def capacity_basis_grid(quick: bool, delta: float = 0.05) -> list[dict[str, Any]
 
     ds = CAPB_DS_QUICK if quick else CAPB_DS
     n = 160 if quick else 400
-    lo_f, hi_f = (0.5, 2 ** 1.5) if quick else (2 ** -1.5, 4.0)
+    lo_f, hi_f = (0.5, 2**1.5) if quick else (2**-1.5, 4.0)
     grid = []
     for d in ds:
         p = round(optimal_p(d=d, s=CAPB_S), 6)
@@ -1162,10 +1298,10 @@ def capacity_basis_grid(quick: bool, delta: float = 0.05) -> list[dict[str, Any]
             ms |= {4, 6, 8}
         else:
             ms |= {m for m in CAPB_MS if max(4.0, m_ub * lo_f) <= m <= max(6.0, m_ub * hi_f)}
-            ms.add(min(m for m in CAPB_MS if m > m_ub * hi_f))   # one point past the range
+            ms.add(min(m for m in CAPB_MS if m > m_ub * hi_f))  # one point past the range
         m_q = all_pairs_union_bound(m=4, d=d, p=p, s=CAPB_S, t=0.25).m_max(delta)
         if m_q is not None and not quick:
-            ms |= {m for m in CAPB_MS if max(4.0, m_q / 2) <= m <= max(6.0, m_q * 2 ** 1.5)}
+            ms |= {m for m in CAPB_MS if max(4.0, m_q / 2) <= m <= max(6.0, m_q * 2**1.5)}
         for m in sorted(ms):
             if m * d > CAPB_MAX_MD:
                 continue
@@ -1239,55 +1375,81 @@ class CapacityBasis(_Section):
     def __str__(self) -> str:
         cells, per_d, s = self.data["cells"], self.data["by_d"], self.data["s"]
         n0 = cells[0]["n"] if cells else 0
-        lines = [f"  criterion: all C(m,2) ANDs within 1/2 on a uniform {s}-sparse input, P >= "
-                 f"{1 - self.data['delta']}; p = optimal_p(d, s=3); {n0} samples per cell",
-                 "       d      p   m_max(meas)  union bound  gauss sizing  paper-p UB   m_max(1/4)  UB(1/4)  "
-                 "cells  cpu s"]
+        lines = [
+            f"  criterion: all C(m,2) ANDs within 1/2 on a uniform {s}-sparse input, P >= "
+            f"{1 - self.data['delta']}; p = optimal_p(d, s=3); {n0} samples per cell",
+            "       d      p   m_max(meas)  union bound  gauss sizing  paper-p UB   m_max(1/4)  UB(1/4)  cells  cpu s",
+        ]
 
         def fmt(x: Any, st: str | None = None) -> str:
             return f"{x:11,.1f}" if x else f"{'–' if st is None else st.split(' (')[0]:>11s}"
 
         for r in per_d:
             pp = r["m_max_paper_p_union_bound"]
-            lines.append(f"  {r['d']:6d} {r['p']:.4f} {fmt(r['m_max'], r['m_max_status'])} "
-                         f"{fmt(r['m_max_union_bound'])} {r['m_max_gauss_sizing']:13,.0f} "
-                         f"{(str(pp) if pp else '–'):>10s} {fmt(r['m_max_quarter'], r['m_max_quarter_status'])} "
-                         f"{fmt(r['m_max_quarter_union_bound'])} {r['cells']:6d} {r['cpu_s']:6.1f}")
+            lines.append(
+                f"  {r['d']:6d} {r['p']:.4f} {fmt(r['m_max'], r['m_max_status'])} "
+                f"{fmt(r['m_max_union_bound'])} {r['m_max_gauss_sizing']:13,.0f} "
+                f"{(str(pp) if pp else '–'):>10s} {fmt(r['m_max_quarter'], r['m_max_quarter_status'])} "
+                f"{fmt(r['m_max_quarter_union_bound'])} {r['cells']:6d} {r['cpu_s']:6.1f}"
+            )
         bad = [c for c in cells if c["pvalue_half"] is not None and c["pvalue_half"] < 0.05]
         lines.append(
             f"  union bound vs measured failure (tol 1/2): measured above the bound in "
             f"{sum(c['pvalue_half'] is not None for c in cells)} of {len(cells)} cells, "
             f"one-sided binomial p < 0.05 in {len(bad)}"
-            + (": " + ", ".join(f"d={c['d']} m={c['m']} ({c['fail_half']:.3f} vs {c['bound_half']:.3f}, "
-                                f"p={c['pvalue_half']:.3g})" for c in bad) if bad else ""))
+            + (
+                ": "
+                + ", ".join(
+                    f"d={c['d']} m={c['m']} ({c['fail_half']:.3f} vs {c['bound_half']:.3f}, p={c['pvalue_half']:.3g})"
+                    for c in bad
+                )
+                if bad
+                else ""
+            )
+        )
         zs = [c["z_mean_wrong_pairs"] for c in cells if c["z_mean_wrong_pairs"] is not None]
         if zs:
-            lines.append(f"  mean # wrong pairs vs its exact value (= the union-bound sum): z-scores over "
-                         f"{len(zs)} cells, mean {np.mean(zs):+.2f}, sd {np.std(zs):.2f}, "
-                         f"max |z| {np.max(np.abs(zs)):.2f}")
-        for name, label in (("fit", "FITTED (measured)"), ("fit_union_bound", "exact union bound"),
-                            ("fit_gauss_sizing", "Gaussian sizing (uand_min_width)"),
-                            ("fit_quarter", "FITTED, tolerance 1/4")):
+            lines.append(
+                f"  mean # wrong pairs vs its exact value (= the union-bound sum): z-scores over "
+                f"{len(zs)} cells, mean {np.mean(zs):+.2f}, sd {np.std(zs):.2f}, "
+                f"max |z| {np.max(np.abs(zs)):.2f}"
+            )
+        for name, label in (
+            ("fit", "FITTED (measured)"),
+            ("fit_union_bound", "exact union bound"),
+            ("fit_gauss_sizing", "Gaussian sizing (uand_min_width)"),
+            ("fit_quarter", "FITTED, tolerance 1/4"),
+        ):
             f = self.data.get(name)
             if f:
                 ci = f["a_ci"]
-                lines.append(f"  {label}: ln m_max ~ d^a, a = {f['a']:.3f} [{ci[0]:.3f}, {ci[1]:.3f}] "
-                             f"(95% CI, {len(f['points'])} points), i.e. d ~ (ln m)^k, k = {f['k']:.2f}")
+                lines.append(
+                    f"  {label}: ln m_max ~ d^a, a = {f['a']:.3f} [{ci[0]:.3f}, {ci[1]:.3f}] "
+                    f"(95% CI, {len(f['points'])} points), i.e. d ~ (ln m)^k, k = {f['k']:.2f}"
+                )
         for r in self.data.get("local_a", []):
             lines.append(f"    local a d={r['d0']}..{r['d1']}: {r['a']:.3f}")
         for r in self.data.get("union_bound_beyond_grid", []):
-            lines.append(f"  union bound beyond the grid: d={r['d']}, p={r['p']:.4f}: "
-                         f"m_max = {r['m_max_union_bound']:,.0f}")
+            lines.append(
+                f"  union bound beyond the grid: d={r['d']}, p={r['p']:.4f}: m_max = {r['m_max_union_bound']:,.0f}"
+            )
         return "\n".join(lines)
 
 
 def _capacity_basis_row(pr: Mapping[str, Any], v: Mapping[str, Any]) -> dict[str, Any]:
     """One cell's summary: failure fractions at tolerances 1/2 and 1/4 against the union bound."""
-    me = np.array([v["max_error"][k] for k in PAIR_CLASSES])          # (3, n)
+    me = np.array([v["max_error"][k] for k in PAIR_CLASSES])  # (3, n)
     n = me.shape[1]
     worst = me.max(axis=0)
-    row: dict[str, Any] = {"d": pr["d"], "m": pr["m"], "p": pr["p"], "n": n, "networks": pr["networks"],
-                           "inputs": pr["inputs"], "cpu_s": v.get("cpu_s")}
+    row: dict[str, Any] = {
+        "d": pr["d"],
+        "m": pr["m"],
+        "p": pr["p"],
+        "n": n,
+        "networks": pr["networks"],
+        "inputs": pr["inputs"],
+        "cpu_s": v.get("cpu_s"),
+    }
     for tol in (0.5, 0.25):
         ub = all_pairs_union_bound(m=pr["m"], d=pr["d"], p=pr["p"], s=pr["s"], t=tol)
         k = int(np.count_nonzero(worst > tol))
@@ -1308,13 +1470,17 @@ def _capacity_basis_row(pr: Mapping[str, Any], v: Mapping[str, Any]) -> dict[str
             row["exact_mean_wrong_pairs"] = ub.total
             row["z_mean_wrong_pairs"] = (row["mean_wrong_pairs"] - ub.total) / se if se > 0 else None
             kn = (worst > tol).reshape(pr["networks"], pr["inputs"]).sum(axis=1)
-            row["design_effect"] = (float(np.var(kn, ddof=1) / (pr["inputs"] * frac * (1 - frac)))
-                                    if 0 < frac < 1 and pr["networks"] > 1 else None)
+            row["design_effect"] = (
+                float(np.var(kn, ddof=1) / (pr["inputs"] * frac * (1 - frac)))
+                if 0 < frac < 1 and pr["networks"] > 1
+                else None
+            )
     return row
 
 
-def capacity_basis(*, quick: bool = False, store: Any = None, executor: Any = None, progress: bool = False,
-                   delta: float = 0.05) -> CapacityBasis:
+def capacity_basis(
+    *, quick: bool = False, store: Any = None, executor: Any = None, progress: bool = False, delta: float = 0.05
+) -> CapacityBasis:
     r"""Largest ``m`` with :math:`P(\text{all } \binom{m}{2} \text{ ANDs right}) \ge 1-\delta` against ``d``.
 
     Basis-aligned inputs, Bernoulli U-AND at the MSE-optimal ``p``; measured exactly per
@@ -1351,8 +1517,15 @@ def capacity_basis(*, quick: bool = False, store: Any = None, executor: Any = No
     quick = check_bool(quick, "quick")
     delta = check_probability(delta, "delta", allow_zero=False, allow_one=False)
     grid = capacity_basis_grid(quick, delta)
-    res = _run(capacity_basis_cell, grid, store=store, executor=executor, progress=progress, rng=13,
-               desc="capacity (basis-aligned, all gates right)")
+    res = _run(
+        capacity_basis_cell,
+        grid,
+        store=store,
+        executor=executor,
+        progress=progress,
+        rng=13,
+        desc="capacity (basis-aligned, all gates right)",
+    )
     cells = [_capacity_basis_row(pr, v) for pr, v in res]
     per_d = []
     for d in sorted({c["d"] for c in cells}):
@@ -1362,18 +1535,34 @@ def capacity_basis(*, quick: bool = False, store: Any = None, executor: Any = No
         ubq = all_pairs_union_bound(m=4, d=d, p=p, s=CAPB_S, t=0.25)
         mh, st_h = _mmax_status([(c["m"], c["fail_half"]) for c in cd], delta)
         mq, st_q = _mmax_status([(c["m"], c["fail_quarter"]) for c in cd], delta)
-        per_d.append({"d": d, "p": p, "coverage_dp2": d * p * p, "cells": len(cd),
-                      "samples_per_cell": cd[0]["n"], "cpu_s": float(sum(c["cpu_s"] or 0.0 for c in cd)),
-                      "m_max": mh, "m_max_status": st_h, "m_max_union_bound": ub.m_max(delta),
-                      "m_max_quarter": mq, "m_max_quarter_status": st_q,
-                      "m_max_quarter_union_bound": ubq.m_max(delta),
-                      "m_max_gauss_sizing": _gauss_sizing_mmax(d, CAPB_S, delta),
-                      "m_max_paper_p_union_bound": None if quick else _paper_p_mmax(d, CAPB_S, delta),
-                      "q_per_pair": ub.q})
+        per_d.append(
+            {
+                "d": d,
+                "p": p,
+                "coverage_dp2": d * p * p,
+                "cells": len(cd),
+                "samples_per_cell": cd[0]["n"],
+                "cpu_s": float(sum(c["cpu_s"] or 0.0 for c in cd)),
+                "m_max": mh,
+                "m_max_status": st_h,
+                "m_max_union_bound": ub.m_max(delta),
+                "m_max_quarter": mq,
+                "m_max_quarter_status": st_q,
+                "m_max_quarter_union_bound": ubq.m_max(delta),
+                "m_max_gauss_sizing": _gauss_sizing_mmax(d, CAPB_S, delta),
+                "m_max_paper_p_union_bound": None if quick else _paper_p_mmax(d, CAPB_S, delta),
+                "q_per_pair": ub.q,
+            }
+        )
     out: dict[str, Any] = {
-        "delta": delta, "s": CAPB_S, "p_rule": "optimal_p(d=d, s=3) (MSE-optimal)",
+        "delta": delta,
+        "s": CAPB_S,
+        "p_rule": "optimal_p(d=d, s=3) (MSE-optimal)",
         "criterion": "all C(m,2) pairs |y_hat - y| <= 1/2 (and <= 1/4), one uniform s-sparse input",
-        "grid_cells": len(grid), "cells": cells, "by_d": per_d}
+        "grid_cells": len(grid),
+        "cells": cells,
+        "by_d": per_d,
+    }
 
     def fit(key: str, widths: set[int] | None = None) -> dict[str, Any] | None:
         """ln(key) = C d^a over the rows with key > 1 (and d in ``widths`` if given)."""
@@ -1382,11 +1571,17 @@ def capacity_basis(*, quick: bool = False, store: Any = None, executor: Any = No
             return None
         f = fit_power_law([a for a, _ in pts], [math.log(b) for _, b in pts])
         lo, hi = f.ci
-        return {"a": f.exponent, "a_ci": [lo, hi], "prefactor": f.prefactor, "n": f.n,
-                "k": 1 / f.exponent if f.exponent > 0 else None,
-                "k_ci": [1 / hi if hi > 0 else None, 1 / lo if lo > 0 else None], "points": pts}
+        return {
+            "a": f.exponent,
+            "a_ci": [lo, hi],
+            "prefactor": f.prefactor,
+            "n": f.n,
+            "k": 1 / f.exponent if f.exponent > 0 else None,
+            "k_ci": [1 / hi if hi > 0 else None, 1 / lo if lo > 0 else None],
+            "points": pts,
+        }
 
-    out["fit"] = fit("m_max")                          # FITTED, measured
+    out["fit"] = fit("m_max")  # FITTED, measured
     # the exact union bound and the Gaussian sizing at the widths of the measured fit
     fit_ds = {a for a, _ in (out["fit"] or {}).get("points", [])}
     for key, name in (("m_max_union_bound", "fit_union_bound"), ("m_max_gauss_sizing", "fit_gauss_sizing")):
@@ -1395,15 +1590,20 @@ def capacity_basis(*, quick: bool = False, store: Any = None, executor: Any = No
             out[name] = f
     out["fit_quarter"] = fit("m_max_quarter")
     meas = out["fit"]["points"] if out["fit"] else []
-    out["local_a"] = [{"d0": a[0], "d1": b[0], "a": math.log(math.log(b[1]) / math.log(a[1])) / math.log(b[0] / a[0])}
-                      for a, b in zip(meas, meas[1:], strict=False)]
+    out["local_a"] = [
+        {"d0": a[0], "d1": b[0], "a": math.log(math.log(b[1]) / math.log(a[1])) / math.log(b[0] / a[0])}
+        for a, b in zip(meas, meas[1:], strict=False)
+    ]
     if not quick:
         # where the union bound heads beyond the simulated widths (no simulation)
         out["union_bound_beyond_grid"] = [
-            {"d": d, "p": optimal_p(d=d, s=CAPB_S),
-             "m_max_union_bound": all_pairs_union_bound(m=4, d=d, p=optimal_p(d=d, s=CAPB_S),
-                                                        s=CAPB_S).m_max(delta)}
-            for d in (64000, 128000, 256000)]
+            {
+                "d": d,
+                "p": optimal_p(d=d, s=CAPB_S),
+                "m_max_union_bound": all_pairs_union_bound(m=4, d=d, p=optimal_p(d=d, s=CAPB_S), s=CAPB_S).m_max(delta),
+            }
+            for d in (64000, 128000, 256000)
+        ]
     return CapacityBasis(data=out)
 
 
@@ -1415,13 +1615,17 @@ class AdlerShavitComparison(_ListSection):
     """
 
     def __str__(self) -> str:
-        return "\n".join(f"  m={r['m']:>8d}: d={r['d']:6d} p={r['p']:.4f} params={r['params']:.3g}; "
-                         f"d/sqrt(m' log m') = {r['neurons_over_lower']:.4f}, params/(m' log m') = "
-                         f"{r['params_over_lower']:.3f}" for r in self.data["rows"])
+        return "\n".join(
+            f"  m={r['m']:>8d}: d={r['d']:6d} p={r['p']:.4f} params={r['params']:.3g}; "
+            f"d/sqrt(m' log m') = {r['neurons_over_lower']:.4f}, params/(m' log m') = "
+            f"{r['params_over_lower']:.3f}"
+            for r in self.data["rows"]
+        )
 
 
-def adler_shavit_comparison(*, quick: bool = False, store: Any = None, executor: Any = None,
-                            progress: bool = False) -> AdlerShavitComparison:
+def adler_shavit_comparison(
+    *, quick: bool = False, store: Any = None, executor: Any = None, progress: bool = False
+) -> AdlerShavitComparison:
     r"""Basis-aligned all-pairs U-AND sized by the exact moments, against Adler & Shavit's lower bounds.
 
     For each ``m``: the width at which every one of the ``C(m, 2)`` ANDs is within 1/2 at ``z``
@@ -1446,23 +1650,34 @@ def adler_shavit_comparison(*, quick: bool = False, store: Any = None, executor:
 
     quick = check_bool(quick, "quick")
     rows = []
-    for m in ((10 ** 2, 10 ** 3, 10 ** 4) if quick else (10 ** 2, 10 ** 3, 10 ** 4, 10 ** 5, 10 ** 6)):
+    for m in (10**2, 10**3, 10**4) if quick else (10**2, 10**3, 10**4, 10**5, 10**6):
         m_out = m * (m - 1) // 2
         z = float(stats.norm.isf(0.05 / m_out))
         b = uand_min_width(s=3, eps=0.5, z=z)
         d, p = b.value, b.params["p"]
         params = d * m * p + d + m_out * d * p * p
         a = adler_shavit_bounds(m_out=m_out)
-        rows.append({"m": m, "m_out": m_out, "z": z, "d": d, "p": p, "params": params,
-                     "neurons_over_lower": d / a.neurons_lower, "params_over_lower": params / a.params_lower,
-                     "neurons_over_upper": d / a.neurons_upper})
+        rows.append(
+            {
+                "m": m,
+                "m_out": m_out,
+                "z": z,
+                "d": d,
+                "p": p,
+                "params": params,
+                "neurons_over_lower": d / a.neurons_lower,
+                "params_over_lower": params / a.params_lower,
+                "neurons_over_upper": d / a.neurons_upper,
+            }
+        )
     return AdlerShavitComparison(data={"rows": rows})
 
 
 #: Circuits of the depth union-bound check: (circuit width, depth, circuit seed, U-AND width, p, s).
 DEPTH_BOUND_SETS: tuple[dict[str, Any], ...] = (
     dict(circuit_width=20, depth=4, circuit_seed=1, width=60000, p=0.015, s=3),
-    dict(circuit_width=30, depth=6, circuit_seed=1, width=100000, p=0.012, s=3))
+    dict(circuit_width=30, depth=6, circuit_seed=1, width=100000, p=0.012, s=3),
+)
 
 
 class DepthBoundCheck(_ListSection):
@@ -1476,20 +1691,25 @@ class DepthBoundCheck(_ListSection):
         lines = []
         for row in self.data["rows"]:
             st = row["params"]
-            lines.append(f"  circuit width {st['circuit_width']}, depth {st['depth']}, d = {st['width']}, "
-                         f"p = {st['p']}: union bound per depth {np.round(row['bound_by_depth'], 4).tolist()}")
+            lines.append(
+                f"  circuit width {st['circuit_width']}, depth {st['depth']}, d = {st['width']}, "
+                f"p = {st['p']}: union bound per depth {np.round(row['bound_by_depth'], 4).tolist()}"
+            )
             for ec in ("dedicated", "none"):
                 v = row[ec]
                 n = v["trials"]
-                lines.append(f"    {ec:9s}: P(not exact) {np.round(np.array(v['inexact']) / n, 4).tolist()}, "
-                             f"P(error > 1/4) {np.round(np.array(v['above_quarter']) / n, 4).tolist()}, "
-                             f"P(layer wrong after rounding) {np.round(np.array(v['wrong']) / n, 4).tolist()} "
-                             f"({n} networks)")
+                lines.append(
+                    f"    {ec:9s}: P(not exact) {np.round(np.array(v['inexact']) / n, 4).tolist()}, "
+                    f"P(error > 1/4) {np.round(np.array(v['above_quarter']) / n, 4).tolist()}, "
+                    f"P(layer wrong after rounding) {np.round(np.array(v['wrong']) / n, 4).tolist()} "
+                    f"({n} networks)"
+                )
         return "\n".join(lines)
 
 
-def depth_bound_check(*, quick: bool = False, store: Any = None, executor: Any = None,
-                      progress: bool = False) -> DepthBoundCheck:
+def depth_bound_check(
+    *, quick: bool = False, store: Any = None, executor: Any = None, progress: bool = False
+) -> DepthBoundCheck:
     """The depth claim's union bound per depth beside measured failures, with and without dedicated correction.
 
     Two random AND/OR circuits (:data:`DEPTH_BOUND_SETS`) compiled at the same width and ``p``,
@@ -1512,8 +1732,7 @@ def depth_bound_check(*, quick: bool = False, store: Any = None, executor: Any =
     quick = check_bool(quick, "quick")
     trials = 200 if quick else 800
     grid = [dict(**st, ec=ec, trials=trials) for st in DEPTH_BOUND_SETS for ec in ("dedicated", "none")]
-    res = _run(depth_bound_cell, grid, store=store, executor=executor, progress=progress, rng=7,
-               desc="depth bound")
+    res = _run(depth_bound_cell, grid, store=store, executor=executor, progress=progress, rng=7, desc="depth bound")
     rows = []
     for st in DEPTH_BOUND_SETS:
         c = random_circuit(width=st["circuit_width"], depth=st["depth"], ops=("AND", "OR"), rng=st["circuit_seed"])
@@ -1540,15 +1759,18 @@ class DepthErrors(_ListSection):
         return self.rows
 
     def __str__(self) -> str:
-        return "\n".join(f"  depth dim={c['params']['dim']:4d} ec={c['params']['ec']:10s}: mean|err| per layer "
-                         f"{np.round(c['value']['mean_abs'], 3).tolist()}, right nodes only "
-                         f"{np.round(c['value']['mean_abs_right'], 3).tolist()}, "
-                         f"P(any wrong) {np.round(c['value']['frac_samples_wrong'], 2).tolist()}"
-                         for c in self.data["cells"])
+        return "\n".join(
+            f"  depth dim={c['params']['dim']:4d} ec={c['params']['ec']:10s}: mean|err| per layer "
+            f"{np.round(c['value']['mean_abs'], 3).tolist()}, right nodes only "
+            f"{np.round(c['value']['mean_abs_right'], 3).tolist()}, "
+            f"P(any wrong) {np.round(c['value']['frac_samples_wrong'], 2).tolist()}"
+            for c in self.data["cells"]
+        )
 
 
-def depth_errors(*, quick: bool = False, store: Any = None, executor: Any = None,
-                 progress: bool = False) -> DepthErrors:
+def depth_errors(
+    *, quick: bool = False, store: Any = None, executor: Any = None, progress: bool = False
+) -> DepthErrors:
     """Errors per layer of a compiled random AND/OR circuit with no / superposed / dedicated error correction.
 
     A width-100, depth-6 circuit compiled at ``d = 3000`` neurons, basis-aligned and in
@@ -1571,9 +1793,11 @@ def depth_errors(*, quick: bool = False, store: Any = None, executor: Any = None
        Superposition. arXiv:2408.05451
     """
     quick = check_bool(quick, "quick")
-    grid = [dict(circuit_width=100, depth=6, d=3000, dim=dim, s=3, ec=ec, samples=100 if quick else 400,
-                 circuit_seed=0)
-            for ec in ("none", "superposed_old", "superposed", "dedicated") for dim in (0, 400)]
+    grid = [
+        dict(circuit_width=100, depth=6, d=3000, dim=dim, s=3, ec=ec, samples=100 if quick else 400, circuit_seed=0)
+        for ec in ("none", "superposed_old", "superposed", "dedicated")
+        for dim in (0, 400)
+    ]
     res = _run(depth_cell, grid, store=store, executor=executor, progress=progress, rng=3, desc="depth")
     return DepthErrors(data={"cells": [{"params": p, "value": v} for p, v in res]})
 
@@ -1591,17 +1815,22 @@ class CompressedComputation(_Section):
         p = self.data["size"]["p"]
         lines = []
         for c, a in self.data["ablation"].items():
-            lines.append(f"ablation {c:>13}: L/p = {a['loss_mean'] / p:.4f} (naive {a['naive_loss'] / p:.4f}), "
-                         f"gain {a['gain_mean']:.3f} [{a['gain_min']:.3f}, {a['gain_max']:.3f}] over "
-                         f"{a['models']} models, top-eigen overlap {a['top_overlap_mean']}")
+            lines.append(
+                f"ablation {c:>13}: L/p = {a['loss_mean'] / p:.4f} (naive {a['naive_loss'] / p:.4f}), "
+                f"gain {a['gain_mean']:.3f} [{a['gain_min']:.3f}, {a['gain_max']:.3f}] over "
+                f"{a['models']} models, top-eigen overlap {a['top_overlap_mean']}"
+            )
         for r in self.data["mixing_scale"]:
-            lines.append(f"mixing s = {r['mixing']:<5}: gain {r['gain_mean']:.3f} [{r['gain_min']:.3f}, "
-                         f"{r['gain_max']:.3f}]")
+            lines.append(
+                f"mixing s = {r['mixing']:<5}: gain {r['gain_mean']:.3f} [{r['gain_min']:.3f}, {r['gain_max']:.3f}]"
+            )
         for d in self.data["diagnostic"]:
-            lines.append(f"mixing diagnostic: label noise predicted {d['label_noise_predicted']:.4g}, Monte Carlo "
-                         f"{d['label_noise_measured']:.4g} (ratio {d['ratio']:.4f}); eigenvalues "
-                         f"[{d['eig_min']:.3g}, {d['eig_max']:.3g}] vs Marchenko-Pastur [{d['mp_min']:.3g}, "
-                         f"{d['mp_max']:.3g}]")
+            lines.append(
+                f"mixing diagnostic: label noise predicted {d['label_noise_predicted']:.4g}, Monte Carlo "
+                f"{d['label_noise_measured']:.4g} (ratio {d['ratio']:.4f}); eigenvalues "
+                f"[{d['eig_min']:.3g}, {d['eig_max']:.3g}] vs Marchenko-Pastur [{d['mp_min']:.3g}, "
+                f"{d['mp_max']:.3g}]"
+            )
         return "\n".join(lines)
 
 
@@ -1609,16 +1838,28 @@ def _compressed_summary(values: list[dict[str, Any]]) -> dict[str, Any]:
     gains = np.concatenate([v["gain"] for v in values])
     losses = np.concatenate([v["loss"] for v in values])
     over = [o for v in values for o in v["top_overlap"] if o is not None]
-    return {"gain_mean": float(gains.mean()), "gain_min": float(gains.min()), "gain_max": float(gains.max()),
-            "gain_sem": float(gains.std(ddof=1) / np.sqrt(gains.size)) if gains.size > 1 else None,
-            "loss_mean": float(losses.mean()), "naive_loss": values[0]["naive_loss"],
-            "label_noise_mean": float(np.mean([x for v in values for x in v["label_noise"]])),
-            "top_overlap_mean": float(np.mean(over)) if over else None, "models": int(gains.size),
-            "per_feature_loss_sorted": np.mean([v["per_feature_loss_sorted"] for v in values], axis=0).tolist()}
+    return {
+        "gain_mean": float(gains.mean()),
+        "gain_min": float(gains.min()),
+        "gain_max": float(gains.max()),
+        "gain_sem": float(gains.std(ddof=1) / np.sqrt(gains.size)) if gains.size > 1 else None,
+        "loss_mean": float(losses.mean()),
+        "naive_loss": values[0]["naive_loss"],
+        "label_noise_mean": float(np.mean([x for v in values for x in v["label_noise"]])),
+        "top_overlap_mean": float(np.mean(over)) if over else None,
+        "models": int(gains.size),
+        "per_feature_loss_sorted": np.mean([v["per_feature_loss_sorted"] for v in values], axis=0).tolist(),
+    }
 
 
-def compressed_computation(*, quick: bool = False, store: Any = None, executor: Any = None, progress: bool = False,
-                           replicates: int | None = None) -> CompressedComputation:
+def compressed_computation(
+    *,
+    quick: bool = False,
+    store: Any = None,
+    executor: Any = None,
+    progress: bool = False,
+    replicates: int | None = None,
+) -> CompressedComputation:
     r"""Compressed computation (Braun et al. 2025) and its mixing matrix (Bhagat et al. 2025).
 
     1. **Ablation** at Braun et al.'s size (``n = 100`` features, ``dim = 1000``, 50 neurons,
@@ -1662,25 +1903,31 @@ def compressed_computation(*, quick: bool = False, store: Any = None, executor: 
     )
 
     quick = check_bool(quick, "quick")
-    size: dict[str, Any]   # ints and the float p
+    size: dict[str, Any]  # ints and the float p
     if quick:
         size = {"n": 20, "dim": 200, "width": 10, "p": 0.05, "steps": 300, "batch": 512, "eval_batch": 100_000}
     else:
         size = {"n": 100, "dim": 1000, "width": 50, "p": 0.01, "steps": 1000, "batch": 2048, "eval_batch": 200_000}
     reps = (2 if quick else 3) if replicates is None else check_int(replicates, "replicates", minimum=1)
-    grid = [{**size, "embedding": CONDITIONS[c][0], "mixing": CONDITIONS[c][1], "replicate": r}
-            for c in CONDITIONS for r in range(reps)]
+    grid = [
+        {**size, "embedding": CONDITIONS[c][0], "mixing": CONDITIONS[c][1], "replicate": r}
+        for c in CONDITIONS
+        for r in range(reps)
+    ]
     out = _run(compressed_cell, grid, store=store, executor=executor, progress=progress, rng=0, desc="ablation")
     ablation = {}
     for c, (emb, s) in CONDITIONS.items():
         ablation[c] = _compressed_summary([v for prm, v in out if prm["embedding"] == emb and prm["mixing"] == s])
     scales = [0.25, 0.5, 1.5, 2.0]
-    grid2 = [{**size, "embedding": "random", "mixing": s, "replicate": r}
-             for s in scales for r in range(max(reps - 1, 1))]
+    grid2 = [
+        {**size, "embedding": "random", "mixing": s, "replicate": r} for s in scales for r in range(max(reps - 1, 1))
+    ]
     out2 = _run(compressed_cell, grid2, store=store, executor=executor, progress=progress, rng=1, desc="mixing scale")
     keys = ("gain_mean", "gain_min", "gain_max")
-    scale_rows = [{"mixing": 0.0, **{k: ablation["clean_labels"][k] for k in keys}},
-                  {"mixing": 1.0, **{k: ablation["mixed"][k] for k in keys}}]
+    scale_rows = [
+        {"mixing": 0.0, **{k: ablation["clean_labels"][k] for k in keys}},
+        {"mixing": 1.0, **{k: ablation["mixed"][k] for k in keys}},
+    ]
     for s in scales:
         sm = _compressed_summary([v for prm, v in out2 if prm["mixing"] == s])
         scale_rows.append({"mixing": s, **{k: sm[k] for k in keys}, "label_noise_mean": sm["label_noise_mean"]})
@@ -1690,9 +1937,29 @@ def compressed_computation(*, quick: bool = False, store: Any = None, executor: 
         E = residual_embedding(n=size["n"], dim=size["dim"], rng=100 + seed)
         d = mixing_diagnostic(E, p=size["p"], width=size["width"])
         mc = label_noise(E, p=size["p"], batch=400_000, rng=200 + seed)
-        diag.append({"mean_sq_row": d.mean_sq_row, "expected_mean_sq_row": d.expected_mean_sq_row,
-                     "max_abs": d.max_abs, "eig_min": d.eig_min, "eig_max": d.eig_max, "mp_min": d.mp_min,
-                     "mp_max": d.mp_max, "label_noise_predicted": d.label_noise, "label_noise_measured": mc,
-                     "ratio": mc / d.label_noise, "noise_over_naive": d.noise_ratio, "top_captured": d.top_captured})
-    return CompressedComputation(data={"quick": quick, "size": size, "replicates": reps, "ablation": ablation,
-                                       "mixing_scale": scale_rows, "diagnostic": diag})
+        diag.append(
+            {
+                "mean_sq_row": d.mean_sq_row,
+                "expected_mean_sq_row": d.expected_mean_sq_row,
+                "max_abs": d.max_abs,
+                "eig_min": d.eig_min,
+                "eig_max": d.eig_max,
+                "mp_min": d.mp_min,
+                "mp_max": d.mp_max,
+                "label_noise_predicted": d.label_noise,
+                "label_noise_measured": mc,
+                "ratio": mc / d.label_noise,
+                "noise_over_naive": d.noise_ratio,
+                "top_captured": d.top_captured,
+            }
+        )
+    return CompressedComputation(
+        data={
+            "quick": quick,
+            "size": size,
+            "replicates": reps,
+            "ablation": ablation,
+            "mixing_scale": scale_rows,
+            "diagnostic": diag,
+        }
+    )

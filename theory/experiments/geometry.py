@@ -63,8 +63,11 @@ def _independent_coherence(frame: np.ndarray) -> float:
     for c in cols:
         r = math.sqrt(math.fsum(x * x for x in c))
         unit.append([x / r for x in c])
-    return max(abs(math.fsum(a * b for a, b in zip(unit[i], unit[j], strict=True)))
-               for i in range(len(unit)) for j in range(i + 1, len(unit)))
+    return max(
+        abs(math.fsum(a * b for a, b in zip(unit[i], unit[j], strict=True)))
+        for i in range(len(unit))
+        for j in range(i + 1, len(unit))
+    )
 
 
 def sloane_cell(params: Mapping[str, Any], rng: np.random.Generator) -> dict[str, Any]:
@@ -89,14 +92,27 @@ def sloane_cell(params: Mapping[str, Any], rng: np.random.Generator) -> dict[str
     indep = _independent_coherence(P.frame)
     tab = table["coherence"]
     ref, kind = (proven["value"], "proven optimum") if proven else (tab, "Sloane table (best known)")
-    row = {"dim": dim, "n": n, "found": found, "found_independent": indep,
-           "table": tab, "table_D": table["D"], "gap_table": (found - tab) / tab,
-           "proven": proven["value"] if proven else None,
-           "proven_source": proven["source"] if proven else None,
-           "reference": ref, "reference_kind": kind, "gap": (found - ref) / ref,
-           "bound": P.bound.value, "bound_name": P.bound.name,
-           "seconds": P.seconds_to_best, "seconds_total": secs, "restarts": P.restarts,
-           "time_limit": time_limit, "seed": seed}
+    row = {
+        "dim": dim,
+        "n": n,
+        "found": found,
+        "found_independent": indep,
+        "table": tab,
+        "table_D": table["D"],
+        "gap_table": (found - tab) / tab,
+        "proven": proven["value"] if proven else None,
+        "proven_source": proven["source"] if proven else None,
+        "reference": ref,
+        "reference_kind": kind,
+        "gap": (found - ref) / ref,
+        "bound": P.bound.value,
+        "bound_name": P.bound.name,
+        "seconds": P.seconds_to_best,
+        "seconds_total": secs,
+        "restarts": P.restarts,
+        "time_limit": time_limit,
+        "seed": seed,
+    }
     # Beating the table: re-check with the independent recomputation and keep the frame.
     row["beats_table"] = bool(row["gap_table"] < -1e-9 and (indep - tab) / tab < -1e-9)
     if row["gap_table"] < -1e-9:
@@ -126,13 +142,19 @@ def sloane_summary(rows: Sequence[Mapping[str, Any]], time_limit: float) -> dict
         "cases": len(rows),
         "within_0.1%": int(ok1.sum()),
         "within_1%": int((gaps <= 1e-2).sum()),
-        "median_gap": float(np.median(gaps)), "max_gap": float(gaps.max()),
+        "median_gap": float(np.median(gaps)),
+        "max_gap": float(gaps.max()),
         f"time_to_best_within_{time_limit:g}s": int((t <= time_limit).sum()),
         f"within_0.1%_and_{time_limit:g}s": int((ok1 & (t <= time_limit)).sum()),
-        "worst": [{k: r[k] for k in ("dim", "n", "found", "table", "gap_table", "seconds")}
-                  for r in sorted(rows, key=lambda r: -r["gap_table"])[:10]],
-        "beats_table": [{k: r[k] for k in ("dim", "n", "found", "found_independent", "table", "gap_table", "seconds")}
-                        for r in rows if r["beats_table"]],
+        "worst": [
+            {k: r[k] for k in ("dim", "n", "found", "table", "gap_table", "seconds")}
+            for r in sorted(rows, key=lambda r: -r["gap_table"])[:10]
+        ],
+        "beats_table": [
+            {k: r[k] for k in ("dim", "n", "found", "found_independent", "table", "gap_table", "seconds")}
+            for r in rows
+            if r["beats_table"]
+        ],
         "proven_cases": len([r for r in rows if r["proven"] is not None]),
         "proven_within_1e-6": len([r for r in rows if r["proven"] is not None and abs(r["gap"]) <= 1e-6]),
     }
@@ -141,9 +163,14 @@ def sloane_summary(rows: Sequence[Mapping[str, Any]], time_limit: float) -> dict
     for dim in sorted({r["dim"] for r in rows}):
         g = np.array([r["gap_table"] for r in rows if r["dim"] == dim])
         ns = [r["n"] for r in rows if r["dim"] == dim]
-        per_dim[str(dim)] = {"n": f"{min(ns)}-{max(ns)}", "cases": len(g), "within_0.1%": int((g <= 1e-3).sum()),
-                             "within_1%": int((g <= 1e-2).sum()), "median_gap": float(np.median(g)),
-                             "max_gap": float(g.max())}
+        per_dim[str(dim)] = {
+            "n": f"{min(ns)}-{max(ns)}",
+            "cases": len(g),
+            "within_0.1%": int((g <= 1e-3).sum()),
+            "within_1%": int((g <= 1e-2).sum()),
+            "median_gap": float(np.median(g)),
+            "max_gap": float(g.max()),
+        }
     return out
 
 
@@ -170,8 +197,9 @@ class SloaneGrid:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON data: ``time_limit``, ``seed``, ``rows`` and ``summary``."""
-        return copy.deepcopy({"time_limit": self.time_limit, "seed": self.seed, "rows": self.rows,
-                              "summary": self.summary})
+        return copy.deepcopy(
+            {"time_limit": self.time_limit, "seed": self.seed, "rows": self.rows, "summary": self.summary}
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SloaneGrid:
@@ -182,22 +210,35 @@ class SloaneGrid:
 
     def __str__(self) -> str:
         s, tl = self.summary, self.time_limit
-        lines = [f"pack() against Sloane's table of line packings: {s['cases']} cases, {tl:g} s each, seed {self.seed}",
-                 f"  within 0.1% of the table: {s['within_0.1%']}/{s['cases']}; "
-                 f"within 1%: {s['within_1%']}/{s['cases']}",
-                 f"  median gap {s['median_gap']:.2e}, max gap {s['max_gap']:.2e}",
-                 f"  time to best within {tl:g} s: {s[f'time_to_best_within_{tl:g}s']}/{s['cases']}",
-                 f"  proven optima reached within 1e-6: {s['proven_within_1e-6']}/{s['proven_cases']}"]
+        lines = [
+            f"pack() against Sloane's table of line packings: {s['cases']} cases, {tl:g} s each, seed {self.seed}",
+            f"  within 0.1% of the table: {s['within_0.1%']}/{s['cases']}; within 1%: {s['within_1%']}/{s['cases']}",
+            f"  median gap {s['median_gap']:.2e}, max gap {s['max_gap']:.2e}",
+            f"  time to best within {tl:g} s: {s[f'time_to_best_within_{tl:g}s']}/{s['cases']}",
+            f"  proven optima reached within 1e-6: {s['proven_within_1e-6']}/{s['proven_cases']}",
+        ]
         if s["beats_table"]:
-            lines.append("  below the table (confirmed by an independent recomputation): "
-                         + ", ".join(f"({b['dim']}, {b['n']}) {b['gap_table']:.2e}" for b in s["beats_table"]))
+            lines.append(
+                "  below the table (confirmed by an independent recomputation): "
+                + ", ".join(f"({b['dim']}, {b['n']}) {b['gap_table']:.2e}" for b in s["beats_table"])
+            )
         lines.append("  worst: " + ", ".join(f"({w['dim']}, {w['n']}) {w['gap_table']:.2e}" for w in s["worst"][:6]))
         return "\n".join(lines)
 
 
-def sloane_grid(*, dims: Sequence[int] | None = None, max_n: int | None = None, min_n: int = 0,
-                cases: Sequence[tuple[int, int]] | None = None, time_limit: float | None = None, seed: int = 0,
-                quick: bool = False, store: Any = None, executor: Any = None, progress: bool = False) -> SloaneGrid:
+def sloane_grid(
+    *,
+    dims: Sequence[int] | None = None,
+    max_n: int | None = None,
+    min_n: int = 0,
+    cases: Sequence[tuple[int, int]] | None = None,
+    time_limit: float | None = None,
+    seed: int = 0,
+    quick: bool = False,
+    store: Any = None,
+    executor: Any = None,
+    progress: bool = False,
+) -> SloaneGrid:
     r"""Pack lines in :math:`\mathbb{R}^{dim}` for every case of a grid and compare with Sloane's table.
 
     Each case ``(dim, n)``, ``n`` from ``max(dim + 1, min_n)`` to ``max_n``, is one
@@ -244,8 +285,9 @@ def sloane_grid(*, dims: Sequence[int] | None = None, max_n: int | None = None, 
 
     quick = check_bool(quick, "quick")
     progress = check_bool(progress, "progress")
-    time_limit = check_real(time_limit if time_limit is not None else (1.0 if quick else 20.0), "time_limit",
-                            minimum=0, strict_min=True)
+    time_limit = check_real(
+        time_limit if time_limit is not None else (1.0 if quick else 20.0), "time_limit", minimum=0, strict_min=True
+    )
     seed = check_int(seed, "seed", minimum=0)
     table = _sloane_table()
     if cases is not None:
@@ -261,7 +303,8 @@ def sloane_grid(*, dims: Sequence[int] | None = None, max_n: int | None = None, 
     if missing:
         raise ValueError(f"cases not in Sloane's table: {missing}")
     grid = [{"dim": d, "n": n, "time_limit": time_limit, "seed": seed} for d, n in sorted(set(todo))]
-    res = sweep(sloane_cell, grid, store=store, executor=executor, rng=0, progress=progress,
-                desc="pack vs Sloane's table")
+    res = sweep(
+        sloane_cell, grid, store=store, executor=executor, rng=0, progress=progress, desc="pack vs Sloane's table"
+    )
     rows = [dict(v) for v in res.values]
     return SloaneGrid(rows=rows, time_limit=time_limit, seed=seed, summary=sloane_summary(rows, time_limit))

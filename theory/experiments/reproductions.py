@@ -67,8 +67,16 @@ def _recovery_phase(*, quick: bool, store: Any, executor: Any, progress: bool) -
     from theory.experiments.sparse_coding import recovery_phase_diagram
 
     if quick:
-        return recovery_phase_diagram(dim=32, ratios_n=(0.25, 0.5, 0.75), ratios_k=(0.05, 0.2, 0.4, 0.6),
-                                      trials=10, bp=False, store=store, executor=executor, progress=progress)
+        return recovery_phase_diagram(
+            dim=32,
+            ratios_n=(0.25, 0.5, 0.75),
+            ratios_k=(0.05, 0.2, 0.4, 0.6),
+            trials=10,
+            bp=False,
+            store=store,
+            executor=executor,
+            progress=progress,
+        )
     return recovery_phase_diagram(store=store, executor=executor, progress=progress)
 
 
@@ -99,27 +107,40 @@ def _incidental(*, quick: bool, store: Any, executor: Any, progress: bool) -> An
     from theory.toy_models.incidental import FAST, incidental_sweep
 
     if quick:
-        grid = incidental_sweep((4, 8, 16), (32, 64), seeds=8, settings=FAST, store=store, executor=executor,
-                                progress=progress)
+        grid = incidental_sweep(
+            (4, 8, 16), (32, 64), seeds=8, settings=FAST, store=store, executor=executor, progress=progress
+        )
     else:
-        grid = incidental_sweep((8, 16, 32, 64), (64, 128, 256, 512), seeds=32, settings=FAST, store=store,
-                                executor=executor, progress=progress)
+        grid = incidental_sweep(
+            (8, 16, 32, 64),
+            (64, 128, 256, 512),
+            seeds=32,
+            settings=FAST,
+            store=store,
+            executor=executor,
+            progress=progress,
+        )
     return _Summary(grid, {"table": grid.table(), "fit": asdict(grid.fit()), "settings": dict(FAST)})
 
 
-_HMVC = ("Hänni, K., Mendel, J., Vaintrob, D. and Chan, L. (2024). Mathematical Models of Computation in "
-         "Superposition. arXiv:2408.05451")
-_ELHAGE = ("Elhage, N. et al. (2022). Toy Models of Superposition. Transformer Circuits Thread, "
-           "arXiv:2209.10652")
-_CHS = ("Conway, J. H., Hardin, R. H. and Sloane, N. J. A. (1996). Packing lines, planes, etc.: packings in "
-        "Grassmannian spaces. Experimental Mathematics 5(2). doi:10.1080/10586458.1996.10504585")
+_HMVC = (
+    "Hänni, K., Mendel, J., Vaintrob, D. and Chan, L. (2024). Mathematical Models of Computation in "
+    "Superposition. arXiv:2408.05451"
+)
+_ELHAGE = "Elhage, N. et al. (2022). Toy Models of Superposition. Transformer Circuits Thread, arXiv:2209.10652"
+_CHS = (
+    "Conway, J. H., Hardin, R. H. and Sloane, N. J. A. (1996). Packing lines, planes, etc.: packings in "
+    "Grassmannian spaces. Experimental Mathematics 5(2). doi:10.1080/10586458.1996.10504585"
+)
+
 
 def _circuits_capacity(*, quick: bool, store: Any, executor: Any, progress: bool) -> Any:
     from theory.experiments.circuits import capacity_fit
 
     if quick:
-        return capacity_fit(quick=True, widths=(1600, 2263, 3200), boot=200, store=store, executor=executor,
-                            progress=progress)
+        return capacity_fit(
+            quick=True, widths=(1600, 2263, 3200), boot=200, store=store, executor=executor, progress=progress
+        )
     return capacity_fit(store=store, executor=executor, progress=progress)
 
 
@@ -127,11 +148,22 @@ def _toy_scaling(*, quick: bool, store: Any, executor: Any, progress: bool) -> A
     from theory.experiments.toy_scaling import scaling_grid
 
     if quick:
-        return scaling_grid(n=100, dims=(5, 8, 13, 20), alphas=(1.0,), weight_decays=(-1.0, 1.0), steps=400,
-                            batch_size=256, eval_batch=4096, store=store, executor=executor, progress=progress)
+        return scaling_grid(
+            n=100,
+            dims=(5, 8, 13, 20),
+            alphas=(1.0,),
+            weight_decays=(-1.0, 1.0),
+            steps=400,
+            batch_size=256,
+            eval_batch=4096,
+            store=store,
+            executor=executor,
+            progress=progress,
+        )
     # the paper's grid at the measured subset's protocol (docs/toy_models_scaling.md states the cost)
-    return scaling_grid(alphas=(0.0, 0.5, 1.0), steps=3000, batch_size=1024, store=store, executor=executor,
-                        progress=progress)
+    return scaling_grid(
+        alphas=(0.0, 0.5, 1.0), steps=3000, batch_size=1024, store=store, executor=executor, progress=progress
+    )
 
 
 _OWN = __name__
@@ -139,75 +171,126 @@ _CIRCUITS = "theory.experiments.circuits"
 _TOY = "theory.experiments.toy_models"
 
 #: The reproductions, by name.
-REPRODUCTIONS: dict[str, Reproduction] = {r.name: r for r in (
-    Reproduction("recovery_phase",
-                 "Donoho-Tanner phase diagram of thresholding, OMP, LASSO and basis pursuit against the l1 weak "
-                 "threshold",
-                 "Donoho, D. L. and Tanner, J. (2009). Counting faces of randomly projected polytopes when the "
-                 "projection radically lowers dimension. J. AMS 22(1). doi:10.1090/S0894-0347-08-00600-0",
-                 f"{_OWN}:_recovery_phase", "results_sparse_coding.md"),
-    Reproduction("spud_threshold",
-                 "ER-SpUD's sample threshold: exact recovery of square dictionaries against p / (n log n)",
-                 "Spielman, D. A., Wang, H. and Wright, J. (2012). Exact recovery of sparsely-used dictionaries. "
-                 "COLT 2012, arXiv:1206.5882",
-                 f"{_OWN}:_spud_threshold", "results_sparse_coding.md"),
-    Reproduction("incidental_polysemanticity",
-                 "polysemantic neurons with more neurons than features: trained counts against the exact "
-                 "collision counts over n and m",
-                 "Lecomte, V., Thaman, K., Schaeffer, R., Bashkansky, N., Chow, T. and Koyejo, S. (2023). What "
-                 "causes polysemanticity? An alternative origin story of mixed selectivity from incidental causes. "
-                 "arXiv:2312.03096",
-                 f"{_OWN}:_incidental", "toy_models_incidental.md"),
-    Reproduction("circuits_width",
-                 "U-AND read-off error against the width d: fitted exponents beside the exact moments "
-                 "(d^-1/3 Bernoulli at the optimal p, d^-1/2 Rademacher)",
-                 _HMVC, f"{_CIRCUITS}:width_scaling", "results_circuits.md"),
-    Reproduction("circuits_capacity",
-                 "capacity of U-AND on inputs in superposition: fitted exponent of the largest m with per-gate "
-                 "error rate <= eps against d, beside the paper's m = O~(d^3/2)",
-                 _HMVC, f"{_OWN}:_circuits_capacity", "results_circuits.md"),
-    Reproduction("circuits_capacity_basis",
-                 "capacity of basis-aligned U-AND with all C(m,2) ANDs right: measured against the exact union "
-                 "bound and the Gaussian sizing, fitted ln m_max = C d^a",
-                 _HMVC, f"{_CIRCUITS}:capacity_basis", "results_circuits.md"),
-    Reproduction("circuits_depth",
-                 "errors per layer of a compiled random AND/OR circuit with no, superposed and dedicated error "
-                 "correction",
-                 _HMVC, f"{_CIRCUITS}:depth_errors", "results_circuits.md"),
-    Reproduction("circuits_depth_bound",
-                 "the depth union bound per depth beside the measured failures of compiled circuits",
-                 _HMVC, f"{_CIRCUITS}:depth_bound_check", "results_circuits.md"),
-    Reproduction("circuits_adler_shavit",
-                 "all-pairs U-AND sized by the exact moments against Adler and Shavit's lower bounds",
-                 "Adler, M. and Shavit, N. (2024). On the complexity of neural computation in superposition. "
-                 "arXiv:2409.15318",
-                 f"{_CIRCUITS}:adler_shavit_comparison", "results_circuits.md"),
-    Reproduction("circuits_compressed",
-                 "compressed computation: ablation of the mixing term, gain against the mixing scale, the mixing "
-                 "matrix's label noise",
-                 "Bhagat, J., Molas-Medina, S., Giglemiani, G. and Heimersheim, S. (2025). Compressed computation "
-                 "is (probably) not computation in superposition. NeurIPS 2025 MechInterp workshop, arXiv:2606.14673",
-                 f"{_CIRCUITS}:compressed_computation", "results_circuits.md"),
-    Reproduction("toy_sticky",
-                 "sticky feature dimensionalities of toy models trained across densities (n = 400, dim = 30)",
-                 _ELHAGE, f"{_TOY}:sticky_dimensionality", "results_toy_models.md"),
-    Reproduction("toy_kgon",
-                 "training plateaus of the 2-dimensional toy model at k-gon critical losses",
-                 "Chen, Z., Lau, E., Mendel, J., Wei, S. and Murfet, D. (2023). Dynamical versus Bayesian phase "
-                 "transitions in a toy model of superposition. arXiv:2310.06301",
-                 f"{_TOY}:kgon_plateaus", "toy_models_kgon.md"),
-    Reproduction("toy_scaling",
-                 "loss against width m in strong and weak superposition (n = 1000, m = 10..100)",
-                 "Liu, Y., Liu, Z. and Gore, J. (2025). Superposition yields robust neural scaling. arXiv:2505.10465",
-                 f"{_OWN}:_toy_scaling", "toy_models_scaling.md"),
-    Reproduction("sloane_grid",
-                 "pack() against Sloane's table of best known line packings, dim 3-8, n <= 30",
-                 _CHS, "theory.experiments.geometry:sloane_grid", "results_geometry.md"),
-)}
+REPRODUCTIONS: dict[str, Reproduction] = {
+    r.name: r
+    for r in (
+        Reproduction(
+            "recovery_phase",
+            "Donoho-Tanner phase diagram of thresholding, OMP, LASSO and basis pursuit against the l1 weak threshold",
+            "Donoho, D. L. and Tanner, J. (2009). Counting faces of randomly projected polytopes when the "
+            "projection radically lowers dimension. J. AMS 22(1). doi:10.1090/S0894-0347-08-00600-0",
+            f"{_OWN}:_recovery_phase",
+            "results_sparse_coding.md",
+        ),
+        Reproduction(
+            "spud_threshold",
+            "ER-SpUD's sample threshold: exact recovery of square dictionaries against p / (n log n)",
+            "Spielman, D. A., Wang, H. and Wright, J. (2012). Exact recovery of sparsely-used dictionaries. "
+            "COLT 2012, arXiv:1206.5882",
+            f"{_OWN}:_spud_threshold",
+            "results_sparse_coding.md",
+        ),
+        Reproduction(
+            "incidental_polysemanticity",
+            "polysemantic neurons with more neurons than features: trained counts against the exact "
+            "collision counts over n and m",
+            "Lecomte, V., Thaman, K., Schaeffer, R., Bashkansky, N., Chow, T. and Koyejo, S. (2023). What "
+            "causes polysemanticity? An alternative origin story of mixed selectivity from incidental causes. "
+            "arXiv:2312.03096",
+            f"{_OWN}:_incidental",
+            "toy_models_incidental.md",
+        ),
+        Reproduction(
+            "circuits_width",
+            "U-AND read-off error against the width d: fitted exponents beside the exact moments "
+            "(d^-1/3 Bernoulli at the optimal p, d^-1/2 Rademacher)",
+            _HMVC,
+            f"{_CIRCUITS}:width_scaling",
+            "results_circuits.md",
+        ),
+        Reproduction(
+            "circuits_capacity",
+            "capacity of U-AND on inputs in superposition: fitted exponent of the largest m with per-gate "
+            "error rate <= eps against d, beside the paper's m = O~(d^3/2)",
+            _HMVC,
+            f"{_OWN}:_circuits_capacity",
+            "results_circuits.md",
+        ),
+        Reproduction(
+            "circuits_capacity_basis",
+            "capacity of basis-aligned U-AND with all C(m,2) ANDs right: measured against the exact union "
+            "bound and the Gaussian sizing, fitted ln m_max = C d^a",
+            _HMVC,
+            f"{_CIRCUITS}:capacity_basis",
+            "results_circuits.md",
+        ),
+        Reproduction(
+            "circuits_depth",
+            "errors per layer of a compiled random AND/OR circuit with no, superposed and dedicated error correction",
+            _HMVC,
+            f"{_CIRCUITS}:depth_errors",
+            "results_circuits.md",
+        ),
+        Reproduction(
+            "circuits_depth_bound",
+            "the depth union bound per depth beside the measured failures of compiled circuits",
+            _HMVC,
+            f"{_CIRCUITS}:depth_bound_check",
+            "results_circuits.md",
+        ),
+        Reproduction(
+            "circuits_adler_shavit",
+            "all-pairs U-AND sized by the exact moments against Adler and Shavit's lower bounds",
+            "Adler, M. and Shavit, N. (2024). On the complexity of neural computation in superposition. "
+            "arXiv:2409.15318",
+            f"{_CIRCUITS}:adler_shavit_comparison",
+            "results_circuits.md",
+        ),
+        Reproduction(
+            "circuits_compressed",
+            "compressed computation: ablation of the mixing term, gain against the mixing scale, the mixing "
+            "matrix's label noise",
+            "Bhagat, J., Molas-Medina, S., Giglemiani, G. and Heimersheim, S. (2025). Compressed computation "
+            "is (probably) not computation in superposition. NeurIPS 2025 MechInterp workshop, arXiv:2606.14673",
+            f"{_CIRCUITS}:compressed_computation",
+            "results_circuits.md",
+        ),
+        Reproduction(
+            "toy_sticky",
+            "sticky feature dimensionalities of toy models trained across densities (n = 400, dim = 30)",
+            _ELHAGE,
+            f"{_TOY}:sticky_dimensionality",
+            "results_toy_models.md",
+        ),
+        Reproduction(
+            "toy_kgon",
+            "training plateaus of the 2-dimensional toy model at k-gon critical losses",
+            "Chen, Z., Lau, E., Mendel, J., Wei, S. and Murfet, D. (2023). Dynamical versus Bayesian phase "
+            "transitions in a toy model of superposition. arXiv:2310.06301",
+            f"{_TOY}:kgon_plateaus",
+            "toy_models_kgon.md",
+        ),
+        Reproduction(
+            "toy_scaling",
+            "loss against width m in strong and weak superposition (n = 1000, m = 10..100)",
+            "Liu, Y., Liu, Z. and Gore, J. (2025). Superposition yields robust neural scaling. arXiv:2505.10465",
+            f"{_OWN}:_toy_scaling",
+            "toy_models_scaling.md",
+        ),
+        Reproduction(
+            "sloane_grid",
+            "pack() against Sloane's table of best known line packings, dim 3-8, n <= 30",
+            _CHS,
+            "theory.experiments.geometry:sloane_grid",
+            "results_geometry.md",
+        ),
+    )
+}
 
 
-def reproduce(name: str, *, quick: bool = False, store: str | Path | None = None, executor: Any = None,
-              progress: bool = False) -> Any:
+def reproduce(
+    name: str, *, quick: bool = False, store: str | Path | None = None, executor: Any = None, progress: bool = False
+) -> Any:
     """Run the reproduction called ``name``.
 
     Parameters

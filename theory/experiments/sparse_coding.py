@@ -43,8 +43,17 @@ from numpy.typing import ArrayLike, NDArray
 from theory._validation import check_array, check_bool, check_int, check_probability, check_real
 from theory._warnings import TheoryWarning
 
-__all__ = ["METHODS", "RecoveryPhaseDiagram", "SpudThreshold", "loss_flattening", "pre_decay_change",
-           "recovery_cell", "recovery_phase_diagram", "spud_cell", "spud_threshold"]
+__all__ = [
+    "METHODS",
+    "RecoveryPhaseDiagram",
+    "SpudThreshold",
+    "loss_flattening",
+    "pre_decay_change",
+    "recovery_cell",
+    "recovery_phase_diagram",
+    "spud_cell",
+    "spud_threshold",
+]
 
 #: Methods of a cell, in the order of :attr:`RecoveryPhaseDiagram.success`.
 METHODS = ("threshold", "omp", "fista", "bp")
@@ -126,9 +135,17 @@ def recovery_cell(params: dict[str, Any], rng: np.random.Generator) -> dict[str,
     bp_rate = None
     if bp:
         bp_rate = float(np.mean([l1_recovers(D, a[t], nonnegative=True)[0] for t in range(trials)]))
-    return {"dim": dim, "n": n, "k": k, "trials": trials, "threshold": float(thr.mean()), "omp": float(om.mean()),
-            "fista": float(fi.mean()), "bp": bp_rate,
-            "fista_converged": float(np.mean(res.gap <= res.tol * res.objective))}
+    return {
+        "dim": dim,
+        "n": n,
+        "k": k,
+        "trials": trials,
+        "threshold": float(thr.mean()),
+        "omp": float(om.mean()),
+        "fista": float(fi.mean()),
+        "bp": bp_rate,
+        "fista_converged": float(np.mean(res.gap <= res.tol * res.objective)),
+    }
 
 
 @dataclass(frozen=True)
@@ -196,33 +213,56 @@ class RecoveryPhaseDiagram:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable summary: the grid, the success arrays and the 50% lines."""
-        return {"dim": self.dim, "trials": self.trials, "deltas": self.deltas.tolist(), "rhos": self.rhos.tolist(),
-                "ns": self.ns.tolist(), "ks": self.ks.tolist(),
-                "success": {m: v.tolist() for m, v in self.success.items()},
-                "boundary": {m: self.boundary(m).tolist() for m in self.success},
-                "theory_nonnegative_weak_threshold": self.theory().tolist(),
-                "cell_seconds": None if self.elapsed is None else np.round(self.elapsed, 3).tolist()}
+        return {
+            "dim": self.dim,
+            "trials": self.trials,
+            "deltas": self.deltas.tolist(),
+            "rhos": self.rhos.tolist(),
+            "ns": self.ns.tolist(),
+            "ks": self.ks.tolist(),
+            "success": {m: v.tolist() for m, v in self.success.items()},
+            "boundary": {m: self.boundary(m).tolist() for m in self.success},
+            "theory_nonnegative_weak_threshold": self.theory().tolist(),
+            "cell_seconds": None if self.elapsed is None else np.round(self.elapsed, 3).tolist(),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RecoveryPhaseDiagram:
         """Rebuild from :meth:`to_dict` output (e.g. a benchmark's JSON file)."""
         el = data.get("cell_seconds")
-        return cls(int(data["dim"]), np.asarray(data["deltas"], float), np.asarray(data["rhos"], float),
-                   np.asarray(data["ns"], np.int64), np.asarray(data["ks"], np.int64),
-                   {m: np.asarray(v, float) for m, v in data["success"].items()}, int(data["trials"]),
-                   None if el is None else np.asarray(el, float))
+        return cls(
+            int(data["dim"]),
+            np.asarray(data["deltas"], float),
+            np.asarray(data["rhos"], float),
+            np.asarray(data["ns"], np.int64),
+            np.asarray(data["ks"], np.int64),
+            {m: np.asarray(v, float) for m, v in data["success"].items()},
+            int(data["trials"]),
+            None if el is None else np.asarray(el, float),
+        )
 
     def __str__(self) -> str:
-        return (f"RecoveryPhaseDiagram(dim={self.dim}, {len(self.deltas)} x {len(self.rhos)} cells, "
-                f"{self.trials} trials, methods {', '.join(self.success)})")
+        return (
+            f"RecoveryPhaseDiagram(dim={self.dim}, {len(self.deltas)} x {len(self.rhos)} cells, "
+            f"{self.trials} trials, methods {', '.join(self.success)})"
+        )
 
     __repr__ = __str__
 
 
-def recovery_phase_diagram(*, dim: int = 64, ratios_n: ArrayLike = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
-                           ratios_k: ArrayLike = (0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.75, 0.9),
-                           trials: int = 40, bp: bool = True, fista_max_iter: int = 3000, store: Any = None,
-                           executor: Any = None, rng: Any = 0, progress: bool = False) -> RecoveryPhaseDiagram:
+def recovery_phase_diagram(
+    *,
+    dim: int = 64,
+    ratios_n: ArrayLike = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
+    ratios_k: ArrayLike = (0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.75, 0.9),
+    trials: int = 40,
+    bp: bool = True,
+    fista_max_iter: int = 3000,
+    store: Any = None,
+    executor: Any = None,
+    rng: Any = 0,
+    progress: bool = False,
+) -> RecoveryPhaseDiagram:
     r"""Success of thresholding, OMP, the LASSO and basis pursuit over a Donoho–Tanner grid.
 
     Cell :math:`(\delta, \rho)` has ``n = round(dim / delta)`` atoms and sparsity
@@ -290,8 +330,9 @@ def recovery_phase_diagram(*, dim: int = 64, ratios_n: ArrayLike = (0.1, 0.2, 0.
             grid.append({"dim": dim, "n": n, "k": k, "trials": trials, "bp": bp, "fista_max_iter": fista_max_iter})
     if len({(c["n"], c["k"]) for c in grid}) < len(grid):
         raise ValueError("ratios_n and ratios_k give repeated (n, k) cells at this dim; use fewer or coarser ratios")
-    res = sweep(recovery_cell, grid, executor=executor, store=store, rng=rng, progress=progress,
-                desc="recovery phase diagram")
+    res = sweep(
+        recovery_cell, grid, executor=executor, store=store, rng=rng, progress=progress, desc="recovery phase diagram"
+    )
     vals = list(res.values)
     shape = (d.size, r.size)
     methods = [m for m in METHODS if m != "bp" or bp]
@@ -302,17 +343,19 @@ def recovery_phase_diagram(*, dim: int = 64, ratios_n: ArrayLike = (0.1, 0.2, 0.
     return RecoveryPhaseDiagram(dim, d.astype(float), r.astype(float), ns, ks, success, trials, elapsed)
 
 
-
 # ----------------------------------------------------------------------------------------------
 # ER-SpUD sample threshold
 # ----------------------------------------------------------------------------------------------
+
 
 def _spud_batch(n: int, C: float) -> int:
     r"""Samples of a cell: :math:`p = \lceil C\, n \log n\rceil`, refused unless ``p > n``."""
     batch = int(math.ceil(C * n * math.log(n)))
     if batch <= n:
-        raise ValueError(f"C must make the batch ceil(C n log n) exceed n for ER-SpUD; C={C} gives {batch} "
-                         f"samples at n={n} (need C > {1.0 / math.log(n):.3g})")
+        raise ValueError(
+            f"C must make the batch ceil(C n log n) exceed n for ER-SpUD; C={C} gives {batch} "
+            f"samples at n={n} (need C > {1.0 / math.log(n):.3g})"
+        )
     return batch
 
 
@@ -401,8 +444,10 @@ class SpudThreshold:
         if not np.all(np.isfinite(cs)) or np.any(cs <= 0) or np.any(np.diff(cs) <= 0):
             raise ValueError(f"cs must be positive, finite and strictly increasing, got {cs.tolist()}")
         if batches.shape != shape or succ.shape != shape:
-            raise ValueError(f"batches and successes must have shape (len(ns), len(cs)) = {shape}, "
-                             f"got {batches.shape} and {succ.shape}")
+            raise ValueError(
+                f"batches and successes must have shape (len(ns), len(cs)) = {shape}, "
+                f"got {batches.shape} and {succ.shape}"
+            )
         trials = check_int(self.trials, "trials", minimum=1)
         if np.any(succ < 0) or np.any(succ > trials):
             raise ValueError(f"successes must lie in [0, trials={trials}], got {succ.tolist()}")
@@ -414,16 +459,20 @@ class SpudThreshold:
         object.__setattr__(self, "successes", succ)
         object.__setattr__(self, "trials", trials)
         object.__setattr__(self, "theta", check_probability(self.theta, "theta", allow_zero=False))
-        object.__setattr__(self, "confidence", check_probability(self.confidence, "confidence", allow_zero=False,
-                                                                 allow_one=False))
+        object.__setattr__(
+            self, "confidence", check_probability(self.confidence, "confidence", allow_zero=False, allow_one=False)
+        )
 
     def __eq__(self, other: object) -> bool:
         """Same grid, settings and counts (compute times do not take part)."""
         if not isinstance(other, SpudThreshold):
             return NotImplemented
-        return (self.theta == other.theta and self.trials == other.trials and self.confidence == other.confidence
-                and all(np.array_equal(getattr(self, f), getattr(other, f))
-                        for f in ("ns", "cs", "batches", "successes")))
+        return (
+            self.theta == other.theta
+            and self.trials == other.trials
+            and self.confidence == other.confidence
+            and all(np.array_equal(getattr(self, f), getattr(other, f)) for f in ("ns", "cs", "batches", "successes"))
+        )
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -490,34 +539,61 @@ class SpudThreshold:
         """JSON-serialisable form: the grid, counts, rates, intervals and crossings (``inf`` written as None)."""
         low, high = self.ci()
         cross = self.crossing()
-        return {"ns": self.ns.tolist(), "cs": self.cs.tolist(), "theta": self.theta, "trials": self.trials,
-                "confidence": self.confidence, "batches": self.batches.tolist(),
-                "successes": self.successes.tolist(), "rates": self.rates.tolist(),
-                "ratios": self.ratios.tolist(), "ci_low": low.tolist(), "ci_high": high.tolist(),
-                "crossing": [None if not np.isfinite(c) else float(c) for c in cross],
-                "cell_seconds": None if self.elapsed is None else np.round(self.elapsed, 3).tolist()}
+        return {
+            "ns": self.ns.tolist(),
+            "cs": self.cs.tolist(),
+            "theta": self.theta,
+            "trials": self.trials,
+            "confidence": self.confidence,
+            "batches": self.batches.tolist(),
+            "successes": self.successes.tolist(),
+            "rates": self.rates.tolist(),
+            "ratios": self.ratios.tolist(),
+            "ci_low": low.tolist(),
+            "ci_high": high.tolist(),
+            "crossing": [None if not np.isfinite(c) else float(c) for c in cross],
+            "cell_seconds": None if self.elapsed is None else np.round(self.elapsed, 3).tolist(),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SpudThreshold:
         """Rebuild from :meth:`to_dict` output (e.g. a benchmark's JSON file)."""
         el = data.get("cell_seconds")
-        return cls(np.asarray(data["ns"], np.int64), np.asarray(data["cs"], float), float(data["theta"]),
-                   int(data["trials"]), np.asarray(data["batches"], np.int64),
-                   np.asarray(data["successes"], np.int64), float(data.get("confidence", 0.95)),
-                   None if el is None else np.asarray(el, float))
+        return cls(
+            np.asarray(data["ns"], np.int64),
+            np.asarray(data["cs"], float),
+            float(data["theta"]),
+            int(data["trials"]),
+            np.asarray(data["batches"], np.int64),
+            np.asarray(data["successes"], np.int64),
+            float(data.get("confidence", 0.95)),
+            None if el is None else np.asarray(el, float),
+        )
 
     def __str__(self) -> str:
-        cross = ", ".join(f"n={n}: " + (f"{c:.3g}" if np.isfinite(c) else f"> {self.cs[-1]:.3g}")
-                          for n, c in zip(self.ns.tolist(), self.crossing(), strict=True))
-        return (f"SpudThreshold(theta={self.theta:.3g}, n in {self.ns.tolist()}, C in {self.cs.tolist()}, "
-                f"{self.trials} trials; 50% crossing of p/(n log n): {cross})")
+        cross = ", ".join(
+            f"n={n}: " + (f"{c:.3g}" if np.isfinite(c) else f"> {self.cs[-1]:.3g}")
+            for n, c in zip(self.ns.tolist(), self.crossing(), strict=True)
+        )
+        return (
+            f"SpudThreshold(theta={self.theta:.3g}, n in {self.ns.tolist()}, C in {self.cs.tolist()}, "
+            f"{self.trials} trials; 50% crossing of p/(n log n): {cross})"
+        )
 
     __repr__ = __str__
 
 
-def spud_threshold(*, ns: ArrayLike = (6, 8, 10), cs: ArrayLike = (1, 2, 3, 5, 8), theta: float = 0.2,
-                   trials: int = 20, store: Any = None, executor: Any = None, rng: Any = 0,
-                   progress: bool = False) -> SpudThreshold:
+def spud_threshold(
+    *,
+    ns: ArrayLike = (6, 8, 10),
+    cs: ArrayLike = (1, 2, 3, 5, 8),
+    theta: float = 0.2,
+    trials: int = 20,
+    store: Any = None,
+    executor: Any = None,
+    rng: Any = 0,
+    progress: bool = False,
+) -> SpudThreshold:
     r"""Empirical sample threshold of ER-SpUD: success rate against :math:`C = p/(n\log n)` per ``n``.
 
     Cell :math:`(n, C)` runs :func:`spud_cell`: ``trials`` Gaussian ``n × n`` dictionaries, each
@@ -584,15 +660,13 @@ def spud_threshold(*, ns: ArrayLike = (6, 8, 10), cs: ArrayLike = (1, 2, 3, 5, 8
     for n in n_list:
         _spud_batch(n, c_list[0])  # refuse a grid with p <= n before running anything
     grid = [{"n": n, "C": c, "theta": theta, "trials": trials} for n in n_list for c in c_list]
-    res = sweep(spud_cell, grid, executor=executor, store=store, rng=rng, progress=progress,
-                desc="ER-SpUD threshold")
+    res = sweep(spud_cell, grid, executor=executor, store=store, rng=rng, progress=progress, desc="ER-SpUD threshold")
     vals = list(res.values)
     shape = (len(n_list), len(c_list))
     batches = np.array([v["batch"] for v in vals], dtype=np.int64).reshape(shape)
     succ = np.array([v["successes"] for v in vals], dtype=np.int64).reshape(shape)
     elapsed = np.array(res.elapsed, dtype=float).reshape(shape)
-    return SpudThreshold(np.array(n_list, np.int64), np.array(c_list), theta, trials, batches, succ,
-                         elapsed=elapsed)
+    return SpudThreshold(np.array(n_list, np.int64), np.array(c_list), theta, trials, batches, succ, elapsed=elapsed)
 
 
 def loss_flattening(losses: Any) -> float | None:
@@ -612,7 +686,7 @@ def loss_flattening(losses: Any) -> float | None:
     m = arr.size // 10
     if m < 2:
         return None
-    a, b = float(arr[-2 * m:-m].mean()), float(arr[-m:].mean())
+    a, b = float(arr[-2 * m : -m].mean()), float(arr[-m:].mean())
     return (a - b) / abs(a) if a else None
 
 

@@ -42,8 +42,17 @@ from numpy.typing import NDArray
 
 from theory._validation import check_bool, check_int, check_real
 
-__all__ = ["KGON_PROTOCOLS", "STICKY_VALUES", "KgonPlateaus", "StickyDimensionality", "kgon_plateau_cell",
-           "kgon_plateaus", "sticky_cell", "sticky_dimensionality", "sticky_plateau_fractions"]
+__all__ = [
+    "KGON_PROTOCOLS",
+    "STICKY_VALUES",
+    "KgonPlateaus",
+    "StickyDimensionality",
+    "kgon_plateau_cell",
+    "kgon_plateaus",
+    "sticky_cell",
+    "sticky_dimensionality",
+    "sticky_plateau_fractions",
+]
 
 #: The sticky dimensionalities, by name.
 STICKY_VALUES = {"1": 1.0, "3/4": 0.75, "2/3": 2 / 3, "1/2": 0.5, "2/5": 0.4, "3/8": 0.375}
@@ -103,10 +112,20 @@ def sticky_cell(params: Mapping[str, Any], rng: np.random.Generator) -> dict[str
     if params["init"] == "torch3d":
         std = np.sqrt(2.0 / (dim * (n + params["instances"])))
         initial = {"W": std * np.random.default_rng(params["init_seed"]).standard_normal((ps.size, dim, n))}
-    model = train(cfg, steps=params["steps"], batch_size=params["batch_size"], lr=params["lr"], rng=params["seed"],
-                  initial=initial, progress=False)
-    return {"W": np.asarray(model.W, dtype=float), "final_loss": np.asarray(model.final_loss, dtype=float),
-            "seconds": float(model.info["elapsed_s"])}
+    model = train(
+        cfg,
+        steps=params["steps"],
+        batch_size=params["batch_size"],
+        lr=params["lr"],
+        rng=params["seed"],
+        initial=initial,
+        progress=False,
+    )
+    return {
+        "W": np.asarray(model.W, dtype=float),
+        "final_loss": np.asarray(model.final_loss, dtype=float),
+        "seconds": float(model.info["elapsed_s"]),
+    }
 
 
 @dataclass(frozen=True)
@@ -141,29 +160,43 @@ class StickyDimensionality:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON summary (without the weights), in the layout of ``benchmarks/results/toy_reproduction.json``."""
-        return copy.deepcopy({**self.settings, **self.summary, "final_loss": self.final_loss,
-                              "train_seconds": self.train_seconds})
+        return copy.deepcopy(
+            {**self.settings, **self.summary, "final_loss": self.final_loss, "train_seconds": self.train_seconds}
+        )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> StickyDimensionality:
         """The result from :meth:`to_dict`'s data (no weights)."""
-        keys = ("p", "dims_per_feature", "sum_D", "n_represented", "geometry_counts", "geometry_per_instance",
-                "plateau_fractions_tol0.0125")
+        keys = (
+            "p",
+            "dims_per_feature",
+            "sum_D",
+            "n_represented",
+            "geometry_counts",
+            "geometry_per_instance",
+            "plateau_fractions_tol0.0125",
+        )
         summary = {k: copy.deepcopy(data[k]) for k in keys}
         settings = {k: v for k, v in data.items() if k not in summary and k not in ("final_loss", "train_seconds")}
-        return cls(settings=dict(settings), summary=summary, final_loss=list(data.get("final_loss", [])),
-                   train_seconds=float(data.get("train_seconds", 0.0)))
+        return cls(
+            settings=dict(settings),
+            summary=summary,
+            final_loss=list(data.get("final_loss", [])),
+            train_seconds=float(data.get("train_seconds", 0.0)),
+        )
 
     def __str__(self) -> str:
         s = self.settings
         fr = {k: v["overall"] for k, v in self.summary["plateau_fractions_tol0.0125"].items()}
         geo = {k: v for k, v in sorted(self.summary["geometry_counts"].items()) if k != "ignored"}
         inv = ", ".join(f"{1 / p:.3g}" for p in self.summary["p"])
-        return (f"sticky dimensionalities: n = {s['n']}, dim = {s['dim']}, {len(self.summary['p'])} densities "
-                f"(1/p = {inv}), {s['steps']:,} steps\n"
-                f"  dims per feature: {self.summary['dims_per_feature']}\n"
-                f"  fraction of features within 0.0125 of a sticky value: {fr}\n"
-                f"  geometry: {geo}")
+        return (
+            f"sticky dimensionalities: n = {s['n']}, dim = {s['dim']}, {len(self.summary['p'])} densities "
+            f"(1/p = {inv}), {s['steps']:,} steps\n"
+            f"  dims per feature: {self.summary['dims_per_feature']}\n"
+            f"  fraction of features within 0.0125 of a sticky value: {fr}\n"
+            f"  geometry: {geo}"
+        )
 
 
 def _sticky_summary(W: NDArray[np.float64], p: NDArray[np.float64]) -> dict[str, Any]:
@@ -182,17 +215,35 @@ def _sticky_summary(W: NDArray[np.float64], p: NDArray[np.float64]) -> dict[str,
         c = collections.Counter(q.name for q in polys if q.name != "ignored")
         per_instance.append(dict(sorted(c.items())))
         geo.update(q.name for q in polys)
-    return {"p": np.asarray(p).tolist(), "dims_per_feature": np.round(dpf, 4).tolist(),
-            "sum_D": np.round(D.sum(axis=1), 4).tolist(), "n_represented": n_represented(W).tolist(),
-            "geometry_counts": dict(geo), "geometry_per_instance": per_instance,
-            "plateau_fractions_tol0.0125": sticky_plateau_fractions(D, tol=0.0125)}
+    return {
+        "p": np.asarray(p).tolist(),
+        "dims_per_feature": np.round(dpf, 4).tolist(),
+        "sum_D": np.round(D.sum(axis=1), 4).tolist(),
+        "n_represented": n_represented(W).tolist(),
+        "geometry_counts": dict(geo),
+        "geometry_per_instance": per_instance,
+        "plateau_fractions_tol0.0125": sticky_plateau_fractions(D, tol=0.0125),
+    }
 
 
-def sticky_dimensionality(*, quick: bool = False, n: int | None = None, dim: int | None = None,
-                          instances: int | None = None, low: float | None = None, high: float = 1.0,
-                          steps: int | None = None, chunk: int | None = None, batch_size: int = 1024,
-                          lr: float = 1e-3, init: str = "xavier_normal", seed: int = 100, store: Any = None,
-                          executor: Any = None, progress: bool = False) -> StickyDimensionality:
+def sticky_dimensionality(
+    *,
+    quick: bool = False,
+    n: int | None = None,
+    dim: int | None = None,
+    instances: int | None = None,
+    low: float | None = None,
+    high: float = 1.0,
+    steps: int | None = None,
+    chunk: int | None = None,
+    batch_size: int = 1024,
+    lr: float = 1e-3,
+    init: str = "xavier_normal",
+    seed: int = 100,
+    store: Any = None,
+    executor: Any = None,
+    progress: bool = False,
+) -> StickyDimensionality:
     r"""The dimensionality experiment: toy models across densities and their sticky feature dimensionalities.
 
     Uniform importance, densities :math:`p = \text{high}\cdot(\text{low}/\text{high})^{t}`,
@@ -255,19 +306,40 @@ def sticky_dimensionality(*, quick: bool = False, n: int | None = None, dim: int
     if init not in _INITS:
         raise ValueError(f"init must be one of {_INITS}, got {init!r}")
     p_all = high * sparsity_sweep(instances, low=low / high)
-    grid = [{"n": n, "dim": dim, "p": [float(x) for x in p_all[start:start + chunk]], "steps": steps,
-             "batch_size": batch_size, "lr": lr, "seed": seed + c, "init": init, "init_seed": 1000 + c,
-             "instances": instances}
-            for c, start in enumerate(range(0, instances, chunk))]
-    res = sweep(sticky_cell, grid, store=store, executor=executor, rng=0, progress=progress,
-                desc="sticky dimensionalities")
+    grid = [
+        {
+            "n": n,
+            "dim": dim,
+            "p": [float(x) for x in p_all[start : start + chunk]],
+            "steps": steps,
+            "batch_size": batch_size,
+            "lr": lr,
+            "seed": seed + c,
+            "init": init,
+            "init_seed": 1000 + c,
+            "instances": instances,
+        }
+        for c, start in enumerate(range(0, instances, chunk))
+    ]
+    res = sweep(
+        sticky_cell, grid, store=store, executor=executor, rng=0, progress=progress, desc="sticky dimensionalities"
+    )
     W = np.concatenate([np.asarray(v["W"], dtype=float) for v in res.values], axis=0)
     losses = [float(x) for v in res.values for x in v["final_loss"]]
     seconds = float(sum(v["seconds"] for v in res.values))
-    settings = {"n": n, "dim": dim, "steps": steps, "batch_size": batch_size, "lr": lr, "chunk": chunk,
-                "init": init, "seed": seed}
-    return StickyDimensionality(settings=settings, summary=_sticky_summary(W, p_all), final_loss=losses,
-                                train_seconds=round(seconds, 1), W=W)
+    settings = {
+        "n": n,
+        "dim": dim,
+        "steps": steps,
+        "batch_size": batch_size,
+        "lr": lr,
+        "chunk": chunk,
+        "init": init,
+        "seed": seed,
+    }
+    return StickyDimensionality(
+        settings=settings, summary=_sticky_summary(W, p_all), final_loss=losses, train_seconds=round(seconds, 1), W=W
+    )
 
 
 # --------------------------------------------------------------------------- k-gon plateaus
@@ -283,12 +355,36 @@ KGON_LEVEL_TOL = 1e-3
 #: batch 20, lr 0.005, 4500 epochs, from the 4-gon plus N(0, 0.01²) noise), online SGD and online
 #: Adam from small random weights.
 KGON_PROTOCOLS: dict[str, dict[str, Any]] = {
-    "paper_sgd": dict(optimizer="sgd", lr=0.005, batch_size=20, init="4-gon", init_scale=0.01,
-                      dataset_size=1000, steps=4500 * 50, log_every=30 * 50),
-    "sgd_random": dict(optimizer="sgd", lr=0.005, batch_size=20, init="random", init_scale=0.1,
-                       dataset_size=None, steps=30_000, log_every=100),
-    "adam_random": dict(optimizer="adam", lr=1e-3, batch_size=20, init="random", init_scale=0.1,
-                        dataset_size=None, steps=30_000, log_every=100),
+    "paper_sgd": dict(
+        optimizer="sgd",
+        lr=0.005,
+        batch_size=20,
+        init="4-gon",
+        init_scale=0.01,
+        dataset_size=1000,
+        steps=4500 * 50,
+        log_every=30 * 50,
+    ),
+    "sgd_random": dict(
+        optimizer="sgd",
+        lr=0.005,
+        batch_size=20,
+        init="random",
+        init_scale=0.1,
+        dataset_size=None,
+        steps=30_000,
+        log_every=100,
+    ),
+    "adam_random": dict(
+        optimizer="adam",
+        lr=1e-3,
+        batch_size=20,
+        init="random",
+        init_scale=0.1,
+        dataset_size=None,
+        steps=30_000,
+        log_every=100,
+    ),
 }
 
 
@@ -314,13 +410,29 @@ def kgon_plateau_cell(params: Mapping[str, Any], rng: np.random.Generator) -> di
         plateaus = []
         for a, b, level in find_plateaus(curve, window=KGON_WINDOW, flat_tol=KGON_FLAT_TOL):
             pt, gap = nearest_level(level, pts)
-            plateaus.append({"start": int(run.steps[a]),
-                             "stop": int(run.steps[min(b + KGON_WINDOW - 1, len(curve) - 1)]),
-                             "level": level, "nearest": pt.label, "nearest_loss": pt.loss, "gap": gap})
-        runs.append({"plateaus": plateaus, "final_loss": float(curve[-1]),
-                     "curve": [float(v) for v in curve[:: max(1, len(curve) // 150)]]})
-    return {"runs": runs, "seconds": time.perf_counter() - t0, "records": int(run.losses.shape[0]),
-            "steps": int(run.steps[-1])}
+            plateaus.append(
+                {
+                    "start": int(run.steps[a]),
+                    "stop": int(run.steps[min(b + KGON_WINDOW - 1, len(curve) - 1)]),
+                    "level": level,
+                    "nearest": pt.label,
+                    "nearest_loss": pt.loss,
+                    "gap": gap,
+                }
+            )
+        runs.append(
+            {
+                "plateaus": plateaus,
+                "final_loss": float(curve[-1]),
+                "curve": [float(v) for v in curve[:: max(1, len(curve) // 150)]],
+            }
+        )
+    return {
+        "runs": runs,
+        "seconds": time.perf_counter() - t0,
+        "records": int(run.losses.shape[0]),
+        "steps": int(run.steps[-1]),
+    }
 
 
 def _kgon_summary(cells: list[dict[str, Any]]) -> dict[str, Any]:
@@ -328,19 +440,26 @@ def _kgon_summary(cells: list[dict[str, Any]]) -> dict[str, Any]:
 
     plats = [p for c in cells for r in c["runs"] for p in r["plateaus"]]
     gaps = np.array([p["gap"] for p in plats]) if plats else np.zeros(0)
-    seq = collections.Counter(" -> ".join(dict.fromkeys(p["nearest"] for p in r["plateaus"]))
-                              for c in cells for r in c["runs"])
+    seq = collections.Counter(
+        " -> ".join(dict.fromkeys(p["nearest"] for p in r["plateaus"])) for c in cells for r in c["runs"]
+    )
     pts = kgon_critical_points(KGON_N)
-    return {"runs": sum(len(c["runs"]) for c in cells), "plateaus": len(plats),
-            "within_tol": int(np.sum(gaps <= KGON_LEVEL_TOL)),
-            "fraction_within_tol": float(np.mean(gaps <= KGON_LEVEL_TOL)) if plats else None,
-            "gap_median": float(np.median(gaps)) if plats else None,
-            "gap_max": float(gaps.max()) if plats else None,
-            "levels_visited": dict(collections.Counter(p["nearest"] for p in plats).most_common()),
-            "sequences": dict(seq.most_common(8)),
-            "final_levels": dict(collections.Counter(nearest_level(r["final_loss"], pts)[0].label
-                                                     for c in cells for r in c["runs"]).most_common()),
-            "seconds": float(sum(c["seconds"] for c in cells))}
+    return {
+        "runs": sum(len(c["runs"]) for c in cells),
+        "plateaus": len(plats),
+        "within_tol": int(np.sum(gaps <= KGON_LEVEL_TOL)),
+        "fraction_within_tol": float(np.mean(gaps <= KGON_LEVEL_TOL)) if plats else None,
+        "gap_median": float(np.median(gaps)) if plats else None,
+        "gap_max": float(gaps.max()) if plats else None,
+        "levels_visited": dict(collections.Counter(p["nearest"] for p in plats).most_common()),
+        "sequences": dict(seq.most_common(8)),
+        "final_levels": dict(
+            collections.Counter(
+                nearest_level(r["final_loss"], pts)[0].label for c in cells for r in c["runs"]
+            ).most_common()
+        ),
+        "seconds": float(sum(c["seconds"] for c in cells)),
+    }
 
 
 @dataclass(frozen=True)
@@ -373,16 +492,28 @@ class KgonPlateaus:
             s = d["summary"]
             med = "n/a" if s["gap_median"] is None else f"{s['gap_median']:.2e}"
             mx = "n/a" if s["gap_max"] is None else f"{s['gap_max']:.2e}"
-            lines.append(f"{p}: {s['runs']} runs, {s['plateaus']} plateaus, {s['within_tol']} within {tol} of a "
-                         f"k-gon level (median gap {med}, max {mx}); levels {s['levels_visited']}; "
-                         f"final {s['final_levels']}; sequences {s['sequences']}")
-        lines.append(f"min spacing between distinct k-gon levels (n={self.data['setting']['n']}): "
-                     f"{self.data['min_level_spacing']:.5f}")
+            lines.append(
+                f"{p}: {s['runs']} runs, {s['plateaus']} plateaus, {s['within_tol']} within {tol} of a "
+                f"k-gon level (median gap {med}, max {mx}); levels {s['levels_visited']}; "
+                f"final {s['final_levels']}; sequences {s['sequences']}"
+            )
+        lines.append(
+            f"min spacing between distinct k-gon levels (n={self.data['setting']['n']}): "
+            f"{self.data['min_level_spacing']:.5f}"
+        )
         return "\n".join(lines)
 
 
-def kgon_plateaus(*, quick: bool = False, store: Any = None, executor: Any = None, progress: bool = False,
-                  blocks: int | None = None, seeds: int = 10, protocols: Any = None) -> KgonPlateaus:
+def kgon_plateaus(
+    *,
+    quick: bool = False,
+    store: Any = None,
+    executor: Any = None,
+    progress: bool = False,
+    blocks: int | None = None,
+    seeds: int = 10,
+    protocols: Any = None,
+) -> KgonPlateaus:
     r"""Plateaus of the 2-dimensional toy model's training loss against the k-gon critical losses.
 
     Setting of Chen et al. (2023): ``n = 6`` features, 2 hidden dimensions,
@@ -427,22 +558,35 @@ def kgon_plateaus(*, quick: bool = False, store: Any = None, executor: Any = Non
         raise ValueError(f"protocols must be a non-empty list of {sorted(KGON_PROTOCOLS)}, got {protocols!r}")
     scale = 0.1 if quick else 1.0
     grid = [{"protocol": p, "block": j, "seeds": seeds, "scale": scale} for p in protocols for j in range(blocks)]
-    res = sweep(kgon_plateau_cell, grid, executor=executor, store=store, rng=2310, progress=progress,
-                desc="k-gon plateaus")
+    res = sweep(
+        kgon_plateau_cell, grid, executor=executor, store=store, rng=2310, progress=progress, desc="k-gon plateaus"
+    )
     by_proto: dict[str, list[dict[str, Any]]] = {}
     for params, value in zip(grid, res.values, strict=True):
         by_proto.setdefault(params["protocol"], []).append(value)
     pts = kgon_critical_points(KGON_N)
     levels = sorted({round(p.loss, 12) for p in pts})
     out: dict[str, Any] = {
-        "setting": {"n": KGON_N, "dim": 2, "input": "x = mu e_i, i uniform, mu ~ U[0,1]",
-                    "loss": "E ||x - ReLU(W^T W x + b)||^2 (summed over features)",
-                    "window": KGON_WINDOW, "flat_tol": KGON_FLAT_TOL, "level_tol": KGON_LEVEL_TOL, "scale": scale},
+        "setting": {
+            "n": KGON_N,
+            "dim": 2,
+            "input": "x = mu e_i, i uniform, mu ~ U[0,1]",
+            "loss": "E ||x - ReLU(W^T W x + b)||^2 (summed over features)",
+            "window": KGON_WINDOW,
+            "flat_tol": KGON_FLAT_TOL,
+            "level_tol": KGON_LEVEL_TOL,
+            "scale": scale,
+        },
         "levels": {p.label: p.loss for p in pts},
         "min_level_spacing": float(np.min(np.diff(levels))),
-        "protocols": {p: {"settings": dict(KGON_PROTOCOLS[p]), "summary": _kgon_summary(cells),
-                          "example_curves": [r["curve"] for r in cells[0]["runs"][:4]]}
-                      for p, cells in by_proto.items()},
+        "protocols": {
+            p: {
+                "settings": dict(KGON_PROTOCOLS[p]),
+                "summary": _kgon_summary(cells),
+                "example_curves": [r["curve"] for r in cells[0]["runs"][:4]],
+            }
+            for p, cells in by_proto.items()
+        },
     }
     for d in out["protocols"].values():
         d["settings"]["steps"] = int(d["settings"]["steps"] * scale)

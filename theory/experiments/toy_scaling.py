@@ -69,12 +69,20 @@ def scaling_cell(params: dict[str, Any], rng: np.random.Generator) -> dict[str, 
     model = train_scaling(n=n, dim=dim, alpha=alpha, weight_decay=[float(w) for w in wds], **settings, rng=rng)
     regimes = model.regimes()
     elapsed = float(model.info["elapsed_s"])
-    return {"n": n, "dim": dim, "alpha": alpha, "weight_decays": [float(w) for w in wds],
-            "loss": model.loss.tolist(), "phi": [r.fraction for r in regimes],
-            "regime": [r.regime for r in regimes], "overlap": [r.overlap for r in regimes],
-            "overlap_floor": [r.overlap_floor for r in regimes],
-            "tail": unrepresented_loss(model.W, alpha=alpha).tolist(), "elapsed_s": elapsed,
-            "step_s": elapsed / (model.info["steps"] * len(wds))}
+    return {
+        "n": n,
+        "dim": dim,
+        "alpha": alpha,
+        "weight_decays": [float(w) for w in wds],
+        "loss": model.loss.tolist(),
+        "phi": [r.fraction for r in regimes],
+        "regime": [r.regime for r in regimes],
+        "overlap": [r.overlap for r in regimes],
+        "overlap_floor": [r.overlap_floor for r in regimes],
+        "tail": unrepresented_loss(model.W, alpha=alpha).tolist(),
+        "elapsed_s": elapsed,
+        "step_s": elapsed / (model.info["steps"] * len(wds)),
+    }
 
 
 @dataclass(frozen=True)
@@ -128,38 +136,63 @@ class ScalingGrid:
         ia = np.flatnonzero(np.isclose(self.alphas, a))
         iw = np.flatnonzero(np.isclose(self.weight_decays, w))
         if ia.size != 1 or iw.size != 1:
-            raise ValueError(f"(alpha={alpha}, weight_decay={weight_decay}) is not a point of this grid "
-                             f"(alphas {self.alphas.tolist()}, weight decays {self.weight_decays.tolist()})")
+            raise ValueError(
+                f"(alpha={alpha}, weight_decay={weight_decay}) is not a point of this grid "
+                f"(alphas {self.alphas.tolist()}, weight decays {self.weight_decays.tolist()})"
+            )
         return int(ia[0]), int(iw[0])
 
     def to_dict(self) -> dict[str, Any]:
         """JSON data (NaN overlaps as None)."""
         ov = np.where(np.isnan(self.overlap), np.array(None, dtype=object), self.overlap).tolist()
-        return {"n": self.n, "dims": self.dims.tolist(), "alphas": self.alphas.tolist(),
-                "weight_decays": self.weight_decays.tolist(), "loss": self.loss.tolist(),
-                "phi": self.phi.tolist(), "overlap": ov, "overlap_floor": self.overlap_floor.tolist(),
-                "tail": self.tail.tolist(), "regime": self.regime.tolist(), "step_s": self.step_s.tolist(),
-                "settings": dict(self.settings)}
+        return {
+            "n": self.n,
+            "dims": self.dims.tolist(),
+            "alphas": self.alphas.tolist(),
+            "weight_decays": self.weight_decays.tolist(),
+            "loss": self.loss.tolist(),
+            "phi": self.phi.tolist(),
+            "overlap": ov,
+            "overlap_floor": self.overlap_floor.tolist(),
+            "tail": self.tail.tolist(),
+            "regime": self.regime.tolist(),
+            "step_s": self.step_s.tolist(),
+            "settings": dict(self.settings),
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ScalingGrid:
         """Inverse of :meth:`to_dict`."""
-        ov = np.array([[[np.nan if v is None else v for v in row] for row in plane] for plane in d["overlap"]],
-                      dtype=float)
-        return cls(int(d["n"]), np.asarray(d["dims"], dtype=np.int64), np.asarray(d["alphas"], dtype=float),
-                   np.asarray(d["weight_decays"], dtype=float), np.asarray(d["loss"], dtype=float),
-                   np.asarray(d["phi"], dtype=float), ov, np.asarray(d["overlap_floor"], dtype=float),
-                   np.asarray(d["tail"], dtype=float), np.asarray(d["regime"], dtype=str),
-                   np.asarray(d["step_s"], dtype=float), dict(d.get("settings", {})))
+        ov = np.array(
+            [[[np.nan if v is None else v for v in row] for row in plane] for plane in d["overlap"]], dtype=float
+        )
+        return cls(
+            int(d["n"]),
+            np.asarray(d["dims"], dtype=np.int64),
+            np.asarray(d["alphas"], dtype=float),
+            np.asarray(d["weight_decays"], dtype=float),
+            np.asarray(d["loss"], dtype=float),
+            np.asarray(d["phi"], dtype=float),
+            ov,
+            np.asarray(d["overlap_floor"], dtype=float),
+            np.asarray(d["tail"], dtype=float),
+            np.asarray(d["regime"], dtype=str),
+            np.asarray(d["step_s"], dtype=float),
+            dict(d.get("settings", {})),
+        )
 
     def __str__(self) -> str:
-        lines = [f"ScalingGrid(n={self.n}, dims={self.dims.tolist()}, steps={self.settings.get('steps')}, "
-                 f"batch_size={self.settings.get('batch_size')})"]
+        lines = [
+            f"ScalingGrid(n={self.n}, dims={self.dims.tolist()}, steps={self.settings.get('steps')}, "
+            f"batch_size={self.settings.get('batch_size')})"
+        ]
         for a in self.alphas:
             for w in self.weight_decays:
                 f = self.fit(a, w)
-                lines.append(f"  alpha={a:.3g} gamma={w:+.3g} [{self.regime_of(a, w)}]: exponent "
-                             f"{f.exponent:.3f} [{f.low:.3f}, {f.high:.3f}]")
+                lines.append(
+                    f"  alpha={a:.3g} gamma={w:+.3g} [{self.regime_of(a, w)}]: exponent "
+                    f"{f.exponent:.3f} [{f.low:.3f}, {f.high:.3f}]"
+                )
         return "\n".join(lines)
 
 
@@ -170,10 +203,21 @@ def _values(x: ArrayLike, name: str) -> NDArray[np.float64]:
     return arr
 
 
-def scaling_grid(*, n: int = 1000, dims: Sequence[int] = (10, 15, 25, 39, 63, 100),
-                 alphas: ArrayLike = (0.5, 1.0), weight_decays: ArrayLike = (-1.0, 1.0),
-                 steps: int = 20_000, batch_size: int = 2048, lr: float = 1e-2, eval_batch: int = 16_384,
-                 store: Any = None, executor: Any = None, rng: Any = 0, progress: bool = False) -> ScalingGrid:
+def scaling_grid(
+    *,
+    n: int = 1000,
+    dims: Sequence[int] = (10, 15, 25, 39, 63, 100),
+    alphas: ArrayLike = (0.5, 1.0),
+    weight_decays: ArrayLike = (-1.0, 1.0),
+    steps: int = 20_000,
+    batch_size: int = 2048,
+    lr: float = 1e-2,
+    eval_batch: int = 16_384,
+    store: Any = None,
+    executor: Any = None,
+    rng: Any = 0,
+    progress: bool = False,
+) -> ScalingGrid:
     r"""Train the scaling toy model over a grid and collect losses and regimes.
 
     Cells are ``(alpha, dim)`` pairs (all weight decays of a cell are trained side by side) run
@@ -222,20 +266,53 @@ def scaling_grid(*, n: int = 1000, dims: Sequence[int] = (10, 15, 25, 39, 63, 10
     eval_batch = check_int(eval_batch, "eval_batch", minimum=1)
     lr = check_real(lr, "lr", minimum=0.0, strict_min=True)
     progress = check_bool(progress, "progress")
-    grid = [{"n": n, "dim": int(m), "alpha": float(al), "weight_decays": [float(x) for x in w], "steps": steps,
-             "batch_size": batch_size, "eval_batch": eval_batch, "lr": lr} for al in a for m in d]
-    res = sweep(scaling_cell, grid, executor=executor, store=store, rng=rng, progress=progress,
-                desc="scaling grid")
+    grid = [
+        {
+            "n": n,
+            "dim": int(m),
+            "alpha": float(al),
+            "weight_decays": [float(x) for x in w],
+            "steps": steps,
+            "batch_size": batch_size,
+            "eval_batch": eval_batch,
+            "lr": lr,
+        }
+        for al in a
+        for m in d
+    ]
+    res = sweep(scaling_cell, grid, executor=executor, store=store, rng=rng, progress=progress, desc="scaling grid")
     vals = list(res.values)
     A, K, M = a.size, w.size, d.size
 
     def cube(key: str) -> NDArray[Any]:
-        return np.array([[[np.nan if v[key][j] is None else v[key][j] for v in vals[i * M:(i + 1) * M]]
-                          for j in range(K)] for i in range(A)], dtype=float)
+        return np.array(
+            [
+                [[np.nan if v[key][j] is None else v[key][j] for v in vals[i * M : (i + 1) * M]] for j in range(K)]
+                for i in range(A)
+            ],
+            dtype=float,
+        )
 
-    regime = np.array([[[v["regime"][j] for v in vals[i * M:(i + 1) * M]] for j in range(K)] for i in range(A)])
-    step_s = np.array([[v["step_s"] for v in vals[i * M:(i + 1) * M]] for i in range(A)], dtype=float)
-    settings = {"steps": steps, "batch_size": batch_size, "lr": lr, "eval_batch": eval_batch,
-                "rng": rng if isinstance(rng, int) else None}
-    return ScalingGrid(n, d, a, w, cube("loss"), cube("phi"), cube("overlap"), cube("overlap_floor"),
-                       cube("tail"), regime, step_s, settings)
+    regime = np.array([[[v["regime"][j] for v in vals[i * M : (i + 1) * M]] for j in range(K)] for i in range(A)])
+    step_s = np.array([[v["step_s"] for v in vals[i * M : (i + 1) * M]] for i in range(A)], dtype=float)
+    settings = {
+        "steps": steps,
+        "batch_size": batch_size,
+        "lr": lr,
+        "eval_batch": eval_batch,
+        "rng": rng if isinstance(rng, int) else None,
+    }
+    return ScalingGrid(
+        n,
+        d,
+        a,
+        w,
+        cube("loss"),
+        cube("phi"),
+        cube("overlap"),
+        cube("overlap_floor"),
+        cube("tail"),
+        regime,
+        step_s,
+        settings,
+    )

@@ -26,8 +26,7 @@ from typing import Any
 from theory._areas import AREAS
 from theory.figures._core import STYLE, get_ax, save, style_context, use_style
 
-__all__ = ["STYLE", "figure_modules", "get_ax", "recipes", "save", "style_context", "use_style",
-           "verdict_figures"]
+__all__ = ["STYLE", "figure_modules", "get_ax", "recipes", "save", "style_context", "use_style", "verdict_figures"]
 
 
 def figure_modules() -> Iterator[ModuleType]:

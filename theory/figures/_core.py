@@ -45,8 +45,7 @@ def get_ax(ax: Any = None, **subplot_kw: Any) -> Any:
     return ax
 
 
-def save(fig: Any, path: str | Path, *, formats: Sequence[str] | None = None,
-         close: bool = True) -> list[Path]:
+def save(fig: Any, path: str | Path, *, formats: Sequence[str] | None = None, close: bool = True) -> list[Path]:
     """Save ``fig`` deterministically: byte-identical output for identical figures.
 
     Timestamps and software metadata are removed, SVG ids use a fixed salt, and PDF fonts are
@@ -93,8 +92,11 @@ def save(fig: Any, path: str | Path, *, formats: Sequence[str] | None = None,
     path.parent.mkdir(parents=True, exist_ok=True)
     stem = path.with_suffix("") if path.suffix.lstrip(".").lower() in _FORMATS else path
     written = []
-    meta = {"pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
-            "svg": {"Date": None, "Creator": None}, "png": {"Software": None}}
+    meta = {
+        "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
+        "svg": {"Date": None, "Creator": None},
+        "png": {"Software": None},
+    }
     with plt.rc_context({"svg.hashsalt": "superposition-theory", "pdf.fonttype": 42}):
         for fmt in formats:
             target = stem.with_name(stem.name + "." + fmt)

@@ -16,12 +16,25 @@ from theory.figures._core import get_ax
 from theory.figures.circuits_compressed import FIGURES as _COMPRESSED_FIGURES
 from theory.figures.circuits_compressed import plot_compressed_computation
 
-__all__ = ["plot_capacity_basis", "plot_capacity_fit", "plot_capacity_scaling", "plot_compressed_computation",
-           "plot_depth_bound", "plot_depth_errors", "plot_error_vs_width"]
+__all__ = [
+    "plot_capacity_basis",
+    "plot_capacity_fit",
+    "plot_capacity_scaling",
+    "plot_compressed_computation",
+    "plot_depth_bound",
+    "plot_depth_errors",
+    "plot_error_vs_width",
+]
 
-_COL = {"bernoulli": "#0072B2", "rademacher": "#D55E00", "superposed": "#0072B2",
-        "basis": "#009E73", "none": "#D55E00", "dedicated": "#009E73",
-        "superposed_old": "#999999"}
+_COL = {
+    "bernoulli": "#0072B2",
+    "rademacher": "#D55E00",
+    "superposed": "#0072B2",
+    "basis": "#009E73",
+    "none": "#D55E00",
+    "dedicated": "#009E73",
+    "superposed_old": "#999999",
+}
 
 
 def _data(result: Any) -> Any:
@@ -48,8 +61,14 @@ def _loglog_fit(ax: Any, x: np.ndarray, y: np.ndarray, color: str, label: str) -
     if len(x) >= 3:
         f = fit_power_law(x, y)
         xs = np.geomspace(x.min(), x.max(), 50)
-        ax.plot(xs, f.prefactor * xs ** f.exponent, color=color, lw=0.8, ls="--",
-                label=f"{label}: slope {f.exponent:.2f} [{f.ci[0]:.2f}, {f.ci[1]:.2f}]")
+        ax.plot(
+            xs,
+            f.prefactor * xs**f.exponent,
+            color=color,
+            lw=0.8,
+            ls="--",
+            label=f"{label}: slope {f.exponent:.2f} [{f.ci[0]:.2f}, {f.ci[1]:.2f}]",
+        )
 
 
 def plot_error_vs_width(cells: Any, ax: Any = None) -> Any:
@@ -126,8 +145,14 @@ def plot_capacity_scaling(capacity: Any, ax: Any = None) -> Any:
         m = np.array([p[1] for p in pts])
         ax.plot(d, m, "o", color=_COL.get(mode, "k"), ms=4, label=f"{mode}")
         _loglog_fit(ax, d, m, _COL.get(mode, "k"), "fit")
-        ax.plot(d, m[0] * (d / d[0]) ** 1.5, ":", color="0.4", lw=0.8,
-                label="slope 3/2 (paper, up to polylog)" if mode == "superposed" else None)
+        ax.plot(
+            d,
+            m[0] * (d / d[0]) ** 1.5,
+            ":",
+            color="0.4",
+            lw=0.8,
+            label="slope 3/2 (paper, up to polylog)" if mode == "superposed" else None,
+        )
     ax.set_xscale("log")
     ax.set_yscale("log")
     _clean_minor(ax)
@@ -182,25 +207,51 @@ def plot_capacity_basis(result: Any, ax: Any = None) -> Any:
     ax.plot(d_all, gs, "--", color="0.5", lw=0.8, label="Gaussian sizing (uand_min_width)")
     pp = [(r["d"], r["m_max_paper_p_union_bound"]) for r in rows if r.get("m_max_paper_p_union_bound")]
     if pp:
-        ax.plot([a for a, _ in pp], [b for _, b in pp], ":", color="#009E73", lw=1.0,
-                label="union bound, papers' p = log²m/√d")
+        ax.plot(
+            [a for a, _ in pp],
+            [b for _, b in pp],
+            ":",
+            color="#009E73",
+            lw=1.0,
+            label="union bound, papers' p = log²m/√d",
+        )
     meas = [(r["d"], r["m_max"]) for r in rows if r["m_max"]]
     if meas:
-        ax.plot([a for a, _ in meas], [b for _, b in meas], "o", color="#0072B2", ms=4,
-                label=f"measured, P(all right) ≥ {1 - result['delta']:g}")
+        ax.plot(
+            [a for a, _ in meas],
+            [b for _, b in meas],
+            "o",
+            color="#0072B2",
+            ms=4,
+            label=f"measured, P(all right) ≥ {1 - result['delta']:g}",
+        )
     none = [r["d"] for r in rows if r["m_max"] is None and r["m_max_status"].startswith("below")]
     if none:
-        ax.plot(none, [3.4] * len(none), "v", color="#0072B2", ms=4, mfc="none",
-                label="measured: fails already at m = 4")
+        ax.plot(
+            none, [3.4] * len(none), "v", color="#0072B2", ms=4, mfc="none", label="measured: fails already at m = 4"
+        )
     measq = [(r["d"], r["m_max_quarter"]) for r in rows if r["m_max_quarter"]]
     if measq:
-        ax.plot([a for a, _ in measq], [b for _, b in measq], "s", color="#CC79A7", ms=3.5,
-                mfc="none", label="measured, all within 1/4")
+        ax.plot(
+            [a for a, _ in measq],
+            [b for _, b in measq],
+            "s",
+            color="#CC79A7",
+            ms=3.5,
+            mfc="none",
+            label="measured, all within 1/4",
+        )
     f = result.get("fit")
     if f:
         xs = np.geomspace(min(a for a, _ in f["points"]), max(a for a, _ in f["points"]), 60)
-        ax.plot(xs, np.exp(f["prefactor"] * xs ** f["a"]), "-", color="#0072B2", lw=0.9,
-                label=f"FITTED ln m = C d^a, a = {f['a']:.2f} [{f['a_ci'][0]:.2f}, {f['a_ci'][1]:.2f}]")
+        ax.plot(
+            xs,
+            np.exp(f["prefactor"] * xs ** f["a"]),
+            "-",
+            color="#0072B2",
+            lw=0.9,
+            label=f"FITTED ln m = C d^a, a = {f['a']:.2f} [{f['a_ci'][0]:.2f}, {f['a_ci'][1]:.2f}]",
+        )
     ax.set_xscale("log")
     ax.set_yscale("log")
     _clean_minor(ax)
@@ -238,10 +289,10 @@ def plot_capacity_fit(result: Any, ax: Any = None) -> Any:
     """
     ax = get_ax(ax)
     result = _data(result)
-    series = [(float(result.get("eps", 0.05)),
-               sorted((float(d), m) for d, m in result["m_max"].items() if m))]
-    series += [(float(e), sorted((float(d), m) for d, m in v["points"]))
-               for e, v in result.get("fit_by_eps", {}).items()]
+    series = [(float(result.get("eps", 0.05)), sorted((float(d), m) for d, m in result["m_max"].items() if m))]
+    series += [
+        (float(e), sorted((float(d), m) for d, m in v["points"])) for e, v in result.get("fit_by_eps", {}).items()
+    ]
     colors = ["#0072B2", "#009E73", "#D55E00", "#CC79A7"]
     for (eps, pts), col in zip(series, colors * 3, strict=False):
         if not pts:
@@ -254,8 +305,7 @@ def plot_capacity_fit(result: Any, ax: Any = None) -> Any:
     if allp:
         d0, m0 = min(allp)
         xs = np.geomspace(min(p[0] for p in allp), max(p[0] for p in allp), 20)
-        ax.plot(xs, m0 * (xs / d0) ** 1.5, ":", color="0.4", lw=0.8,
-                label="slope 3/2 (paper, up to polylog)")
+        ax.plot(xs, m0 * (xs / d0) ** 1.5, ":", color="0.4", lw=0.8, label="slope 3/2 (paper, up to polylog)")
     ax.set_xscale("log")
     ax.set_yscale("log")
     _clean_minor(ax)
@@ -296,11 +346,17 @@ def plot_depth_bound(rows: Any, ax: Any = None) -> Any:
         L = np.arange(1, len(b) + 1)
         tag = f"w{row['params']['circuit_width']}"
         ax.plot(L, b, ls, color="k", lw=1, label=f"{tag}: union bound")
-        for ec, key, col in (("dedicated", "inexact", _COL["dedicated"]),
-                             ("none", "above_quarter", _COL["none"])):
+        for ec, key, col in (("dedicated", "inexact", _COL["dedicated"]), ("none", "above_quarter", _COL["none"])):
             v = row[ec]
-            ax.plot(L, np.asarray(v[key]) / v["trials"], ls, marker="o", ms=3, color=col,
-                    label=f"{tag}: {ec}, " + ("not exact" if key == "inexact" else "error > 1/4"))
+            ax.plot(
+                L,
+                np.asarray(v[key]) / v["trials"],
+                ls,
+                marker="o",
+                ms=3,
+                color=col,
+                label=f"{tag}: {ec}, " + ("not exact" if key == "inexact" else "error > 1/4"),
+            )
     ax.set_xlabel("depth L")
     ax.set_ylabel("fraction of 3-sparse inputs")
     ax.legend(fontsize=6)
@@ -340,8 +396,16 @@ def plot_depth_errors(cells: Any, ax: Any = None, *, dim: int | None = None) -> 
         ci = np.array(v["mean_abs_ci"])
         x = np.arange(len(y))
         ec = c["params"]["ec"]
-        ax.errorbar(x, y, yerr=[y - ci[:, 0], ci[:, 1] - y], marker="o", ms=3, capsize=2,
-                    color=_COL.get(ec, "#0072B2"), label=f"error correction: {ec}")
+        ax.errorbar(
+            x,
+            y,
+            yerr=[y - ci[:, 0], ci[:, 1] - y],
+            marker="o",
+            ms=3,
+            capsize=2,
+            color=_COL.get(ec, "#0072B2"),
+            label=f"error correction: {ec}",
+        )
         if "mean_abs_right" in v:
             ax.plot(x, v["mean_abs_right"], "--", lw=1, color=_COL.get(ec, "#0072B2"))
     if any("mean_abs_right" in c["value"] for c in cells):
@@ -356,9 +420,18 @@ def _error_vs_width_figure(quick: bool) -> Any:
     from theory.experiments.circuits import width_cell
     from theory.sweep import sweep
 
-    grid = [{"m": 200, "d": d, "s": 3, "kind": kind, "p": 0.2 if kind == "bernoulli" else None,
-             "trials": 4 if quick else 16}
-            for kind in ("bernoulli", "rademacher") for d in ((200, 400, 800) if quick else (200, 400, 800, 1600))]
+    grid = [
+        {
+            "m": 200,
+            "d": d,
+            "s": 3,
+            "kind": kind,
+            "p": 0.2 if kind == "bernoulli" else None,
+            "trials": 4 if quick else 16,
+        }
+        for kind in ("bernoulli", "rademacher")
+        for d in ((200, 400, 800) if quick else (200, 400, 800, 1600))
+    ]
     res = sweep(width_cell, grid, executor="serial", rng=0, progress=False)
     cells = [{"params": p, "value": v} for p, v in res]
     return plot_error_vs_width(cells).figure

@@ -21,9 +21,11 @@ from theory.figures._core import get_ax
 
 __all__ = ["FIGURES", "plot_compressed_computation"]
 
-_STYLE = {"mixed": ("#D55E00", "with mixing (Braun et al. toy)"),
-          "clean_labels": ("#0072B2", "mixing removed: clean labels"),
-          "orthogonal": ("#009E73", "mixing removed: orthogonal embedding")}
+_STYLE = {
+    "mixed": ("#D55E00", "with mixing (Braun et al. toy)"),
+    "clean_labels": ("#0072B2", "mixing removed: clean labels"),
+    "orthogonal": ("#009E73", "mixing removed: orthogonal embedding"),
+}
 
 
 def _curves(result: Any, p: float | None, width: int | None) -> tuple[dict[str, np.ndarray], float, int]:
@@ -32,8 +34,10 @@ def _curves(result: Any, p: float | None, width: int | None) -> tuple[dict[str, 
     if isinstance(result, CompressedAblation):
         result = result.results
     if not isinstance(result, Mapping) or not result:
-        raise TypeError("result must be a CompressedAblation or a non-empty dict of condition -> CompressedResult "
-                        f"or per-feature losses, got {type(result).__name__}")
+        raise TypeError(
+            "result must be a CompressedAblation or a non-empty dict of condition -> CompressedResult "
+            f"or per-feature losses, got {type(result).__name__}"
+        )
     curves: dict[str, np.ndarray] = {}
     for name, r in result.items():
         if isinstance(r, CompressedResult):
@@ -51,8 +55,9 @@ def _curves(result: Any, p: float | None, width: int | None) -> tuple[dict[str, 
     return curves, float(p), int(width)
 
 
-def plot_compressed_computation(result: Any, ax: Any = None, *, p: float | None = None,
-                                width: int | None = None) -> Any:
+def plot_compressed_computation(
+    result: Any, ax: Any = None, *, p: float | None = None, width: int | None = None
+) -> Any:
     r"""Sorted per-feature loss :math:`L_i/p` of trained toys with and without mixing, and the naive baseline.
 
     Parameters
@@ -89,8 +94,15 @@ def plot_compressed_computation(result: Any, ax: Any = None, *, p: float | None 
         mean = float(np.mean(c)) / p
         gain = naive_mean / mean if mean > 0 else np.inf
         ax.plot(rank, c / p, "-", color=col, lw=1.4, label=f"{lab}: L/p = {mean:.4f}, gain {gain:.3f}")
-    ax.step(rank, naive, where="mid", color="k", ls="--", lw=1.0,
-            label=f"naive: {width} ReLUs exact, rest 0 (L/p = {naive_mean:.4f})")
+    ax.step(
+        rank,
+        naive,
+        where="mid",
+        color="k",
+        ls="--",
+        lw=1.0,
+        label=f"naive: {width} ReLUs exact, rest 0 (L/p = {naive_mean:.4f})",
+    )
     ax.axhline(naive_mean, color="k", ls=":", lw=0.8)
     ax.set_xlabel("feature (sorted by loss)")
     ax.set_ylabel("loss per feature $L_i/p$")

@@ -15,8 +15,15 @@ from theory.figures._core import get_ax
 __all__ = ["plot_capacity", "plot_gram", "plot_packing_gap", "plot_polytope"]
 
 
-def plot_capacity(dims: Sequence[int], max_cos: float, *, lines: bool = True, ax: Any = None,
-                  optimise: bool = False, lp_max_degree: int = 8) -> Any:
+def plot_capacity(
+    dims: Sequence[int],
+    max_cos: float,
+    *,
+    lines: bool = True,
+    ax: Any = None,
+    optimise: bool = False,
+    lp_max_degree: int = 8,
+) -> Any:
     r"""Number of features that fit at interference ``max_cos`` against the dimension: the band
     between the best lower bound (construction) and the best upper bound (Delsarte LP /
     relative bound).
@@ -53,8 +60,7 @@ def plot_capacity(dims: Sequence[int], max_cos: float, *, lines: bool = True, ax
     ax = get_ax(ax)
     lo, up = [], []
     for d in dims:
-        c = max_features(dim=int(d), max_cos=max_cos, lines=lines, optimise=optimise,
-                         lp_max_degree=lp_max_degree)
+        c = max_features(dim=int(d), max_cos=max_cos, lines=lines, optimise=optimise, lp_max_degree=lp_max_degree)
         lo.append(c.lower)
         up.append(c.upper if np.isfinite(c.upper) else np.nan)
     d_a = np.asarray(dims, dtype=float)
@@ -163,8 +169,7 @@ def plot_polytope(W: Any, *, ax: Any = None, title: str | None = None) -> Any:
     if dim <= 2:
         ax = get_ax(ax)
         for i in range(W.shape[1]):
-            ax.annotate("", xy=(W[0, i], W[1, i]), xytext=(0, 0),
-                        arrowprops={"arrowstyle": "->", "lw": 1.2})
+            ax.annotate("", xy=(W[0, i], W[1, i]), xytext=(0, 0), arrowprops={"arrowstyle": "->", "lw": 1.2})
             ax.text(1.08 * W[0, i], 1.08 * W[1, i], str(i), ha="center", va="center", fontsize=8)
         lim = 1.2 * max(1e-9, float(np.abs(W).max()))
         ax.set_xlim(-lim, lim)
@@ -251,5 +256,4 @@ def _polytopes_figure(quick: bool) -> Any:
 
 
 #: Figure recipes for ``theory figures``.
-FIGURES = {"capacity": _capacity_figure, "residual_capacity": _residual_capacity_figure,
-           "polytopes": _polytopes_figure}
+FIGURES = {"capacity": _capacity_figure, "residual_capacity": _residual_capacity_figure, "polytopes": _polytopes_figure}

@@ -12,8 +12,13 @@ from theory.figures._core import get_ax
 from theory.figures.interference_access import FIGURES as _ACCESS_FIGURES
 from theory.figures.interference_access import plot_linear_accessibility
 
-__all__ = ["plot_linear_accessibility", "plot_phase_transition", "plot_interference_histogram", "plot_rip_bounds",
-           "random_abs_cos_density"]
+__all__ = [
+    "plot_linear_accessibility",
+    "plot_phase_transition",
+    "plot_interference_histogram",
+    "plot_rip_bounds",
+    "random_abs_cos_density",
+]
 
 
 def random_abs_cos_density(c: Any, dim: int) -> np.ndarray:
@@ -63,8 +68,13 @@ def plot_phase_transition(pt: Any, ax: Any = None) -> Any:
     im = ax.pcolormesh(_edges(d), _edges(r), pt.success.T, cmap="viridis", vmin=0, vmax=1, shading="flat")
     ax.figure.colorbar(im, ax=ax, label="success probability")
     dd = np.linspace(0.02, 1.0, 200)
-    ax.plot(dd, [l1_weak_threshold(float(x), nonnegative=pt.nonnegative) for x in dd], "w-", lw=1.6,
-            label=r"theory $\rho_W(\delta)$")
+    ax.plot(
+        dd,
+        [l1_weak_threshold(float(x), nonnegative=pt.nonnegative) for x in dd],
+        "w-",
+        lw=1.6,
+        label=r"theory $\rho_W(\delta)$",
+    )
     ax.plot(d, pt.boundary(), "o--", color="#D55E00", ms=3, lw=1, label="empirical 50%")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
@@ -150,8 +160,11 @@ def plot_rip_bounds(bounds: Sequence[Any], ax: Any = None) -> Any:
     """
     ax = get_ax(ax, figsize=(4.4, 3.0))
     ks = np.array([row["k"] for row in bounds])
-    styles = [("gershgorin", "#D55E00", "Gershgorin (k-1)mu"), ("sdp", "#0072B2", "SDP (certified)"),
-              ("exact", "#009E73", "exact")]
+    styles = [
+        ("gershgorin", "#D55E00", "Gershgorin (k-1)mu"),
+        ("sdp", "#0072B2", "SDP (certified)"),
+        ("exact", "#009E73", "exact"),
+    ]
     w = 0.27
     for j, (key, col, lab) in enumerate(styles):
         vals = [row[key].upper if row.get(key) is not None else np.nan for row in bounds]
@@ -172,8 +185,10 @@ def _rip_bounds_figure(quick: bool) -> Any:
     from theory.interference import rip_constant
 
     W = random_frame(dim=16, n=20 if quick else 24, kind="sphere", rng=0)
-    bounds = [{"k": k, **{m: rip_constant(W, k=k, method=m) for m in ("exact", "sdp", "gershgorin")}}
-              for k in range(2, 4 if quick else 5)]
+    bounds = [
+        {"k": k, **{m: rip_constant(W, k=k, method=m) for m in ("exact", "sdp", "gershgorin")}}
+        for k in range(2, 4 if quick else 5)
+    ]
     return plot_rip_bounds(bounds).figure
 
 

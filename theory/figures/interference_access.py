@@ -19,10 +19,12 @@ from theory.figures._core import get_ax
 
 __all__ = ["FIGURES", "plot_linear_accessibility"]
 
-_STYLE = {"linear": ("#D55E00", "o", "linear, decoder $A^\\top$ (every input)"),
-          "linear_opt": ("#E69F00", "s", "linear, LP-optimal decoder (every input)"),
-          "relu": ("#0072B2", "^", "one-pass ReLU, best bias (every input)"),
-          "l1": ("#009E73", "D", r"$\ell_1$ decoding (typical input)")}
+_STYLE = {
+    "linear": ("#D55E00", "o", "linear, decoder $A^\\top$ (every input)"),
+    "linear_opt": ("#E69F00", "s", "linear, LP-optimal decoder (every input)"),
+    "relu": ("#0072B2", "^", "one-pass ReLU, best bias (every input)"),
+    "l1": ("#009E73", "D", r"$\ell_1$ decoding (typical input)"),
+}
 
 
 def plot_linear_accessibility(result: Mapping[str, Any], ax: Any = None, *, theory: bool = True) -> Any:
@@ -76,14 +78,36 @@ def plot_linear_accessibility(result: Mapping[str, Any], ax: Any = None, *, theo
         ax.plot(ms, v, marker=mark, color=col, lw=1.2, ms=4, label=lab)
     if theory:
         mm = np.unique(np.round(np.geomspace(max(ms.min(), k + 1), ms.max(), 40)).astype(int))
-        ax.plot(mm, [linear_access_lower_bound(m=int(x), k=k, eps=eps).value for x in mm], "k-", lw=0.9,
-                label="linear: proven lower bound")
-        ax.plot(mm, [rademacher_access_dim(m=int(x), k=k, eps=eps).value for x in mm], "k--", lw=0.9,
-                label=r"linear: random signs suffice (prob. $\geq 1/2$)")
-        ax.plot(mm, [linear_access_upper_order(m=int(x), k=k, eps=eps).value for x in mm], color="0.5", ls=":",
-                lw=1.0, label=r"$k^2\ln m/\varepsilon^2$ (order, $C=1$, not proven)")
-        ax.plot(mm, [statistical_dimension_l1(n=int(x), k=k) for x in mm], color="#009E73", ls="-.", lw=0.9,
-                label=r"$\ell_1$ statistical dimension")
+        ax.plot(
+            mm,
+            [linear_access_lower_bound(m=int(x), k=k, eps=eps).value for x in mm],
+            "k-",
+            lw=0.9,
+            label="linear: proven lower bound",
+        )
+        ax.plot(
+            mm,
+            [rademacher_access_dim(m=int(x), k=k, eps=eps).value for x in mm],
+            "k--",
+            lw=0.9,
+            label=r"linear: random signs suffice (prob. $\geq 1/2$)",
+        )
+        ax.plot(
+            mm,
+            [linear_access_upper_order(m=int(x), k=k, eps=eps).value for x in mm],
+            color="0.5",
+            ls=":",
+            lw=1.0,
+            label=r"$k^2\ln m/\varepsilon^2$ (order, $C=1$, not proven)",
+        )
+        ax.plot(
+            mm,
+            [statistical_dimension_l1(n=int(x), k=k) for x in mm],
+            color="#009E73",
+            ls="-.",
+            lw=0.9,
+            label=r"$\ell_1$ statistical dimension",
+        )
     ax.set_xscale("log")
     ax.set_yscale("log")
     from matplotlib.ticker import FixedLocator, NullFormatter
@@ -105,9 +129,17 @@ def _linear_access_figure(quick: bool) -> Any:
     ms = [16, 32, 64] if quick else [16, 32, 64, 128, 256]
     methods = ("linear", "relu", "l1") if quick else ("linear", "linear_opt", "relu", "l1")
     trials = 2 if quick else 5
-    dims = {meth: [min_access_dim(m=m, k=k, eps=eps, method=meth, trials=trials,
-                                  max_dim=m if meth == "linear_opt" else 16 * m, rng=0).dim
-                   if not (meth == "linear_opt" and m > 64) else None for m in ms] for meth in methods}
+    dims = {
+        meth: [
+            min_access_dim(
+                m=m, k=k, eps=eps, method=meth, trials=trials, max_dim=m if meth == "linear_opt" else 16 * m, rng=0
+            ).dim
+            if not (meth == "linear_opt" and m > 64)
+            else None
+            for m in ms
+        ]
+        for meth in methods
+    }
     return plot_linear_accessibility({"m": ms, "k": k, "eps": eps, "dims": dims}).figure
 
 

@@ -22,16 +22,36 @@ from theory.figures.sparse_coding_recovery import (
     plot_spud_threshold,
 )
 
-__all__ = ["plot_matched_cosines", "plot_metric_table", "plot_recovery_phase_diagram", "plot_spud_threshold",
-           "plot_training_curves"]
+__all__ = [
+    "plot_matched_cosines",
+    "plot_metric_table",
+    "plot_recovery_phase_diagram",
+    "plot_spud_threshold",
+    "plot_training_curves",
+]
 
-_CURVES = {"loss": ("losses", "training loss"), "mse": ("mses", "reconstruction MSE"),
-           "l0": ("l0s", "L0 (active latents per input)"), "dead": ("dead_fractions", "fraction of dead latents")}
+_CURVES = {
+    "loss": ("losses", "training loss"),
+    "mse": ("mses", "reconstruction MSE"),
+    "l0": ("l0s", "L0 (active latents per input)"),
+    "dead": ("dead_fractions", "fraction of dead latents"),
+}
 
 #: Default columns of :func:`plot_metric_table`.
 TABLE_METRICS = ("f1", "mcc", "mmcs", "uniqueness", "code_mcc", "explained_variance", "l0", "dead_fraction")
-_UNIT_METRICS = {"f1", "precision", "recall", "mcc", "mmcs", "uniqueness", "code_mcc", "dead_fraction",
-                 "dense_fraction", "coherence", "truth_coherence"}
+_UNIT_METRICS = {
+    "f1",
+    "precision",
+    "recall",
+    "mcc",
+    "mmcs",
+    "uniqueness",
+    "code_mcc",
+    "dead_fraction",
+    "dense_fraction",
+    "coherence",
+    "truth_coherence",
+}
 
 
 def _labelled(items: Any, what: str) -> list[tuple[str | None, Any]]:
@@ -176,8 +196,15 @@ def plot_metric_table(scores: Any, *, metrics: Sequence[str] = TABLE_METRICS, ax
     for (r, c), v in np.ndenumerate(V):
         txt = "-" if not np.isfinite(v) else (f"{v:.3g}" if abs(v) >= 10 else f"{v:.3f}")
         shade = C[r, c]
-        ax.text(c, r, txt, ha="center", va="center", fontsize="x-small",
-                color="black" if np.isfinite(shade) and shade > 0.6 else "white")
+        ax.text(
+            c,
+            r,
+            txt,
+            ha="center",
+            va="center",
+            fontsize="x-small",
+            color="black" if np.isfinite(shade) and shade > 0.6 else "white",
+        )
     ax.set_xticks(range(len(metrics)), [m.replace("_", " ") for m in metrics], rotation=30, ha="right")
     ax.set_yticks(range(len(rows)), [r[0] for r in rows])
     ax.grid(False)
@@ -252,9 +279,12 @@ def plot_matched_cosines(learned: Any, true: ArrayLike, *, bins: int = 20, ax: A
 #: raised to the scale of this toy's codes (|N(0, 1)| times 0.1 to 0.4), where SAELens's 0.001
 #: leaves the thresholds in place.
 _RECIPE_KINDS: tuple[tuple[str, dict[str, Any], dict[str, Any]], ...] = (
-    ("relu", {"l1": 0.05}, {}), ("topk", {"k": 3}, {}), ("batchtopk", {"k": 3}, {}),
+    ("relu", {"l1": 0.05}, {}),
+    ("topk", {"k": 3}, {}),
+    ("batchtopk", {"k": 3}, {}),
     ("jumprelu", {"l0": 0.005}, {"jumprelu_bandwidth": 0.02, "jumprelu_init_threshold": 0.02}),
-    ("matryoshka", {"k": 3}, {}))
+    ("matryoshka", {"k": 3}, {}),
+)
 
 
 @functools.lru_cache(maxsize=2)
@@ -265,8 +295,17 @@ def _recipe_saes(quick: bool) -> tuple[Any, tuple[tuple[str, Any], ...]]:
     steps = 400 if quick else 4000
     out = []
     for kind, kw, opts in _RECIPE_KINDS:
-        sae = train_saes(truth, kind=kind, width=16, steps=steps, batch_size=256, lr=3e-3,
-                         options=SAEOptions(progress=False, **opts), rng=0, **kw)[0]
+        sae = train_saes(
+            truth,
+            kind=kind,
+            width=16,
+            steps=steps,
+            batch_size=256,
+            lr=3e-3,
+            options=SAEOptions(progress=False, **opts),
+            rng=0,
+            **kw,
+        )[0]
         out.append((kind, sae))
     return truth, tuple(out)
 
@@ -300,6 +339,10 @@ def _matched_cosines_figure(quick: bool) -> Any:
 
 
 #: Figure recipes for ``theory figures``: small SAEs trained on O'Neill et al.'s toy.
-FIGURES = {"sae_metric_table": _metric_table_figure, "sae_training_curves": _training_curves_figure,
-           "sae_matched_cosines": _matched_cosines_figure, "recovery_phase": _recovery_phase_figure,
-           "spud_threshold": _spud_threshold_figure}
+FIGURES = {
+    "sae_metric_table": _metric_table_figure,
+    "sae_training_curves": _training_curves_figure,
+    "sae_matched_cosines": _matched_cosines_figure,
+    "recovery_phase": _recovery_phase_figure,
+    "spud_threshold": _spud_threshold_figure,
+}

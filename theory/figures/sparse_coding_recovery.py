@@ -17,12 +17,17 @@ from theory.figures._core import get_ax
 
 __all__ = ["FIGURES", "plot_recovery_phase_diagram"]
 
-_STYLE = {"threshold": ("#D55E00", "thresholding (top-k)"), "omp": ("#0072B2", "OMP (k steps)"),
-          "fista": ("#009E73", "LASSO (FISTA)"), "bp": ("#CC79A7", "basis pursuit")}
+_STYLE = {
+    "threshold": ("#D55E00", "thresholding (top-k)"),
+    "omp": ("#0072B2", "OMP (k steps)"),
+    "fista": ("#009E73", "LASSO (FISTA)"),
+    "bp": ("#CC79A7", "basis pursuit"),
+}
 
 
-def plot_recovery_phase_diagram(result: Any, ax: Any = None, *, methods: Any = None,
-                                shade: str | None = "fista") -> Any:
+def plot_recovery_phase_diagram(
+    result: Any, ax: Any = None, *, methods: Any = None, shade: str | None = "fista"
+) -> Any:
     r"""50% success contours of each method over :math:`(\delta, \rho)` with the weak threshold :math:`\rho_W^+`.
 
     Parameters
@@ -73,14 +78,20 @@ def plot_recovery_phase_diagram(result: Any, ax: Any = None, *, methods: Any = N
         col, lab = _STYLE.get(m, ("k", m))
         ax.plot(d, result.boundary(m), "o-", color=col, ms=3, lw=1.2, label=f"{lab}, 50%")
     dd = np.linspace(max(1e-3, float(d.min()) * 0.9), min(1.0, float(d.max()) * 1.05), 120)
-    ax.plot(dd, [l1_weak_threshold(float(x), nonnegative=True) for x in dd], "k--", lw=1.2,
-            label=r"$\rho_W^+(\delta)$ (nonneg. $\ell_1$ weak threshold)")
+    ax.plot(
+        dd,
+        [l1_weak_threshold(float(x), nonnegative=True) for x in dd],
+        "k--",
+        lw=1.2,
+        label=r"$\rho_W^+(\delta)$ (nonneg. $\ell_1$ weak threshold)",
+    )
     ax.set_xlabel(r"$\delta = \mathrm{dim}/n$")
     ax.set_ylabel(r"$\rho = k/\mathrm{dim}$")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.set_title(f"recovery of nonnegative k-sparse codes, Gaussian D, dim={result.dim}, {result.trials} trials",
-                 fontsize=7)
+    ax.set_title(
+        f"recovery of nonnegative k-sparse codes, Gaussian D, dim={result.dim}, {result.trials} trials", fontsize=7
+    )
     ax.legend(fontsize=6, loc="upper left")
     return ax
 
@@ -89,11 +100,13 @@ def _recovery_phase_figure(quick: bool) -> Any:
     from theory.experiments.sparse_coding import recovery_phase_diagram
 
     if quick:
-        res = recovery_phase_diagram(dim=16, ratios_n=[0.3, 0.6, 0.9], ratios_k=[0.07, 0.25, 0.5, 0.75],
-                                     trials=6, bp=False, executor="serial")
+        res = recovery_phase_diagram(
+            dim=16, ratios_n=[0.3, 0.6, 0.9], ratios_k=[0.07, 0.25, 0.5, 0.75], trials=6, bp=False, executor="serial"
+        )
     else:
-        res = recovery_phase_diagram(dim=32, ratios_n=[0.2, 0.35, 0.5, 0.65, 0.8],
-                                     ratios_k=[0.05, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9], trials=20)
+        res = recovery_phase_diagram(
+            dim=32, ratios_n=[0.2, 0.35, 0.5, 0.65, 0.8], ratios_k=[0.05, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9], trials=20
+        )
     return plot_recovery_phase_diagram(res).figure
 
 
@@ -104,6 +117,7 @@ FIGURES = {"recovery_phase": _recovery_phase_figure}
 # ----------------------------------------------------------------------------------------------
 # ER-SpUD sample threshold
 # ----------------------------------------------------------------------------------------------
+
 
 def plot_spud_threshold(result: Any, ax: Any = None) -> Any:
     r"""Success rate of ER-SpUD against :math:`C = p/(n\log n)`, one line per dictionary size ``n``.
@@ -167,8 +181,11 @@ def plot_spud_threshold(result: Any, ax: Any = None) -> Any:
     for i, n in enumerate(result.ns.tolist()):
         col = f"C{i % 10}"
         yerr = np.vstack([np.maximum(y[i] - low[i], 0.0), np.maximum(high[i] - y[i], 0.0)])
-        handles.append(ax.errorbar(x[i], y[i], yerr=yerr, fmt="o-", color=col, ms=3, lw=1.2, capsize=2,
-                                   elinewidth=0.8, label=f"n = {n}"))
+        handles.append(
+            ax.errorbar(
+                x[i], y[i], yerr=yerr, fmt="o-", color=col, ms=3, lw=1.2, capsize=2, elinewidth=0.8, label=f"n = {n}"
+            )
+        )
         if np.isfinite(cross[i]) and cross[i] > x[i, 0]:  # a bracketed crossing
             ax.plot([cross[i]], [0.5], "x", color=col, ms=7, mew=1.5)
     half = ax.axhline(0.5, color="0.4", ls="--", lw=0.9, label="50%")
@@ -180,8 +197,11 @@ def plot_spud_threshold(result: Any, ax: Any = None) -> Any:
     ax.set_xlabel(r"$C = p/(n \log n)$")
     ax.set_ylabel("success rate (exact recovery)")
     conf = f"{result.confidence:.0%}"
-    ax.set_title(f"ER-SpUD (DC), Gaussian n x n dictionary, theta={result.theta:g}\n"
-                 f"{result.trials} trials per point, {conf} Clopper-Pearson intervals", fontsize=7)
+    ax.set_title(
+        f"ER-SpUD (DC), Gaussian n x n dictionary, theta={result.theta:g}\n"
+        f"{result.trials} trials per point, {conf} Clopper-Pearson intervals",
+        fontsize=7,
+    )
     ax.legend(handles=[*handles, half], fontsize=6, loc="upper left")
     return ax
 

@@ -17,21 +17,40 @@ from theory.figures.toy_models_kgon import plot_kgon_losses
 from theory.figures.toy_models_scaling import FIGURES as _SCALING_FIGURES
 from theory.figures.toy_models_scaling import plot_scaling_law
 
-__all__ = ["plot_abs_computed", "plot_dimensions_per_feature", "plot_feature_dimensionality", "plot_feature_norms",
-           "plot_incidental_polysemanticity", "plot_kgon_losses", "plot_phase_diagram_2x1",
-           "plot_polygon_expansion", "plot_scaling_law", "plot_wtw"]
+__all__ = [
+    "plot_abs_computed",
+    "plot_dimensions_per_feature",
+    "plot_feature_dimensionality",
+    "plot_feature_norms",
+    "plot_incidental_polysemanticity",
+    "plot_kgon_losses",
+    "plot_phase_diagram_2x1",
+    "plot_polygon_expansion",
+    "plot_scaling_law",
+    "plot_wtw",
+]
 
-_PHASE_COLORS = {"not learned": "#4c72b0", "dedicated": "#55a868", "superposition": "#c44e52",
-                 "other": "#999999"}
+_PHASE_COLORS = {"not learned": "#4c72b0", "dedicated": "#55a868", "superposition": "#c44e52", "other": "#999999"}
 
 #: Sticky values of dimensions per feature and their polytopes (Elhage et al. 2022).
-STICKY = [(1.0, "dedicated"), (3 / 4, "tetrahedron"), (2 / 3, "triangle"), (1 / 2, "digon"),
-          (2 / 5, "pentagon"), (3 / 8, "square antiprism")]
+STICKY = [
+    (1.0, "dedicated"),
+    (3 / 4, "tetrahedron"),
+    (2 / 3, "triangle"),
+    (1 / 2, "digon"),
+    (2 / 5, "pentagon"),
+    (3 / 8, "square antiprism"),
+]
 
 
-def plot_phase_diagram_2x1(diagram: Any = None, *, p_range: tuple[float, float] = (0.01, 1.0),
-                           r_range: tuple[float, float] = (0.1, 10.0), resolution: int = 200,
-                           ax: Any = None) -> Any:
+def plot_phase_diagram_2x1(
+    diagram: Any = None,
+    *,
+    p_range: tuple[float, float] = (0.01, 1.0),
+    r_range: tuple[float, float] = (0.1, 10.0),
+    resolution: int = 200,
+    ax: Any = None,
+) -> Any:
     r"""The 2 -> 1 phase diagram: exact theory as coloured regions with the closed-form
     boundaries :math:`p^*(r)`, and (if given) a trained :class:`theory.toy_models.PhaseDiagram`
     as markers coloured by the empirical phase (an ``x`` where it disagrees with theory).
@@ -70,8 +89,7 @@ def plot_phase_diagram_2x1(diagram: Any = None, *, p_range: tuple[float, float] 
     pstar = np.vectorize(lambda r: phase_boundary_2x1(r=r))(R)
     code = np.where(Pm < pstar, 2, np.where(R < 1, 0, 1))
     cmap = ListedColormap([_PHASE_COLORS[k] for k in PHASES_2X1])
-    ax.pcolormesh(rs, ps, code, cmap=cmap, vmin=-0.5, vmax=2.5, alpha=0.35, shading="auto",
-                  rasterized=True)
+    ax.pcolormesh(rs, ps, code, cmap=cmap, vmin=-0.5, vmax=2.5, alpha=0.35, shading="auto", rasterized=True)
     ax.plot(rs, [phase_boundary_2x1(r=r) for r in rs], color="k", lw=1)
     ax.plot([1, 1], [phase_boundary_2x1(r=1.0), p_range[1]], color="k", lw=1)
     if diagram is not None:
@@ -79,15 +97,28 @@ def plot_phase_diagram_2x1(diagram: Any = None, *, p_range: tuple[float, float] 
             for j, r in enumerate(diagram.r):
                 e = str(diagram.empirical[i, j])
                 ok = e == str(diagram.theory[i, j])
-                ax.scatter([r], [p], s=28, marker="o" if ok else "X", color=_PHASE_COLORS.get(e, "#999999"),
-                           edgecolor="k", linewidth=0.5, zorder=3)
+                ax.scatter(
+                    [r],
+                    [p],
+                    s=28,
+                    marker="o" if ok else "X",
+                    color=_PHASE_COLORS.get(e, "#999999"),
+                    edgecolor="k",
+                    linewidth=0.5,
+                    zorder=3,
+                )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("relative importance of feature 2, $r$")
     ax.set_ylabel("feature density $p = 1 - S$")
     ax.set_title("2 features, 1 dimension")
-    ax.legend(handles=[Patch(color=_PHASE_COLORS[k], label=k) for k in PHASES_2X1],
-              loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize="small", frameon=False)
+    ax.legend(
+        handles=[Patch(color=_PHASE_COLORS[k], label=k) for k in PHASES_2X1],
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1.0),
+        fontsize="small",
+        frameon=False,
+    )
     return ax
 
 
@@ -162,8 +193,9 @@ def plot_feature_norms(W: ArrayLike, *, ax: Any = None, title: str | None = None
     return ax
 
 
-def plot_dimensions_per_feature(p: ArrayLike, dims_per_feature: ArrayLike, *, ax: Any = None,
-                                label: str | None = None) -> Any:
+def plot_dimensions_per_feature(
+    p: ArrayLike, dims_per_feature: ArrayLike, *, ax: Any = None, label: str | None = None
+) -> Any:
     r"""Dimensions per feature :math:`\mathrm{dim}/\lVert W\rVert_F^2` against :math:`1/p =
     1/(1-S)` (log x), with the sticky polytope fractions 1, 3/4, 2/3, 1/2, 2/5, 3/8 drawn.
 
@@ -205,8 +237,9 @@ def plot_dimensions_per_feature(p: ArrayLike, dims_per_feature: ArrayLike, *, ax
     return ax
 
 
-def plot_feature_dimensionality(p: ArrayLike, D: ArrayLike, *, ax: Any = None,
-                                fractions: Sequence[tuple[float, str]] = STICKY) -> Any:
+def plot_feature_dimensionality(
+    p: ArrayLike, D: ArrayLike, *, ax: Any = None, fractions: Sequence[tuple[float, str]] = STICKY
+) -> Any:
     r"""Scatter of every feature's dimensionality :math:`D_i` against :math:`1/p` (one column of
     points per trained instance), with the polytope fractions drawn: the paper's feature-geometry
     plot.
@@ -249,8 +282,7 @@ def plot_feature_dimensionality(p: ArrayLike, D: ArrayLike, *, ax: Any = None,
     return ax
 
 
-def plot_abs_computed(p: ArrayLike, halves: ArrayLike, features: ArrayLike, *, n_hidden: int,
-                      ax: Any = None) -> Any:
+def plot_abs_computed(p: ArrayLike, halves: ArrayLike, features: ArrayLike, *, n_hidden: int, ax: Any = None) -> Any:
     r"""Computation in superposition: (feature, sign) halves and whole features whose |x| the
     abs-task model computes, against :math:`1/p`, with the number of hidden neurons drawn (one
     half per neuron without superposition).
@@ -283,8 +315,7 @@ def plot_abs_computed(p: ArrayLike, halves: ArrayLike, features: ArrayLike, *, n
     h = check_array(halves, "halves", ndim=1)
     f = check_array(features, "features", ndim=1)
     if not (p.shape == h.shape == f.shape):
-        raise ValueError(f"p, halves and features must have the same shape, got {p.shape}, "
-                         f"{h.shape} and {f.shape}")
+        raise ValueError(f"p, halves and features must have the same shape, got {p.shape}, {h.shape} and {f.shape}")
     m = check_int(n_hidden, "n_hidden", minimum=1)
     ax = get_ax(ax)
     ax.plot(1 / p, h, "o-", label="(feature, sign) halves computed")
@@ -297,8 +328,7 @@ def plot_abs_computed(p: ArrayLike, halves: ArrayLike, features: ArrayLike, *, n
     return ax
 
 
-def plot_polygon_expansion(n: int = 5, *, ks: Sequence[int] = (2, 3, 4, 5), p_max: float = 0.3,
-                           ax: Any = None) -> Any:
+def plot_polygon_expansion(n: int = 5, *, ks: Sequence[int] = (2, 3, 4, 5), p_max: float = 0.3, ax: Any = None) -> Any:
     r"""Second-order sparse expansion :math:`(c_1 + (n-k)/3)p + c_2p^2` of the loss of ``n``
     equal features with ``k`` of them on a regular k-gon in 2 dimensions, divided by :math:`p`,
     against :math:`p` (:func:`theory.toy_models.sparse_expansion`).
@@ -352,5 +382,10 @@ def _polygon_expansion_figure(quick: bool) -> Any:
     return plot_polygon_expansion(5).figure
 
 
-FIGURES = {"phase_2x1_theory": _phase_2x1_figure, "polygon_expansion": _polygon_expansion_figure,
-           **_KGON_FIGURES, **_INCIDENTAL_FIGURES, **_SCALING_FIGURES}
+FIGURES = {
+    "phase_2x1_theory": _phase_2x1_figure,
+    "polygon_expansion": _polygon_expansion_figure,
+    **_KGON_FIGURES,
+    **_INCIDENTAL_FIGURES,
+    **_SCALING_FIGURES,
+}

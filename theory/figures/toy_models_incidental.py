@@ -50,8 +50,9 @@ def plot_incidental_polysemanticity(grid: Any, ax: Any = None) -> Any:
         x = np.array([r["n"] ** 2 / r["m"] for r in rows], dtype=float)
         counts = [np.asarray(r["polysemantic"], dtype=float) for r in rows]
     except (TypeError, KeyError) as exc:
-        raise TypeError(f"grid must be an IncidentalGrid or a sequence of dicts with n, m and polysemantic "
-                        f"counts ({exc})") from None
+        raise TypeError(
+            f"grid must be an IncidentalGrid or a sequence of dicts with n, m and polysemantic counts ({exc})"
+        ) from None
     if not rows:
         raise ValueError("grid has no cells")
     mean = np.array([c.mean() for c in counts])
@@ -60,20 +61,29 @@ def plot_incidental_polysemanticity(grid: Any, ax: Any = None) -> Any:
     birthday = np.array([birthday_collisions(r["n"], r["m"]) for r in rows])
     ax = get_ax(ax, figsize=(4.4, 3.4), layout="constrained")
     pos = mean > 0
-    ax.errorbar(x[pos], mean[pos], yerr=np.minimum(sem[pos], mean[pos] * 0.999), fmt="o", ms=4, color="#0072B2",
-                capsize=2, lw=1, label="trained (mean $\\pm$ s.e. over seeds)")
+    ax.errorbar(
+        x[pos],
+        mean[pos],
+        yerr=np.minimum(sem[pos], mean[pos] * 0.999),
+        fmt="o",
+        ms=4,
+        color="#0072B2",
+        capsize=2,
+        lw=1,
+        label="trained (mean $\\pm$ s.e. over seeds)",
+    )
     order = np.argsort(x)
-    ax.plot(x[order], signed[order], "s", mfc="none", color="#D55E00", ms=5,
-            label="exact: features of both signs")
+    ax.plot(x[order], signed[order], "s", mfc="none", color="#D55E00", ms=5, label="exact: features of both signs")
     ax.plot(x[order], birthday[order], "^", mfc="none", color="#999999", ms=5, label="exact: birthday (>= 2 features)")
     xx = np.geomspace(x.min() * 0.8, x.max() * 1.25, 50)
     ax.plot(xx, xx / 4, "-", color="#D55E00", lw=1, label="$n^2/4m$")
     ax.plot(xx, xx / 2, "--", color="#999999", lw=1, label="$n^2/2m$")
     ax.set_xscale("log")
     ax.set_yscale("log")
-    floor = min(float(signed[signed > 0].min()) if (signed > 0).any() else 1.0,
-                float(mean[pos].min()) if pos.any() else 1.0)
-    ax.set_ylim(bottom=0.5 * floor)   # error bars of small counts would otherwise stretch the log axis
+    floor = min(
+        float(signed[signed > 0].min()) if (signed > 0).any() else 1.0, float(mean[pos].min()) if pos.any() else 1.0
+    )
+    ax.set_ylim(bottom=0.5 * floor)  # error bars of small counts would otherwise stretch the log axis
     ax.set_xlabel("$n^2/m$")
     ax.set_ylabel("polysemantic neurons per run")
     ax.set_title("incidental polysemanticity (m >= n)", fontsize=8)

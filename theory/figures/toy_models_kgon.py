@@ -19,8 +19,7 @@ from theory.figures._core import get_ax
 __all__ = ["FIGURES", "plot_kgon_losses"]
 
 
-def plot_kgon_losses(points: Any, run: Any = None, ax: Any = None, *, k_min: int = 3,
-                     max_curves: int = 8) -> Any:
+def plot_kgon_losses(points: Any, run: Any = None, ax: Any = None, *, k_min: int = 3, max_curves: int = 8) -> Any:
     r"""Critical k-gon loss levels (lines) and training curves (exact loss against step).
 
     Parameters
@@ -70,8 +69,15 @@ def plot_kgon_losses(points: Any, run: Any = None, ax: Any = None, *, k_min: int
         ax.set_xticks([])
     for p in pts:
         ax.axhline(p.loss, color="0.4", lw=0.6, ls="--", zorder=0)
-        ax.annotate(p.label, (1.0, p.loss), xycoords=("axes fraction", "data"), xytext=(3, 0),
-                    textcoords="offset points", fontsize=6, va="center")
+        ax.annotate(
+            p.label,
+            (1.0, p.loss),
+            xycoords=("axes fraction", "data"),
+            xytext=(3, 0),
+            textcoords="offset points",
+            fontsize=6,
+            va="center",
+        )
     lo = min(p.loss for p in pts)
     ax.set_ylim(lo - 0.05 * (top - lo + 1e-3), min(top, 1.3 * max(p.loss for p in pts)) + 0.01)
     ax.set_ylabel("population loss $L$")
@@ -83,8 +89,17 @@ def plot_kgon_losses(points: Any, run: Any = None, ax: Any = None, *, k_min: int
 def _kgon_losses_figure(quick: bool) -> Any:
     from theory.toy_models.kgon import kgon_critical_points, train_tms
 
-    run = train_tms(6, steps=8000 if quick else 30_000, lr=2e-3, optimizer="adam", n_instances=6,
-                    init="random", init_scale=0.1, log_every=50 if quick else 100, rng=0)
+    run = train_tms(
+        6,
+        steps=8000 if quick else 30_000,
+        lr=2e-3,
+        optimizer="adam",
+        n_instances=6,
+        init="random",
+        init_scale=0.1,
+        log_every=50 if quick else 100,
+        rng=0,
+    )
     return plot_kgon_losses(kgon_critical_points(6), run).figure
 
 

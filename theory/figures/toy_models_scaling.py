@@ -22,8 +22,9 @@ __all__ = ["FIGURES", "plot_scaling_law"]
 _LINES = {"strong": "-", "weak": "--"}
 
 
-def plot_scaling_law(result: Any, ax: Any = None, *, alphas: Any = None, weight_decays: Any = None,
-                     guide: bool = True) -> Any:
+def plot_scaling_law(
+    result: Any, ax: Any = None, *, alphas: Any = None, weight_decays: Any = None, guide: bool = True
+) -> Any:
     r"""Loss against ``m`` (log-log) for each ``(alpha, weight_decay)`` with fitted slopes.
 
     Parameters
@@ -75,9 +76,17 @@ def plot_scaling_law(result: Any, ax: Any = None, *, alphas: Any = None, weight_
             c = colors[k % len(colors)]
             k += 1
             ax.plot(dims, loss, "o", color=c, ms=4)
-            ax.plot(dims, fit.predict(dims), _LINES.get(regime, ":"), color=c, lw=1.2,
-                    label=(rf"$\alpha$={a:.2g}, $\gamma$={w:+.2g} ({regime}): "
-                           rf"$\kappa$={fit.exponent:.2f} [{fit.low:.2f}, {fit.high:.2f}]"))
+            ax.plot(
+                dims,
+                fit.predict(dims),
+                _LINES.get(regime, ":"),
+                color=c,
+                lw=1.2,
+                label=(
+                    rf"$\alpha$={a:.2g}, $\gamma$={w:+.2g} ({regime}): "
+                    rf"$\kappa$={fit.exponent:.2f} [{fit.low:.2f}, {fit.high:.2f}]"
+                ),
+            )
             if regime == "weak":
                 ax.plot(dims, result.tail[ia, iw], "s", mfc="none", color=c, ms=5)
             if guide and regime == "strong" and not guided:
@@ -87,8 +96,11 @@ def plot_scaling_law(result: Any, ax: Any = None, *, alphas: Any = None, weight_
     ax.set_yscale("log")
     ax.set_xlabel("model dimension $m$")
     ax.set_ylabel("loss (per feature)")
-    ax.set_title(f"scaling toy model, n={result.n}, {result.settings.get('steps', '?')} steps "
-                 f"(open squares: loss of unrepresented features)", fontsize=7)
+    ax.set_title(
+        f"scaling toy model, n={result.n}, {result.settings.get('steps', '?')} steps "
+        f"(open squares: loss of unrepresented features)",
+        fontsize=7,
+    )
     ax.legend(fontsize=5.5, loc="lower left")
     return ax
 
@@ -97,11 +109,28 @@ def _scaling_law_figure(quick: bool) -> Any:
     from theory.experiments.toy_scaling import scaling_grid
 
     if quick:
-        res = scaling_grid(n=60, dims=[3, 5, 8], alphas=[1.0], weight_decays=[-1.0, 1.0], steps=200,
-                           batch_size=128, lr=0.05, eval_batch=2048, executor="serial")
+        res = scaling_grid(
+            n=60,
+            dims=[3, 5, 8],
+            alphas=[1.0],
+            weight_decays=[-1.0, 1.0],
+            steps=200,
+            batch_size=128,
+            lr=0.05,
+            eval_batch=2048,
+            executor="serial",
+        )
     else:
-        res = scaling_grid(n=300, dims=[6, 10, 16, 25], alphas=[0.5, 1.0], weight_decays=[-1.0, 1.0], steps=1500,
-                           batch_size=512, lr=0.02, eval_batch=16384)
+        res = scaling_grid(
+            n=300,
+            dims=[6, 10, 16, 25],
+            alphas=[0.5, 1.0],
+            weight_decays=[-1.0, 1.0],
+            steps=1500,
+            batch_size=512,
+            lr=0.02,
+            eval_batch=16384,
+        )
     return plot_scaling_law(res).figure
 
 

@@ -20,7 +20,7 @@ def _shorten(token: str, width: int) -> str:
     if len(token) <= width:
         return token
     cut = max((token.rfind(sep, 0, width - 1) for sep in _SEPARATORS), default=-1)
-    return (token[:cut] if cut > 0 else token[:width - 1]).rstrip(" ,") + "…"
+    return (token[:cut] if cut > 0 else token[: width - 1]).rstrip(" ,") + "…"
 
 
 def _wrap_label(head: str, tokens: Sequence[str], width: int = 40, max_lines: int = 4) -> str:
@@ -99,15 +99,38 @@ def plot_verdict_summary(verdicts: Sequence[Any], ax: Any = None, *, label_width
             # a tick at the value, so a tiny slack is visible and never mistaken for a missing one
             ax.plot([min(vals[i], xmax)], [y[i]], marker="|", ms=7, mew=1.2, color=color)
             if vals[i] < 0.03 * xmax:
-                ax.annotate(f"{vals[i]:.2g}", (vals[i], y[i]), xytext=(4, 0), textcoords="offset points",
-                            ha="left", va="center", fontsize=6, color=color)
+                ax.annotate(
+                    f"{vals[i]:.2g}",
+                    (vals[i], y[i]),
+                    xytext=(4, 0),
+                    textcoords="offset points",
+                    ha="left",
+                    va="center",
+                    fontsize=6,
+                    color=color,
+                )
             if vals[i] > xmax:
-                ax.annotate(f"{vals[i]:.3g} →", (xmax, y[i]), xytext=(-2, 0), textcoords="offset points",
-                            ha="right", va="center", fontsize=6, color="white")
+                ax.annotate(
+                    f"{vals[i]:.3g} →",
+                    (xmax, y[i]),
+                    xytext=(-2, 0),
+                    textcoords="offset points",
+                    ha="right",
+                    va="center",
+                    fontsize=6,
+                    color="white",
+                )
         else:
             ax.barh(y[i], xmax, facecolor="none", edgecolor=color, hatch="///", linewidth=0.6, height=0.7)
-            ax.annotate("undefined", (0.02 * xmax, y[i]), ha="left", va="center", fontsize=6, color=color,
-                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
+            ax.annotate(
+                "undefined",
+                (0.02 * xmax, y[i]),
+                ha="left",
+                va="center",
+                fontsize=6,
+                color=color,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5},
+            )
     ax.axvspan(1.0, xmax, color="#D55E00", alpha=0.07, lw=0)
     ax.axvline(1.0, color="k", lw=0.8, ls="--")
     ax.set_xlim(0, xmax)
@@ -115,20 +138,31 @@ def plot_verdict_summary(verdicts: Sequence[Any], ax: Any = None, *, label_width
     ax.set_yticks(y, labels, fontsize=6)
     ax.tick_params(axis="x", labelbottom=True)
     ax.text(1.0, 1.01, "1 = tight", transform=ax.get_xaxis_transform(), ha="center", va="bottom", fontsize=7)
-    ax.text(0.5, 1.01, "← looser   inside the bound", transform=ax.get_xaxis_transform(), ha="center",
-            va="bottom", fontsize=7)
+    ax.text(
+        0.5,
+        1.01,
+        "← looser   inside the bound",
+        transform=ax.get_xaxis_transform(),
+        ha="center",
+        va="bottom",
+        fontsize=7,
+    )
     ax.set_xlabel("slack: measured/bound for ≤, bound/measured for ≥ (1 = tight; ≤ 1 = within the bound)")
-    handles = [Patch(color=_COLORS["consistent"], label="consistent"),
-               Patch(color=_COLORS["refuted"], label="refuted"),
-               Patch(facecolor="none", edgecolor="#404040", hatch="///", label="undefined (zero bound or "
-                     "measurement, or error)"),
-               Patch(color="#D55E00", alpha=0.15, label="beyond the bound (slack > 1)")]
+    handles = [
+        Patch(color=_COLORS["consistent"], label="consistent"),
+        Patch(color=_COLORS["refuted"], label="refuted"),
+        Patch(
+            facecolor="none", edgecolor="#404040", hatch="///", label="undefined (zero bound or measurement, or error)"
+        ),
+        Patch(color="#D55E00", alpha=0.15, label="beyond the bound (slack > 1)"),
+    ]
     if any(v.status == "error" for v in verdicts):
         handles.insert(2, Patch(color=_COLORS["error"], label="error"))
     fig = ax.figure
     axes_pts = ax.get_position().height * fig.get_figheight() * 72.0
-    ax.legend(handles=handles, fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -40.0 / axes_pts),
-              ncol=2, frameon=False)
+    ax.legend(
+        handles=handles, fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -40.0 / axes_pts), ncol=2, frameon=False
+    )
     ax.set_title("verification: slack of each claim and parameter set", pad=22)
     return ax
 
@@ -159,8 +193,9 @@ def plot_welch_check(verdicts: Sequence[Any], ax: Any = None) -> Any:
         for v in vs:
             ax.scatter(np.full(v.samples.size, v.params["n"]), v.samples, s=4, alpha=0.25, color=color)
         grid = np.arange(dim + 1, max(ns.max(), dim + 2) + 1)
-        ax.plot(grid, [welch_bound(n=int(n), dim=dim).value for n in grid], color=color,
-                label=f"Welch bound, dim={dim}")
+        ax.plot(
+            grid, [welch_bound(n=int(n), dim=dim).value for n in grid], color=color, label=f"Welch bound, dim={dim}"
+        )
     ax.set_xlabel("number of features n")
     ax.set_ylabel("coherence (max |cos|)")
     ax.set_title("random unit frames (dots) never beat the Welch bound (lines)")

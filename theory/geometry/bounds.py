@@ -11,9 +11,18 @@ from theory._lazy import sympy as sp
 from theory._results import Bound
 from theory._validation import check_int, check_size
 
-__all__ = ["all_coherence_bounds", "bukh_cox_bound", "coherence_lower_bound", "gerzon_bound",
-           "levenshtein_bound", "orthoplex_bound", "relative_bound", "simplex_bound", "welch_bound",
-           "welch_bound_higher"]
+__all__ = [
+    "all_coherence_bounds",
+    "bukh_cox_bound",
+    "coherence_lower_bound",
+    "gerzon_bound",
+    "levenshtein_bound",
+    "orthoplex_bound",
+    "relative_bound",
+    "simplex_bound",
+    "welch_bound",
+    "welch_bound_higher",
+]
 
 WELCH_CITATION = (
     "Welch, L. R. (1974). Lower bounds on the maximum cross correlation of signals. "
@@ -42,7 +51,7 @@ def _float(value: Any, what: str) -> float:
     return out
 
 
-def _root(base: object, k: int) -> Any:   # a sympy expression (sympy ships no type information)
+def _root(base: object, k: int) -> Any:  # a sympy expression (sympy ships no type information)
     """``base ** (1/k)`` in sympy; left unevaluated for huge rationals (simplifying it factors them)."""
     base = sp.nsimplify(base) if not isinstance(base, sp.Basic) else base
     if isinstance(base, sp.Rational) and max(abs(base.p), base.q).bit_length() > 64:
@@ -96,12 +105,30 @@ def welch_bound(*, n: int, dim: int) -> Bound:
     n, dim = _check_n_dim(n, dim)
     params = {"n": n, "dim": dim}
     if n <= dim:
-        return Bound(0.0, "welch", WELCH_CITATION, kind="lower", quantity="coherence",
-                     valid=False, condition="n > dim", params=params, exact=sp.Integer(0))
+        return Bound(
+            0.0,
+            "welch",
+            WELCH_CITATION,
+            kind="lower",
+            quantity="coherence",
+            valid=False,
+            condition="n > dim",
+            params=params,
+            exact=sp.Integer(0),
+        )
     exact = _root(sp.Rational(n - dim, dim * (n - 1)), 2)
     value = math.sqrt((n - dim) / (dim * (n - 1)))
-    return Bound(value, "welch", WELCH_CITATION, kind="lower", quantity="coherence",
-                 valid=True, condition="n > dim", params=params, exact=exact)
+    return Bound(
+        value,
+        "welch",
+        WELCH_CITATION,
+        kind="lower",
+        quantity="coherence",
+        valid=True,
+        condition="n > dim",
+        params=params,
+        exact=exact,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -110,34 +137,57 @@ def welch_bound(*, n: int, dim: int) -> Bound:
 HIGHER_WELCH_CITATION = (
     "Welch, L. R. (1974). Lower bounds on the maximum cross correlation of signals. IEEE Trans. "
     "Inf. Theory 20(3), 397-399. doi:10.1109/TIT.1974.1055219; see Datta, Howard, Cochran (2012), "
-    "Geometry of the Welch bounds, Linear Algebra Appl. 437(10), 2455-2470. arXiv:0909.0206")
+    "Geometry of the Welch bounds, Linear Algebra Appl. 437(10), 2455-2470. arXiv:0909.0206"
+)
 ORTHOPLEX_CITATION = (
     "Conway, J. H., Hardin, R. H. and Sloane, N. J. A. (1996). Packing lines, planes, etc.: "
     "packings in Grassmannian spaces. Experiment. Math. 5(2), 139-159. "
-    "doi:10.1080/10586458.1996.10504585 (after Rankin 1955)")
+    "doi:10.1080/10586458.1996.10504585 (after Rankin 1955)"
+)
 LEVENSHTEIN_CITATION = (
     "Levenshtein, V. I. (1982). Bounds on the maximal cardinality of a code with bounded modulus "
     "of the inner product. Soviet Math. Dokl. 25, 526-531; see Haas, Hammen, Mixon (2017), "
-    "The Levenstein bound for packings in projective spaces, arXiv:1707.06561")
+    "The Levenstein bound for packings in projective spaces, arXiv:1707.06561"
+)
 BUKH_COX_CITATION = (
     "Bukh, B. and Cox, C. (2020). Nearly orthogonal vectors and small antipodal spherical codes. "
     "Israel J. Math. 238, 359-388. arXiv:1803.02949; as stated by Magsino, Mixon, Parshall "
-    "(2019), arXiv:1902.00926")
+    "(2019), arXiv:1902.00926"
+)
 GERZON_CITATION = (
     "Lemmens, P. W. H. and Seidel, J. J. (1973). Equiangular lines. J. Algebra 24, 494-512. "
-    "doi:10.1016/0021-8693(73)90123-3 (Gerzon's bound)")
+    "doi:10.1016/0021-8693(73)90123-3 (Gerzon's bound)"
+)
 RELATIVE_CITATION = GERZON_CITATION + "; relative bound, Theorem 3.6"
 SIMPLEX_CITATION = (
     "Rankin, R. A. (1955). The closest packing of spherical caps in n dimensions. Proc. Glasgow "
-    "Math. Assoc. 2, 139-144. doi:10.1017/S2040618500033219")
+    "Math. Assoc. 2, 139-144. doi:10.1017/S2040618500033219"
+)
 
 
-def _lower(value: float, name: str, citation: str, valid: bool, condition: str,
-           params: dict, exact=None, quantity: str = "coherence") -> Bound:
+def _lower(
+    value: float,
+    name: str,
+    citation: str,
+    valid: bool,
+    condition: str,
+    params: dict,
+    exact=None,
+    quantity: str = "coherence",
+) -> Bound:
     if not valid:
         value, exact = (0.0, sp.Integer(0)) if quantity == "coherence" else (-1.0, sp.Integer(-1))
-    return Bound(float(value), name, citation, kind="lower", quantity=quantity, valid=valid,
-                 condition=condition, params=params, exact=exact)
+    return Bound(
+        float(value),
+        name,
+        citation,
+        kind="lower",
+        quantity=quantity,
+        valid=valid,
+        condition=condition,
+        params=params,
+        exact=exact,
+    )
 
 
 def welch_bound_higher(*, n: int, dim: int, order: int = 2) -> Bound:
@@ -187,8 +237,15 @@ def welch_bound_higher(*, n: int, dim: int, order: int = 2) -> Bound:
         exact = _root(exact, 2 * t)
         # exact rational, then the root: no overflow for sizes beyond floating point
         value = _float((Fraction(n, m) - 1) / (n - 1), "the bound") ** (1.0 / (2 * t))
-    return _lower(value, f"welch-{t}" if t > 1 else "welch", HIGHER_WELCH_CITATION, valid,
-                  f"n > C(dim+{t}-1, {t}) = {m}", params, exact)
+    return _lower(
+        value,
+        f"welch-{t}" if t > 1 else "welch",
+        HIGHER_WELCH_CITATION,
+        valid,
+        f"n > C(dim+{t}-1, {t}) = {m}",
+        params,
+        exact,
+    )
 
 
 def orthoplex_bound(*, n: int, dim: int) -> Bound:
@@ -223,8 +280,15 @@ def orthoplex_bound(*, n: int, dim: int) -> Bound:
     n, dim = _check_n_dim(n, dim)
     valid = n > dim * (dim + 1) // 2
     exact = 1 / _root(sp.Integer(dim), 2)
-    return _lower(_closed_form(lambda: 1 / math.sqrt(dim), exact, "1/sqrt(dim)"), "orthoplex", ORTHOPLEX_CITATION,
-                  valid, "n > dim(dim+1)/2", {"n": n, "dim": dim}, exact)
+    return _lower(
+        _closed_form(lambda: 1 / math.sqrt(dim), exact, "1/sqrt(dim)"),
+        "orthoplex",
+        ORTHOPLEX_CITATION,
+        valid,
+        "n > dim(dim+1)/2",
+        {"n": n, "dim": dim},
+        exact,
+    )
 
 
 def levenshtein_bound(*, n: int, dim: int) -> Bound:
@@ -259,10 +323,12 @@ def levenshtein_bound(*, n: int, dim: int) -> Bound:
     exact = value = None
     if valid:
         exact = _root(sp.Rational(3 * n - dim**2 - 2 * dim, (dim + 2) * (n - dim)), 2)
-        value = _closed_form(lambda: math.sqrt((3 * n - dim**2 - 2 * dim) / ((dim + 2) * (n - dim))), exact,
-                             "the Levenshtein bound")
-    return _lower(value or 0.0, "levenshtein", LEVENSHTEIN_CITATION, valid, "n > dim(dim+1)/2",
-                  {"n": n, "dim": dim}, exact)
+        value = _closed_form(
+            lambda: math.sqrt((3 * n - dim**2 - 2 * dim) / ((dim + 2) * (n - dim))), exact, "the Levenshtein bound"
+        )
+    return _lower(
+        value or 0.0, "levenshtein", LEVENSHTEIN_CITATION, valid, "n > dim(dim+1)/2", {"n": n, "dim": dim}, exact
+    )
 
 
 def bukh_cox_bound(*, n: int, dim: int) -> Bound:
@@ -298,13 +364,13 @@ def bukh_cox_bound(*, n: int, dim: int) -> Bound:
     valid = k >= 1
     exact = value = None
     if valid:
-        exact = sp.nsimplify(k * (k + 1)) / (2 * n + (n * n - dim * n - n) * _root(sp.Integer(2 + k), 2)
-                                             - k * (k + 1))
+        exact = sp.nsimplify(k * (k + 1)) / (2 * n + (n * n - dim * n - n) * _root(sp.Integer(2 + k), 2) - k * (k + 1))
         value = _closed_form(
-            lambda: k * (k + 1) / (2 * n + (n * n - dim * n - n) * math.sqrt(2 + k) - k * (k + 1)), exact,
-            "the Bukh-Cox bound")
-    return _lower(value or 0.0, "bukh-cox", BUKH_COX_CITATION, valid, "n > dim",
-                  {"n": n, "dim": dim}, exact)
+            lambda: k * (k + 1) / (2 * n + (n * n - dim * n - n) * math.sqrt(2 + k) - k * (k + 1)),
+            exact,
+            "the Bukh-Cox bound",
+        )
+    return _lower(value or 0.0, "bukh-cox", BUKH_COX_CITATION, valid, "n > dim", {"n": n, "dim": dim}, exact)
 
 
 def coherence_lower_bound(*, n: int, dim: int, max_order: int = 6) -> Bound:
@@ -371,13 +437,13 @@ def all_coherence_bounds(*, n: int, dim: int, max_order: int = 6) -> list[Bound]
     max_order = check_size(max_order, "max_order", maximum=MAX_WELCH_ORDER, why="one bound per order")
     out = [welch_bound(n=n, dim=dim)]
     out += [welch_bound_higher(n=n, dim=dim, order=t) for t in range(2, max_order + 1)]
-    out += [orthoplex_bound(n=n, dim=dim), levenshtein_bound(n=n, dim=dim),
-            bukh_cox_bound(n=n, dim=dim)]
+    out += [orthoplex_bound(n=n, dim=dim), levenshtein_bound(n=n, dim=dim), bukh_cox_bound(n=n, dim=dim)]
     return out
 
 
 # ---------------------------------------------------------------------------------------------
 # Points (spherical codes): lower bounds on the largest signed cosine
+
 
 def simplex_bound(*, n: int, dim: int) -> Bound:
     r"""Lower bound on the largest signed cosine of ``n`` unit vectors (a spherical code).
@@ -414,14 +480,33 @@ def simplex_bound(*, n: int, dim: int) -> Bound:
     dim = check_int(dim, "dim", minimum=1)
     params = {"n": n, "dim": dim}
     if n <= dim + 1:
-        return Bound(-1 / (n - 1), "simplex", SIMPLEX_CITATION, kind="lower", quantity="max cosine",
-                     valid=True, condition="always", params=params, exact=sp.Rational(-1, n - 1))
-    return Bound(0.0, "rankin", SIMPLEX_CITATION, kind="lower", quantity="max cosine", valid=True,
-                 condition="n >= dim + 2", params=params, exact=sp.Integer(0))
+        return Bound(
+            -1 / (n - 1),
+            "simplex",
+            SIMPLEX_CITATION,
+            kind="lower",
+            quantity="max cosine",
+            valid=True,
+            condition="always",
+            params=params,
+            exact=sp.Rational(-1, n - 1),
+        )
+    return Bound(
+        0.0,
+        "rankin",
+        SIMPLEX_CITATION,
+        kind="lower",
+        quantity="max cosine",
+        valid=True,
+        condition="n >= dim + 2",
+        params=params,
+        exact=sp.Integer(0),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # Upper bounds on the number of lines
+
 
 def gerzon_bound(dim: int) -> Bound:
     r"""Gerzon's bound: at most :math:`dim(dim+1)/2` equiangular lines in :math:`\mathbb{R}^{dim}`.
@@ -452,9 +537,17 @@ def gerzon_bound(dim: int) -> Bound:
     """
     dim = check_int(dim, "dim", minimum=1)
     v = dim * (dim + 1) // 2
-    return Bound(_float(v, f"dim(dim+1)/2 for dim={dim}"), "gerzon", GERZON_CITATION, kind="upper",
-                 quantity="number of equiangular lines", valid=True, condition="equiangular lines",
-                 params={"dim": dim}, exact=sp.Integer(v))
+    return Bound(
+        _float(v, f"dim(dim+1)/2 for dim={dim}"),
+        "gerzon",
+        GERZON_CITATION,
+        kind="upper",
+        quantity="number of equiangular lines",
+        valid=True,
+        condition="equiangular lines",
+        params={"dim": dim},
+        exact=sp.Integer(v),
+    )
 
 
 def relative_bound(dim: int, max_cos: float) -> Bound:
@@ -498,13 +591,30 @@ def relative_bound(dim: int, max_cos: float) -> Bound:
     params = {"dim": dim, "max_cos": a}
     fa = Fraction(a)
     if dim * fa * fa >= 1:
-        return Bound(math.inf, "relative", RELATIVE_CITATION, kind="upper", quantity="number of lines",
-                     valid=False, condition="dim * max_cos^2 < 1", params=params)
+        return Bound(
+            math.inf,
+            "relative",
+            RELATIVE_CITATION,
+            kind="upper",
+            quantity="number of lines",
+            valid=False,
+            condition="dim * max_cos^2 < 1",
+            params=params,
+        )
     q = Fraction(dim) * (1 - fa * fa) / (1 - dim * fa * fa)
     # Snap to the nearest integer when max_cos is the float of a rational making q integral.
     near = round(q)
     if abs(q - near) < Fraction(1, 10**9):
         q = Fraction(near)
     v = math.floor(q)
-    return Bound(float(v), "relative", RELATIVE_CITATION, kind="upper", quantity="number of lines",
-                 valid=True, condition="dim * max_cos^2 < 1", params=params, exact=sp.Integer(v))
+    return Bound(
+        float(v),
+        "relative",
+        RELATIVE_CITATION,
+        kind="upper",
+        quantity="number of lines",
+        valid=True,
+        condition="dim * max_cos^2 < 1",
+        params=params,
+        exact=sp.Integer(v),
+    )

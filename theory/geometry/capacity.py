@@ -25,7 +25,8 @@ RANDOM_CITATION = (
     "Random sign vectors and a union bound: at least exp(eps^2 dim / 4) unit vectors with "
     "pairwise |cos| <= eps exist; see Dasgupta, S. and Gupta, A. (2003), An elementary proof of a "
     "theorem of Johnson and Lindenstrauss, Random Struct. Algorithms 22(1), 60-65, "
-    "doi:10.1002/rsa.10073")
+    "doi:10.1002/rsa.10073"
+)
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,10 @@ class Capacity:
         up = "unknown" if math.isinf(self.upper) else f"{int(self.upper)}"
         proof = "" if self.upper_rigorous or math.isinf(self.upper) else ", NOT PROVEN: numerical, not certified"
         # repr: the shortest decimal that reads back as the same float, so different questions print differently
-        return (f"dim={self.dim}, {what} <= {self.max_cos!r}: {self.lower} <= max features <= {up}"
-                f"  (lower: {self.lower_name}; upper: {self.upper_name}{proof})")
+        return (
+            f"dim={self.dim}, {what} <= {self.max_cos!r}: {self.lower} <= max features <= {up}"
+            f"  (lower: {self.lower_name}; upper: {self.upper_name}{proof})"
+        )
 
 
 #: Largest witness (dim * n entries) that is built and checked through its Gram matrix; larger
@@ -86,11 +89,11 @@ GRAM_LIMIT = 4096
 
 @dataclass(frozen=True)
 class _Family:
-    name: str          # the recipe: a call that builds one block
+    name: str  # the recipe: a call that builds one block
     dim: int
     n: int
-    mu: float          # coherence of one block (closed form)
-    make: Any          # () -> frame of shape (dim, n)
+    mu: float  # coherence of one block (closed form)
+    make: Any  # () -> frame of shape (dim, n)
     certify: Any = None  # () -> coherence measured without the Gram matrix (large blocks)
 
 
@@ -104,27 +107,33 @@ def _families(dim: int) -> list[_Family]:
         steiner_etf,
     )
 
-    fams = [_Family(f"simplex({d})", d, d + 1, 1.0 / d, lambda d=d: simplex(d))
-            for d in range(2, dim + 1)]
+    fams = [_Family(f"simplex({d})", d, d + 1, 1.0 / d, lambda d=d: simplex(d)) for d in range(2, dim + 1)]
     q = 5
     while (q + 1) // 2 <= dim:
         if _is_prime(q) and q % 4 == 1:
-            fams.append(_Family(f"paley_etf({q})", (q + 1) // 2, q + 1, 1 / math.sqrt(q),
-                                lambda q=q: paley_etf(q)))
+            fams.append(_Family(f"paley_etf({q})", (q + 1) // 2, q + 1, 1 / math.sqrt(q), lambda q=q: paley_etf(q)))
         q += 4
     fams.append(_Family("steiner_etf('fano')", 7, 28, 1 / 3, lambda: steiner_etf("fano")))
     for v in (4, 8, 12, 16, 20, 24, 32, 64):
-        fams.append(_Family(f"steiner_etf('k{v}')", v * (v - 1) // 2, v * v, 1 / (v - 1),
-                            lambda v=v: steiner_etf(f"k{v}")))
+        fams.append(
+            _Family(f"steiner_etf('k{v}')", v * (v - 1) // 2, v * v, 1 / (v - 1), lambda v=v: steiner_etf(f"k{v}"))
+        )
     for p in range(3, dim // 2 + 1):
         if _is_prime(p):
-            fams.append(_Family(f"mub_frame({p})", 2 * p, 2 * p * (p + 1), 1 / math.sqrt(p),
-                                lambda p=p: mub_frame(p), lambda p=p: mub_frame_coherence(p)))
+            fams.append(
+                _Family(
+                    f"mub_frame({p})",
+                    2 * p,
+                    2 * p * (p + 1),
+                    1 / math.sqrt(p),
+                    lambda p=p: mub_frame(p),
+                    lambda p=p: mub_frame_coherence(p),
+                )
+            )
     return [f for f in fams if f.dim <= dim]
 
 
-def _constructions(dim: int, max_cos: float, lines: bool
-                   ) -> list[tuple[str, int, NDArray[np.float64] | None, Any]]:
+def _constructions(dim: int, max_cos: float, lines: bool) -> list[tuple[str, int, NDArray[np.float64] | None, Any]]:
     """Candidate lower-bound constructions as ``(recipe, n, frame or None, certify)``.
 
     ``frame`` is None for constructions with more than ``WITNESS_LIMIT`` (20,000,000) entries. For the
@@ -134,8 +143,7 @@ def _constructions(dim: int, max_cos: float, lines: bool
     """
     from theory.geometry.constructions import cross_polytope, simplex, tegum_product
 
-    out: list[tuple[str, int, NDArray[np.float64] | None, Any]] = [
-        (f"np.eye({dim})", dim, np.eye(dim), None)]
+    out: list[tuple[str, int, NDArray[np.float64] | None, Any]] = [(f"np.eye({dim})", dim, np.eye(dim), None)]
     if dim >= 1:
         out.append((f"simplex({dim})", dim + 1, simplex(dim), None))
     if not lines:
@@ -152,8 +160,11 @@ def _constructions(dim: int, max_cos: float, lines: bool
     copies, rest = divmod(dim, best.dim)
     n = copies * best.n + rest
     blocks = f"*[{best.name}] * {copies}" if copies > 1 else best.name
-    label = f"tegum_product({blocks}, np.eye({rest}))" if rest else (
-        f"tegum_product({blocks})" if copies > 1 else best.name)
+    label = (
+        f"tegum_product({blocks}, np.eye({rest}))"
+        if rest
+        else (f"tegum_product({blocks})" if copies > 1 else best.name)
+    )
     if not lines:
         label, n = f"[W, -W] with W = {label}", 2 * n
     # Certify one block (the copies and the orthonormal remainder sit in mutually orthogonal
@@ -166,6 +177,7 @@ def _constructions(dim: int, max_cos: float, lines: bool
         def certify(B: NDArray[np.float64] = block) -> float:
             G = B.T @ B
             return float(np.abs(G[~np.eye(G.shape[0], dtype=bool)]).max())
+
     if dim * n <= WITNESS_LIMIT:
         block = best.make() if block is None else block
         W = tegum_product(*([block] * copies + ([np.eye(rest)] if rest else [])))
@@ -215,9 +227,16 @@ def welch_inverse_upper(dim: int, max_cos: float, max_order: int = 64) -> tuple[
     return best
 
 
-def max_features(*, dim: int, max_cos: float, lines: bool = True, optimise: bool = True,
-                 pack_limit: int = 200, lp_max_degree: int = 20,
-                 rng: int | np.random.Generator | None = 0) -> Capacity:
+def max_features(
+    *,
+    dim: int,
+    max_cos: float,
+    lines: bool = True,
+    optimise: bool = True,
+    pack_limit: int = 200,
+    lp_max_degree: int = 20,
+    rng: int | np.random.Generator | None = 0,
+) -> Capacity:
     r"""How many features fit in :math:`\mathbb{R}^{dim}` with pairwise interference at most
     ``max_cos``: a lower bound with a witness and an upper bound with its name.
 
@@ -288,8 +307,13 @@ def max_features(*, dim: int, max_cos: float, lines: bool = True, optimise: bool
         eps = check_real(max_cos, "max_cos", minimum=0, maximum=1, strict_max=True)
     else:
         eps = check_real(max_cos, "max_cos", minimum=-1, maximum=1, strict_min=True, strict_max=True)
-    pack_limit = check_size(pack_limit, "pack_limit", minimum=0, maximum=MAX_PACK_LIMIT,
-                            why="pack() is run for every n with dim * n <= pack_limit")
+    pack_limit = check_size(
+        pack_limit,
+        "pack_limit",
+        minimum=0,
+        maximum=MAX_PACK_LIMIT,
+        why="pack() is run for every n with dim * n <= pack_limit",
+    )
     lp_max_degree = check_int(lp_max_degree, "lp_max_degree", minimum=2)
     cands: dict[str, Any] = {}
     # ---- lower bounds
@@ -297,9 +321,9 @@ def max_features(*, dim: int, max_cos: float, lines: bool = True, optimise: bool
     lower, lower_name, witness = 1, "one vector", np.ones((dim, 1)) / math.sqrt(dim)
     for name, n, W, certify in _constructions(dim, eps, lines):
         if certify is not None:
-            worst = certify()   # lines, and points built as lines with their antipodes (s >= 0)
+            worst = certify()  # lines, and points built as lines with their antipodes (s >= 0)
         else:
-            assert W is not None   # _constructions gives a frame whenever it gives no certify()
+            assert W is not None  # _constructions gives a frame whenever it gives no certify()
             G = W.T @ W
             off = G[~np.eye(W.shape[1], dtype=np.bool_)]
             worst = (np.abs(off).max() if lines else off.max()) if off.size else -1.0
@@ -364,5 +388,4 @@ def max_features(*, dim: int, max_cos: float, lines: bool = True, optimise: bool
             cands[f"lower: pack(n={n})"] = n
             lower, lower_name, witness = n, f"optimised packing (value {P.value:.6f})", P.frame
             n += 1
-    return Capacity(dim, eps, lines, int(lower), lower_name, witness, float(upper), upper_name,
-                    bool(rigorous), cands)
+    return Capacity(dim, eps, lines, int(lower), lower_name, witness, float(upper), upper_name, bool(rigorous), cands)

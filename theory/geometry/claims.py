@@ -43,9 +43,15 @@ def extremal_frame(dim: int, n: int) -> np.ndarray:
     from theory.geometry.packing import PACK_PRESETS, pack
 
     known: dict[tuple[int, int], Callable[[], np.ndarray]] = {(d, d + 1): partial(simplex, d) for d in range(1, 30)}
-    known.update({(3, 6): lambda: paley_etf(5), (7, 14): lambda: paley_etf(13),
-                  (9, 18): lambda: paley_etf(17), (7, 28): lambda: steiner_etf("fano"),
-                  (6, 16): lambda: steiner_etf("k4")})
+    known.update(
+        {
+            (3, 6): lambda: paley_etf(5),
+            (7, 14): lambda: paley_etf(13),
+            (9, 18): lambda: paley_etf(17),
+            (7, 28): lambda: steiner_etf("fano"),
+            (6, 16): lambda: steiner_etf("k4"),
+        }
+    )
     if (dim, n) in known:
         return known[(dim, n)]()
     P = pack(dim=dim, n=n, rng=0, **PACK_PRESETS["reproducible"])
@@ -72,9 +78,15 @@ def _coherence_samples(params: Mapping[str, Any], rng: np.random.Generator) -> n
 # ---- ETFs: coherence equals Welch (upper side; the lower side is geometry.welch)
 
 _ETFS: dict[str, tuple[str, Any]] = {
-    "simplex5": ("simplex", 5), "paley5": ("paley", 5), "paley13": ("paley", 13),
-    "paley17": ("paley", 17), "fano": ("steiner", "fano"), "k4": ("steiner", "k4"),
-    "k8": ("steiner", "k8"), "fano_naimark": ("naimark", "fano")}
+    "simplex5": ("simplex", 5),
+    "paley5": ("paley", 5),
+    "paley13": ("paley", 13),
+    "paley17": ("paley", 17),
+    "fano": ("steiner", "fano"),
+    "k4": ("steiner", "k4"),
+    "k8": ("steiner", "k8"),
+    "fano_naimark": ("naimark", "fano"),
+}
 
 
 def _etf(name: str) -> np.ndarray:
@@ -108,6 +120,7 @@ def _etf_coherence(params: Mapping[str, Any], rng: np.random.Generator) -> float
 
 # ---- Delsarte LP: no construction or packing exceeds it
 
+
 def _lp_system(params: Mapping[str, Any]) -> tuple[int, int, float]:
     """(dim, n, coherence) of the line system named by ``params``; realified MUB frames are
     described from their structure (``mub_frame(383)`` has 226 million entries)."""
@@ -125,8 +138,7 @@ def _lp_count(params: Mapping[str, Any]) -> float:
     from theory.geometry.delsarte import delsarte_lp_bound
 
     dim, _, mu = _lp_system(params)
-    lp = delsarte_lp_bound(dim=dim, max_cos=min(mu + 1e-9, 0.999999), lines=True,
-                           degree=params.get("degree", 4))
+    lp = delsarte_lp_bound(dim=dim, max_cos=min(mu + 1e-9, 0.999999), lines=True, degree=params.get("degree", 4))
     if not lp.rigorous:
         raise ValueError(f"the Delsarte certificate could not be verified exactly at {dict(params)}")
     return float(lp.count)
@@ -151,6 +163,7 @@ def _validate_lp(params: Mapping[str, Any]) -> None:
 
 # ---- Frame potential
 
+
 def _fp_measure(params: Mapping[str, Any], rng: np.random.Generator) -> np.ndarray:
     frames = random_unit_frames(params["dim"], params["n"], 16, rng)
     G = np.einsum("bdi,bdj->bij", frames, frames)
@@ -162,16 +175,20 @@ def _fp_measure(params: Mapping[str, Any], rng: np.random.Generator) -> np.ndarr
 
 def claims() -> list[Claim]:
     """The geometry claims."""
-    lp_params = [{"etf": e} for e in ("paley5", "paley13", "fano", "k4")] + \
-        [{"dim": 3, "n": n} for n in (5, 8, 10)] + \
-        [{"mub": 5}, {"mub": 7}, {"mub": 383, "degree": 8}]
+    lp_params = (
+        [{"etf": e} for e in ("paley5", "paley13", "fano", "k4")]
+        + [{"dim": 3, "n": n} for n in (5, 8, 10)]
+        + [{"mub": 5}, {"mub": 7}, {"mub": 383, "degree": 8}]
+    )
     return [
         Claim(
             id="geometry.welch",
-            statement=("The coherence of any n unit vectors in R^dim (n > dim) is at least the "
-                       "Welch bound sqrt((n - dim) / (dim (n - 1))). Measured on random frames "
-                       "and on an extremal frame (an ETF when one exists, else an optimised "
-                       "packing), where the bound is tight or nearly so."),
+            statement=(
+                "The coherence of any n unit vectors in R^dim (n > dim) is at least the "
+                "Welch bound sqrt((n - dim) / (dim (n - 1))). Measured on random frames "
+                "and on an extremal frame (an ETF when one exists, else an optimised "
+                "packing), where the bound is tight or nearly so."
+            ),
             latex=r"\max_{i\neq j}|\langle w_i,w_j\rangle| \ge \sqrt{\frac{n-d}{d(n-1)}}",
             citation=WELCH_CITATION,
             domain="integers 1 <= dim < n",
@@ -183,8 +200,13 @@ def claims() -> list[Claim]:
             unit="dimensionless",
             params=[{"dim": d, "n": n} for d in (3, 5, 7) for n in (d + 1, 2 * d, 4 * d)]
             + [{"dim": 6, "n": 16}, {"dim": 9, "n": 18}],  # (5, 10) is already in the grid
-            quick_params=[{"dim": 3, "n": 4}, {"dim": 3, "n": 6}, {"dim": 3, "n": 12},
-                          {"dim": 6, "n": 7}, {"dim": 7, "n": 14}],
+            quick_params=[
+                {"dim": 3, "n": 4},
+                {"dim": 3, "n": 6},
+                {"dim": 3, "n": 12},
+                {"dim": 6, "n": 7},
+                {"dim": 7, "n": 14},
+            ],
             trials=256,
             quick_trials=64,
             proof="welch",
@@ -193,13 +215,17 @@ def claims() -> list[Claim]:
         ),
         Claim(
             id="geometry.best_lower_bound",
-            statement=("The coherence of any n unit vectors in R^dim is at least the largest of "
-                       "the Welch, higher-order Welch, orthoplex, Levenshtein and Bukh-Cox "
-                       "bounds. Measured on random frames and on an extremal frame."),
+            statement=(
+                "The coherence of any n unit vectors in R^dim is at least the largest of "
+                "the Welch, higher-order Welch, orthoplex, Levenshtein and Bukh-Cox "
+                "bounds. Measured on random frames and on an extremal frame."
+            ),
             latex=r"\mu(W) \ge \max(\text{Welch}_t, \text{orthoplex}, \text{Levenshtein}, \text{Bukh--Cox})",
-            citation=("Welch (1974) doi:10.1109/TIT.1974.1055219; Conway, Hardin, Sloane (1996) "
-                      "doi:10.1080/10586458.1996.10504585; Levenshtein (1982); Bukh & Cox (2020) "
-                      "arXiv:1803.02949"),
+            citation=(
+                "Welch (1974) doi:10.1109/TIT.1974.1055219; Conway, Hardin, Sloane (1996) "
+                "doi:10.1080/10586458.1996.10504585; Levenshtein (1982); Bukh & Cox (2020) "
+                "arXiv:1803.02949"
+            ),
             domain="integers 1 <= dim < n",
             validate=_validate_n_dim,
             bound=lambda p: coherence_lower_bound(n=p["n"], dim=p["dim"]).value,
@@ -207,8 +233,7 @@ def claims() -> list[Claim]:
             relation=">=",
             quantity="coherence (max |cos| over pairs)",
             unit="dimensionless",
-            params=[{"dim": 3, "n": n} for n in (5, 7, 8, 10, 16)] + [{"dim": 4, "n": 12},
-                                                                       {"dim": 5, "n": 16}],
+            params=[{"dim": 3, "n": n} for n in (5, 7, 8, 10, 16)] + [{"dim": 4, "n": 12}, {"dim": 5, "n": 16}],
             quick_params=[{"dim": 3, "n": 5}, {"dim": 3, "n": 7}],
             trials=128,
             quick_trials=32,
@@ -216,11 +241,15 @@ def claims() -> list[Claim]:
         ),
         Claim(
             id="geometry.etf_attains_welch",
-            statement=("Equiangular tight frames (simplex, Paley, Steiner, Naimark complements) "
-                       "attain the Welch bound: their coherence is at most (hence equal to) it."),
+            statement=(
+                "Equiangular tight frames (simplex, Paley, Steiner, Naimark complements) "
+                "attain the Welch bound: their coherence is at most (hence equal to) it."
+            ),
             latex=r"\mu(\text{ETF}) \le \sqrt{\frac{n-d}{d(n-1)}}",
-            citation=("Fickus, Mixon, Tremain (2012), Steiner equiangular tight frames, "
-                      "arXiv:1009.5730; Strohmer & Heath (2003) doi:10.1016/S1063-5203(03)00023-X"),
+            citation=(
+                "Fickus, Mixon, Tremain (2012), Steiner equiangular tight frames, "
+                "arXiv:1009.5730; Strohmer & Heath (2003) doi:10.1016/S1063-5203(03)00023-X"
+            ),
             domain=f"etf in {sorted(_ETFS)}",
             validate=_validate_etf,
             bound=_etf_welch,
@@ -238,13 +267,14 @@ def claims() -> list[Claim]:
         ),
         Claim(
             id="geometry.delsarte_upper",
-            statement=("No system of lines exceeds the exactly certified Delsarte LP bound at its "
-                       "own coherence. Measured on ETFs (where the bound is attained), on "
-                       "optimised packings and on realified mutually unbiased bases (up to "
-                       "294,144 lines in R^766)."),
+            statement=(
+                "No system of lines exceeds the exactly certified Delsarte LP bound at its "
+                "own coherence. Measured on ETFs (where the bound is attained), on "
+                "optimised packings and on realified mutually unbiased bases (up to "
+                "294,144 lines in R^766)."
+            ),
             latex=r"n \le \min_f f(1)/f_0,\ f\le 0 \text{ on } [-\mu,\mu]",
-            citation=("Delsarte, Goethals, Seidel (1977), Spherical codes and designs, "
-                      "doi:10.1007/BF03187604"),
+            citation=("Delsarte, Goethals, Seidel (1977), Spherical codes and designs, doi:10.1007/BF03187604"),
             domain="an ETF name, an odd prime mub, or integers 1 <= dim < n",
             validate=_validate_lp,
             bound=_lp_count,
@@ -261,11 +291,12 @@ def claims() -> list[Claim]:
         ),
         Claim(
             id="geometry.frame_potential",
-            statement=("The frame potential of n unit vectors in R^dim (n >= dim) is at least "
-                       "n^2/dim, with equality for unit-norm tight frames."),
+            statement=(
+                "The frame potential of n unit vectors in R^dim (n >= dim) is at least "
+                "n^2/dim, with equality for unit-norm tight frames."
+            ),
             latex=r"\lVert W^\top W\rVert_F^2 \ge n^2/d",
-            citation=("Benedetto & Fickus (2003), Finite normalized tight frames, "
-                      "doi:10.1023/A:1021323312367"),
+            citation=("Benedetto & Fickus (2003), Finite normalized tight frames, doi:10.1023/A:1021323312367"),
             domain="integers 1 <= dim < n",
             validate=_validate_n_dim,
             bound=lambda p: p["n"] ** 2 / p["dim"],
@@ -273,8 +304,7 @@ def claims() -> list[Claim]:
             relation=">=",
             quantity="frame potential (sum of squared Gram entries)",
             unit="dimensionless",
-            params=[{"dim": d, "n": n} for d in (3, 5, 7) for n in (d + 1, 2 * d)]
-            + [{"dim": 7, "n": 28}],
+            params=[{"dim": d, "n": n} for d in (3, 5, 7) for n in (d + 1, 2 * d)] + [{"dim": 7, "n": 28}],
             quick_params=[{"dim": 3, "n": 6}, {"dim": 7, "n": 14}],
             trials=64,
             quick_trials=32,

@@ -58,8 +58,9 @@ class Polytope:
         return len(self.features)
 
 
-def classify_geometry(W: ArrayLike, *, link: float = 0.2, rank_tol: float = 0.2,
-                      ignore_tol: float = 0.1) -> list[Polytope]:
+def classify_geometry(
+    W: ArrayLike, *, link: float = 0.2, rank_tol: float = 0.2, ignore_tol: float = 0.1
+) -> list[Polytope]:
     r"""Group the features of ``W`` into the polytopes of Elhage et al. (2022).
 
     Features whose norm is below ``ignore_tol`` times the largest norm are *ignored*
@@ -141,8 +142,7 @@ def classify_geometry(W: ArrayLike, *, link: float = 0.2, rank_tol: float = 0.2,
                     name = "cube"
             if name is None:
                 name = f"{size}-gon" if r == 2 else "other"
-            out.append(Polytope(name, tuple(int(i) for i in members), r, float(D[members].mean()),
-                                Fraction(r, size)))
+            out.append(Polytope(name, tuple(int(i) for i in members), r, float(D[members].mean()), Fraction(r, size)))
     dead = np.flatnonzero(~live)
     for i in dead:
         out.append(Polytope("ignored", (int(i),), 0, float(D[i]), Fraction(0)))
@@ -155,7 +155,7 @@ _TEGUM_NAMES: dict[tuple[str, ...], str] = {
     ("digon", "digon"): "square",
     ("digon", "digon", "digon"): "octahedron",
     ("digon", "triangle"): "triangular_bipyramid",
-    ("digon", "square"): "square_bipyramid",   # = octahedron when the square is two digons
+    ("digon", "square"): "square_bipyramid",  # = octahedron when the square is two digons
     ("digon", "pentagon"): "pentagonal_bipyramid",
 }
 
@@ -186,8 +186,9 @@ class Geometry:
         return "; ".join(self.names) if self.names else "no live features"
 
 
-def describe_geometry(W: ArrayLike, *, link: float = 0.2, rank_tol: float = 0.2,
-                      ignore_tol: float = 0.1, orth_tol: float = 0.2) -> Geometry:
+def describe_geometry(
+    W: ArrayLike, *, link: float = 0.2, rank_tol: float = 0.2, ignore_tol: float = 0.1, orth_tol: float = 0.2
+) -> Geometry:
     r"""Name the feature geometry of ``W``: the polytopes of :func:`classify_geometry` and the
     tegum products they form.
 
@@ -233,12 +234,11 @@ def describe_geometry(W: ArrayLike, *, link: float = 0.2, rank_tol: float = 0.2,
     bases: dict[int, np.ndarray] = {}
     for i in live:
         U, sv, _ = np.linalg.svd(Wf[:, list(groups[i].features)], full_matrices=False)
-        bases[i] = U[:, :groups[i].rank]
+        bases[i] = U[:, : groups[i].rank]
     products: list[list[int]] = []
     for i in live:
         for prod in products:
-            if all(np.linalg.svd(bases[i].T @ bases[j], compute_uv=False).max() < orth_tol
-                   for j in prod):
+            if all(np.linalg.svd(bases[i].T @ bases[j], compute_uv=False).max() < orth_tol for j in prod):
                 prod.append(i)
                 break
         else:

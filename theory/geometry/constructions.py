@@ -41,8 +41,10 @@ __all__ = [
     "tegum_product",
 ]
 
-FMT_CITATION = ("Fickus, M., Mixon, D. G. and Tremain, J. C. (2012). Steiner equiangular tight "
-                "frames. Linear Algebra Appl. 436(5), 1014-1027. arXiv:1009.5730")
+FMT_CITATION = (
+    "Fickus, M., Mixon, D. G. and Tremain, J. C. (2012). Steiner equiangular tight "
+    "frames. Linear Algebra Appl. 436(5), 1014-1027. arXiv:1009.5730"
+)
 
 
 def simplex(dim: int) -> NDArray[np.float64]:
@@ -313,7 +315,7 @@ def paley_etf(q: int) -> NDArray[np.float64]:
     C[1:, 1:] = _jacobsthal(q)
     G = np.eye(n) + C / math.sqrt(q)
     vals, vecs = np.linalg.eigh(G)
-    top = vecs[:, n // 2:] * np.sqrt(np.clip(vals[n // 2:], 0.0, None))
+    top = vecs[:, n // 2 :] * np.sqrt(np.clip(vals[n // 2 :], 0.0, None))
     W = top.T
     return W / np.linalg.norm(W, axis=0)
 
@@ -382,7 +384,7 @@ def mub_frame(p: int, *, real: bool = True) -> NDArray[Any]:
     j = np.arange(p)
     a = np.arange(p)[:, None, None]
     b = np.arange(p)[None, :, None]
-    phase = (a * j * j + b * j) % p                        # (a, b, j), exact integers
+    phase = (a * j * j + b * j) % p  # (a, b, j), exact integers
     chirps = np.exp(2j * np.pi * phase / p) / math.sqrt(p)  # (p, p, p)
     V = np.concatenate([np.eye(p, dtype=complex), chirps.reshape(p * p, p).T], axis=1)
     if not real:
@@ -429,9 +431,9 @@ def mub_frame_coherence(p: int, *, real: bool = True) -> float:
         raise ValueError(f"p must be an odd prime (3, 5, 7, 11, ...), got {p}")
     j = np.arange(p)
     # S(c, e) = sum_j w^(c j^2) w^(e j) is p times the inverse DFT of w^(c j^2) in j.
-    x = np.exp(2j * np.pi * ((np.arange(p)[:, None] * j * j) % p) / p)   # (c, j)
-    S = p * np.fft.ifft(x, axis=1)                                        # (c, e)
-    S[0, 0] = 0.0                                                         # a vector with itself
+    x = np.exp(2j * np.pi * ((np.arange(p)[:, None] * j * j) % p) / p)  # (c, j)
+    S = p * np.fft.ifft(x, axis=1)  # (c, e)
+    S[0, 0] = 0.0  # a vector with itself
     m = max(np.abs(S.real).max(), np.abs(S.imag).max()) if real else np.abs(S).max()
     # a standard basis vector meets a chirp in w^(a j^2 + b j) / sqrt(p): its real or imaginary
     # part reaches 1/sqrt(p) at j = 0
@@ -473,12 +475,15 @@ def hadamard(order: int) -> NDArray[np.float64]:
     .. [1] Sylvester, J. J. (1867). "Thoughts on inverse orthogonal matrices." Phil. Mag. 34, 461-475.
     .. [2] Paley, R. E. A. C. (1933). "On orthogonal matrices." J. Math. Phys. 12, 311-320.
     """
-    order = check_size(order, "order", minimum=1, maximum=_HADAMARD_MAX_ORDER,
-                       why="the matrix has order**2 float64 entries")
+    order = check_size(
+        order, "order", minimum=1, maximum=_HADAMARD_MAX_ORDER, why="the matrix has order**2 float64 entries"
+    )
     H = _hadamard(order)
     if H is None:
-        raise ValueError(f"order must be 1, 2 or a multiple of 4 built from 2^k and p+1 (p prime, "
-                         f"p % 4 == 3); no construction here for order {order}")
+        raise ValueError(
+            f"order must be 1, 2 or a multiple of 4 built from 2^k and p+1 (p prime, "
+            f"p % 4 == 3); no construction here for order {order}"
+        )
     return _normalise_hadamard(H)
 
 
@@ -555,8 +560,7 @@ def steiner_system(name: str) -> list[tuple[int, ...]]:
         if not _is_prime(q):
             raise ValueError(f"affine plane order must be a prime here, got {name!r}")
         pts = {(x, y): x * q + y for x in range(q) for y in range(q)}
-        blocks = [tuple(sorted(pts[(x, (m * x + c) % q)] for x in range(q)))
-                  for m in range(q) for c in range(q)]
+        blocks = [tuple(sorted(pts[(x, (m * x + c) % q)] for x in range(q))) for m in range(q) for c in range(q)]
         blocks += [tuple(sorted(pts[(c, y)] for y in range(q))) for c in range(q)]
         return blocks
     raise ValueError(f"name must be 'fano', 'k<v>' or 'affine<q>' (q prime), got {name!r}")
@@ -629,8 +633,10 @@ def steiner_etf(blocks: str | Sequence[Sequence[int]]) -> NDArray[np.float64]:
         raise ValueError("every point must lie in the same number r of blocks")
     H = _hadamard(r + 1)
     if H is None:
-        raise ValueError(f"a real Steiner ETF needs a Hadamard matrix of order r + 1 = {r + 1}; "
-                         "none is available (use a system with r + 1 = 2, 4, 8, 12, 16, ...)")
+        raise ValueError(
+            f"a real Steiner ETF needs a Hadamard matrix of order r + 1 = {r + 1}; "
+            "none is available (use a system with r + 1 = 2, 4, 8, 12, 16, ...)"
+        )
     S = _normalise_hadamard(H)[1:, :]  # r x (r+1), rows orthogonal to ones
     W = np.zeros((len(B), v * (r + 1)))
     for x in range(v):
@@ -719,7 +725,7 @@ def tegum_product(*frames: ArrayLike) -> NDArray[np.float64]:
     W = np.zeros((dim, n))
     r = c = 0
     for F in Fs:
-        W[r:r + F.shape[0], c:c + F.shape[1]] = F
+        W[r : r + F.shape[0], c : c + F.shape[1]] = F
         r += F.shape[0]
         c += F.shape[1]
     return W
@@ -728,8 +734,9 @@ def tegum_product(*frames: ArrayLike) -> NDArray[np.float64]:
 _KINDS = ("gaussian", "sphere", "rademacher", "sparse")
 
 
-def random_frame(dim: int, n: int, *, kind: str = "sphere", density: float = 1 / 3,
-                 rng: int | np.random.Generator | None = 0) -> NDArray[np.float64]:
+def random_frame(
+    dim: int, n: int, *, kind: str = "sphere", density: float = 1 / 3, rng: int | np.random.Generator | None = 0
+) -> NDArray[np.float64]:
     r"""A random frame of ``n`` vectors in :math:`\mathbb{R}^{dim}`.
 
     * ``"gaussian"``: iid :math:`N(0, 1/dim)` entries (columns not normalised);

@@ -21,8 +21,8 @@ DELSARTE_CITATION = (
     "Delsarte, P., Goethals, J. M. and Seidel, J. J. (1977). Spherical codes and designs. "
     "Geom. Dedicata 6, 363-388. doi:10.1007/BF03187604; Odlyzko, A. M. and Sloane, N. J. A. "
     "(1979). New bounds on the number of unit spheres that can touch a unit sphere in n "
-    "dimensions. J. Combin. Theory A 26, 210-214. doi:10.1016/0097-3165(79)90074-8")
-
+    "dimensions. J. Combin. Theory A 26, 210-214. doi:10.1016/0097-3165(79)90074-8"
+)
 
 
 def _t() -> Any:
@@ -65,7 +65,7 @@ class LPBound(Bound):
     interval: tuple[float, float] = (-1.0, 1.0)
     lines: bool = False
 
-    def polynomial(self) -> Any:   # a sympy expression (sympy ships no type information)
+    def polynomial(self) -> Any:  # a sympy expression (sympy ships no type information)
         """The certificate :math:`f(t)` as a sympy expression (exact when certified)."""
         coeffs = self.exact_coefficients or [sp.nsimplify(c) for c in self.coefficients]
         dim = int(self.params["dim"])
@@ -76,8 +76,10 @@ class LPBound(Bound):
         kind = "rigorous" if self.rigorous else "numerical (not certified)"
         what = "lines" if self.lines else "points"
         where = ", ".join(f"{k}={v}" for k, v in self.params.items())
-        return (f"number of {what} <= {self.count}  (Delsarte LP, degree {self.degree}, "
-                f"value {self.value:.6f}, {kind}; {where})")
+        return (
+            f"number of {what} <= {self.count}  (Delsarte LP, degree {self.degree}, "
+            f"value {self.value:.6f}, {kind}; {where})"
+        )
 
 
 #: Largest degree :func:`gegenbauer` builds exactly (sympy) and in floating point.
@@ -87,8 +89,7 @@ _GEGENBAUER_MAX_FLOAT = 100_000
 _MAX_LP_DIM = 10**15
 
 
-def gegenbauer(degree: int, dim: int, *, exact: bool = False,
-               t: Any = None) -> list[Any]:
+def gegenbauer(degree: int, dim: int, *, exact: bool = False, t: Any = None) -> list[Any]:
     r"""Gegenbauer polynomials :math:`P_0, \dots, P_{degree}` for :math:`S^{dim-1}`, normalised so
     that :math:`P_k(1) = 1`.
 
@@ -126,8 +127,13 @@ def gegenbauer(degree: int, dim: int, *, exact: bool = False,
     exact = check_bool(exact, "exact")
     dim = check_int(dim, "dim", minimum=2)
     if exact:
-        degree = check_size(degree, "degree", minimum=0, maximum=_GEGENBAUER_MAX_EXACT,
-                            why="exact rational polynomials grow quadratically in size")
+        degree = check_size(
+            degree,
+            "degree",
+            minimum=0,
+            maximum=_GEGENBAUER_MAX_EXACT,
+            why="exact rational polynomials grow quadratically in size",
+        )
         # coefficient lists (constant term first) in exact rationals; sympy only at the end
         C: list[list[Fraction]] = [[Fraction(1)], [Fraction(0), Fraction(1)]]
         for k in range(1, degree):
@@ -136,10 +142,13 @@ def gegenbauer(degree: int, dim: int, *, exact: bool = False,
             for i, v in enumerate(C[k - 1]):
                 nxt[i] -= c * v
             C.append([v / den for v in nxt])
-        return [sp.Poly([sp.Rational(v.numerator, v.denominator) for v in reversed(cs)], _t()).as_expr()
-                for cs in C[:degree + 1]]
-    degree = check_size(degree, "degree", minimum=0, maximum=_GEGENBAUER_MAX_FLOAT,
-                        why="one array of values per degree")
+        return [
+            sp.Poly([sp.Rational(v.numerator, v.denominator) for v in reversed(cs)], _t()).as_expr()
+            for cs in C[: degree + 1]
+        ]
+    degree = check_size(
+        degree, "degree", minimum=0, maximum=_GEGENBAUER_MAX_FLOAT, why="one array of values per degree"
+    )
     if t is None:
         raise TypeError("t (the points at which to evaluate) is required unless exact=True")
     x = check_array(t, "t")
@@ -147,15 +156,16 @@ def gegenbauer(degree: int, dim: int, *, exact: bool = False,
     Pn = [np.ones_like(x), x.copy()]
     for k in range(1, degree):
         Pn.append(((2 * k + dim - 2) * x * Pn[k] - k * Pn[k - 1]) / (k + dim - 2))
-    return Pn[:degree + 1]
+    return Pn[: degree + 1]
 
 
 def _interval(max_cos: float, lines: bool) -> tuple[float, float]:
     return (0.0, max_cos) if lines else (-1.0, max_cos)
 
 
-def verify_delsarte_certificate(coefficients: Any, *, dim: int, max_cos: float,
-                                lines: bool = False) -> tuple[bool, Any | None, str]:
+def verify_delsarte_certificate(
+    coefficients: Any, *, dim: int, max_cos: float, lines: bool = False
+) -> tuple[bool, Any | None, str]:
     r"""Check a Delsarte certificate exactly (rational arithmetic, Sturm root counting).
 
     A polynomial :math:`f = \sum_k f_k P_k` certifies :math:`|C| \le f(1)/f_0` when
@@ -200,8 +210,7 @@ def verify_delsarte_certificate(coefficients: Any, *, dim: int, max_cos: float,
     if isinstance(coefficients, (str, bytes)) or not hasattr(coefficients, "__iter__"):
         raise TypeError(f"coefficients must be a sequence of numbers, got {type(coefficients).__name__}")
     try:
-        coeffs = [sp.Rational(Fraction(c)) if not isinstance(c, sp.Basic) else sp.Rational(c)
-                  for c in coefficients]
+        coeffs = [sp.Rational(Fraction(c)) if not isinstance(c, sp.Basic) else sp.Rational(c) for c in coefficients]
     except (OverflowError, ValueError, TypeError) as exc:
         raise ValueError(f"coefficients must be finite rational numbers ({exc})") from None
     if not coeffs:
@@ -224,8 +233,9 @@ def verify_delsarte_certificate(coefficients: Any, *, dim: int, max_cos: float,
     return True, bound, "f_0 > 0, f_k >= 0, f < 0 on the interval (Sturm count 0)"
 
 
-def _local_maxima(f: NDArray[np.float64], dim: int, a: float, b: float, n: int = 4001
-                  ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def _local_maxima(
+    f: NDArray[np.float64], dim: int, a: float, b: float, n: int = 4001
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Points of [a, b] where f = sum f_k P_k is locally maximal (grid search + local zoom)."""
     t = np.linspace(a, b, n)
     v = f @ np.array(gegenbauer(f.size - 1, dim, t=t))
@@ -267,7 +277,7 @@ def _solve_lp(dim: int, s: float, lines: bool, degree: int, grid: int | None) ->
         # feasible set is the same) with c_k = max |P_k| on the grid; if HiGHS still finds no
         # solution (points: |P_k(-1)| = 1 dominates), take c_k where the polynomials are
         # smallest, |t| <= max(|s|, 1/sqrt(dim)), and scale the rows to a largest entry <= 1.
-        res: Any = None   # scipy.optimize.OptimizeResult, set on the first pass
+        res: Any = None  # scipy.optimize.OptimizeResult, set on the first pass
         for inner_scale in (False, True):
             if inner_scale:
                 inner = np.abs(t) <= max(abs(s), 1.0 / math.sqrt(dim))
@@ -278,8 +288,7 @@ def _solve_lp(dim: int, s: float, lines: bool, degree: int, grid: int | None) ->
             c[c == 0] = 1.0
             A = (P[ks] / c[:, None]).T
             r = np.maximum(np.abs(A).max(axis=1), 1.0) if inner_scale else np.ones(t.size)
-            res = linprog(1.0 / c, A_ub=A / r[:, None], b_ub=-1.0 / r, bounds=(0, None),
-                          method="highs")
+            res = linprog(1.0 / c, A_ub=A / r[:, None], b_ub=-1.0 / r, bounds=(0, None), method="highs")
             if res.status == 0:
                 break
         if res.status != 0:
@@ -312,8 +321,7 @@ def _float_max(coeffs: list[Fraction], dim: int, a: float, b: float) -> float:
     return float(max(vals.max(), v2.max()))
 
 
-def _certify(f: NDArray[np.float64], dim: int, s: float, lines: bool
-             ) -> tuple[bool, tuple[Any, ...] | None, Any]:
+def _certify(f: NDArray[np.float64], dim: int, s: float, lines: bool) -> tuple[bool, tuple[Any, ...] | None, Any]:
     # (certified, exact coefficients, bound): sympy Rationals, both None when not certified
     a, b = _interval(s, lines)
     coeffs = [Fraction(0) if x <= 0 else Fraction(float(x)) for x in f]
@@ -334,8 +342,16 @@ def _certify(f: NDArray[np.float64], dim: int, s: float, lines: bool
     return False, None, None
 
 
-def delsarte_lp_bound(*, dim: int, max_cos: float, lines: bool = False, degree: int | None = None,
-                      max_degree: int = 30, patience: int = 6, grid: int | None = None) -> LPBound:
+def delsarte_lp_bound(
+    *,
+    dim: int,
+    max_cos: float,
+    lines: bool = False,
+    degree: int | None = None,
+    max_degree: int = 30,
+    patience: int = 6,
+    grid: int | None = None,
+) -> LPBound:
     r"""Delsarte linear-programming upper bound on the number of unit vectors in
     :math:`\mathbb{R}^{dim}` with pairwise inner products at most ``max_cos`` (points), or of
     lines with pairwise :math:`|\cos| \le` ``max_cos``.
@@ -391,8 +407,11 @@ def delsarte_lp_bound(*, dim: int, max_cos: float, lines: bool = False, degree: 
         s = check_real(max_cos, "max_cos", minimum=0, maximum=1, strict_max=True)
     else:
         s = check_real(max_cos, "max_cos", minimum=-1, maximum=1, strict_min=True, strict_max=True)
-    grid = None if grid is None else check_size(grid, "grid", minimum=10, maximum=10**6,
-                                                 why="one LP constraint per grid point")
+    grid = (
+        None
+        if grid is None
+        else check_size(grid, "grid", minimum=10, maximum=10**6, why="one LP constraint per grid point")
+    )
     patience = check_int(patience, "patience", minimum=1)
     params = {"dim": dim, "max_cos": s, "lines": lines}
     step = 2 if lines else 1
@@ -418,8 +437,10 @@ def delsarte_lp_bound(*, dim: int, max_cos: float, lines: bool = False, degree: 
             if stall >= patience:
                 break
     if not cands:
-        raise ValueError(f"the Delsarte LP has no feasible polynomial for dim={dim}, "
-                         f"max_cos={s}, lines={lines} (try a larger degree)")
+        raise ValueError(
+            f"the Delsarte LP has no feasible polynomial for dim={dim}, "
+            f"max_cos={s}, lines={lines} (try a larger degree)"
+        )
     # Certify first the lowest-degree candidate whose value is within 1e-5 (relative) of the
     # best value found, then the others by value. A grid solution can undercut the true
     # optimum slightly and then need a large shrink, so up to four candidates are certified and
@@ -444,8 +465,22 @@ def delsarte_lp_bound(*, dim: int, max_cos: float, lines: bool = False, degree: 
     value = float(bound) if ok else best_val
     count = int(sp.floor(bound)) if ok else int(math.floor(best_val + 1e-9))
     quantity = "number of lines" if lines else "number of points"
-    return LPBound(value, "delsarte-lp", DELSARTE_CITATION, kind="upper", quantity=quantity,
-                   valid=True, condition="f_k >= 0, f <= 0 on the interval", params=params,
-                   exact=bound, count=count, degree=best_deg,
-                   coefficients=tuple(float(x) for x in best_f), exact_coefficients=exact,
-                   rigorous=ok, numerical_value=best_val, interval=_interval(s, lines), lines=lines)
+    return LPBound(
+        value,
+        "delsarte-lp",
+        DELSARTE_CITATION,
+        kind="upper",
+        quantity=quantity,
+        valid=True,
+        condition="f_k >= 0, f <= 0 on the interval",
+        params=params,
+        exact=bound,
+        count=count,
+        degree=best_deg,
+        coefficients=tuple(float(x) for x in best_f),
+        exact_coefficients=exact,
+        rigorous=ok,
+        numerical_value=best_val,
+        interval=_interval(s, lines),
+        lines=lines,
+    )

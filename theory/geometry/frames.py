@@ -10,8 +10,16 @@ from numpy.typing import ArrayLike, NDArray
 
 from theory._validation import check_frame
 
-__all__ = ["coherence", "feature_dimensionality", "frame_potential", "gram", "is_equiangular",
-           "is_tight", "max_cosine", "normalize"]
+__all__ = [
+    "coherence",
+    "feature_dimensionality",
+    "frame_potential",
+    "gram",
+    "is_equiangular",
+    "is_tight",
+    "max_cosine",
+    "normalize",
+]
 
 
 def normalize(W: ArrayLike) -> NDArray[np.float64]:

@@ -31,7 +31,8 @@ PACK_CITATION = (
     "Dhillon, I. S., Heath, R. W., Strohmer, T. and Tropp, J. A. (2008). Constructing packings in "
     "Grassmannian manifolds via alternating projection. Experiment. Math. 17(1), 9-35. "
     "arXiv:0709.0535; Tropp, Dhillon, Heath, Strohmer (2005), IEEE Trans. Inf. Theory 51(1), "
-    "188-209, doi:10.1109/TIT.2004.839492")
+    "188-209, doi:10.1109/TIT.2004.839492"
+)
 
 
 @dataclass(frozen=True)
@@ -111,15 +112,19 @@ class Packing:
 
     def __str__(self) -> str:
         what = "coherence" if self.lines else "max cosine"
-        return (f"Packing(dim={self.dim}, n={self.n}): {what} {self.value:.8f}, bound "
-                f"{self.bound.value:.8f} ({self.bound.name}), gap {self.gap:.2e}, "
-                f"{self.restarts} restarts, {self.seconds:.2f} s; "
-                f"{'success' if self.success else 'NOT successful'}: {self.message}")
+        return (
+            f"Packing(dim={self.dim}, n={self.n}): {what} {self.value:.8f}, bound "
+            f"{self.bound.value:.8f} ({self.bound.name}), gap {self.gap:.2e}, "
+            f"{self.restarts} restarts, {self.seconds:.2f} s; "
+            f"{'success' if self.success else 'NOT successful'}: {self.message}"
+        )
 
     def __repr__(self) -> str:
-        return (f"Packing(dim={self.dim}, n={self.n}, lines={self.lines}, value={self.value!r}, "
-                f"bound={self.bound.value!r}, gap={self.gap:.3g}, best_known={self.best_known!r}, "
-                f"success={self.success}, restarts={self.restarts}, seconds={self.seconds:.3g})")
+        return (
+            f"Packing(dim={self.dim}, n={self.n}, lines={self.lines}, value={self.value!r}, "
+            f"bound={self.bound.value!r}, gap={self.gap:.3g}, best_known={self.best_known!r}, "
+            f"success={self.success}, restarts={self.restarts}, seconds={self.seconds:.3g})"
+        )
 
 
 #: Named settings for callers that need an optimised frame as an ingredient (claims, test
@@ -142,10 +147,19 @@ def _options(options: PackOptions | Mapping[str, Any] | None) -> PackOptions:
     raise TypeError(f"options must be a PackOptions, a mapping of its fields or None, got {type(options).__name__}")
 
 
-def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator | None = 0,
-         restarts: int | None = None, time_limit: float | None = None,
-         init: NDArray[np.float64] | None = None, progress: bool = False,
-         options: PackOptions | Mapping[str, Any] | None = None, **deprecated: Any) -> Packing:
+def pack(
+    *,
+    dim: int,
+    n: int,
+    lines: bool = True,
+    rng: int | np.random.Generator | None = 0,
+    restarts: int | None = None,
+    time_limit: float | None = None,
+    init: NDArray[np.float64] | None = None,
+    progress: bool = False,
+    options: PackOptions | Mapping[str, Any] | None = None,
+    **deprecated: Any,
+) -> Packing:
     r"""Numerically pack ``n`` lines (or points) in :math:`\mathbb{R}^{dim}` with small
     coherence (or largest cosine).
 
@@ -237,9 +251,12 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
         unknown = sorted(set(deprecated) - {f.name for f in dataclasses.fields(PackOptions)})
         if unknown:
             raise TypeError(f"pack() got unexpected keyword arguments {unknown}")
-        warnings.warn(f"pack({', '.join(f'{k}=' for k in sorted(deprecated))}...) is deprecated and will be removed "
-                      "in the next release; pass options=PackOptions(...) with the same names",
-                      DeprecationWarning, stacklevel=2)
+        warnings.warn(
+            f"pack({', '.join(f'{k}=' for k in sorted(deprecated))}...) is deprecated and will be removed "
+            "in the next release; pass options=PackOptions(...) with the same names",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         opts = opts.replace(**deprecated)
     if time_limit is not None:
         time_limit = check_real(time_limit, "time_limit", minimum=0, strict_min=True)
@@ -258,8 +275,19 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
     ref = reference_table().get((dim, n, lines))
     proven = ref[0] if ref is not None and ref[2] else None
     bar = Progress(restarts, time_limit, lb) if progress and not (lines and n <= dim) else None
-    solver = PackingSolver(dim, n, lines=lines, lb=lb, rng=g, restarts=restarts, time_limit=time_limit,
-                           init=init, options=opts, proven=proven, progress=bar)
+    solver = PackingSolver(
+        dim,
+        n,
+        lines=lines,
+        lb=lb,
+        rng=g,
+        restarts=restarts,
+        time_limit=time_limit,
+        init=init,
+        options=opts,
+        proven=proven,
+        progress=bar,
+    )
     try:
         out = solver.solve()
     finally:
@@ -274,9 +302,24 @@ def pack(*, dim: int, n: int, lines: bool = True, rng: int | np.random.Generator
         cap = restarts if restarts is not None else UNBOUNDED
         success, message, warn = verdict(best_val, bound, gap, ref, out.stopped, time_limit, cap)
     if warn:
-        warnings.warn(f"pack(dim={dim}, n={n}{'' if lines else ', lines=False'}): {message}",
-                      TheoryWarning, stacklevel=2)
-    return Packing(best, best_val, bound, gap, lines, out.iterations, out.restarts, out.seconds, out.history,
-                   out.seconds_to_best, success, message, ref[0] if ref else None, ref[1] if ref else None,
-                   out.reproducible, out.stopped)
-
+        warnings.warn(
+            f"pack(dim={dim}, n={n}{'' if lines else ', lines=False'}): {message}", TheoryWarning, stacklevel=2
+        )
+    return Packing(
+        best,
+        best_val,
+        bound,
+        gap,
+        lines,
+        out.iterations,
+        out.restarts,
+        out.seconds,
+        out.history,
+        out.seconds_to_best,
+        success,
+        message,
+        ref[0] if ref else None,
+        ref[1] if ref else None,
+        out.reproducible,
+        out.stopped,
+    )

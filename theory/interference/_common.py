@@ -46,10 +46,7 @@ ACHLIOPTAS = (
     "Achlioptas, D. (2003). Database-friendly random projections: Johnson-Lindenstrauss with "
     "binary coins. J. Comput. Syst. Sci. 66(4), 671-687. doi:10.1016/S0022-0000(03)00025-4"
 )
-ELHAGE_2022 = (
-    "Elhage, N. et al. (2022). Toy models of superposition. Transformer Circuits Thread. "
-    "arXiv:2209.10652"
-)
+ELHAGE_2022 = "Elhage, N. et al. (2022). Toy models of superposition. Transformer Circuits Thread. arXiv:2209.10652"
 
 
 def offdiag_abs_max(G: NDArray[np.float64]) -> float:

@@ -62,17 +62,22 @@ def jl_pair_claim(failure_prob=None, *, claim_id: str = "interference.jl_pair") 
     """The Dasgupta-Gupta per-pair claim; ``failure_prob`` may be overridden (for testing power)."""
     return Claim(
         id=claim_id,
-        statement=("A Gaussian projection f(u) = R u / sqrt(k) to k = ceil(4 ln n / (eps^2/2 - "
-                   "eps^3/3)) dimensions distorts the squared distance of any fixed pair by more "
-                   "than a factor 1 +- eps with probability at most 2/n^2."),
-        latex=(r"P\left(\left|\tfrac{\|f(u)-f(v)\|^2}{\|u-v\|^2}-1\right|>\varepsilon\right)"
-               r"\le \tfrac{2}{n^2},\quad k\ge\tfrac{4\ln n}{\varepsilon^2/2-\varepsilon^3/3}"),
+        statement=(
+            "A Gaussian projection f(u) = R u / sqrt(k) to k = ceil(4 ln n / (eps^2/2 - "
+            "eps^3/3)) dimensions distorts the squared distance of any fixed pair by more "
+            "than a factor 1 +- eps with probability at most 2/n^2."
+        ),
+        latex=(
+            r"P\left(\left|\tfrac{\|f(u)-f(v)\|^2}{\|u-v\|^2}-1\right|>\varepsilon\right)"
+            r"\le \tfrac{2}{n^2},\quad k\ge\tfrac{4\ln n}{\varepsilon^2/2-\varepsilon^3/3}"
+        ),
         citation=DASGUPTA_GUPTA,
         domain="integers n_points >= 2, dim >= 1; 0 < eps < 1",
         validate=_validate_jl,
         bound=lambda p: p["eps"],
         measure=lambda p, rng: gaussian_pair_distortions(
-            p["dim"], jl_min_dim(n_points=p["n_points"], eps=p["eps"]), 256, rng),
+            p["dim"], jl_min_dim(n_points=p["n_points"], eps=p["eps"]), 256, rng
+        ),
         relation="<=",
         failure_prob=(lambda p: 2.0 / p["n_points"] ** 2) if failure_prob is None else failure_prob,
         params=[{"n_points": n, "eps": e, "dim": 64} for n, e in ((4, 0.9), (10, 0.5), (100, 0.5))],
@@ -208,66 +213,90 @@ def _more_claims() -> list[Claim]:
     return [
         Claim(
             id="interference.worst_case_coherence",
-            statement=("For unit features with coherence mu, the exact worst-case interference on "
-                       "any feature from k other active features with |x_j| <= 1 is at most k mu; "
-                       "equality for equiangular frames (simplex)."),
+            statement=(
+                "For unit features with coherence mu, the exact worst-case interference on "
+                "any feature from k other active features with |x_j| <= 1 is at most k mu; "
+                "equality for equiangular frames (simplex)."
+            ),
             latex=r"\max_{|S|=k,\,|x_j|\le1}\Bigl|\sum_{j\in S}\langle w_i,w_j\rangle x_j\Bigr|\le k\mu",
             citation=f"{DONOHO_ELAD}; {TROPP_2004}",
             domain="integers 1 <= k < n; unit-norm frames",
             bound=lambda p: 1.0,
             measure=worst_case_ratio,
             relation="<=",
-            params=[{"dim": 4, "n": 12, "k": 3}, {"dim": 8, "n": 30, "k": 5},
-                    {"frame": "simplex", "dim": 5, "n": 6, "k": 4}],
+            params=[
+                {"dim": 4, "n": 12, "k": 3},
+                {"dim": 8, "n": 30, "k": 5},
+                {"frame": "simplex", "dim": 5, "n": 6, "k": 4},
+            ],
             quick_params=[{"dim": 4, "n": 12, "k": 3}, {"frame": "simplex", "dim": 4, "n": 5, "k": 3}],
-            trials=200, quick_trials=30, rtol=1e-9,
+            trials=200,
+            quick_trials=30,
+            rtol=1e-9,
             quantity="worst-case interference / (k mu)",
             unit="dimensionless",
             tags=("interference", "worst-case"),
         ),
         Claim(
             id="interference.rip_gershgorin",
-            statement=("The RIP constant of a unit-norm frame satisfies delta_k <= (k-1) mu "
-                       "(Gershgorin); delta_2 = mu exactly; equality for the simplex at k = 2."),
+            statement=(
+                "The RIP constant of a unit-norm frame satisfies delta_k <= (k-1) mu "
+                "(Gershgorin); delta_2 = mu exactly; equality for the simplex at k = 2."
+            ),
             latex=r"\delta_k\le(k-1)\mu",
             citation=f"{DONOHO_ELAD}; Gershgorin circle theorem",
             domain="integers 2 <= k <= n; unit-norm frames",
             bound=lambda p: 1.0,
             measure=rip_gershgorin_ratio,
             relation="<=",
-            params=[{"dim": 3, "n": 8, "k": 2}, {"dim": 4, "n": 9, "k": 3},
-                    {"frame": "simplex", "dim": 5, "n": 6, "k": 2}],
+            params=[
+                {"dim": 3, "n": 8, "k": 2},
+                {"dim": 4, "n": 9, "k": 3},
+                {"frame": "simplex", "dim": 5, "n": 6, "k": 2},
+            ],
             quick_params=[{"dim": 3, "n": 8, "k": 3}, {"frame": "simplex", "dim": 4, "n": 5, "k": 2}],
-            trials=200, quick_trials=30, rtol=1e-9,
+            trials=200,
+            quick_trials=30,
+            rtol=1e-9,
             quantity="exact delta_k / ((k-1) mu)",
             unit="dimensionless",
             tags=("interference", "rip"),
         ),
         Claim(
             id="interference.no_false_positives",
-            statement=("With ReLU read-out ReLU(W^T W x + b) and b_i = -a * (sum of the k largest "
-                       "positive Gram entries of feature i), no inactive feature fires on any "
-                       "k-sparse input in [0, a]^n; the adversarial input reaches 0 exactly."),
+            statement=(
+                "With ReLU read-out ReLU(W^T W x + b) and b_i = -a * (sum of the k largest "
+                "positive Gram entries of feature i), no inactive feature fires on any "
+                "k-sparse input in [0, a]^n; the adversarial input reaches 0 exactly."
+            ),
             latex=r"b_i\le-a\sum_{\text{top-}k}(G_{ij})_+\Rightarrow (W^\top Wx+b)_i\le0\ \text{if } x_i=0",
             citation=ELHAGE_2022 + " (read-out); the bound is elementary",
             domain="integers 1 <= k < n; any W",
             bound=lambda p: 0.0,
             measure=no_false_positive_excess,
             relation="<=",
-            params=[{"dim": 5, "n": 20, "k": 1}, {"dim": 5, "n": 20, "k": 3},
-                    {"dim": 10, "n": 100, "k": 5, "max_value": 2.0}],
+            params=[
+                {"dim": 5, "n": 20, "k": 1},
+                {"dim": 5, "n": 20, "k": 3},
+                {"dim": 10, "n": 100, "k": 5, "max_value": 2.0},
+            ],
             quick_params=[{"dim": 5, "n": 20, "k": 2}, {"dim": 10, "n": 60, "k": 4}],
-            trials=500, quick_trials=100, rtol=1e-9, atol=1e-9,
+            trials=500,
+            quick_trials=100,
+            rtol=1e-9,
+            atol=1e-9,
             quantity="largest inactive pre-activation",
             unit="activation",
             tags=("interference", "readout"),
         ),
         Claim(
             id="interference.l1_transition",
-            statement=("Basis pursuit with a dim x n Gaussian matrix recovers a k-sparse x with "
-                       "probability >= 1 - eta when dim >= delta + a_eta sqrt(n), and fails with "
-                       "probability >= 1 - eta when dim <= delta - a_eta sqrt(n), where delta is the "
-                       "statistical dimension of the l1 descent cone and a_eta = sqrt(8 log(4/eta))."),
+            statement=(
+                "Basis pursuit with a dim x n Gaussian matrix recovers a k-sparse x with "
+                "probability >= 1 - eta when dim >= delta + a_eta sqrt(n), and fails with "
+                "probability >= 1 - eta when dim <= delta - a_eta sqrt(n), where delta is the "
+                "statistical dimension of the l1 descent cone and a_eta = sqrt(8 log(4/eta))."
+            ),
             latex=r"m\ge\delta+a_\eta\sqrt n\Rightarrow P(\text{success})\ge1-\eta",
             citation=ALMT + " (Theorem II, Prop. 4.5)",
             domain="integers 1 <= k <= n; 0 < eta < 1; the window inside [1, n]",
@@ -276,24 +305,33 @@ def _more_claims() -> list[Claim]:
             measure=l1_predicted_side_indicator,  # both sides: "1 except with probability <= eta"
             relation=">=",
             failure_prob=lambda p: p["eta"],
-            params=[{"n": 200, "k": 10, "eta": 0.5, "side": "above"},
-                    {"n": 200, "k": 80, "eta": 0.5, "side": "below"},
-                    {"n": 400, "k": 20, "eta": 0.25, "side": "above"}],
-            quick_params=[{"n": 150, "k": 8, "eta": 0.5, "side": "above"},
-                          {"n": 150, "k": 70, "eta": 0.5, "side": "below"}],
-            trials=200, quick_trials=30,
+            params=[
+                {"n": 200, "k": 10, "eta": 0.5, "side": "above"},
+                {"n": 200, "k": 80, "eta": 0.5, "side": "below"},
+                {"n": 400, "k": 20, "eta": 0.25, "side": "above"},
+            ],
+            quick_params=[
+                {"n": 150, "k": 8, "eta": 0.5, "side": "above"},
+                {"n": 150, "k": 70, "eta": 0.5, "side": "below"},
+            ],
+            trials=200,
+            quick_trials=30,
             quantity="outcome on the predicted side (recovered above, failed below)",
             unit="indicator (1 = yes)",
             tags=("interference", "recovery", "phase-transition"),
         ),
         Claim(
             id="interference.random_tail",
-            statement=("For uniformly random unit features in R^dim, the interference "
-                       "I = sum_j <w_0, w_j> x_j exceeds t in absolute value with probability at most "
-                       "2 exp(-dim t^2 / (2 ||x||^2)) (each cosine is 1/dim-sub-Gaussian)."),
+            statement=(
+                "For uniformly random unit features in R^dim, the interference "
+                "I = sum_j <w_0, w_j> x_j exceeds t in absolute value with probability at most "
+                "2 exp(-dim t^2 / (2 ||x||^2)) (each cosine is 1/dim-sub-Gaussian)."
+            ),
             latex=r"P(|I|>t)\le2e^{-\mathrm{dim}\,t^2/(2\|x\|_2^2)}",
-            citation=("Marchal, O. and Arbel, J. (2017). On the sub-Gaussianity of the Beta and "
-                      "Dirichlet distributions. Electron. Commun. Probab. 22. doi:10.1214/17-ECP92"),
+            citation=(
+                "Marchal, O. and Arbel, J. (2017). On the sub-Gaussianity of the Beta and "
+                "Dirichlet distributions. Electron. Commun. Probab. 22. doi:10.1214/17-ECP92"
+            ),
             domain="integers dim >= 2, k >= 1; t > 0",
             bound=lambda p: p["t"],
             measure=tail_samples,
@@ -301,16 +339,19 @@ def _more_claims() -> list[Claim]:
             failure_prob=lambda p: interference_tail_bound(dim=p["dim"], x=np.full(p["k"], 1.0), t=p["t"]),
             params=[{"dim": 50, "k": 4, "t": 0.6}, {"dim": 200, "k": 10, "t": 0.5}],
             quick_params=[{"dim": 50, "k": 4, "t": 0.6}],
-            trials=8192, quick_trials=1024,
+            trials=8192,
+            quick_trials=1024,
             quantity="|interference| on one feature",
             unit="activation",
             tags=("interference", "random-frame"),
         ),
         Claim(
             id="interference.achlioptas_pair",
-            statement=("Achlioptas's sparse projection (entries sqrt(3){+1,0,-1} w.p. 1/6, 2/3, 1/6) "
-                       "distorts a fixed squared norm by more than eps with probability at most "
-                       "2 exp(-k (eps^2/4 - eps^3/6))."),
+            statement=(
+                "Achlioptas's sparse projection (entries sqrt(3){+1,0,-1} w.p. 1/6, 2/3, 1/6) "
+                "distorts a fixed squared norm by more than eps with probability at most "
+                "2 exp(-k (eps^2/4 - eps^3/6))."
+            ),
             latex=r"P(|\|Ru\|^2/(k\|u\|^2)-1|>\varepsilon)\le2e^{-k(\varepsilon^2/4-\varepsilon^3/6)}",
             citation=ACHLIOPTAS,
             domain="integers k, dim >= 1; 0 < eps < 1",
@@ -320,15 +361,18 @@ def _more_claims() -> list[Claim]:
             failure_prob=lambda p: achlioptas_pair_failure_bound(k=p["k"], eps=p["eps"]),
             params=[{"k": 60, "dim": 40, "eps": 0.4}, {"k": 200, "dim": 20, "eps": 0.3}],
             quick_params=[{"k": 60, "dim": 40, "eps": 0.4}],
-            trials=2560, quick_trials=640,
+            trials=2560,
+            quick_trials=640,
             quantity="norm distortion |squared-norm ratio - 1|",
             unit="relative error",
             tags=("interference", "random-projection"),
         ),
         Claim(
             id="interference.jl_max_features",
-            statement=("n = jl_max_features(dim, eps, q) random sign vectors in R^dim are pairwise "
-                       "eps-orthogonal (|cos| <= eps) with probability at least 1 - q."),
+            statement=(
+                "n = jl_max_features(dim, eps, q) random sign vectors in R^dim are pairwise "
+                "eps-orthogonal (|cos| <= eps) with probability at least 1 - q."
+            ),
             latex=r"n(n-1)e^{-\mathrm{dim}\,\varepsilon^2/2}\le q\Rightarrow P(\mu>\varepsilon)\le q",
             citation="Hoeffding (1963) doi:10.1080/01621459.1963.10500830 + union bound",
             domain="integers dim >= 1; 0 < eps < 1; 0 < q < 1",
@@ -338,18 +382,23 @@ def _more_claims() -> list[Claim]:
             failure_prob=lambda p: p["q"],
             params=[{"dim": 64, "eps": 0.5, "q": 0.1}, {"dim": 256, "eps": 0.3, "q": 0.2}],
             quick_params=[{"dim": 64, "eps": 0.5, "q": 0.1}],
-            trials=500, quick_trials=150,
+            trials=500,
+            quick_trials=150,
             quantity="coherence (max |cos| over pairs)",
             unit="dimensionless",
             tags=("interference", "random-frame"),
         ),
         Claim(
             id="interference.gaussian_rip",
-            statement=("A Gaussian m x n matrix with N(0, 1/m) entries and m = gaussian_rip_min_dim(n, "
-                       "k, delta, q) (BDDW's explicit constants, squared convention) has delta_k <= "
-                       "delta with probability at least 1 - q (conservative)."),
-            latex=(r"m\ge\frac{\ln(2/q)+k\ln(eN/k)+k\ln(12/\delta_u)}{c_0(\delta_u/2)}"
-                   r"\Rightarrow P(\delta_k>\delta)\le q"),
+            statement=(
+                "A Gaussian m x n matrix with N(0, 1/m) entries and m = gaussian_rip_min_dim(n, "
+                "k, delta, q) (BDDW's explicit constants, squared convention) has delta_k <= "
+                "delta with probability at least 1 - q (conservative)."
+            ),
+            latex=(
+                r"m\ge\frac{\ln(2/q)+k\ln(eN/k)+k\ln(12/\delta_u)}{c_0(\delta_u/2)}"
+                r"\Rightarrow P(\delta_k>\delta)\le q"
+            ),
             citation=BDDW,
             domain="integers 1 <= k <= n; 0 < delta, q < 1",
             bound=lambda p: p["delta"],
@@ -358,7 +407,8 @@ def _more_claims() -> list[Claim]:
             failure_prob=lambda p: p["q"],
             params=[{"n": 10, "k": 2, "delta": 0.5, "q": 0.1}],
             quick_params=[{"n": 8, "k": 2, "delta": 0.8, "q": 0.2}],
-            trials=50, quick_trials=10,
+            trials=50,
+            quick_trials=10,
             quantity="RIP constant delta_k",
             unit="dimensionless",
             tags=("interference", "rip", "random-frame"),
@@ -376,11 +426,15 @@ def claims() -> list[Claim]:
         jl_pair_claim(),
         Claim(
             id="interference.jl_chernoff",
-            statement=("For R with iid N(0,1) entries, ||R u||^2 / (k ||u||^2) leaves "
-                       "[1 - eps, 1 + eps] with probability at most exp(k/2 (eps + ln(1-eps))) "
-                       "+ exp(k/2 (-eps + ln(1+eps))) (the Chernoff bounds behind the JL lemma)."),
-            latex=(r"P(|L-1|>\varepsilon)\le e^{\frac k2(\varepsilon+\ln(1-\varepsilon))}"
-                   r"+e^{\frac k2(-\varepsilon+\ln(1+\varepsilon))}"),
+            statement=(
+                "For R with iid N(0,1) entries, ||R u||^2 / (k ||u||^2) leaves "
+                "[1 - eps, 1 + eps] with probability at most exp(k/2 (eps + ln(1-eps))) "
+                "+ exp(k/2 (-eps + ln(1+eps))) (the Chernoff bounds behind the JL lemma)."
+            ),
+            latex=(
+                r"P(|L-1|>\varepsilon)\le e^{\frac k2(\varepsilon+\ln(1-\varepsilon))}"
+                r"+e^{\frac k2(-\varepsilon+\ln(1+\varepsilon))}"
+            ),
             citation=DASGUPTA_GUPTA + " (Lemma 2.2)",
             domain="integers k >= 1, dim >= 1; 0 < eps < 1",
             validate=_validate_chernoff,

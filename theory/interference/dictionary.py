@@ -105,8 +105,10 @@ class DictionaryStats:
             f"median per-feature max |cos|: {float(np.median(self.max_interference)):.6f}",
         ]
         if self.k:
-            lines.append(f"worst {self.k}-sparse interference: median {float(np.median(self.topk_interference)):.4f}, "
-                         f"max {float(np.max(self.topk_interference)):.4f}")
+            lines.append(
+                f"worst {self.k}-sparse interference: median {float(np.median(self.topk_interference)):.4f}, "
+                f"max {float(np.max(self.topk_interference)):.4f}"
+            )
         return "\n".join(lines)
 
 
@@ -118,9 +120,18 @@ def _welch(n: int, dim: int) -> float:
 PROGRESS_MIN_WORK = 3 * 10**12
 
 
-def dictionary_stats(W: ArrayLike, *, chunk: int = 1024, eps: float = 0.1, k: int = 8,
-                     bins: int = 100, random_null: bool = True, rng: Any = 0,
-                     dtype: Any = None, progress: bool | None = None) -> DictionaryStats:
+def dictionary_stats(
+    W: ArrayLike,
+    *,
+    chunk: int = 1024,
+    eps: float = 0.1,
+    k: int = 8,
+    bins: int = 100,
+    random_null: bool = True,
+    rng: Any = 0,
+    dtype: Any = None,
+    progress: bool | None = None,
+) -> DictionaryStats:
     r"""Interference statistics of a large dictionary, streamed over column blocks.
 
     Columns are normalised; for each block :math:`B` of ``chunk`` columns the cosines
@@ -179,8 +190,11 @@ def dictionary_stats(W: ArrayLike, *, chunk: int = 1024, eps: float = 0.1, k: in
     if progress is not None:
         progress = check_bool(progress, "progress")
     arr = np.asarray(W) if isinstance(W, np.ndarray) else W
-    work = check_dtype(dtype, "dtype") if dtype is not None else (
-        np.float32 if getattr(arr, "dtype", None) == np.float32 else np.float64)
+    work = (
+        check_dtype(dtype, "dtype")
+        if dtype is not None
+        else (np.float32 if getattr(arr, "dtype", None) == np.float32 else np.float64)
+    )
     W = check_frame(arr) if work == np.float64 else _check_frame32(arr)
     dim, n = W.shape
     if n < 2:
@@ -191,8 +205,10 @@ def dictionary_stats(W: ArrayLike, *, chunk: int = 1024, eps: float = 0.1, k: in
     if k > (n - 1):
         raise ValueError(f"k must be an integer in [0, {n - 1}], got {k} (W has n={n} columns)")
     bins = check_size(bins, "bins", maximum=10**6, why="one histogram count per bin")
-    check_memory(estimate_bytes(min(chunk, n), n, itemsize=np.dtype(work).itemsize * 2),
-                 f"a ({min(chunk, n)}, {n}) block of cosines (lower chunk)")
+    check_memory(
+        estimate_bytes(min(chunk, n), n, itemsize=np.dtype(work).itemsize * 2),
+        f"a ({min(chunk, n)}, {n}) block of cosines (lower chunk)",
+    )
     norms = np.linalg.norm(W.astype(np.float64, copy=False), axis=0)
     Wn = np.ascontiguousarray((W / norms).astype(work, copy=False).T)  # (n, dim): feature rows
     del norms
@@ -207,8 +223,9 @@ def dictionary_stats(W: ArrayLike, *, chunk: int = 1024, eps: float = 0.1, k: in
     show = progress if progress is not None else dim * n * n >= PROGRESS_MIN_WORK
     from tqdm.auto import tqdm
 
-    for start in tqdm(range(0, n, chunk), desc="dictionary_stats", unit="block", disable=not show,
-                      file=sys.stderr, mininterval=1.0):
+    for start in tqdm(
+        range(0, n, chunk), desc="dictionary_stats", unit="block", disable=not show, file=sys.stderr, mininterval=1.0
+    ):
         stop = min(n, start + chunk)
         b = stop - start
         rows = np.arange(b)
@@ -243,12 +260,24 @@ def dictionary_stats(W: ArrayLike, *, chunk: int = 1024, eps: float = 0.1, k: in
     if random_null:
         rnd = random_frame_max_cos(dim=dim, n=n, rng=rng, chunk=chunk, dtype=work)
     return DictionaryStats(
-        dim=dim, n=n, max_cos=max_cos, max_interference=np.minimum(max_int, 1.0), nearest=nearest,
-        hist_edges=np.linspace(0.0, 1.0, bins + 1), hist_counts=counts, eps=eps,
-        frac_above_eps=above / pairs, k=k, topk_interference=topk, welch=welch,
+        dim=dim,
+        n=n,
+        max_cos=max_cos,
+        max_interference=np.minimum(max_int, 1.0),
+        nearest=nearest,
+        hist_edges=np.linspace(0.0, 1.0, bins + 1),
+        hist_counts=counts,
+        eps=eps,
+        frac_above_eps=above / pairs,
+        k=k,
+        topk_interference=topk,
+        welch=welch,
         ratio_to_welch=(max_cos / welch if welch > 0 else (math.inf if max_cos > 0 else 1.0)),
-        mean_abs_cos=s_abs / pairs, mean_sq_cos=s_sq / pairs,
-        random_max_cos=rnd, ratio_to_random=(None if rnd is None else max_cos / rnd))
+        mean_abs_cos=s_abs / pairs,
+        mean_sq_cos=s_sq / pairs,
+        random_max_cos=rnd,
+        ratio_to_random=(None if rnd is None else max_cos / rnd),
+    )
 
 
 def _topk_rows(C: NDArray[Any], k: int) -> NDArray[np.float64]:
@@ -259,7 +288,7 @@ def _topk_rows(C: NDArray[Any], k: int) -> NDArray[np.float64]:
     candidates are sorted."""
     b, n = C.shape
     if n <= 64 * k or n < 4096:
-        part = np.partition(C, n - k, axis=1)[:, n - k:]
+        part = np.partition(C, n - k, axis=1)[:, n - k :]
         return part.sum(axis=1, dtype=np.float64)
     sub = np.ascontiguousarray(C[:, ::16])
     t = np.partition(sub, sub.shape[1] - k, axis=1)[:, sub.shape[1] - k]
@@ -284,8 +313,7 @@ def _check_frame32(W: Any) -> NDArray[np.float32]:
     return arr
 
 
-def random_frame_max_cos(*, dim: int, n: int, rng: Any = 0, chunk: int = 1024,
-                         dtype: Any = np.float64) -> float:
+def random_frame_max_cos(*, dim: int, n: int, rng: Any = 0, chunk: int = 1024, dtype: Any = np.float64) -> float:
     r"""Coherence of a Gaussian random frame (iid :math:`N(0,1)` columns, normalised), streamed.
 
     .. math:: \mu(\hat G) = \max_{i\ne j} |\hat g_i^\top \hat g_j|,\qquad g_i \sim N(0, I_{\text{dim}})
@@ -318,8 +346,9 @@ def random_frame_max_cos(*, dim: int, n: int, rng: Any = 0, chunk: int = 1024,
     n = check_int(n, "n", minimum=2)
     chunk = check_int(chunk, "chunk", minimum=1)
     dtype = check_dtype(dtype, "dtype")
-    check_memory(estimate_bytes(n, dim) + estimate_bytes(n, min(chunk, n)),
-                 f"a random ({dim}, {n}) frame (dim={dim}, n={n})")
+    check_memory(
+        estimate_bytes(n, dim) + estimate_bytes(n, min(chunk, n)), f"a random ({dim}, {n}) frame (dim={dim}, n={n})"
+    )
     gen = as_rng(rng)
     R = gen.standard_normal((n, dim)).astype(dtype, copy=False)
     R /= np.linalg.norm(R, axis=1, keepdims=True)
@@ -332,8 +361,7 @@ def random_frame_max_cos(*, dim: int, n: int, rng: Any = 0, chunk: int = 1024,
     return min(best, 1.0)
 
 
-def load_dictionary(path: str | Path, key: str | None = None, *,
-                    transpose: bool = False) -> NDArray[Any]:
+def load_dictionary(path: str | Path, key: str | None = None, *, transpose: bool = False) -> NDArray[Any]:
     r"""Load a dictionary (feature matrix) from ``.npy``, ``.npz`` or ``.safetensors``; never unpickles.
 
     Returns an array of shape ``(dim, n)`` with features as columns: as stored, or transposed

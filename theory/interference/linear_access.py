@@ -75,12 +75,18 @@ __all__ = [
     "sample_sparse_inputs",
 ]
 
-GARG_2026 = ("Garg, N., Kleinberg, J. and Peng, K. (2026). How Many Features Can a Language Model Store Under "
-             "the Linear Representation Hypothesis? arXiv:2602.11246 (COLT 2026, PMLR 336:5358-5376)")
-ALON_2003 = ("Alon, N. (2003). Problems and results in extremal combinatorics I. Discrete Math. 273, 31-53. "
-             "doi:10.1016/S0012-365X(03)00227-9")
-HOEFFDING_1963 = ("Hoeffding, W. (1963). Probability inequalities for sums of bounded random variables. "
-                  "J. Amer. Statist. Assoc. 58, 13-30. doi:10.1080/01621459.1963.10500830")
+GARG_2026 = (
+    "Garg, N., Kleinberg, J. and Peng, K. (2026). How Many Features Can a Language Model Store Under "
+    "the Linear Representation Hypothesis? arXiv:2602.11246 (COLT 2026, PMLR 336:5358-5376)"
+)
+ALON_2003 = (
+    "Alon, N. (2003). Problems and results in extremal combinatorics I. Discrete Math. 273, 31-53. "
+    "doi:10.1016/S0012-365X(03)00227-9"
+)
+HOEFFDING_1963 = (
+    "Hoeffding, W. (1963). Probability inequalities for sums of bounded random variables. "
+    "J. Amer. Statist. Assoc. 58, 13-30. doi:10.1080/01621459.1963.10500830"
+)
 
 #: Largest ``m`` the matrix routines accept (``BA`` has ``m**2`` entries).
 MAX_FEATURES = 16384
@@ -110,8 +116,7 @@ def _decoder_product(A: ArrayLike, B: ArrayLike | None) -> tuple[NDArray[np.floa
         return A, A.T @ A
     B = check_array(B, "B", ndim=2)
     if B.shape != (m, dim):
-        raise ValueError(f"B must have shape (m, dim) = ({m}, {dim}) to decode A of shape {A.shape}, "
-                         f"got {B.shape}")
+        raise ValueError(f"B must have shape (m, dim) = ({m}, {dim}) to decode A of shape {A.shape}, got {B.shape}")
     return A, B @ A
 
 
@@ -128,8 +133,9 @@ def _row_worst(R: NDArray[np.float64], k: int, nonnegative: bool) -> NDArray[np.
     return np.maximum(topk_sum(np.maximum(R, 0.0), kk, axis=1), topk_sum(np.maximum(-R, 0.0), kk, axis=1))
 
 
-def linear_access_error(A: ArrayLike, B: ArrayLike | None = None, *, k: int,
-                        nonnegative: bool = False) -> NDArray[np.float64]:
+def linear_access_error(
+    A: ArrayLike, B: ArrayLike | None = None, *, k: int, nonnegative: bool = False
+) -> NDArray[np.float64]:
     r"""Exact worst-case read-out error of each feature over **every** ``k``-sparse input.
 
     .. math:: e_i = \max_{\lVert z\rVert_0\le k,\ \lVert z\rVert_\infty\le 1} |(BAz)_i - z_i|
@@ -230,8 +236,12 @@ def _relu_parts(G: NDArray[np.float64], k: int) -> tuple[NDArray[np.float64], ..
     off = G.copy()
     np.fill_diagonal(off, 0.0)
     pos, neg = np.maximum(off, 0.0), np.maximum(-off, 0.0)
-    return (np.diag(G).copy(), topk_sum(pos, min(k, m - 1), axis=1), topk_sum(pos, min(k - 1, m - 1), axis=1),
-            topk_sum(neg, min(k - 1, m - 1), axis=1))
+    return (
+        np.diag(G).copy(),
+        topk_sum(pos, min(k, m - 1), axis=1),
+        topk_sum(pos, min(k - 1, m - 1), axis=1),
+        topk_sum(neg, min(k - 1, m - 1), axis=1),
+    )
 
 
 def _relu_err(parts: tuple[NDArray[np.float64], ...], bb: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -255,8 +265,9 @@ def _relu_err(parts: tuple[NDArray[np.float64], ...], bb: NDArray[np.float64]) -
 # ----------------------------------------------------------------------------------------------
 
 
-def sample_sparse_inputs(*, m: int, k: int, batch: int, nonnegative: bool = False, values: str = "vertex",
-                         rng: Any = 0) -> NDArray[np.float64]:
+def sample_sparse_inputs(
+    *, m: int, k: int, batch: int, nonnegative: bool = False, values: str = "vertex", rng: Any = 0
+) -> NDArray[np.float64]:
     r"""``batch`` random ``k``-sparse inputs, shape ``(batch, m)``: a uniform support of size ``k``,
     values :math:`\pm1` (``"vertex"``, where worst cases live; ``1`` when ``nonnegative``) or
     uniform on :math:`[-1,1]` / :math:`[0,1]` (``"uniform"``).
@@ -330,15 +341,26 @@ class AccessCheck:
     def __str__(self) -> str:
         how = "all" if self.exhaustive else "sampled"
         verdict = "every k-sparse input read out within eps" if self.ok else "some input fails"
-        return (f"linear access m={self.m} dim={self.dim} k={self.k} eps={self.eps:g}: worst error "
-                f"{self.worst_error:.4g} (feature {self.worst_feature}) -> {verdict}; {how} {self.n_inputs} "
-                f"inputs tested, {self.failures} failed (rate {self.failure_rate:.3g}, "
-                f"max {self.max_tested_error:.4g})")
+        return (
+            f"linear access m={self.m} dim={self.dim} k={self.k} eps={self.eps:g}: worst error "
+            f"{self.worst_error:.4g} (feature {self.worst_feature}) -> {verdict}; {how} {self.n_inputs} "
+            f"inputs tested, {self.failures} failed (rate {self.failure_rate:.3g}, "
+            f"max {self.max_tested_error:.4g})"
+        )
 
 
-def check_linear_access(A: ArrayLike, B: ArrayLike | None = None, *, k: int, eps: float, samples: int = 2000,
-                        nonnegative: bool = False, exhaustive: bool | None = None, values: str = "vertex",
-                        rng: Any = 0) -> AccessCheck:
+def check_linear_access(
+    A: ArrayLike,
+    B: ArrayLike | None = None,
+    *,
+    k: int,
+    eps: float,
+    samples: int = 2000,
+    nonnegative: bool = False,
+    exhaustive: bool | None = None,
+    values: str = "vertex",
+    rng: Any = 0,
+) -> AccessCheck:
     r"""Test an encoder/decoder pair on ``k``-sparse inputs: exactly (every input) and one input at a time.
 
     .. math:: \text{ok} \iff \max_{\lVert z\rVert_0 \le k,\ \lVert z\rVert_\infty \le 1}
@@ -396,8 +418,12 @@ def check_linear_access(A: ArrayLike, B: ArrayLike | None = None, *, k: int, eps
         exhaustive = count <= 20_000
     exhaustive = check_bool(exhaustive, "exhaustive")
     if exhaustive:
-        check_size(count, "number of k-sparse vertex inputs", maximum=MAX_INPUTS,
-                   why="exhaustive enumeration; pass exhaustive=False to sample")
+        check_size(
+            count,
+            "number of k-sparse vertex inputs",
+            maximum=MAX_INPUTS,
+            why="exhaustive enumeration; pass exhaustive=False to sample",
+        )
     n_in, fails, top = 0, 0, 0.0
     chunk = max(1, min(8192, (2**22) // max(m * k, 1)))
 
@@ -432,9 +458,20 @@ def check_linear_access(A: ArrayLike, B: ArrayLike | None = None, *, k: int, eps
             feed(S, np.take_along_axis(Zs, S, axis=1))
             left -= nb
     i = int(np.argmax(worst))
-    return AccessCheck(m=m, dim=dim, k=k, eps=eps, nonnegative=nonnegative, worst_error=float(worst[i]),
-                       worst_feature=i, ok=bool(worst[i] <= eps), n_inputs=n_in, failures=fails,
-                       max_tested_error=top, exhaustive=exhaustive)
+    return AccessCheck(
+        m=m,
+        dim=dim,
+        k=k,
+        eps=eps,
+        nonnegative=nonnegative,
+        worst_error=float(worst[i]),
+        worst_feature=i,
+        ok=bool(worst[i] <= eps),
+        n_inputs=n_in,
+        failures=fails,
+        max_tested_error=top,
+        exhaustive=exhaustive,
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -442,8 +479,9 @@ def check_linear_access(A: ArrayLike, B: ArrayLike | None = None, *, k: int, eps
 # ----------------------------------------------------------------------------------------------
 
 
-def optimal_linear_decoder(A: ArrayLike, *, k: int, nonnegative: bool = False
-                           ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def optimal_linear_decoder(
+    A: ArrayLike, *, k: int, nonnegative: bool = False
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     r"""The linear decoder minimising each feature's worst-case error, one linear program per feature.
 
     .. math:: b_i^\star = \arg\min_{b \in \mathbb R^d}\ \text{top-}k\ \big|A^\top b - e_i\big|,
@@ -507,8 +545,9 @@ def _decoder_lp(A: NDArray[np.float64], k: int, nonnegative: bool) -> Any:
         ones = sparse.csr_matrix(np.ones((1, m)))
         row1 = sparse.hstack([Z(1, dim), sparse.csr_matrix([[kk]]), ones, Z(1, 1 + m), sparse.csr_matrix([[-1.0]])])
         row2 = sparse.hstack([Z(1, dim + 1 + m), sparse.csr_matrix([[kk]]), ones, sparse.csr_matrix([[-1.0]])])
-        A_ub = sparse.bmat([[At, -col, -Im, Z(m, 1 + m), Z(m, 1)],
-                            [-At, Z(m, 1 + m), -col, -Im, Z(m, 1)]], format="csr")
+        A_ub = sparse.bmat(
+            [[At, -col, -Im, Z(m, 1 + m), Z(m, 1)], [-At, Z(m, 1 + m), -col, -Im, Z(m, 1)]], format="csr"
+        )
         A_ub = sparse.vstack([A_ub, row1, row2], format="csr")
         c = np.zeros(A_ub.shape[1])
         c[-1] = 1.0
@@ -569,10 +608,19 @@ def linear_access_lower_order(*, m: int, k: int, constant: float = 1.0) -> Bound
     constant = check_real(constant, "constant", minimum=0.0, strict_min=True)
     valid = 2 <= k < m
     value = constant * k * k / math.log(k) * (math.log(m) - math.log(k)) if valid else 0.0
-    return Bound(value, "garg_lower_order", GARG_2026, kind="lower", quantity="dimensions for linear access",
-                 valid=valid, condition=("asymptotic Omega_eps(k^2/log k * log(m/k)); constant C is a parameter, "
-                                         "not a proven numeric bound") if valid else "2 <= k < m",
-                 params={"m": m, "k": k, "constant": constant}, proven=False)
+    return Bound(
+        value,
+        "garg_lower_order",
+        GARG_2026,
+        kind="lower",
+        quantity="dimensions for linear access",
+        valid=valid,
+        condition=("asymptotic Omega_eps(k^2/log k * log(m/k)); constant C is a parameter, not a proven numeric bound")
+        if valid
+        else "2 <= k < m",
+        params={"m": m, "k": k, "constant": constant},
+        proven=False,
+    )
 
 
 def linear_access_upper_order(*, m: int, k: int, eps: float = 0.5, constant: float = 1.0) -> Bound:
@@ -607,13 +655,20 @@ def linear_access_upper_order(*, m: int, k: int, eps: float = 0.5, constant: flo
     .. [1] Garg, N., Kleinberg, J. and Peng, K. (2026). arXiv:2602.11246
     """
     m = check_int(m, "m", minimum=2)
-    k = check_int(k, "k", minimum=1, maximum=m)   # at most m features are active
+    k = check_int(k, "k", minimum=1, maximum=m)  # at most m features are active
     eps = _check_eps(eps)
     constant = check_real(constant, "constant", minimum=0.0, strict_min=True)
     value = constant * k * k * math.log(m) / eps**2
-    return Bound(value, "garg_upper_order", GARG_2026, kind="upper", quantity="dimensions for linear access",
-                 condition="asymptotic O_eps(k^2 log m); constant C is a parameter, not a proven numeric bound",
-                 params={"m": m, "k": k, "eps": eps, "constant": constant}, proven=False)
+    return Bound(
+        value,
+        "garg_upper_order",
+        GARG_2026,
+        kind="upper",
+        quantity="dimensions for linear access",
+        condition="asymptotic O_eps(k^2 log m); constant C is a parameter, not a proven numeric bound",
+        params={"m": m, "k": k, "eps": eps, "constant": constant},
+        proven=False,
+    )
 
 
 def rademacher_access_dim(*, m: int, k: int, eps: float, failure_prob: float = 0.5) -> Bound:
@@ -655,14 +710,19 @@ def rademacher_access_dim(*, m: int, k: int, eps: float, failure_prob: float = 0
     .. [2] Hoeffding, W. (1963). doi:10.1080/01621459.1963.10500830
     """
     m = check_int(m, "m", minimum=2, maximum=MAX_M_FORMULA)
-    k = check_int(k, "k", minimum=1, maximum=m)   # at most m features are active
+    k = check_int(k, "k", minimum=1, maximum=m)  # at most m features are active
     eps = _check_eps(eps)
     delta = check_probability(failure_prob, "failure_prob", allow_zero=False, allow_one=False)
     d = math.ceil(2.0 * k * k / eps**2 * (math.log(m) + math.log(m - 1) - math.log(delta)))
-    return Bound(d, "rademacher_access", f"{GARG_2026}; {HOEFFDING_1963}", kind="upper",
-                 quantity="dimensions for linear access",
-                 condition=f"random +-1/sqrt(d) frame with decoder A^T; holds with probability >= {1 - delta:g}",
-                 params={"m": m, "k": k, "eps": eps, "failure_prob": delta})
+    return Bound(
+        d,
+        "rademacher_access",
+        f"{GARG_2026}; {HOEFFDING_1963}",
+        kind="upper",
+        quantity="dimensions for linear access",
+        condition=f"random +-1/sqrt(d) frame with decoder A^T; holds with probability >= {1 - delta:g}",
+        params={"m": m, "k": k, "eps": eps, "failure_prob": delta},
+    )
 
 
 def _log_comb(d: float, r: int) -> float:
@@ -687,8 +747,7 @@ def _min_dim_for(log_target: float, r: int, hi: int) -> int:
     return hi_
 
 
-def linear_access_lower_bound(*, m: int, k: int, eps: float, nonnegative: bool = False,
-                              max_power: int = 64) -> Bound:
+def linear_access_lower_bound(*, m: int, k: int, eps: float, nonnegative: bool = False, max_power: int = 64) -> Bound:
     r"""A dimension every ``eps``-linear-access scheme needs: the paper's proof route with explicit constants.
 
     Let :math:`M = BA` (rank :math:`\le d`). Inputs :math:`e_i` give :math:`|M_{ii} - 1| \le
@@ -749,8 +808,10 @@ def linear_access_lower_bound(*, m: int, k: int, eps: float, nonnegative: bool =
     nonnegative = check_bool(nonnegative, "nonnegative")
     max_power = check_int(max_power, "max_power", minimum=1, maximum=4096)
     kk = max(1, min(k, m - 1))
-    Ds = sorted({0, kk - 1} | {int(x) for x in np.unique(np.round(np.geomspace(1, max(kk - 1, 1), 80)))
-                               if 0 <= int(x) <= kk - 1})
+    Ds = sorted(
+        {0, kk - 1}
+        | {int(x) for x in np.unique(np.round(np.geomspace(1, max(kk - 1, 1), 80))) if 0 <= int(x) <= kk - 1}
+    )
     best, arg = 1, {"D": 0, "s": m, "r": 1}
     for D in Ds:
         t = eps / (D + 1)
@@ -767,11 +828,16 @@ def linear_access_lower_bound(*, m: int, k: int, eps: float, nonnegative: bool =
                 best, arg = d, {"D": D, "s": s, "r": r}
             if delta >= 1.0 or 2 * r * math.log(delta) < -math.log(s) - 5:
                 break  # larger powers cannot help once delta^(2r) * s is negligible
-    return Bound(best, "linear_access_rank", f"{GARG_2026}; {ALON_2003}", kind="lower",
-                 quantity="dimensions for linear access",
-                 condition="every linear decoder, l_inf error <= eps on all k-sparse inputs in [-1,1]^m"
-                 + (" ([0,1]^m)" if nonnegative else ""),
-                 params={"m": m, "k": k, "eps": eps, "nonnegative": nonnegative, **arg})
+    return Bound(
+        best,
+        "linear_access_rank",
+        f"{GARG_2026}; {ALON_2003}",
+        kind="lower",
+        quantity="dimensions for linear access",
+        condition="every linear decoder, l_inf error <= eps on all k-sparse inputs in [-1,1]^m"
+        + (" ([0,1]^m)" if nonnegative else ""),
+        params={"m": m, "k": k, "eps": eps, "nonnegative": nonnegative, **arg},
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -800,14 +866,17 @@ class AccessConstruction:
     predicted: Bound
 
     def __repr__(self) -> str:
-        return (f"AccessConstruction(dim={self.dim}, m={self.A.shape[1]}, worst_error={self.check.worst_error:.4g}, "
-                f"ok={self.check.ok})")
+        return (
+            f"AccessConstruction(dim={self.dim}, m={self.A.shape[1]}, worst_error={self.check.worst_error:.4g}, "
+            f"ok={self.check.ok})"
+        )
 
     __str__ = __repr__
 
 
-def linear_access_construction(*, m: int, k: int, eps: float, failure_prob: float = 0.5, dim: int | None = None,
-                               samples: int = 2000, rng: Any = 0) -> AccessConstruction:
+def linear_access_construction(
+    *, m: int, k: int, eps: float, failure_prob: float = 0.5, dim: int | None = None, samples: int = 2000, rng: Any = 0
+) -> AccessConstruction:
     r"""Build the random :math:`\pm1/\sqrt d` encoder with decoder :math:`A^\top` and check it.
 
     .. math:: A_{ij} \in \{\pm 1/\sqrt d\} \text{ iid},\quad B = A^\top,\quad
@@ -882,8 +951,9 @@ class MinDim:
     __str__ = __repr__
 
 
-def _trial_ok(method: str, A: NDArray[np.float64], k: int, eps: float, nonnegative: bool,
-              gen: np.random.Generator) -> bool:
+def _trial_ok(
+    method: str, A: NDArray[np.float64], k: int, eps: float, nonnegative: bool, gen: np.random.Generator
+) -> bool:
     if method == "linear":
         return bool(linear_access_error(A, k=k, nonnegative=nonnegative).max() <= eps)
     if method == "linear_opt":  # stop at the first feature no linear decoder reads within eps
@@ -903,8 +973,17 @@ def _trial_ok(method: str, A: NDArray[np.float64], k: int, eps: float, nonnegati
     return bool(l1_recovers(A, x)[0])
 
 
-def min_access_dim(*, m: int, k: int, eps: float = 0.5, method: str = "linear", trials: int = 4,
-                   nonnegative: bool = False, max_dim: int | None = None, rng: Any = 0) -> MinDim:
+def min_access_dim(
+    *,
+    m: int,
+    k: int,
+    eps: float = 0.5,
+    method: str = "linear",
+    trials: int = 4,
+    nonnegative: bool = False,
+    max_dim: int | None = None,
+    rng: Any = 0,
+) -> MinDim:
     r"""Smallest dimension at which random unit-norm frames meet a read-out criterion in at least half the trials.
 
     Criteria (``A`` uniform unit columns, ``d x m``):
@@ -956,8 +1035,10 @@ def min_access_dim(*, m: int, k: int, eps: float = 0.5, method: str = "linear", 
     def rate(d: int) -> float:
         if d not in success:
             gen = np.random.default_rng([base, d])
-            wins = sum(_trial_ok(method, random_frame(d, m, kind="sphere", rng=gen), k, eps, nonnegative, gen)
-                       for _ in range(trials))
+            wins = sum(
+                _trial_ok(method, random_frame(d, m, kind="sphere", rng=gen), k, eps, nonnegative, gen)
+                for _ in range(trials)
+            )
             success[d] = wins / trials
         return success[d]
 
@@ -1007,14 +1088,16 @@ class AccessDims:
 
     def __str__(self) -> str:
         lo = f"{self.lower_order.value:.4g}" if self.lower_order.valid else "n/a (k < 2)"
-        return "\n".join([
-            f"dimensions for k={self.k}-sparse features among m={self.m} (eps={self.eps:g}):",
-            f"  linear access, proven lower bound   d >= {self.lower_bound.value:.6g}",
-            f"  linear access, random signs suffice d <= {self.sufficient.value:.6g}  (probability >= 1/2)",
-            f"  paper's orders (C=1)                 k^2/ln k ln(m/k) = {lo}, k^2 ln m/eps^2 = "
-            f"{self.upper_order.value:.4g}  [NOT PROVEN as numbers: constants unstated]",
-            f"  l1 decoding (statistical dimension)  d ~ {self.l1:.4g}",
-        ])
+        return "\n".join(
+            [
+                f"dimensions for k={self.k}-sparse features among m={self.m} (eps={self.eps:g}):",
+                f"  linear access, proven lower bound   d >= {self.lower_bound.value:.6g}",
+                f"  linear access, random signs suffice d <= {self.sufficient.value:.6g}  (probability >= 1/2)",
+                f"  paper's orders (C=1)                 k^2/ln k ln(m/k) = {lo}, k^2 ln m/eps^2 = "
+                f"{self.upper_order.value:.4g}  [NOT PROVEN as numbers: constants unstated]",
+                f"  l1 decoding (statistical dimension)  d ~ {self.l1:.4g}",
+            ]
+        )
 
 
 def access_dims(*, m: int, k: int, eps: float = 0.5) -> AccessDims:
@@ -1044,9 +1127,13 @@ def access_dims(*, m: int, k: int, eps: float = 0.5) -> AccessDims:
     """
     m = check_int(m, "m", minimum=2, maximum=MAX_M_FORMULA)
     k = check_int(k, "k", minimum=1, maximum=m)
-    return AccessDims(m=m, k=k, eps=_check_eps(eps),
-                      lower_bound=linear_access_lower_bound(m=m, k=k, eps=eps),
-                      sufficient=rademacher_access_dim(m=m, k=k, eps=eps),
-                      lower_order=linear_access_lower_order(m=m, k=k),
-                      upper_order=linear_access_upper_order(m=m, k=k, eps=eps),
-                      l1=statistical_dimension_l1(n=m, k=k))
+    return AccessDims(
+        m=m,
+        k=k,
+        eps=_check_eps(eps),
+        lower_bound=linear_access_lower_bound(m=m, k=k, eps=eps),
+        sufficient=rademacher_access_dim(m=m, k=k, eps=eps),
+        lower_order=linear_access_lower_order(m=m, k=k),
+        upper_order=linear_access_upper_order(m=m, k=k, eps=eps),
+        l1=statistical_dimension_l1(n=m, k=k),
+    )

@@ -21,10 +21,20 @@ from theory._validation import (
     estimate_bytes,
 )
 
-__all__ = ["jl_min_dim", "jl_pair_failure_bound", "gaussian_projection_distortion",
-           "jl_max_features", "rademacher_frame", "gaussian_rip_min_dim", "achlioptas_projection",
-           "achlioptas_pair_failure_bound", "interference_moments", "interference_tail_bound",
-           "interference_distribution", "sphere_cos_moment"]
+__all__ = [
+    "jl_min_dim",
+    "jl_pair_failure_bound",
+    "gaussian_projection_distortion",
+    "jl_max_features",
+    "rademacher_frame",
+    "gaussian_rip_min_dim",
+    "achlioptas_projection",
+    "achlioptas_pair_failure_bound",
+    "interference_moments",
+    "interference_tail_bound",
+    "interference_distribution",
+    "sphere_cos_moment",
+]
 
 #: Largest answer of :func:`jl_max_features`, in decimal digits.
 _JL_MAX_DIGITS = 4_000
@@ -162,8 +172,10 @@ def gaussian_projection_distortion(*, dim: int, k: int, rng: Any = 0, n_pairs: i
     dim = check_int(dim, "dim", minimum=1)
     k = check_int(k, "k", minimum=1)
     n_pairs = check_int(n_pairs, "n_pairs", minimum=1)
-    check_memory(estimate_bytes(k * dim + 4 * dim * n_pairs + k * n_pairs),
-                 f"a ({k}, {dim}) projection of {n_pairs} pairs (k={k}, dim={dim}, n_pairs={n_pairs})")
+    check_memory(
+        estimate_bytes(k * dim + 4 * dim * n_pairs + k * n_pairs),
+        f"a ({k}, {dim}) projection of {n_pairs} pairs (k={k}, dim={dim}, n_pairs={n_pairs})",
+    )
     gen = as_rng(rng)
     R = gen.standard_normal((k, dim))
     diff = gen.standard_normal((dim, n_pairs)) - gen.standard_normal((dim, n_pairs))
@@ -225,9 +237,11 @@ def jl_max_features(*, dim: int, eps: float, failure_prob: float = 0.5) -> int:
         return 1
     digits = log_cap / (2.0 * math.log(10.0))  # decimal digits of the answer, about
     if digits > _JL_MAX_DIGITS:
-        raise ValueError(f"jl_max_features(dim={_short(dim)}, eps={eps}) has about {digits:.3g} decimal digits "
-                         f"(more than {_JL_MAX_DIGITS}); use the logarithm "
-                         f"ln n ~ (ln q + dim eps^2/2)/2 = {log_cap / 2:.6g} instead")
+        raise ValueError(
+            f"jl_max_features(dim={_short(dim)}, eps={eps}) has about {digits:.3g} decimal digits "
+            f"(more than {_JL_MAX_DIGITS}); use the logarithm "
+            f"ln n ~ (ln q + dim eps^2/2)/2 = {log_cap / 2:.6g} instead"
+        )
     # n(n-1) <= cap  <=>  n <= 1/2 + sqrt(cap + 1/4); sqrt(cap) = sqrt(q) exp(dim eps^2 / 4) is
     # evaluated in decimal arithmetic to 40 digits beyond the units place, then floored.
     with decimal.localcontext() as ctx:
@@ -414,9 +428,11 @@ def sphere_cos_moment(*, dim: int, order: int) -> Fraction:
     j = order // 2
     bits = math.inf if j > _MOMENT_MAX_BITS else j * math.log2(dim + 2 * j)  # denominator size, about
     if bits > _MOMENT_MAX_BITS:
-        raise ValueError(f"sphere_cos_moment(dim={_short(dim)}, order={_short(order)}): the exact fraction "
-                         f"would have about {bits:.3g} bits (limit {_MOMENT_MAX_BITS}); need "
-                         f"(order/2) log2(dim + order) <= {_MOMENT_MAX_BITS}")
+        raise ValueError(
+            f"sphere_cos_moment(dim={_short(dim)}, order={_short(order)}): the exact fraction "
+            f"would have about {bits:.3g} bits (limit {_MOMENT_MAX_BITS}); need "
+            f"(order/2) log2(dim + order) <= {_MOMENT_MAX_BITS}"
+        )
     return Fraction(math.prod(range(1, 2 * j, 2)), math.prod(range(dim, dim + 2 * j, 2)))
 
 
@@ -466,8 +482,7 @@ def interference_moments(*, dim: int, x: ArrayLike) -> dict[str, float]:
     m4 = float(sphere_cos_moment(dim=dim, order=4))
     var = m2 * s2
     fourth = m4 * s4 + 3.0 * m2 * m2 * (s2 * s2 - s4)
-    return {"mean": 0.0, "var": var, "fourth": fourth,
-            "kurtosis": fourth / var**2 if var > 0 else 0.0}
+    return {"mean": 0.0, "var": var, "fourth": fourth, "kurtosis": fourth / var**2 if var > 0 else 0.0}
 
 
 def interference_tail_bound(*, dim: int, x: ArrayLike, t: float) -> float:
@@ -509,12 +524,11 @@ def interference_tail_bound(*, dim: int, x: ArrayLike, t: float) -> float:
     if s2 == 0:
         return 0.0
     rate = t * t / (2.0 * s2)
-    expo = dim * rate if dim.bit_length() < 1000 else math.inf   # huge dim: the bound is 0
+    expo = dim * rate if dim.bit_length() < 1000 else math.inf  # huge dim: the bound is 0
     return min(1.0, 2.0 * math.exp(-expo))
 
 
-def interference_distribution(*, dim: int, x: ArrayLike, samples: int = 10_000,
-                              rng: Any = 0) -> NDArray[np.float64]:
+def interference_distribution(*, dim: int, x: ArrayLike, samples: int = 10_000, rng: Any = 0) -> NDArray[np.float64]:
     r"""Samples of the interference :math:`I = \sum_j \langle w_0, w_j\rangle x_j` for uniformly
     random unit features :math:`w_0, w_1, \dots, w_k \in \mathbb R^{\text{dim}}`.
 
@@ -542,8 +556,10 @@ def interference_distribution(*, dim: int, x: ArrayLike, samples: int = 10_000,
     dim = check_int(dim, "dim", minimum=1)
     x = _check_x(x)
     samples = check_int(samples, "samples", minimum=1)
-    check_memory(estimate_bytes(samples, x.size, dim, itemsize=16), f"{samples} samples of {x.size} "
-                 f"random unit vectors in dimension {dim} (samples={samples}, dim={dim})")
+    check_memory(
+        estimate_bytes(samples, x.size, dim, itemsize=16),
+        f"{samples} samples of {x.size} random unit vectors in dimension {dim} (samples={samples}, dim={dim})",
+    )
     gen = as_rng(rng)
     # by rotation invariance w_0 = e_1; c_j = first coordinate of a uniform unit vector
     g = gen.standard_normal((samples, x.size, dim))

@@ -13,8 +13,7 @@ from scipy import optimize
 from theory._validation import as_rng, check_array, check_frame, check_int, check_probability, check_real
 from theory.interference.worst_case import worst_case_interference
 
-__all__ = ["relu_readout", "readout_error", "ReadoutError", "optimal_readout_bias",
-           "no_false_positive_bias"]
+__all__ = ["relu_readout", "readout_error", "ReadoutError", "optimal_readout_bias", "no_false_positive_bias"]
 
 
 def _bias(b: Any, n: int) -> NDArray[np.float64]:
@@ -121,8 +120,16 @@ def _int_relu_minus_v_sq(a: NDArray[np.float64], c: NDArray[np.float64], top: fl
     return np.array(out).reshape(np.shape(a))
 
 
-def readout_error(W: ArrayLike, b: ArrayLike, *, k: int | None = None, p: float | None = None,
-                  max_value: float = 1.0, trials: int = 4096, rng: Any = 0) -> ReadoutError:
+def readout_error(
+    W: ArrayLike,
+    b: ArrayLike,
+    *,
+    k: int | None = None,
+    p: float | None = None,
+    max_value: float = 1.0,
+    trials: int = 4096,
+    rng: Any = 0,
+) -> ReadoutError:
     r"""Expected squared error of the ReLU read-out on random sparse nonnegative inputs.
 
     .. math:: L = E_x \lVert \mathrm{ReLU}(W^\top W x + b) - x \rVert^2,
@@ -186,8 +193,9 @@ def readout_error(W: ArrayLike, b: ArrayLike, *, k: int | None = None, p: float 
                 g, c = G[others, j], bb[others]
                 with np.errstate(divide="ignore", invalid="ignore"):
                     r = np.where(g != 0, -c / g, np.nan)
-                frac = np.where(g > 0, 1.0 - np.clip(r / a, 0, 1),
-                                np.where(g < 0, np.clip(r / a, 0, 1), (c > 0).astype(float)))
+                frac = np.where(
+                    g > 0, 1.0 - np.clip(r / a, 0, 1), np.where(g < 0, np.clip(r / a, 0, 1), (c > 0).astype(float))
+                )
                 fp += float(np.mean(frac)) if n > 1 else 0.0
             return ReadoutError(tot / n, 0.0, True, fp / n)
     else:
@@ -198,7 +206,7 @@ def readout_error(W: ArrayLike, b: ArrayLike, *, k: int | None = None, p: float 
         S = np.argsort(gen.random((n, trials)), axis=0)[:k]
         X[S, np.arange(trials)[None, :]] = gen.uniform(0.0, a, size=(k, trials))
     else:
-        assert p is not None   # exactly one of k and p was given
+        assert p is not None  # exactly one of k and p was given
         X = np.where(gen.random((n, trials)) < p, gen.uniform(0.0, a, size=(n, trials)), 0.0)
     out = np.maximum(G @ X + bb[:, None], 0.0)
     err = np.sum((out - X) ** 2, axis=0)
@@ -239,8 +247,15 @@ def no_false_positive_bias(W: ArrayLike, *, k: int, max_value: float = 1.0) -> N
     return -worst_case_interference(W, k=k, signed=False, max_value=max_value)
 
 
-def optimal_readout_bias(W: ArrayLike, *, k: int | None = None, p: float | None = None,
-                         max_value: float = 1.0, trials: int = 4096, rng: Any = 0) -> tuple[float, ReadoutError]:
+def optimal_readout_bias(
+    W: ArrayLike,
+    *,
+    k: int | None = None,
+    p: float | None = None,
+    max_value: float = 1.0,
+    trials: int = 4096,
+    rng: Any = 0,
+) -> tuple[float, ReadoutError]:
     r"""The shared bias :math:`b` minimising :func:`readout_error` (bounded scalar search).
 
     .. math:: b^\star = \arg\min_{b \in [-a\max_i\lVert w_i\rVert^2,\ 0]}

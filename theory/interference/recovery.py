@@ -13,15 +13,25 @@ from scipy import linalg, optimize, special
 
 from theory._validation import as_rng, check_array, check_bool, check_frame, check_int, check_real, check_size
 
-__all__ = ["basis_pursuit", "statistical_dimension_l1", "statistical_dimension_bounds",
-           "l1_weak_threshold", "empirical_phase_transition", "PhaseTransition",
-           "phase_transition_cell", "recovery_trial", "almt_window", "l1_recovers"]
+__all__ = [
+    "basis_pursuit",
+    "statistical_dimension_l1",
+    "statistical_dimension_bounds",
+    "l1_weak_threshold",
+    "empirical_phase_transition",
+    "PhaseTransition",
+    "phase_transition_cell",
+    "recovery_trial",
+    "almt_window",
+    "l1_recovers",
+]
 
 _SQRT2PI = math.sqrt(2.0 * math.pi)
 
 
-def basis_pursuit(W: ArrayLike, y: ArrayLike, *, solver: str = "highs",
-                  nonnegative: bool = False) -> NDArray[np.float64]:
+def basis_pursuit(
+    W: ArrayLike, y: ArrayLike, *, solver: str = "highs", nonnegative: bool = False
+) -> NDArray[np.float64]:
     r"""Solve basis pursuit, the minimum-:math:`\ell_1` solution of :math:`Wz = y`.
 
     .. math:: \hat z = \arg\min_z \lVert z\rVert_1 \ \text{ s.t. }\ Wz = y
@@ -81,8 +91,7 @@ def _bp_highs(W: NDArray[np.float64], y: NDArray[np.float64], nonnegative: bool)
     if nonnegative:
         res = optimize.linprog(np.ones(n), A_eq=W, b_eq=y, bounds=(0, None), method="highs")
     else:
-        res = optimize.linprog(np.ones(2 * n), A_eq=np.hstack([W, -W]), b_eq=y,
-                               bounds=(0, None), method="highs")
+        res = optimize.linprog(np.ones(2 * n), A_eq=np.hstack([W, -W]), b_eq=y, bounds=(0, None), method="highs")
     if res.status == 2:
         raise ValueError("y is not in the range of W (nonnegative cone): basis pursuit is infeasible")
     if res.status != 0:
@@ -106,8 +115,9 @@ def _bp_cvxpy(W: NDArray[np.float64], y: NDArray[np.float64], nonnegative: bool)
 
 def _tail2(tau: float, nonnegative: bool) -> float:
     r""":math:`E[(|g|-\tau)_+^2]` (two-sided) or :math:`E[(g-\tau)_+^2]` (one-sided)."""
-    two = ((1.0 + tau * tau) * special.erfc(tau / math.sqrt(2.0))
-           - tau * math.sqrt(2.0 / math.pi) * math.exp(-tau * tau / 2.0))
+    two = (1.0 + tau * tau) * special.erfc(tau / math.sqrt(2.0)) - tau * math.sqrt(2.0 / math.pi) * math.exp(
+        -tau * tau / 2.0
+    )
     return 0.5 * two if nonnegative else two
 
 
@@ -196,7 +206,7 @@ def statistical_dimension_l1(*, n: int, k: int, nonnegative: bool = False) -> fl
     nonnegative = check_bool(nonnegative, "nonnegative")
     n = check_int(n, "n", minimum=1)
     k = check_int(k, "k", minimum=1, maximum=n)
-    eps = k / n   # true division of ints: correctly rounded at any size
+    eps = k / n  # true division of ints: correctly rounded at any size
     if eps == 0.0:
         raise ValueError(f"k/n underflows floating point for n={n}, k={k}; use a smaller n")
     try:
@@ -310,8 +320,9 @@ def almt_window(*, n: int, eta: float) -> float:
     return _check_finite(math.sqrt(8.0 * math.log(4.0 / eta)) * _sqrt_int(n), f"the window for n={n}")
 
 
-def l1_recovers(W: ArrayLike, x: ArrayLike, *, nonnegative: bool = False, tol: float = 1e-5,
-                screen: bool = True) -> tuple[bool, str]:
+def l1_recovers(
+    W: ArrayLike, x: ArrayLike, *, nonnegative: bool = False, tol: float = 1e-5, screen: bool = True
+) -> tuple[bool, str]:
     r"""Does basis pursuit recover ``x`` from ``y = Wx``? Decided by certificates, else by an LP.
 
     Two rigorous screens settle most problems without a linear program:
@@ -384,8 +395,7 @@ def l1_recovers(W: ArrayLike, x: ArrayLike, *, nonnegative: bool = False, tol: f
         Q, R = np.linalg.qr(WS, mode="complete")
         diag = np.abs(np.diag(R))
         full_rank = bool(diag.min() > 1e-10 * max(1.0, diag.max()))
-        lam = Q[:, :S.size] @ linalg.solve_triangular(R[:S.size].T, sgn, lower=True) if full_rank \
-            else np.zeros(dim)
+        lam = Q[:, : S.size] @ linalg.solve_triangular(R[: S.size].T, sgn, lower=True) if full_rank else np.zeros(dim)
         if full_rank and np.max(np.abs(WS.T @ lam - sgn)) < 1e-9:
             # 1. the minimum-norm dual certificate
             if B.shape[0] == 0 or np.max(np.abs(B @ lam)) < 1.0 - 1e-9:
@@ -394,15 +404,18 @@ def l1_recovers(W: ArrayLike, x: ArrayLike, *, nonnegative: bool = False, tol: f
             # 3. a better dual certificate (Lawson); the more likely one first (by the theory)
             likely_success = dim >= statistical_dimension_l1(n=n, k=S.size)
             N = M = c = None
-            for attempt in ((2, 3) if not likely_success else (3, 2)):
+            for attempt in (2, 3) if not likely_success else (3, 2):
                 if attempt == 2 and _descent_certificate(W, x, y):
                     return False, "descent"
                 if attempt == 3:
-                    N = Q[:, S.size:]
+                    N = Q[:, S.size :]
                     M, c = B @ N, B @ lam
                     lam2 = _lawson_certificate(N, M, c, lam)
-                    if lam2 is not None and np.max(np.abs(WS.T @ lam2 - sgn)) < 1e-9 \
-                            and np.max(np.abs(B @ lam2)) < 1.0 - 1e-9:
+                    if (
+                        lam2 is not None
+                        and np.max(np.abs(WS.T @ lam2 - sgn)) < 1e-9
+                        and np.max(np.abs(B @ lam2)) < 1.0 - 1e-9
+                    ):
                         return True, "certificate"
             tstar = _chebyshev_lp(M, c)
             if abs(tstar - 1.0) > 1e-7:
@@ -461,15 +474,22 @@ def _chebyshev_lp(M: Any, c: Any) -> float:
     A = np.block([[M, -one], [-M, -one]])
     cost = np.zeros(m + 1)
     cost[-1] = 1.0
-    res = optimize.linprog(cost, A_ub=A, b_ub=np.concatenate([-c, c]), bounds=(None, None),
-                           method="highs-ds")
+    res = optimize.linprog(cost, A_ub=A, b_ub=np.concatenate([-c, c]), bounds=(None, None), method="highs-ds")
     if res.status != 0:
         raise RuntimeError(f"HiGHS failed on the certificate LP: {res.message}")
     return float(res.fun)
 
 
-def recovery_trial(n: int, dim: int, k: int, rng: np.random.Generator, *, solver: str = "highs",
-                   nonnegative: bool = False, tol: float = 1e-5) -> tuple[bool, str]:
+def recovery_trial(
+    n: int,
+    dim: int,
+    k: int,
+    rng: np.random.Generator,
+    *,
+    solver: str = "highs",
+    nonnegative: bool = False,
+    tol: float = 1e-5,
+) -> tuple[bool, str]:
     """One Gaussian recovery problem: ``W`` iid N(0,1) (dim x n), ``x`` with ``k`` random
     nonzeros (N(0,1) values; |N(0,1)| when nonnegative). Returns (success, how decided);
     ``solver="highs"`` uses :func:`l1_recovers` (certificates, then HiGHS), ``"cvxpy"`` and
@@ -497,8 +517,14 @@ def phase_transition_cell(params: dict[str, Any], rng: np.random.Generator) -> d
     k = max(1, int(round(rho * dim)))
     k = min(k, n)
     res = [recovery_trial(n, dim, k, rng, solver=solver, nonnegative=nonneg) for _ in range(trials)]
-    return {"dim": dim, "k": k, "successes": int(sum(r[0] for r in res)), "trials": trials,
-            "outcomes": [int(r[0]) for r in res], "decided_by": [r[1] for r in res]}
+    return {
+        "dim": dim,
+        "k": k,
+        "successes": int(sum(r[0] for r in res)),
+        "trials": trials,
+        "outcomes": [int(r[0]) for r in res],
+        "decided_by": [r[1] for r in res],
+    }
 
 
 @dataclass(frozen=True)
@@ -557,10 +583,19 @@ class PhaseTransition:
         return np.array([l1_weak_threshold(float(d), nonnegative=self.nonnegative) for d in self.deltas])
 
 
-def empirical_phase_transition(*, n: int, deltas: ArrayLike, rhos: ArrayLike, trials: int = 20,
-                               rng: Any = 0, nonnegative: bool = False, solver: str = "highs",
-                               executor: Any = None, store: Any = None,
-                               progress: bool = True) -> PhaseTransition:
+def empirical_phase_transition(
+    *,
+    n: int,
+    deltas: ArrayLike,
+    rhos: ArrayLike,
+    trials: int = 20,
+    rng: Any = 0,
+    nonnegative: bool = False,
+    solver: str = "highs",
+    executor: Any = None,
+    store: Any = None,
+    progress: bool = True,
+) -> PhaseTransition:
     r"""Empirical success probability of Gaussian :math:`\ell_1` recovery over a (delta, rho) grid.
 
     Each cell draws ``trials`` problems with ``dim = round(delta n)``, ``k = round(rho dim)``,
@@ -615,25 +650,44 @@ def empirical_phase_transition(*, n: int, deltas: ArrayLike, rhos: ArrayLike, tr
             raise ValueError(f"{name} must be a non-empty list of values in (0, 1], got {arr.tolist()}")
     if solver not in ("highs", "highs-lp", "cvxpy"):
         raise ValueError(f"solver must be 'highs', 'highs-lp' or 'cvxpy', got {solver!r}")
-    grid = [{"n": n, "delta": float(a), "rho": float(b), "trials": trials, "solver": solver,
-             "nonnegative": bool(nonnegative)} for a in d for b in r]
-    values = _run_sweep(phase_transition_cell, grid, executor=executor, store=store, rng=rng,
-                        progress=progress, desc="l1 phase transition")
+    grid = [
+        {
+            "n": n,
+            "delta": float(a),
+            "rho": float(b),
+            "trials": trials,
+            "solver": solver,
+            "nonnegative": bool(nonnegative),
+        }
+        for a in d
+        for b in r
+    ]
+    values = _run_sweep(
+        phase_transition_cell,
+        grid,
+        executor=executor,
+        store=store,
+        rng=rng,
+        progress=progress,
+        desc="l1 phase transition",
+    )
     succ = np.array([v["successes"] / v["trials"] for v in values]).reshape(d.size, r.size)
     dims = np.array([v["dim"] for v in values]).reshape(d.size, r.size)
     ks = np.array([v["k"] for v in values]).reshape(d.size, r.size)
     return PhaseTransition(n, d, r, succ, dims, ks, trials, bool(nonnegative), raw=list(values))
 
 
-def _run_sweep(fn: Any, grid: list[dict[str, Any]], *, executor: Any, store: Any, rng: Any,
-               progress: bool, desc: str) -> list[Any]:
+def _run_sweep(
+    fn: Any, grid: list[dict[str, Any]], *, executor: Any, store: Any, rng: Any, progress: bool, desc: str
+) -> list[Any]:
     """Run through ``theory.sweep`` when available; otherwise serially with per-cell seeds."""
     try:
         from theory.sweep import sweep
     except ImportError:  # pragma: no cover - theory.sweep is built in parallel
         if executor not in (None, "serial") or store is not None:
-            raise RuntimeError("theory.sweep is not available: only executor='serial' without "
-                               "a store can run") from None
+            raise RuntimeError(
+                "theory.sweep is not available: only executor='serial' without a store can run"
+            ) from None
         import json
         import zlib
 

@@ -21,8 +21,14 @@ from theory.interference._common import (
     offdiag_abs_max,
 )
 
-__all__ = ["RIPBound", "RecoveryCertificate", "rip_constant", "coherence_recovery",
-           "rip_recovery", "MAX_EXACT_SUPPORTS"]
+__all__ = [
+    "RIPBound",
+    "RecoveryCertificate",
+    "rip_constant",
+    "coherence_recovery",
+    "rip_recovery",
+    "MAX_EXACT_SUPPORTS",
+]
 
 #: Largest number of supports ``method="exact"`` enumerates before refusing.
 MAX_EXACT_SUPPORTS = 500_000
@@ -109,7 +115,8 @@ def _exact(G: NDArray[np.float64], k: int, max_supports: int) -> tuple[float, fl
     if count > max_supports:
         raise ValueError(
             f"method='exact' needs all C(n={n}, k={k}) = {count} supports, more than "
-            f"max_supports={max_supports}; use method='best' or 'sdp', or raise max_supports")
+            f"max_supports={max_supports}; use method='best' or 'sdp', or raise max_supports"
+        )
     lmax, lmin = -np.inf, np.inf
     smax: tuple[int, ...] = ()
     smin: tuple[int, ...] = ()
@@ -145,8 +152,7 @@ def _eig_margin(A: NDArray[np.float64]) -> float:
     return float(10.0 * A.shape[0] * _EPS * max(np.linalg.norm(A), 1.0))
 
 
-def sparse_eig_certificate(G: NDArray[np.float64], U: NDArray[np.float64], k: int,
-                           side: str) -> tuple[float, float]:
+def sparse_eig_certificate(G: NDArray[np.float64], U: NDArray[np.float64], k: int, side: str) -> tuple[float, float]:
     r"""Independent check of a dual certificate for the sparse eigenvalue SDP.
 
     For any symmetric :math:`U` with :math:`\rho = \max_{ij}|U_{ij}|` and every unit
@@ -211,15 +217,20 @@ def _sdp(G: NDArray[np.float64], k: int, solver: str) -> dict[str, Any]:
             best = min(checked, key=lambda t: t[1])
         else:
             best = max(checked, key=lambda t: t[1])
-        out[side] = {"value": best[1], "from": best[0], "rho": best[2], "U": best[3],
-                     "solver_value": (solver_value if side == "max" or solver_value is None
-                                      else -solver_value),
-                     "checked": {name: val for name, val, _, _ in checked}}
+        out[side] = {
+            "value": best[1],
+            "from": best[0],
+            "rho": best[2],
+            "U": best[3],
+            "solver_value": (solver_value if side == "max" or solver_value is None else -solver_value),
+            "checked": {name: val for name, val, _, _ in checked},
+        }
     return out
 
 
-def _search(G: NDArray[np.float64], k: int, rng: np.random.Generator,
-            restarts: int) -> tuple[float, float, tuple[int, ...], tuple[int, ...]]:
+def _search(
+    G: NDArray[np.float64], k: int, rng: np.random.Generator, restarts: int
+) -> tuple[float, float, tuple[int, ...], tuple[int, ...]]:
     """Lower bound on delta_k: greedy growth + random supports + local swaps."""
     n = G.shape[0]
     best_hi, best_lo = -np.inf, np.inf
@@ -268,8 +279,16 @@ def _search(G: NDArray[np.float64], k: int, rng: np.random.Generator,
     return best_hi, best_lo, s_hi, s_lo
 
 
-def rip_constant(W: ArrayLike, *, k: int, method: str = "best", max_supports: int = MAX_EXACT_SUPPORTS,
-                 solver: str = "CLARABEL", rng: Any = 0, restarts: int = 4) -> RIPBound:
+def rip_constant(
+    W: ArrayLike,
+    *,
+    k: int,
+    method: str = "best",
+    max_supports: int = MAX_EXACT_SUPPORTS,
+    solver: str = "CLARABEL",
+    rng: Any = 0,
+    restarts: int = 4,
+) -> RIPBound:
     r"""Restricted isometry constant :math:`\delta_k` of a frame: exact, or bracketed.
 
     Squared convention: :math:`\delta_k` is the smallest :math:`\delta` with
@@ -351,16 +370,27 @@ def rip_constant(W: ArrayLike, *, k: int, method: str = "best", max_supports: in
     diag = np.diag(G)
     if not np.allclose(diag, 1.0, rtol=0, atol=1e-6):
         worst = float(np.max(np.abs(np.sqrt(diag) - 1.0)))
-        warnings.warn(f"W's columns are not unit-norm (largest |norm - 1| = {worst:.3g}); the RIP constant then "
-                      "mixes the column norms with the interference between columns. Pass "
-                      "theory.geometry.normalize(W) to measure interference only.", TheoryWarning, stacklevel=2)
+        warnings.warn(
+            f"W's columns are not unit-norm (largest |norm - 1| = {worst:.3g}); the RIP constant then "
+            "mixes the column norms with the interference between columns. Pass "
+            "theory.geometry.normalize(W) to measure interference only.",
+            TheoryWarning,
+            stacklevel=2,
+        )
     cite = "Candes & Tao (2005), doi:10.1109/TIT.2005.858979"
     if method == "exact" or (method == "best" and math.comb(n, k) <= max_supports):
         lmax, lmin, smax, smin = _exact(G, k, max_supports)
         d = _delta(lmax, lmin)
-        return RIPBound(d, d, method, k=k, rigorous=True, exact=True,
-                        certificate={"support_max": smax, "support_min": smin,
-                                     "lambda_max": lmax, "lambda_min": lmin}, citation=cite)
+        return RIPBound(
+            d,
+            d,
+            method,
+            k=k,
+            rigorous=True,
+            exact=True,
+            certificate={"support_max": smax, "support_min": smin, "lambda_max": lmax, "lambda_min": lmin},
+            citation=cite,
+        )
     # a lower bound attained by an explicit support
     if method == "gershgorin":
         # cheapest attained lower bound: the most coherent pair (or 1 column)
@@ -379,21 +409,24 @@ def rip_constant(W: ArrayLike, *, k: int, method: str = "best", max_supports: in
             lo_pair = mid - rad  # the diagonal is +inf here, never the minimum
             i_lo = np.unravel_index(int(np.argmin(lo_pair)), lo_pair.shape)
             lo = max(lo, _delta(float(hi_pair[i_hi]), float(lo_pair[i_lo])))
-            lower_cert = {"support_max": tuple(int(v) for v in i_hi),
-                          "support_min": tuple(int(v) for v in i_lo)}
+            lower_cert = {"support_max": tuple(int(v) for v in i_hi), "support_min": tuple(int(v) for v in i_lo)}
         hi_max, hi_min, mu = _gershgorin(G, k)
         up = _delta(hi_max, hi_min)
-        return RIPBound(lo, max(up, lo), "gershgorin", k=k, rigorous=True,
-                        certificate={"mu": mu, **lower_cert},
-                        citation=f"{cite}; Gershgorin circle theorem; {DONOHO_ELAD}")
+        return RIPBound(
+            lo,
+            max(up, lo),
+            "gershgorin",
+            k=k,
+            rigorous=True,
+            certificate={"mu": mu, **lower_cert},
+            citation=f"{cite}; Gershgorin circle theorem; {DONOHO_ELAD}",
+        )
     lmax, lmin, smax, smin = _search(G, k, as_rng(rng), restarts)
     lo = _delta(lmax, lmin)
     sdp = _sdp(G, k, solver)
     up = _delta(sdp["max"]["value"], sdp["min"]["value"])
-    cert = {"support_max": smax, "support_min": smin, "lambda_max_found": lmax,
-            "lambda_min_found": lmin, "sdp": sdp}
-    return RIPBound(lo, up, method, k=k, rigorous=True, certificate=cert,
-                    citation=f"{cite}; {DASPREMONT_2008}")
+    cert = {"support_max": smax, "support_min": smin, "lambda_max_found": lmax, "lambda_min_found": lmin, "sdp": sdp}
+    return RIPBound(lo, up, method, k=k, rigorous=True, certificate=cert, citation=f"{cite}; {DASPREMONT_2008}")
 
 
 @dataclass(frozen=True)
@@ -460,12 +493,13 @@ def coherence_recovery(W: ArrayLike, *, k: int) -> RecoveryCertificate:
     k = check_int(k, "k", minimum=1)
     norms = np.linalg.norm(W, axis=0)
     if np.max(np.abs(norms - 1.0)) > 1e-9:
-        raise ValueError("W must have unit-norm columns for the coherence condition "
-                         f"(max |norm - 1| = {np.max(np.abs(norms - 1.0)):.3g}); normalise it first")
+        raise ValueError(
+            "W must have unit-norm columns for the coherence condition "
+            f"(max |norm - 1| = {np.max(np.abs(norms - 1.0)):.3g}); normalise it first"
+        )
     mu = offdiag_abs_max(W.T @ W)
     thr = math.inf if mu == 0 else 0.5 * (1.0 + 1.0 / mu)
-    return RecoveryCertificate(bool(k < thr), mu, thr, "k < (1 + 1/mu)/2",
-                               f"{DONOHO_ELAD}; {TROPP_2004}", k=k)
+    return RecoveryCertificate(bool(k < thr), mu, thr, "k < (1 + 1/mu)/2", f"{DONOHO_ELAD}; {TROPP_2004}", k=k)
 
 
 def rip_recovery(W: ArrayLike, *, k: int, **rip_kwargs: Any) -> RecoveryCertificate:
@@ -508,5 +542,4 @@ def rip_recovery(W: ArrayLike, *, k: int, **rip_kwargs: Any) -> RecoveryCertific
         raise ValueError(f"k must satisfy 2k <= n = {n}, got k = {k}")
     b = rip_constant(W, k=2 * k, **rip_kwargs)
     thr = 1.0 / math.sqrt(2.0)
-    return RecoveryCertificate(bool(b.upper < thr), b.upper, thr, "delta_2k < 1/sqrt(2)",
-                               CAI_ZHANG, k=k)
+    return RecoveryCertificate(bool(b.upper < thr), b.upper, thr, "delta_2k < 1/sqrt(2)", CAI_ZHANG, k=k)

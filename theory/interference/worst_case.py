@@ -50,8 +50,9 @@ def interference(W: ArrayLike, x: ArrayLike) -> NDArray[np.float64]:
     return out - (sq * x.T).T
 
 
-def worst_case_interference(W: ArrayLike, *, k: int, signed: bool = True,
-                            max_value: float = 1.0) -> NDArray[np.float64]:
+def worst_case_interference(
+    W: ArrayLike, *, k: int, signed: bool = True, max_value: float = 1.0
+) -> NDArray[np.float64]:
     r"""Exact largest interference on each feature over all k-sparse inputs.
 
     With :math:`G = W^\top W`, the interference on feature :math:`i` from an input whose other
@@ -157,6 +158,11 @@ def coherence_interference_bound(W: ArrayLike, *, k: int, max_value: float = 1.0
         raise ValueError(f"k must be an integer in [0, {n - 1}], got {k} (W has n={n} columns)")
     a = check_real(max_value, "max_value", minimum=0.0, strict_min=True)
     mu = offdiag_abs_max(W.T @ W)
-    return Bound(k * a * mu, "coherence", DONOHO_ELAD + "; " + TROPP_2004 + "; " + ELHAGE_2022,
-                 kind="upper", quantity="k-sparse interference",
-                 params={"k": k, "max_value": a, "mu": mu})
+    return Bound(
+        k * a * mu,
+        "coherence",
+        DONOHO_ELAD + "; " + TROPP_2004 + "; " + ELHAGE_2022,
+        kind="upper",
+        quantity="k-sparse interference",
+        params={"k": k, "max_value": a, "mu": mu},
+    )

@@ -41,9 +41,11 @@ def derive() -> Derivation:
     """Derive the naive loss and the label-noise formula, checking each step with sympy."""
     D = Derivation(
         name="compressed_baseline",
-        statement=("residual-MLP toy (x_i active w.p. p, then U[-1,1]; target ReLU(x)): the naive w-neuron "
-                   "network has mean loss (n-w)/n * p/6; a mixing term s M x adds mean-square label noise "
-                   "s^2 (p/3) ||M||_F^2 / n"),
+        statement=(
+            "residual-MLP toy (x_i active w.p. p, then U[-1,1]; target ReLU(x)): the naive w-neuron "
+            "network has mean loss (n-w)/n * p/6; a mixing term s M x adds mean-square label noise "
+            "s^2 (p/3) ||M||_F^2 / n"
+        ),
         citation="Braun et al. (2025) arXiv:2501.14926; Bhagat et al. (2026) arXiv:2606.14673",
     )
     t, p, s = sp.symbols("t p s", positive=True)

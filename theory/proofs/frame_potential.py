@@ -35,9 +35,11 @@ def derive() -> Derivation:
     # Step 2: Lagrange's identity for d = 2..5 eigenvalues.
     for d in range(2, 6):
         lam = sp.symbols(f"l1:{d + 1}", real=True)
-        D.equal(f"Lagrange identity, d = {d}: d sum l^2 - (sum l)^2 = sum_(k<l) (l_k - l_l)^2",
-                d * sum(x**2 for x in lam) - sum(lam) ** 2,
-                sum((lam[i] - lam[j]) ** 2 for i in range(d) for j in range(i + 1, d)))
+        D.equal(
+            f"Lagrange identity, d = {d}: d sum l^2 - (sum l)^2 = sum_(k<l) (l_k - l_l)^2",
+            d * sum(x**2 for x in lam) - sum(lam) ** 2,
+            sum((lam[i] - lam[j]) ** 2 for i in range(d) for j in range(i + 1, d)),
+        )
     # Step 3: with sum l = n, FP >= n^2/d; equality iff all l_k = n/d.
     n, d = sp.symbols("n d", positive=True)
     D.equal("all eigenvalues n/d give FP = d (n/d)^2 = n^2/d", d * (n / d) ** 2, n**2 / d)
@@ -47,12 +49,10 @@ def derive() -> Derivation:
     W = sp.Matrix(simplex(3)).applyfunc(lambda x: sp.nsimplify(x, [sp.sqrt(2), sp.sqrt(3), sp.sqrt(6)]))
     G = sp.simplify(W.T * W)
     fp = sp.simplify(sum(x**2 for x in G))
-    D.equal("the simplex in R^3 (a tight frame, exact coordinates) has FP = 16/3 = n^2/d", fp,
-            sp.Rational(16, 3))
+    D.equal("the simplex in R^3 (a tight frame, exact coordinates) has FP = 16/3 = n^2/d", fp, sp.Rational(16, 3))
     # Step 5: a non-tight unit frame is strictly above: e1, e2, (e1+e2)/sqrt2 in R^2.
     V = sp.Matrix([[1, 0, 1 / sp.sqrt(2)], [0, 1, 1 / sp.sqrt(2)]])
     fpv = sp.simplify(sum(x**2 for x in V.T * V))
-    D.step("a non-tight frame (e1, e2, (e1+e2)/sqrt 2) has FP = 5 > 9/2 = n^2/d",
-           sp.Gt(fpv, sp.Rational(9, 2)))
+    D.step("a non-tight frame (e1, e2, (e1+e2)/sqrt 2) has FP = 5 > 9/2 = n^2/d", sp.Gt(fpv, sp.Rational(9, 2)))
     D.result = n**2 / d
     return D

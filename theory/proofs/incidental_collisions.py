@@ -57,11 +57,15 @@ def derive() -> Derivation:
     """Derive both expected counts, checking each step with sympy and by enumeration."""
     D = Derivation(
         name="incidental_collisions",
-        statement=("n features each on a uniform one of m neurons: E[#neurons with >= 2 features] = "
-                   "m(1 - (1-1/m)^n - (n/m)(1-1/m)^(n-1)) ~ n(n-1)/(2m); with uniform signs, "
-                   "E[#neurons with both signs] = m(1 - 2(1-1/(2m))^n + (1-1/m)^n) ~ n(n-1)/(4m)"),
-        citation=("Lecomte, Thaman, Schaeffer, Bashkansky, Chow, Koyejo (2023) arXiv:2312.03096 "
-                  "(counting model of incidental polysemanticity)"),
+        statement=(
+            "n features each on a uniform one of m neurons: E[#neurons with >= 2 features] = "
+            "m(1 - (1-1/m)^n - (n/m)(1-1/m)^(n-1)) ~ n(n-1)/(2m); with uniform signs, "
+            "E[#neurons with both signs] = m(1 - 2(1-1/(2m))^n + (1-1/m)^n) ~ n(n-1)/(4m)"
+        ),
+        citation=(
+            "Lecomte, Thaman, Schaeffer, Bashkansky, Chow, Koyejo (2023) arXiv:2312.03096 "
+            "(counting model of incidental polysemanticity)"
+        ),
     )
     n, m = sp.symbols("n m", positive=True)
     x = sp.Symbol("x", positive=True)  # x = 1/m
@@ -70,25 +74,35 @@ def derive() -> Derivation:
     p1 = n * q * (1 - q) ** (n - 1)
     # Step 1: the binomial load of one neuron
     for nn in range(1, 6):
-        pmf = [sp.binomial(nn, kk) * q ** kk * (1 - q) ** (nn - kk) for kk in range(nn + 1)]
+        pmf = [sp.binomial(nn, kk) * q**kk * (1 - q) ** (nn - kk) for kk in range(nn + 1)]
         D.equal(f"n = {nn}: the Bin(n, 1/m) probabilities sum to 1", sp.simplify(sum(pmf)), 1)
-        D.equal(f"n = {nn}: P(load 0) + P(load 1) = (1-1/m)^n + (n/m)(1-1/m)^(n-1)",
-                sp.simplify(pmf[0] + pmf[1] - (p0 + p1).subs(n, nn)), 0)
+        D.equal(
+            f"n = {nn}: P(load 0) + P(load 1) = (1-1/m)^n + (n/m)(1-1/m)^(n-1)",
+            sp.simplify(pmf[0] + pmf[1] - (p0 + p1).subs(n, nn)),
+            0,
+        )
     birthday = m * (1 - p0 - p1)
     signed = m * (1 - 2 * (1 - q / 2) ** n + (1 - q) ** n)
     # Step 2: exact agreement with enumeration of every assignment
     for nn, mm in ((2, 2), (3, 2), (3, 3), (4, 3), (5, 2), (4, 4)):
-        D.equal(f"birthday count, n = {nn}, m = {mm}: formula = enumeration of all {mm}^{nn} assignments",
-                sp.nsimplify(birthday.subs({n: nn, m: mm})), sp.Rational(*_frac(_brute(nn, mm, False))))
+        D.equal(
+            f"birthday count, n = {nn}, m = {mm}: formula = enumeration of all {mm}^{nn} assignments",
+            sp.nsimplify(birthday.subs({n: nn, m: mm})),
+            sp.Rational(*_frac(_brute(nn, mm, False))),
+        )
     for nn, mm in ((2, 2), (3, 2), (3, 3), (4, 2), (4, 3)):
-        D.equal(f"signed count, n = {nn}, m = {mm}: formula = enumeration of all (2m)^n assignments",
-                sp.nsimplify(signed.subs({n: nn, m: mm})), sp.Rational(*_frac(_brute(nn, mm, True))))
+        D.equal(
+            f"signed count, n = {nn}, m = {mm}: formula = enumeration of all (2m)^n assignments",
+            sp.nsimplify(signed.subs({n: nn, m: mm})),
+            sp.Rational(*_frac(_brute(nn, mm, True))),
+        )
     # Step 3: leading order in 1/m
     lead_b = sp.series(birthday.subs(m, 1 / x), x, 0, 2).removeO()
     D.equal("birthday count = n(n-1)/(2m) + O(1/m^2)", sp.simplify(lead_b - n * (n - 1) / 2 * x), 0)
     lead_s = sp.series(signed.subs(m, 1 / x), x, 0, 2).removeO()
-    D.equal("signed count = n(n-1)/(4m) + O(1/m^2): half the birthday count", sp.simplify(lead_s - n * (n - 1) / 4 * x),
-            0)
+    D.equal(
+        "signed count = n(n-1)/(4m) + O(1/m^2): half the birthday count", sp.simplify(lead_s - n * (n - 1) / 4 * x), 0
+    )
     D.result = (sp.simplify(birthday), sp.simplify(signed))
     return D
 

@@ -23,15 +23,21 @@ def exact_polytopes() -> dict[str, sp.Matrix]:
     g = (1 + s5) / 2
     polys: dict[str, sp.Matrix] = {
         "digon": sp.Matrix([[1, -1]]),
-        "triangle": sp.Matrix([[sp.cos(2 * sp.pi * k / 3) for k in range(3)],
-                               [sp.sin(2 * sp.pi * k / 3) for k in range(3)]]),
-        "pentagon": sp.Matrix([[sp.cos(2 * sp.pi * k / 5) for k in range(5)],
-                               [sp.sin(2 * sp.pi * k / 5) for k in range(5)]]),
+        "triangle": sp.Matrix(
+            [[sp.cos(2 * sp.pi * k / 3) for k in range(3)], [sp.sin(2 * sp.pi * k / 3) for k in range(3)]]
+        ),
+        "pentagon": sp.Matrix(
+            [[sp.cos(2 * sp.pi * k / 5) for k in range(5)], [sp.sin(2 * sp.pi * k / 5) for k in range(5)]]
+        ),
         "tetrahedron": sp.Matrix([[1, 1, -1, -1], [1, -1, 1, -1], [1, -1, -1, 1]]),
         "octahedron": sp.Matrix([[1, 0, 0, -1, 0, 0], [0, 1, 0, 0, -1, 0], [0, 0, 1, 0, 0, -1]]),
-        "square_antiprism": sp.Matrix([[sp.cos(sp.pi * k / 4) for k in range(8)],
-                                       [sp.sin(sp.pi * k / 4) for k in range(8)],
-                                       [(1 if k % 2 == 0 else -1) / sp.sqrt(2) for k in range(8)]]),
+        "square_antiprism": sp.Matrix(
+            [
+                [sp.cos(sp.pi * k / 4) for k in range(8)],
+                [sp.sin(sp.pi * k / 4) for k in range(8)],
+                [(1 if k % 2 == 0 else -1) / sp.sqrt(2) for k in range(8)],
+            ]
+        ),
     }
     ico = []
     for s1 in (1, -1):
@@ -41,9 +47,15 @@ def exact_polytopes() -> dict[str, sp.Matrix]:
     return polys
 
 
-EXPECTED = {"digon": sp.Rational(1, 2), "triangle": sp.Rational(2, 3), "pentagon": sp.Rational(2, 5),
-            "tetrahedron": sp.Rational(3, 4), "octahedron": sp.Rational(1, 2),
-            "square_antiprism": sp.Rational(3, 8), "icosahedron": sp.Rational(1, 4)}
+EXPECTED = {
+    "digon": sp.Rational(1, 2),
+    "triangle": sp.Rational(2, 3),
+    "pentagon": sp.Rational(2, 5),
+    "tetrahedron": sp.Rational(3, 4),
+    "octahedron": sp.Rational(1, 2),
+    "square_antiprism": sp.Rational(3, 8),
+    "icosahedron": sp.Rational(1, 4),
+}
 
 
 def derive() -> Derivation:
@@ -63,11 +75,17 @@ def derive() -> Derivation:
         for i in range(len(cols)):
             tot = sum(sp.nsimplify(sp.simplify((cols[i].T * c)[0] ** 2)) for c in cols)
             Ds.add(sp.nsimplify(sp.simplify(1 / tot)))
-        D.step(f"{name}: every D_i equals {EXPECTED[name]} (exact coordinates)",
-               sp.Eq(sp.FiniteSet(*Ds), sp.FiniteSet(EXPECTED[name])),
-               holds=Ds == {EXPECTED[name]}, how="exact sympy arithmetic")
+        D.step(
+            f"{name}: every D_i equals {EXPECTED[name]} (exact coordinates)",
+            sp.Eq(sp.FiniteSet(*Ds), sp.FiniteSet(EXPECTED[name])),
+            holds=Ds == {EXPECTED[name]},
+            how="exact sympy arithmetic",
+        )
         lib = feature_dimensionality(polytope(name))
-        D.step(f"{name}: theory.geometry.feature_dimensionality(polytope({name!r})) agrees",
-               sp.Eq(sp.Float(float(lib.mean()), 12), sp.Float(float(EXPECTED[name]), 12)),
-               holds=bool(np.allclose(lib, float(EXPECTED[name]), atol=1e-12)), how="float vs exact")
+        D.step(
+            f"{name}: theory.geometry.feature_dimensionality(polytope({name!r})) agrees",
+            sp.Eq(sp.Float(float(lib.mean()), 12), sp.Float(float(EXPECTED[name]), 12)),
+            holds=bool(np.allclose(lib, float(EXPECTED[name]), atol=1e-12)),
+            how="float vs exact",
+        )
     return D

@@ -55,41 +55,66 @@ def derive() -> Derivation:
     a, b, c, e, s = sp.symbols("a b c e s", nonnegative=True)
     D = Derivation(
         name="thresholding",
-        statement=("one-pass thresholding recovers every k-sparse support of a dictionary with coherence "
-                   "mu when x_min/x_max > (2k-1) mu; the sharp form 2(k-1)mu/(1-mu) <= (2k-1)mu is attained"),
-        citation=("Schnass & Vandergheynst (2008), Dictionary preconditioning for greedy algorithms, IEEE TSP 56(5), "
-                  "doi:10.1109/TSP.2007.911494; Gribonval, Rauhut, Schnass & Vandergheynst (2008), JFAA 14(5), "
-                  "doi:10.1007/s00041-008-9044-y; Tropp (2004), doi:10.1109/TIT.2004.834793"),
+        statement=(
+            "one-pass thresholding recovers every k-sparse support of a dictionary with coherence "
+            "mu when x_min/x_max > (2k-1) mu; the sharp form 2(k-1)mu/(1-mu) <= (2k-1)mu is attained"
+        ),
+        citation=(
+            "Schnass & Vandergheynst (2008), Dictionary preconditioning for greedy algorithms, IEEE TSP 56(5), "
+            "doi:10.1109/TSP.2007.911494; Gribonval, Rauhut, Schnass & Vandergheynst (2008), JFAA 14(5), "
+            "doi:10.1007/s00041-008-9044-y; Tropp (2004), doi:10.1109/TIT.2004.834793"
+        ),
     )
     # 1. on-support lower bound: |x_i| = x_min + a, interference sum = (k-1) mu x_max - b (a, b >= 0)
     on = (xmin + a) - ((k - 1) * mu * xmax - b)
     slack_on = sp.expand(on - (xmin - (k - 1) * mu * xmax))
-    D.step("on support: |<d_i,y>| >= |x_i| - sum_{l != i} mu |x_l| >= x_min - (k-1) mu x_max "
-           "(slack a + b, a = |x_i| - x_min, b = sum of mu(x_max - |x_l|) + (mu - |G_il|)|x_l|)",
-           sp.Ge(on, xmin - (k - 1) * mu * xmax, evaluate=False), holds=bool(slack_on.is_nonnegative) and slack_on == a + b,
-           how="slack is a sum of nonnegative symbols")
+    D.step(
+        "on support: |<d_i,y>| >= |x_i| - sum_{l != i} mu |x_l| >= x_min - (k-1) mu x_max "
+        "(slack a + b, a = |x_i| - x_min, b = sum of mu(x_max - |x_l|) + (mu - |G_il|)|x_l|)",
+        sp.Ge(on, xmin - (k - 1) * mu * xmax, evaluate=False),
+        holds=bool(slack_on.is_nonnegative) and slack_on == a + b,
+        how="slack is a sum of nonnegative symbols",
+    )
     # 2. off-support upper bound: sum_l |G_jl||x_l| = k mu x_max - c, c >= 0
     off = k * mu * xmax - c
     slack_off = sp.expand(k * mu * xmax - off)
-    D.step("off support: |<d_j,y>| <= sum_{l in S} mu |x_l| <= k mu x_max (slack c >= 0)",
-           sp.Le(off, k * mu * xmax, evaluate=False), holds=bool(slack_off.is_nonnegative), how="slack is a nonnegative symbol")
+    D.step(
+        "off support: |<d_j,y>| <= sum_{l in S} mu |x_l| <= k mu x_max (slack c >= 0)",
+        sp.Le(off, k * mu * xmax, evaluate=False),
+        holds=bool(slack_off.is_nonnegative),
+        how="slack is a nonnegative symbol",
+    )
     # 3. gap and the condition
     gap = sp.expand((xmin - (k - 1) * mu * xmax) - k * mu * xmax)
     D.equal("the worst-case gap is x_min - (2k-1) mu x_max", gap, xmin - (2 * k - 1) * mu * xmax)
     r = (2 * k - 1) * mu + e  # ratio above the threshold by e > 0
     g_at = sp.expand(gap.subs(xmin, r * xmax))
-    D.step("with x_min = ((2k-1) mu + e) x_max, e > 0, the gap is e x_max > 0: the top k are the support",
-           sp.Eq(g_at, e * xmax), holds=sp.simplify(g_at - e * xmax) == 0, how="expand")
+    D.step(
+        "with x_min = ((2k-1) mu + e) x_max, e > 0, the gap is e x_max > 0: the top k are the support",
+        sp.Eq(g_at, e * xmax),
+        holds=sp.simplify(g_at - e * xmax) == 0,
+        how="expand",
+    )
     # 4. sharp form: atom i vs atom j, common term mu|x_i| moved over
     sharp = 2 * (k - 1) * mu / (1 - mu)
-    D.equal("comparing atom i with atom j directly: (1 - mu) x_min > 2 (k-1) mu x_max, i.e. ratio > 2(k-1)mu/(1-mu)",
-            sp.solve(sp.Eq((1 - mu) * sp.Symbol("rho") - 2 * (k - 1) * mu, 0), sp.Symbol("rho"))[0], sharp)
-    D.equal("(2k-1) mu - 2(k-1) mu/(1-mu) = mu (1 - (2k-1) mu)/(1 - mu)",
-            (2 * k - 1) * mu - sharp, mu * (1 - (2 * k - 1) * mu) / (1 - mu))
+    D.equal(
+        "comparing atom i with atom j directly: (1 - mu) x_min > 2 (k-1) mu x_max, i.e. ratio > 2(k-1)mu/(1-mu)",
+        sp.solve(sp.Eq((1 - mu) * sp.Symbol("rho") - 2 * (k - 1) * mu, 0), sp.Symbol("rho"))[0],
+        sharp,
+    )
+    D.equal(
+        "(2k-1) mu - 2(k-1) mu/(1-mu) = mu (1 - (2k-1) mu)/(1 - mu)",
+        (2 * k - 1) * mu - sharp,
+        mu * (1 - (2 * k - 1) * mu) / (1 - mu),
+    )
     j = sp.Symbol("j", integer=True, nonnegative=True)  # k = j + 1 >= 1
     diff_pos = sp.simplify((mu * (1 - (2 * k - 1) * mu) / (1 - mu)).subs(mu, 1 / (2 * k - 1 + s + 1)).subs(k, j + 1))
-    D.step("so the sharp threshold is below (2k-1) mu whenever (2k-1) mu < 1 (mu = 1/(2k + s), s >= 0, k = j + 1)",
-           sp.Ge(diff_pos, 0, evaluate=False), holds=bool(sp.factor(diff_pos).is_nonnegative), how="sign of factored form")
+    D.step(
+        "so the sharp threshold is below (2k-1) mu whenever (2k-1) mu < 1 (mu = 1/(2k + s), s >= 0, k = j + 1)",
+        sp.Ge(diff_pos, 0, evaluate=False),
+        holds=bool(sp.factor(diff_pos).is_nonnegative),
+        how="sign of factored form",
+    )
     # 5. tightness on the witness, for k = 2..6
     ok_det, ok_pd, ok_corr = True, True, True
     for kk in range(2, 7):
@@ -109,12 +134,25 @@ def derive() -> Derivation:
         gap_w = sp.expand(corr[1] - corr[0])
         ok_corr &= sp.expand(gap_w - ((1 - mu) * xmin - 2 * (kk - 1) * mu * xmax)) == 0
         ok_corr &= sp.simplify(gap_w.subs(xmin, sharp.subs(k, kk) * xmax)) == 0
-    D.step("witness Gram (k = 2..6): det = (1 + mu)(1 - mu - 2(k-1) mu^2)", sp.true, holds=bool(ok_det),
-           how="factor(det) vs closed form")
-    D.step("witness Gram (k = 2..6) is positive definite for mu < 1/(2k-1): leading minors positive",
-           sp.true, holds=bool(ok_pd), how="minors at mu = 1/(2k-1+t), t > 0")
-    D.step("witness correlations attain both bounds of step 4; the gap (1-mu)x_min - 2(k-1)mu x_max vanishes "
-           "at the sharp ratio (k = 2..6)", sp.true, holds=bool(ok_corr), how="expand")
+    D.step(
+        "witness Gram (k = 2..6): det = (1 + mu)(1 - mu - 2(k-1) mu^2)",
+        sp.true,
+        holds=bool(ok_det),
+        how="factor(det) vs closed form",
+    )
+    D.step(
+        "witness Gram (k = 2..6) is positive definite for mu < 1/(2k-1): leading minors positive",
+        sp.true,
+        holds=bool(ok_pd),
+        how="minors at mu = 1/(2k-1+t), t > 0",
+    )
+    D.step(
+        "witness correlations attain both bounds of step 4; the gap (1-mu)x_min - 2(k-1)mu x_max vanishes "
+        "at the sharp ratio (k = 2..6)",
+        sp.true,
+        holds=bool(ok_corr),
+        how="expand",
+    )
     # 6. the library agrees
     from theory.sparse_coding.certificates import thresholding_condition, thresholding_witness
 
@@ -127,8 +165,12 @@ def derive() -> Derivation:
         ok_lib &= not thresholding_witness(k=kk, mu=float(m), ratio=min(1.0, 1.01 * w.sharp)).fails
         cnd = thresholding_condition(w.dictionary, k=kk)
         ok_lib &= abs(cnd.value - float((2 * kk - 1) * m)) < 1e-12 and cnd.valid
-    D.step("theory.sparse_coding.certificates: the witness has the Gram above, fails below and succeeds "
-           "above the sharp ratio, and thresholding_condition returns (2k-1) mu", sp.true, holds=bool(ok_lib),
-           how="numerical vs exact")
+    D.step(
+        "theory.sparse_coding.certificates: the witness has the Gram above, fails below and succeeds "
+        "above the sharp ratio, and thresholding_condition returns (2k-1) mu",
+        sp.true,
+        holds=bool(ok_lib),
+        how="numerical vs exact",
+    )
     D.result = sp.Gt(sp.Symbol("x_min") / sp.Symbol("x_max"), (2 * k - 1) * mu)
     return D

@@ -41,9 +41,11 @@ def derive() -> Derivation:
     x1, x2 = sp.symbols("x1 x2", nonnegative=True)
     D = Derivation(
         name="toy_2x1",
-        statement=("2 features, 1 dimension: L_not_learned = r(p/3 - p^2/4), L_dedicated = "
-                   "p/3 - p^2/4, L_superposition = (1+r)p^2/6; superposition is optimal iff "
-                   "p < 4r/(2+5r) (r <= 1) or p < 4/(5+2r) (r >= 1)"),
+        statement=(
+            "2 features, 1 dimension: L_not_learned = r(p/3 - p^2/4), L_dedicated = "
+            "p/3 - p^2/4, L_superposition = (1+r)p^2/6; superposition is optimal iff "
+            "p < 4r/(2+5r) (r <= 1) or p < 4/(5+2r) (r >= 1)"
+        ),
         citation="Elhage et al. (2022). Toy Models of Superposition. arXiv:2209.10652",
     )
     # 1. dropped feature: E[(x - b)^2] with x = 0 w.p. 1-p, U[0,1] w.p. p (and b >= 0 so ReLU(b) = b)
@@ -58,21 +60,28 @@ def derive() -> Derivation:
     relu = sp.Max
     err1_both = x1 - relu(x1 - x2, 0)
     E_both = _expect_two(sp.Piecewise((err1_both**2, True)).rewrite(sp.Piecewise), x1, x2)
-    E_both_direct = (sp.integrate(sp.integrate(x2**2, (x2, 0, x1)), (x1, 0, 1))
-                     + sp.integrate(sp.integrate(x1**2, (x1, 0, x2)), (x2, 0, 1)))
-    D.equal("both present: the error x1 - ReLU(x1 - x2) = min(x1, x2) has E[min^2] = 1/6",
-            E_both_direct, sp.Rational(1, 6))
-    D.step("sympy's direct integral of (x1 - Max(x1 - x2, 0))^2 agrees",
-           sp.Eq(E_both, sp.Rational(1, 6)), holds=sp.simplify(E_both - sp.Rational(1, 6)) == 0,
-           how="piecewise integration")
+    E_both_direct = sp.integrate(sp.integrate(x2**2, (x2, 0, x1)), (x1, 0, 1)) + sp.integrate(
+        sp.integrate(x1**2, (x1, 0, x2)), (x2, 0, 1)
+    )
+    D.equal(
+        "both present: the error x1 - ReLU(x1 - x2) = min(x1, x2) has E[min^2] = 1/6", E_both_direct, sp.Rational(1, 6)
+    )
+    D.step(
+        "sympy's direct integral of (x1 - Max(x1 - x2, 0))^2 agrees",
+        sp.Eq(E_both, sp.Rational(1, 6)),
+        holds=sp.simplify(E_both - sp.Rational(1, 6)) == 0,
+        how="piecewise integration",
+    )
     alone = sp.integrate((x1 - relu(x1, 0)) ** 2, (x1, 0, 1))
     other_alone = sp.integrate(relu(-x2, 0) ** 2, (x2, 0, 1))
-    D.step("a lone feature is reconstructed exactly and the absent one outputs ReLU(-x) = 0",
-           sp.Eq(alone + other_alone, 0), holds=sp.simplify(alone + other_alone) == 0,
-           how="integration")
+    D.step(
+        "a lone feature is reconstructed exactly and the absent one outputs ReLU(-x) = 0",
+        sp.Eq(alone + other_alone, 0),
+        holds=sp.simplify(alone + other_alone) == 0,
+        how="integration",
+    )
     L_sup = (1 + r) * p**2 * sp.Rational(1, 6)
-    D.equal("so L_superposition = (1 + r) p^2 / 6 (by symmetry for feature 2)",
-            (1 + r) * p**2 * E_both_direct, L_sup)
+    D.equal("so L_superposition = (1 + r) p^2 / 6 (by symmetry for feature 2)", (1 + r) * p**2 * E_both_direct, L_sup)
     # 3. boundaries
     sol_lo = [s for s in sp.solve(sp.Eq(L_sup, L_not), p) if s != 0]
     D.equal("superposition = not learned at p = 4r/(2 + 5r)", sol_lo[0], 4 * r / (2 + 5 * r))
@@ -82,14 +91,20 @@ def derive() -> Derivation:
     D.equal("not learned = dedicated exactly at r = 1", sp.solve(sp.Eq(L_not, L_ded), r)[0], 1)
     q = sp.Symbol("q", positive=True)  # below the boundary: p = p* / (1 + q)
     gap = sp.factor(sp.simplify((L_not - L_sup).subs(p, 4 * r / (2 + 5 * r) / (1 + q))))
-    D.step("below 4r/(2+5r), superposition beats not-learned: the gap is a positive rational",
-           sp.Gt(gap, 0), holds=bool(sp.simplify(gap).is_positive), how="sign of factored form")
+    D.step(
+        "below 4r/(2+5r), superposition beats not-learned: the gap is a positive rational",
+        sp.Gt(gap, 0),
+        holds=bool(sp.simplify(gap).is_positive),
+        how="sign of factored form",
+    )
     # 4. remark on the bias of the antipodal pair
     c = sp.Symbol("c", nonnegative=True)
-    d0 = sp.diff(sp.integrate(sp.integrate((x1 - sp.Max(x1 - x2 + c, 0)) ** 2, (x1, 0, 1)),
-                              (x2, 0, 1)), c).subs(c, 0)
-    D.equal("d/db1 of the co-occurrence loss at b1 = 0 is -1/3 (so the optimal bias is > 0)",
-            sp.simplify(d0), sp.Rational(-1, 3))
+    d0 = sp.diff(sp.integrate(sp.integrate((x1 - sp.Max(x1 - x2 + c, 0)) ** 2, (x1, 0, 1)), (x2, 0, 1)), c).subs(c, 0)
+    D.equal(
+        "d/db1 of the co-occurrence loss at b1 = 0 is -1/3 (so the optimal bias is > 0)",
+        sp.simplify(d0),
+        sp.Rational(-1, 3),
+    )
     # 5. the library agrees exactly at rational points
     from theory.toy_models import candidate_losses_2x1, phase_boundary_2x1
 
@@ -101,7 +116,12 @@ def derive() -> Derivation:
         ok &= all(abs(got[k] - float(v.subs({p: pp, r: rr}))) < 1e-14 for k, v in want.items())
         bnd = (sol_lo[0] if rr <= 1 else sol_hi[0]).subs(r, rr)
         ok &= abs(phase_boundary_2x1(r=float(rr)) - float(bnd)) < 1e-14
-    D.step("theory.toy_models.candidate_losses_2x1 and phase_boundary_2x1 equal the sympy "
-           "expressions at 120 rational points", sp.true, holds=bool(ok), how="exact vs float")
+    D.step(
+        "theory.toy_models.candidate_losses_2x1 and phase_boundary_2x1 equal the sympy "
+        "expressions at 120 rational points",
+        sp.true,
+        holds=bool(ok),
+        how="exact vs float",
+    )
     D.result = sp.Piecewise((4 * r / (2 + 5 * r), r <= 1), (4 / (5 + 2 * r), True))
     return D

@@ -82,42 +82,64 @@ def derive() -> Derivation:
     n = sp.Symbol("n", positive=True, integer=True)
     D = Derivation(
         name="toy_kgon",
-        statement=("2 hidden dims, one active feature x = mu e_i: the regular k-gon (length l, bias -t <= 0, "
-                   "other columns zero, sigma_+ of them with bias 1/(2n)) is a critical point iff "
-                   "P(s) = N1 D2 - N2 D1 = 0 (s = t/l^2, alpha = l^2 = N1/D1); L = [k G + (n-k)/3 - "
-                   "sigma_+/(4n)]/n; k <= 4: l = 1, b = 0, G = 0; k = 5, 6, 8: algebraic roots matching the paper"),
-        citation=("Chen, Z., Lau, E., Mendel, J., Wei, S. and Murfet, D. (2023). Dynamical versus Bayesian "
-                  "phase transitions in a toy model of superposition. arXiv:2310.06301"),
+        statement=(
+            "2 hidden dims, one active feature x = mu e_i: the regular k-gon (length l, bias -t <= 0, "
+            "other columns zero, sigma_+ of them with bias 1/(2n)) is a critical point iff "
+            "P(s) = N1 D2 - N2 D1 = 0 (s = t/l^2, alpha = l^2 = N1/D1); L = [k G + (n-k)/3 - "
+            "sigma_+/(4n)]/n; k <= 4: l = 1, b = 0, G = 0; k = 5, 6, 8: algebraic roots matching the paper"
+        ),
+        citation=(
+            "Chen, Z., Lau, E., Mendel, J., Wei, S. and Murfet, D. (2023). Dynamical versus Bayesian "
+            "phase transitions in a toy model of superposition. arXiv:2310.06301"
+        ),
     )
     # 1. the elementary integrals
     self_int = sp.integrate(mu**2, (mu, 0, t / a)) + sp.integrate((mu - (a * mu - t)) ** 2, (mu, t / a, 1))
     inter = sp.integrate((a * c * mu - t) ** 2, (mu, t / (a * c), 1))
-    D.equal("interference of a vertex at cosine c > s: int_{t/(a c)}^1 (a c mu - t)^2 = (a c - t)^3/(3 a c)",
-            inter, (a * c - t) ** 3 / (3 * a * c))
+    D.equal(
+        "interference of a vertex at cosine c > s: int_{t/(a c)}^1 (a c mu - t)^2 = (a c - t)^3/(3 a c)",
+        inter,
+        (a * c - t) ** 3 / (3 * a * c),
+    )
     G = self_int + (a * c - t) ** 3 / (3 * a * c)
     # 2. the stationarity equations, for one generic active cosine (the sum is term by term)
     N1, D1, N2, D2 = _NDs(s, [c])
     dGt = sp.diff(G, t).subs(t, a * s)
     dGa = sp.diff(G, a).subs(t, a * s)
-    D.equal("dG/dt at t = alpha s equals N1 - alpha D1 (N1 = 1 - s^2, D1 = (1-s)^2 + (c-s)^2/c)",
-            dGt, N1 - a * D1)
-    D.equal("dG/dalpha at t = alpha s equals alpha D2 - N2 (N2 = 2(1-s^3)/3, D2 = N2 - s(1-s^2) + (c-s)^2 "
-            "- (c-s)^3/(3c))", dGa, a * D2 - N2)
-    D.equal("so both vanish iff alpha = N1/D1 and P(s) = N1 D2 - N2 D1 = 0 (alpha D2 - N2 at alpha = N1/D1 "
-            "is P/D1)", (a * D2 - N2).subs(a, N1 / D1), (N1 * D2 - N2 * D1) / D1)
+    D.equal("dG/dt at t = alpha s equals N1 - alpha D1 (N1 = 1 - s^2, D1 = (1-s)^2 + (c-s)^2/c)", dGt, N1 - a * D1)
+    D.equal(
+        "dG/dalpha at t = alpha s equals alpha D2 - N2 (N2 = 2(1-s^3)/3, D2 = N2 - s(1-s^2) + (c-s)^2 - (c-s)^3/(3c))",
+        dGa,
+        a * D2 - N2,
+    )
+    D.equal(
+        "so both vanish iff alpha = N1/D1 and P(s) = N1 D2 - N2 D1 = 0 (alpha D2 - N2 at alpha = N1/D1 is P/D1)",
+        (a * D2 - N2).subs(a, N1 / D1),
+        (N1 * D2 - N2 * D1) / D1,
+    )
     # 3. the other directions
     ks = (2, 3, 4, 5, 6, 8)
-    sums = [sp.simplify(sum(sp.cos(2 * sp.pi * m / k) for m in range(k))) for k in ks] + \
-           [sp.simplify(sum(sp.sin(2 * sp.pi * m / k) for m in range(k))) for k in ks]
-    D.step("the vertices of a regular k-gon sum to zero (k = 2..6, 8), so a zero column's W-gradient "
-           "(2/n) ReLU(b_j) sum_i W_i int mu dmu vanishes", sp.And(*[sp.Eq(v, 0) for v in sums]))
+    sums = [sp.simplify(sum(sp.cos(2 * sp.pi * m / k) for m in range(k))) for k in ks] + [
+        sp.simplify(sum(sp.sin(2 * sp.pi * m / k) for m in range(k))) for k in ks
+    ]
+    D.step(
+        "the vertices of a regular k-gon sum to zero (k = 2..6, 8), so a zero column's W-gradient "
+        "(2/n) ReLU(b_j) sum_i W_i int mu dmu vanishes",
+        sp.And(*[sp.Eq(v, 0) for v in sums]),
+    )
     beta = sp.Symbol("beta", positive=True)
     dead = sp.integrate((mu - beta) ** 2, (mu, 0, 1)) + (n - 1) * beta**2
     bstar = sp.solve(sp.diff(dead, beta), beta)[0]
-    D.equal("a zero column with bias beta > 0 costs (1/3 - beta + n beta^2) (times 1/n), minimised at "
-            "beta = 1/(2n)", bstar, 1 / (2 * n))
-    D.equal("... where it costs 1/3 - 1/(4n) instead of 1/3 (bias <= 0): the sigma_+ gap 1/(4n^2) of L",
-            dead.subs(beta, bstar), sp.Rational(1, 3) - 1 / (4 * n))
+    D.equal(
+        "a zero column with bias beta > 0 costs (1/3 - beta + n beta^2) (times 1/n), minimised at beta = 1/(2n)",
+        bstar,
+        1 / (2 * n),
+    )
+    D.equal(
+        "... where it costs 1/3 - 1/(4n) instead of 1/3 (bias <= 0): the sigma_+ gap 1/(4n^2) of L",
+        dead.subs(beta, bstar),
+        sp.Rational(1, 3) - 1 / (4 * n),
+    )
     # 4. k <= 4
     N10, D10, N20, D20 = _NDs(s, [])
     D.equal("no positive cosine (k <= 4): P(0) = 0", (N10 * D20 - N20 * D10).subs(s, 0), 0)
@@ -132,9 +154,13 @@ def derive() -> Derivation:
     results = {}
     for k in (5, 6, 8):
         P, cs, cands = _exact_root(k, s)
-        D.step(f"{k}-gon: P has exactly one admissible root s in [0, cos(2 pi/{k})) with alpha > 0 "
-               "(exact real-root isolation of a rational factor of P times its conjugate)",
-               sp.Eq(len(cands), 1), holds=len(cands) == 1, how="Poly.real_roots + 60-digit sign check")
+        D.step(
+            f"{k}-gon: P has exactly one admissible root s in [0, cos(2 pi/{k})) with alpha > 0 "
+            "(exact real-root isolation of a rational factor of P times its conjugate)",
+            sp.Eq(len(cands), 1),
+            holds=len(cands) == 1,
+            how="Poly.real_roots + 60-digit sign check",
+        )
         if len(cands) != 1:
             continue
         r, fac, rf = cands[0]
@@ -142,32 +168,56 @@ def derive() -> Derivation:
         alpha = (N1k / D1k).subs(s, rf)
         l_ex, b_ex = sp.sqrt(alpha), -alpha * rf
         cc = cs[0]
-        Gk = (rf**3 / 3 + ((1 - alpha) + alpha * rf) ** 3 / (3 * (1 - alpha))
-              - ((1 - alpha) * rf + alpha * rf) ** 3 / (3 * (1 - alpha))
-              + 2 * (alpha * cc - alpha * rf) ** 3 / (3 * alpha * cc))
+        Gk = (
+            rf**3 / 3
+            + ((1 - alpha) + alpha * rf) ** 3 / (3 * (1 - alpha))
+            - ((1 - alpha) * rf + alpha * rf) ** 3 / (3 * (1 - alpha))
+            + 2 * (alpha * cc - alpha * rf) ** 3 / (3 * alpha * cc)
+        )
         l_v, b_v, G_v = (sp.N(x, 30) for x in (l_ex, b_ex, Gk))
         pl, pb = PAPER[k]
         digits = len(str(pl).split(".")[1])
         ok_paper = abs(float(l_v) - pl) <= 0.6 * 10**-digits and abs(float(b_v) - pb) <= 0.6 * 10**-digits
-        D.step(f"{k}-gon: l* = {sp.N(l_v, 12)}, b* = {sp.N(b_v, 12)} agree with the paper's "
-               f"({pl}, {pb}) to its printed digits", sp.true, holds=bool(ok_paper), how="rounding comparison")
+        D.step(
+            f"{k}-gon: l* = {sp.N(l_v, 12)}, b* = {sp.N(b_v, 12)} agree with the paper's "
+            f"({pl}, {pb}) to its printed digits",
+            sp.true,
+            holds=bool(ok_paper),
+            how="rounding comparison",
+        )
         z = kgon_solutions(k)[0]
-        ok_lib = abs(z.length - float(l_v)) < 1e-12 and abs(z.bias - float(b_v)) < 1e-12 \
+        ok_lib = (
+            abs(z.length - float(l_v)) < 1e-12
+            and abs(z.bias - float(b_v)) < 1e-12
             and abs(z.gon_loss - float(G_v)) < 1e-13
-        D.step(f"theory.toy_models.kgon_solutions({k}) equals the exact root's l*, b*, G to 1e-12",
-               sp.true, holds=bool(ok_lib), how="exact vs float")
+        )
+        D.step(
+            f"theory.toy_models.kgon_solutions({k}) equals the exact root's l*, b*, G to 1e-12",
+            sp.true,
+            holds=bool(ok_lib),
+            how="exact vs float",
+        )
         results[k] = (fac, G_v)
-        D.step(f"{k}-gon: s* is the root of the rational polynomial {sp.sstr(fac.as_expr())} in "
-               f"[0, cos(2 pi/{k})), s* = {sp.N(rf, 15)}", sp.true,
-               holds=isinstance(r, sp.CRootOf) and abs(fac.as_expr().subs(s, rf).evalf(60)) < sp.Float(10) ** -40,
-               how="the root is CRootOf(factor) (exact); residual at 70 digits < 1e-40")
+        D.step(
+            f"{k}-gon: s* is the root of the rational polynomial {sp.sstr(fac.as_expr())} in "
+            f"[0, cos(2 pi/{k})), s* = {sp.N(rf, 15)}",
+            sp.true,
+            holds=isinstance(r, sp.CRootOf) and abs(fac.as_expr().subs(s, rf).evalf(60)) < sp.Float(10) ** -40,
+            how="the root is CRootOf(factor) (exact); residual at 70 digits < 1e-40",
+        )
     if 5 in results and 6 in results:
         for lab, (k, sig) in {"5": (5, 0), "5+": (5, 1), "6": (6, 0)}.items():
             Lk = (k * results[k][1] + sp.Rational(6 - k, 3) - sp.Rational(sig, 24)) / 6
-            ok = abs(float(Lk) - PAPER_LOSS_N6[lab]) <= 0.6e-5 and \
-                abs(kgon_loss(6, k, sigma_plus=sig) - float(Lk)) < 1e-13
-            D.step(f"{lab}-gon at n = 6: L = {sp.N(Lk, 15)}, the paper's {PAPER_LOSS_N6[lab]} to its 5 "
-                   "digits, and theory.toy_models.kgon_loss to 1e-13", sp.true, holds=bool(ok),
-                   how="exact value vs printed and float")
+            ok = (
+                abs(float(Lk) - PAPER_LOSS_N6[lab]) <= 0.6e-5
+                and abs(kgon_loss(6, k, sigma_plus=sig) - float(Lk)) < 1e-13
+            )
+            D.step(
+                f"{lab}-gon at n = 6: L = {sp.N(Lk, 15)}, the paper's {PAPER_LOSS_N6[lab]} to its 5 "
+                "digits, and theory.toy_models.kgon_loss to 1e-13",
+                sp.true,
+                holds=bool(ok),
+                how="exact value vs printed and float",
+            )
         D.result = sp.Poly(results[5][0], s).as_expr()
     return D

@@ -33,8 +33,11 @@ def derive() -> Derivation:
         citation="Welch (1974); Strohmer & Heath (2003); Fickus, Mixon & Tremain (2012) arXiv:1009.5730",
     )
     n, d, mu = sp.symbols("n d mu", positive=True)
-    D.equal("equality n + n(n-1) mu^2 = n^2/d gives mu^2 = (n-d)/(d(n-1))",
-            sp.solve(sp.Eq(n + n * (n - 1) * mu**2, n**2 / d), mu**2)[0], (n - d) / (d * (n - 1)))
+    D.equal(
+        "equality n + n(n-1) mu^2 = n^2/d gives mu^2 = (n-d)/(d(n-1))",
+        sp.solve(sp.Eq(n + n * (n - 1) * mu**2, n**2 / d), mu**2)[0],
+        (n - d) / (d * (n - 1)),
+    )
     for q in (5, 13):
         m = q + 1
         C = sp.zeros(m, m)
@@ -44,28 +47,39 @@ def derive() -> Derivation:
             for j in range(q):
                 if i != j:
                     C[i + 1, j + 1] = _legendre(j - i, q)
-        D.step(f"Paley conference matrix (q = {q}) is symmetric with C^2 = q I",
-               sp.Eq(C * C, q * sp.eye(m)), holds=C == C.T and (C * C - q * sp.eye(m)).is_zero_matrix,
-               how="exact integer matrix product")
+        D.step(
+            f"Paley conference matrix (q = {q}) is symmetric with C^2 = q I",
+            sp.Eq(C * C, q * sp.eye(m)),
+            holds=C == C.T and (C * C - q * sp.eye(m)).is_zero_matrix,
+            how="exact integer matrix product",
+        )
         G = sp.eye(m) + C / sp.sqrt(q)
-        D.step(f"G = I + C/sqrt(q) satisfies G^2 = 2 G (eigenvalues 0 and 2, q = {q})",
-               sp.Eq(G * G, 2 * G), holds=(G * G - 2 * G).applyfunc(sp.expand).is_zero_matrix,
-               how="exact product with sqrt(q)")
+        D.step(
+            f"G = I + C/sqrt(q) satisfies G^2 = 2 G (eigenvalues 0 and 2, q = {q})",
+            sp.Eq(G * G, 2 * G),
+            holds=(G * G - 2 * G).applyfunc(sp.expand).is_zero_matrix,
+            how="exact product with sqrt(q)",
+        )
         D.equal(f"trace G = {m} = 2 rank G, so rank G = {m // 2} = d", G.trace(), 2 * (m // 2))
         welch = sp.sqrt(sp.Rational(m - m // 2, (m // 2) * (m - 1)))
-        D.equal(f"every off-diagonal |G_ij| = 1/sqrt({q}) equals the Welch bound for (n, d) = ({m}, {m // 2})",
-                1 / sp.sqrt(q), welch)
+        D.equal(
+            f"every off-diagonal |G_ij| = 1/sqrt({q}) equals the Welch bound for (n, d) = ({m}, {m // 2})",
+            1 / sp.sqrt(q),
+            welch,
+        )
     from theory.geometry import steiner_etf
 
     W = steiner_etf("fano")
     G3 = sp.Matrix((3 * W.T @ W).round().astype(int))
     off = {abs(G3[i, j]) for i in range(28) for j in range(28) if i != j}
-    D.step("Steiner ETF (Fano): 3 G has integer entries, diagonal 3 and off-diagonal moduli {1}",
-           sp.Eq(sp.FiniteSet(*off), sp.FiniteSet(1)),
-           holds=off == {1} and all(G3[i, i] == 3 for i in range(28))
-           and bool(abs(3 * W.T @ W - (3 * W.T @ W).round()).max() < 1e-12),
-           how="exact integer Gram after scaling")
-    D.equal("1/3 equals the Welch bound for (n, d) = (28, 7)", sp.Rational(1, 3),
-            sp.sqrt(sp.Rational(28 - 7, 7 * 27)))
+    D.step(
+        "Steiner ETF (Fano): 3 G has integer entries, diagonal 3 and off-diagonal moduli {1}",
+        sp.Eq(sp.FiniteSet(*off), sp.FiniteSet(1)),
+        holds=off == {1}
+        and all(G3[i, i] == 3 for i in range(28))
+        and bool(abs(3 * W.T @ W - (3 * W.T @ W).round()).max() < 1e-12),
+        how="exact integer Gram after scaling",
+    )
+    D.equal("1/3 equals the Welch bound for (n, d) = (28, 7)", sp.Rational(1, 3), sp.sqrt(sp.Rational(28 - 7, 7 * 27)))
     D.result = sp.sqrt((n - d) / (d * (n - 1)))
     return D

@@ -12,8 +12,10 @@ from theory._warnings import TheoryWarning
 
 __all__ = ["MEMORY_LIMIT_BYTES", "check_data", "check_dictionary", "check_memory"]
 
-def check_dictionary(D: ArrayLike, name: str = "D", *, data_dim: int | None = None,
-                     normalize: bool = False, data_name: str = "x") -> NDArray[np.float64]:
+
+def check_dictionary(
+    D: ArrayLike, name: str = "D", *, data_dim: int | None = None, normalize: bool = False, data_name: str = "x"
+) -> NDArray[np.float64]:
     """Validate a dictionary of shape ``(dim, n)``: finite, 2-D, no zero column.
 
     Parameters
@@ -48,17 +50,24 @@ def check_dictionary(D: ArrayLike, name: str = "D", *, data_dim: int | None = No
     dim, n = arr.shape
     if data_dim is not None and dim != data_dim:
         if n == data_dim:
-            raise ValueError(f"{name} has shape {arr.shape} but the data has dimension {data_dim}: it looks "
-                             f"transposed (an (n, dim) layout); pass {name}.T, of shape (dim, n)")
-        raise ValueError(f"{name} has {dim} rows but the data has dimension {data_dim} ({data_name} has "
-                         f"{data_dim} columns); {name} must have shape (dim, n)")
+            raise ValueError(
+                f"{name} has shape {arr.shape} but the data has dimension {data_dim}: it looks "
+                f"transposed (an (n, dim) layout); pass {name}.T, of shape (dim, n)"
+            )
+        raise ValueError(
+            f"{name} has {dim} rows but the data has dimension {data_dim} ({data_name} has "
+            f"{data_dim} columns); {name} must have shape (dim, n)"
+        )
     if data_dim is None and dim > n:
         rows = np.linalg.norm(arr, axis=1)
         cols = np.linalg.norm(arr, axis=0)
         if np.allclose(rows, 1.0, atol=1e-3) and not np.allclose(cols, 1.0, atol=1e-3):
-            warnings.warn(f"{name} has shape {arr.shape} with unit-norm rows: it looks like an (n, dim) "
-                          f"decoder; the toolkit expects (dim, n) with one atom per column, so pass {name}.T",
-                          TheoryWarning, stacklevel=3)
+            warnings.warn(
+                f"{name} has shape {arr.shape} with unit-norm rows: it looks like an (n, dim) "
+                f"decoder; the toolkit expects (dim, n) with one atom per column, so pass {name}.T",
+                TheoryWarning,
+                stacklevel=3,
+            )
     if normalize:
         arr = arr / np.linalg.norm(arr, axis=0)
     return arr
@@ -84,5 +93,3 @@ def check_data(x: ArrayLike, name: str = "x", *, dim: int | None = None) -> NDAr
     if dim is not None and arr.shape[1] != dim:
         raise ValueError(f"{name} must have shape (batch, {dim}), got {arr.shape}")
     return arr
-
-

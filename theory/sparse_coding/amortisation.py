@@ -148,8 +148,10 @@ class AmortisedEncoder:
         return c @ self.dictionary.T
 
     def __str__(self) -> str:
-        return (f"AmortisedEncoder(dim={self.dim}, n={self.n}, steps={self.losses.size}, "
-                f"train relative code error {self.train_error:.4g})")
+        return (
+            f"AmortisedEncoder(dim={self.dim}, n={self.n}, steps={self.losses.size}, "
+            f"train relative code error {self.train_error:.4g})"
+        )
 
     __repr__ = __str__
 
@@ -198,10 +200,12 @@ class AmortisationGap:
 
     def __str__(self) -> str:
         how = f"omp(k={self.k})" if self.method == "omp" else f"fista(lam={self.lam:.3g})"
-        return (f"AmortisationGap(dim={self.dim}, n={self.n}, {self.batch} held-out samples): relative code "
-                f"error encoder {self.encoder_error:.4g} vs {how} {self.optimal_error:.4g}, gap {self.gap:.4g}; "
-                f"support F1 {self.encoder_f1:.3f} vs {self.optimal_f1:.3f}; code MCC {self.encoder_mcc:.3f} "
-                f"vs {self.optimal_mcc:.3f}")
+        return (
+            f"AmortisationGap(dim={self.dim}, n={self.n}, {self.batch} held-out samples): relative code "
+            f"error encoder {self.encoder_error:.4g} vs {how} {self.optimal_error:.4g}, gap {self.gap:.4g}; "
+            f"support F1 {self.encoder_f1:.3f} vs {self.optimal_f1:.3f}; code MCC {self.encoder_mcc:.3f} "
+            f"vs {self.optimal_mcc:.3f}"
+        )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -219,16 +223,21 @@ def _dense_codes(codes: Any, batch: int, n: int, name: str = "codes") -> NDArray
         if arr.ndim == 1:
             arr = arr[None, :]
     if arr.shape != (batch, n):
-        raise ValueError(f"{name} must have shape (batch, n) = ({batch}, {n}) (batch: the rows of x; n: the "
-                         f"columns of D), got {arr.shape}")
+        raise ValueError(
+            f"{name} must have shape (batch, n) = ({batch}, {n}) (batch: the rows of x; n: the "
+            f"columns of D), got {arr.shape}"
+        )
     if np.any(arr < 0):
-        raise ValueError(f"{name} must be nonnegative: a ReLU encoder outputs nonnegative codes "
-                         f"(found {int(np.count_nonzero(arr < 0))} negative entries)")
+        raise ValueError(
+            f"{name} must be nonnegative: a ReLU encoder outputs nonnegative codes "
+            f"(found {int(np.count_nonzero(arr < 0))} negative entries)"
+        )
     return arr
 
 
-def _loss_and_grad(W: NDArray[np.float64], b: NDArray[np.float64], x: NDArray[np.float64],
-                   c: NDArray[np.float64]) -> tuple[float, NDArray[np.float64], NDArray[np.float64]]:
+def _loss_and_grad(
+    W: NDArray[np.float64], b: NDArray[np.float64], x: NDArray[np.float64], c: NDArray[np.float64]
+) -> tuple[float, NDArray[np.float64], NDArray[np.float64]]:
     r"""Loss :math:`\frac1B\sum_b\lVert\mathrm{ReLU}(Wx_b + b) - c_b\rVert^2` and its gradients.
 
     With :math:`z = Wx + b`, :math:`r = \mathrm{ReLU}(z) - c` and :math:`g = \tfrac{2}{B}\, r \odot
@@ -243,8 +252,16 @@ def _loss_and_grad(W: NDArray[np.float64], b: NDArray[np.float64], x: NDArray[np
     return loss, g.T @ x, g.sum(axis=0)
 
 
-def fit_amortised_encoder(D: ArrayLike, x: ArrayLike, codes: Any, *, steps: int = 2000, lr: float = 1e-2,
-                          batch_size: int | None = None, rng: Any = 0) -> AmortisedEncoder:
+def fit_amortised_encoder(
+    D: ArrayLike,
+    x: ArrayLike,
+    codes: Any,
+    *,
+    steps: int = 2000,
+    lr: float = 1e-2,
+    batch_size: int | None = None,
+    rng: Any = 0,
+) -> AmortisedEncoder:
     r"""Fit the best one-layer encoder :math:`\mathrm{ReLU}(Wx + b)` to the true codes (decoder fixed).
 
     Minimises the supervised regression loss
@@ -371,8 +388,9 @@ def _identity_mcc(pred: NDArray[np.float64], c: NDArray[np.float64]) -> float:
     return code_mcc(pred, c, matching=match_features(similarity=np.eye(n)))
 
 
-def _optimal_codes(method: str, D: NDArray[np.float64], x: NDArray[np.float64], k: int | None,
-                   lam: float | None) -> NDArray[np.float64]:
+def _optimal_codes(
+    method: str, D: NDArray[np.float64], x: NDArray[np.float64], k: int | None, lam: float | None
+) -> NDArray[np.float64]:
     from theory.sparse_coding.inference import fista, omp
 
     with threadpoolctl.threadpool_limits(limits=1, user_api="blas"):
@@ -382,9 +400,19 @@ def _optimal_codes(method: str, D: NDArray[np.float64], x: NDArray[np.float64], 
         return np.asarray(fista(D, x, lam=lam, nonneg=True, tol=1e-4).codes)
 
 
-def amortisation_gap(truth_or_D: Any, *, k: int | None = None, batch: int = 2048, n_train: int | None = None,
-                     steps: int = 2000, lr: float = 1e-2, method: str = "auto", lam: float | None = None,
-                     lam_grid: Any = LAM_GRID, rng: Any = 0) -> AmortisationGap:
+def amortisation_gap(
+    truth_or_D: Any,
+    *,
+    k: int | None = None,
+    batch: int = 2048,
+    n_train: int | None = None,
+    steps: int = 2000,
+    lr: float = 1e-2,
+    method: str = "auto",
+    lam: float | None = None,
+    lam_grid: Any = LAM_GRID,
+    rng: Any = 0,
+) -> AmortisationGap:
     r"""Measure the amortisation gap on held-out data: the best ReLU encoder against OMP/FISTA.
 
     Draws ``n_train`` training samples, fits :func:`fit_amortised_encoder` for the true dictionary,
@@ -481,8 +509,10 @@ def amortisation_gap(truth_or_D: Any, *, k: int | None = None, batch: int = 2048
         raise ValueError(f"lam_grid must be a non-empty sequence of positive numbers, got {lam_grid!r}")
     D = np.asarray(truth.dictionary, dtype=np.float64)
     dim, n = D.shape
-    check_memory(8 * (max(batch, n_train) * (n + dim)) * 3,
-                 f"the training and held-out samples (batch={batch}, n_train={n_train})")
+    check_memory(
+        8 * (max(batch, n_train) * (n + dim)) * 3,
+        f"the training and held-out samples (batch={batch}, n_train={n_train})",
+    )
     if method == "auto":
         method = "fista"
     if method == "omp":
@@ -512,8 +542,20 @@ def amortisation_gap(truth_or_D: Any, *, k: int | None = None, batch: int = 2048
     enc = encoder.encode(x_te)
     opt = _optimal_codes(method, D, x_te, k, lam)
     e_err, o_err = _rel_error(enc, c), _rel_error(opt, c)
-    return AmortisationGap(encoder_error=e_err, optimal_error=o_err, gap=e_err - o_err,
-                           encoder_f1=_support_f1(enc, c), optimal_f1=_support_f1(opt, c),
-                           encoder_mcc=_identity_mcc(enc, c), optimal_mcc=_identity_mcc(opt, c),
-                           method=method, lam=lam, k=k if method == "omp" else truth.firing.k,
-                           dim=dim, n=n, batch=batch, n_train=n_train, encoder=encoder)
+    return AmortisationGap(
+        encoder_error=e_err,
+        optimal_error=o_err,
+        gap=e_err - o_err,
+        encoder_f1=_support_f1(enc, c),
+        optimal_f1=_support_f1(opt, c),
+        encoder_mcc=_identity_mcc(enc, c),
+        optimal_mcc=_identity_mcc(opt, c),
+        method=method,
+        lam=lam,
+        k=k if method == "omp" else truth.firing.k,
+        dim=dim,
+        n=n,
+        batch=batch,
+        n_train=n_train,
+        encoder=encoder,
+    )

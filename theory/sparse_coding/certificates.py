@@ -29,24 +29,44 @@ from theory._validation import check_int, check_probability, check_real
 from theory.geometry import coherence
 from theory.sparse_coding._checks import check_dictionary
 
-__all__ = ["Certificate", "ThresholdingWitness", "coherence_upper", "rip_uniqueness_bound",
-           "spark_lower_bound", "thresholding_condition", "thresholding_witness", "unique_recovery_bound",
-           "MAX_SPARK_SUPPORTS"]
+__all__ = [
+    "Certificate",
+    "ThresholdingWitness",
+    "coherence_upper",
+    "rip_uniqueness_bound",
+    "spark_lower_bound",
+    "thresholding_condition",
+    "thresholding_witness",
+    "unique_recovery_bound",
+    "MAX_SPARK_SUPPORTS",
+]
 
-DONOHO_ELAD = ("Donoho, D. L. and Elad, M. (2003). Optimally sparse representation in general (nonorthogonal) "
-               "dictionaries via l1 minimization. PNAS 100(5), 2197-2202. doi:10.1073/pnas.0437847100")
-GRIBONVAL_NIELSEN = ("Gribonval, R. and Nielsen, M. (2003). Sparse representations in unions of bases. "
-                     "IEEE Trans. Inf. Theory 49(12), 3320-3325. doi:10.1109/TIT.2003.820031")
-TROPP_2004 = ("Tropp, J. A. (2004). Greed is good: algorithmic results for sparse approximation. IEEE Trans. "
-              "Inf. Theory 50(10), 2231-2242. doi:10.1109/TIT.2004.834793")
-SCHNASS_VANDERGHEYNST = ("Schnass, K. and Vandergheynst, P. (2008). Dictionary preconditioning for greedy "
-                         "algorithms. IEEE Transactions on Signal Processing 56(5), 1994-2002. "
-                         "doi:10.1109/TSP.2007.911494")
-GRSV_2008 = ("Gribonval, R., Rauhut, H., Schnass, K. and Vandergheynst, P. (2008). Atoms of all channels, "
-             "unite! Average case analysis of multi-channel sparse recovery using greedy algorithms. "
-             "J. Fourier Anal. Appl. 14(5), 655-687. doi:10.1007/s00041-008-9044-y")
-CANDES_TAO = ("Candes, E. J. and Tao, T. (2005). Decoding by linear programming. IEEE Trans. Inf. Theory "
-              "51(12), 4203-4215. doi:10.1109/TIT.2005.858979")
+DONOHO_ELAD = (
+    "Donoho, D. L. and Elad, M. (2003). Optimally sparse representation in general (nonorthogonal) "
+    "dictionaries via l1 minimization. PNAS 100(5), 2197-2202. doi:10.1073/pnas.0437847100"
+)
+GRIBONVAL_NIELSEN = (
+    "Gribonval, R. and Nielsen, M. (2003). Sparse representations in unions of bases. "
+    "IEEE Trans. Inf. Theory 49(12), 3320-3325. doi:10.1109/TIT.2003.820031"
+)
+TROPP_2004 = (
+    "Tropp, J. A. (2004). Greed is good: algorithmic results for sparse approximation. IEEE Trans. "
+    "Inf. Theory 50(10), 2231-2242. doi:10.1109/TIT.2004.834793"
+)
+SCHNASS_VANDERGHEYNST = (
+    "Schnass, K. and Vandergheynst, P. (2008). Dictionary preconditioning for greedy "
+    "algorithms. IEEE Transactions on Signal Processing 56(5), 1994-2002. "
+    "doi:10.1109/TSP.2007.911494"
+)
+GRSV_2008 = (
+    "Gribonval, R., Rauhut, H., Schnass, K. and Vandergheynst, P. (2008). Atoms of all channels, "
+    "unite! Average case analysis of multi-channel sparse recovery using greedy algorithms. "
+    "J. Fourier Anal. Appl. 14(5), 655-687. doi:10.1007/s00041-008-9044-y"
+)
+CANDES_TAO = (
+    "Candes, E. J. and Tao, T. (2005). Decoding by linear programming. IEEE Trans. Inf. Theory "
+    "51(12), 4203-4215. doi:10.1109/TIT.2005.858979"
+)
 
 #: Largest number of column subsets :func:`spark_lower_bound` enumerates unless told otherwise.
 MAX_SPARK_SUPPORTS = 200_000
@@ -88,8 +108,11 @@ class Certificate(Bound):
         side = ">=" if self.kind == "lower" else "<="
         if self.kind == "equal" or self.exact:
             side = "="
-        tag = "exact" if self.exact and self.rigorous else (
-            "exact, numerical" if self.exact else ("rigorous" if self.rigorous else "numerical, not proven"))
+        tag = (
+            "exact"
+            if self.exact and self.rigorous
+            else ("exact, numerical" if self.exact else ("rigorous" if self.rigorous else "numerical, not proven"))
+        )
         where = ", ".join(f"{k}={v:.6g}" if isinstance(v, float) else f"{k}={v}" for k, v in self.params.items())
         status = "" if self.valid else f" [not valid here: needs {self.condition}]"
         value = f"{self.value:.6g}" if isinstance(self.value, float) else str(self.value)
@@ -130,7 +153,7 @@ def _signed_extremes(V: NDArray[np.float64], chunk: int = 1024) -> tuple[float, 
     n = V.shape[1]
     hi, lo = -np.inf, np.inf
     for start in range(0, n, chunk):
-        C = V.T @ V[:, start:start + chunk]
+        C = V.T @ V[:, start : start + chunk]
         idx = np.arange(start, min(n, start + chunk))
         C[idx, idx - start] = np.nan
         hi = max(hi, float(np.nanmax(C)))
@@ -196,12 +219,18 @@ def unique_recovery_bound(D: ArrayLike) -> Certificate:
     mu, mu_up = coherence_upper(arr)
     dim, n = arr.shape
     k = _largest_k_below(mu_up, n)
-    return Certificate(k, "coherence", f"{DONOHO_ELAD}; {GRIBONVAL_NIELSEN}; {TROPP_2004}", kind="lower",
-                       quantity="sparsity with unique recovery by l0/BP/OMP", valid=k >= 1,
-                       condition="k < (1 + 1/mu)/2, i.e. mu < 1",
-                       params={"dim": dim, "n": n, "mu": mu}, rigorous=True,
-                       certificate={"mu": mu, "mu_upper": mu_up,
-                                    "threshold": math.inf if mu_up == 0 else 0.5 * (1 + 1 / mu_up)})
+    return Certificate(
+        k,
+        "coherence",
+        f"{DONOHO_ELAD}; {GRIBONVAL_NIELSEN}; {TROPP_2004}",
+        kind="lower",
+        quantity="sparsity with unique recovery by l0/BP/OMP",
+        valid=k >= 1,
+        condition="k < (1 + 1/mu)/2, i.e. mu < 1",
+        params={"dim": dim, "n": n, "mu": mu},
+        rigorous=True,
+        certificate={"mu": mu, "mu_upper": mu_up, "threshold": math.inf if mu_up == 0 else 0.5 * (1 + 1 / mu_up)},
+    )
 
 
 def _lambda_min_batches(G: NDArray[np.float64], s: int, n: int, batch: int = 20_000):
@@ -299,8 +328,9 @@ def spark_lower_bound(D: ArrayLike, *, max_supports: int = MAX_SPARK_SUPPORTS) -
                     break
             if dep is not None:
                 lower, exact = s, True
-                cert.update({"from": "enumeration", "dependent_support": dep[0], "lambda_min": dep[1],
-                             "margin": margin})
+                cert.update(
+                    {"from": "enumeration", "dependent_support": dep[0], "lambda_min": dep[1], "margin": margin}
+                )
                 break
             lower = s + 1
             cert["from"] = "enumeration"
@@ -312,14 +342,24 @@ def spark_lower_bound(D: ArrayLike, *, max_supports: int = MAX_SPARK_SUPPORTS) -
     name = "coherence + enumeration" if cert["from"] == "enumeration" else "coherence"
     if "dependent_support" in cert:
         name += " (dependent support found numerically)"
-    return Certificate(value, name,
-                       DONOHO_ELAD, kind="lower", quantity="spark", valid=True,
-                       condition="none (spark >= 1 + 1/mu always)",
-                       params={"dim": dim, "n": n, "mu": mu}, rigorous=True, exact=exact, certificate=cert)
+    return Certificate(
+        value,
+        name,
+        DONOHO_ELAD,
+        kind="lower",
+        quantity="spark",
+        valid=True,
+        condition="none (spark >= 1 + 1/mu always)",
+        params={"dim": dim, "n": n, "mu": mu},
+        rigorous=True,
+        exact=exact,
+        certificate=cert,
+    )
 
 
-def rip_uniqueness_bound(D: ArrayLike, *, k_max: int | None = None, method: str = "best",
-                         **rip_kwargs: Any) -> Certificate:
+def rip_uniqueness_bound(
+    D: ArrayLike, *, k_max: int | None = None, method: str = "best", **rip_kwargs: Any
+) -> Certificate:
     r"""Largest ``k`` for which a rigorous restricted-eigenvalue bound proves uniqueness of ``k``-sparse codes.
 
     With unit columns, if every ``2k`` columns have a Gram matrix with smallest eigenvalue
@@ -385,10 +425,18 @@ def rip_uniqueness_bound(D: ArrayLike, *, k_max: int | None = None, method: str 
             break
         best = k
         rigorous = rigorous and bool(b.rigorous)
-    return Certificate(best, "rip", f"{CANDES_TAO}; {DONOHO_ELAD}", kind="lower",
-                       quantity="sparsity with a unique sparsest representation", valid=best >= 1,
-                       condition="lambda_min(G_S) > 0 for |S| = 2", params={"dim": dim, "n": n, "method": method},
-                       rigorous=rigorous, certificate={"lambda_min_lower": lams})
+    return Certificate(
+        best,
+        "rip",
+        f"{CANDES_TAO}; {DONOHO_ELAD}",
+        kind="lower",
+        quantity="sparsity with a unique sparsest representation",
+        valid=best >= 1,
+        condition="lambda_min(G_S) > 0 for |S| = 2",
+        params={"dim": dim, "n": n, "method": method},
+        rigorous=rigorous,
+        certificate={"lambda_min_lower": lams},
+    )
 
 
 def thresholding_condition(D: ArrayLike, *, k: int, nonnegative: bool = False) -> Certificate:
@@ -462,18 +510,29 @@ def thresholding_condition(D: ArrayLike, *, k: int, nonnegative: bool = False) -
     if Fraction(value) < exact_value:  # round the threshold up, never down
         value = math.nextafter(value, math.inf)
     valid = exact_value < 1
-    cert: dict[str, Any] = {"mu": mu, "mu_upper": mu_up,
-                            "sharp": (2 * (k - 1) * mu_up / (1 - mu_up)) if mu_up < 1 else math.inf}
+    cert: dict[str, Any] = {
+        "mu": mu,
+        "mu_upper": mu_up,
+        "sharp": (2 * (k - 1) * mu_up / (1 - mu_up)) if mu_up < 1 else math.inf,
+    }
     if nonnegative:
         hi, lo = _signed_extremes(arr)
         margin = mu_up - mu
         mu_plus = min(1.0, max(0.0, hi) + margin)
         mu_minus = min(1.0, max(0.0, -lo) + margin)
         cert.update({"mu_plus": mu_plus, "mu_minus": mu_minus, "signed": k * mu_plus + (k - 1) * mu_minus})
-    return Certificate(value, "thresholding", f"{SCHNASS_VANDERGHEYNST}; {GRSV_2008}", kind="upper",
-                       quantity="x_min/x_max needed by one-pass thresholding", valid=bool(valid),
-                       condition="(2k - 1) mu < 1", params={"dim": dim, "n": n, "k": k, "mu": mu},
-                       rigorous=True, certificate=cert)
+    return Certificate(
+        value,
+        "thresholding",
+        f"{SCHNASS_VANDERGHEYNST}; {GRSV_2008}",
+        kind="upper",
+        quantity="x_min/x_max needed by one-pass thresholding",
+        valid=bool(valid),
+        condition="(2k - 1) mu < 1",
+        params={"dim": dim, "n": n, "k": k, "mu": mu},
+        rigorous=True,
+        certificate=cert,
+    )
 
 
 @dataclass(frozen=True)
@@ -518,9 +577,11 @@ class ThresholdingWitness:
 
     def __str__(self) -> str:
         state = "fails" if self.fails else "succeeds"
-        return (f"thresholding witness k={self.k}, mu={self.mu:.6g}: ratio {self.ratio:.6g} "
-                f"(sharp {self.sharp:.6g}, (2k-1)mu {self.bound:.6g}); thresholding {state}, "
-                f"picks {self.thresholded} for support {self.support}")
+        return (
+            f"thresholding witness k={self.k}, mu={self.mu:.6g}: ratio {self.ratio:.6g} "
+            f"(sharp {self.sharp:.6g}, (2k-1)mu {self.bound:.6g}); thresholding {state}, "
+            f"picks {self.thresholded} for support {self.support}"
+        )
 
 
 def thresholding_witness(*, k: int, mu: float, ratio: float | None = None) -> ThresholdingWitness:
@@ -571,7 +632,7 @@ def thresholding_witness(*, k: int, mu: float, ratio: float | None = None) -> Th
     .. [2] Tropp, J. A. (2004). Greed is good: algorithmic results for sparse approximation.
        IEEE Trans. Inf. Theory 50(10), 2231-2242. doi:10.1109/TIT.2004.834793
     """
-    k = check_int(k, "k", minimum=2, maximum=10**4)   # the witness dictionary is (k + 1, k + 1)
+    k = check_int(k, "k", minimum=2, maximum=10**4)  # the witness dictionary is (k + 1, k + 1)
     mu = check_real(mu, "mu", minimum=0.0, strict_min=True)
     if not (2 * k - 1) * mu < 1:
         raise ValueError(f"mu must satisfy (2k - 1) mu < 1, i.e. mu < {1 / (2 * k - 1):.6g} for k = {k}, got {mu}")
@@ -591,5 +652,15 @@ def thresholding_witness(*, k: int, mu: float, ratio: float | None = None) -> Th
     y = D @ code
     corr = D.T @ y
     top = np.sort(np.argsort(-corr, kind="stable")[:k])
-    return ThresholdingWitness(D, code, y, tuple(range(1, n)), k, mu, float(ratio), float(sharp),
-                               float((2 * k - 1) * mu), tuple(int(v) for v in top))
+    return ThresholdingWitness(
+        D,
+        code,
+        y,
+        tuple(range(1, n)),
+        k,
+        mu,
+        float(ratio),
+        float(sharp),
+        float((2 * k - 1) * mu),
+        tuple(int(v) for v in top),
+    )

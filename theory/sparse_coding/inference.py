@@ -102,9 +102,11 @@ class SparseCodes:
         batch, n = self.shape
         sign = "nonneg" if self.nonneg else "signed"
         status = "converged" if self.converged else f"NOT converged (tol {self.tol:g})"
-        return (f"SparseCodes(batch={batch}, n={n}, {sign}, lam={self.lam:g}, mean l0 {self.l0.mean():.4g}, "
-                f"objective sum {self.objective.sum():.6g}, max relative gap {self.relative_gap.max():.3g}, "
-                f"{status})")
+        return (
+            f"SparseCodes(batch={batch}, n={n}, {sign}, lam={self.lam:g}, mean l0 {self.l0.mean():.4g}, "
+            f"objective sum {self.objective.sum():.6g}, max relative gap {self.relative_gap.max():.3g}, "
+            f"{status})"
+        )
 
     __repr__ = __str__
 
@@ -135,9 +137,9 @@ def _assemble(blocks: list[Codes], batch: int, n: int, as_sparse: bool) -> Codes
     for block in blocks:
         if sps.issparse(block):
             csr: sps.csr_matrix = block
-            dense[row:row + csr.shape[0]] = csr.toarray()
+            dense[row : row + csr.shape[0]] = csr.toarray()
         else:
-            dense[row:row + block.shape[0]] = block
+            dense[row : row + block.shape[0]] = block
         row += block.shape[0]
     return dense
 
@@ -164,9 +166,18 @@ def _spectral_norm_sq(D: NDArray[np.float64]) -> float:
 # FISTA
 
 
-def fista(D: ArrayLike, x: ArrayLike, *, lam: float, nonneg: bool = True, max_iter: int = 5000,
-          tol: float = 1e-6, working_set: bool = True, as_sparse: bool = False,
-          check_every: int = 4) -> SparseCodes:
+def fista(
+    D: ArrayLike,
+    x: ArrayLike,
+    *,
+    lam: float,
+    nonneg: bool = True,
+    max_iter: int = 5000,
+    tol: float = 1e-6,
+    working_set: bool = True,
+    as_sparse: bool = False,
+    check_every: int = 4,
+) -> SparseCodes:
     r"""Solve the (nonnegative) LASSO for every sample by FISTA, to a certified duality gap.
 
     For each sample :math:`x_b` (a row of ``x``) it minimises the per-sample objective
@@ -270,8 +281,9 @@ def fista(D: ArrayLike, x: ArrayLike, *, lam: float, nonneg: bool = True, max_it
     Da, xa = _validate(D, x)
     lam = check_real(lam, "lam", minimum=0.0)
     if lam == 0.0:
-        raise ValueError("lam must be > 0, got 0.0 (lam = 0 is least squares: use numpy.linalg.lstsq or "
-                         "scipy.optimize.nnls)")
+        raise ValueError(
+            "lam must be > 0, got 0.0 (lam = 0 is least squares: use numpy.linalg.lstsq or scipy.optimize.nnls)"
+        )
     nonneg = check_bool(nonneg, "nonneg")
     working_set = check_bool(working_set, "working_set")
     as_sparse = check_bool(as_sparse, "as_sparse")
@@ -281,8 +293,7 @@ def fista(D: ArrayLike, x: ArrayLike, *, lam: float, nonneg: bool = True, max_it
     batch, dim = xa.shape
     n = Da.shape[1]
     _check_output(batch, n, as_sparse)
-    solver = _LassoSolver(Da, lam=lam, nonneg=nonneg, max_iter=max_iter, tol=tol, check_every=check_every,
-                          batch=batch)
+    solver = _LassoSolver(Da, lam=lam, nonneg=nonneg, max_iter=max_iter, tol=tol, check_every=check_every, batch=batch)
     blocks: list[Codes] = []
     objective = np.empty(batch)
     gap = np.empty(batch)
@@ -297,20 +308,32 @@ def fista(D: ArrayLike, x: ArrayLike, *, lam: float, nonneg: bool = True, max_it
     if not converged:
         bad = ~ok
         rel = gap[bad] / objective[bad]
-        warnings.warn(f"fista did not reach tol={tol:g} for {int(bad.sum())} of {batch} samples within "
-                      f"max_iter={max_iter} iterations (largest relative gap {rel.max():.3g}); "
-                      f"raise max_iter or tol", TheoryWarning, stacklevel=2)
-    return SparseCodes(codes=codes, objective=objective, gap=gap, n_iter=int(iters.max()), converged=converged,
-                       lam=lam, nonneg=nonneg, tol=tol)
+        warnings.warn(
+            f"fista did not reach tol={tol:g} for {int(bad.sum())} of {batch} samples within "
+            f"max_iter={max_iter} iterations (largest relative gap {rel.max():.3g}); "
+            f"raise max_iter or tol",
+            TheoryWarning,
+            stacklevel=2,
+        )
+    return SparseCodes(
+        codes=codes,
+        objective=objective,
+        gap=gap,
+        n_iter=int(iters.max()),
+        converged=converged,
+        lam=lam,
+        nonneg=nonneg,
+        tol=tol,
+    )
 
 
-def _certified(gap: NDArray[np.float64], P: NDArray[np.float64],
-               tol: float | NDArray[np.float64]) -> NDArray[np.bool_]:
+def _certified(gap: NDArray[np.float64], P: NDArray[np.float64], tol: float | NDArray[np.float64]) -> NDArray[np.bool_]:
     return gap <= tol * P
 
 
-def _dual_gap(P: NDArray[np.float64], xr: NDArray[np.float64], rr: NDArray[np.float64],
-              corr_max: NDArray[np.float64], lam: float) -> NDArray[np.float64]:
+def _dual_gap(
+    P: NDArray[np.float64], xr: NDArray[np.float64], rr: NDArray[np.float64], corr_max: NDArray[np.float64], lam: float
+) -> NDArray[np.float64]:
     """Duality gap at the rescaled residual ``s r`` (``xr = <x, r>``, ``rr = |r|^2``)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         s = np.where(corr_max > lam, lam / corr_max, 1.0)
@@ -335,8 +358,18 @@ class _LassoSolver:
     #: Correlations through DᵀD when a code has fewer than ``dim / SPARSE_CORR`` nonzeros per row on average.
     SPARSE_CORR = 10
 
-    def __init__(self, D: NDArray[np.float64], *, lam: float, nonneg: bool, max_iter: int, tol: float,
-                 check_every: int, batch: int, polish: bool = True) -> None:
+    def __init__(
+        self,
+        D: NDArray[np.float64],
+        *,
+        lam: float,
+        nonneg: bool,
+        max_iter: int,
+        tol: float,
+        check_every: int,
+        batch: int,
+        polish: bool = True,
+    ) -> None:
         self.polish = polish
         self.D = D
         self.Dt = np.ascontiguousarray(D.T)
@@ -350,8 +383,9 @@ class _LassoSolver:
         fits = 8.0 * self.n * self.n <= _GRAM_BYTES
         self.G = D.T @ D if fits and (self.n <= batch or self.n <= 2 * self.dim) else None
 
-    def _full_check(self, x: NDArray[np.float64], c: NDArray[np.float64], Acsr: sps.csr_matrix,
-                    l1: NDArray[np.float64]) -> tuple[NDArray[np.float64], ...]:
+    def _full_check(
+        self, x: NDArray[np.float64], c: NDArray[np.float64], Acsr: sps.csr_matrix, l1: NDArray[np.float64]
+    ) -> tuple[NDArray[np.float64], ...]:
         """Residual correlations, objective and gap of the full problem at codes ``Acsr`` (``c = x D``)."""
         Acsr = Acsr.copy()
         Acsr.eliminate_zeros()
@@ -370,12 +404,28 @@ class _LassoSolver:
         gap = _dual_gap(P, np.einsum("ij,ij->i", x, r), rr, cmax, self.lam)
         return corr, P, gap, nviol
 
-    def _full_problem(self, c: NDArray[np.float64], sqx: NDArray[np.float64], a0: NDArray[np.float64],
-                      budget: int, tol: float | NDArray[np.float64]) -> tuple[Any, Any]:
+    def _full_problem(
+        self,
+        c: NDArray[np.float64],
+        sqx: NDArray[np.float64],
+        a0: NDArray[np.float64],
+        budget: int,
+        tol: float | NDArray[np.float64],
+    ) -> tuple[Any, Any]:
         use_gram = self.G is not None and self.n <= 2 * self.dim
-        a, it, _, _ = _fista_core(self.G if use_gram else None, None if use_gram else self.D, c, sqx,
-                                  np.full(c.shape[0], self.L), a0, self.lam, self.nonneg, budget, tol,
-                                  self.check_every)
+        a, it, _, _ = _fista_core(
+            self.G if use_gram else None,
+            None if use_gram else self.D,
+            c,
+            sqx,
+            np.full(c.shape[0], self.L),
+            a0,
+            self.lam,
+            self.nonneg,
+            budget,
+            tol,
+            self.check_every,
+        )
         return a, it
 
     def solve(self, x: NDArray[np.float64], *, working_set: bool) -> tuple[Any, ...]:
@@ -433,9 +483,10 @@ class _LassoSolver:
                     budget = min(budget, max(self.ROUND_ITER, int(iters[rows].max())))
                     W, a, it = self._solve_subsets(rows, int(wb), corr, c, sqx, sidx, sval, budget, inner_tol[sel])
                 iters[rows] += it
-                whole = rows.size == m                    # rows are sorted: all of them, in order
+                whole = rows.size == m  # rows are sorted: all of them, in order
                 cr, P[rows], gap[rows], nviol[rows] = self._full_check(
-                    x if whole else x[rows], c if whole else c[rows], _rows_csr(W, a, n), self._l1(a))
+                    x if whole else x[rows], c if whole else c[rows], _rows_csr(W, a, n), self._l1(a)
+                )
                 updates.append((rows, cr))
                 # keep the support only
                 keep = a != 0
@@ -471,14 +522,23 @@ class _LassoSolver:
             sel = np.flatnonzero(want == wb)
             rows = max(1, int(_BLOCK_BYTES // (8 * int(wb) * int(wb))))
             for start in range(0, sel.size, rows):
-                yield int(wb), sel[start:start + rows]
+                yield int(wb), sel[start : start + rows]
 
     def _l1(self, a: NDArray[np.float64]) -> NDArray[np.float64]:
         return a.sum(axis=1) if self.nonneg else np.abs(a).sum(axis=1)
 
-    def _solve_subsets(self, rows: NDArray[np.int64], w: int, corr: NDArray[np.float64], c: NDArray[np.float64],
-                       sqx: NDArray[np.float64], sidx: NDArray[np.int64], sval: NDArray[np.float64], budget: int,
-                       tol: NDArray[np.float64]) -> tuple[Any, Any, Any]:
+    def _solve_subsets(
+        self,
+        rows: NDArray[np.int64],
+        w: int,
+        corr: NDArray[np.float64],
+        c: NDArray[np.float64],
+        sqx: NDArray[np.float64],
+        sidx: NDArray[np.int64],
+        sval: NDArray[np.float64],
+        budget: int,
+        tol: NDArray[np.float64],
+    ) -> tuple[Any, Any, Any]:
         """FISTA restricted to ``w`` atoms per row: the support and the atoms of largest (normalised)
         residual correlation, the nearest to violating the optimality condition."""
         n = self.n
@@ -486,7 +546,7 @@ class _LassoSolver:
         si, sv = sidx[rows], sval[rows]
         on = sv != 0
         if self.nonneg and self.inv_norms is None and not on.any() and rows.size == corr.shape[0]:
-            key = corr                                     # read only: no support to mark
+            key = corr  # read only: no support to mark
         else:
             key = corr[rows] if self.nonneg else np.abs(corr[rows])
             if self.inv_norms is not None:
@@ -497,7 +557,7 @@ class _LassoSolver:
             self._near(key, W)
         W.sort(axis=1)
         del key
-        valid = W < n                                      # W == n marks an empty slot
+        valid = W < n  # W == n marks an empty slot
         a0 = np.zeros((mg, w))
         if on.any():
             offsets = (np.arange(mg, dtype=np.int64) * (n + 1))[:, None]
@@ -517,8 +577,20 @@ class _LassoSolver:
         # Gershgorin: the largest absolute row sum bounds the largest eigenvalue
         L = np.minimum(np.abs(Gw).sum(axis=2).max(axis=1) * (1.0 + 1e-12), self.L)
         L = np.maximum(L, _EPS)
-        a, it, _, _ = _fista_core(Gw, None, cw, sqx[rows], L, a0, self.lam, self.nonneg, budget, tol,
-                                  self.check_every, self.dim if self.polish else None)
+        a, it, _, _ = _fista_core(
+            Gw,
+            None,
+            cw,
+            sqx[rows],
+            L,
+            a0,
+            self.lam,
+            self.nonneg,
+            budget,
+            tol,
+            self.check_every,
+            self.dim if self.polish else None,
+        )
         return Wc, a, it
 
     def _near(self, key: NDArray[np.float64], W: NDArray[np.int64]) -> None:
@@ -546,21 +618,28 @@ def _top(key: NDArray[np.float64], w: int) -> NDArray[np.int64]:
     b = 1 << max(0, round(0.5 * np.log2(n / w)))
     nb = n // b
     if b < 4 or w >= nb or n % b:
-        return np.argpartition(key, n - w, axis=1)[:, n - w:]
+        return np.argpartition(key, n - w, axis=1)[:, n - w :]
     bmax = key.reshape(m, b, nb).max(axis=1)
-    blocks = np.argpartition(bmax, nb - w, axis=1)[:, nb - w:]
+    blocks = np.argpartition(bmax, nb - w, axis=1)[:, nb - w :]
     cand = (blocks[:, None, :] + nb * np.arange(b)[:, None]).reshape(m, b * w)
     cand += (np.arange(m, dtype=np.int64) * n)[:, None]
     vals = key.ravel().take(cand)
-    sel = np.argpartition(vals, w * b - w, axis=1)[:, w * b - w:]
+    sel = np.argpartition(vals, w * b - w, axis=1)[:, w * b - w :]
     sel += (np.arange(m, dtype=np.int64) * (w * b))[:, None]
     out = cand.ravel().take(sel)
     out -= (np.arange(m, dtype=np.int64) * n)[:, None]
     return out
 
 
-def _polish(G: NDArray[np.float64], grows: NDArray[np.int64], c: NDArray[np.float64], a: NDArray[np.float64],
-            lam: float, nonneg: bool, dim: int) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+def _polish(
+    G: NDArray[np.float64],
+    grows: NDArray[np.int64],
+    c: NDArray[np.float64],
+    a: NDArray[np.float64],
+    lam: float,
+    nonneg: bool,
+    dim: int,
+) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
     r"""Exact minimiser on each row's support and signs, kept where its signs agree.
 
     On the support :math:`S` with signs :math:`\sigma` the objective is the quadratic
@@ -576,7 +655,7 @@ def _polish(G: NDArray[np.float64], grows: NDArray[np.int64], c: NDArray[np.floa
     none = np.zeros(a.shape[0], dtype=bool)
     if smax == 0 or smax > dim:
         return a, none
-    order = np.argsort(~S, axis=1, kind="stable")[:, :smax]       # support first
+    order = np.argsort(~S, axis=1, kind="stable")[:, :smax]  # support first
     valid = np.arange(smax)[None, :] < size[:, None]
     m, w = a.shape
     base = (grows.astype(np.int64) * (w * w))[:, None, None]
@@ -610,10 +689,20 @@ def _polish(G: NDArray[np.float64], grows: NDArray[np.int64], c: NDArray[np.floa
     return out, ok
 
 
-def _fista_core(G: NDArray[np.float64] | None, D: NDArray[np.float64] | None, c: NDArray[np.float64],
-                sqx: NDArray[np.float64], L: NDArray[np.float64], a0: NDArray[np.float64], lam: float,
-                nonneg: bool, max_iter: int, tol: float | NDArray[np.float64],
-                check_every: int, polish_dim: int | None = None) -> tuple[Any, Any, Any, Any]:
+def _fista_core(
+    G: NDArray[np.float64] | None,
+    D: NDArray[np.float64] | None,
+    c: NDArray[np.float64],
+    sqx: NDArray[np.float64],
+    L: NDArray[np.float64],
+    a0: NDArray[np.float64],
+    lam: float,
+    nonneg: bool,
+    max_iter: int,
+    tol: float | NDArray[np.float64],
+    check_every: int,
+    polish_dim: int | None = None,
+) -> tuple[Any, Any, Any, Any]:
     r"""Batched FISTA with restart on :math:`\tfrac12 a^\top G a - c^\top a + \lambda|a|_1` per row.
 
     ``G`` is ``(w, w)`` shared, ``(m, w, w)`` per row, or ``None`` with ``D`` (``G = DᵀD`` applied as
@@ -706,8 +795,9 @@ def _fista_core(G: NDArray[np.float64] | None, D: NDArray[np.float64] | None, c:
 # OMP
 
 
-def omp(D: ArrayLike, x: ArrayLike, *, k: int | None = None, tol: float | None = None,
-        as_sparse: bool = False) -> Codes:
+def omp(
+    D: ArrayLike, x: ArrayLike, *, k: int | None = None, tol: float | None = None, as_sparse: bool = False
+) -> Codes:
     r"""Orthogonal Matching Pursuit for every sample, batched (progressive Cholesky on the Gram).
 
     Starting from the empty support and the residual :math:`r = x_b`, each step adds the atom most
@@ -786,8 +876,10 @@ def omp(D: ArrayLike, x: ArrayLike, *, k: int | None = None, tol: float | None =
     else:
         k = check_int(k, "k", minimum=1)
         if k > kmax:
-            raise ValueError(f"k must be an integer in [1, min(dim, n) = {kmax}] (no more atoms than dimensions "
-                             f"or features), got {k}")
+            raise ValueError(
+                f"k must be an integer in [1, min(dim, n) = {kmax}] (no more atoms than dimensions "
+                f"or features), got {k}"
+            )
     if tol is not None:
         tol = check_real(tol, "tol", minimum=0.0)
     batch = xa.shape[0]
@@ -802,21 +894,31 @@ def omp(D: ArrayLike, x: ArrayLike, *, k: int | None = None, tol: float | None =
         dependent += dep
         blocks.append(block if as_sparse else block.toarray())
     if dependent:
-        warnings.warn(f"omp stopped early for {dependent} of {batch} samples: the next atom was linearly dependent "
-                      f"on the atoms already chosen", TheoryWarning, stacklevel=2)
+        warnings.warn(
+            f"omp stopped early for {dependent} of {batch} samples: the next atom was linearly dependent "
+            f"on the atoms already chosen",
+            TheoryWarning,
+            stacklevel=2,
+        )
     return _assemble(blocks, batch, n, as_sparse)
 
 
-def _omp_block(D: NDArray[np.float64], Dt: NDArray[np.float64], G: NDArray[np.float64] | None,
-               x: NDArray[np.float64], k: int, tol: float | None) -> tuple[sps.csr_matrix, int]:
+def _omp_block(
+    D: NDArray[np.float64],
+    Dt: NDArray[np.float64],
+    G: NDArray[np.float64] | None,
+    x: NDArray[np.float64],
+    k: int,
+    tol: float | None,
+) -> tuple[sps.csr_matrix, int]:
     m = x.shape[0]
     n = D.shape[1]
-    c = x @ D                                   # D^T x per row
+    c = x @ D  # D^T x per row
     sqx = np.einsum("ij,ij->i", x, x)
     diag = np.einsum("ij,ij->j", D, D)
     idx = np.zeros((m, k), dtype=np.int64)
     Lc = np.zeros((m, k, k))
-    z = np.zeros((m, k))                        # L^{-1} c_S
+    z = np.zeros((m, k))  # L^{-1} c_S
     gam = np.zeros((m, k))
     count = np.zeros(m, dtype=np.int64)
     dependent = 0
@@ -854,17 +956,17 @@ def _omp_block(D: NDArray[np.float64], Dt: NDArray[np.float64], G: NDArray[np.fl
         idx[act, s] = j
         z[act, s] = (c[act, j] - np.einsum("ij,ij->i", w, z[act, :s])) / lkk
         count[act] = s + 1
-        gam[act, :s + 1] = _backward(Lc[act, :s + 1, :s + 1], z[act, :s + 1])
+        gam[act, : s + 1] = _backward(Lc[act, : s + 1, : s + 1], z[act, : s + 1])
         if s + 1 == k:
             break
         if tol is not None:
-            resid = sqx[act] - np.einsum("ij,ij->i", z[act, :s + 1], z[act, :s + 1])
+            resid = sqx[act] - np.einsum("ij,ij->i", z[act, : s + 1], z[act, : s + 1])
             more = resid > tol
             if not more.all():
                 act, alpha = act[more], alpha[more]
                 if not act.size:
                     break
-        Gam = _rows_csr(idx[act, :s + 1], gam[act, :s + 1], n)
+        Gam = _rows_csr(idx[act, : s + 1], gam[act, : s + 1], n)
         if G is not None:
             np.subtract(c[act] if act.size < m else c, Gam @ G, out=alpha)
         else:
@@ -889,7 +991,7 @@ def _backward(L: NDArray[np.float64], z: NDArray[np.float64]) -> NDArray[np.floa
     s = z.shape[1]
     y = np.empty_like(z)
     for i in range(s - 1, -1, -1):
-        y[:, i] = (z[:, i] - np.einsum("ij,ij->i", L[:, i + 1:, i], y[:, i + 1:])) / L[:, i, i]
+        y[:, i] = (z[:, i] - np.einsum("ij,ij->i", L[:, i + 1 :, i], y[:, i + 1 :])) / L[:, i, i]
     return y
 
 
@@ -897,8 +999,15 @@ def _backward(L: NDArray[np.float64], z: NDArray[np.float64]) -> NDArray[np.floa
 # one-pass thresholding
 
 
-def threshold_encode(D: ArrayLike, x: ArrayLike, *, k: int | None = None, bias: ArrayLike | None = None,
-                     nonneg: bool = True, as_sparse: bool = False) -> Codes:
+def threshold_encode(
+    D: ArrayLike,
+    x: ArrayLike,
+    *,
+    k: int | None = None,
+    bias: ArrayLike | None = None,
+    nonneg: bool = True,
+    as_sparse: bool = False,
+) -> Codes:
     r"""One-pass (SAE-style) encoder with the dictionary as encoder: top-``k`` or a biased ReLU.
 
     With ``k``: keep the ``k`` largest entries of the pre-activation :math:`z = D^\top x_b` (largest
@@ -954,8 +1063,10 @@ def threshold_encode(D: ArrayLike, x: ArrayLike, *, k: int | None = None, bias: 
     nonneg = check_bool(nonneg, "nonneg")
     as_sparse = check_bool(as_sparse, "as_sparse")
     if (k is None) == (bias is None):
-        raise ValueError("threshold_encode needs exactly one of k (top-k) and bias (ReLU threshold), got "
-                         + ("both" if k is not None else "neither"))
+        raise ValueError(
+            "threshold_encode needs exactly one of k (top-k) and bias (ReLU threshold), got "
+            + ("both" if k is not None else "neither")
+        )
     b: NDArray[np.float64] | None = None
     if k is not None:
         k = check_int(k, "k", minimum=1)

@@ -43,8 +43,13 @@ from theory._warnings import TheoryWarning
 from theory.sparse_coding._checks import check_data, check_dictionary, check_memory
 from theory.sparse_coding.inference import fista
 
-__all__ = ["LearnedDictionary", "mlp_encoder_learner", "oneill_lam", "sklearn_dictionary_learning",
-           "sparse_coding_learner"]
+__all__ = [
+    "LearnedDictionary",
+    "mlp_encoder_learner",
+    "oneill_lam",
+    "sklearn_dictionary_learning",
+    "sparse_coding_learner",
+]
 
 _METHODS = ("sparse_coding", "sklearn", "mlp")
 _DTYPES = {"float32": np.float32, "float64": np.float64}
@@ -122,8 +127,9 @@ class LearnedDictionary:
             raise ValueError("log_steps must contain integers")
         losses = check_array(self.losses, "losses", ndim=1)
         if losses.shape != log_steps.shape:
-            raise ValueError(f"losses must have one entry per log step, got {losses.shape} and "
-                             f"log_steps {log_steps.shape}")
+            raise ValueError(
+                f"losses must have one entry per log step, got {losses.shape} and log_steps {log_steps.shape}"
+            )
         object.__setattr__(self, "log_steps", log_steps.astype(np.int64))
         object.__setattr__(self, "losses", losses)
         dim, width = D.shape
@@ -157,8 +163,9 @@ class LearnedDictionary:
         """Number of atoms."""
         return int(self.dictionary.shape[1])
 
-    def encode(self, x: ArrayLike, *, method: str | None = None, tol: float = 1e-6,
-               max_iter: int = 5000) -> NDArray[np.float64]:
+    def encode(
+        self, x: ArrayLike, *, method: str | None = None, tol: float = 1e-6, max_iter: int = 5000
+    ) -> NDArray[np.float64]:
         """Codes of shape ``(batch, width)`` for ``x`` of shape ``(batch, dim)`` (or ``(dim,)``).
 
         Parameters
@@ -184,8 +191,17 @@ class LearnedDictionary:
             raise ValueError(f"method must be 'fista' or 'mlp', got {method!r}")
         if self.b_dec is not None:
             xa = xa - self.b_dec
-        return np.asarray(fista(self.dictionary, xa, lam=self.lam, nonneg=self.nonneg, tol=tol, max_iter=max_iter,
-                                working_set=self.width > 256).codes)
+        return np.asarray(
+            fista(
+                self.dictionary,
+                xa,
+                lam=self.lam,
+                nonneg=self.nonneg,
+                tol=tol,
+                max_iter=max_iter,
+                working_set=self.width > 256,
+            ).codes
+        )
 
     def decode(self, codes: ArrayLike) -> NDArray[np.float64]:
         """Reconstructions ``codes @ dictionary.T (+ b_dec)`` of shape ``(batch, dim)``."""
@@ -235,8 +251,9 @@ def oneill_lam(l1: float, *, dim: int, width: int) -> float:
 # ----------------------------------------------------------------------------------------------
 
 
-def _init_dictionary(dictionary_init: ArrayLike | str, x: NDArray[np.float64], width: int,
-                     gen: np.random.Generator) -> NDArray[np.float64]:
+def _init_dictionary(
+    dictionary_init: ArrayLike | str, x: NDArray[np.float64], width: int, gen: np.random.Generator
+) -> NDArray[np.float64]:
     N, dim = x.shape
     if isinstance(dictionary_init, str):
         if dictionary_init == "gaussian":
@@ -247,8 +264,9 @@ def _init_dictionary(dictionary_init: ArrayLike | str, x: NDArray[np.float64], w
             zero = np.linalg.norm(D, axis=0) <= 1e-12
             D[:, zero] = gen.standard_normal((dim, int(zero.sum())))
         else:
-            raise ValueError(f"dictionary_init must be 'data', 'gaussian' or an array of shape (dim, width), "
-                             f"got {dictionary_init!r}")
+            raise ValueError(
+                f"dictionary_init must be 'data', 'gaussian' or an array of shape (dim, width), got {dictionary_init!r}"
+            )
     else:
         D = check_dictionary(dictionary_init, "dictionary_init", data_dim=dim).copy()
         if D.shape[1] != width:
@@ -257,10 +275,22 @@ def _init_dictionary(dictionary_init: ArrayLike | str, x: NDArray[np.float64], w
     return D / norms
 
 
-def sparse_coding_learner(x: ArrayLike, *, width: int, lam: float, steps: int = 400, inner_steps: int = 100,
-                          update: str = "adam", lr: float = 1e-3, batch_size: int | None = None,
-                          nonneg: bool = True, tol: float = 1e-4, dictionary_init: ArrayLike | str = "data",
-                          resample: bool = True, rng: Any = 0) -> LearnedDictionary:
+def sparse_coding_learner(
+    x: ArrayLike,
+    *,
+    width: int,
+    lam: float,
+    steps: int = 400,
+    inner_steps: int = 100,
+    update: str = "adam",
+    lr: float = 1e-3,
+    batch_size: int | None = None,
+    nonneg: bool = True,
+    tol: float = 1e-4,
+    dictionary_init: ArrayLike | str = "data",
+    resample: bool = True,
+    rng: Any = 0,
+) -> LearnedDictionary:
     r"""Learn a dictionary by alternating optimal sparse inference and dictionary updates.
 
     Minimises the sparse-coding objective (Olshausen & Field 1996) over the codes :math:`S` and a
@@ -309,12 +339,12 @@ def sparse_coding_learner(x: ArrayLike, *, width: int, lam: float, steps: int = 
         LASSO weight :math:`\lambda > 0` of the per-sample objective above (use :func:`oneill_lam`
         to convert O'Neill et al.'s ``0.01 * mean|s|``).
     steps : int
-        Outer iterations (code solves), at most :data:`MAX_STEPS`.
+        Outer iterations (code solves), at most ``MAX_STEPS``.
     inner_steps : int
-        Adam steps on the dictionary per outer iteration (``update="adam"``), at most :data:`MAX_STEPS`.
+        Adam steps on the dictionary per outer iteration (``update="adam"``), at most ``MAX_STEPS``.
     update : {"adam", "mod"}
     lr : float
-        Adam learning rate, in ``(0, MAX_LR]`` (:data:`MAX_LR` = 10: Adam moves each entry by about
+        Adam learning rate, in ``(0, MAX_LR]`` (``MAX_LR`` = 10: Adam moves each entry by about
         ``lr`` per step, and unit-norm atoms make larger steps meaningless).
     batch_size : int, optional
         Samples per outer iteration, drawn without replacement and reshuffled every epoch; default
@@ -392,7 +422,7 @@ def sparse_coding_learner(x: ArrayLike, *, width: int, lam: float, steps: int = 
         else:
             if pos + B > N:
                 order, pos = gen.permutation(N), 0
-            xb = xa[order[pos:pos + B]]
+            xb = xa[order[pos : pos + B]]
             pos += B
         Dc = flat.p["D"]
         with warnings.catch_warnings():
@@ -435,11 +465,27 @@ def sparse_coding_learner(x: ArrayLike, *, width: int, lam: float, steps: int = 
                 Dc /= np.linalg.norm(Dc, axis=0)
         if not np.all(np.isfinite(Dc)):
             raise ValueError(f"sparse coding diverged (non-finite dictionary) at lr={lr}; lower lr")
-    info = {"steps": steps, "inner_steps": inner_steps if update == "adam" else None, "update": update, "lr": lr,
-            "batch_size": B, "tol": tol, "init": dictionary_init if isinstance(dictionary_init, str) else "given",
-            "resample": resample, "unconverged_solves": unconverged, "resampled": n_resampled}
-    return LearnedDictionary(dictionary=flat.p["D"].copy(), method="sparse_coding", lam=lam, nonneg=nonneg,
-                             log_steps=np.arange(1, steps + 1), losses=np.asarray(losses), info=info)
+    info = {
+        "steps": steps,
+        "inner_steps": inner_steps if update == "adam" else None,
+        "update": update,
+        "lr": lr,
+        "batch_size": B,
+        "tol": tol,
+        "init": dictionary_init if isinstance(dictionary_init, str) else "given",
+        "resample": resample,
+        "unconverged_solves": unconverged,
+        "resampled": n_resampled,
+    }
+    return LearnedDictionary(
+        dictionary=flat.p["D"].copy(),
+        method="sparse_coding",
+        lam=lam,
+        nonneg=nonneg,
+        log_steps=np.arange(1, steps + 1),
+        losses=np.asarray(losses),
+        info=info,
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -447,9 +493,18 @@ def sparse_coding_learner(x: ArrayLike, *, width: int, lam: float, steps: int = 
 # ----------------------------------------------------------------------------------------------
 
 
-def sklearn_dictionary_learning(x: ArrayLike, *, width: int, alpha: float, batch_size: int = 256,
-                                max_iter: int = 100, fit_algorithm: str = "cd", positive_code: bool = True,
-                                rng: Any = 0, **kwargs: Any) -> LearnedDictionary:
+def sklearn_dictionary_learning(
+    x: ArrayLike,
+    *,
+    width: int,
+    alpha: float,
+    batch_size: int = 256,
+    max_iter: int = 100,
+    fit_algorithm: str = "cd",
+    positive_code: bool = True,
+    rng: Any = 0,
+    **kwargs: Any,
+) -> LearnedDictionary:
     r"""Online dictionary learning by scikit-learn's :class:`~sklearn.decomposition.MiniBatchDictionaryLearning`.
 
     scikit-learn solves (Mairal et al. 2009), over mini-batches,
@@ -517,9 +572,16 @@ def sklearn_dictionary_learning(x: ArrayLike, *, width: int, alpha: float, batch
             raise TypeError(f"{bad} is set by sklearn_dictionary_learning (use width= / rng=), not as a keyword")
     check_memory(8 * xa.shape[0] * (width + xa.shape[1]), f"dictionary learning buffers (width={width})")
     seed = int(as_rng(rng).integers(2**31 - 1))
-    model = MiniBatchDictionaryLearning(n_components=width, alpha=alpha, batch_size=batch_size, max_iter=max_iter,
-                                        fit_algorithm=fit_algorithm, positive_code=positive_code,
-                                        random_state=seed, **kwargs)
+    model = MiniBatchDictionaryLearning(
+        n_components=width,
+        alpha=alpha,
+        batch_size=batch_size,
+        max_iter=max_iter,
+        fit_algorithm=fit_algorithm,
+        positive_code=positive_code,
+        random_state=seed,
+        **kwargs,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=FutureWarning)
         model.fit(xa)
@@ -527,11 +589,19 @@ def sklearn_dictionary_learning(x: ArrayLike, *, width: int, alpha: float, batch
     norms = np.linalg.norm(V, axis=1)
     if not np.all(np.isfinite(V)) or np.any(norms <= 1e-12):
         raise ValueError("scikit-learn returned a zero or non-finite atom; change alpha or width")
-    info = {"random_state": seed, "n_iter": int(model.n_iter_), "n_steps": int(model.n_steps_),
-            "atom_norms": norms.tolist(), "batch_size": batch_size, "max_iter": max_iter,
-            "fit_algorithm": fit_algorithm, **{k: v for k, v in kwargs.items() if isinstance(v, (int, float, str))}}
-    return LearnedDictionary(dictionary=(V / norms[:, None]).T, method="sklearn", lam=alpha, nonneg=positive_code,
-                             info=info)
+    info = {
+        "random_state": seed,
+        "n_iter": int(model.n_iter_),
+        "n_steps": int(model.n_steps_),
+        "atom_norms": norms.tolist(),
+        "batch_size": batch_size,
+        "max_iter": max_iter,
+        "fit_algorithm": fit_algorithm,
+        **{k: v for k, v in kwargs.items() if isinstance(v, (int, float, str))},
+    }
+    return LearnedDictionary(
+        dictionary=(V / norms[:, None]).T, method="sklearn", lam=alpha, nonneg=positive_code, info=info
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -539,8 +609,9 @@ def sklearn_dictionary_learning(x: ArrayLike, *, width: int, alpha: float, batch
 # ----------------------------------------------------------------------------------------------
 
 
-def _mlp_loss_and_grads(P: dict[str, NDArray[Any]], x: NDArray[Any], l1: float, *, bias: bool,
-                        grads: bool = True) -> tuple[float, dict[str, NDArray[Any]]]:
+def _mlp_loss_and_grads(
+    P: dict[str, NDArray[Any]], x: NDArray[Any], l1: float, *, bias: bool, grads: bool = True
+) -> tuple[float, dict[str, NDArray[Any]]]:
     r"""O'Neill et al.'s loss for a batch ``x (B, dim)`` and its gradients (by hand).
 
     .. math::
@@ -588,9 +659,20 @@ def _mlp_loss_and_grads(P: dict[str, NDArray[Any]], x: NDArray[Any], l1: float, 
     return loss, g
 
 
-def mlp_encoder_learner(x: ArrayLike, *, width: int, hidden: int = 256, l1: float = 0.01, steps: int = 10_000,
-                        lr: float = 1e-3, batch_size: int | None = None, bias: bool = False,
-                        dtype: str = "float32", log_every: int | None = None, rng: Any = 0) -> LearnedDictionary:
+def mlp_encoder_learner(
+    x: ArrayLike,
+    *,
+    width: int,
+    hidden: int = 256,
+    l1: float = 0.01,
+    steps: int = 10_000,
+    lr: float = 1e-3,
+    batch_size: int | None = None,
+    bias: bool = False,
+    dtype: str = "float32",
+    log_every: int | None = None,
+    rng: Any = 0,
+) -> LearnedDictionary:
     r"""Train O'Neill et al.'s MLP-encoder autoencoder: a one-hidden-layer encoder, a linear dictionary.
 
     .. math::
@@ -616,7 +698,7 @@ def mlp_encoder_learner(x: ArrayLike, *, width: int, hidden: int = 256, l1: floa
     l1 : float
         Coefficient of the mean code (>= 0).
     steps : int
-        Adam steps, at most :data:`MAX_STEPS`.
+        Adam steps, at most ``MAX_STEPS``.
     lr : float
         Adam learning rate, in ``(0, MAX_LR]``. Training that diverges anyway (non-finite
         parameters or loss, e.g. from a huge ``l1``) raises ``ValueError`` naming ``lr`` and ``l1``.
@@ -667,12 +749,16 @@ def mlp_encoder_learner(x: ArrayLike, *, width: int, hidden: int = 256, l1: floa
     if log_every is not None:
         log_every = check_int(log_every, "log_every", minimum=1)
     dt = _DTYPES[dtype]
-    check_memory(np.dtype(dt).itemsize * (B * (4 * hidden + 6 * width + 4 * dim) + 4 * hidden * (dim + width)),
-                 f"MLP training buffers (batch={B}, hidden={hidden}, width={width}, dim={dim})")
+    check_memory(
+        np.dtype(dt).itemsize * (B * (4 * hidden + 6 * width + 4 * dim) + 4 * hidden * (dim + width)),
+        f"MLP training buffers (batch={B}, hidden={hidden}, width={width}, dim={dim})",
+    )
     gen = as_rng(rng)
     b1w, b2w = 1.0 / math.sqrt(dim), 1.0 / math.sqrt(hidden)
-    P0: dict[str, NDArray[Any]] = {"W1": gen.uniform(-b1w, b1w, (hidden, dim)),
-                                   "W2": gen.uniform(-b2w, b2w, (width, hidden))}
+    P0: dict[str, NDArray[Any]] = {
+        "W1": gen.uniform(-b1w, b1w, (hidden, dim)),
+        "W2": gen.uniform(-b2w, b2w, (width, hidden)),
+    }
     if bias:
         P0["b1"] = gen.uniform(-b1w, b1w, hidden)
         P0["b2"] = gen.uniform(-b2w, b2w, width)
@@ -695,7 +781,7 @@ def mlp_encoder_learner(x: ArrayLike, *, width: int, hidden: int = 256, l1: floa
             else:
                 if pos + B > N:
                     order, pos = gen.permutation(N), 0
-                xb = X[order[pos:pos + B]]
+                xb = X[order[pos : pos + B]]
                 pos += B
             P["D"] /= np.linalg.norm(P["D"], axis=0)
             loss, g = _mlp_loss_and_grads(P, xb, l1, bias=bias)
@@ -709,12 +795,23 @@ def mlp_encoder_learner(x: ArrayLike, *, width: int, hidden: int = 256, l1: floa
                     break
     P["D"] /= np.linalg.norm(P["D"], axis=0)
     if not (np.all(np.isfinite(flat.theta)) and math.isfinite(losses[-1])):
-        raise ValueError(f"MLP training diverged (non-finite parameters or loss) at lr={lr}, l1={l1}; "
-                         "lower lr or l1")
+        raise ValueError(f"MLP training diverged (non-finite parameters or loss) at lr={lr}, l1={l1}; lower lr or l1")
     f64 = {k: np.asarray(v, dtype=np.float64).copy() for k, v in P.items()}
-    enc = {"W1": f64["W1"], "W2": f64["W2"], "b1": f64.get("b1", np.zeros(hidden)),
-           "b2": f64.get("b2", np.zeros(width))}
+    enc = {
+        "W1": f64["W1"],
+        "W2": f64["W2"],
+        "b1": f64.get("b1", np.zeros(hidden)),
+        "b2": f64.get("b2", np.zeros(width)),
+    }
     info = {"steps": steps, "lr": lr, "batch_size": B, "hidden": hidden, "l1": l1, "bias": bias, "dtype": dtype}
-    return LearnedDictionary(dictionary=f64["D"], method="mlp", lam=oneill_lam(l1, dim=dim, width=width) if l1 > 0
-                             else 1e-12, nonneg=True, log_steps=np.asarray(log_steps), losses=np.asarray(losses),
-                             encoder=enc, b_dec=f64.get("b_dec"), info=info)
+    return LearnedDictionary(
+        dictionary=f64["D"],
+        method="mlp",
+        lam=oneill_lam(l1, dim=dim, width=width) if l1 > 0 else 1e-12,
+        nonneg=True,
+        log_steps=np.asarray(log_steps),
+        losses=np.asarray(losses),
+        encoder=enc,
+        b_dec=f64.get("b_dec"),
+        info=info,
+    )

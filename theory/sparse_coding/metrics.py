@@ -122,8 +122,10 @@ class Matching:
         return out
 
     def __str__(self) -> str:
-        return (f"Matching of {self.width} latents to {self.n} features: {self.rows.size} pairs, "
-                f"total {self.total:.6g}, mean {self.mean:.4f}")
+        return (
+            f"Matching of {self.width} latents to {self.n} features: {self.rows.size} pairs, "
+            f"total {self.total:.6g}, mean {self.mean:.4f}"
+        )
 
 
 @dataclass(frozen=True)
@@ -153,8 +155,10 @@ class RecoveryScores:
     matching: Matching = field(repr=False, compare=False)
 
     def __str__(self) -> str:
-        return (f"RecoveryScores(width={self.width}, n={self.n}): mcc {self.mcc:.4f}, "
-                f"mmcs {self.mmcs:.4f}, uniqueness {self.uniqueness:.4f}")
+        return (
+            f"RecoveryScores(width={self.width}, n={self.n}): mcc {self.mcc:.4f}, "
+            f"mmcs {self.mmcs:.4f}, uniqueness {self.uniqueness:.4f}"
+        )
 
 
 @dataclass(frozen=True)
@@ -200,8 +204,10 @@ class DetectionScores:
     assignment: str
 
     def __str__(self) -> str:
-        return (f"DetectionScores({self.precision.size} latents, {self.assignment}): precision "
-                f"{self.mean_precision:.4f}, recall {self.mean_recall:.4f}, F1 {self.mean_f1:.4f}")
+        return (
+            f"DetectionScores({self.precision.size} latents, {self.assignment}): precision "
+            f"{self.mean_precision:.4f}, recall {self.mean_recall:.4f}, F1 {self.mean_f1:.4f}"
+        )
 
 
 @dataclass(frozen=True)
@@ -287,8 +293,10 @@ class AbsorptionScores:
     mean_gap: float
 
     def __str__(self) -> str:
-        return (f"AbsorptionScores({self.pairs.shape[0]} pairs, {int(self.defined.sum())} defined): "
-                f"mean gap {self.mean_gap:.4f}")
+        return (
+            f"AbsorptionScores({self.pairs.shape[0]} pairs, {int(self.defined.sum())} defined): "
+            f"mean gap {self.mean_gap:.4f}"
+        )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -302,27 +310,34 @@ def _unit(D: NDArray[np.float64]) -> NDArray[np.float64]:
     return D / np.where(norms > 0, norms, 1.0)
 
 
-def _check_pair(learned: ArrayLike, true: ArrayLike, *, names: tuple[str, str] = ("learned", "true"),
-                allow_zero_true: bool = False) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def _check_pair(
+    learned: ArrayLike, true: ArrayLike, *, names: tuple[str, str] = ("learned", "true"), allow_zero_true: bool = False
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Validate ``(dim, width)`` and ``(dim, n)`` dictionaries; return them with unit columns."""
     a_name, b_name = names
     A = check_frame(learned, a_name, allow_zero_columns=True)
     B = check_frame(true, b_name, allow_zero_columns=allow_zero_true)
     if A.shape[0] != B.shape[0]:
         if A.shape[1] == B.shape[0]:
-            raise ValueError(f"{a_name} has shape {A.shape} but {b_name} has dimension {B.shape[0]}: {a_name} "
-                             f"looks transposed (a (width, dim) decoder layout); pass {a_name}.T, of shape "
-                             f"(dim, width)")
+            raise ValueError(
+                f"{a_name} has shape {A.shape} but {b_name} has dimension {B.shape[0]}: {a_name} "
+                f"looks transposed (a (width, dim) decoder layout); pass {a_name}.T, of shape "
+                f"(dim, width)"
+            )
         if B.shape[1] == A.shape[0]:
-            raise ValueError(f"{b_name} has shape {B.shape} but {a_name} has dimension {A.shape[0]}: {b_name} "
-                             f"looks transposed; pass {b_name}.T, of shape (dim, n)")
-        raise ValueError(f"{a_name} and {b_name} must have the same number of rows (dim); got shapes "
-                         f"{A.shape} and {B.shape}")
+            raise ValueError(
+                f"{b_name} has shape {B.shape} but {a_name} has dimension {A.shape[0]}: {b_name} "
+                f"looks transposed; pass {b_name}.T, of shape (dim, n)"
+            )
+        raise ValueError(
+            f"{a_name} and {b_name} must have the same number of rows (dim); got shapes {A.shape} and {B.shape}"
+        )
     return _unit(A), _unit(B)
 
 
-def _check_codes(codes: Any, name: str, *, width: int | None = None,
-                 batch: int | None = None) -> NDArray[Any] | sp.csr_array:
+def _check_codes(
+    codes: Any, name: str, *, width: int | None = None, batch: int | None = None
+) -> NDArray[Any] | sp.csr_array:
     """Validate codes of shape ``(batch, width)``: a real dense array or a scipy.sparse matrix.
 
     Sparse input is returned as CSR (never densified); dense input keeps its dtype.
@@ -355,16 +370,18 @@ def _check_codes(codes: Any, name: str, *, width: int | None = None,
         if out.dtype.kind == "f":
             step = _rows_per_block(out.shape[1])
             for s in range(0, out.shape[0], step):
-                if not np.isfinite(out[s:s + step]).all():
+                if not np.isfinite(out[s : s + step]).all():
                     raise ValueError(f"{name} must contain only finite values (found NaN/inf entries)")
     if out.shape[0] < 1 or out.shape[1] < 1:
         raise ValueError(f"{name} must have at least one sample and one column, got shape {out.shape}")
     if width is not None and out.shape[1] != width:
-        raise ValueError(f"{name} has {out.shape[1]} columns but the dictionary has {width}; codes must "
-                         f"have shape (batch, {width})")
+        raise ValueError(
+            f"{name} has {out.shape[1]} columns but the dictionary has {width}; codes must have shape (batch, {width})"
+        )
     if batch is not None and out.shape[0] != batch:
-        raise ValueError(f"{name} has {out.shape[0]} samples but learned_codes has {batch}; both must "
-                         f"have the same batch")
+        raise ValueError(
+            f"{name} has {out.shape[0]} samples but learned_codes has {batch}; both must have the same batch"
+        )
     return out
 
 
@@ -375,7 +392,7 @@ def _rows_per_block(ncols: int) -> int:
 def _active_blocks(codes: Any, rows: int, threshold: float = 0.0) -> Iterator[NDArray[np.bool_]]:
     """Boolean ``|code| > threshold`` in blocks of ``rows`` samples."""
     for s in range(0, codes.shape[0], rows):
-        blk = codes[s:s + rows]
+        blk = codes[s : s + rows]
         if sp.issparse(blk):
             if threshold == 0:
                 yield (blk != 0).toarray()
@@ -406,8 +423,8 @@ def _neg_abs_cos(A: NDArray[np.float64], B: NDArray[np.float64]) -> NDArray[np.f
     At = np.ascontiguousarray(A.T)
     step = _rows_per_block(c)
     for s in range(0, r, step):
-        blk = out[s:s + step]
-        np.matmul(At[s:s + step], B, out=blk)
+        blk = out[s : s + step]
+        np.matmul(At[s : s + step], B, out=blk)
         np.abs(blk, out=blk)
         np.negative(blk, out=blk)
     return out
@@ -418,7 +435,7 @@ def _abs_cos_blocks(A: NDArray[np.float64], B: NDArray[np.float64]) -> Iterator[
     At = np.ascontiguousarray(A.T)
     step = _rows_per_block(B.shape[1])
     for s in range(0, At.shape[0], step):
-        yield s, np.abs(At[s:s + step] @ B)
+        yield s, np.abs(At[s : s + step] @ B)
 
 
 def _solve(cost: NDArray[np.float64], *, transposed: bool, width: int, n: int) -> Matching:
@@ -432,8 +449,7 @@ def _solve(cost: NDArray[np.float64], *, transposed: bool, width: int, n: int) -
     cols = np.asarray(c[order], dtype=np.int64)
     values = np.asarray(values[order], dtype=np.float64)
     total = float(values.sum())
-    return Matching(rows=rows, cols=cols, similarity=values, total=total, mean=total / rows.size,
-                    width=width, n=n)
+    return Matching(rows=rows, cols=cols, similarity=values, total=total, mean=total / rows.size, width=width, n=n)
 
 
 def _match_unit(A: NDArray[np.float64], B: NDArray[np.float64]) -> tuple[Matching, NDArray[np.float64], bool]:
@@ -444,8 +460,9 @@ def _match_unit(A: NDArray[np.float64], B: NDArray[np.float64]) -> tuple[Matchin
     return _solve(cost, transposed=transposed, width=width, n=n), cost, transposed
 
 
-def match_features(learned: ArrayLike | None = None, true: ArrayLike | None = None, *,
-                   similarity: ArrayLike | None = None) -> Matching:
+def match_features(
+    learned: ArrayLike | None = None, true: ArrayLike | None = None, *, similarity: ArrayLike | None = None
+) -> Matching:
     r"""The one-to-one matching of latents to true features that maximises the total :math:`|\cos|`.
 
     .. math::
@@ -501,8 +518,7 @@ def match_features(learned: ArrayLike | None = None, true: ArrayLike | None = No
         cost = np.ascontiguousarray(-(S.T if transposed else S))
         return _solve(cost, transposed=transposed, width=width, n=n)
     if learned is None or true is None:
-        raise ValueError("match_features needs the dictionaries learned (dim, width) and true (dim, n), "
-                         "or similarity=")
+        raise ValueError("match_features needs the dictionaries learned (dim, width) and true (dim, n), or similarity=")
     A, B = _check_pair(learned, true)
     return _match_unit(A, B)[0]
 
@@ -711,8 +727,9 @@ def score_all(learned: ArrayLike, true: ArrayLike) -> RecoveryScores:
     del cost
     latent_best[~np.any(A != 0, axis=0)] = -1
     uniq = float(np.unique(latent_best[latent_best >= 0]).size / width)
-    return RecoveryScores(mcc=matching.mean, mmcs=float(feature_best.mean()), uniqueness=uniq,
-                          width=width, n=n, matching=matching)
+    return RecoveryScores(
+        mcc=matching.mean, mmcs=float(feature_best.mean()), uniqueness=uniq, width=width, n=n, matching=matching
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -728,7 +745,7 @@ def _col_scale(codes: Any) -> NDArray[np.float64]:
         m = np.zeros(codes.shape[1])
         step = _rows_per_block(codes.shape[1])
         for s in range(0, codes.shape[0], step):
-            np.maximum(m, np.abs(np.asarray(codes[s:s + step], dtype=np.float64)).max(axis=0), out=m)
+            np.maximum(m, np.abs(np.asarray(codes[s : s + step], dtype=np.float64)).max(axis=0), out=m)
     return np.where(m > 0, m, 1.0)
 
 
@@ -741,7 +758,7 @@ def _scaled(codes: Any, scale: NDArray[np.float64]) -> Any:
 
 def _dense_blocks(codes: Any, scale: NDArray[np.float64], rows: int) -> Iterator[NDArray[np.float64]]:
     for s in range(0, codes.shape[0], rows):
-        yield np.asarray(codes[s:s + rows], dtype=np.float64) / scale
+        yield np.asarray(codes[s : s + rows], dtype=np.float64) / scale
 
 
 def _moments(codes: Any, scale: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -770,11 +787,11 @@ def _cross(X: Any, Y: Any, sx: NDArray[np.float64], sy: NDArray[np.float64]) -> 
         if sp.issparse(X):
             Xs = _scaled(X, sx)
             for s, blk in zip(range(0, batch, rows), _dense_blocks(Y, sy, rows), strict=True):
-                out += np.asarray(Xs[s:s + rows].T @ blk)
+                out += np.asarray(Xs[s : s + rows].T @ blk)
         else:
             Ys = _scaled(Y, sy)
             for s, blk in zip(range(0, batch, rows), _dense_blocks(X, sx, rows), strict=True):
-                out += np.asarray(Ys[s:s + rows].T @ blk).T
+                out += np.asarray(Ys[s : s + rows].T @ blk).T
     else:
         out = np.zeros((X.shape[1], Y.shape[1]))
         rows = _rows_per_block(max(X.shape[1], Y.shape[1]))
@@ -841,8 +858,10 @@ def code_mcc(learned_codes: Any, true_codes: Any, *, matching: Matching | None =
         if not isinstance(matching, Matching):
             raise TypeError(f"matching must be a Matching, got {type(matching).__name__}")
         if (matching.width, matching.n) != (width, n):
-            raise ValueError(f"matching is for {matching.width} latents and {matching.n} features but the codes "
-                             f"have {width} and {n} columns")
+            raise ValueError(
+                f"matching is for {matching.width} latents and {matching.n} features but the codes "
+                f"have {width} and {n} columns"
+            )
     cx, cy = _col_scale(X), _col_scale(Y)  # correlations are scale-free; this keeps squares finite
     mx, qx = _moments(X, cx)
     my, qy = _moments(Y, cy)
@@ -879,8 +898,9 @@ def code_mcc(learned_codes: Any, true_codes: Any, *, matching: Matching | None =
     return _solve(cost, transposed=transposed, width=width, n=n).mean
 
 
-def _assignment(learned: ArrayLike | None, true: ArrayLike | None, matching: Matching | None,
-                width: int, n: int, *, side: str) -> tuple[NDArray[np.int64], str]:
+def _assignment(
+    learned: ArrayLike | None, true: ArrayLike | None, matching: Matching | None, width: int, n: int, *, side: str
+) -> tuple[NDArray[np.int64], str]:
     """Per latent (``side='latent'``) or per feature (``side='feature'``) the partner index."""
     if matching is not None:
         if learned is not None or true is not None:
@@ -888,22 +908,32 @@ def _assignment(learned: ArrayLike | None, true: ArrayLike | None, matching: Mat
         if not isinstance(matching, Matching):
             raise TypeError(f"matching must be a Matching, got {type(matching).__name__}")
         if (matching.width, matching.n) != (width, n):
-            raise ValueError(f"matching is for {matching.width} latents and {matching.n} features but the codes "
-                             f"have {width} and {n} columns")
+            raise ValueError(
+                f"matching is for {matching.width} latents and {matching.n} features but the codes "
+                f"have {width} and {n} columns"
+            )
         return (matching.latent_to_feature if side == "latent" else matching.feature_to_latent), "matching"
     if learned is None or true is None:
         raise ValueError("pass the dictionaries learned= (dim, width) and true= (dim, n), or matching=")
     A, B = _check_pair(learned, true)
     if A.shape[1] != width or B.shape[1] != n:
-        raise ValueError(f"the dictionaries have {A.shape[1]} latents and {B.shape[1]} features but the codes "
-                         f"have {width} and {n} columns")
+        raise ValueError(
+            f"the dictionaries have {A.shape[1]} latents and {B.shape[1]} features but the codes "
+            f"have {width} and {n} columns"
+        )
     if side == "latent":
         return _best_features(A, B), "argmax"
     return _match_unit(A, B)[0].feature_to_latent, "matching"
 
 
-def detection_scores(learned_codes: Any, true_codes: Any, matching: Matching | None = None, *,
-                     learned: ArrayLike | None = None, true: ArrayLike | None = None) -> DetectionScores:
+def detection_scores(
+    learned_codes: Any,
+    true_codes: Any,
+    matching: Matching | None = None,
+    *,
+    learned: ArrayLike | None = None,
+    true: ArrayLike | None = None,
+) -> DetectionScores:
     r"""Per-latent precision, recall and F1 as a detector of its true feature.
 
     Latent ``j`` is scored against feature :math:`f(j)`: with the dictionaries, its best
@@ -973,14 +1003,33 @@ def detection_scores(learned_codes: Any, true_codes: Any, matching: Matching | N
     denom = precision + recall
     f1 = np.divide(2 * precision * recall, denom, out=np.zeros(width), where=denom > 0)
     accuracy = np.where(has, (tp + tn) / batch, 0.0)
-    return DetectionScores(precision=precision, recall=recall, f1=f1, accuracy=accuracy, feature=feature,
-                           tp=tp, fp=fp, fn=fn, tn=tn, mean_precision=float(precision.mean()),
-                           mean_recall=float(recall.mean()), mean_f1=float(f1.mean()),
-                           mean_accuracy=float(accuracy.mean()), assignment=how)
+    return DetectionScores(
+        precision=precision,
+        recall=recall,
+        f1=f1,
+        accuracy=accuracy,
+        feature=feature,
+        tp=tp,
+        fp=fp,
+        fn=fn,
+        tn=tn,
+        mean_precision=float(precision.mean()),
+        mean_recall=float(recall.mean()),
+        mean_f1=float(f1.mean()),
+        mean_accuracy=float(accuracy.mean()),
+        assignment=how,
+    )
 
 
-def absorption_gap(learned_codes: Any, true_codes: Any, pairs: ArrayLike, matching: Matching | None = None, *,
-                   learned: ArrayLike | None = None, true: ArrayLike | None = None) -> AbsorptionScores:
+def absorption_gap(
+    learned_codes: Any,
+    true_codes: Any,
+    pairs: ArrayLike,
+    matching: Matching | None = None,
+    *,
+    learned: ArrayLike | None = None,
+    true: ArrayLike | None = None,
+) -> AbsorptionScores:
     r"""How much the parent's latent stops firing when a child feature fires (feature absorption).
 
     For a pair (parent :math:`p`, child :math:`c`) of true features and the latent :math:`\ell`
@@ -1060,8 +1109,9 @@ def absorption_gap(learned_codes: Any, true_codes: Any, pairs: ArrayLike, matchi
     n_without = np.zeros(m, dtype=np.int64)
     hit_with = np.zeros(m, dtype=np.int64)
     hit_without = np.zeros(m, dtype=np.int64)
-    for la, pa, ca in zip(_active_blocks(Xs, rows), _active_blocks(Ypar, rows), _active_blocks(Ychi, rows),
-                          strict=True):
+    for la, pa, ca in zip(
+        _active_blocks(Xs, rows), _active_blocks(Ypar, rows), _active_blocks(Ychi, rows), strict=True
+    ):
         w = pa & ca
         wo = pa & ~ca
         n_with += np.count_nonzero(w, axis=0)
@@ -1078,11 +1128,23 @@ def absorption_gap(learned_codes: Any, true_codes: Any, pairs: ArrayLike, matchi
         mean_gap = float(gap[defined].mean())
     else:
         mean_gap = float("nan")
-        warnings.warn("absorption_gap: no pair is defined (parent unmatched, or the child never / always fires "
-                      "with the parent in this batch); mean_gap is NaN", TheoryWarning, stacklevel=2)
-    return AbsorptionScores(pairs=P, latent=lat, recall_with_child=r_with, recall_without_child=r_without,
-                            gap=gap, n_with_child=n_with, n_without_child=n_without, defined=defined,
-                            mean_gap=mean_gap)
+        warnings.warn(
+            "absorption_gap: no pair is defined (parent unmatched, or the child never / always fires "
+            "with the parent in this batch); mean_gap is NaN",
+            TheoryWarning,
+            stacklevel=2,
+        )
+    return AbsorptionScores(
+        pairs=P,
+        latent=lat,
+        recall_with_child=r_with,
+        recall_without_child=r_without,
+        gap=gap,
+        n_with_child=n_with,
+        n_without_child=n_without,
+        defined=defined,
+        mean_gap=mean_gap,
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1222,8 +1284,16 @@ def dead_latents(codes: Any, threshold: float = 0.0) -> LatentActivity:
     threshold = check_real(threshold, "threshold", minimum=0.0)
     rate = _firing_rate(Z, threshold)
     idx = np.flatnonzero(rate == 0).astype(np.int64)
-    return LatentActivity(kind="dead", indices=idx, count=int(idx.size), fraction=idx.size / Z.shape[1],
-                          firing_rate=rate, threshold=threshold, batch=Z.shape[0], width=Z.shape[1])
+    return LatentActivity(
+        kind="dead",
+        indices=idx,
+        count=int(idx.size),
+        fraction=idx.size / Z.shape[1],
+        firing_rate=rate,
+        threshold=threshold,
+        batch=Z.shape[0],
+        width=Z.shape[1],
+    )
 
 
 def dense_latents(codes: Any, threshold: float = 0.1) -> LatentActivity:
@@ -1262,5 +1332,13 @@ def dense_latents(codes: Any, threshold: float = 0.1) -> LatentActivity:
     threshold = check_real(threshold, "threshold", minimum=0.0, maximum=1.0, strict_max=True)
     rate = _firing_rate(Z, 0.0)
     idx = np.flatnonzero(rate > threshold).astype(np.int64)
-    return LatentActivity(kind="dense", indices=idx, count=int(idx.size), fraction=idx.size / Z.shape[1],
-                          firing_rate=rate, threshold=threshold, batch=Z.shape[0], width=Z.shape[1])
+    return LatentActivity(
+        kind="dense",
+        indices=idx,
+        count=int(idx.size),
+        fraction=idx.size / Z.shape[1],
+        firing_rate=rate,
+        threshold=threshold,
+        batch=Z.shape[0],
+        width=Z.shape[1],
+    )

@@ -160,8 +160,9 @@ class SAE:
         W_enc = check_array(self.W_enc, "W_enc", ndim=2).astype(dt)
         if W_enc.shape != (width, dim):
             hint = " (it looks transposed)" if W_enc.shape == (dim, width) else ""
-            raise ValueError(f"W_enc must have shape (width, dim) = {(width, dim)}{hint}, with {of_dec}; "
-                             f"got {W_enc.shape}")
+            raise ValueError(
+                f"W_enc must have shape (width, dim) = {(width, dim)}{hint}, with {of_dec}; got {W_enc.shape}"
+            )
         b_enc = check_array(self.b_enc, "b_enc", ndim=1).astype(dt)
         b_dec = check_array(self.b_dec, "b_dec", ndim=1).astype(dt)
         if b_enc.shape != (width,):
@@ -174,8 +175,9 @@ class SAE:
                 raise ValueError(f"kind {self.kind!r} needs a threshold of shape (width,)")
             threshold = check_array(self.threshold, "threshold", ndim=1).astype(dt)
             if threshold.shape != (width,):
-                raise ValueError(f"threshold must have shape (width,) = ({width},), with {of_dec}; "
-                                 f"got {threshold.shape}")
+                raise ValueError(
+                    f"threshold must have shape (width,) = ({width},), with {of_dec}; got {threshold.shape}"
+                )
         elif self.threshold is not None:
             raise ValueError(f"kind {self.kind!r} has no threshold; got one")
         k = self.k
@@ -191,8 +193,13 @@ class SAE:
         check_bool(self.bias, "bias")
         if not self.bias and (np.any(b_enc) or np.any(b_dec)):
             raise ValueError("bias=False needs b_enc and b_dec to be zero")
-        for name, arr in (("W_enc", W_enc), ("b_enc", b_enc), ("W_dec", W_dec), ("b_dec", b_dec),
-                          ("threshold", threshold)):
+        for name, arr in (
+            ("W_enc", W_enc),
+            ("b_enc", b_enc),
+            ("W_dec", W_dec),
+            ("b_dec", b_dec),
+            ("threshold", threshold),
+        ):
             if arr is not None:
                 arr.setflags(write=False)
             object.__setattr__(self, name, arr)
@@ -200,15 +207,18 @@ class SAE:
         object.__setattr__(self, "tied", bool(self.tied))
         object.__setattr__(self, "bias", bool(self.bias))
         if self.sparsity_coefficient is not None:
-            object.__setattr__(self, "sparsity_coefficient",
-                               check_real(self.sparsity_coefficient, "sparsity_coefficient", minimum=0.0))
+            object.__setattr__(
+                self, "sparsity_coefficient", check_real(self.sparsity_coefficient, "sparsity_coefficient", minimum=0.0)
+            )
         object.__setattr__(self, "log_steps", _check_curve(self.log_steps, "log_steps", integer=True))
         n_logged = self.log_steps.size
         for name in ("losses", "mses", "l0s", "dead_fractions"):
             curve = _check_curve(getattr(self, name), name, integer=False)
             if curve.size != n_logged:
-                raise ValueError(f"{name} must have one entry per logged step, shape ({n_logged},) like log_steps; "
-                                 f"got shape {curve.shape}")
+                raise ValueError(
+                    f"{name} must have one entry per logged step, shape ({n_logged},) like log_steps; "
+                    f"got shape {curve.shape}"
+                )
             object.__setattr__(self, name, curve)
         if not isinstance(self.info, dict):
             raise TypeError(f"info must be a dict, got {type(self.info).__name__}")
@@ -293,8 +303,10 @@ class SAE:
         if not self.bias:
             parts.append("no bias")
         if self.log_steps.size:
-            parts.append(f"steps={int(self.log_steps[-1])}, mse={self.mses[-1]:.4g}, L0={self.l0s[-1]:.3g}, "
-                         f"dead={self.dead_fractions[-1]:.0%}")
+            parts.append(
+                f"steps={int(self.log_steps[-1])}, mse={self.mses[-1]:.4g}, L0={self.l0s[-1]:.3g}, "
+                f"dead={self.dead_fractions[-1]:.0%}"
+            )
         else:
             parts.append("untrained")
         return "SAE(" + ", ".join(parts) + ")"
@@ -305,8 +317,10 @@ class SAE:
 def _check_curve(value: Any, name: str, *, integer: bool) -> NDArray[Any]:
     """A training curve: a finite 1-D array (integers for ``log_steps``), possibly empty."""
     if isinstance(value, (bool, np.bool_)) or value is None or isinstance(value, (str, bytes)):
-        raise TypeError(f"{name} must be a 1-D array of {'integers' if integer else 'reals'}, "
-                        f"got {value!r} of type {type(value).__name__}")
+        raise TypeError(
+            f"{name} must be a 1-D array of {'integers' if integer else 'reals'}, "
+            f"got {value!r} of type {type(value).__name__}"
+        )
     try:
         arr = np.asarray(value)
     except (TypeError, ValueError) as exc:
@@ -492,8 +506,12 @@ class SAEOptions:
         """
         presets: dict[str, dict[str, Any]] = {
             "default": {},
-            "anthropic_april_2024": {"l1_weighting": "decoder_norm", "sparsity_warmup": 0.05,
-                                     "lr_decay": 0.2, "normalize_decoder": False},
+            "anthropic_april_2024": {
+                "l1_weighting": "decoder_norm",
+                "sparsity_warmup": 0.05,
+                "lr_decay": 0.2,
+                "normalize_decoder": False,
+            },
         }
         if name not in presets:
             raise ValueError(f"preset must be one of {tuple(presets)}, got {name!r}")
@@ -532,8 +550,15 @@ def _kth_largest(a: NDArray[Any], counts: NDArray[np.int64]) -> NDArray[Any]:
     return np.take_along_axis(part, np.broadcast_to(idx, a.shape[:-1] + (1,)), axis=-1)[..., 0]
 
 
-def _loss_and_grads(spec: _Spec, P: dict[str, NDArray[Any]], x: NDArray[Any], coef: NDArray[Any],
-                    kk: NDArray[np.int64] | None, *, grads: bool = True) -> dict[str, Any]:
+def _loss_and_grads(
+    spec: _Spec,
+    P: dict[str, NDArray[Any]],
+    x: NDArray[Any],
+    coef: NDArray[Any],
+    kk: NDArray[np.int64] | None,
+    *,
+    grads: bool = True,
+) -> dict[str, Any]:
     r"""Per-instance training loss and its gradients for a batch ``x`` of shape (B, dim).
 
     Loss (per instance, mean over the batch, sum over dimensions as SAELens):
@@ -605,8 +630,14 @@ def _loss_and_grads(spec: _Spec, P: dict[str, NDArray[Any]], x: NDArray[Any], co
         sparsity = l0.astype(np.float64)
     else:
         sparsity = np.zeros(I)
-    out.update(loss=mse_total + coef.astype(np.float64) * sparsity, mse=mse_last, l0=l0, mask=mask,
-               sparsity=sparsity, residual=r)
+    out.update(
+        loss=mse_total + coef.astype(np.float64) * sparsity,
+        mse=mse_last,
+        l0=l0,
+        mask=mask,
+        sparsity=sparsity,
+        residual=r,
+    )
     if not grads:
         return out
     gW_dec = np.empty_like(W_dec)
@@ -663,9 +694,16 @@ _GATHER_BLOCK = 2**18
 _SELECT_KINDS = ("relu", "topk", "batchtopk")
 
 
-def _select_loss_and_grads(spec: _Spec, P: dict[str, NDArray[Any]], G: dict[str, NDArray[Any]],
-                           x: NDArray[Any], coef: NDArray[Any], kk: NDArray[np.int64] | None, *,
-                           bias: bool = True) -> dict[str, Any]:
+def _select_loss_and_grads(
+    spec: _Spec,
+    P: dict[str, NDArray[Any]],
+    G: dict[str, NDArray[Any]],
+    x: NDArray[Any],
+    coef: NDArray[Any],
+    kk: NDArray[np.int64] | None,
+    *,
+    bias: bool = True,
+) -> dict[str, Any]:
     r"""The loss of :func:`_loss_and_grads` for ``relu``, ``topk`` and ``batchtopk``, one instance at a
     time, writing the gradients into ``G``.
 
@@ -699,8 +737,9 @@ def _select_loss_and_grads(spec: _Spec, P: dict[str, NDArray[Any]], G: dict[str,
     out: dict[str, Any] = {}
     if kind == "batchtopk":
         out["min_selected"] = np.full(I, np.inf)
-    max_density = _SPARSE_MAX_DENSITY if W * d <= _CACHE_ENTRIES else min(_SPARSE_MAX_DENSITY,
-                                                                           _SPARSE_MAX_DENSITY_LARGE)
+    max_density = (
+        _SPARSE_MAX_DENSITY if W * d <= _CACHE_ENTRIES else min(_SPARSE_MAX_DENSITY, _SPARSE_MAX_DENSITY_LARGE)
+    )
     for i in range(I):
         Dt = W_decT[i]  # (W, d)
         We = Dt if spec.tied else P["W_enc"][i]  # (W, d)
@@ -753,7 +792,7 @@ def _select_loss_and_grads(spec: _Spec, P: dict[str, NDArray[Any]], G: dict[str,
                 dzp = np.empty((B, m, 1), dtype=W_decT.dtype)
                 step = max(1, _GATHER_BLOCK // (m * d))
                 for s in range(0, B, step):
-                    np.matmul(Dt[pad[s:s + step]], dx[s:s + step, :, None], out=dzp[s:s + step])
+                    np.matmul(Dt[pad[s : s + step]], dx[s : s + step, :, None], out=dzp[s : s + step])
                 dz = dzp.ravel() if uniform else dzp[rows, slot, 0]
             elif nnz == 0:
                 dz = np.zeros(0, dtype=W_decT.dtype)
@@ -847,7 +886,6 @@ def _decoder_view(params: dict[str, NDArray[Any]]) -> dict[str, NDArray[Any]]:
     return out
 
 
-
 def _data_source(data: Any, B: int, gen: np.random.Generator, dt: type) -> tuple[int, Iterator[NDArray[Any]]]:
     """The data dimension and an iterator of batches of shape (B, dim)."""
     if hasattr(data, "sample") and callable(data.sample):
@@ -876,7 +914,7 @@ def _data_source(data: Any, B: int, gen: np.random.Generator, dt: type) -> tuple
             if pos + B > N:
                 perm = np.concatenate([perm[pos:], gen.permutation(N)])
                 pos = 0
-            yield Xd[perm[pos:pos + B]]
+            yield Xd[perm[pos : pos + B]]
             pos += B
 
     return dim, gen_array()
@@ -931,10 +969,22 @@ def _schedule_factor(step: int, steps: int, warmup: float, decay: float) -> floa
     return factor
 
 
-def train_saes(data: Any, *, kind: str = "relu", width: int, l1: Any = None, l0: Any = None,
-               k: Any = None, n_seeds: int = 1, tied: bool = False, steps: int = 2000,
-               batch_size: int = 256, lr: float | None = None, options: SAEOptions | None = None,
-               rng: Any = 0) -> list[SAE]:
+def train_saes(
+    data: Any,
+    *,
+    kind: str = "relu",
+    width: int,
+    l1: Any = None,
+    l0: Any = None,
+    k: Any = None,
+    n_seeds: int = 1,
+    tied: bool = False,
+    steps: int = 2000,
+    batch_size: int = 256,
+    lr: float | None = None,
+    options: SAEOptions | None = None,
+    rng: Any = 0,
+) -> list[SAE]:
     r"""Train a batch of sparse autoencoders at once on shared batches.
 
     Every instance sees the same batches (one pass of the data stream serves them all); the
@@ -1102,8 +1152,10 @@ def train_saes(data: Any, *, kind: str = "relu", width: int, l1: Any = None, l0:
     itemsize = np.dtype(dt).itemsize
 
     def buffers(dim: str) -> str:
-        return (f"SAE training buffers for {I} instances (n_seeds={n_seeds} x {values.size} sweep values) of "
-                f"width={width}, batch_size={B}, dim{dim}")
+        return (
+            f"SAE training buffers for {I} instances (n_seeds={n_seeds} x {values.size} sweep values) of "
+            f"width={width}, batch_size={B}, dim{dim}"
+        )
 
     # before anything is allocated or spawned: a lower bound with dim = 1, then the exact size
     check_memory(itemsize * I * (B * (8 * width + 6) + 8 * width), buffers(" >= 1"))
@@ -1160,8 +1212,11 @@ def train_saes(data: Any, *, kind: str = "relu", width: int, l1: Any = None, l0:
         from tqdm.auto import tqdm
 
         bar = tqdm(total=steps, desc=f"train_saes[{kind}]", mininterval=0.5, file=sys.stderr)
-    limit = (threadpoolctl.threadpool_limits(limits=options.blas_threads, user_api="blas")
-             if options.blas_threads is not None else contextlib.nullcontext())
+    limit = (
+        threadpoolctl.threadpool_limits(limits=options.blas_threads, user_api="blas")
+        if options.blas_threads is not None
+        else contextlib.nullcontext()
+    )
     with limit, np.errstate(over="ignore", invalid="ignore"):
         for step in range(steps):
             x = next(batches)
@@ -1203,8 +1258,9 @@ def train_saes(data: Any, *, kind: str = "relu", width: int, l1: Any = None, l0:
                 if not np.all(np.isfinite(res["loss"])):
                     break
             if options.resample_every and (step + 1) % options.resample_every == 0 and step + 1 < steps:
-                _resample(Pv, Mv, Vv, since_fired, res["residual"], x, inst_gens, options,
-                          tied=tied, normalize=normalize)
+                _resample(
+                    Pv, Mv, Vv, since_fired, res["residual"], x, inst_gens, options, tied=tied, normalize=normalize
+                )
             if bar is not None:
                 bar.update(1)
     if bar is not None:
@@ -1212,17 +1268,26 @@ def train_saes(data: Any, *, kind: str = "relu", width: int, l1: Any = None, l0:
     if not (np.all(np.isfinite(flat.theta)) and np.all(np.isfinite(logs["loss"][-1]))):
         coef_name = {"relu": "l1", "jumprelu": "l0"}.get(kind)
         also = f" or {coef_name} (max {float(values.max()):.3g})" if coef_name else ""
-        raise ValueError(f"SAE training diverged (non-finite parameters or loss) at lr={options.lr:.3g}; "
-                         f"lower lr{also}")
+        raise ValueError(
+            f"SAE training diverged (non-finite parameters or loss) at lr={options.lr:.3g}; lower lr{also}"
+        )
 
     thresholds = None
     if kind in ("batchtopk", "matryoshka"):
         if np.any(ema_n == 0):
-            warnings.warn("no latent was ever selected in some instances; their threshold is 0",
-                          TheoryWarning, stacklevel=2)
+            warnings.warn(
+                "no latent was ever selected in some instances; their threshold is 0", TheoryWarning, stacklevel=2
+            )
         thresholds = np.where(ema_n > 0, ema / (1 - (1 - rate) ** np.maximum(ema_n, 1)), 0.0)
-    base_info = {"steps": steps, "batch_size": B, "n_seeds": n_seeds, "options": options.to_dict(),
-                 "normalize_decoder": normalize, "groups": [list(gr) for gr in groups], "input_scale": input_scale}
+    base_info = {
+        "steps": steps,
+        "batch_size": B,
+        "n_seeds": n_seeds,
+        "options": options.to_dict(),
+        "normalize_decoder": normalize,
+        "groups": [list(gr) for gr in groups],
+        "input_scale": input_scale,
+    }
     arr = {key: np.asarray(val, dtype=np.float64) for key, val in logs.items() if key != "steps"}
     saes = []
     for i in range(I):
@@ -1239,18 +1304,42 @@ def train_saes(data: Any, *, kind: str = "relu", width: int, l1: Any = None, l0:
             thr = np.full(width, thresholds[i], dtype=dt)
         else:
             thr = None
-        saes.append(SAE(W_enc=W_enc, b_enc=P["b_enc"][i].copy(), W_dec=W_dec, b_dec=b_dec, bias=options.bias,
-                        kind=kind, k=int(kk[i]) if kk is not None else None, threshold=thr, tied=tied,
-                        sparsity_coefficient=float(coef[i]) if kind in ("relu", "jumprelu") else None,
-                        log_steps=np.asarray(logs["steps"]), losses=arr["loss"][:, i], mses=arr["mse"][:, i],
-                        l0s=arr["l0"][:, i], dead_fractions=arr["dead"][:, i],
-                        info={**base_info, "seed_index": i % n_seeds}))
+        saes.append(
+            SAE(
+                W_enc=W_enc,
+                b_enc=P["b_enc"][i].copy(),
+                W_dec=W_dec,
+                b_dec=b_dec,
+                bias=options.bias,
+                kind=kind,
+                k=int(kk[i]) if kk is not None else None,
+                threshold=thr,
+                tied=tied,
+                sparsity_coefficient=float(coef[i]) if kind in ("relu", "jumprelu") else None,
+                log_steps=np.asarray(logs["steps"]),
+                losses=arr["loss"][:, i],
+                mses=arr["mse"][:, i],
+                l0s=arr["l0"][:, i],
+                dead_fractions=arr["dead"][:, i],
+                info={**base_info, "seed_index": i % n_seeds},
+            )
+        )
     return saes
 
 
-def _resample(P: dict[str, NDArray[Any]], M: dict[str, NDArray[Any]], V: dict[str, NDArray[Any]],
-              since_fired: NDArray[np.int64], residual: NDArray[Any] | list[NDArray[Any]], x: NDArray[Any],
-              gens: list[np.random.Generator], options: SAEOptions, *, tied: bool, normalize: bool) -> None:
+def _resample(
+    P: dict[str, NDArray[Any]],
+    M: dict[str, NDArray[Any]],
+    V: dict[str, NDArray[Any]],
+    since_fired: NDArray[np.int64],
+    residual: NDArray[Any] | list[NDArray[Any]],
+    x: NDArray[Any],
+    gens: list[np.random.Generator],
+    options: SAEOptions,
+    *,
+    tied: bool,
+    normalize: bool,
+) -> None:
     """Re-initialise dead latents toward high-loss inputs (in place; see :func:`train_saes`)."""
     dead_all = since_fired >= options.dead_window
     for i in np.flatnonzero(dead_all.any(axis=1)):
@@ -1282,9 +1371,21 @@ def _resample(P: dict[str, NDArray[Any]], M: dict[str, NDArray[Any]], V: dict[st
         since_fired[i, dead] = 0
 
 
-def train_sae(data: Any, *, kind: str = "relu", width: int, l1: float | None = None, l0: float | None = None,
-              k: int | None = None, tied: bool = False, steps: int = 2000, batch_size: int = 256,
-              lr: float | None = None, options: SAEOptions | None = None, rng: Any = 0) -> SAE:
+def train_sae(
+    data: Any,
+    *,
+    kind: str = "relu",
+    width: int,
+    l1: float | None = None,
+    l0: float | None = None,
+    k: int | None = None,
+    tied: bool = False,
+    steps: int = 2000,
+    batch_size: int = 256,
+    lr: float | None = None,
+    options: SAEOptions | None = None,
+    rng: Any = 0,
+) -> SAE:
     """Train one sparse autoencoder; :func:`train_saes` with a single instance.
 
     Examples
@@ -1298,6 +1399,18 @@ def train_sae(data: Any, *, kind: str = "relu", width: int, l1: float | None = N
     for name, val in (("l1", l1), ("l0", l0), ("k", k)):
         if val is not None and np.ndim(val) != 0:
             raise ValueError(f"train_sae trains one SAE: {name} must be a scalar (use train_saes for sweeps)")
-    return train_saes(data, kind=kind, width=width, l1=l1, l0=l0, k=k, n_seeds=1, tied=tied, steps=steps,
-                      batch_size=batch_size, lr=lr, options=options, rng=rng)[0]
-
+    return train_saes(
+        data,
+        kind=kind,
+        width=width,
+        l1=l1,
+        l0=l0,
+        k=k,
+        n_seeds=1,
+        tied=tied,
+        steps=steps,
+        batch_size=batch_size,
+        lr=lr,
+        options=options,
+        rng=rng,
+    )[0]

@@ -46,8 +46,13 @@ __all__ = ["CFG_FILENAME", "WEIGHTS_FILENAME", "load_sae", "save_sae"]
 WEIGHTS_FILENAME = "sae_weights.safetensors"
 CFG_FILENAME = "cfg.json"
 
-_ARCHITECTURE = {"relu": "standard", "topk": "topk", "jumprelu": "jumprelu", "batchtopk": "jumprelu",
-                 "matryoshka": "jumprelu"}
+_ARCHITECTURE = {
+    "relu": "standard",
+    "topk": "topk",
+    "jumprelu": "jumprelu",
+    "batchtopk": "jumprelu",
+    "matryoshka": "jumprelu",
+}
 _KIND_OF = {"standard": "relu", "topk": "topk", "jumprelu": "jumprelu"}
 _ST_DTYPES: dict[str, np.dtype[Any]] = {"F16": np.dtype("<f2"), "F32": np.dtype("<f4"), "F64": np.dtype("<f8")}
 _MAX_HEADER = 100 * 2**20
@@ -58,8 +63,10 @@ def _safetensors() -> Any:
     try:
         import safetensors.numpy as st
     except ImportError:  # pragma: no cover - depends on the environment
-        raise ImportError("reading and writing SAEs needs the 'safetensors' package: "
-                          "pip install 'superposition-theory[io]' (or pip install safetensors)") from None
+        raise ImportError(
+            "reading and writing SAEs needs the 'safetensors' package: "
+            "pip install 'superposition-theory[io]' (or pip install safetensors)"
+        ) from None
     return st
 
 
@@ -109,17 +116,31 @@ def save_sae(sae: SAE, path: str | os.PathLike[str]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     st = _safetensors()
     dt = sae.W_dec.dtype
-    tensors = {"W_enc": np.ascontiguousarray(sae.W_enc.T), "b_enc": np.ascontiguousarray(sae.b_enc),
-               "W_dec": np.ascontiguousarray(sae.W_dec.T), "b_dec": np.ascontiguousarray(sae.b_dec)}
+    tensors = {
+        "W_enc": np.ascontiguousarray(sae.W_enc.T),
+        "b_enc": np.ascontiguousarray(sae.b_enc),
+        "W_dec": np.ascontiguousarray(sae.W_dec.T),
+        "b_dec": np.ascontiguousarray(sae.b_dec),
+    }
     if sae.threshold is not None:
         tensors["threshold"] = np.ascontiguousarray(sae.threshold)
     tensors = {key: val.astype(dt, copy=False) for key, val in tensors.items()}
     cfg: dict[str, Any] = {
-        "d_in": sae.dim, "d_sae": sae.width, "dtype": np.dtype(dt).name, "device": "cpu",
-        "apply_b_dec_to_input": True, "normalize_activations": "none", "reshape_activations": "none",
+        "d_in": sae.dim,
+        "d_sae": sae.width,
+        "dtype": np.dtype(dt).name,
+        "device": "cpu",
+        "apply_b_dec_to_input": True,
+        "normalize_activations": "none",
+        "reshape_activations": "none",
         "architecture": _ARCHITECTURE[sae.kind],
-        "theory": {"kind": sae.kind, "k": sae.k, "tied": sae.tied, "bias": sae.bias,
-                   "sparsity_coefficient": sae.sparsity_coefficient},
+        "theory": {
+            "kind": sae.kind,
+            "k": sae.k,
+            "tied": sae.tied,
+            "bias": sae.bias,
+            "sparsity_coefficient": sae.sparsity_coefficient,
+        },
     }
     if sae.kind == "topk":
         cfg["k"] = sae.k
@@ -153,20 +174,25 @@ def _read_cfg(path: Path) -> dict[str, Any]:
         _cfg_int(cfg[key], f"cfg.json {key}")
     arch = cfg.get("architecture", "standard")
     if arch not in _KIND_OF:
-        raise ValueError(f"{path}: cfg.json architecture {arch!r} is not supported; "
-                         f"expected one of {tuple(_KIND_OF)}")
+        raise ValueError(f"{path}: cfg.json architecture {arch!r} is not supported; expected one of {tuple(_KIND_OF)}")
     if cfg.get("apply_b_dec_to_input", True) is not True:
-        raise ValueError(f"{path}: cfg.json apply_b_dec_to_input={cfg['apply_b_dec_to_input']!r}; only SAEs that "
-                         f"subtract b_dec before encoding (true) are supported")
+        raise ValueError(
+            f"{path}: cfg.json apply_b_dec_to_input={cfg['apply_b_dec_to_input']!r}; only SAEs that "
+            f"subtract b_dec before encoding (true) are supported"
+        )
     if cfg.get("normalize_activations", "none") not in ("none", None, False):
-        raise ValueError(f"{path}: cfg.json normalize_activations={cfg['normalize_activations']!r}; "
-                         f"only 'none' is supported")
+        raise ValueError(
+            f"{path}: cfg.json normalize_activations={cfg['normalize_activations']!r}; only 'none' is supported"
+        )
     if cfg.get("reshape_activations", "none") not in ("none", None):
-        raise ValueError(f"{path}: cfg.json reshape_activations={cfg['reshape_activations']!r}; "
-                         f"only 'none' is supported")
+        raise ValueError(
+            f"{path}: cfg.json reshape_activations={cfg['reshape_activations']!r}; only 'none' is supported"
+        )
     if cfg.get("rescale_acts_by_decoder_norm", False) not in (False, None):
-        raise ValueError(f"{path}: cfg.json rescale_acts_by_decoder_norm={cfg['rescale_acts_by_decoder_norm']!r}; "
-                         f"only SAEs whose codes are not rescaled by decoder norms are supported")
+        raise ValueError(
+            f"{path}: cfg.json rescale_acts_by_decoder_norm={cfg['rescale_acts_by_decoder_norm']!r}; "
+            f"only SAEs whose codes are not rescaled by decoder norms are supported"
+        )
     if "dtype" in cfg and str(cfg["dtype"]).removeprefix("torch.") not in ("float16", "float32", "float64"):
         raise ValueError(f"{path}: cfg.json dtype {cfg['dtype']!r} is not supported (float16/32/64)")
     return cfg
@@ -180,8 +206,10 @@ def _read_safetensors(path: Path) -> dict[str, NDArray[Any]]:
     with open(path, "rb") as fh:
         (n,) = struct.unpack("<Q", fh.read(8))
         if n > size - 8:
-            raise ValueError(f"{path}: safetensors header claims {n} bytes but the file has only {size - 8} "
-                             f"after the length field (truncated or corrupt)")
+            raise ValueError(
+                f"{path}: safetensors header claims {n} bytes but the file has only {size - 8} "
+                f"after the length field (truncated or corrupt)"
+            )
         if n > _MAX_HEADER:
             raise ValueError(f"{path}: safetensors header of {n} bytes is implausibly large; refusing it")
         raw = fh.read(n)
@@ -202,20 +230,28 @@ def _read_safetensors(path: Path) -> dict[str, NDArray[Any]]:
         if info["dtype"] not in _ST_DTYPES:
             raise ValueError(f"{path}: tensor {name!r} has dtype {info['dtype']!r}; supported: {tuple(_ST_DTYPES)}")
         shape, offs = info["shape"], info["data_offsets"]
-        if not (isinstance(shape, list) and all(isinstance(s, int) and not isinstance(s, bool) and s >= 0
-                                                for s in shape)):
+        if not (
+            isinstance(shape, list) and all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in shape)
+        ):
             raise ValueError(f"{path}: tensor {name!r} has an invalid shape {shape!r}")
-        if not (isinstance(offs, list) and len(offs) == 2 and all(isinstance(o, int) and not isinstance(o, bool)
-                                                                  for o in offs)):
+        if not (
+            isinstance(offs, list)
+            and len(offs) == 2
+            and all(isinstance(o, int) and not isinstance(o, bool) for o in offs)
+        ):
             raise ValueError(f"{path}: tensor {name!r} has invalid data_offsets {offs!r}")
         nbytes = math.prod(shape) * _ST_DTYPES[info["dtype"]].itemsize
         begin, end = offs
         if not 0 <= begin <= end <= data_len:
-            raise ValueError(f"{path}: tensor {name!r} claims bytes [{begin}, {end}) but the data section has "
-                             f"{data_len} bytes (truncated or corrupt)")
+            raise ValueError(
+                f"{path}: tensor {name!r} claims bytes [{begin}, {end}) but the data section has "
+                f"{data_len} bytes (truncated or corrupt)"
+            )
         if end - begin != nbytes:
-            raise ValueError(f"{path}: tensor {name!r} of shape {tuple(shape)} and dtype {info['dtype']} needs "
-                             f"{nbytes} bytes but its data_offsets span {end - begin}")
+            raise ValueError(
+                f"{path}: tensor {name!r} of shape {tuple(shape)} and dtype {info['dtype']} needs "
+                f"{nbytes} bytes but its data_offsets span {end - begin}"
+            )
         spans.append((begin, end, name))
         total += nbytes
     spans.sort()
@@ -290,10 +326,14 @@ def load_sae(path: str | os.PathLike[str]) -> SAE:
     for name, shape in wanted.items():
         got = tuple(tensors[name].shape)
         if got != shape:
-            hint = (" (it looks transposed: SAELens stores W_enc as (d_in, d_sae) and W_dec as (d_sae, d_in))"
-                    if len(shape) == 2 and got == shape[::-1] else "")
-            raise ValueError(f"{folder}: {name} has shape {got} but cfg.json (d_in={d_in}, d_sae={d_sae}) "
-                             f"implies {shape}{hint}")
+            hint = (
+                " (it looks transposed: SAELens stores W_enc as (d_in, d_sae) and W_dec as (d_sae, d_in))"
+                if len(shape) == 2 and got == shape[::-1]
+                else ""
+            )
+            raise ValueError(
+                f"{folder}: {name} has shape {got} but cfg.json (d_in={d_in}, d_sae={d_sae}) implies {shape}{hint}"
+            )
         bad = int(tensors[name].size - np.count_nonzero(np.isfinite(tensors[name])))
         if bad:
             raise ValueError(f"{folder}: {name} contains {bad} NaN/inf entries")
@@ -329,11 +369,18 @@ def load_sae(path: str | os.PathLike[str]) -> SAE:
     if not bias and (np.any(tensors["b_enc"]) or np.any(tensors["b_dec"])):
         raise ValueError(f"{folder}: cfg.json theory.bias is false but b_enc or b_dec is not zero")
     coef = extra_cfg.get("sparsity_coefficient")
-    if coef is not None and not (isinstance(coef, (int, float)) and not isinstance(coef, bool)
-                                 and math.isfinite(coef)):
+    if coef is not None and not (isinstance(coef, (int, float)) and not isinstance(coef, bool) and math.isfinite(coef)):
         raise ValueError(f"{folder}: cfg.json theory.sparsity_coefficient must be a finite number, got {coef!r}")
-    return SAE(W_enc=tensors["W_enc"].T.copy(), b_enc=tensors["b_enc"].copy(), W_dec=tensors["W_dec"].T.copy(),
-               b_dec=tensors["b_dec"].copy(), kind=kind, k=k,
-               threshold=tensors["threshold"].copy() if "threshold" in tensors else None, tied=tied, bias=bias,
-               sparsity_coefficient=None if coef is None else float(coef),
-               info={"source": str(folder), "architecture": arch})
+    return SAE(
+        W_enc=tensors["W_enc"].T.copy(),
+        b_enc=tensors["b_enc"].copy(),
+        W_dec=tensors["W_dec"].T.copy(),
+        b_dec=tensors["b_dec"].copy(),
+        kind=kind,
+        k=k,
+        threshold=tensors["threshold"].copy() if "threshold" in tensors else None,
+        tied=tied,
+        bias=bias,
+        sparsity_coefficient=None if coef is None else float(coef),
+        info={"source": str(folder), "architecture": arch},
+    )

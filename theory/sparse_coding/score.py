@@ -203,8 +203,10 @@ class SAEScore:
         return out
 
     def __str__(self) -> str:
-        head = (f"{self.model} on {self.truth} (dim={self.dim}, n={self.n}, width={self.width}, "
-                f"batch={self.batch}, E[L0]={self.expected_l0:.4g})")
+        head = (
+            f"{self.model} on {self.truth} (dim={self.dim}, n={self.n}, width={self.width}, "
+            f"batch={self.batch}, E[L0]={self.expected_l0:.4g})"
+        )
         rows = self.rows()
         w0 = max(len(r[0]) for r in rows)
         w1 = max(len(r[1]) for r in rows)
@@ -269,9 +271,19 @@ def _json(v: Any) -> Any:
 
 
 def _cert_dict(c: Any) -> dict[str, Any]:
-    return {"value": _json(c.value), "name": c.name, "kind": c.kind, "quantity": c.quantity, "valid": bool(c.valid),
-            "rigorous": bool(c.rigorous), "exact": bool(c.exact), "condition": c.condition,
-            "params": _json(dict(c.params)), "certificate": _json(dict(c.certificate)), "citation": c.citation}
+    return {
+        "value": _json(c.value),
+        "name": c.name,
+        "kind": c.kind,
+        "quantity": c.quantity,
+        "valid": bool(c.valid),
+        "rigorous": bool(c.rigorous),
+        "exact": bool(c.exact),
+        "condition": c.condition,
+        "params": _json(dict(c.params)),
+        "certificate": _json(dict(c.certificate)),
+        "citation": c.citation,
+    }
 
 
 def _as_codes(out: Any, batch: int, width: int, what: str) -> NDArray[np.float64] | sp.csr_array:
@@ -296,10 +308,17 @@ def _latent_l0(z: Any) -> float:
     return float(np.count_nonzero(z) / z.shape[0])
 
 
-def score(model: SAE | ArrayLike | str | os.PathLike[str], truth: GroundTruth, *,
-          encoder: str | Callable[[NDArray[np.float64]], Any] | None = None, batch: int = 4096,
-          k: int | None = None, dense_threshold: float | None = None, spark_budget: int = 20_000,
-          rng: Any = 0) -> SAEScore:
+def score(
+    model: SAE | ArrayLike | str | os.PathLike[str],
+    truth: GroundTruth,
+    *,
+    encoder: str | Callable[[NDArray[np.float64]], Any] | None = None,
+    batch: int = 4096,
+    k: int | None = None,
+    dense_threshold: float | None = None,
+    spark_budget: int = 20_000,
+    rng: Any = 0,
+) -> SAEScore:
     r"""Score an SAE or a dictionary against the ground truth: every metric and the decoder's certificates.
 
     A fresh batch :math:`(x, c) \sim` ``truth`` is drawn, encoded to latents :math:`z` and decoded to
@@ -380,8 +399,9 @@ def score(model: SAE | ArrayLike | str | os.PathLike[str], truth: GroundTruth, *
        algorithms. IEEE Trans. Signal Process. 56(5). doi:10.1109/TSP.2007.911494
     """
     if not isinstance(truth, GroundTruth):
-        raise TypeError(f"truth must be a GroundTruth (e.g. theory.sparse_coding.oneill2024()), "
-                        f"got {type(truth).__name__}")
+        raise TypeError(
+            f"truth must be a GroundTruth (e.g. theory.sparse_coding.oneill2024()), got {type(truth).__name__}"
+        )
     if isinstance(model, (str, os.PathLike)):
         from theory.sparse_coding.sae_io import load_sae
 
@@ -389,8 +409,7 @@ def score(model: SAE | ArrayLike | str | os.PathLike[str], truth: GroundTruth, *
     batch = check_int(batch, "batch", minimum=2)
     spark_budget = check_int(spark_budget, "spark_budget", minimum=0)
     if dense_threshold is not None:
-        dense_threshold = check_real(dense_threshold, "dense_threshold", minimum=0.0, maximum=1.0,
-                                     strict_max=True)
+        dense_threshold = check_real(dense_threshold, "dense_threshold", minimum=0.0, maximum=1.0, strict_max=True)
     if encoder is not None and not (callable(encoder) or encoder in ("omp", "threshold")):
         raise ValueError(f"encoder must be None, 'omp', 'threshold' or a callable, got {encoder!r}")
 
@@ -453,8 +472,9 @@ def score(model: SAE | ArrayLike | str | os.PathLike[str], truth: GroundTruth, *
     dead = dead_latents(z)
     if dense_threshold is None:
         p_max = float(np.max(truth.firing_rates))
-        dense_threshold = min(max(0.1, p_max + 4.0 * math.sqrt(p_max * (1.0 - p_max) / batch)),
-                              float(np.nextafter(1.0, 0.0)))
+        dense_threshold = min(
+            max(0.1, p_max + 4.0 * math.sqrt(p_max * (1.0 - p_max) / batch)), float(np.nextafter(1.0, 0.0))
+        )
     dense = dense_latents(z, threshold=dense_threshold)
 
     absorption = None
@@ -482,8 +502,7 @@ def score(model: SAE | ArrayLike | str | os.PathLike[str], truth: GroundTruth, *
         certs["thresholding"] = thresholding_condition(Dl, k=k_t, nonnegative=True)
         certs["spark"] = spark_lower_bound(Dl, max_supports=spark_budget)
         spark = certs["spark"].value
-        spark_val = None if spark is None else (spark if isinstance(spark, float) and math.isinf(spark)
-                                                else int(spark))
+        spark_val = None if spark is None else (spark if isinstance(spark, float) and math.isinf(spark) else int(spark))
         th = certs["thresholding"]
         th_ratio, th_valid = float(th.value), bool(th.valid)
         urk = int(certs["unique_recovery"].value)
@@ -496,17 +515,46 @@ def score(model: SAE | ArrayLike | str | os.PathLike[str], truth: GroundTruth, *
     truth_mu = float(truth.coherence) if truth.n >= 2 else 0.0
 
     return SAEScore(
-        model=label, truth=truth.name, dim=dim, width=width, n=truth.n, batch=batch,
-        mcc=float(rec.mcc), mmcs=float(rec.mmcs), uniqueness=float(rec.uniqueness),
-        f1=det.mean_f1, precision=det.mean_precision, recall=det.mean_recall, code_mcc=float(cmcc),
-        explained_variance=float(ev), shrinkage=float(shr), l0=_latent_l0(z),
-        true_l0=float(codes.nnz / batch), expected_l0=float(truth.expected_l0),
-        dead_fraction=float(dead.fraction), dense_fraction=float(dense.fraction),
-        dense_threshold=float(dense_threshold), absorption=absorption, absorption_pairs=n_pairs,
-        coherence=float(mu), coherence_upper=float(mu_up), unique_recovery_k=urk, spark_lower=spark_val,
-        spark_exact=spark_exact, thresholding_k=int(k_t), thresholding_ratio=th_ratio,
-        thresholding_valid=th_valid, truth_coherence=truth_mu, zero_columns=int(np.count_nonzero(~live)),
-        recovery=rec, detection=det, dead=dead, dense=dense, absorption_scores=ab_scores, certificates=certs)
+        model=label,
+        truth=truth.name,
+        dim=dim,
+        width=width,
+        n=truth.n,
+        batch=batch,
+        mcc=float(rec.mcc),
+        mmcs=float(rec.mmcs),
+        uniqueness=float(rec.uniqueness),
+        f1=det.mean_f1,
+        precision=det.mean_precision,
+        recall=det.mean_recall,
+        code_mcc=float(cmcc),
+        explained_variance=float(ev),
+        shrinkage=float(shr),
+        l0=_latent_l0(z),
+        true_l0=float(codes.nnz / batch),
+        expected_l0=float(truth.expected_l0),
+        dead_fraction=float(dead.fraction),
+        dense_fraction=float(dense.fraction),
+        dense_threshold=float(dense_threshold),
+        absorption=absorption,
+        absorption_pairs=n_pairs,
+        coherence=float(mu),
+        coherence_upper=float(mu_up),
+        unique_recovery_k=urk,
+        spark_lower=spark_val,
+        spark_exact=spark_exact,
+        thresholding_k=int(k_t),
+        thresholding_ratio=th_ratio,
+        thresholding_valid=th_valid,
+        truth_coherence=truth_mu,
+        zero_columns=int(np.count_nonzero(~live)),
+        recovery=rec,
+        detection=det,
+        dead=dead,
+        dense=dense,
+        absorption_scores=ab_scores,
+        certificates=certs,
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -514,8 +562,16 @@ def score(model: SAE | ArrayLike | str | os.PathLike[str], truth: GroundTruth, *
 # ----------------------------------------------------------------------------------------------
 
 
-def export_batches(truth: GroundTruth, path: str | os.PathLike[str], *, n_batches: int = 1, batch: int = 4096,
-                   rng: Any = 0, codes: bool = True, dtype: str = "float32") -> Path:
+def export_batches(
+    truth: GroundTruth,
+    path: str | os.PathLike[str],
+    *,
+    n_batches: int = 1,
+    batch: int = 4096,
+    rng: Any = 0,
+    codes: bool = True,
+    dtype: str = "float32",
+) -> Path:
     r"""Write ground-truth activations (and codes) to ``.npz`` or ``.safetensors``, for training elsewhere.
 
     ``n_batches`` batches of ``batch`` samples from ``truth.batches(batch, n_batches, rng)``
@@ -577,8 +633,10 @@ def export_batches(truth: GroundTruth, path: str | os.PathLike[str], *, n_batche
         raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
     dt = np.dtype(dtype)
     total = n_batches * batch
-    check_memory(total * truth.dim * (dt.itemsize + 8) + 4 * 16 * total * math.ceil(max(truth.expected_l0, 1.0)),
-                 f"exporting n_batches * batch = {n_batches} * {batch} samples")
+    check_memory(
+        total * truth.dim * (dt.itemsize + 8) + 4 * 16 * total * math.ceil(max(truth.expected_l0, 1.0)),
+        f"exporting n_batches * batch = {n_batches} * {batch} samples",
+    )
     xs, cs = [], []
     seed = rng if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool) else None
     for xb, cb in truth.batches(batch, n_batches, rng=rng):
@@ -586,18 +644,31 @@ def export_batches(truth: GroundTruth, path: str | os.PathLike[str], *, n_batche
         if codes:
             cs.append(cb)
     x = np.concatenate(xs, axis=0)
-    arrays: dict[str, NDArray[Any]] = {"x": np.ascontiguousarray(x),
-                                        "dictionary": np.ascontiguousarray(truth.dictionary, dtype=np.float64)}
+    arrays: dict[str, NDArray[Any]] = {
+        "x": np.ascontiguousarray(x),
+        "dictionary": np.ascontiguousarray(truth.dictionary, dtype=np.float64),
+    }
     if codes:
         C = sp.vstack(cs, format="csr")
         arrays["codes_data"] = np.ascontiguousarray(C.data, dtype=dt)
         arrays["codes_indices"] = np.ascontiguousarray(C.indices, dtype=np.int64)
         arrays["codes_indptr"] = np.ascontiguousarray(C.indptr, dtype=np.int64)
         arrays["codes_shape"] = np.array(C.shape, dtype=np.int64)
-    meta = json.dumps({"truth": truth.name, "dim": truth.dim, "n": truth.n, "samples": total, "batch": batch,
-                       "n_batches": n_batches, "seed": None if seed is None else int(seed),
-                       "expected_l0": float(truth.expected_l0), "dtype": dtype, "codes": codes,
-                       "layout": "x (samples, dim); dictionary (dim, n); codes CSR (samples, n)"})
+    meta = json.dumps(
+        {
+            "truth": truth.name,
+            "dim": truth.dim,
+            "n": truth.n,
+            "samples": total,
+            "batch": batch,
+            "n_batches": n_batches,
+            "seed": None if seed is None else int(seed),
+            "expected_l0": float(truth.expected_l0),
+            "dtype": dtype,
+            "codes": codes,
+            "layout": "x (samples, dim); dictionary (dim, n); codes CSR (samples, n)",
+        }
+    )
     if suffix == ".npz":
         payload: dict[str, Any] = {**arrays, "meta": np.array(meta)}  # Any: savez's allow_pickle is a bool
         atomic_write(p, lambda fh: np.savez(fh, **payload))

@@ -31,11 +31,15 @@ from theory.sparse_coding._checks import check_data, check_dictionary, check_mem
 
 __all__ = ["SpudResult", "SpudTrials", "er_spud", "spud_sample", "spud_success", "spud_success_rate"]
 
-SWW_2012 = ("Spielman, D. A., Wang, H. and Wright, J. (2012). Exact recovery of sparsely-used "
-            "dictionaries. COLT, PMLR 23, 37.1-37.18. arXiv:1206.5882")
-ADAMCZAK_2016 = ("Adamczak, R. (2016). A note on the sample complexity of the Er-SpUD algorithm by "
-                 "Spielman, Wang and Wright for exact recovery of sparsely used dictionaries. "
-                 "JMLR 17(177). arXiv:1601.02049")
+SWW_2012 = (
+    "Spielman, D. A., Wang, H. and Wright, J. (2012). Exact recovery of sparsely-used "
+    "dictionaries. COLT, PMLR 23, 37.1-37.18. arXiv:1206.5882"
+)
+ADAMCZAK_2016 = (
+    "Adamczak, R. (2016). A note on the sample complexity of the Er-SpUD algorithm by "
+    "Spielman, Wang and Wright for exact recovery of sparsely used dictionaries. "
+    "JMLR 17(177). arXiv:1601.02049"
+)
 
 #: Largest number of linear programs :func:`er_spud` solves unless told otherwise.
 MAX_LPS = 5_000
@@ -79,9 +83,11 @@ class SpudResult:
     def __str__(self) -> str:
         dim, n = self.dictionary.shape
         state = "complete" if self.complete else "INCOMPLETE"
-        return (f"ER-SpUD({self.variant.upper()}): {n} atoms in R^{dim} from {self.codes.shape[0]} samples, "
-                f"{self.n_lps} LPs, {self.n_candidates} candidates, {state}, "
-                f"mean row sparsity {float(np.mean(self.sparsity)):.3g}, residual {self.residual:.2e}")
+        return (
+            f"ER-SpUD({self.variant.upper()}): {n} atoms in R^{dim} from {self.codes.shape[0]} samples, "
+            f"{self.n_lps} LPs, {self.n_candidates} candidates, {state}, "
+            f"mean row sparsity {float(np.mean(self.sparsity)):.3g}, residual {self.residual:.2e}"
+        )
 
 
 @dataclass(frozen=True)
@@ -113,13 +119,16 @@ class SpudTrials:
     confidence: float = 0.95
 
     def __str__(self) -> str:
-        return (f"ER-SpUD({self.variant.upper()}) n={self.n}, p={self.batch} (p/(n log n)={self.ratio:.3g}), "
-                f"theta={self.theta:.3g}: {self.successes}/{self.trials} = {self.rate:.3f} "
-                f"[{self.ci[0]:.3f}, {self.ci[1]:.3f}] ({self.confidence:.0%} Clopper-Pearson)")
+        return (
+            f"ER-SpUD({self.variant.upper()}) n={self.n}, p={self.batch} (p/(n log n)={self.ratio:.3g}), "
+            f"theta={self.theta:.3g}: {self.successes}/{self.trials} = {self.rate:.3f} "
+            f"[{self.ci[0]:.3f}, {self.ci[1]:.3f}] ({self.confidence:.0%} Clopper-Pearson)"
+        )
 
 
-def spud_sample(A: ArrayLike, *, batch: int, theta: float,
-                rng: Any = 0) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def spud_sample(
+    A: ArrayLike, *, batch: int, theta: float, rng: Any = 0
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     r"""Samples ``x = codes @ A.T`` with Bernoulli(θ)-Gaussian codes (the ER-SpUD model).
 
     .. math:: X_{ij} = \Omega_{ij} V_{ij}, \quad \Omega_{ij} \sim \mathrm{Bernoulli}(\theta),\
@@ -162,8 +171,9 @@ def spud_sample(A: ArrayLike, *, batch: int, theta: float,
     return codes @ A.T, codes
 
 
-def _checked_row(Y: NDArray[np.float64], r: NDArray[np.float64], w: NDArray[np.float64],
-                 value: float) -> NDArray[np.float64] | None:
+def _checked_row(
+    Y: NDArray[np.float64], r: NDArray[np.float64], w: NDArray[np.float64], value: float
+) -> NDArray[np.float64] | None:
     r"""Scale the multipliers ``w`` to :math:`r^\top w = 1` and accept them only when
     :math:`\lVert Y^\top w\rVert_1` equals the dual optimum ``value`` (else ``None``)."""
     rw = float(r @ w)
@@ -261,8 +271,15 @@ class _WarmLP:
         return w
 
 
-def er_spud(x: ArrayLike, *, variant: str = "dc", max_lps: int | None = None, tol: float = 1e-6,
-            solver: str = "highs", rng: Any = 0) -> SpudResult:
+def er_spud(
+    x: ArrayLike,
+    *,
+    variant: str = "dc",
+    max_lps: int | None = None,
+    tol: float = 1e-6,
+    solver: str = "highs",
+    rng: Any = 0,
+) -> SpudResult:
     r"""Recover a square dictionary and sparse codes from ``x = codes @ A.T`` by ER-SpUD.
 
     For each right-hand side ``r`` (variant ``"dc"``: the sum of two samples of a random pairing,
@@ -338,18 +355,22 @@ def er_spud(x: ArrayLike, *, variant: str = "dc", max_lps: int | None = None, to
     if max_lps is not None:
         max_lps = check_int(max_lps, "max_lps", minimum=1)
     if np.linalg.matrix_rank(X) < n:
-        raise ValueError(f"x spans only {np.linalg.matrix_rank(X)} of its {n} dimensions; ER-SpUD needs "
-                         "samples spanning R^dim (an invertible dictionary)")
+        raise ValueError(
+            f"x spans only {np.linalg.matrix_rank(X)} of its {n} dimensions; ER-SpUD needs "
+            "samples spanning R^dim (an invertible dictionary)"
+        )
     g = as_rng(rng)
     if variant == "dc":
         perm = g.permutation(p)
-        rhs = X[perm[0:2 * (p // 2):2]] + X[perm[1:2 * (p // 2):2]]
+        rhs = X[perm[0 : 2 * (p // 2) : 2]] + X[perm[1 : 2 * (p // 2) : 2]]
     else:
         rhs = X.copy()
     budget = MAX_LPS if max_lps is None else max_lps
     if max_lps is None and rhs.shape[0] > MAX_LPS:
-        raise ValueError(f"variant {variant!r} would solve {rhs.shape[0]} LPs (more than {MAX_LPS}); "
-                         "pass max_lps to use a random subset")
+        raise ValueError(
+            f"variant {variant!r} would solve {rhs.shape[0]} LPs (more than {MAX_LPS}); "
+            "pass max_lps to use a random subset"
+        )
     if rhs.shape[0] > budget:
         rhs = rhs[np.sort(g.choice(rhs.shape[0], size=budget, replace=False))]
     check_memory(8 * n * (p + 1) * 4, "the LP constraint matrix")
@@ -372,8 +393,7 @@ def er_spud(x: ArrayLike, *, variant: str = "dc", max_lps: int | None = None, to
         s[np.abs(s) <= tol] = 0.0
         cands.append(s)
     # greedy: sparsest first, keep when linearly independent of those kept
-    order = sorted(range(len(cands)), key=lambda i: (int(np.count_nonzero(cands[i])),
-                                                     float(np.abs(cands[i]).sum())))
+    order = sorted(range(len(cands)), key=lambda i: (int(np.count_nonzero(cands[i])), float(np.abs(cands[i]).sum())))
     kept: list[NDArray[np.float64]] = []
     Q = np.zeros((p, 0))
     for i in order:
@@ -387,7 +407,7 @@ def er_spud(x: ArrayLike, *, variant: str = "dc", max_lps: int | None = None, to
                 break
     complete = len(kept) == n
     if not complete:  # fill with an orthonormal completion so the outputs stay finite
-        extra = np.linalg.qr(np.column_stack([Q, g.standard_normal((p, n - len(kept)))]))[0][:, len(kept):n]
+        extra = np.linalg.qr(np.column_stack([Q, g.standard_normal((p, n - len(kept)))]))[0][:, len(kept) : n]
         kept.extend(extra.T)
     S = np.array(kept)  # (n, p) codes in the paper's layout
     # x^T = A S  =>  x = S^T A^T: least squares for A^T
@@ -439,9 +459,19 @@ def spud_success(A_true: ArrayLike, A_hat: ArrayLike, tol: float = 1e-4) -> bool
     return bool(np.all(C[rows, cols] >= 1.0 - tol))
 
 
-def spud_success_rate(*, n: int, batch: int, theta: float, trials: int = 20, variant: str = "dc",
-                      tol: float = 1e-4, max_lps: int | None = None, confidence: float = 0.95,
-                      solver: str = "highs", rng: Any = 0) -> SpudTrials:
+def spud_success_rate(
+    *,
+    n: int,
+    batch: int,
+    theta: float,
+    trials: int = 20,
+    variant: str = "dc",
+    tol: float = 1e-4,
+    max_lps: int | None = None,
+    confidence: float = 0.95,
+    solver: str = "highs",
+    rng: Any = 0,
+) -> SpudTrials:
     r"""Empirical probability that ER-SpUD recovers a random square dictionary from ``batch`` samples.
 
     Each trial draws ``A`` with iid :math:`\mathcal N(0,1)` entries, ``batch`` Bernoulli(θ)-Gaussian
@@ -509,5 +539,15 @@ def spud_success_rate(*, n: int, batch: int, theta: float, trials: int = 20, var
             continue
         wins += bool(res.complete and spud_success(A, res.dictionary, tol=tol))
     ci = binomtest(wins, trials).proportion_ci(confidence_level=confidence, method="exact")
-    return SpudTrials(wins, trials, wins / trials, (float(ci.low), float(ci.high)), n, batch, theta,
-                      batch / (n * math.log(n)), variant, confidence)
+    return SpudTrials(
+        wins,
+        trials,
+        wins / trials,
+        (float(ci.low), float(ci.high)),
+        n,
+        batch,
+        theta,
+        batch / (n * math.log(n)),
+        variant,
+        confidence,
+    )

@@ -58,8 +58,9 @@ _MAX_ENUMERATED_TUPLES = 2_000_000  # ordered supports enumerated for exact pair
 _COPULA_BLOCK = 2**20  # latent Gaussians drawn per block on the copula path (rows * free features)
 
 
-def _per_feature(value: Any, name: str, n: int, *, minimum: float | None = None,
-                 strict_min: bool = False) -> NDArray[np.float64]:
+def _per_feature(
+    value: Any, name: str, n: int, *, minimum: float | None = None, strict_min: bool = False
+) -> NDArray[np.float64]:
     """A scalar or an array of shape ``(n,)`` as a float array of shape ``(n,)``, finite and in range."""
     if isinstance(value, numbers.Real) and not _is_bool(value):
         arr = np.full(n, check_real(value, name, minimum=minimum, strict_min=strict_min))
@@ -132,8 +133,7 @@ class Firing:
             raise ValueError("Firing.geometric needs exactly one of scale= or expected_l0=")
         if scale is not None:
             return cls("geometric", (("ratio", ratio), ("scale", check_probability(scale, "scale"))))
-        return cls("geometric", (("ratio", ratio),
-                                 ("expected_l0", check_real(expected_l0, "expected_l0", minimum=0))))
+        return cls("geometric", (("ratio", ratio), ("expected_l0", check_real(expected_l0, "expected_l0", minimum=0))))
 
     @classmethod
     def zipf(cls, exponent: float = 0.5, p_min: float = 5e-4, p_max: float = 0.4) -> Firing:
@@ -213,8 +213,10 @@ class Firing:
             else:
                 p = self._get("expected_l0") * powers / powers.sum()
             if (p > 1).any():
-                raise ValueError(f"the geometric firing probabilities exceed 1 (largest {p.max():.4g}); "
-                                 "lower expected_l0/scale or raise ratio")
+                raise ValueError(
+                    f"the geometric firing probabilities exceed 1 (largest {p.max():.4g}); "
+                    "lower expected_l0/scale or raise ratio"
+                )
             return p
         if kind == "zipf":
             a, lo, hi = self._get("exponent"), self._get("p_min"), self._get("p_max")
@@ -234,6 +236,7 @@ class Firing:
             if isinstance(v, np.ndarray):
                 return f"array(shape={v.shape})"
             return repr(v)
+
         name = self.kind
         inner = ", ".join(f"{k}={fmt(v)}" for k, v in self.params)
         return f"Firing.{name}({inner})"
@@ -284,6 +287,7 @@ class Magnitudes:
     @classmethod
     def folded_normal(cls, mean: float | ArrayLike = 1.0, std: float | ArrayLike = 0.0) -> Magnitudes:
         """``|N(mean, std**2)|``; ``mean`` and ``std`` scalars or arrays of shape ``(n,)``."""
+
         def conv(v: Any, name: str, minimum: float | None) -> Any:
             if isinstance(v, numbers.Real) and not _is_bool(v):
                 return check_real(v, name, minimum=minimum)
@@ -295,6 +299,7 @@ class Magnitudes:
             arr = arr.copy()
             arr.setflags(write=False)
             return arr
+
         return cls("folded_normal", conv(mean, "mean", None), conv(std, "std", 0.0))
 
     def _arrays(self, n: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -315,8 +320,12 @@ class Magnitudes:
         mu, sigma = a, b
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(sigma > 0, mu / np.where(sigma > 0, sigma, 1.0), np.sign(mu) * np.inf)
-            m1 = np.where(sigma > 0, sigma * np.sqrt(2 / np.pi) * np.exp(-0.5 * np.where(sigma > 0, ratio, 0) ** 2)
-                          + mu * (1 - 2 * ndtr(-ratio)), np.abs(mu))
+            m1 = np.where(
+                sigma > 0,
+                sigma * np.sqrt(2 / np.pi) * np.exp(-0.5 * np.where(sigma > 0, ratio, 0) ** 2)
+                + mu * (1 - 2 * ndtr(-ratio)),
+                np.abs(mu),
+            )
         return m1, mu * mu + sigma * sigma
 
     def draw(self, features: NDArray[np.intp], n: int, rng: np.random.Generator) -> NDArray[np.float64]:
@@ -333,6 +342,7 @@ class Magnitudes:
     def __repr__(self) -> str:
         def fmt(v: Any) -> str:
             return f"array(shape={v.shape})" if isinstance(v, np.ndarray) else repr(v)
+
         if self.kind == "uniform":
             return f"Magnitudes.uniform(low={self.a!r}, high={self.b!r})"
         if self.kind == "constant":
@@ -457,7 +467,7 @@ class Hierarchy:
     @property
     def tree_size(self) -> int:
         """Nodes per tree."""
-        return sum(self.branching ** d for d in range(self.depth + 1))
+        return sum(self.branching**d for d in range(self.depth + 1))
 
     @property
     def n_features(self) -> int:
@@ -468,7 +478,7 @@ class Hierarchy:
         """First feature index of each level ``0 .. depth`` (and one past the last)."""
         starts = [0]
         for d in range(self.depth + 1):
-            starts.append(starts[-1] + self.roots * self.branching ** d)
+            starts.append(starts[-1] + self.roots * self.branching**d)
         return starts
 
     def parents(self, n: int) -> NDArray[np.intp]:
@@ -485,7 +495,7 @@ class Hierarchy:
         starts = self.level_starts()
         cols = []
         for d in range(self.depth + 1):
-            w = self.branching ** d
+            w = self.branching**d
             cols.append(starts[d] + np.arange(self.roots)[:, None] * w + np.arange(w)[None, :])
         return np.concatenate(cols, axis=1)
 
@@ -494,7 +504,7 @@ class Hierarchy:
         par = [-1]
         start_prev, start = 0, 1
         for d in range(1, self.depth + 1):
-            w = self.branching ** d
+            w = self.branching**d
             par.extend(start_prev + j // self.branching for j in range(w))
             start_prev, start = start, start + w
         return np.array(par, dtype=np.intp)
@@ -629,9 +639,11 @@ class GroundTruth:
             return pi, uniform
         n_tuples = math.perm(int(np.count_nonzero(w)), k)
         if n_tuples > _MAX_ENUMERATED_TUPLES:
-            raise ValueError(f"exact inclusion probabilities for weighted exactly-k supports enumerate "
-                             f"{n_tuples} ordered supports (limit {_MAX_ENUMERATED_TUPLES}); use uniform "
-                             "weights or smaller n, k")
+            raise ValueError(
+                f"exact inclusion probabilities for weighted exactly-k supports enumerate "
+                f"{n_tuples} ordered supports (limit {_MAX_ENUMERATED_TUPLES}); use uniform "
+                "weights or smaller n, k"
+            )
         support = np.flatnonzero(w)
         pi = np.zeros(n)
         pij = np.zeros((n, n)) if pairs else None
@@ -697,7 +709,7 @@ class GroundTruth:
         rates = self.firing_rates
         mean_code = rates * mu
         b = self.bias
-        extra = 2 * float(b @ (D @ mean_code)) + float(b @ b) + self.dim * self.noise ** 2
+        extra = 2 * float(b @ (D @ mean_code)) + float(b @ b) + self.dim * self.noise**2
         if self.firing.kind == "exactly":
             _, pij = self._inclusion(pairs=True)
             assert pij is not None
@@ -820,8 +832,10 @@ class GroundTruth:
             raise ValueError("coherence needs at least 2 features")
         if 8.0 * self.n * self.n <= 2**29:
             from theory.geometry import coherence
+
             return float(coherence(self.dictionary))
         from theory.interference import dictionary_stats
+
         return float(dictionary_stats(self.dictionary, k=0, random_null=False).max_cos)
 
     # ---- sampling ------------------------------------------------------------------------
@@ -853,8 +867,7 @@ class GroundTruth:
         gen = as_rng(rng)
         n, dim = self.n, self.dim
         # memory: x plus the expected active entries (rows, cols, values) with a 4x margin
-        check_memory(8 * batch * dim * 2 + 24.0 * 4 * batch * max(self.expected_l0, 1.0),
-                     f"a batch of {batch} samples")
+        check_memory(8 * batch * dim * 2 + 24.0 * 4 * batch * max(self.expected_l0, 1.0), f"a batch of {batch} samples")
         if self.firing.kind == "exactly":
             rows, cols = self._support_exactly(batch, gen)
         else:
@@ -898,8 +911,9 @@ class GroundTruth:
             rows, local = self._copula_support(batch, p, gen)
         return rows, free[local]
 
-    def _copula_support(self, batch: int, p: NDArray[np.float64],
-                        gen: np.random.Generator) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    def _copula_support(
+        self, batch: int, p: NDArray[np.float64], gen: np.random.Generator
+    ) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
         r"""Copula firing, drawn sparsely by thinning given the shared factor.
 
         Given :math:`g_b`, feature :math:`i` fires independently with
@@ -924,9 +938,15 @@ class GroundTruth:
         return np.concatenate(rows_out).astype(np.intp), np.concatenate(cols_out).astype(np.intp)
 
     @staticmethod
-    def _copula_blocks(batch: int, step: int, g: NDArray[np.float64], L: NDArray[np.float64],
-                       t: NDArray[np.float64], s: NDArray[np.float64],
-                       gen: np.random.Generator) -> tuple[list[NDArray[np.intp]], list[NDArray[np.intp]]]:
+    def _copula_blocks(
+        batch: int,
+        step: int,
+        g: NDArray[np.float64],
+        L: NDArray[np.float64],
+        t: NDArray[np.float64],
+        s: NDArray[np.float64],
+        gen: np.random.Generator,
+    ) -> tuple[list[NDArray[np.intp]], list[NDArray[np.intp]]]:
         rows_out, cols_out = [], []
         for start in range(0, batch, step):
             stop = min(batch, start + step)
@@ -959,8 +979,9 @@ class GroundTruth:
         rows = np.repeat(np.arange(batch), k)
         return rows, chosen.ravel()
 
-    def _descend(self, rows: NDArray[np.intp], cols: NDArray[np.intp], vals: NDArray[np.float64],
-                 gen: np.random.Generator) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]:
+    def _descend(
+        self, rows: NDArray[np.intp], cols: NDArray[np.intp], vals: NDArray[np.float64], gen: np.random.Generator
+    ) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]:
         H = self.hierarchy
         assert H is not None and self._conditional is not None
         n, b = self.n, H.branching
@@ -1001,9 +1022,11 @@ class GroundTruth:
     # ---- printing ------------------------------------------------------------------------
     def describe(self) -> str:
         """A few lines: sizes, firing, magnitudes, structure, exact E[L0]."""
-        lines = [f"GroundTruth '{self.name}': n={self.n} features in dim={self.dim}",
-                 f"  firing: {self.firing!r}",
-                 f"  magnitudes: {self.magnitudes!r}"]
+        lines = [
+            f"GroundTruth '{self.name}': n={self.n} features in dim={self.dim}",
+            f"  firing: {self.firing!r}",
+            f"  magnitudes: {self.magnitudes!r}",
+        ]
         if self.correlation is not None:
             lines.append(f"  correlation: {self.correlation!r}")
         if self.hierarchy is not None:
@@ -1027,8 +1050,9 @@ class GroundTruth:
 # --------------------------------------------------------------------------------------------
 
 
-def _uniform_subsets(batch: int, counts: NDArray[np.int64],
-                     gen: np.random.Generator) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+def _uniform_subsets(
+    batch: int, counts: NDArray[np.int64], gen: np.random.Generator
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """For each feature ``i`` a uniformly random ``counts[i]``-subset of ``range(batch)``.
 
     Light features (``count <= batch/8``) draw rows iid uniformly and redraw the entries that repeat
@@ -1066,8 +1090,9 @@ def _uniform_subsets(batch: int, counts: NDArray[np.int64],
     return rows, feat
 
 
-def _bernoulli_support(batch: int, p: NDArray[np.float64],
-                       gen: np.random.Generator) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+def _bernoulli_support(
+    batch: int, p: NDArray[np.float64], gen: np.random.Generator
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     r"""Active (row, feature) pairs of a ``(batch, n)`` matrix of independent Bernoulli(:math:`p_i`).
 
     Feature :math:`i` fires in :math:`K_i \sim \mathrm{Bin}(batch, p_i)` rows, those rows a uniform
@@ -1082,36 +1107,44 @@ def _bernoulli_support(batch: int, p: NDArray[np.float64],
 # --------------------------------------------------------------------------------------------
 
 
-def _build_dictionary(dictionary: Any, dim: int | None, n: int | None,
-                      gen: np.random.Generator) -> NDArray[np.float64]:
+def _build_dictionary(dictionary: Any, dim: int | None, n: int | None, gen: np.random.Generator) -> NDArray[np.float64]:
     if isinstance(dictionary, str):
         if dim is None or n is None:
             raise ValueError(f"dictionary={dictionary!r} needs dim= and n=")
         check_memory(8 * dim * n, f"a (dim={dim}, n={n}) dictionary")
         if dictionary == "gaussian":
             from theory.geometry import random_frame
+
             return random_frame(dim, n, kind="sphere", rng=gen)
         if dictionary == "packing":
             from theory.geometry.packing import PACK_PRESETS, pack
+
             return pack(dim=dim, n=n, lines=True, rng=gen, **PACK_PRESETS["reproducible"]).frame / 1.0
         if dictionary == "etf":
             from theory.geometry import paley_etf
             from theory.geometry.constructions import _is_prime
+
             q = n - 1
             if 2 * dim != n or q % 4 != 1 or q < 5 or not _is_prime(q):
-                raise ValueError(f"dictionary='etf' is the Paley ETF: n = q + 1 and dim = (q + 1)/2 for a prime "
-                                 f"q = 1 mod 4 (e.g. n=6, dim=3; n=14, dim=7), got dim={dim}, n={n}")
+                raise ValueError(
+                    f"dictionary='etf' is the Paley ETF: n = q + 1 and dim = (q + 1)/2 for a prime "
+                    f"q = 1 mod 4 (e.g. n=6, dim=3; n=14, dim=7), got dim={dim}, n={n}"
+                )
             return paley_etf(q)
         if dictionary == "mub":
             from theory.geometry import mub_frame
             from theory.geometry.constructions import _is_prime
+
             p = dim // 2
             if dim % 2 or p < 3 or not _is_prime(p):
-                raise ValueError(f"dictionary='mub' needs dim = 2p for an odd prime p (realified mutually unbiased "
-                                 f"bases), got dim={dim}")
+                raise ValueError(
+                    f"dictionary='mub' needs dim = 2p for an odd prime p (realified mutually unbiased "
+                    f"bases), got dim={dim}"
+                )
             if n > 2 * p * (p + 1):
-                raise ValueError(f"dictionary='mub' holds at most 2p(p+1) = {2 * p * (p + 1)} features in dim={dim}, "
-                                 f"got n={n}")
+                raise ValueError(
+                    f"dictionary='mub' holds at most 2p(p+1) = {2 * p * (p + 1)} features in dim={dim}, got n={n}"
+                )
             return np.ascontiguousarray(mub_frame(p, real=True)[:, :n])
         raise ValueError(f"dictionary must be 'gaussian', 'packing', 'etf', 'mub' or an array, got {dictionary!r}")
     D = check_dictionary(dictionary, "dictionary", normalize=True)
@@ -1122,11 +1155,20 @@ def _build_dictionary(dictionary: Any, dim: int | None, n: int | None,
     return np.ascontiguousarray(D)
 
 
-def ground_truth(*, dim: int | None = None, n: int | None = None, dictionary: str | ArrayLike = "gaussian",
-                 firing: Firing | None = None, magnitudes: Magnitudes | None = None,
-                 correlation: Correlation | None = None, hierarchy: Hierarchy | None = None,
-                 noise: float = 0.0, bias: ArrayLike | None = None, rng: Any = 0,
-                 name: str = "custom") -> GroundTruth:
+def ground_truth(
+    *,
+    dim: int | None = None,
+    n: int | None = None,
+    dictionary: str | ArrayLike = "gaussian",
+    firing: Firing | None = None,
+    magnitudes: Magnitudes | None = None,
+    correlation: Correlation | None = None,
+    hierarchy: Hierarchy | None = None,
+    noise: float = 0.0,
+    bias: ArrayLike | None = None,
+    rng: Any = 0,
+    name: str = "custom",
+) -> GroundTruth:
     r"""Build a :class:`GroundTruth`: a dictionary and a distribution of sparse nonnegative codes.
 
     .. math:: x = Dc + b + \sigma\varepsilon,\qquad c_i = \mathbb{1}[i\ \text{fires}]\; v_i .
@@ -1197,8 +1239,9 @@ def ground_truth(*, dim: int | None = None, n: int | None = None, dictionary: st
         magnitudes = Magnitudes.uniform()
     for obj, cls, nm in ((firing, Firing, "firing"), (magnitudes, Magnitudes, "magnitudes")):
         if not isinstance(obj, cls):
-            raise TypeError(f"{nm} must be a {cls.__name__} (e.g. {cls.__name__}.uniform(...)), "
-                            f"got {type(obj).__name__}")
+            raise TypeError(
+                f"{nm} must be a {cls.__name__} (e.g. {cls.__name__}.uniform(...)), got {type(obj).__name__}"
+            )
     if correlation is not None and not isinstance(correlation, Correlation):
         raise TypeError(f"correlation must be a Correlation or None, got {type(correlation).__name__}")
     if hierarchy is not None and not isinstance(hierarchy, Hierarchy):
@@ -1231,8 +1274,10 @@ def ground_truth(*, dim: int | None = None, n: int | None = None, dictionary: st
         parents = np.full(n, -1, dtype=np.intp)
         if hierarchy is not None:
             if hierarchy.n_features > n:
-                raise ValueError(f"the hierarchy has {hierarchy.n_features} features "
-                                 f"({hierarchy.roots} trees of {hierarchy.tree_size}) but n={n}")
+                raise ValueError(
+                    f"the hierarchy has {hierarchy.n_features} features "
+                    f"({hierarchy.roots} trees of {hierarchy.tree_size}) but n={n}"
+                )
             parents = hierarchy.parents(n)
             conditional = _conditionals(target, parents, hierarchy)
         if correlation is not None:
@@ -1240,9 +1285,19 @@ def ground_truth(*, dim: int | None = None, n: int | None = None, dictionary: st
             factor.setflags(write=False)
     if conditional is not None:
         conditional.setflags(write=False)
-    return GroundTruth(dictionary=D, firing=firing, magnitudes=magnitudes, correlation=correlation,
-                       hierarchy=hierarchy, noise=noise, bias=b, target_rates=target, factor=factor,
-                       name=name, _conditional=conditional)
+    return GroundTruth(
+        dictionary=D,
+        firing=firing,
+        magnitudes=magnitudes,
+        correlation=correlation,
+        hierarchy=hierarchy,
+        noise=noise,
+        bias=b,
+        target_rates=target,
+        factor=factor,
+        name=name,
+        _conditional=conditional,
+    )
 
 
 def _conditionals(target: NDArray[np.float64], parents: NDArray[np.intp], H: Hierarchy) -> NDArray[np.float64]:
@@ -1300,11 +1355,25 @@ def sharkey2022(correlated: bool = False, *, rng: Any = 0) -> GroundTruth:
     """
     correlated = check_bool(correlated, "correlated")
     if correlated:
-        return ground_truth(dim=256, n=512, dictionary="gaussian",
-                            firing=Firing.geometric(0.99, expected_l0=5.0), magnitudes=Magnitudes.uniform(),
-                            correlation=Correlation(rank=32, scale=0.1), rng=rng, name="sharkey2022-correlated")
-    return ground_truth(dim=256, n=512, dictionary="gaussian", firing=Firing.geometric(0.99, scale=5 / 512),
-                        magnitudes=Magnitudes.uniform(), rng=rng, name="sharkey2022")
+        return ground_truth(
+            dim=256,
+            n=512,
+            dictionary="gaussian",
+            firing=Firing.geometric(0.99, expected_l0=5.0),
+            magnitudes=Magnitudes.uniform(),
+            correlation=Correlation(rank=32, scale=0.1),
+            rng=rng,
+            name="sharkey2022-correlated",
+        )
+    return ground_truth(
+        dim=256,
+        n=512,
+        dictionary="gaussian",
+        firing=Firing.geometric(0.99, scale=5 / 512),
+        magnitudes=Magnitudes.uniform(),
+        rng=rng,
+        name="sharkey2022",
+    )
 
 
 def oneill2024(*, rng: Any = 0) -> GroundTruth:
@@ -1329,8 +1398,15 @@ def oneill2024(*, rng: Any = 0) -> GroundTruth:
     n = 16
     w = 1.0 / np.arange(1, n + 1)
     w /= w.sum()
-    return ground_truth(dim=8, n=n, dictionary="gaussian", firing=Firing.exactly(3, weights="zipf"),
-                        magnitudes=Magnitudes.folded_normal(mean=0.0, std=w + 0.1), rng=rng, name="oneill2024")
+    return ground_truth(
+        dim=8,
+        n=n,
+        dictionary="gaussian",
+        firing=Firing.exactly(3, weights="zipf"),
+        magnitudes=Magnitudes.folded_normal(mean=0.0, std=w + 0.1),
+        rng=rng,
+        name="oneill2024",
+    )
 
 
 def synth_sae_bench(size: str = "16k", *, rng: Any = 0) -> GroundTruth:
@@ -1379,8 +1455,15 @@ def synth_sae_bench(size: str = "16k", *, rng: Any = 0) -> GroundTruth:
     mean = np.linspace(5.0, 4.0, n)
     direction = gen.standard_normal(dim)
     bias = 0.5 * direction / np.linalg.norm(direction)
-    return ground_truth(dim=dim, n=n, dictionary="gaussian", firing=Firing.zipf(exponent=0.5, p_min=5e-4, p_max=0.4),
-                        magnitudes=Magnitudes.folded_normal(mean=mean, std=std),
-                        correlation=Correlation(rank=25, scale=0.1),
-                        hierarchy=Hierarchy(roots=roots, branching=4, depth=3, exclusive=True, scale_by_parent=True),
-                        bias=bias, rng=gen, name=f"synth_sae_bench-{size}")
+    return ground_truth(
+        dim=dim,
+        n=n,
+        dictionary="gaussian",
+        firing=Firing.zipf(exponent=0.5, p_min=5e-4, p_max=0.4),
+        magnitudes=Magnitudes.folded_normal(mean=mean, std=std),
+        correlation=Correlation(rank=25, scale=0.1),
+        hierarchy=Hierarchy(roots=roots, branching=4, depth=3, exclusive=True, scale_by_parent=True),
+        bias=bias,
+        rng=gen,
+        name=f"synth_sae_bench-{size}",
+    )

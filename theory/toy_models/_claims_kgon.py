@@ -78,17 +78,27 @@ def _max_grad(params: Mapping[str, Any], rng: np.random.Generator) -> np.ndarray
     x = _quadrature_batch(n, Q)
     out = []
     for pt in kgon_critical_points(n, k_min=params.get("k_min", 0)):
-        W, b = kgon_configuration(n, pt.k, sigma_plus=pt.sigma_plus, root=pt.root,
-                                  rotation=float(rng.uniform(0, 2 * np.pi)))
+        W, b = kgon_configuration(
+            n, pt.k, sigma_plus=pt.sigma_plus, root=pt.root, rotation=float(rng.uniform(0, 2 * np.pi))
+        )
         out.append(_grad_at(n, W, b, x))
     return np.asarray(out)
 
 
 def _plateau_gaps(params: Mapping[str, Any], rng: np.random.Generator) -> np.ndarray:
     n = params["n"]
-    run = train_tms(n, steps=params["steps"], batch_size=20, lr=params["lr"], optimizer="adam",
-                    n_instances=params["instances"], init="random", init_scale=0.1,
-                    log_every=params["log_every"], rng=rng)
+    run = train_tms(
+        n,
+        steps=params["steps"],
+        batch_size=20,
+        lr=params["lr"],
+        optimizer="adam",
+        n_instances=params["instances"],
+        init="random",
+        init_scale=0.1,
+        log_every=params["log_every"],
+        rng=rng,
+    )
     pts = kgon_critical_points(n)
     gaps = []
     for i in range(run.losses.shape[1]):
@@ -105,40 +115,76 @@ def kgon_claims() -> list[Claim]:
     return [
         Claim(
             id="toy_models.kgon_loss_monte_carlo",
-            statement=("With 2 hidden dimensions and one active feature x = mu e_i, the closed-form loss "
-                       "L = [k G_k + (n-k)/3 - sigma_+/(4n)]/n of the critical k-gon equals the expected "
-                       "squared error of the model at that configuration: the Monte Carlo z-score "
-                       f"|mean - L|/SE exceeds {Z_999} with probability at most 0.001."),
+            statement=(
+                "With 2 hidden dimensions and one active feature x = mu e_i, the closed-form loss "
+                "L = [k G_k + (n-k)/3 - sigma_+/(4n)]/n of the critical k-gon equals the expected "
+                "squared error of the model at that configuration: the Monte Carlo z-score "
+                f"|mean - L|/SE exceeds {Z_999} with probability at most 0.001."
+            ),
             latex=r"\Big|\overline{\lVert x - f(x)\rVert^2} - L_{k,\sigma_+}\Big| \big/ \widehat{SE} \le 3.29",
-            citation=CITATION, bound=lambda p: Z_999, measure=_mc_z, relation="<=",
-            failure_prob=0.001, quantity="Monte Carlo z-score of the closed-form loss", unit="standard errors",
-            params=[{"n": 6, "batch": 200_000, "configs": configs}, {"n": 8, "batch": 200_000,
-                                                                     "configs": [[5, 2], [6, 1], [7, 0], [8, 0]]}],
+            citation=CITATION,
+            bound=lambda p: Z_999,
+            measure=_mc_z,
+            relation="<=",
+            failure_prob=0.001,
+            quantity="Monte Carlo z-score of the closed-form loss",
+            unit="standard errors",
+            params=[
+                {"n": 6, "batch": 200_000, "configs": configs},
+                {"n": 8, "batch": 200_000, "configs": [[5, 2], [6, 1], [7, 0], [8, 0]]},
+            ],
             quick_params=[{"n": 6, "batch": 20_000, "configs": configs}],
-            trials=50, quick_trials=5, proof="toy_kgon", tags=("toy_models", "kgon")),
+            trials=50,
+            quick_trials=5,
+            proof="toy_kgon",
+            tags=("toy_models", "kgon"),
+        ),
         Claim(
             id="toy_models.kgon_critical",
-            statement=("Every regular k-gon of the table (k = 0..n, each number sigma_+ of dead columns with "
-                       "bias 1/(2n), rotated at random) is a critical point of the population loss: the "
-                       "gradient of the trainer's loss on a midpoint-rule batch of Q inputs per feature is "
-                       "at most 1/Q (the rule is first order: the self output switches on inside [0, 1]); "
-                       "changing the length of a k-gon with k >= 1 by 1% gives gradients >= 4e-3 (n = 6)."),
+            statement=(
+                "Every regular k-gon of the table (k = 0..n, each number sigma_+ of dead columns with "
+                "bias 1/(2n), rotated at random) is a critical point of the population loss: the "
+                "gradient of the trainer's loss on a midpoint-rule batch of Q inputs per feature is "
+                "at most 1/Q (the rule is first order: the self output switches on inside [0, 1]); "
+                "changing the length of a k-gon with k >= 1 by 1% gives gradients >= 4e-3 (n = 6)."
+            ),
             latex=r"\max |\nabla_{W,b} L_Q| \le 1/Q\ \text{at every critical k-gon}",
-            citation=CITATION, bound=lambda p: 1.0 / p["quadrature"], measure=_max_grad, relation="<=",
-            quantity="largest gradient entry at a k-gon", unit="loss per parameter unit", atol=0.0, rtol=0.0,
+            citation=CITATION,
+            bound=lambda p: 1.0 / p["quadrature"],
+            measure=_max_grad,
+            relation="<=",
+            quantity="largest gradient entry at a k-gon",
+            unit="loss per parameter unit",
+            atol=0.0,
+            rtol=0.0,
             params=[{"n": 6, "quadrature": 16000}, {"n": 8, "quadrature": 16000, "k_min": 5}],
             quick_params=[{"n": 6, "quadrature": 4000, "k_min": 4}],
-            trials=27, quick_trials=6, proof="toy_kgon", tags=("toy_models", "kgon")),
+            trials=27,
+            quick_trials=6,
+            proof="toy_kgon",
+            tags=("toy_models", "kgon"),
+        ),
         Claim(
             id="toy_models.kgon_plateaus",
-            statement=("Adam (lr 2e-3, batch 20) from small random weights on one-active-feature inputs: every "
-                       "plateau of the exact loss curve (moving < 2e-4 over 10 records) lies within "
-                       f"{LEVEL_TOL} of the loss of a critical k-gon (a run without a plateau is judged by its "
-                       "last 10 records)."),
+            statement=(
+                "Adam (lr 2e-3, batch 20) from small random weights on one-active-feature inputs: every "
+                "plateau of the exact loss curve (moving < 2e-4 over 10 records) lies within "
+                f"{LEVEL_TOL} of the loss of a critical k-gon (a run without a plateau is judged by its "
+                "last 10 records)."
+            ),
             latex=r"\min_{k,\sigma_+} |L_{\text{plateau}} - L_{k,\sigma_+}| \le 10^{-3}",
-            citation=CITATION, bound=lambda p: LEVEL_TOL, measure=_plateau_gaps, relation="<=",
-            quantity="largest plateau-to-level gap of a run", unit="loss", atol=0.0, rtol=0.0,
+            citation=CITATION,
+            bound=lambda p: LEVEL_TOL,
+            measure=_plateau_gaps,
+            relation="<=",
+            quantity="largest plateau-to-level gap of a run",
+            unit="loss",
+            atol=0.0,
+            rtol=0.0,
             params=[{"n": 6, "steps": 30_000, "lr": 2e-3, "log_every": 100, "instances": 16}],
             quick_params=[{"n": 6, "steps": 8000, "lr": 2e-3, "log_every": 50, "instances": 6}],
-            trials=16, quick_trials=6, tags=("toy_models", "kgon", "trained")),
+            trials=16,
+            quick_trials=6,
+            tags=("toy_models", "kgon", "trained"),
+        ),
     ]

@@ -25,9 +25,11 @@ from theory.verify.claim import Claim
 
 __all__ = ["scaling_claims"]
 
-WELCH_CITATION = ("Welch, L. R. (1974). Lower bounds on the maximum cross correlation of signals. IEEE Trans. "
-                  "Inf. Theory 20(3), 397-399. doi:10.1109/TIT.1974.1055219; Benedetto, J. J. and Fickus, M. "
-                  "(2003). Finite normalized tight frames. Adv. Comput. Math. 18, 357-385")
+WELCH_CITATION = (
+    "Welch, L. R. (1974). Lower bounds on the maximum cross correlation of signals. IEEE Trans. "
+    "Inf. Theory 20(3), 397-399. doi:10.1109/TIT.1974.1055219; Benedetto, J. J. and Fickus, M. "
+    "(2003). Finite normalized tight frames. Adv. Comput. Math. 18, 357-385"
+)
 
 #: Lower bound on the fitted strong-superposition exponent claimed here (the paper: about 1).
 STRONG_EXPONENT_MIN = 0.75
@@ -48,9 +50,17 @@ def _validate(params: Mapping[str, Any]) -> None:
 
 def _train(p: Mapping[str, Any], dim: int, weight_decay: float, rng: np.random.Generator) -> Any:
     seeds = p.get("seeds", 1)
-    return train_scaling(n=p["n"], dim=dim, alpha=p["alpha"], weight_decay=[weight_decay] * seeds,
-                         steps=p["steps"], batch_size=p.get("batch_size", 256), lr=p.get("lr", 0.05),
-                         eval_batch=p.get("eval_batch", 4096), rng=rng)
+    return train_scaling(
+        n=p["n"],
+        dim=dim,
+        alpha=p["alpha"],
+        weight_decay=[weight_decay] * seeds,
+        steps=p["steps"],
+        batch_size=p.get("batch_size", 256),
+        lr=p.get("lr", 0.05),
+        eval_batch=p.get("eval_batch", 4096),
+        rng=rng,
+    )
 
 
 def _strong_fraction(p: Mapping[str, Any], rng: np.random.Generator) -> np.ndarray:
@@ -77,7 +87,7 @@ def _overlap_slack(p: Mapping[str, Any], rng: np.random.Generator) -> np.ndarray
 
 def _strong_exponent(p: Mapping[str, Any], rng: np.random.Generator) -> float:
     """Fitted exponent of the loss over ``dims`` with weight decay -1 (mean log loss over seeds)."""
-    losses = np.array([_train(p, d, -1.0, rng).loss for d in p["dims"]])   # (dims, seeds)
+    losses = np.array([_train(p, d, -1.0, rng).loss for d in p["dims"]])  # (dims, seeds)
     return fit_loss_exponent(p["dims"], losses.T, n_boot=10, rng=rng).exponent
 
 
@@ -103,45 +113,106 @@ def scaling_claims() -> list[Claim]:
     quick = {"n": 60, "alpha": 1.0, "steps": 250, "batch_size": 128, "lr": 0.05, "eval_batch": 2048}
     full = {"n": 200, "alpha": 1.0, "steps": 1500, "batch_size": 512, "lr": 0.02, "eval_batch": 16384, "seeds": 2}
     return [
-        Claim(id="toy_models.scaling_strong_represented",
-              statement=("With the paper's negative weight decay (gamma = -1, every feature norm pulled to 1) the "
-                         "scaling toy model is in strong superposition: at least 90% of the features have "
-                         "norm > 1/2 (phi_1/2 >= 0.9), though n >> dim."),
-              citation=CITATION, bound=lambda p: 0.9, measure=_strong_fraction, relation=">=",
-              validate=_validate, params=[{**full, "dim": 10}, {**full, "dim": 20, "alpha": 0.5}],
-              quick_params=[{**quick, "dim": 5}], trials=2, quick_trials=1, quantity="phi_1/2",
-              unit="fraction of features", tags=("toy_models", "scaling")),
-        Claim(id="toy_models.scaling_weak_represented",
-              statement=("With positive weight decay (gamma = +1) the scaling toy model is in weak superposition: "
-                         "at most dim features have norm > 1/2 (no more features than dimensions)."),
-              citation=CITATION, bound=lambda p: 1.0, measure=_weak_count, relation="<=",
-              validate=_validate, params=[{**full, "dim": 10}, {**full, "dim": 20, "alpha": 0.5}],
-              quick_params=[{**quick, "dim": 5}], trials=2, quick_trials=1, quantity="represented / dim",
-              unit="features per dimension", tags=("toy_models", "scaling")),
-        Claim(id="toy_models.scaling_overlap_floor",
-              statement=("In strong superposition the mean squared cosine of the n_r represented feature "
-                         "directions is at least (n_r - dim)/(dim (n_r - 1)), the frame-potential (Welch) "
-                         "floor, about 1/dim: the geometric origin of loss ~ 1/dim. Measured: overlap minus "
-                         "floor, >= 0 (trained models sit within a few tens of percent of the floor)."),
-              citation=f"{WELCH_CITATION}; {CITATION}", bound=lambda p: 0.0, measure=_overlap_slack,
-              relation=">=", validate=_validate, params=[{**full, "dim": 10}, {**full, "dim": 20}],
-              quick_params=[{**quick, "dim": 5}], trials=2, quick_trials=1, rtol=0.0, atol=1e-12,
-              quantity="mean cos^2 - floor", unit="dimensionless", tags=("toy_models", "scaling", "geometry")),
-        Claim(id="toy_models.scaling_strong_exponent",
-              statement=(f"In strong superposition (gamma = -1) the loss falls with the model dimension at least "
-                         f"as fast as dim^-{STRONG_EXPONENT_MIN} (the paper: about 1/dim, robust to the "
-                         f"frequency exponent); fitted log-log slope over the dims, mean log loss over seeds."),
-              citation=CITATION, bound=lambda p: STRONG_EXPONENT_MIN, measure=_strong_exponent, relation=">=",
-              validate=_validate, params=[{**full, "dims": [6, 10, 16, 25]}],
-              quick_params=[{**quick, "n": 80, "dims": [3, 5, 8]}], trials=1, quick_trials=1,
-              quantity="loss exponent", unit="dimensionless", tags=("toy_models", "scaling", "slow")),
-        Claim(id="toy_models.scaling_weak_tail",
-              statement=(f"In weak superposition (gamma = +1) the loss is within a factor {WEAK_FACTOR} of the loss "
-                         f"of the unrepresented features, (<v^2>/n) sum_(|w_i| <= 1/2) p_i: the paper's 'expected "
-                         f"number of activated but unlearned features' account."),
-              citation=CITATION, bound=lambda p: WEAK_FACTOR, measure=_weak_factor, relation="<=",
-              validate=_validate, params=[{**full, "dim": 10}, {**full, "dim": 20}],
-              quick_params=[{**quick, "dim": 5}], trials=2, quick_trials=1, quantity="max(L/L_unrep, L_unrep/L)",
-              unit="dimensionless", tags=("toy_models", "scaling")),
+        Claim(
+            id="toy_models.scaling_strong_represented",
+            statement=(
+                "With the paper's negative weight decay (gamma = -1, every feature norm pulled to 1) the "
+                "scaling toy model is in strong superposition: at least 90% of the features have "
+                "norm > 1/2 (phi_1/2 >= 0.9), though n >> dim."
+            ),
+            citation=CITATION,
+            bound=lambda p: 0.9,
+            measure=_strong_fraction,
+            relation=">=",
+            validate=_validate,
+            params=[{**full, "dim": 10}, {**full, "dim": 20, "alpha": 0.5}],
+            quick_params=[{**quick, "dim": 5}],
+            trials=2,
+            quick_trials=1,
+            quantity="phi_1/2",
+            unit="fraction of features",
+            tags=("toy_models", "scaling"),
+        ),
+        Claim(
+            id="toy_models.scaling_weak_represented",
+            statement=(
+                "With positive weight decay (gamma = +1) the scaling toy model is in weak superposition: "
+                "at most dim features have norm > 1/2 (no more features than dimensions)."
+            ),
+            citation=CITATION,
+            bound=lambda p: 1.0,
+            measure=_weak_count,
+            relation="<=",
+            validate=_validate,
+            params=[{**full, "dim": 10}, {**full, "dim": 20, "alpha": 0.5}],
+            quick_params=[{**quick, "dim": 5}],
+            trials=2,
+            quick_trials=1,
+            quantity="represented / dim",
+            unit="features per dimension",
+            tags=("toy_models", "scaling"),
+        ),
+        Claim(
+            id="toy_models.scaling_overlap_floor",
+            statement=(
+                "In strong superposition the mean squared cosine of the n_r represented feature "
+                "directions is at least (n_r - dim)/(dim (n_r - 1)), the frame-potential (Welch) "
+                "floor, about 1/dim: the geometric origin of loss ~ 1/dim. Measured: overlap minus "
+                "floor, >= 0 (trained models sit within a few tens of percent of the floor)."
+            ),
+            citation=f"{WELCH_CITATION}; {CITATION}",
+            bound=lambda p: 0.0,
+            measure=_overlap_slack,
+            relation=">=",
+            validate=_validate,
+            params=[{**full, "dim": 10}, {**full, "dim": 20}],
+            quick_params=[{**quick, "dim": 5}],
+            trials=2,
+            quick_trials=1,
+            rtol=0.0,
+            atol=1e-12,
+            quantity="mean cos^2 - floor",
+            unit="dimensionless",
+            tags=("toy_models", "scaling", "geometry"),
+        ),
+        Claim(
+            id="toy_models.scaling_strong_exponent",
+            statement=(
+                f"In strong superposition (gamma = -1) the loss falls with the model dimension at least "
+                f"as fast as dim^-{STRONG_EXPONENT_MIN} (the paper: about 1/dim, robust to the "
+                f"frequency exponent); fitted log-log slope over the dims, mean log loss over seeds."
+            ),
+            citation=CITATION,
+            bound=lambda p: STRONG_EXPONENT_MIN,
+            measure=_strong_exponent,
+            relation=">=",
+            validate=_validate,
+            params=[{**full, "dims": [6, 10, 16, 25]}],
+            quick_params=[{**quick, "n": 80, "dims": [3, 5, 8]}],
+            trials=1,
+            quick_trials=1,
+            quantity="loss exponent",
+            unit="dimensionless",
+            tags=("toy_models", "scaling", "slow"),
+        ),
+        Claim(
+            id="toy_models.scaling_weak_tail",
+            statement=(
+                f"In weak superposition (gamma = +1) the loss is within a factor {WEAK_FACTOR} of the loss "
+                f"of the unrepresented features, (<v^2>/n) sum_(|w_i| <= 1/2) p_i: the paper's 'expected "
+                f"number of activated but unlearned features' account."
+            ),
+            citation=CITATION,
+            bound=lambda p: WEAK_FACTOR,
+            measure=_weak_factor,
+            relation="<=",
+            validate=_validate,
+            params=[{**full, "dim": 10}, {**full, "dim": 20}],
+            quick_params=[{**quick, "dim": 5}],
+            trials=2,
+            quick_trials=1,
+            quantity="max(L/L_unrep, L_unrep/L)",
+            unit="dimensionless",
+            tags=("toy_models", "scaling"),
+        ),
     ]
-

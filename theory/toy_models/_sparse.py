@@ -38,13 +38,26 @@ class SparseBatch(NamedTuple):
 def sparse_batch(x: NDArray[Any]) -> SparseBatch:
     """The present (nonzero) entries of a dense batch ``x`` of shape (n_instances, B, n)."""
     inst, row, col = np.nonzero(x)
-    return SparseBatch(inst.astype(np.int64), row.astype(np.int64), col.astype(np.int64),
-                       x[inst, row, col], x.shape[0], x.shape[1], x.shape[2])
+    return SparseBatch(
+        inst.astype(np.int64),
+        row.astype(np.int64),
+        col.astype(np.int64),
+        x[inst, row, col],
+        x.shape[0],
+        x.shape[1],
+        x.shape[2],
+    )
 
 
-def sparse_loss_and_gradients(W: NDArray[Any], b: NDArray[Any], importance: NDArray[Any],
-                              batch: SparseBatch, *, relu: bool = True, with_loss: bool = True
-                              ) -> tuple[NDArray[Any] | None, NDArray[Any], NDArray[Any]]:
+def sparse_loss_and_gradients(
+    W: NDArray[Any],
+    b: NDArray[Any],
+    importance: NDArray[Any],
+    batch: SparseBatch,
+    *,
+    relu: bool = True,
+    with_loss: bool = True,
+) -> tuple[NDArray[Any] | None, NDArray[Any], NDArray[Any]]:
     r"""Loss and gradients of the reconstruct model from the present entries only.
 
     Same quantities as :func:`theory.toy_models.loss_and_gradients` (``h = Wx``,
@@ -110,12 +123,11 @@ def sparse_loss_and_gradients(W: NDArray[Any], b: NDArray[Any], importance: NDAr
     R = max(int(counts.max()) if S else 0, 1)
     first = np.concatenate([[0], np.cumsum(counts)[:-1]])
     local = np.arange(starts.size) - first[row_inst]
-    prow = row_inst * R + local                    # padded row of each non-empty row
+    prow = row_inst * R + local  # padded row of each non-empty row
     entry_prow = np.repeat(prow, np.diff(np.append(starts, E)))
     indptr = np.zeros(S * R + 1, dtype=np.int64)
     indptr[1:] = np.cumsum(np.bincount(entry_prow, minlength=S * R))
-    X = sps.csr_matrix((batch.vals.astype(dt, copy=False), batch.inst * n + batch.col, indptr),
-                       shape=(S * R, S * n))
+    X = sps.csr_matrix((batch.vals.astype(dt, copy=False), batch.inst * n + batch.col, indptr), shape=(S * R, S * n))
     Wt = np.ascontiguousarray(W.transpose(0, 2, 1)).reshape(S * n, m)
     hb = np.zeros((S, R, m + 1), dtype=dt)
     hb[:, :, :m] = np.asarray(X @ Wt).reshape(S, R, m)
@@ -130,12 +142,13 @@ def sparse_loss_and_gradients(W: NDArray[Any], b: NDArray[Any], importance: NDAr
     sb = np.maximum(b, 0) if relu else b
     empty = (B - counts).astype(dt)
     if with_loss:
-        loss = (np.einsum("kbi,kbi->k", imp * err, err)
-                + empty * np.einsum("ki,ki->k", importance.astype(dt) * sb, sb)) / (B * n)
+        loss = (
+            np.einsum("kbi,kbi->k", imp * err, err) + empty * np.einsum("ki,ki->k", importance.astype(dt) * sb, sb)
+        ) / (B * n)
     if relu:
         err *= z > 0
     err *= imp
-    err *= dt(c)                                   # err now holds δ (zero on padding rows)
+    err *= dt(c)  # err now holds δ (zero on padding rows)
     gWb = np.matmul(hb.transpose(0, 2, 1), err)
     dh = np.matmul(err, W.transpose(0, 2, 1)).reshape(S * R, m)
     gWb[:, :m, :] += np.asarray(X.T @ dh).reshape(S, n, m).transpose(0, 2, 1)

@@ -10,9 +10,15 @@ from theory._validation import check_int
 __all__ = ["toy_configs"]
 
 
-def toy_configs(*, max_features: int = 8, max_hidden: int = 4, max_instances: int = 4,
-                tasks: tuple[str, ...] = ("reconstruct",), activations: tuple[str, ...] = ("relu", "linear"),
-                pairs: bool = True) -> Any:
+def toy_configs(
+    *,
+    max_features: int = 8,
+    max_hidden: int = 4,
+    max_instances: int = 4,
+    tasks: tuple[str, ...] = ("reconstruct",),
+    activations: tuple[str, ...] = ("relu", "linear"),
+    pairs: bool = True,
+) -> Any:
     r"""Small :class:`theory.toy_models.ToyModelConfig` objects with varied importance and density.
 
     Draws ``n_features`` in ``[1, max_features]``, ``n_hidden`` in ``[1, max_hidden]`` and
@@ -70,15 +76,23 @@ def toy_configs(*, max_features: int = 8, max_hidden: int = 4, max_instances: in
             na = draw(st.integers(0, (n - 2 * nc) // 2))
         imp = np.array(draw(st.lists(st.floats(0.01, 10.0), min_size=k * n, max_size=k * n))).reshape(k, n)
         if draw(st.booleans()):
-            prob = np.repeat(np.array(draw(st.lists(st.floats(0.001, 1.0), min_size=k, max_size=k)))[:, None],
-                             n, axis=1)
+            prob = np.repeat(
+                np.array(draw(st.lists(st.floats(0.001, 1.0), min_size=k, max_size=k)))[:, None], n, axis=1
+            )
         else:
-            prob = np.array(draw(st.lists(st.floats(0.001, 1.0), min_size=k * n,
-                                          max_size=k * n))).reshape(k, n)
-        prob[:, 1:2 * (nc + na):2] = prob[:, 0:2 * (nc + na):2]
-        prob[:, 2 * nc:2 * (nc + na)] = np.minimum(prob[:, 2 * nc:2 * (nc + na)], 0.5)
-        return ToyModelConfig(n_features=n, n_hidden=m, n_instances=k, importance=imp,
-                              feature_probability=prob, activation=act, task=task,
-                              n_correlated_pairs=nc, n_anticorrelated_pairs=na)
+            prob = np.array(draw(st.lists(st.floats(0.001, 1.0), min_size=k * n, max_size=k * n))).reshape(k, n)
+        prob[:, 1 : 2 * (nc + na) : 2] = prob[:, 0 : 2 * (nc + na) : 2]
+        prob[:, 2 * nc : 2 * (nc + na)] = np.minimum(prob[:, 2 * nc : 2 * (nc + na)], 0.5)
+        return ToyModelConfig(
+            n_features=n,
+            n_hidden=m,
+            n_instances=k,
+            importance=imp,
+            feature_probability=prob,
+            activation=act,
+            task=task,
+            n_correlated_pairs=nc,
+            n_anticorrelated_pairs=na,
+        )
 
     return build()

@@ -10,8 +10,16 @@ from numpy.typing import ArrayLike, NDArray
 from theory._validation import check_array, check_bool, check_real
 from theory.geometry.frames import dimensionality_batch
 
-__all__ = ["abs_features_computed", "classify_2x1", "dimensions_per_feature", "feature_dimensionality",
-           "feature_geometry", "feature_norms", "n_represented", "superposition_score"]
+__all__ = [
+    "abs_features_computed",
+    "classify_2x1",
+    "dimensions_per_feature",
+    "feature_dimensionality",
+    "feature_geometry",
+    "feature_norms",
+    "n_represented",
+    "superposition_score",
+]
 
 
 def _weights(W: Any) -> NDArray[np.float64]:
@@ -255,12 +263,14 @@ def feature_geometry(W: ArrayLike | Any, **kwargs: Any) -> list[Any]:
     if fn is None:
         raise NotImplementedError(
             "feature_geometry needs theory.geometry.classify_geometry, which this version of "
-            "theory.geometry does not provide yet; use feature_dimensionality(W) meanwhile")
+            "theory.geometry does not provide yet; use feature_dimensionality(W) meanwhile"
+        )
     return [fn(A) for A in _weights(W)]
 
 
-def abs_features_computed(model: Any, *, tol: float = 0.1, n_points: int = 41,
-                          per_sign: bool = False) -> NDArray[np.int64]:
+def abs_features_computed(
+    model: Any, *, tol: float = 0.1, n_points: int = 41, per_sign: bool = False
+) -> NDArray[np.int64]:
     r"""Number of features for which an ``abs``-task model computes :math:`|x_i|`, per instance.
 
     Feature :math:`i` counts as computed when, with only that feature present
@@ -324,7 +334,7 @@ def abs_features_computed(model: Any, *, tol: float = 0.1, n_points: int = 41,
     x = np.zeros((I, n * n_points, n))
     idx = np.repeat(np.arange(n), n_points)
     x[:, np.arange(n * n_points), idx] = np.tile(t, n)
-    y = forward(model.config, model.params, x)   # W, b and (task "abs") W2
+    y = forward(model.config, model.params, x)  # W, b and (task "abs") W2
     yi = y[:, np.arange(n * n_points), idx].reshape(I, n, n_points)
     sq = (yi - np.abs(t)) ** 2
     if per_sign:
@@ -332,5 +342,5 @@ def abs_features_computed(model: Any, *, tol: float = 0.1, n_points: int = 41,
         rel_pos = sq[:, :, pos].sum(axis=2) / (t[pos] ** 2).sum()
         rel_neg = sq[:, :, neg].sum(axis=2) / (t[neg] ** 2).sum()
         return ((rel_pos < tol).sum(axis=1) + (rel_neg < tol).sum(axis=1)).astype(np.int64)
-    rel = sq.sum(axis=2) / (t ** 2).sum()
+    rel = sq.sum(axis=2) / (t**2).sum()
     return (rel < tol).sum(axis=1).astype(np.int64)

@@ -16,12 +16,20 @@ __all__ = ["ACTIVATIONS", "TASKS", "ToyModelConfig", "geometric_importance", "sp
 ACTIVATIONS = ("relu", "linear")
 TASKS = ("reconstruct", "abs")
 
-CITATION = ("Elhage, N. et al. (2022). Toy Models of Superposition. Transformer Circuits Thread. "
-            "arXiv:2209.10652")
+CITATION = "Elhage, N. et al. (2022). Toy Models of Superposition. Transformer Circuits Thread. arXiv:2209.10652"
 
 
-def _per_instance(value: Any, name: str, n_instances: int, n_features: int, *,
-                  default: float, lo: float, hi: float | None, lo_strict: bool) -> NDArray[np.float64]:
+def _per_instance(
+    value: Any,
+    name: str,
+    n_instances: int,
+    n_features: int,
+    *,
+    default: float,
+    lo: float,
+    hi: float | None,
+    lo_strict: bool,
+) -> NDArray[np.float64]:
     """Broadcast a scalar, ``(n_features,)``, ``(n_instances, 1)`` or ``(n_instances, n_features)``
     value to shape ``(n_instances, n_features)`` and check its range."""
     if value is None:
@@ -33,13 +41,16 @@ def _per_instance(value: Any, name: str, n_instances: int, n_features: int, *,
         elif arr.shape[0] == n_instances:
             arr = np.broadcast_to(arr[:, None], (n_instances, n_features))
         else:
-            raise ValueError(f"{name} must have length n_features={n_features} or "
-                             f"n_instances={n_instances}, got shape {arr.shape}")
+            raise ValueError(
+                f"{name} must have length n_features={n_features} or n_instances={n_instances}, got shape {arr.shape}"
+            )
     try:
         arr = np.array(np.broadcast_to(arr, (n_instances, n_features)), dtype=np.float64)
     except ValueError:
-        raise ValueError(f"{name} must broadcast to (n_instances, n_features) = "
-                         f"({n_instances}, {n_features}), got shape {np.shape(value)}") from None
+        raise ValueError(
+            f"{name} must broadcast to (n_instances, n_features) = "
+            f"({n_instances}, {n_features}), got shape {np.shape(value)}"
+        ) from None
     bad_lo = arr <= lo if lo_strict else arr < lo
     if np.any(bad_lo):
         op = ">" if lo_strict else ">="
@@ -119,35 +130,42 @@ class ToyModelConfig:
         m = check_int(self.n_hidden, "n_hidden", minimum=1)
         inst = check_int(self.n_instances, "n_instances", minimum=1)
         # the per-instance importance and probability tables, and the weights a model will hold
-        check_memory(estimate_bytes(inst, n, m + 2), f"a toy model of shape (n_instances={inst}, "
-                     f"n_hidden={m}, n_features={n})")
+        check_memory(
+            estimate_bytes(inst, n, m + 2), f"a toy model of shape (n_instances={inst}, n_hidden={m}, n_features={n})"
+        )
         if self.activation not in ACTIVATIONS:
             raise ValueError(f"activation must be one of {ACTIVATIONS}, got {self.activation!r}")
         if self.task not in TASKS:
             raise ValueError(f"task must be one of {TASKS}, got {self.task!r}")
         if self.task == "abs" and self.activation != "relu":
-            raise ValueError(f"the 'abs' task uses ReLU layers; activation must be 'relu', "
-                             f"got {self.activation!r}")
+            raise ValueError(f"the 'abs' task uses ReLU layers; activation must be 'relu', got {self.activation!r}")
         nc = check_int(self.n_correlated_pairs, "n_correlated_pairs", minimum=0)
         na = check_int(self.n_anticorrelated_pairs, "n_anticorrelated_pairs", minimum=0)
         if 2 * (nc + na) > n:
-            raise ValueError(f"2*(n_correlated_pairs + n_anticorrelated_pairs) must be <= "
-                             f"n_features={n}, got {2 * (nc + na)}")
-        imp = _per_instance(self.importance, "importance", inst, n, default=1.0, lo=0.0,
-                            hi=None, lo_strict=True)
-        prob = _per_instance(self.feature_probability, "feature_probability", inst, n,
-                             default=1.0, lo=0.0, hi=1.0, lo_strict=True)
+            raise ValueError(
+                f"2*(n_correlated_pairs + n_anticorrelated_pairs) must be <= n_features={n}, got {2 * (nc + na)}"
+            )
+        imp = _per_instance(self.importance, "importance", inst, n, default=1.0, lo=0.0, hi=None, lo_strict=True)
+        prob = _per_instance(
+            self.feature_probability, "feature_probability", inst, n, default=1.0, lo=0.0, hi=1.0, lo_strict=True
+        )
         if nc or na:
             paired = prob[:, : 2 * (nc + na)]
             if np.any(paired[:, 0::2] != paired[:, 1::2]):
-                raise ValueError("feature_probability must be equal within each correlated or "
-                                 "anti-correlated pair")
-            if na and np.any(prob[:, 2 * nc: 2 * (nc + na)] > 0.5):
-                raise ValueError("anti-correlated features need feature_probability <= 0.5 "
-                                 f"(each pair's features exclude each other), got "
-                                 f"{prob[:, 2 * nc: 2 * (nc + na)].max()}")
-        for k, v in (("n_features", n), ("n_hidden", m), ("n_instances", inst),
-                     ("n_correlated_pairs", nc), ("n_anticorrelated_pairs", na)):
+                raise ValueError("feature_probability must be equal within each correlated or anti-correlated pair")
+            if na and np.any(prob[:, 2 * nc : 2 * (nc + na)] > 0.5):
+                raise ValueError(
+                    "anti-correlated features need feature_probability <= 0.5 "
+                    f"(each pair's features exclude each other), got "
+                    f"{prob[:, 2 * nc : 2 * (nc + na)].max()}"
+                )
+        for k, v in (
+            ("n_features", n),
+            ("n_hidden", m),
+            ("n_instances", inst),
+            ("n_correlated_pairs", nc),
+            ("n_anticorrelated_pairs", na),
+        ):
             object.__setattr__(self, k, v)
         imp.setflags(write=False)
         prob.setflags(write=False)
@@ -161,13 +179,17 @@ class ToyModelConfig:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable description (importance and probability as full matrices)."""
-        return {"n_features": self.n_features, "n_hidden": self.n_hidden,
-                "n_instances": self.n_instances,
-                "importance": self.importance_matrix.tolist(),
-                "feature_probability": self.probability_matrix.tolist(),
-                "activation": self.activation, "task": self.task,
-                "n_correlated_pairs": self.n_correlated_pairs,
-                "n_anticorrelated_pairs": self.n_anticorrelated_pairs}
+        return {
+            "n_features": self.n_features,
+            "n_hidden": self.n_hidden,
+            "n_instances": self.n_instances,
+            "importance": self.importance_matrix.tolist(),
+            "feature_probability": self.probability_matrix.tolist(),
+            "activation": self.activation,
+            "task": self.task,
+            "n_correlated_pairs": self.n_correlated_pairs,
+            "n_anticorrelated_pairs": self.n_anticorrelated_pairs,
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ToyModelConfig:

@@ -19,8 +19,9 @@ def _dtype(dtype: Any) -> type:
     return _DTYPES[check_dtype(dtype, "dtype").name]
 
 
-def _sparse_positions(p: NDArray[np.float64], size: int, rng: np.random.Generator
-                      ) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
+def _sparse_positions(
+    p: NDArray[np.float64], size: int, rng: np.random.Generator
+) -> tuple[NDArray[np.int64], NDArray[np.int64]] | None:
     """Positions of the successes of ``len(p)`` independent Bernoulli(p_g) processes of length
     ``size``, from geometric gaps :math:`\\lfloor \\log(1-u)/\\log(1-p)\\rfloor + 1` (exact).
 
@@ -37,9 +38,15 @@ def _sparse_positions(p: NDArray[np.float64], size: int, rng: np.random.Generato
     return rows, pos[rows, cols].astype(np.int64)
 
 
-def sample_features(config: ToyModelConfig, batch_size: int, *, rng: Any = 0,
-                    dtype: Any = "float64", sparse_threshold: float = 0.05,
-                    out: NDArray[Any] | None = None) -> NDArray[Any]:
+def sample_features(
+    config: ToyModelConfig,
+    batch_size: int,
+    *,
+    rng: Any = 0,
+    dtype: Any = "float64",
+    sparse_threshold: float = 0.05,
+    out: NDArray[Any] | None = None,
+) -> NDArray[Any]:
     r"""Draw a batch of feature vectors for every instance of ``config``.
 
     Feature :math:`i` of instance :math:`k` is present with probability :math:`p_{ki}` and then
@@ -89,13 +96,13 @@ def sample_features(config: ToyModelConfig, batch_size: int, *, rng: Any = 0,
     thr = check_probability(sparse_threshold, "sparse_threshold")
     dt = _dtype(dtype)
     shape = (config.n_instances, B, config.n_features)
-    check_memory(estimate_bytes(*shape, itemsize=np.dtype(dt).itemsize),
-                 f"a batch of batch_size={B} (shape {shape})")
+    check_memory(estimate_bytes(*shape, itemsize=np.dtype(dt).itemsize), f"a batch of batch_size={B} (shape {shape})")
     if out is not None and not isinstance(out, np.ndarray):
         raise TypeError(f"out must be a numpy array of shape {shape} or None, got {type(out).__name__}")
     if out is not None and (out.shape != shape or out.dtype != dt or not out.flags.c_contiguous):
-        raise ValueError(f"out must be a C-contiguous {np.dtype(dt).name} array of shape {shape}, "
-                         f"got {out.dtype} {out.shape}")
+        raise ValueError(
+            f"out must be a C-contiguous {np.dtype(dt).name} array of shape {shape}, got {out.dtype} {out.shape}"
+        )
     return _Sampler(config, B, dt, thr).draw(as_rng(rng), out)
 
 
@@ -122,13 +129,15 @@ class _Sampler:
             cuts = np.flatnonzero(np.diff(idx) != 1) + 1
             for run in np.split(idx, cuts) if idx.size else []:
                 i0, i1 = int(run[0]), int(run[-1]) + 1
-                inv: NDArray[Any] = np.ascontiguousarray(np.broadcast_to(
-                    (1.0 / P[i0:i1])[:, None, :], (i1 - i0, B, n))).astype(dt)
+                inv: NDArray[Any] = np.ascontiguousarray(
+                    np.broadcast_to((1.0 / P[i0:i1])[:, None, :], (i1 - i0, B, n))
+                ).astype(dt)
                 self.runs.append((i0, i1, inv))
         self.all_dense = self.dense_idx.size == I
 
-    def draw(self, gen: np.random.Generator, out: NDArray[Any] | None = None,
-             keep: NDArray[np.bool_] | None = None) -> Any:
+    def draw(
+        self, gen: np.random.Generator, out: NDArray[Any] | None = None, keep: NDArray[np.bool_] | None = None
+    ) -> Any:
         """Fill ``out`` with a batch. With ``keep`` (a mask over ``sparse_idx``), the entries of
         those instances are returned as a :class:`~theory.toy_models._sparse.SparseBatch`
         (instances numbered within the kept set) instead of written to ``out``; the random
@@ -184,7 +193,7 @@ class _Sampler:
                 on = gen.random((nd, B, na), dtype=dt) < 2 * p[:, :, a0:a1:2]
                 first = gen.random((nd, B, na), dtype=dt) < 0.5
                 pres[:, :, a0:a1:2] = on & first
-                pres[:, :, a0 + 1:a1:2] = on & ~first
+                pres[:, :, a0 + 1 : a1 : 2] = on & ~first
             vals = gen.random((nd, B, n), dtype=dt)
             if self.signed:
                 vals = 2 * vals - 1

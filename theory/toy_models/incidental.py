@@ -97,9 +97,11 @@ __all__ = [
     "train_incidental",
 ]
 
-CITATION = ("Lecomte, V., Thaman, K., Schaeffer, R., Bashkansky, N., Chow, T. and Koyejo, S. (2023). What Causes "
-            "Polysemanticity? An Alternative Origin Story of Mixed Selectivity from Incidental Causes. "
-            "arXiv:2312.03096")
+CITATION = (
+    "Lecomte, V., Thaman, K., Schaeffer, R., Bashkansky, N., Chow, T. and Koyejo, S. (2023). What Causes "
+    "Polysemanticity? An Alternative Origin Story of Mixed Selectivity from Incidental Causes. "
+    "arXiv:2312.03096"
+)
 
 #: The paper's training settings (its released code): AdamW at lr 1e-3 with PyTorch's default weight
 #: decay 0.01, l1 coefficient 1e-3, 7,500 full-batch steps, N(0, 1/m) initialisation.
@@ -153,14 +155,18 @@ class CollisionCount:
     def __str__(self) -> str:
         kind = "neurons with features of both signs" if self.signed else "neurons chosen by >= 2 features"
         lead = "n(n-1)/4m" if self.signed else "n(n-1)/2m"
-        return (f"{kind} (n={self.n}, m={self.m}): exact mean {self.mean:.6g}, sd {self.std:.4g} "
-                f"(leading term {lead} = {self.asymptotic:.6g})")
+        return (
+            f"{kind} (n={self.n}, m={self.m}): exact mean {self.mean:.6g}, sd {self.std:.4g} "
+            f"(leading term {lead} = {self.asymptotic:.6g})"
+        )
 
 
 def _check_nm(n: Any, m: Any) -> tuple[int, int]:
     why = "exact collision counts are computed for sizes up to 10**15"
-    return (check_size(n, "n", minimum=0, maximum=MAX_COUNT_SIZE, why=why),
-            check_size(m, "m", minimum=1, maximum=MAX_COUNT_SIZE, why=why))
+    return (
+        check_size(n, "n", minimum=0, maximum=MAX_COUNT_SIZE, why=why),
+        check_size(m, "m", minimum=1, maximum=MAX_COUNT_SIZE, why=why),
+    )
 
 
 def collision_count(n: int, m: int, *, signed: bool = False) -> CollisionCount:
@@ -220,9 +226,10 @@ def collision_count(n: int, m: int, *, signed: bool = False) -> CollisionCount:
     with mpmath.workdps(60):
         N, M = mpmath.mpf(n), mpmath.mpf(m)
         if signed:
+
             def cells(k: int) -> Any:
-                return mpmath.fsum((-1) ** s * mpmath.binomial(k, s) * (1 - s / (2 * M)) ** N
-                                   for s in range(k + 1))
+                return mpmath.fsum((-1) ** s * mpmath.binomial(k, s) * (1 - s / (2 * M)) ** N for s in range(k + 1))
+
             p1, p2 = cells(2), cells(4)
         else:
             q = 1 / M
@@ -233,13 +240,16 @@ def collision_count(n: int, m: int, *, signed: bool = False) -> CollisionCount:
                 for b in (0, 1):
                     if a + b > n:
                         continue
-                    ways = mpmath.factorial(a + b) / (mpmath.factorial(a) * mpmath.factorial(b)) \
+                    ways = (
+                        mpmath.factorial(a + b)
+                        / (mpmath.factorial(a) * mpmath.factorial(b))
                         * mpmath.binomial(N, a + b)
+                    )
                     rest = (1 - 2 * q) ** (N - a - b) if n - a - b > 0 else mpmath.mpf(1)
                     joint += ways * q ** (a + b) * rest
             p2 = 1 - 2 * le1 + joint
         mean = M * p1
-        var = M * p1 * (1 - p1) + (M * (M - 1) * (p2 - p1 ** 2) if m > 1 else 0)
+        var = M * p1 * (1 - p1) + (M * (M - 1) * (p2 - p1**2) if m > 1 else 0)
         return CollisionCount(n, m, signed, max(float(mean), 0.0), max(float(var), 0.0), lead)
 
 
@@ -412,24 +422,38 @@ class IncidentalRun:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (no weights)."""
-        return {"n": self.n, "m": self.m, "seeds": self.seeds, "steps": self.steps, "lr": self.lr, "l1": self.l1,
-                "weight_decay": self.weight_decay, "optimizer": self.optimizer,
-                "polysemantic": list(self.polysemantic), "init_collisions": list(self.init_collisions),
-                "init_signed": list(self.init_signed), "winner_kept": self.winner_kept,
-                "opposite_sign": self.opposite_sign, "one_neuron": self.one_neuron, "loss": self.loss}
+        return {
+            "n": self.n,
+            "m": self.m,
+            "seeds": self.seeds,
+            "steps": self.steps,
+            "lr": self.lr,
+            "l1": self.l1,
+            "weight_decay": self.weight_decay,
+            "optimizer": self.optimizer,
+            "polysemantic": list(self.polysemantic),
+            "init_collisions": list(self.init_collisions),
+            "init_signed": list(self.init_signed),
+            "winner_kept": self.winner_kept,
+            "opposite_sign": self.opposite_sign,
+            "one_neuron": self.one_neuron,
+            "loss": self.loss,
+        }
 
     def __str__(self) -> str:
         s, u = self.prediction(True), self.prediction(False)
-        return (f"incidental polysemanticity, n={self.n} features, m={self.m} neurons, {self.seeds} seeds, "
-                f"{self.optimizer} lr={self.lr:g} l1={self.l1:g}, {self.steps} steps:\n"
-                f"  polysemantic neurons {self.mean:.3f} per run (signed-collision prediction {s.mean:.3f} [heuristic, "
-                f"not proven for training], "
-                f"z = {self.z_score(True):+.2f}; birthday count {u.mean:.3f})\n"
-                f"  initial argmax collisions {np.mean(self.init_collisions):.3f} (exact {u.mean:.3f}), "
-                f"both signs {np.mean(self.init_signed):.3f} (exact {s.mean:.3f})\n"
-                f"  one neuron per feature {self.one_neuron:.3f}, opposite signs on polysemantic neurons "
-                f"{self.opposite_sign:.3f}, final neuron = initial argmax {self.winner_kept:.3f}, "
-                f"loss {self.loss:.2e}")
+        return (
+            f"incidental polysemanticity, n={self.n} features, m={self.m} neurons, {self.seeds} seeds, "
+            f"{self.optimizer} lr={self.lr:g} l1={self.l1:g}, {self.steps} steps:\n"
+            f"  polysemantic neurons {self.mean:.3f} per run (signed-collision prediction {s.mean:.3f} [heuristic, "
+            f"not proven for training], "
+            f"z = {self.z_score(True):+.2f}; birthday count {u.mean:.3f})\n"
+            f"  initial argmax collisions {np.mean(self.init_collisions):.3f} (exact {u.mean:.3f}), "
+            f"both signs {np.mean(self.init_signed):.3f} (exact {s.mean:.3f})\n"
+            f"  one neuron per feature {self.one_neuron:.3f}, opposite signs on polysemantic neurons "
+            f"{self.opposite_sign:.3f}, final neuron = initial argmax {self.winner_kept:.3f}, "
+            f"loss {self.loss:.2e}"
+        )
 
 
 def _grads(W: NDArray[Any], g: NDArray[Any], l1: float, eye: NDArray[Any]) -> NDArray[Any]:
@@ -445,10 +469,20 @@ def _grads(W: NDArray[Any], g: NDArray[Any], l1: float, eye: NDArray[Any]) -> ND
     return G
 
 
-def train_incidental(n: int, m: int, *, seeds: int = 16, steps: int = PAPER["steps"], lr: float = PAPER["lr"],
-                     l1: float = PAPER["l1"], weight_decay: float = PAPER["weight_decay"],
-                     optimizer: str = "adamw", init_std: float | None = None,
-                     band: tuple[float, float] = (0.8, 1.2), rng: Any = 0) -> IncidentalRun:
+def train_incidental(
+    n: int,
+    m: int,
+    *,
+    seeds: int = 16,
+    steps: int = PAPER["steps"],
+    lr: float = PAPER["lr"],
+    l1: float = PAPER["l1"],
+    weight_decay: float = PAPER["weight_decay"],
+    optimizer: str = "adamw",
+    init_std: float | None = None,
+    band: tuple[float, float] = (0.8, 1.2),
+    rng: Any = 0,
+) -> IncidentalRun:
     r"""Train ``seeds`` tied ReLU autoencoders :math:`\hat x = \mathrm{ReLU}(W^\top W x)` on the
     ``n`` basis vectors with an :math:`\ell_1` penalty, all at once, and count polysemantic neurons.
 
@@ -510,11 +544,12 @@ def train_incidental(n: int, m: int, *, seeds: int = 16, steps: int = PAPER["ste
     weight_decay = check_real(weight_decay, "weight_decay", minimum=0.0)
     if not isinstance(optimizer, str) or optimizer not in _OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {_OPTIMIZERS}, got {optimizer!r}")
-    std = 1.0 / math.sqrt(m) if init_std is None else check_real(init_std, "init_std", minimum=0.0,
-                                                                    strict_min=True)
+    std = 1.0 / math.sqrt(m) if init_std is None else check_real(init_std, "init_std", minimum=0.0, strict_min=True)
     count_polysemantic(np.zeros((1, 2)), band)  # validates band
-    check_memory(estimate_bytes(seeds, m, n) * 6 + estimate_bytes(seeds, n, n) * 3,
-                 f"training seeds={seeds} instances of a ({m}, {n}) autoencoder")
+    check_memory(
+        estimate_bytes(seeds, m, n) * 6 + estimate_bytes(seeds, n, n) * 3,
+        f"training seeds={seeds} instances of a ({m}, {n}) autoencoder",
+    )
     gen = as_rng(rng)
 
     W0 = gen.standard_normal((seeds, m, n)) * std
@@ -531,12 +566,14 @@ def train_incidental(n: int, m: int, *, seeds: int = 16, steps: int = PAPER["ste
                 else:
                     W -= lr * g
         except FloatingPointError:
-            raise ValueError(f"training diverged (overflow) at lr={lr}, l1={l1}, weight_decay={weight_decay}; "
-                             "use a smaller lr (or l1, weight_decay)") from None
+            raise ValueError(
+                f"training diverged (overflow) at lr={lr}, l1={l1}, weight_decay={weight_decay}; "
+                "use a smaller lr (or l1, weight_decay)"
+            ) from None
     G = np.matmul(W.transpose(0, 2, 1), W)
     loss = float(((np.maximum(G, 0.0) - eye) ** 2).sum(axis=(1, 2)).mean())
 
-    init_idx = np.abs(W0).argmax(axis=1)                                     # (seeds, n)
+    init_idx = np.abs(W0).argmax(axis=1)  # (seeds, n)
     init_sign = np.sign(np.take_along_axis(W0, init_idx[:, None, :], axis=1)[:, 0, :])
     A = np.abs(W)
     poly = count_polysemantic(W, band)
@@ -551,12 +588,24 @@ def train_incidental(n: int, m: int, *, seeds: int = 16, steps: int = PAPER["ste
         p, q = int((sg > 0).sum()), int((sg < 0).sum())
         opp += p * q
         tot += (p + q) * (p + q - 1) // 2
-    return IncidentalRun(n=n, m=m, seeds=seeds, steps=steps, lr=lr, l1=l1, weight_decay=weight_decay,
-                         optimizer=optimizer, polysemantic=tuple(int(x) for x in poly),
-                         init_collisions=tuple(int(x) for x in _collisions(init_idx, m)),
-                         init_signed=tuple(int(x) for x in _signed_mixed(init_idx, init_sign, m)),
-                         winner_kept=kept, opposite_sign=float(opp / tot) if tot else 1.0,
-                         one_neuron=float(one.mean()), loss=loss, W=W.copy())
+    return IncidentalRun(
+        n=n,
+        m=m,
+        seeds=seeds,
+        steps=steps,
+        lr=lr,
+        l1=l1,
+        weight_decay=weight_decay,
+        optimizer=optimizer,
+        polysemantic=tuple(int(x) for x in poly),
+        init_collisions=tuple(int(x) for x in _collisions(init_idx, m)),
+        init_signed=tuple(int(x) for x in _signed_mixed(init_idx, init_sign, m)),
+        winner_kept=kept,
+        opposite_sign=float(opp / tot) if tot else 1.0,
+        one_neuron=float(one.mean()),
+        loss=loss,
+        W=W.copy(),
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -568,8 +617,9 @@ def incidental_cell(params: dict[str, Any], rng: np.random.Generator) -> dict[st
     """Sweep cell: :func:`train_incidental` at ``params`` (keys ``n``, ``m``, ``seeds`` and any of
     ``steps``, ``lr``, ``l1``, ``weight_decay``, ``optimizer``), returned as JSON data."""
     keys = ("steps", "lr", "l1", "weight_decay", "optimizer")
-    run = train_incidental(params["n"], params["m"], seeds=params["seeds"],
-                           **{k: params[k] for k in keys if k in params}, rng=rng)
+    run = train_incidental(
+        params["n"], params["m"], seeds=params["seeds"], **{k: params[k] for k in keys if k in params}, rng=rng
+    )
     return run.to_dict()
 
 
@@ -606,11 +656,13 @@ class ExponentFit:
 
     def __str__(self) -> str:
         pct = f"{100 * self.level:g}%"
-        return (f"log C = {self.c:.3f} + a log n + b log m over {self.cells} cells: "
-                f"a = {self.a:.3f} [{self.ci_a[0]:.3f}, {self.ci_a[1]:.3f}], "
-                f"b = {self.b:.3f} [{self.ci_b[0]:.3f}, {self.ci_b[1]:.3f}] ({pct} bootstrap, {self.n_boot} draws); "
-                f"exact signed count on the same cells: a = {self.theory_a:.3f}, b = {self.theory_b:.3f}; "
-                f"asymptotic (2, -1)")
+        return (
+            f"log C = {self.c:.3f} + a log n + b log m over {self.cells} cells: "
+            f"a = {self.a:.3f} [{self.ci_a[0]:.3f}, {self.ci_a[1]:.3f}], "
+            f"b = {self.b:.3f} [{self.ci_b[0]:.3f}, {self.ci_b[1]:.3f}] ({pct} bootstrap, {self.n_boot} draws); "
+            f"exact signed count on the same cells: a = {self.theory_a:.3f}, b = {self.theory_b:.3f}; "
+            f"asymptotic (2, -1)"
+        )
 
 
 def _ols(ln_n: NDArray[Any], ln_m: NDArray[Any], y: NDArray[Any]) -> NDArray[Any]:
@@ -618,8 +670,15 @@ def _ols(ln_n: NDArray[Any], ln_m: NDArray[Any], y: NDArray[Any]) -> NDArray[Any
     return np.linalg.lstsq(X, y, rcond=None)[0]
 
 
-def fit_exponents(ns: Sequence[int], ms: Sequence[int], counts: Sequence[Sequence[int]], *, n_boot: int = 1000,
-                  level: float = 0.95, rng: Any = 0) -> ExponentFit:
+def fit_exponents(
+    ns: Sequence[int],
+    ms: Sequence[int],
+    counts: Sequence[Sequence[int]],
+    *,
+    n_boot: int = 1000,
+    level: float = 0.95,
+    rng: Any = 0,
+) -> ExponentFit:
     r"""Fit :math:`\log \bar C = c + a\log n + b\log m` to per-cell mean counts, with a bootstrap.
 
     Parameters
@@ -679,14 +738,24 @@ def fit_exponents(ns: Sequence[int], ms: Sequence[int], counts: Sequence[Sequenc
         raise ValueError("no bootstrap draw had 3 cells with positive counts; use more seeds")
     bs = np.array(boot)
     qs = [(1 - level) / 2, (1 + level) / 2]
-    ci_a = tuple(float(x) for x in np.quantile(bs[:, 0], qs))
-    ci_b = tuple(float(x) for x in np.quantile(bs[:, 1], qs))
+    qa, qb = np.quantile(bs[:, 0], qs), np.quantile(bs[:, 1], qs)
+    ci_a = (float(qa[0]), float(qa[1]))
+    ci_b = (float(qb[0]), float(qb[1]))
     theo = np.array([signed_collisions(int(n), int(m)) for n, m in zip(n_arr, m_arr, strict=True)])
     tk = keep & (theo > 0)
     _, ta, tb = _ols(ln_n[tk], ln_m[tk], np.log(theo[tk]))
-    return ExponentFit(a=float(a), b=float(b), c=float(c0), ci_a=ci_a, ci_b=ci_b,  # type: ignore[arg-type]
-                       level=level, theory_a=float(ta), theory_b=float(tb), cells=int(keep.sum()),
-                       n_boot=len(boot))
+    return ExponentFit(
+        a=float(a),
+        b=float(b),
+        c=float(c0),
+        ci_a=ci_a,
+        ci_b=ci_b,
+        level=level,
+        theory_a=float(ta),
+        theory_b=float(tb),
+        cells=int(keep.sum()),
+        n_boot=len(boot),
+    )
 
 
 @dataclass(frozen=True)
@@ -707,8 +776,13 @@ class IncidentalGrid:
 
     def fit(self, *, n_boot: int = 1000, rng: Any = 0) -> ExponentFit:
         """:func:`fit_exponents` on the polysemantic counts."""
-        return fit_exponents([r["n"] for r in self.rows], [r["m"] for r in self.rows],
-                             [r["polysemantic"] for r in self.rows], n_boot=n_boot, rng=rng)
+        return fit_exponents(
+            [r["n"] for r in self.rows],
+            [r["m"] for r in self.rows],
+            [r["polysemantic"] for r in self.rows],
+            n_boot=n_boot,
+            rng=rng,
+        )
 
     def table(self) -> list[dict[str, Any]]:
         """Per cell: measured mean, exact signed and birthday expectations, z-score (signed)."""
@@ -719,24 +793,48 @@ class IncidentalGrid:
             k = len(r["polysemantic"])
             mean = float(np.mean(r["polysemantic"]))
             z = (mean - s.mean) / (s.std / math.sqrt(k)) if s.variance > 0 else 0.0
-            out.append({"n": r["n"], "m": r["m"], "seeds": k, "polysemantic": mean, "signed_exact": s.mean,
-                        "birthday_exact": u.mean, "z_signed": z, "n2_over_m": r["n"] ** 2 / r["m"],
-                        "init_collisions": float(np.mean(r["init_collisions"])),
-                        "winner_kept": r["winner_kept"], "opposite_sign": r["opposite_sign"],
-                        "one_neuron": r["one_neuron"]})
+            out.append(
+                {
+                    "n": r["n"],
+                    "m": r["m"],
+                    "seeds": k,
+                    "polysemantic": mean,
+                    "signed_exact": s.mean,
+                    "birthday_exact": u.mean,
+                    "z_signed": z,
+                    "n2_over_m": r["n"] ** 2 / r["m"],
+                    "init_collisions": float(np.mean(r["init_collisions"])),
+                    "winner_kept": r["winner_kept"],
+                    "opposite_sign": r["opposite_sign"],
+                    "one_neuron": r["one_neuron"],
+                }
+            )
         return out
 
     def __str__(self) -> str:
-        lines = ["exact expectations of the counting model (that training follows it is a heuristic, not proven)",
-                 "   n      m  seeds  polysemantic  signed exact  birthday exact      z  one-neuron"]
+        lines = [
+            "exact expectations of the counting model (that training follows it is a heuristic, not proven)",
+            "   n      m  seeds  polysemantic  signed exact  birthday exact      z  one-neuron",
+        ]
         for t in self.table():
-            lines.append(f"{t['n']:4d} {t['m']:6d} {t['seeds']:6d} {t['polysemantic']:13.3f} {t['signed_exact']:13.3f} "
-                         f"{t['birthday_exact']:15.3f} {t['z_signed']:+6.2f} {t['one_neuron']:11.3f}")
+            lines.append(
+                f"{t['n']:4d} {t['m']:6d} {t['seeds']:6d} {t['polysemantic']:13.3f} {t['signed_exact']:13.3f} "
+                f"{t['birthday_exact']:15.3f} {t['z_signed']:+6.2f} {t['one_neuron']:11.3f}"
+            )
         return "\n".join(lines)
 
 
-def incidental_sweep(ns: Sequence[int], ms: Sequence[int], *, seeds: int = 16, settings: dict[str, Any] | None = None,
-                     executor: Any = None, store: Any = None, rng: int = 0, progress: bool = False) -> IncidentalGrid:
+def incidental_sweep(
+    ns: Sequence[int],
+    ms: Sequence[int],
+    *,
+    seeds: int = 16,
+    settings: dict[str, Any] | None = None,
+    executor: Any = None,
+    store: Any = None,
+    rng: int = 0,
+    progress: bool = False,
+) -> IncidentalGrid:
     """Train every ``(n, m)`` cell with ``n <= m`` through :func:`theory.sweep.sweep` (resumable with ``store``).
 
     Parameters
@@ -779,6 +877,13 @@ def incidental_sweep(ns: Sequence[int], ms: Sequence[int], *, seeds: int = 16, s
     cells = [{"n": n, "m": m, "seeds": seeds, **cfg} for n in sizes["ns"] for m in sizes["ms"] if n <= m]
     if not cells:
         raise ValueError(f"no cell with n <= m in the grid (ns={sizes['ns']}, ms={sizes['ms']})")
-    res = sweep(incidental_cell, cells, executor=executor, store=store, rng=rng, progress=progress,
-                desc="incidental polysemanticity")
+    res = sweep(
+        incidental_cell,
+        cells,
+        executor=executor,
+        store=store,
+        rng=rng,
+        progress=progress,
+        desc="incidental polysemanticity",
+    )
     return IncidentalGrid(rows=tuple(v for _, v in res), elapsed=tuple(res.elapsed))

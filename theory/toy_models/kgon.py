@@ -67,12 +67,26 @@ from theory._validation import (
 )
 from theory.toy_models.polytopes import regular_polygon_frame, relu_tail_moment, self_term
 
-__all__ = ["KGonCriticalPoint", "KGonSolution", "TMSRun", "find_plateaus", "kgon_configuration",
-           "kgon_critical_points", "kgon_loss", "kgon_solutions", "nearest_level", "sample_one_hot",
-           "tms_loss", "tms_loss_gradient", "train_tms"]
+__all__ = [
+    "KGonCriticalPoint",
+    "KGonSolution",
+    "TMSRun",
+    "find_plateaus",
+    "kgon_configuration",
+    "kgon_critical_points",
+    "kgon_loss",
+    "kgon_solutions",
+    "nearest_level",
+    "sample_one_hot",
+    "tms_loss",
+    "tms_loss_gradient",
+    "train_tms",
+]
 
-CITATION = ("Chen, Z., Lau, E., Mendel, J., Wei, S. and Murfet, D. (2023). Dynamical versus Bayesian "
-            "phase transitions in a toy model of superposition. arXiv:2310.06301")
+CITATION = (
+    "Chen, Z., Lau, E., Mendel, J., Wei, S. and Murfet, D. (2023). Dynamical versus Bayesian "
+    "phase transitions in a toy model of superposition. arXiv:2310.06301"
+)
 
 #: Largest polygon handled (the root finding is per active-cosine set; beyond this the
 #: configurations are far from anything a 2-dimensional model learns).
@@ -99,18 +113,21 @@ def _wb(W: ArrayLike, b: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.flo
     if b.ndim == 1:
         b = np.broadcast_to(b, (W.shape[0], b.shape[0]))
     if b.shape != (W.shape[0], W.shape[2]):
-        raise ValueError(f"b must have shape (n,) or (n_instances, n) matching W's (n_instances, dim, n) = "
-                         f"{W.shape}, got {b.shape}")
+        raise ValueError(
+            f"b must have shape (n,) or (n_instances, n) matching W's (n_instances, dim, n) = {W.shape}, got {b.shape}"
+        )
     if W.shape[2] < 1 or W.shape[1] < 1:
         raise ValueError(f"W must have at least one row and one column, got shape {W.shape}")
-    check_memory(estimate_bytes(W.shape[0], W.shape[2], W.shape[2], itemsize=8 * 12),
-                 f"the pairwise loss terms of W with shape {W.shape}")
+    check_memory(
+        estimate_bytes(W.shape[0], W.shape[2], W.shape[2], itemsize=8 * 12),
+        f"the pairwise loss terms of W with shape {W.shape}",
+    )
     return W, np.asarray(b, dtype=np.float64), single
 
 
 def _pieces(W: NDArray[np.float64], b: NDArray[np.float64]):
     """Active interval [lo, hi] of ReLU(mu g_ij + b_j) on [0, 1], and p = delta_ij - g_ij."""
-    g = np.matmul(W.transpose(0, 2, 1), W)                      # (I, n, n), g[i, j] = W_i . W_j
+    g = np.matmul(W.transpose(0, 2, 1), W)  # (I, n, n), g[i, j] = W_i . W_j
     bj = np.broadcast_to(b[:, None, :], g.shape)
     with np.errstate(divide="ignore", invalid="ignore"):
         root = np.where(g != 0, -bj / np.where(g != 0, g, 1.0), 0.0)
@@ -241,8 +258,10 @@ class KGonSolution:
     method: str
 
     def __str__(self) -> str:
-        return (f"{self.k}-gon: l*={self.length:.7g}, b*={self.bias:.7g}, G={self.gon_loss:.7g} "
-                f"({self.active} active neighbours; {self.method})")
+        return (
+            f"{self.k}-gon: l*={self.length:.7g}, b*={self.bias:.7g}, G={self.gon_loss:.7g} "
+            f"({self.active} active neighbours; {self.method})"
+        )
 
 
 def _polygon_cosines(k: int) -> NDArray[np.float64]:
@@ -325,8 +344,17 @@ def kgon_solutions(k: int) -> tuple[KGonSolution, ...]:
                 continue
             s = max(s, 0.0)
             t = alpha * s
-            found.append(KGonSolution(k, float(np.sqrt(alpha)), float(-t), s, _gon_loss(k, alpha, t),
-                                      int(act.size), "polynomial root (float); exact in theory/proofs/toy_kgon.py"))
+            found.append(
+                KGonSolution(
+                    k,
+                    float(np.sqrt(alpha)),
+                    float(-t),
+                    s,
+                    _gon_loss(k, alpha, t),
+                    int(act.size),
+                    "polynomial root (float); exact in theory/proofs/toy_kgon.py",
+                )
+            )
     found.sort(key=lambda z: z.gon_loss)
     return tuple(found)
 
@@ -336,8 +364,10 @@ def _check_nk(n: Any, k: Any, sigma_plus: Any) -> tuple[int, int, int]:
     k = check_int(k, "k", minimum=0, maximum=min(n, K_MAX))
     sigma_plus = check_int(sigma_plus, "sigma_plus", minimum=0, maximum=n - k)
     if k == 1 and sigma_plus > 0:
-        raise ValueError("sigma_plus must be 0 for k = 1: a lone column does not sum to zero, so a "
-                         "positive bias on a zero column is not critical (its W-gradient is b_j W_1 / 2n)")
+        raise ValueError(
+            "sigma_plus must be 0 for k = 1: a lone column does not sum to zero, so a "
+            "positive bias on a zero column is not critical (its W-gradient is b_j W_1 / 2n)"
+        )
     return n, k, sigma_plus
 
 
@@ -383,16 +413,19 @@ def kgon_loss(n: int, k: int, *, sigma_plus: int = 0, root: int = 0) -> float:
         sols = kgon_solutions(k)
         root = check_int(root, "root", minimum=0)
         if root >= len(sols):
-            raise ValueError(f"the {k}-gon has {len(sols)} critical configuration(s) with a common bias <= 0; "
-                             f"root must be < {len(sols)}, got {root}")
+            raise ValueError(
+                f"the {k}-gon has {len(sols)} critical configuration(s) with a common bias <= 0; "
+                f"root must be < {len(sols)}, got {root}"
+            )
         G = sols[root].gon_loss
     if k <= 4 and sigma_plus == 0:
         return (n - k) / (3 * n)
     return (k * G + (n - k) / 3 - sigma_plus / (4 * n)) / n
 
 
-def kgon_configuration(n: int, k: int, *, sigma_plus: int = 0, rotation: float = 0.0,
-                       dead_bias: float = -1.0, root: int = 0) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def kgon_configuration(
+    n: int, k: int, *, sigma_plus: int = 0, rotation: float = 0.0, dead_bias: float = -1.0, root: int = 0
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     r"""Parameters ``(W, b)`` of the critical k-gon among ``n`` features in 2 dimensions.
 
     Columns ``0..k-1``: :math:`l^*(\cos(\theta + 2\pi i/k), \sin(\theta + 2\pi i/k))` with bias
@@ -441,7 +474,7 @@ def kgon_configuration(n: int, k: int, *, sigma_plus: int = 0, rotation: float =
         c, s = np.cos(rotation), np.sin(rotation)
         W[:, :k] = z.length * (np.array([[c, -s], [s, c]]) @ U)
         b[:k] = z.bias
-    b[k:k + sigma_plus] = 1.0 / (2 * n)
+    b[k : k + sigma_plus] = 1.0 / (2 * n)
     return W, b
 
 
@@ -476,8 +509,10 @@ class KGonCriticalPoint:
     grad_norm: float
 
     def __str__(self) -> str:
-        return (f"{self.label:>6} (n={self.n}): L={self.loss:.6f}, l*={self.length:.5f}, b*={self.bias:.5f}, "
-                f"max|grad|={self.grad_norm:.1e}")
+        return (
+            f"{self.label:>6} (n={self.n}): L={self.loss:.6f}, l*={self.length:.5f}, b*={self.bias:.5f}, "
+            f"max|grad|={self.grad_norm:.1e}"
+        )
 
 
 def kgon_critical_points(n: int, *, k_min: int = 0, k_max: int | None = None) -> list[KGonCriticalPoint]:
@@ -514,8 +549,13 @@ def kgon_critical_points(n: int, *, k_min: int = 0, k_max: int | None = None) ->
     ----------
     .. [1] Chen, Z. et al. (2023). arXiv:2310.06301.
     """
-    n = check_size(n, "n", minimum=1, maximum=TABLE_N_MAX,
-                   why="the table lists every (k, sigma_plus) and checks each row's gradient")
+    n = check_size(
+        n,
+        "n",
+        minimum=1,
+        maximum=TABLE_N_MAX,
+        why="the table lists every (k, sigma_plus) and checks each row's gradient",
+    )
     k_min = check_int(k_min, "k_min", minimum=0, maximum=n)
     k_max = min(n, K_MAX) if k_max is None else check_int(k_max, "k_max", minimum=k_min, maximum=min(n, K_MAX))
     rows = []
@@ -529,9 +569,19 @@ def kgon_critical_points(n: int, *, k_min: int = 0, k_max: int | None = None) ->
                 length = sols[root].length if k >= 2 else float(k)
                 bias = sols[root].bias if k >= 2 else 0.0
                 label = (f"{k}" if len(sols) <= 1 else f"{k}({root})") + "+" * sp_
-                rows.append(KGonCriticalPoint(n, k, sp_, root, length, bias,
-                                              kgon_loss(n, k, sigma_plus=sp_, root=root), label,
-                                              float(max(np.abs(gW).max(), np.abs(gb).max()))))
+                rows.append(
+                    KGonCriticalPoint(
+                        n,
+                        k,
+                        sp_,
+                        root,
+                        length,
+                        bias,
+                        kgon_loss(n, k, sigma_plus=sp_, root=root),
+                        label,
+                        float(max(np.abs(gW).max(), np.abs(gb).max())),
+                    )
+                )
     rows.sort(key=lambda r: -r.loss)
     return rows
 
@@ -602,15 +652,21 @@ class TMSRun:
 
     def __repr__(self) -> str:
         fl = self.losses[-1]
-        return (f"TMSRun(n={self.n}, instances={fl.size}, steps={int(self.steps[-1])}, "
-                f"final_loss=[{float(fl.min()):.5f}, {float(fl.max()):.5f}], optimizer={self.info.get('optimizer')!r})")
+        return (
+            f"TMSRun(n={self.n}, instances={fl.size}, steps={int(self.steps[-1])}, "
+            f"final_loss=[{float(fl.min()):.5f}, {float(fl.max()):.5f}], optimizer={self.info.get('optimizer')!r})"
+        )
 
     __str__ = __repr__
 
 
-
-def _batch_gradient(W: NDArray[np.float64], b: NDArray[np.float64], x: NDArray[np.float64],
-                    gW: NDArray[np.float64], gb: NDArray[np.float64]) -> None:
+def _batch_gradient(
+    W: NDArray[np.float64],
+    b: NDArray[np.float64],
+    x: NDArray[np.float64],
+    gW: NDArray[np.float64],
+    gb: NDArray[np.float64],
+) -> None:
     r"""Gradient of :math:`\frac1B\sum_\beta \lVert x_\beta - \mathrm{ReLU}(W^\top W x_\beta + b)\rVert^2`
     written into ``gW`` (I, dim, n) and ``gb`` (I, n): ``n`` times the gradient of
     :func:`theory.toy_models.loss_and_gradients` (which averages over features; the tests
@@ -627,9 +683,20 @@ def _batch_gradient(W: NDArray[np.float64], b: NDArray[np.float64], x: NDArray[n
     gW += np.matmul(np.matmul(dz, W.transpose(0, 2, 1)).transpose(0, 2, 1), x)
 
 
-def train_tms(n: int = 6, *, steps: int = 20_000, batch_size: int = 20, lr: float = 0.005,
-              optimizer: str = "sgd", n_instances: int = 8, init: str = "4-gon", init_scale: float = 0.01,
-              dataset_size: int | None = None, log_every: int = 100, rng: Any = 0) -> TMSRun:
+def train_tms(
+    n: int = 6,
+    *,
+    steps: int = 20_000,
+    batch_size: int = 20,
+    lr: float = 0.005,
+    optimizer: str = "sgd",
+    n_instances: int = 8,
+    init: str = "4-gon",
+    init_scale: float = 0.01,
+    dataset_size: int | None = None,
+    log_every: int = 100,
+    rng: Any = 0,
+) -> TMSRun:
     r"""Train 2-dimensional toy models on one-active-feature inputs, recording the exact loss.
 
     Each step follows the gradient of the batch loss
@@ -690,8 +757,10 @@ def train_tms(n: int = 6, *, steps: int = 20_000, batch_size: int = 20, lr: floa
     log_every = check_int(log_every, "log_every", minimum=1)
     if dataset_size is not None:
         dataset_size = check_int(dataset_size, "dataset_size", minimum=B)
-        check_memory(estimate_bytes(I, dataset_size, n),
-                     f"datasets of shape (n_instances={I}, dataset_size={dataset_size}, n={n})")
+        check_memory(
+            estimate_bytes(I, dataset_size, n),
+            f"datasets of shape (n_instances={I}, dataset_size={dataset_size}, n={n})",
+        )
     check_memory(estimate_bytes(I, B, n, itemsize=8 * 8), f"batches of shape (n_instances={I}, batch_size={B}, n={n})")
     gen = as_rng(rng)
     if init == "4-gon":
@@ -725,7 +794,7 @@ def train_tms(n: int = 6, *, steps: int = 20_000, batch_size: int = 20, lr: floa
                 if order is None or pos + B > dataset_size:
                     order = np.argsort(gen.random((I, dataset_size)), axis=1)
                     pos = 0
-                x = data[ar, order[:, pos:pos + B]]
+                x = data[ar, order[:, pos : pos + B]]
                 pos += B
             _batch_gradient(flat.p["W"], flat.p["b"], x, flat.g["W"], flat.g["b"])
             if opt is None:
@@ -736,18 +805,34 @@ def train_tms(n: int = 6, *, steps: int = 20_000, batch_size: int = 20, lr: floa
                 finite = bool(np.all(np.isfinite(flat.theta)))
                 loss = tms_loss(flat.p["W"], flat.p["b"]) if finite else np.full(I, np.inf)
                 if not np.all(np.isfinite(loss)):
-                    raise ValueError(f"training diverged (non-finite loss) at lr={lr}, init_scale={init_scale}; "
-                                     "lower lr")
+                    raise ValueError(
+                        f"training diverged (non-finite loss) at lr={lr}, init_scale={init_scale}; lower lr"
+                    )
                 log_steps.append(step)
                 log_losses.append(loss)
-    info = {"optimizer": optimizer, "lr": lr, "batch_size": B, "steps": steps, "init": init,
-            "init_scale": init_scale, "dataset_size": dataset_size, "elapsed_s": time.perf_counter() - t0}
-    return TMSRun(n, np.asarray(log_steps, dtype=np.int64), np.asarray(log_losses, dtype=np.float64),
-                  flat.p["W"].copy(), flat.p["b"].copy(), info)
+    info = {
+        "optimizer": optimizer,
+        "lr": lr,
+        "batch_size": B,
+        "steps": steps,
+        "init": init,
+        "init_scale": init_scale,
+        "dataset_size": dataset_size,
+        "elapsed_s": time.perf_counter() - t0,
+    }
+    return TMSRun(
+        n,
+        np.asarray(log_steps, dtype=np.int64),
+        np.asarray(log_losses, dtype=np.float64),
+        flat.p["W"].copy(),
+        flat.p["b"].copy(),
+        info,
+    )
 
 
-def find_plateaus(losses: ArrayLike, *, window: int = 10, flat_tol: float = 1e-4,
-                  min_length: int | None = None) -> list[tuple[int, int, float]]:
+def find_plateaus(
+    losses: ArrayLike, *, window: int = 10, flat_tol: float = 1e-4, min_length: int | None = None
+) -> list[tuple[int, int, float]]:
     r"""Plateaus of one loss curve: maximal runs where the loss moves less than ``flat_tol``
     across every ``window`` consecutive records.
 
@@ -793,7 +878,7 @@ def find_plateaus(losses: ArrayLike, *, window: int = 10, flat_tol: float = 1e-4
             while u < flat.size and flat[u]:
                 u += 1
             if u - t >= min_length:
-                out.append((t, u, float(np.median(L[t:u + window - 1]))))
+                out.append((t, u, float(np.median(L[t : u + window - 1]))))
             t = u
         else:
             t += 1

@@ -21,8 +21,7 @@ __all__ = ["ToyModel", "forward", "loss_and_gradients"]
 _FORMAT = "superposition-theory/toy-model/1"
 
 
-def forward(config: ToyModelConfig, params: dict[str, NDArray[Any]], x: NDArray[Any]
-            ) -> NDArray[Any]:
+def forward(config: ToyModelConfig, params: dict[str, NDArray[Any]], x: NDArray[Any]) -> NDArray[Any]:
     r"""Outputs of every instance on a batch ``x``.
 
     ``reconstruct``: :math:`x' = \sigma(W^\top W x + b)` with :math:`\sigma` = ReLU or identity;
@@ -67,8 +66,9 @@ def _forward(config: ToyModelConfig, params: dict[str, NDArray[Any]], x: NDArray
     return np.maximum(z, 0) if config.activation == "relu" else z
 
 
-def loss_and_gradients(config: ToyModelConfig, params: dict[str, NDArray[Any]],
-                       x: NDArray[Any]) -> tuple[NDArray[Any], dict[str, NDArray[Any]]]:
+def loss_and_gradients(
+    config: ToyModelConfig, params: dict[str, NDArray[Any]], x: NDArray[Any]
+) -> tuple[NDArray[Any], dict[str, NDArray[Any]]]:
     r"""Per-instance batch loss and its hand-derived gradients.
 
     For the ``reconstruct`` task, with :math:`h = Wx`, :math:`z = W^\top h + b`,
@@ -112,13 +112,13 @@ def loss_and_gradients(config: ToyModelConfig, params: dict[str, NDArray[Any]],
     config, params, x = _check_inputs(config, params, x)
     loss, grads = _loss_and_gradients(config, params, x)
     if not np.all(np.isfinite(loss)):
-        raise FloatingPointError("the loss overflowed (non-finite) on finite inputs; use float64 or "
-                                 "smaller parameters")
+        raise FloatingPointError("the loss overflowed (non-finite) on finite inputs; use float64 or smaller parameters")
     return loss, grads
 
 
-def _loss_and_gradients(config: ToyModelConfig, params: dict[str, NDArray[Any]],
-                        x: NDArray[Any]) -> tuple[NDArray[Any], dict[str, NDArray[Any]]]:
+def _loss_and_gradients(
+    config: ToyModelConfig, params: dict[str, NDArray[Any]], x: NDArray[Any]
+) -> tuple[NDArray[Any], dict[str, NDArray[Any]]]:
     """:func:`loss_and_gradients` without the checks (the training loop; inputs validated)."""
     W, b = params["W"], params["b"]
     _, B, n = x.shape
@@ -135,8 +135,11 @@ def _loss_and_gradients(config: ToyModelConfig, params: dict[str, NDArray[Any]],
         dz = scale * imp * err * (z > 0)
         dh = np.matmul(dz, W2)
         da = dh * (a > 0)
-        return loss, {"W": np.matmul(da.transpose(0, 2, 1), x),
-                      "W2": np.matmul(dz.transpose(0, 2, 1), h), "b": dz.sum(axis=1)}
+        return loss, {
+            "W": np.matmul(da.transpose(0, 2, 1), x),
+            "W2": np.matmul(dz.transpose(0, 2, 1), h),
+            "b": dz.sum(axis=1),
+        }
     h = np.matmul(x, W.transpose(0, 2, 1))
     z = np.matmul(h, W) + b[:, None, :]
     y = np.maximum(z, 0) if config.activation == "relu" else z
@@ -170,14 +173,14 @@ def _real_array(a: Any, name: str, ndim: int) -> NDArray[Any]:
 
 def _check_params(config: ToyModelConfig, params: Any, name: str = "params") -> dict[str, NDArray[Any]]:
     if not isinstance(params, Mapping):
-        raise TypeError(f"{name} must be a dict of arrays with keys {_param_keys(config)}, got "
-                        f"{type(params).__name__}")
+        raise TypeError(f"{name} must be a dict of arrays with keys {_param_keys(config)}, got {type(params).__name__}")
     keys = _param_keys(config)
     missing = [k for k in keys if k not in params]
     extra = sorted(str(k) for k in params if k not in keys)
     if missing or extra:
-        raise ValueError(f"{name} must have exactly the keys {keys} for task={config.task!r}; "
-                         f"missing {missing}, unexpected {extra}")
+        raise ValueError(
+            f"{name} must have exactly the keys {keys} for task={config.task!r}; missing {missing}, unexpected {extra}"
+        )
     shapes = _param_shapes(config)
     out = {}
     for k in keys:
@@ -197,8 +200,7 @@ def _param_shapes(config: ToyModelConfig) -> dict[str, tuple[int, ...]]:
     return {"W": (I, m, n), "b": (I, n), "W2": (I, n, m)}
 
 
-def _check_inputs(config: Any, params: Any, x: Any
-                  ) -> tuple[ToyModelConfig, dict[str, NDArray[Any]], NDArray[Any]]:
+def _check_inputs(config: Any, params: Any, x: Any) -> tuple[ToyModelConfig, dict[str, NDArray[Any]], NDArray[Any]]:
     """Validate the arguments of :func:`forward` and :func:`loss_and_gradients`."""
     if not isinstance(config, ToyModelConfig):
         raise TypeError(f"config must be a ToyModelConfig, got {type(config).__name__}")
@@ -259,8 +261,7 @@ class ToyModel:
         self.W = _real_array(self.W, "W", 3)
         self.b = _real_array(self.b, "b", 2)
         if self.W.shape != (I, m, n):
-            raise ValueError(f"W must have shape (n_instances, n_hidden, n_features) = {(I, m, n)}, "
-                             f"got {self.W.shape}")
+            raise ValueError(f"W must have shape (n_instances, n_hidden, n_features) = {(I, m, n)}, got {self.W.shape}")
         if self.b.shape != (I, n):
             raise ValueError(f"b must have shape (n_instances, n_features) = {(I, n)}, got {self.b.shape}")
         if self.config.task == "abs":
@@ -280,14 +281,22 @@ class ToyModel:
 
     def __repr__(self) -> str:
         c = self.config
-        parts = [f"n_features={c.n_features}", f"n_hidden={c.n_hidden}", f"n_instances={c.n_instances}",
-                 f"activation={c.activation!r}", f"task={c.task!r}"]
+        parts = [
+            f"n_features={c.n_features}",
+            f"n_hidden={c.n_hidden}",
+            f"n_instances={c.n_instances}",
+            f"activation={c.activation!r}",
+            f"task={c.task!r}",
+        ]
         if "steps" in self.info:
             parts.append(f"steps={self.info['steps']}")
         if self.losses.size:
             fl = self.losses[-1]
-            parts.append(f"final_loss={float(np.min(fl)):.4g}" if fl.size == 1 else
-                         f"final_loss=[{float(np.min(fl)):.4g}, {float(np.max(fl)):.4g}]")
+            parts.append(
+                f"final_loss={float(np.min(fl)):.4g}"
+                if fl.size == 1
+                else f"final_loss=[{float(np.min(fl)):.4g}, {float(np.max(fl)):.4g}]"
+            )
         return f"ToyModel({', '.join(parts)})"
 
     __str__ = __repr__
@@ -352,12 +361,16 @@ class ToyModel:
         I = self.config.n_instances
         k = check_int(k, "k", minimum=-I, maximum=I - 1) % I
         d = self.config.to_dict()
-        d.update(n_instances=1, importance=[d["importance"][k]],
-                 feature_probability=[d["feature_probability"][k]])
-        return ToyModel(ToyModelConfig.from_dict(d), self.W[k:k + 1].copy(), self.b[k:k + 1].copy(),
-                        None if self.W2 is None else self.W2[k:k + 1].copy(), self.loss_steps.copy(),
-                        self.losses[:, k:k + 1].copy() if self.losses.size else self.losses,
-                        dict(self.info))
+        d.update(n_instances=1, importance=[d["importance"][k]], feature_probability=[d["feature_probability"][k]])
+        return ToyModel(
+            ToyModelConfig.from_dict(d),
+            self.W[k : k + 1].copy(),
+            self.b[k : k + 1].copy(),
+            None if self.W2 is None else self.W2[k : k + 1].copy(),
+            self.loss_steps.copy(),
+            self.losses[:, k : k + 1].copy() if self.losses.size else self.losses,
+            dict(self.info),
+        )
 
     def save(self, path: str | Path) -> Path:
         """Write the model to a ``.npz`` file (no pickled objects).
@@ -374,11 +387,17 @@ class ToyModel:
         path = Path(path)
         if path.suffix != ".npz":
             path = path.with_suffix(path.suffix + ".npz") if path.suffix else path.with_suffix(".npz")
-        meta = json.dumps({"format": _FORMAT, "config": self.config.to_dict(), "info": self.info},
-                          sort_keys=True, default=str)
+        meta = json.dumps(
+            {"format": _FORMAT, "config": self.config.to_dict(), "info": self.info}, sort_keys=True, default=str
+        )
         # Any: np.savez's keyword-only ``allow_pickle: bool`` would reject a **dict of arrays
-        arrays: dict[str, Any] = {"W": self.W, "b": self.b, "loss_steps": self.loss_steps, "losses": self.losses,
-                                  "meta": np.array(meta)}
+        arrays: dict[str, Any] = {
+            "W": self.W,
+            "b": self.b,
+            "loss_steps": self.loss_steps,
+            "losses": self.losses,
+            "meta": np.array(meta),
+        }
         if self.W2 is not None:
             arrays["W2"] = self.W2
         np.savez(path, **arrays)
@@ -408,8 +427,9 @@ class ToyModel:
         if missing or extra:
             raise ValueError(f"{path} is not a toy-model file: missing {missing}, unexpected {extra}")
         if infos["meta"].dtype.kind != "U" or infos["meta"].ndim != 0:
-            raise ValueError(f"{path}: 'meta' must be a JSON string, got {infos['meta'].dtype} "
-                             f"of shape {infos['meta'].shape}")
+            raise ValueError(
+                f"{path}: 'meta' must be a JSON string, got {infos['meta'].dtype} of shape {infos['meta'].shape}"
+            )
         f = load_arrays(path)
         try:
             meta = json.loads(str(f["meta"]))
@@ -426,5 +446,6 @@ class ToyModel:
             config = ToyModelConfig.from_dict(meta["config"])
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"{path}: invalid config in 'meta': {exc}") from None
-        return cls(config, f["W"], f["b"], f.get("W2"),
-                   f["loss_steps"], f["losses"], info if isinstance(info, dict) else {})
+        return cls(
+            config, f["W"], f["b"], f.get("W2"), f["loss_steps"], f["losses"], info if isinstance(info, dict) else {}
+        )

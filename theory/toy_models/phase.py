@@ -34,14 +34,26 @@ def _check_cells(cells: Any) -> list[tuple[float, float]]:
         if isinstance(cell, (str, bytes)) or not isinstance(cell, Sequence | np.ndarray) or len(cell) != 2:
             raise ValueError(f"cells must contain (p, r) pairs, got {cell!r}")
         p, r = cell
-        out.append((check_probability(p, "cells: p", allow_zero=False),
-                    check_real(r, "cells: r", minimum=0.0, strict_min=True)))
+        out.append(
+            (
+                check_probability(p, "cells: p", allow_zero=False),
+                check_real(r, "cells: r", minimum=0.0, strict_min=True),
+            )
+        )
     return out
 
 
-def train_2x1(cells: Sequence[tuple[float, float]], *, seeds: int = 3, steps: int = 4000,
-              batch_size: int = 1024, lr: float = 1e-2, schedule: str = "cosine",
-              eval_batch: int = 20_000, rng: Any = 0) -> list[dict[str, Any]]:
+def train_2x1(
+    cells: Sequence[tuple[float, float]],
+    *,
+    seeds: int = 3,
+    steps: int = 4000,
+    batch_size: int = 1024,
+    lr: float = 1e-2,
+    schedule: str = "cosine",
+    eval_batch: int = 20_000,
+    rng: Any = 0,
+) -> list[dict[str, Any]]:
     r"""Train ``seeds`` 2 -> 1 models for each ``(p, r)`` cell in one batched run and keep, per
     cell, the seed of least loss (as in the paper).
 
@@ -87,20 +99,34 @@ def train_2x1(cells: Sequence[tuple[float, float]], *, seeds: int = 3, steps: in
     k = len(cells)
     imp = np.repeat([[1.0, r] for _, r in cells], seeds, axis=0)
     prob = np.repeat([p for p, _ in cells], seeds)
-    cfg = ToyModelConfig(n_features=2, n_hidden=1, n_instances=k * seeds, importance=imp,
-                         feature_probability=prob)
-    model = train(cfg, steps=steps, batch_size=batch_size, lr=lr, rng=gen,
-                  options=TrainOptions(schedule=schedule, dtype="float32"), progress=False)
+    cfg = ToyModelConfig(n_features=2, n_hidden=1, n_instances=k * seeds, importance=imp, feature_probability=prob)
+    model = train(
+        cfg,
+        steps=steps,
+        batch_size=batch_size,
+        lr=lr,
+        rng=gen,
+        options=TrainOptions(schedule=schedule, dtype="float32"),
+        progress=False,
+    )
     losses = model.evaluate(batch_size=eval_batch, rng=gen).reshape(k, seeds)
     phases = classify_2x1(model.W).reshape(k, seeds)
     out = []
     for c, (p, r) in enumerate(cells):
         best = c * seeds + int(np.argmin(losses[c]))
-        out.append({"p": p, "r": r, "phase": str(phases.ravel()[best]),
-                    "theory": phase_2x1(p=p, r=r), "margin": phase_margin_2x1(p=p, r=r),
-                    "loss": float(losses.ravel()[best]), "W": model.W[best, 0].astype(float).tolist(),
-                    "b": model.b[best].astype(float).tolist(),
-                    "phases": [str(s) for s in phases[c]]})
+        out.append(
+            {
+                "p": p,
+                "r": r,
+                "phase": str(phases.ravel()[best]),
+                "theory": phase_2x1(p=p, r=r),
+                "margin": phase_margin_2x1(p=p, r=r),
+                "loss": float(losses.ravel()[best]),
+                "W": model.W[best, 0].astype(float).tolist(),
+                "b": model.b[best].astype(float).tolist(),
+                "phases": [str(s) for s in phases[c]],
+            }
+        )
     return out
 
 
@@ -148,15 +174,24 @@ class PhaseDiagram:
         lines = []
         for m in (0.0, 0.1, 0.25, 0.5):
             a, t = self.agreement(min_margin=m)
-            lines.append(f"margin >= {m:<4}: {a}/{t} cells agree"
-                         + (f" ({100 * a / t:.1f}%)" if t else ""))
+            lines.append(f"margin >= {m:<4}: {a}/{t} cells agree" + (f" ({100 * a / t:.1f}%)" if t else ""))
         return "\n".join(lines)
 
 
-def phase_diagram(p_values: Sequence[float], r_values: Sequence[float], *, seeds: int = 8,
-                  steps: int = 4000, batch_size: int = 1024, lr: float = 1e-2,
-                  schedule: str = "cosine", executor: Any = None, store: Any = None,
-                  rng: int = 0, progress: bool = True) -> PhaseDiagram:
+def phase_diagram(
+    p_values: Sequence[float],
+    r_values: Sequence[float],
+    *,
+    seeds: int = 8,
+    steps: int = 4000,
+    batch_size: int = 1024,
+    lr: float = 1e-2,
+    schedule: str = "cosine",
+    executor: Any = None,
+    store: Any = None,
+    rng: int = 0,
+    progress: bool = True,
+) -> PhaseDiagram:
     r"""Empirical 2 -> 1 phase diagram through :func:`theory.sweep.sweep`, beside the theory.
 
     Each cell ``(p, r)`` trains ``seeds`` models (:func:`train_2x1`) and keeps the best (an
@@ -199,10 +234,13 @@ def phase_diagram(p_values: Sequence[float], r_values: Sequence[float], *, seeds
     R = [check_real(r, "r_values", minimum=0.0, strict_min=True) for r in r_values]
     if not P or not R:
         raise ValueError("p_values and r_values must be non-empty")
-    base = {"seeds": check_size(seeds, "seeds", maximum=10**4, why="one model per seed and cell"),
-            "steps": check_size(steps, "steps", maximum=10**8, why="optimizer steps"),
-            "batch_size": check_int(batch_size, "batch_size", minimum=1),
-            "lr": check_real(lr, "lr", minimum=0.0, strict_min=True, maximum=MAX_LR), "schedule": schedule}
+    base = {
+        "seeds": check_size(seeds, "seeds", maximum=10**4, why="one model per seed and cell"),
+        "steps": check_size(steps, "steps", maximum=10**8, why="optimizer steps"),
+        "batch_size": check_int(batch_size, "batch_size", minimum=1),
+        "lr": check_real(lr, "lr", minimum=0.0, strict_min=True, maximum=MAX_LR),
+        "schedule": schedule,
+    }
     grid = [dict(base, p=p, r=r) for p in P for r in R]
     try:
         from theory.sweep import sweep
@@ -210,11 +248,11 @@ def phase_diagram(p_values: Sequence[float], r_values: Sequence[float], *, seeds
         if exc.name != "theory.sweep" or store is not None or executor not in (None, "serial"):
             raise
         seq = np.random.SeedSequence(rng)
-        values = [_phase_cell(g, np.random.default_rng(s)) for g, s in zip(grid, seq.spawn(len(grid)),
-                                                                         strict=True)]
+        values = [_phase_cell(g, np.random.default_rng(s)) for g, s in zip(grid, seq.spawn(len(grid)), strict=True)]
     else:
-        res = sweep(_phase_cell, grid, executor=executor, store=store, rng=rng, progress=progress,
-                    desc="2->1 phase diagram")
+        res = sweep(
+            _phase_cell, grid, executor=executor, store=store, rng=rng, progress=progress, desc="2->1 phase diagram"
+        )
         values = list(res.values)
     shape = (len(P), len(R))
     emp = np.array([v["phase"] for v in values], dtype="<U13").reshape(shape)

@@ -36,9 +36,18 @@ from numpy.typing import ArrayLike, NDArray
 
 from theory._validation import check_array, check_int, check_real, check_size
 
-__all__ = ["SparseExpansion", "SparseLimit", "best_2d_sparse_expansion", "best_2d_sparse_limit", "min_square_moment",
-           "regular_polygon_frame", "relu_tail_moment", "self_term", "sparse_expansion",
-           "sparse_limit_loss"]
+__all__ = [
+    "SparseExpansion",
+    "SparseLimit",
+    "best_2d_sparse_expansion",
+    "best_2d_sparse_limit",
+    "min_square_moment",
+    "regular_polygon_frame",
+    "relu_tail_moment",
+    "self_term",
+    "sparse_expansion",
+    "sparse_limit_loss",
+]
 
 
 def regular_polygon_frame(k: int) -> NDArray[np.float64]:
@@ -168,11 +177,12 @@ def sparse_limit_loss(U: ArrayLike) -> SparseLimit:
     cos_pos = off[off > 1e-12]
     if cos_pos.size == 0:
         return SparseLimit(k, 0.0, 1.0, 0.0)
-    best: Any = None   # the best scipy OptimizeResult (set by the first start)
+    best: Any = None  # the best scipy OptimizeResult (set by the first start)
     for a0 in (1.0, 1.5, 2.5):
         for t0 in (0.0, 0.5, 1.5):
-            res = minimize(lambda z: _ell(z[0], z[1], cos_pos, k), x0=[a0, t0],
-                           bounds=[(1e-6, 9.0), (0.0, 9.0)], method="L-BFGS-B")
+            res = minimize(
+                lambda z: _ell(z[0], z[1], cos_pos, k), x0=[a0, t0], bounds=[(1e-6, 9.0), (0.0, 9.0)], method="L-BFGS-B"
+            )
             if best is None or res.fun < best.fun:
                 best = res
     alpha, t = best.x
@@ -238,8 +248,9 @@ def _quad_antiderivative(c0, c1, u):
     return c0 * c0 * u + c0 * c1 * u * u + c1 * c1 * u**3 / 3
 
 
-def _inner_pair(alpha: float, t: float, ci: NDArray[np.float64], cj: NDArray[np.float64],
-                i: int, j: int, w: NDArray[np.float64]) -> NDArray[np.float64]:
+def _inner_pair(
+    alpha: float, t: float, ci: NDArray[np.float64], cj: NDArray[np.float64], i: int, j: int, w: NDArray[np.float64]
+) -> NDArray[np.float64]:
     r""":math:`\int_0^1 \sum_l (x_l - \mathrm{ReLU}(\alpha(c_{li} u + c_{lj} w) - t))^2\,du` with
     :math:`x_i = u`, :math:`x_j = w` and the other targets 0, in closed form for each ``w``."""
     k = ci.size
@@ -259,13 +270,17 @@ def _inner_pair(alpha: float, t: float, ci: NDArray[np.float64], cj: NDArray[np.
     hi = np.where(zero_slope, np.where(B > 0, 1.0, 0.0), hi)
     hi = np.maximum(hi, lo)
     F = _quad_antiderivative
-    total = (F(p0, p1, 1.0) - F(p0, p1, 0.0) - (F(p0, p1, hi) - F(p0, p1, lo))
-             + F(p0 - B, p1 - A, hi) - F(p0 - B, p1 - A, lo))
+    total = (
+        F(p0, p1, 1.0)
+        - F(p0, p1, 0.0)
+        - (F(p0, p1, hi) - F(p0, p1, lo))
+        + F(p0 - B, p1 - A, hi)
+        - F(p0 - B, p1 - A, lo)
+    )
     return total.sum(axis=1)
 
 
-def _pair_excess(alpha: float, t: float, C: NDArray[np.float64], i: int, j: int,
-                 order: int = 8) -> float:
+def _pair_excess(alpha: float, t: float, C: NDArray[np.float64], i: int, j: int, order: int = 8) -> float:
     r""":math:`g(\{i,j\}) - g(\{i\}) - g(\{j\})`: the inner integral is exact; as a function of
     ``w`` it is a polynomial of degree <= 3 between breakpoints, integrated by Gauss-Legendre."""
     ci, cj = C[:, i], C[:, j]
@@ -320,8 +335,12 @@ class SparseExpansion:
         return self.c1 * p + self.c2 * p * p
 
 
-def sparse_expansion(U: ArrayLike, *, norm: float | None = None, bias: float | None = None,
-                     ) -> SparseExpansion:
+def sparse_expansion(
+    U: ArrayLike,
+    *,
+    norm: float | None = None,
+    bias: float | None = None,
+) -> SparseExpansion:
     r"""The :math:`p` and :math:`p^2` terms of the expected loss of directions ``U`` (common norm
     :math:`a`, common bias :math:`-t \le 0`; equal importance 1, features :math:`U[0,1]` present
     independently with probability :math:`p`).

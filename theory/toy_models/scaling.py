@@ -86,8 +86,9 @@ __all__ = [
     "weight_decay_update",
 ]
 
-CITATION = ("Liu, Y., Liu, Z. and Gore, J. (2025). Superposition Yields Robust Neural Scaling. "
-            "NeurIPS 2025. arXiv:2505.10465")
+CITATION = (
+    "Liu, Y., Liu, Z. and Gore, J. (2025). Superposition Yields Robust Neural Scaling. NeurIPS 2025. arXiv:2505.10465"
+)
 
 #: The paper's model dimensions: ``floor(exp(linspace(log 10, log 100, 6)))``.
 PAPER_DIMS = (10, 15, 25, 39, 63, 100)
@@ -138,8 +139,7 @@ def feature_frequencies(n: int, alpha: float) -> NDArray[np.float64]:
     return w / w.sum()
 
 
-def _sample(p: NDArray[np.float64], B: int, gen: np.random.Generator,
-            dt: type[np.floating[Any]]) -> SparseBatch:
+def _sample(p: NDArray[np.float64], B: int, gen: np.random.Generator, dt: type[np.floating[Any]]) -> SparseBatch:
     """Present entries of a batch: feature ``i`` of instance ``k`` in each row independently
     with probability ``p[k, i]``, value ``U[0, 2]``. Exact: the count per (instance, feature) is
     Binomial(B, p), its rows a uniform subset (drawn with replacement and duplicates redrawn,
@@ -162,8 +162,9 @@ def _sample(p: NDArray[np.float64], B: int, gen: np.random.Generator,
     return SparseBatch(inst[order], rows[order], col[order], vals, I, B, n)
 
 
-def _loss_and_grads(W: NDArray[Any], b: NDArray[Any], batch: SparseBatch, with_loss: bool = True
-                    ) -> tuple[NDArray[np.float64] | None, NDArray[Any], NDArray[Any]]:
+def _loss_and_grads(
+    W: NDArray[Any], b: NDArray[Any], batch: SparseBatch, with_loss: bool = True
+) -> tuple[NDArray[np.float64] | None, NDArray[Any], NDArray[Any]]:
     r"""Loss and gradients of :math:`\frac{1}{Bn}\sum(\mathrm{ReLU}(W^\top Wx+b)-x)^2` from the present entries.
 
     Same quantities as :func:`theory.toy_models._sparse.sparse_loss_and_gradients` with unit
@@ -194,19 +195,20 @@ def _loss_and_grads(W: NDArray[Any], b: NDArray[Any], batch: SparseBatch, with_l
         indptr[1:] = np.cumsum(np.bincount(local, minlength=R))
         X = sps.csr_matrix((vals, cols, indptr), shape=(R, n))
         Wk, bk = W[k], b[k]
-        h = np.asarray(X @ Wk.T)                       # (R, m)
+        h = np.asarray(X @ Wk.T)  # (R, m)
         y = h @ Wk
         y += bk
-        np.maximum(y, 0, out=y)                        # ReLU(z); ReLU(z) > 0 iff z > 0
+        np.maximum(y, 0, out=y)  # ReLU(z); ReLU(z) > 0 iff z > 0
         ye = y[local, cols]
         sb = np.maximum(bk, 0)
         if loss is not None:
             yy = y.ravel()
-            loss[k] = (float(np.dot(yy, yy)) + float(np.sum((ye - vals) ** 2 - ye ** 2))
-                       + (B - R) * float(np.dot(sb, sb))) / (B * n)
+            loss[k] = (
+                float(np.dot(yy, yy)) + float(np.sum((ye - vals) ** 2 - ye**2)) + (B - R) * float(np.dot(sb, sb))
+            ) / (B * n)
         y[local, cols] = (ye - vals) * (ye > 0)
-        y *= c                                         # y now holds delta
-        dh = y @ Wk.T                                  # (R, m)
+        y *= c  # y now holds delta
+        dh = y @ Wk.T  # (R, m)
         gW[k] = h.T @ y
         gW[k] += np.asarray(X.T @ dh).T
         gb[k] = y.sum(axis=0) + (B - R) * c * sb
@@ -266,8 +268,7 @@ def weight_decay_update(W: ArrayLike, weight_decay: ArrayLike, lr: float) -> NDA
     W3, two = _check_weights(W)
     gam = np.atleast_1d(check_array(weight_decay, "weight_decay", ndim=(0, 1)))
     if gam.size not in (1, W3.shape[0]):
-        raise ValueError(f"weight_decay must be a float or have one value per instance ({W3.shape[0]}), "
-                         f"got {gam.size}")
+        raise ValueError(f"weight_decay must be a float or have one value per instance ({W3.shape[0]}), got {gam.size}")
     lr = check_real(lr, "lr", minimum=0.0)
     out = W3.copy()
     _decay_inplace(out, np.broadcast_to(gam, (W3.shape[0],)), lr)
@@ -351,9 +352,11 @@ class ScalingModel:
 
     def __repr__(self) -> str:
         phi = self.represented_fraction()
-        return (f"ScalingModel(n={self.n}, dim={self.dim}, n_instances={self.n_instances}, "
-                f"alpha={np.round(self.alpha, 3).tolist()}, weight_decay={np.round(self.weight_decay, 3).tolist()}, "
-                f"loss={np.array2string(self.loss, precision=3)}, phi_1/2={np.round(phi, 3).tolist()})")
+        return (
+            f"ScalingModel(n={self.n}, dim={self.dim}, n_instances={self.n_instances}, "
+            f"alpha={np.round(self.alpha, 3).tolist()}, weight_decay={np.round(self.weight_decay, 3).tolist()}, "
+            f"loss={np.array2string(self.loss, precision=3)}, phi_1/2={np.round(phi, 3).tolist()})"
+        )
 
     __str__ = __repr__
 
@@ -365,11 +368,22 @@ def _broadcast(value: Any, name: str, lo: float, hi: float) -> NDArray[np.float6
     return np.array([check_real(v, name, minimum=lo, maximum=hi) for v in arr], dtype=np.float64)
 
 
-def train_scaling(*, n: int = 1000, dim: int = 10, alpha: float | Sequence[float] = 0.0,
-                  weight_decay: float | Sequence[float] = 0.0, steps: int = 20_000,
-                  batch_size: int = 2048, lr: float = 1e-2, warmup: int | None = None,
-                  min_lr_factor: float = 0.05, eval_batch: int = 16_384, log_every: int | None = None,
-                  dtype: str = "float32", rng: Any = 0) -> ScalingModel:
+def train_scaling(
+    *,
+    n: int = 1000,
+    dim: int = 10,
+    alpha: float | Sequence[float] = 0.0,
+    weight_decay: float | Sequence[float] = 0.0,
+    steps: int = 20_000,
+    batch_size: int = 2048,
+    lr: float = 1e-2,
+    warmup: int | None = None,
+    min_lr_factor: float = 0.05,
+    eval_batch: int = 16_384,
+    log_every: int | None = None,
+    dtype: str = "float32",
+    rng: Any = 0,
+) -> ScalingModel:
     r"""Train the scaling toy model, one instance per (``alpha``, ``weight_decay``) pair.
 
     The paper's protocol: :math:`W_{ij} \sim \mathcal N(0, 1/m)`, :math:`b_i \sim \mathcal N(0, 1)`,
@@ -435,13 +449,18 @@ def train_scaling(*, n: int = 1000, dim: int = 10, alpha: float | Sequence[float
     n = check_int(n, "n", minimum=2, maximum=10**6)
     dim = check_int(dim, "dim", minimum=1, maximum=10**5)
     if dim >= n:
-        warnings.warn(f"dim={dim} >= n={n}: every feature fits in its own dimension, so there is no "
-                      f"superposition to study", TheoryWarning, stacklevel=2)
+        warnings.warn(
+            f"dim={dim} >= n={n}: every feature fits in its own dimension, so there is no superposition to study",
+            TheoryWarning,
+            stacklevel=2,
+        )
     a = _broadcast(alpha, "alpha", -1.0, 50.0)
     g = _broadcast(weight_decay, "weight_decay", -10.0, 10.0)
     if a.size != g.size and 1 not in (a.size, g.size):
-        raise ValueError(f"alpha ({a.size} values) and weight_decay ({g.size} values) must have the same "
-                         f"length or one of them a single value")
+        raise ValueError(
+            f"alpha ({a.size} values) and weight_decay ({g.size} values) must have the same "
+            f"length or one of them a single value"
+        )
     I = max(a.size, g.size)
     a, g = np.broadcast_to(a, (I,)).copy(), np.broadcast_to(g, (I,)).copy()
     steps = check_int(steps, "steps", minimum=1, maximum=10**8)
@@ -456,8 +475,10 @@ def train_scaling(*, n: int = 1000, dim: int = 10, alpha: float | Sequence[float
     dt = np.float32 if dtype == "float32" else np.float64
     check_memory(estimate_bytes(I, dim + 1, n, itemsize=8 * 6), f"weights of shape ({I}, {dim}, {n})")
     # per step: about (1 - e^-1)·B non-empty rows per instance, ~5 work arrays of width n
-    check_memory(estimate_bytes(I, B, n + dim + 1, itemsize=5 * np.dtype(dt).itemsize),
-                 f"training batches of shape (n_instances={I}, batch_size={B}, n={n})")
+    check_memory(
+        estimate_bytes(I, B, n + dim + 1, itemsize=5 * np.dtype(dt).itemsize),
+        f"training batches of shape (n_instances={I}, batch_size={B}, n={n})",
+    )
     gen = as_rng(rng)
     seed = int(gen.integers(2**63 - 1))
     W0 = gen.standard_normal((I, dim, n)) / math.sqrt(dim)
@@ -490,14 +511,32 @@ def train_scaling(*, n: int = 1000, dim: int = 10, alpha: float | Sequence[float
         raise FloatingPointError("training diverged (non-finite parameters); lower lr or |weight_decay|")
     Wf, bf = W.astype(np.float64), bb.astype(np.float64)
     final = _loss(Wf, bf, P, eval_batch, gen)
-    info = {"steps": steps, "batch_size": B, "lr": lr, "warmup": warmup, "min_lr_factor": float(min_lr_factor),
-            "eval_batch": eval_batch, "dtype": dtype, "seed": seed, "elapsed_s": elapsed}
-    return ScalingModel(Wf, bf, a, g, final, np.asarray(log_steps, dtype=np.int64),
-                        np.asarray(log_losses, dtype=np.float64).reshape(len(log_steps), I), info)
+    info = {
+        "steps": steps,
+        "batch_size": B,
+        "lr": lr,
+        "warmup": warmup,
+        "min_lr_factor": float(min_lr_factor),
+        "eval_batch": eval_batch,
+        "dtype": dtype,
+        "seed": seed,
+        "elapsed_s": elapsed,
+    }
+    return ScalingModel(
+        Wf,
+        bf,
+        a,
+        g,
+        final,
+        np.asarray(log_steps, dtype=np.int64),
+        np.asarray(log_losses, dtype=np.float64).reshape(len(log_steps), I),
+        info,
+    )
 
 
-def _loss(W: NDArray[np.float64], b: NDArray[np.float64], P: NDArray[np.float64], batch: int,
-          gen: np.random.Generator) -> NDArray[np.float64]:
+def _loss(
+    W: NDArray[np.float64], b: NDArray[np.float64], P: NDArray[np.float64], batch: int, gen: np.random.Generator
+) -> NDArray[np.float64]:
     I = W.shape[0]
     total = np.zeros(I)
     done = 0
@@ -511,8 +550,9 @@ def _loss(W: NDArray[np.float64], b: NDArray[np.float64], P: NDArray[np.float64]
     return total / batch
 
 
-def scaling_loss(W: ArrayLike, b: ArrayLike, *, alpha: float | Sequence[float] = 0.0,
-                 batch_size: int = 16_384, rng: Any = 0) -> NDArray[np.float64]:
+def scaling_loss(
+    W: ArrayLike, b: ArrayLike, *, alpha: float | Sequence[float] = 0.0, batch_size: int = 16_384, rng: Any = 0
+) -> NDArray[np.float64]:
     r"""Monte Carlo estimate of the expected loss :math:`\frac1n\mathbb E\lVert \mathrm{ReLU}(W^\top Wx+b)-x\rVert^2`.
 
     Parameters
@@ -614,8 +654,9 @@ def mean_squared_overlap(W: ArrayLike) -> float:
     if n < 2:
         raise ValueError(f"W must have at least two columns (features), got {n}")
     if np.any(np.linalg.norm(A, axis=0) == 0):
-        raise ValueError("W has a zero column: an unrepresented feature has no direction; select "
-                         "the represented columns first")
+        raise ValueError(
+            "W has a zero column: an unrepresented feature has no direction; select the represented columns first"
+        )
     return (frame_potential(A) - n) / (n * (n - 1))
 
 
@@ -635,7 +676,7 @@ def overlap_floor(*, n: int, dim: int) -> float:
     0.0990990990990991
     """
     bound = welch_bound(n=n, dim=dim)
-    return bound.value ** 2 if bound.valid else 0.0
+    return bound.value**2 if bound.valid else 0.0
 
 
 @dataclass(frozen=True)
@@ -668,13 +709,16 @@ class Regime:
 
     def __str__(self) -> str:
         ov = "-" if self.overlap is None else f"{self.overlap:.4g}"
-        return (f"{self.regime} superposition: phi={self.fraction:.3f} ({self.n_represented}/{self.n} "
-                f"features with norm > {self.threshold:g}, dim={self.dim}); mean cos^2 among them {ov} "
-                f">= floor {self.overlap_floor:.4g} (frame potential)")
+        return (
+            f"{self.regime} superposition: phi={self.fraction:.3f} ({self.n_represented}/{self.n} "
+            f"features with norm > {self.threshold:g}, dim={self.dim}); mean cos^2 among them {ov} "
+            f">= floor {self.overlap_floor:.4g} (frame potential)"
+        )
 
 
-def classify_regime(W: ArrayLike, *, threshold: float = REPRESENTED_THRESHOLD, strong_min: float = 0.9,
-                    weak_max_per_dim: float = 2.0) -> Regime:
+def classify_regime(
+    W: ArrayLike, *, threshold: float = REPRESENTED_THRESHOLD, strong_min: float = 0.9, weak_max_per_dim: float = 2.0
+) -> Regime:
     r"""Weak or strong superposition, from the fraction of represented features.
 
     The paper contrasts *weak* superposition (only the most frequent features are represented,
@@ -761,12 +805,13 @@ def weak_loss_prediction(*, n: int, dim: int | ArrayLike, alpha: float) -> NDArr
     if d.dtype.kind not in "iu" or np.any(d < 0) or np.any(d > n):
         raise ValueError(f"dim must be integers in [0, n={n}], got {dim!r}")
     p = feature_frequencies(n, alpha)
-    tail = np.concatenate([np.cumsum(p[::-1])[::-1], [0.0]])   # tail[m] = sum_{i >= m} (0-based)
+    tail = np.concatenate([np.cumsum(p[::-1])[::-1], [0.0]])  # tail[m] = sum_{i >= m} (0-based)
     return V_SQ * tail[d] / n
 
 
-def unrepresented_loss(W: ArrayLike, *, alpha: float | Sequence[float],
-                       threshold: float = REPRESENTED_THRESHOLD) -> NDArray[np.float64]:
+def unrepresented_loss(
+    W: ArrayLike, *, alpha: float | Sequence[float], threshold: float = REPRESENTED_THRESHOLD
+) -> NDArray[np.float64]:
     r"""Loss of the features a trained model leaves out.
 
     .. math:: L_{\mathrm{unrep}} = \frac{\langle v^2\rangle}{n}\sum_{i:\,\lVert w_i\rVert \le 1/2} p_i
@@ -840,8 +885,10 @@ class LossExponentFit:
     method: str
 
     def __str__(self) -> str:
-        return (f"loss ~ {self.prefactor:.3g} m^-{self.exponent:.3f}  [{self.level:.0%} bootstrap "
-                f"{self.low:.3f}, {self.high:.3f}; {self.method}; {self.n_points} dims; R^2 {self.r2:.3f}]")
+        return (
+            f"loss ~ {self.prefactor:.3g} m^-{self.exponent:.3f}  [{self.level:.0%} bootstrap "
+            f"{self.low:.3f}, {self.high:.3f}; {self.method}; {self.n_points} dims; R^2 {self.r2:.3f}]"
+        )
 
     def predict(self, dim: ArrayLike) -> NDArray[np.float64]:
         """Fitted loss at ``dim``."""
@@ -855,8 +902,9 @@ def _ols(x: NDArray[np.float64], y: NDArray[np.float64]) -> tuple[float, float]:
     return slope, (ym[..., 0] - slope * xm[..., 0])
 
 
-def fit_loss_exponent(dims: ArrayLike, losses: ArrayLike, *, n_boot: int = 2000, level: float = 0.95,
-                 rng: Any = 0) -> LossExponentFit:
+def fit_loss_exponent(
+    dims: ArrayLike, losses: ArrayLike, *, n_boot: int = 2000, level: float = 0.95, rng: Any = 0
+) -> LossExponentFit:
     r"""Fit :math:`L = C m^{-\kappa}` and a bootstrap interval for :math:`\kappa`.
 
     Least squares of :math:`\log L` on :math:`\log m`. With one loss per ``m`` the interval
@@ -909,7 +957,7 @@ def fit_loss_exponent(dims: ArrayLike, losses: ArrayLike, *, n_boot: int = 2000,
     r2 = 1.0 - ss_res / ss_tot if ss_tot > 0 else 1.0
     if logL.ndim == 1 or logL.shape[0] == 1:
         resid = y - fitted
-        resid = resid * math.sqrt(d.size / (d.size - 2))      # leverage-free inflation to unbiased variance
+        resid = resid * math.sqrt(d.size / (d.size - 2))  # leverage-free inflation to unbiased variance
         yb = fitted + resid[gen.integers(0, d.size, size=(n_boot, d.size))]
         method = "residual"
     else:
@@ -920,5 +968,6 @@ def fit_loss_exponent(dims: ArrayLike, losses: ArrayLike, *, n_boot: int = 2000,
     sb, _ = _ols(np.broadcast_to(x, yb.shape), yb)
     q = (1 - level) / 2
     lo, hi = np.quantile(-sb, [q, 1 - q])
-    return LossExponentFit(float(-slope), float(lo), float(hi), float(math.exp(icpt)), float(r2), int(d.size),
-                       float(level), method)
+    return LossExponentFit(
+        float(-slope), float(lo), float(hi), float(math.exp(icpt)), float(r2), int(d.size), float(level), method
+    )

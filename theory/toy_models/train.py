@@ -30,7 +30,16 @@ from theory.toy_models.config import ToyModelConfig
 from theory.toy_models.data import _dtype
 from theory.toy_models.model import ToyModel, _loss_and_gradients
 
-__all__ = ["INITS", "OPTIMIZERS", "SCHEDULES", "OptimizerSpec", "TrainOptions", "TrainingDivergedError", "init_params", "train"]
+__all__ = [
+    "INITS",
+    "OPTIMIZERS",
+    "SCHEDULES",
+    "OptimizerSpec",
+    "TrainOptions",
+    "TrainingDivergedError",
+    "init_params",
+    "train",
+]
 
 OPTIMIZERS = ("adamw", "sgd")
 SCHEDULES = ("constant", "linear", "cosine")
@@ -46,12 +55,12 @@ def _schedule(schedule: str | Callable[[int, int], float]) -> Callable[[int, int
         return lambda step, steps: 1.0 - step / steps
     if schedule == "cosine":
         return lambda step, steps: math.cos(0.5 * math.pi * step / (steps - 1)) if steps > 1 else 1.0
-    raise ValueError(f"schedule must be one of {SCHEDULES} or a callable (step, steps) -> factor, "
-                     f"got {schedule!r}")
+    raise ValueError(f"schedule must be one of {SCHEDULES} or a callable (step, steps) -> factor, got {schedule!r}")
 
 
-def init_params(config: ToyModelConfig, *, rng: Any = 0, init: str = "xavier_normal",
-                dtype: Any = "float64") -> dict[str, NDArray[Any]]:
+def init_params(
+    config: ToyModelConfig, *, rng: Any = 0, init: str = "xavier_normal", dtype: Any = "float64"
+) -> dict[str, NDArray[Any]]:
     r"""Initial parameters: Xavier-normal weights, zero biases.
 
     ``"xavier_normal"`` draws each instance's :math:`W` (``dim × n``) with standard deviation
@@ -91,11 +100,14 @@ def init_params(config: ToyModelConfig, *, rng: Any = 0, init: str = "xavier_nor
     dt = _dtype(dtype)
     gen = as_rng(rng)
     I, m, n = config.shape
-    check_memory(estimate_bytes(I, m, n, itemsize=16), f"weights of shape (n_instances={I}, n_hidden={m}, "
-                 f"n_features={n})")
+    check_memory(
+        estimate_bytes(I, m, n, itemsize=16), f"weights of shape (n_instances={I}, n_hidden={m}, n_features={n})"
+    )
     std = math.sqrt(2.0 / (n + m)) if init == "xavier_normal" else math.sqrt(2.0 / (m * (n + I)))
-    params: dict[str, NDArray[Any]] = {"W": (std * gen.standard_normal((I, m, n))).astype(dt),
-              "b": np.zeros((I, n), dtype=dt)}
+    params: dict[str, NDArray[Any]] = {
+        "W": (std * gen.standard_normal((I, m, n))).astype(dt),
+        "b": np.zeros((I, n), dtype=dt),
+    }
     if config.task == "abs":
         params["W2"] = (std * gen.standard_normal((I, n, m))).astype(dt)
     return params
@@ -117,8 +129,7 @@ class TrainingDivergedError(ValueError, FloatingPointError):
     """
 
 
-def _sparse_compute_mask(sampler: Any, config: ToyModelConfig, B: int,
-                         mode: bool | str) -> NDArray[np.bool_] | None:
+def _sparse_compute_mask(sampler: Any, config: ToyModelConfig, B: int, mode: bool | str) -> NDArray[np.bool_] | None:
     """Which of the sparsely sampled instances also take the sparse forward/backward pass."""
     if mode is False or sampler.sparse_idx.size == 0:
         return None
@@ -183,8 +194,14 @@ class OptimizerSpec:
         betas = self.betas
         if not (isinstance(betas, (tuple, list)) and len(betas) == 2):
             raise TypeError(f"betas must be a pair of floats, got {betas!r}")
-        object.__setattr__(self, "betas", (check_probability(betas[0], "betas[0]", allow_one=False),
-                                           check_probability(betas[1], "betas[1]", allow_one=False)))
+        object.__setattr__(
+            self,
+            "betas",
+            (
+                check_probability(betas[0], "betas[0]", allow_one=False),
+                check_probability(betas[1], "betas[1]", allow_one=False),
+            ),
+        )
         object.__setattr__(self, "eps", check_real(self.eps, "eps", minimum=0.0, strict_min=True))
 
     def build(self, lr: float) -> AdamW | None:
@@ -259,8 +276,7 @@ class TrainOptions:
         if isinstance(opt, str):
             put("optimizer", OptimizerSpec(opt))
         elif not isinstance(opt, OptimizerSpec):
-            raise TypeError(f"optimizer must be an OptimizerSpec or one of {OPTIMIZERS}, got "
-                            f"{type(opt).__name__}")
+            raise TypeError(f"optimizer must be an OptimizerSpec or one of {OPTIMIZERS}, got {type(opt).__name__}")
         _schedule(self.schedule)
         put("dtype", np.dtype(_dtype(self.dtype)).name)
         if not isinstance(self.init, str) or self.init not in INITS:
@@ -280,8 +296,11 @@ class TrainOptions:
 
     def __repr__(self) -> str:
         default = TrainOptions()
-        changed = [f"{f.name}={getattr(self, f.name)!r}" for f in dataclasses.fields(self)
-                   if getattr(self, f.name) != getattr(default, f.name)]
+        changed = [
+            f"{f.name}={getattr(self, f.name)!r}"
+            for f in dataclasses.fields(self)
+            if getattr(self, f.name) != getattr(default, f.name)
+        ]
         return f"TrainOptions({', '.join(changed)})"
 
 
@@ -300,8 +319,9 @@ def _train_options(options: TrainOptions | Mapping[str, Any] | None, deprecated:
     elif isinstance(options, Mapping):
         opts = TrainOptions(**options)
     else:
-        raise TypeError(f"options must be a TrainOptions, a mapping of its fields or None, got "
-                        f"{type(options).__name__}")
+        raise TypeError(
+            f"options must be a TrainOptions, a mapping of its fields or None, got {type(options).__name__}"
+        )
     if not deprecated:
         return opts
     unknown = sorted(set(deprecated) - set(_OPTIMIZER_KEYWORDS) - set(_OPTION_KEYWORDS))
@@ -312,9 +332,12 @@ def _train_options(options: TrainOptions | Mapping[str, Any] | None, deprecated:
     new = [f"{k}=..." for k in sorted(set(deprecated) - set(opt_kw))]
     if opt_kw:
         new.append(f"optimizer=OptimizerSpec({opt_part})")
-    warnings.warn(f"train({', '.join(f'{k}=' for k in sorted(deprecated))}...) is deprecated and will be removed "
-                  f"in the next release; pass options=TrainOptions({', '.join(new)})",
-                  DeprecationWarning, stacklevel=3)
+    warnings.warn(
+        f"train({', '.join(f'{k}=' for k in sorted(deprecated))}...) is deprecated and will be removed "
+        f"in the next release; pass options=TrainOptions({', '.join(new)})",
+        DeprecationWarning,
+        stacklevel=3,
+    )
     changes = {k: v for k, v in deprecated.items() if k not in opt_kw}
     spec = changes.pop("optimizer", opts.optimizer)
     if isinstance(spec, str) and spec in OPTIMIZERS:
@@ -324,9 +347,18 @@ def _train_options(options: TrainOptions | Mapping[str, Any] | None, deprecated:
     return opts.replace(optimizer=dataclasses.replace(spec, **opt_kw), **changes)
 
 
-def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024,
-          lr: float = 1e-3, rng: Any = 0, options: TrainOptions | Mapping[str, Any] | None = None,
-          progress: bool = True, initial: dict[str, Any] | None = None, **deprecated: Any) -> ToyModel:
+def train(
+    config: ToyModelConfig,
+    *,
+    steps: int = 10_000,
+    batch_size: int = 1024,
+    lr: float = 1e-3,
+    rng: Any = 0,
+    options: TrainOptions | Mapping[str, Any] | None = None,
+    progress: bool = True,
+    initial: dict[str, Any] | None = None,
+    **deprecated: Any,
+) -> ToyModel:
     r"""Train every instance of ``config`` at once, in NumPy with hand-derived gradients.
 
     Semantics of the paper's reference notebook: a fresh batch each step, the importance-weighted
@@ -410,8 +442,10 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
     gen = as_rng(rng)
     I, m, n = config.shape
     # the batch and about six work arrays of its size (activations, errors, masks)
-    check_memory(estimate_bytes(I, B, max(n, m + 1), itemsize=7 * np.dtype(dt).itemsize),
-                 f"training batches of shape (n_instances={I}, batch_size={B}, n_features={n})")
+    check_memory(
+        estimate_bytes(I, B, max(n, m + 1), itemsize=7 * np.dtype(dt).itemsize),
+        f"training batches of shape (n_instances={I}, batch_size={B}, n_features={n})",
+    )
 
     params0 = init_params(config, rng=gen, init=opts.init, dtype=dt)
     if initial is not None:
@@ -454,8 +488,9 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
         z: NDArray[Any] = np.empty((Id, B, n), dtype=dt)
         dh: NDArray[Any] = np.empty((Id, B, m), dtype=dt)
         mask = np.empty((Id, B, n), dtype=bool)
-        impscale: NDArray[Any] = np.ascontiguousarray(np.broadcast_to(
-            config.importance_matrix[dn_idx][:, None, :] * (2.0 / (B * n)), (Id, B, n))).astype(dt)
+        impscale: NDArray[Any] = np.ascontiguousarray(
+            np.broadcast_to(config.importance_matrix[dn_idx][:, None, :] * (2.0 / (B * n)), (Id, B, n))
+        ).astype(dt)
         imp_sp: NDArray[Any] = config.importance_matrix[sp_inst].astype(dt)
     else:
         flat = FlatParams(params0, dt)
@@ -507,7 +542,8 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
                 if sp_inst.size:
                     Wsp = Wb[sp_inst]
                     loss_sp, gW_sp, gb_sp = sparse_loss_and_gradients(
-                        Wsp[:, :m, :], Wsp[:, m, :], imp_sp, sbatch, relu=relu, with_loss=record)
+                        Wsp[:, :m, :], Wsp[:, m, :], imp_sp, sbatch, relu=relu, with_loss=record
+                    )
                     gWb[sp_inst, :m, :] = gW_sp
                     gWb[sp_inst, m, :] = gb_sp
                     if record:
@@ -537,17 +573,29 @@ def train(config: ToyModelConfig, *, steps: int = 10_000, batch_size: int = 1024
         bar.close()
     elapsed = time.perf_counter() - t0
     if not (np.all(np.isfinite(flat.theta)) and np.all(np.isfinite(log_losses[-1]))):
-        raise TrainingDivergedError(f"training diverged (non-finite parameters or losses) at lr={lr:.3g}; "
-                                    "lower lr")
+        raise TrainingDivergedError(f"training diverged (non-finite parameters or losses) at lr={lr:.3g}; lower lr")
     schedule = opts.schedule
-    info = {"steps": steps, "batch_size": B, "lr": lr, "optimizer": spec.kind,
-            "weight_decay": spec.weight_decay, "betas": list(spec.betas), "eps": spec.eps,
-            "schedule": schedule if isinstance(schedule, str) else getattr(schedule, "__name__", "callable"),
-            "dtype": np.dtype(dt).name, "init": opts.init, "elapsed_s": elapsed}
+    info = {
+        "steps": steps,
+        "batch_size": B,
+        "lr": lr,
+        "optimizer": spec.kind,
+        "weight_decay": spec.weight_decay,
+        "betas": list(spec.betas),
+        "eps": spec.eps,
+        "schedule": schedule if isinstance(schedule, str) else getattr(schedule, "__name__", "callable"),
+        "dtype": np.dtype(dt).name,
+        "init": opts.init,
+        "elapsed_s": elapsed,
+    }
     if fast:
         P = {"W": Wb[:, :m, :], "b": Wb[:, m, :]}
-    return ToyModel(config, W=P["W"].copy(), b=P["b"].copy(),
-                    W2=P["W2"].copy() if "W2" in P else None,
-                    loss_steps=np.asarray(log_steps, dtype=np.int64),
-                    losses=np.asarray(log_losses, dtype=np.float64).reshape(len(log_steps), I),
-                    info=info)
+    return ToyModel(
+        config,
+        W=P["W"].copy(),
+        b=P["b"].copy(),
+        W2=P["W2"].copy() if "W2" in P else None,
+        loss_steps=np.asarray(log_steps, dtype=np.int64),
+        losses=np.asarray(log_losses, dtype=np.float64).reshape(len(log_steps), I),
+        info=info,
+    )

@@ -11,6 +11,21 @@ from theory.verify.claim import Claim, Verdict, Verdicts, bound_slack
 from theory.verify.registry import ENTRY_POINT_GROUP, load_claims, plugin_claims, registry
 from theory.verify.report import Report, claim_pool, known_tags, verify_all
 
-__all__ = ["ENTRY_POINT_GROUP", "Claim", "Report", "Verdict", "Verdicts", "binomial_test", "bound_slack", "check",
-           "claim_pool", "claim_quantile", "claim_rng", "known_tags", "load_claims", "plugin_claims", "registry",
-           "verify_all"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "Claim",
+    "Report",
+    "Verdict",
+    "Verdicts",
+    "binomial_test",
+    "bound_slack",
+    "check",
+    "claim_pool",
+    "claim_quantile",
+    "claim_rng",
+    "known_tags",
+    "load_claims",
+    "plugin_claims",
+    "registry",
+    "verify_all",
+]

@@ -40,8 +40,9 @@ def claim_rng(seed: int, claim_id: str, params: Mapping[str, Any]) -> np.random.
     return np.random.default_rng(np.random.SeedSequence([seed, zlib.crc32(key)]))
 
 
-def binomial_test(violations: int, trials: int, failure_prob: float,
-                  confidence: float = 0.95, *, two_sided: bool = False) -> tuple[float, tuple[float, float]]:
+def binomial_test(
+    violations: int, trials: int, failure_prob: float, confidence: float = 0.95, *, two_sided: bool = False
+) -> tuple[float, tuple[float, float]]:
     r"""Exact binomial test of ``violations`` against a claimed failure probability.
 
     Under the claim, the number of violations is stochastically at most
@@ -84,28 +85,29 @@ def binomial_test(violations: int, trials: int, failure_prob: float,
        doi:10.1093/biomet/26.4.404
     """
     violations = check_int(violations, "violations", minimum=0)
-    trials = check_int(trials, "trials", minimum=1, maximum=2**62)   # scipy counts in int64
+    trials = check_int(trials, "trials", minimum=1, maximum=2**62)  # scipy counts in int64
     if violations > trials:
         raise ValueError(f"violations must be <= trials, got {violations} > {trials}")
     failure_prob = check_probability(failure_prob, "failure_prob")
     confidence = check_probability(confidence, "confidence", allow_zero=False, allow_one=False)
     two_sided = check_bool(two_sided, "two_sided")
-    p_value = stats.binomtest(violations, trials, failure_prob,
-                              alternative="two-sided" if two_sided else "greater").pvalue
+    p_value = stats.binomtest(
+        violations, trials, failure_prob, alternative="two-sided" if two_sided else "greater"
+    ).pvalue
     # the two-sided Clopper-Pearson interval (the one-sided test's own interval is [lo, 1])
     ci = stats.binomtest(violations, trials).proportion_ci(confidence_level=confidence, method="exact")
     return float(p_value), (float(ci.low), float(ci.high))
 
 
-def _collect(claim: Claim, params: Mapping[str, Any], trials: int,
-             gen: np.random.Generator) -> np.ndarray:
+def _collect(claim: Claim, params: Mapping[str, Any], trials: int, gen: np.random.Generator) -> np.ndarray:
     chunks: list[np.ndarray] = []
     got = 0
     while got < trials:
         out = np.atleast_1d(np.asarray(claim.measure(params, gen), dtype=float))
         if out.ndim != 1 or out.size == 0:
-            raise ValueError(f"claim {claim.id}: measure must return a float or a non-empty 1-D array, "
-                             f"got shape {out.shape}")
+            raise ValueError(
+                f"claim {claim.id}: measure must return a float or a non-empty 1-D array, got shape {out.shape}"
+            )
         if not np.all(np.isfinite(out)):
             raise ValueError(f"claim {claim.id}: measure returned NaN/inf at params {dict(params)}")
         chunks.append(out)
@@ -114,13 +116,26 @@ def _collect(claim: Claim, params: Mapping[str, Any], trials: int,
 
 
 @overload
-def check(claim: Claim, params: Mapping[str, Any], *, trials: int | None = None, rng: Any = 0,
-          quick: bool = False) -> Verdict: ...
+def check(
+    claim: Claim, params: Mapping[str, Any], *, trials: int | None = None, rng: Any = 0, quick: bool = False
+) -> Verdict: ...
 @overload
-def check(claim: Claim, params: Sequence[Mapping[str, Any]] | None = None, *, trials: int | None = None,
-          rng: Any = 0, quick: bool = False) -> Verdict | Verdicts: ...
-def check(claim: Claim, params: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None, *,
-          trials: int | None = None, rng: Any = 0, quick: bool = False) -> Verdict | Verdicts:
+def check(
+    claim: Claim,
+    params: Sequence[Mapping[str, Any]] | None = None,
+    *,
+    trials: int | None = None,
+    rng: Any = 0,
+    quick: bool = False,
+) -> Verdict | Verdicts: ...
+def check(
+    claim: Claim,
+    params: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
+    *,
+    trials: int | None = None,
+    rng: Any = 0,
+    quick: bool = False,
+) -> Verdict | Verdicts:
     r"""Confront ``claim`` with simulation.
 
     Draws ``trials`` instances with ``claim.measure`` at each parameter set and counts those
@@ -148,7 +163,7 @@ def check(claim: Claim, params: Mapping[str, Any] | Sequence[Mapping[str, Any]] 
     params : dict, list of dict, or None
     trials : int, optional
         Defaults to the claim's trials (its quick trials with ``quick=True``); at most
-        :data:`MAX_TRIALS` (10**7).
+        ``MAX_TRIALS`` (10**7).
     rng : int or Generator
         An int seed is combined with the claim id and ``params`` (see :func:`claim_rng`), so the
         verdict does not depend on which other claims run.
@@ -185,15 +200,20 @@ def check(claim: Claim, params: Mapping[str, Any] | Sequence[Mapping[str, Any]] 
         return Verdicts([_check_one(claim, p, trials, rng) for p in sets])
     if isinstance(params, Mapping):
         return _check_one(claim, params, trials, rng)
-    if isinstance(params, (str, bytes)) or not isinstance(params, Sequence) or \
-            not all(isinstance(p, Mapping) for p in params):
-        raise TypeError(f"params must be a mapping of parameter names to values (or a list of them), "
-                        f"got {type(params).__name__}")
+    if (
+        isinstance(params, (str, bytes))
+        or not isinstance(params, Sequence)
+        or not all(isinstance(p, Mapping) for p in params)
+    ):
+        raise TypeError(
+            f"params must be a mapping of parameter names to values (or a list of them), got {type(params).__name__}"
+        )
     if not params:
         raise ValueError("params is an empty list: nothing would be checked")
     if isinstance(rng, np.random.Generator) and len(params) > 1:
-        raise TypeError("with several parameter sets pass an int seed, not a Generator (each set derives "
-                        "its own stream)")
+        raise TypeError(
+            "with several parameter sets pass an int seed, not a Generator (each set derives its own stream)"
+        )
     return Verdicts([_check_one(claim, p, trials, rng) for p in params])
 
 
@@ -226,14 +246,31 @@ def _check_one(claim: Claim, params: Mapping[str, Any], trials: int, rng: Any) -
         p_value, ci = binomial_test(violations, trials, q, two_sided=claim.two_sided)
         status = "refuted" if p_value < claim.alpha else "consistent"
         quantile = claim_quantile(samples, q, claim.relation)
-        msg = (f"{violations}/{trials} violations vs claimed rate {q:.3g} "
-               f"({'two' if claim.two_sided else 'one'}-sided p = {p_value:.3g}, alpha = {claim.alpha:g})")
-    return Verdict(claim_id=claim.id, params=params, status=status,
-                   deterministic=claim.deterministic, relation=claim.relation, bound=bound,
-                   measured=measured, trials=trials, violations=violations, failure_prob=q,
-                   p_value=p_value, ci=ci, samples=samples,
-                   elapsed=time.perf_counter() - t0, message=msg, quantity=claim.quantity,
-                   unit=claim.unit, quantile=quantile, two_sided=claim.two_sided)
+        msg = (
+            f"{violations}/{trials} violations vs claimed rate {q:.3g} "
+            f"({'two' if claim.two_sided else 'one'}-sided p = {p_value:.3g}, alpha = {claim.alpha:g})"
+        )
+    return Verdict(
+        claim_id=claim.id,
+        params=params,
+        status=status,
+        deterministic=claim.deterministic,
+        relation=claim.relation,
+        bound=bound,
+        measured=measured,
+        trials=trials,
+        violations=violations,
+        failure_prob=q,
+        p_value=p_value,
+        ci=ci,
+        samples=samples,
+        elapsed=time.perf_counter() - t0,
+        message=msg,
+        quantity=claim.quantity,
+        unit=claim.unit,
+        quantile=quantile,
+        two_sided=claim.two_sided,
+    )
 
 
 def claim_quantile(samples: Any, failure_prob: float, relation: str) -> float:

@@ -144,19 +144,21 @@ class Claim:
         if not callable(self.bound) or not callable(self.measure):
             raise TypeError("bound and measure must be callables")
         if self.validate is not None and not callable(self.validate):
-            raise TypeError(f"validate must be a callable or None, got {self.validate!r} of type "
-                            f"{type(self.validate).__name__}")
+            raise TypeError(
+                f"validate must be a callable or None, got {self.validate!r} of type {type(self.validate).__name__}"
+            )
         if self.figure is not None and not (callable(self.figure) or isinstance(self.figure, str)):
-            raise TypeError(f"figure must be a callable, a figure name or None, got {self.figure!r} of type "
-                            f"{type(self.figure).__name__}")
+            raise TypeError(
+                f"figure must be a callable, a figure name or None, got {self.figure!r} of type "
+                f"{type(self.figure).__name__}"
+            )
         if not isinstance(self.two_sided, bool):
             raise TypeError(f"two_sided must be True or False, got {self.two_sided!r}")
         if self.two_sided and self.failure_prob is None:
             raise ValueError("two_sided=True needs a failure_prob (an exactly stated probability)")
         if self.failure_prob is not None and not callable(self.failure_prob):
             object.__setattr__(self, "failure_prob", check_probability(self.failure_prob, "failure_prob"))
-        object.__setattr__(self, "alpha", check_probability(self.alpha, "alpha", allow_zero=False,
-                                                            allow_one=False))
+        object.__setattr__(self, "alpha", check_probability(self.alpha, "alpha", allow_zero=False, allow_one=False))
         object.__setattr__(self, "trials", check_int(self.trials, "trials", minimum=1))
         if self.quick_trials is not None:
             object.__setattr__(self, "quick_trials", check_int(self.quick_trials, "quick_trials", minimum=1))
@@ -206,7 +208,7 @@ class Claim:
 def _as_float(v: float) -> float:
     try:
         return float(v)
-    except OverflowError:   # an integer beyond the float range: an infinite value for the slack
+    except OverflowError:  # an integer beyond the float range: an infinite value for the slack
         return math.inf if v > 0 else -math.inf
 
 
@@ -366,9 +368,12 @@ class Verdict:
     @property
     def tightness(self) -> float:
         """Deprecated alias of :attr:`slack` (whose convention holds for every kind of claim)."""
-        warnings.warn("Verdict.tightness is deprecated; use Verdict.slack (measured/bound for '<=', "
-                      "bound/measured for '>=': 1 = tight, below 1 = inside the bound)",
-                      DeprecationWarning, stacklevel=2)
+        warnings.warn(
+            "Verdict.tightness is deprecated; use Verdict.slack (measured/bound for '<=', "
+            "bound/measured for '>=': 1 = tight, below 1 = inside the bound)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return self.slack
 
     def _what(self) -> str:
@@ -381,27 +386,42 @@ class Verdict:
             return f"{head}: {self.message}"
         if self.deterministic:
             extreme = "max" if self.relation == "<=" else "min"
-            return (f"{head}: {self._what()} {extreme} {_g(self.measured)} vs bound {self.relation} "
-                    f"{_g(self.bound)} (slack {_g(self.slack, 3)}), {self.violations}/{self.trials} trials violate")
+            return (
+                f"{head}: {self._what()} {extreme} {_g(self.measured)} vs bound {self.relation} "
+                f"{_g(self.bound)} (slack {_g(self.slack, 3)}), {self.violations}/{self.trials} trials violate"
+            )
         lo, hi = self.ci if self.ci is not None else (float("nan"), float("nan"))
         over = ">" if self.relation == "<=" else "<"
         test = "two-sided" if self.two_sided else "one-sided"
-        return (f"{head}: {self._what()} {over} {_g(self.bound)} in {self.violations}/{self.trials} trials "
-                f"(rate {_g(self.violation_rate, 3)}, 95% CI [{_g(lo, 3)}, {_g(hi, 3)}], claimed "
-                f"{'=' if self.two_sided else '<='} {_g(self.failure_prob, 3)}, {test} p = {_g(self.p_value, 3)}); "
-                f"quantile {_g(self.quantile)} vs {_g(self.bound)} (slack {_g(self.quantile_slack, 3)})")
+        return (
+            f"{head}: {self._what()} {over} {_g(self.bound)} in {self.violations}/{self.trials} trials "
+            f"(rate {_g(self.violation_rate, 3)}, 95% CI [{_g(lo, 3)}, {_g(hi, 3)}], claimed "
+            f"{'=' if self.two_sided else '<='} {_g(self.failure_prob, 3)}, {test} p = {_g(self.p_value, 3)}); "
+            f"quantile {_g(self.quantile)} vs {_g(self.bound)} (slack {_g(self.quantile_slack, 3)})"
+        )
 
     def __repr__(self) -> str:
-        parts = [f"claim_id={self.claim_id!r}", f"params={_short(self.params)}", f"status={self.status!r}",
-                 f"kind={self.kind!r}"]
+        parts = [
+            f"claim_id={self.claim_id!r}",
+            f"params={_short(self.params)}",
+            f"status={self.status!r}",
+            f"kind={self.kind!r}",
+        ]
         if self.status != "error":
             if self.deterministic:
-                parts += [f"measured={_g(self.measured)}", f"relation={self.relation!r}",
-                          f"bound={_g(self.bound)}", f"slack={_g(self.slack, 3)}"]
+                parts += [
+                    f"measured={_g(self.measured)}",
+                    f"relation={self.relation!r}",
+                    f"bound={_g(self.bound)}",
+                    f"slack={_g(self.slack, 3)}",
+                ]
             else:
-                parts += [f"violation_rate={_g(self.violation_rate, 3)}",
-                          f"claimed_failure_prob={_g(self.failure_prob, 3)}", f"p_value={_g(self.p_value, 3)}",
-                          f"quantile_slack={_g(self.quantile_slack, 3)}"]
+                parts += [
+                    f"violation_rate={_g(self.violation_rate, 3)}",
+                    f"claimed_failure_prob={_g(self.failure_prob, 3)}",
+                    f"p_value={_g(self.p_value, 3)}",
+                    f"quantile_slack={_g(self.quantile_slack, 3)}",
+                ]
             parts += [f"trials={self.trials}", f"violations={self.violations}"]
         else:
             parts.append(f"message={self.message[:80]!r}")
@@ -421,26 +441,55 @@ class Verdict:
         s = np.asarray(self.samples, dtype=float)
         summary = None
         if s.size:
-            summary = {"min": float(s.min()), "median": float(np.median(s)),
-                       "max": float(s.max()), "mean": float(s.mean())}
-        out: dict[str, Any] = {"claim": self.claim_id, "params": to_json(self.params), "status": self.status,
-                               "kind": self.kind, "quantity": self.quantity, "unit": self.unit}
+            summary = {
+                "min": float(s.min()),
+                "median": float(np.median(s)),
+                "max": float(s.max()),
+                "mean": float(s.mean()),
+            }
+        out: dict[str, Any] = {
+            "claim": self.claim_id,
+            "params": to_json(self.params),
+            "status": self.status,
+            "kind": self.kind,
+            "quantity": self.quantity,
+            "unit": self.unit,
+        }
         if self.deterministic:
-            out.update({"bound": _num(self.bound), "measured": _num(self.measured), "relation": self.relation,
-                        "slack": _num(self.slack)})
+            out.update(
+                {
+                    "bound": _num(self.bound),
+                    "measured": _num(self.measured),
+                    "relation": self.relation,
+                    "slack": _num(self.slack),
+                }
+            )
         else:
             over = ">" if self.relation == "<=" else "<"
             q = self.failure_prob
-            out.update({
-                "threshold": _num(self.bound),
-                "violation_event": f"{self.quantity} {over} {_g(self.bound)}",
-                "violation_rate": _num(self.violation_rate), "claimed_failure_prob": _num(q),
-                "test": "two-sided" if self.two_sided else "one-sided", "p_value": _num(self.p_value),
-                "ci": None if self.ci is None else [_num(self.ci[0]), _num(self.ci[1])],
-                "quantile_level": None if q is None else _num(_quantile_level(q, self.relation)),
-                "quantile": _num(self.quantile), "quantile_slack": _num(self.quantile_slack)})
-        out.update({"trials": self.trials, "violations": self.violations, "samples": summary,
-                    "elapsed_s": round(self.elapsed, 4), "message": self.message})
+            out.update(
+                {
+                    "threshold": _num(self.bound),
+                    "violation_event": f"{self.quantity} {over} {_g(self.bound)}",
+                    "violation_rate": _num(self.violation_rate),
+                    "claimed_failure_prob": _num(q),
+                    "test": "two-sided" if self.two_sided else "one-sided",
+                    "p_value": _num(self.p_value),
+                    "ci": None if self.ci is None else [_num(self.ci[0]), _num(self.ci[1])],
+                    "quantile_level": None if q is None else _num(_quantile_level(q, self.relation)),
+                    "quantile": _num(self.quantile),
+                    "quantile_slack": _num(self.quantile_slack),
+                }
+            )
+        out.update(
+            {
+                "trials": self.trials,
+                "violations": self.violations,
+                "samples": summary,
+                "elapsed_s": round(self.elapsed, 4),
+                "message": self.message,
+            }
+        )
         return out
 
 
@@ -481,8 +530,11 @@ class Verdicts(tuple):
     def __repr__(self) -> str:
         counts = {s: sum(v.status == s for v in self) for s in _STATUSES}
         ids = sorted({v.claim_id for v in self})
-        return (f"Verdicts({len(self)} verdicts of {', '.join(ids) or 'no claim'}: "
-                + ", ".join(f"{n} {s}" for s, n in counts.items() if n) + ")")
+        return (
+            f"Verdicts({len(self)} verdicts of {', '.join(ids) or 'no claim'}: "
+            + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+            + ")"
+        )
 
 
 def _quantile_level(failure_prob: float, relation: str) -> float:
@@ -505,7 +557,7 @@ def _short(v: Any, limit: int = 60) -> str:
     r = repr(v) if not isinstance(v, str) else v
     if isinstance(v, Mapping):
         r = "{" + ", ".join(f"{k!r}: {_short(x, 30)}" for k, x in v.items()) + "}"
-    return r if len(r) <= limit else r[:limit - 3] + "..."
+    return r if len(r) <= limit else r[: limit - 3] + "..."
 
 
 def _param_sets(value: Any, name: str) -> tuple[dict[str, Any], ...]:
@@ -517,8 +569,7 @@ def _param_sets(value: Any, name: str) -> tuple[dict[str, Any], ...]:
             raise TypeError(f"{name}[{i}] must be a dict of parameter values, got {type(p).__name__}")
         key = json.dumps(to_json(dict(p)), sort_keys=True)
         if key in seen:
-            raise ValueError(f"{name}[{i}] repeats {name}[{seen[key]}] ({dict(p)}): each parameter set "
-                             "is checked once")
+            raise ValueError(f"{name}[{i}] repeats {name}[{seen[key]}] ({dict(p)}): each parameter set is checked once")
         seen[key] = i
     return tuple(dict(p) for p in value)
 

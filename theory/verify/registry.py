@@ -167,8 +167,7 @@ def plugin_claims() -> list[Claim]:
     return found
 
 
-def combine_claims(base: Mapping[str, Claim], extra: Iterable[Claim], source: str = "extra claims"
-                   ) -> dict[str, Claim]:
+def combine_claims(base: Mapping[str, Claim], extra: Iterable[Claim], source: str = "extra claims") -> dict[str, Claim]:
     """``base`` with ``extra`` added; an id already present (or repeated in ``extra``) is a
     ``ValueError``.
 
@@ -184,7 +183,9 @@ def combine_claims(base: Mapping[str, Claim], extra: Iterable[Claim], source: st
     out = dict(base)
     for claim in _as_claims(extra, source):
         if claim.id in out:
-            raise ValueError(f"claim id {claim.id!r} from {source} collides with an existing claim; "
-                             "choose another id (ids must be unique, e.g. prefixed by your package)")
+            raise ValueError(
+                f"claim id {claim.id!r} from {source} collides with an existing claim; "
+                "choose another id (ids must be unique, e.g. prefixed by your package)"
+            )
         out[claim.id] = claim
     return out

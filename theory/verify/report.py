@@ -21,13 +21,15 @@ from theory.verify.registry import combine_claims, plugin_claims, registry
 __all__ = ["SLACK_CONVENTION", "Report", "claim_pool", "known_tags", "verify_all"]
 
 #: How every report explains its slack column.
-SLACK_CONVENTION = ("Slack compares the measured quantity with the bound in one convention for every claim: "
-                    "measured/bound for an upper bound (<=), bound/measured for a lower bound (>=). "
-                    "1 = tight; below 1 = inside the bound (smaller = looser); above 1 = beyond it; "
-                    "'-' = undefined (a zero or a sign change, never shown as 0). Deterministic claims "
-                    "compare the extreme trial; probabilistic claims compare the empirical quantile at the "
-                    "claimed level (the 1 - q quantile for <=, the q quantile for >=), which lies inside the "
-                    "bound exactly when the observed violation rate is at most q.")
+SLACK_CONVENTION = (
+    "Slack compares the measured quantity with the bound in one convention for every claim: "
+    "measured/bound for an upper bound (<=), bound/measured for a lower bound (>=). "
+    "1 = tight; below 1 = inside the bound (smaller = looser); above 1 = beyond it; "
+    "'-' = undefined (a zero or a sign change, never shown as 0). Deterministic claims "
+    "compare the extreme trial; probabilistic claims compare the empirical quantile at the "
+    "claimed level (the 1 - q quantile for <=, the q quantile for >=), which lies inside the "
+    "bound exactly when the observed violation rate is at most q."
+)
 
 
 @dataclass
@@ -99,11 +101,23 @@ class Report:
                 eq = "=" if v.two_sided else "<="
                 level = None if v.failure_prob is None else _quantile_level(v.failure_prob, v.relation)
                 claimed = f"P({over} {_fmt(v.bound)}) {eq} {_fmt(v.failure_prob, 3)}"
-                observed = (f"{v.violations}/{v.trials} = {_fmt(v.violation_rate, 3)} "
-                            f"(p {_fmt(v.p_value, 2)}); q{_fmt(level, 4)} = {_fmt(v.quantile)}")
+                observed = (
+                    f"{v.violations}/{v.trials} = {_fmt(v.violation_rate, 3)} "
+                    f"(p {_fmt(v.p_value, 2)}); q{_fmt(level, 4)} = {_fmt(v.quantile)}"
+                )
                 slack = _fmt(v.slack, 3)
-            rows.append({"claim": v.claim_id, "params": params, "quantity": what, "kind": v.kind,
-                         "claimed": claimed, "observed": observed, "slack": slack, "verdict": v.status})
+            rows.append(
+                {
+                    "claim": v.claim_id,
+                    "params": params,
+                    "quantity": what,
+                    "kind": v.kind,
+                    "claimed": claimed,
+                    "observed": observed,
+                    "slack": slack,
+                    "verdict": v.status,
+                }
+            )
         return rows
 
     _COLUMNS = ("claim", "params", "quantity", "claimed", "observed", "slack", "verdict")
@@ -113,32 +127,47 @@ class Report:
         rows = self.rows()
         cols = self._COLUMNS
         widths = {c: max([len(c)] + [len(r[c]) for r in rows]) for c in cols}
-        lines = ["  ".join(c.ljust(widths[c]) for c in cols),
-                 "  ".join("-" * widths[c] for c in cols)]
+        lines = ["  ".join(c.ljust(widths[c]) for c in cols), "  ".join("-" * widths[c] for c in cols)]
         lines += ["  ".join(r[c].ljust(widths[c]) for c in cols) for r in rows]
         c = self.counts()
-        lines.append("\nslack: measured/bound (<=), bound/measured (>=); 1 = tight, < 1 inside the bound, "
-                     "- = undefined")
-        lines.append(f"{c['consistent']} consistent, {c['refuted']} refuted, {c['error']} errors "
-                     f"in {self.elapsed:.1f} s ({'quick' if self.quick else 'full'} run, seed {self.seed})")
+        lines.append(
+            "\nslack: measured/bound (<=), bound/measured (>=); 1 = tight, < 1 inside the bound, - = undefined"
+        )
+        lines.append(
+            f"{c['consistent']} consistent, {c['refuted']} refuted, {c['error']} errors "
+            f"in {self.elapsed:.1f} s ({'quick' if self.quick else 'full'} run, seed {self.seed})"
+        )
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
         """The report as a JSON-serialisable dict (verdict rows: see :meth:`Verdict.to_dict`)."""
         prov = self._prov()
         return {
-            "quick": self.quick, "seed": self.seed, "elapsed_s": round(self.elapsed, 3),
-            "ok": self.ok, "counts": self.counts(),
+            "quick": self.quick,
+            "seed": self.seed,
+            "elapsed_s": round(self.elapsed, 3),
+            "ok": self.ok,
+            "counts": self.counts(),
             "provenance": prov,
             "machine": {"python": prov.get("python"), "platform": prov.get("platform")},
             "slack_convention": SLACK_CONVENTION,
-            "claims": {cid: {"statement": c.statement, "latex": c.latex, "citation": c.citation,
-                             "domain": c.domain, "relation": c.relation,
-                             "kind": "deterministic" if c.deterministic else "probabilistic",
-                             "deterministic": c.deterministic, "two_sided": c.two_sided,
-                             "quantity": c.quantity, "unit": c.unit, "tags": list(c.tags),
-                             "proof": c.proof}
-                       for cid, c in self.claims.items()},
+            "claims": {
+                cid: {
+                    "statement": c.statement,
+                    "latex": c.latex,
+                    "citation": c.citation,
+                    "domain": c.domain,
+                    "relation": c.relation,
+                    "kind": "deterministic" if c.deterministic else "probabilistic",
+                    "deterministic": c.deterministic,
+                    "two_sided": c.two_sided,
+                    "quantity": c.quantity,
+                    "unit": c.unit,
+                    "tags": list(c.tags),
+                    "proof": c.proof,
+                }
+                for cid, c in self.claims.items()
+            },
             "verdicts": [v.to_dict() for v in self.verdicts],
             "figures": list(self.figures),
         }
@@ -147,19 +176,25 @@ class Report:
         """The report as Markdown: a summary table, each claim with its verdicts, provenance."""
         c = self.counts()
         cols = self._COLUMNS
-        out = ["# superposition-theory verification report", "",
-               f"{'Quick' if self.quick else 'Full'} run, seed {self.seed}, "
-               f"{self.elapsed:.1f} s: **{c['consistent']} consistent, {c['refuted']} refuted, "
-               f"{c['error']} errors**.", "",
-               "Deterministic claims are refuted by any violation beyond float tolerance; "
-               "probabilistic claims by an exact binomial test of the violation count against the "
-               "claimed failure probability (one-sided, or two-sided where the claim states the "
-               "probability exactly). Probabilistic rows give the violation event and its claimed "
-               "probability, the observed count and rate with the p-value, and the quantile at the "
-               "claimed level.", "",
-               SLACK_CONVENTION, "",
-               "| " + " | ".join(cols) + " |",
-               "|" + "---|" * len(cols)]
+        out = [
+            "# superposition-theory verification report",
+            "",
+            f"{'Quick' if self.quick else 'Full'} run, seed {self.seed}, "
+            f"{self.elapsed:.1f} s: **{c['consistent']} consistent, {c['refuted']} refuted, "
+            f"{c['error']} errors**.",
+            "",
+            "Deterministic claims are refuted by any violation beyond float tolerance; "
+            "probabilistic claims by an exact binomial test of the violation count against the "
+            "claimed failure probability (one-sided, or two-sided where the claim states the "
+            "probability exactly). Probabilistic rows give the violation event and its claimed "
+            "probability, the observed count and rate with the p-value, and the quantile at the "
+            "claimed level.",
+            "",
+            SLACK_CONVENTION,
+            "",
+            "| " + " | ".join(cols) + " |",
+            "|" + "---|" * len(cols),
+        ]
         for r in self.rows():
             cells = [f"`{r['claim']}`"] + [r[k].replace("|", "\\|") for k in cols[1:]]
             out.append("| " + " | ".join(cells) + " |")
@@ -186,16 +221,20 @@ class Report:
             out.append("")
         prov = self._prov()
         machine = prov.get("machine") or {}
-        out += ["## Provenance", "",
-                f"- package: {prov['package']['name']} {prov['package']['version']}",
-                f"- git commit: {prov.get('git_commit') or 'not a git checkout'}",
-                f"- date (UTC): {prov.get('date')}",
-                f"- seed: {prov.get('seed')}",
-                f"- command: `{prov.get('command')}`",
-                f"- python {prov.get('python')} on {prov.get('platform')}; "
-                f"{machine.get('processor')}, {machine.get('cores')} cores",
-                "- dependencies: " + ", ".join(f"{d} {ver or 'not installed'}"
-                                               for d, ver in prov.get("dependencies", {}).items()), ""]
+        out += [
+            "## Provenance",
+            "",
+            f"- package: {prov['package']['name']} {prov['package']['version']}",
+            f"- git commit: {prov.get('git_commit') or 'not a git checkout'}",
+            f"- date (UTC): {prov.get('date')}",
+            f"- seed: {prov.get('seed')}",
+            f"- command: `{prov.get('command')}`",
+            f"- python {prov.get('python')} on {prov.get('platform')}; "
+            f"{machine.get('processor')}, {machine.get('cores')} cores",
+            "- dependencies: "
+            + ", ".join(f"{d} {ver or 'not installed'}" for d, ver in prov.get("dependencies", {}).items()),
+            "",
+        ]
         return "\n".join(out)
 
     def write(self, out: str | Path, *, figures: bool = True) -> Path:
@@ -206,8 +245,7 @@ class Report:
         if figures:
             self.figures = _write_figures(self, out)
         (out / "report.md").write_text(self.to_markdown(), encoding="utf-8")
-        (out / "report.json").write_text(json.dumps(self.to_json(), indent=2, sort_keys=False),
-                                         encoding="utf-8")
+        (out / "report.json").write_text(json.dumps(self.to_json(), indent=2, sort_keys=False), encoding="utf-8")
         return out
 
 
@@ -300,11 +338,19 @@ def claim_pool(*, extra_claims: Iterable[Claim] | None = None, plugins: bool = T
     return dict(sorted(pool.items()))
 
 
-def verify_all(*, quick: bool = False, claims: Iterable[str] | None = None,
-               tags: Sequence[str] | None = None, rng: int = 0, progress: bool = False,
-               out: str | Path | None = None, figures: bool = True,
-               extra_claims: Iterable[Claim] | None = None, plugins: bool = True,
-               argv: Sequence[str] | None = None) -> Report:
+def verify_all(
+    *,
+    quick: bool = False,
+    claims: Iterable[str] | None = None,
+    tags: Sequence[str] | None = None,
+    rng: int = 0,
+    progress: bool = False,
+    out: str | Path | None = None,
+    figures: bool = True,
+    extra_claims: Iterable[Claim] | None = None,
+    plugins: bool = True,
+    argv: Sequence[str] | None = None,
+) -> Report:
     """Check every registered claim (or the chosen ones) at each of its parameter sets.
 
     The claims are the built-in ones, those contributed by installed packages through the
@@ -355,7 +401,7 @@ def verify_all(*, quick: bool = False, claims: Iterable[str] | None = None,
     seed = check_int(rng, "rng", minimum=0)
     if argv is not None and (isinstance(argv, (str, bytes)) or not isinstance(argv, Sequence)):
         raise TypeError(f"argv must be a sequence of str or None, got {type(argv).__name__}")
-    if out is not None:   # checked before the run, which may take minutes
+    if out is not None:  # checked before the run, which may take minutes
         if not isinstance(out, (str, os.PathLike)):
             raise TypeError(f"out must be a directory path or None, got {type(out).__name__}")
         if Path(out).exists() and not Path(out).is_dir():
@@ -387,18 +433,32 @@ def verify_all(*, quick: bool = False, claims: Iterable[str] | None = None,
     it: Iterable[tuple[Claim, dict[str, Any]]] = jobs
     if progress:
         from tqdm.auto import tqdm
+
         it = tqdm(jobs, desc="verify", unit="check")
     for claim, params in it:
         try:
             verdicts.append(check(claim, params, trials=claim.n_trials(quick), rng=seed))
         except Exception as exc:  # a broken claim must not hide the others
-            verdicts.append(Verdict(claim_id=claim.id, params=dict(params), status="error",
-                                    deterministic=claim.deterministic, relation=claim.relation,
-                                    bound=float("nan"), measured=float("nan"), trials=0,
-                                    violations=0, message=f"{type(exc).__name__}: {exc}",
-                                    quantity=claim.quantity, unit=claim.unit, two_sided=claim.two_sided))
-    report = Report(verdicts=verdicts, claims=chosen, quick=quick, seed=seed,
-                    elapsed=time.perf_counter() - t0, provenance=prov)
+            verdicts.append(
+                Verdict(
+                    claim_id=claim.id,
+                    params=dict(params),
+                    status="error",
+                    deterministic=claim.deterministic,
+                    relation=claim.relation,
+                    bound=float("nan"),
+                    measured=float("nan"),
+                    trials=0,
+                    violations=0,
+                    message=f"{type(exc).__name__}: {exc}",
+                    quantity=claim.quantity,
+                    unit=claim.unit,
+                    two_sided=claim.two_sided,
+                )
+            )
+    report = Report(
+        verdicts=verdicts, claims=chosen, quick=quick, seed=seed, elapsed=time.perf_counter() - t0, provenance=prov
+    )
     if out is not None:
         report.write(out, figures=figures)
     return report

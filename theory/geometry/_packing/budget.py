@@ -15,8 +15,17 @@ from dataclasses import dataclass, field
 from theory._validation import check_int
 from theory.geometry._packing.objective import Clock
 
-__all__ = ["BOUND_TOL", "BUDGET_MAX", "BUDGET_MIN", "BUDGET_PER", "UNBOUNDED", "Budget", "default_time_limit",
-           "reached", "round_cost"]
+__all__ = [
+    "BOUND_TOL",
+    "BUDGET_MAX",
+    "BUDGET_MIN",
+    "BUDGET_PER",
+    "UNBOUNDED",
+    "Budget",
+    "default_time_limit",
+    "reached",
+    "round_cost",
+]
 
 #: Relative tolerance at which a lower bound or a proven optimum counts as reached (of
 #: ``max(|reference|, 0.01)``, so that it stays positive for a reference 0).

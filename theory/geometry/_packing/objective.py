@@ -43,8 +43,9 @@ def coherence(V: NDArray[np.float64], lines: bool) -> float:
     return float(coherence_batch(V[None], lines)[0])
 
 
-def lse_batch(x: NDArray[np.float64], dim: int, n: int, lines: bool, p: NDArray[np.float64]
-              ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def lse_batch(
+    x: NDArray[np.float64], dim: int, n: int, lines: bool, p: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     r"""Smooth max of a stack of frames and its gradient.
 
     Row ``b`` of ``x`` (shape ``(B, dim * n)``) holds an unnormalised frame :math:`W`; with
@@ -78,11 +79,17 @@ def lse_batch(x: NDArray[np.float64], dim: int, n: int, lines: bool, p: NDArray[
     return f, dV.reshape(B, -1)
 
 
-def lbfgs_batch(fg: Callable[[NDArray[np.float64], NDArray[np.intp]],
-                             tuple[NDArray[np.float64], NDArray[np.float64]]],
-                x: NDArray[np.float64], iters: int, memory: int = 8, c1: float = 1e-4,
-                max_halvings: int = 30, deadline: float = math.inf, cut: list[bool] | None = None,
-                clock: Clock = time.perf_counter) -> tuple[NDArray[np.float64], int]:
+def lbfgs_batch(
+    fg: Callable[[NDArray[np.float64], NDArray[np.intp]], tuple[NDArray[np.float64], NDArray[np.float64]]],
+    x: NDArray[np.float64],
+    iters: int,
+    memory: int = 8,
+    c1: float = 1e-4,
+    max_halvings: int = 30,
+    deadline: float = math.inf,
+    cut: list[bool] | None = None,
+    clock: Clock = time.perf_counter,
+) -> tuple[NDArray[np.float64], int]:
     """Minimise every row of ``x`` independently with L-BFGS (Liu & Nocedal 1989) and a backtracking
     (Armijo) line search, all rows in one set of array operations.
 

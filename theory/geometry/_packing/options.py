@@ -39,8 +39,7 @@ def _int_tuple(value: Any, name: str, minimum: int, when: str, required: bool) -
         raise ValueError(f"{name} must be a sequence of integers >= {minimum}, got {value!r}")
     out = tuple(check_int(v, name, minimum=minimum) for v in value)
     if required and not out:
-        raise ValueError(f"{name} must be a non-empty sequence of integers >= {minimum} when "
-                         f"{when}, got {value!r}")
+        raise ValueError(f"{name} must be a non-empty sequence of integers >= {minimum} when {when}, got {value!r}")
     return out
 
 
@@ -112,8 +111,7 @@ class PackOptions:
             object.__setattr__(self, name, value)
 
         for name in ("ap_iters", "lse_iters", "slp_iters"):
-            put(name, check_size(getattr(self, name), name, minimum=0, maximum=MAX_ITERS,
-                                 why="iterations per restart"))
+            put(name, check_size(getattr(self, name), name, minimum=0, maximum=MAX_ITERS, why="iterations per restart"))
         put("slp_max_vars", check_int(self.slp_max_vars, "slp_max_vars", minimum=0))
         if self.blas_threads is not None:
             put("blas_threads", check_size(self.blas_threads, "blas_threads", maximum=4096, why="threads"))
@@ -131,22 +129,27 @@ class PackOptions:
             raise ValueError(f"warm_offsets must be a sequence of non-zero integers, got {offs!r}")
         put("warm_offsets", tuple(check_int(d, "warm_offsets") for d in offs))
         if self.warm_every and (not self.warm_offsets or 0 in self.warm_offsets):
-            raise ValueError("warm_offsets must be a non-empty sequence of non-zero integers n + d >= 1 "
-                             f"when warm_every > 0, got {offs!r}")
+            raise ValueError(
+                "warm_offsets must be a non-empty sequence of non-zero integers n + d >= 1 "
+                f"when warm_every > 0, got {offs!r}"
+            )
         put("orbit_every", check_int(self.orbit_every, "orbit_every", minimum=0))
-        put("orbit_orders", _int_tuple(self.orbit_orders, "orbit_orders", 2, "orbit_every > 0",
-                                       bool(self.orbit_every)))
+        put("orbit_orders", _int_tuple(self.orbit_orders, "orbit_orders", 2, "orbit_every > 0", bool(self.orbit_every)))
         put("perturb_every", check_int(self.perturb_every, "perturb_every", minimum=0))
-        put("perturb_lines", _int_tuple(self.perturb_lines, "perturb_lines", 1, "perturb_every > 0",
-                                        bool(self.perturb_every)))
+        put(
+            "perturb_lines",
+            _int_tuple(self.perturb_lines, "perturb_lines", 1, "perturb_every > 0", bool(self.perturb_every)),
+        )
 
     def _check_for(self, dim: int, n: int) -> None:
         """The checks that depend on the problem size: warm offsets ``n + d >= 1`` and the memory
         of a round's working arrays."""
         for d in self.warm_offsets:
             check_int(d, "warm_offsets", minimum=1 - n)
-        check_memory(estimate_bytes(self.batch, max(dim, n), n),
-                     f"pack's working arrays for dim={dim}, n={n} (batch={self.batch})")
+        check_memory(
+            estimate_bytes(self.batch, max(dim, n), n),
+            f"pack's working arrays for dim={dim}, n={n} (batch={self.batch})",
+        )
 
     def replace(self, **changes: Any) -> PackOptions:
         """A copy with ``changes`` (validated again)."""
@@ -155,11 +158,15 @@ class PackOptions:
     def stages(self) -> PackStages:
         """The stage objects these settings configure (each callable on its own; see
         ``theory.geometry._packing.stages``)."""
-        return PackStages(AlternatingProjection(self.ap_iters), SmoothMaxDescent(self.lse_iters),
-                          SLPPolish(self.slp_iters))
+        return PackStages(
+            AlternatingProjection(self.ap_iters), SmoothMaxDescent(self.lse_iters), SLPPolish(self.slp_iters)
+        )
 
     def __str__(self) -> str:
         default = PackOptions()
-        changed = [f"{f.name}={getattr(self, f.name)!r}" for f in fields(self)
-                   if getattr(self, f.name) != getattr(default, f.name)]
+        changed = [
+            f"{f.name}={getattr(self, f.name)!r}"
+            for f in fields(self)
+            if getattr(self, f.name) != getattr(default, f.name)
+        ]
         return f"PackOptions({', '.join(changed)})"

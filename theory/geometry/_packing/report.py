@@ -17,8 +17,10 @@ __all__ = ["BOUND_WARN", "REF_OK", "REF_WARN", "SLOANE_SOURCE", "Progress", "ref
 # success is False above these relative margins (see Packing.success); the TheoryWarning is
 # raised above the larger ones.
 REF_OK, REF_WARN, BOUND_WARN = 1e-3, 1e-2, 0.05
-SLOANE_SOURCE = ("Sloane's table of best Grassmannian packings (as of Jan 1997; Conway, Hardin and "
-                 "Sloane 1996, doi:10.1080/10586458.1996.10504585): best known, not proven optimal")
+SLOANE_SOURCE = (
+    "Sloane's table of best Grassmannian packings (as of Jan 1997; Conway, Hardin and "
+    "Sloane 1996, doi:10.1080/10586458.1996.10504585): best known, not proven optimal"
+)
 DATA = pathlib.Path(__file__).resolve().parent.parent.parent / "data"
 
 
@@ -29,8 +31,10 @@ def reference_table() -> dict[tuple[int, int, bool], tuple[float, str, bool]]:
     out: dict[tuple[int, int, bool], tuple[float, str, bool]] = {}
     for c in json.loads((DATA / "geometry_packings.json").read_text())["cases"]:
         if str(c.get("status", "")).startswith("proven optimal"):
-            out.setdefault((int(c["dim"]), int(c["n"]), bool(c["lines"])),
-                           (float(c["value"]), "proven optimum: " + str(c["source"]), True))
+            out.setdefault(
+                (int(c["dim"]), int(c["n"]), bool(c["lines"])),
+                (float(c["value"]), "proven optimum: " + str(c["source"]), True),
+            )
     for c in json.loads((DATA / "grassmannian_lines_sloane.json").read_text())["cases"]:
         out.setdefault((int(c["dim"]), int(c["n"]), True), (float(c["coherence"]), SLOANE_SOURCE, False))
     return out
@@ -41,14 +45,27 @@ def _pct(r: float) -> str:
     return f"{100 * r:.3g}%"
 
 
-def verdict(value: float, bound: Bound, gap: float, ref: tuple[float, str, bool] | None, stopped: str,
-            time_limit: float | None, restarts: int) -> tuple[bool, str, bool]:
+def verdict(
+    value: float,
+    bound: Bound,
+    gap: float,
+    ref: tuple[float, str, bool] | None,
+    stopped: str,
+    time_limit: float | None,
+    restarts: int,
+) -> tuple[bool, str, bool]:
     """``(success, message, warn)`` of a finished run (see ``Packing.success``)."""
-    why = {"bound": "", "optimum": "",
-           "restarts": f"the restart cap ({restarts}) ended the run ",
-           "time": f"the time limit ({time_limit:g} s) ended the run " if time_limit else ""}[stopped]
-    hint = ("raise time_limit (and leave restarts unset) for a longer search"
-            if stopped != "restarts" else "leave restarts unset and give a time_limit for a longer search")
+    why = {
+        "bound": "",
+        "optimum": "",
+        "restarts": f"the restart cap ({restarts}) ended the run ",
+        "time": f"the time limit ({time_limit:g} s) ended the run " if time_limit else "",
+    }[stopped]
+    hint = (
+        "raise time_limit (and leave restarts unset) for a longer search"
+        if stopped != "restarts"
+        else "leave restarts unset and give a time_limit for a longer search"
+    )
     if reached(value, bound.value):
         return True, f"reached the best lower bound ({bound.name}): optimal", False
     if ref is not None:
@@ -66,12 +83,30 @@ def verdict(value: float, bound: Bound, gap: float, ref: tuple[float, str, bool]
         return False, f"{why}{_pct(r)} above {short} {rv:.10g}: {hint}", r > REF_WARN
     if bound.value > 0:
         if gap <= BOUND_WARN:
-            return True, (f"no reference value to compare with; {_pct(gap)} above the best lower bound "
-                          f"({bound.name}), which need not be attainable"), False
-        return False, (f"{why}{_pct(gap)} above the best lower bound ({bound.name}) and no reference value "
-                       f"to compare with (the bound need not be attainable): {hint}"), True
-    return True, (f"no reference value to compare with, and the best lower bound ({bound.name}, "
-                  f"{bound.value:.6g}) says little here: {value - bound.value:.4g} above it"), False
+            return (
+                True,
+                (
+                    f"no reference value to compare with; {_pct(gap)} above the best lower bound "
+                    f"({bound.name}), which need not be attainable"
+                ),
+                False,
+            )
+        return (
+            False,
+            (
+                f"{why}{_pct(gap)} above the best lower bound ({bound.name}) and no reference value "
+                f"to compare with (the bound need not be attainable): {hint}"
+            ),
+            True,
+        )
+    return (
+        True,
+        (
+            f"no reference value to compare with, and the best lower bound ({bound.name}, "
+            f"{bound.value:.6g}) says little here: {value - bound.value:.4g} above it"
+        ),
+        False,
+    )
 
 
 class Progress:
@@ -84,10 +119,15 @@ class Progress:
         self.timed = time_limit is not None
         self.lb = lb
         total = time_limit if self.timed else restarts
-        self.bar = tqdm(total=total, desc="pack", unit="s" if self.timed else "restart",
-                        mininterval=0.5, file=sys.stderr, leave=False,
-                        bar_format=("{l_bar}{bar}| {n:.0f}/{total:.0f} s{postfix}" if self.timed
-                                    else None))
+        self.bar = tqdm(
+            total=total,
+            desc="pack",
+            unit="s" if self.timed else "restart",
+            mininterval=0.5,
+            file=sys.stderr,
+            leave=False,
+            bar_format=("{l_bar}{bar}| {n:.0f}/{total:.0f} s{postfix}" if self.timed else None),
+        )
         self.t0 = time.perf_counter()
 
     def __call__(self, done: int, best: float) -> None:

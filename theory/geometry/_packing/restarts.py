@@ -21,8 +21,19 @@ from numpy.typing import NDArray
 from theory.geometry._packing.objective import normalize
 from theory.geometry._packing.stages import SmoothMaxDescent
 
-__all__ = ["WARM_POOL", "OrbitStart", "PerturbationStart", "RandomStart", "StartSchedule", "WarmStart",
-           "above", "add_lines", "drop_lines", "orbit_start", "orbit_types"]
+__all__ = [
+    "WARM_POOL",
+    "OrbitStart",
+    "PerturbationStart",
+    "RandomStart",
+    "StartSchedule",
+    "WarmStart",
+    "above",
+    "add_lines",
+    "drop_lines",
+    "orbit_start",
+    "orbit_types",
+]
 
 WARM_POOL = 16  # sub-packings of one offset polished together (see WarmStart)
 
@@ -137,8 +148,9 @@ def orbit_types(dim: int, n: int, k: int) -> list[tuple[tuple[int, ...], bool]]:
     return kinds
 
 
-def orbit_start(dim: int, n: int, k: int, a: Sequence[int], invariant: bool,
-                g: np.random.Generator) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def orbit_start(
+    dim: int, n: int, k: int, a: Sequence[int], invariant: bool, g: np.random.Generator
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """A frame of ``n`` unit vectors invariant under a random orthogonal map ``U`` with
     ``U^k = I``.
 
@@ -222,8 +234,9 @@ def drop_lines(V: NDArray[np.float64], k: int, lines: bool) -> NDArray[np.float6
     return V
 
 
-def add_lines(V: NDArray[np.float64], k: int, lines: bool, g: np.random.Generator,
-              candidates: int) -> NDArray[np.float64]:
+def add_lines(
+    V: NDArray[np.float64], k: int, lines: bool, g: np.random.Generator, candidates: int
+) -> NDArray[np.float64]:
     """Greedily append ``k`` columns, each the best of ``candidates`` random unit vectors: the
     one whose largest |cosine| (points: cosine) with the columns so far is smallest."""
     dim = V.shape[0]
@@ -249,9 +262,19 @@ class WarmStart:
     iterations.
     """
 
-    def __init__(self, dim: int, n: int, lines: bool, offsets: Sequence[int], *, candidates: int = 64,
-                 descent: SmoothMaxDescent | None = None, cutoff: float | None = 0.002,
-                 slots: int = 10**12, batch: int = 64) -> None:
+    def __init__(
+        self,
+        dim: int,
+        n: int,
+        lines: bool,
+        offsets: Sequence[int],
+        *,
+        candidates: int = 64,
+        descent: SmoothMaxDescent | None = None,
+        cutoff: float | None = 0.002,
+        slots: int = 10**12,
+        batch: int = 64,
+    ) -> None:
         self.dim, self.n, self.lines = dim, n, lines
         self.offsets = tuple(offsets)
         self.candidates = candidates
@@ -263,8 +286,9 @@ class WarmStart:
         self.count = 0
         self.iterations = 0
 
-    def __call__(self, count: int, g: np.random.Generator, deadline: float = math.inf,
-                 cut: list[bool] | None = None) -> list[NDArray[np.float64] | None]:
+    def __call__(
+        self, count: int, g: np.random.Generator, deadline: float = math.inf, cut: list[bool] | None = None
+    ) -> list[NDArray[np.float64] | None]:
         """Starts for the next ``count`` warm restarts (``None`` for a dropped one)."""
         first, offs, n = self.count, self.offsets, self.n
         offsets = [offs[i % len(offs)] for i in range(first, first + count)]
@@ -282,9 +306,13 @@ class WarmStart:
                 continue
             prev = self.screen.get(d, math.inf)
             cut_at = above(prev, self.cutoff)
-            Ws, _, it, scr = self.descent(np.stack([normalize(g.standard_normal((self.dim, m)))
-                                                    for _ in range(extra)]),
-                                          self.lines, abandon_above=cut_at, deadline=deadline, cut=cut)
+            Ws, _, it, scr = self.descent(
+                np.stack([normalize(g.standard_normal((self.dim, m))) for _ in range(extra)]),
+                self.lines,
+                abandon_above=cut_at,
+                deadline=deadline,
+                cut=cut,
+            )
             self.iterations += it
             # A poor sub-packing is not worth cutting: its restart is dropped.
             have.extend(W if si <= cut_at else None for W, si in zip(Ws, scr, strict=True))

@@ -101,14 +101,29 @@ class PackingSolver:
     ``state`` and the stateful start strategies.
     """
 
-    def __init__(self, dim: int, n: int, *, lines: bool, lb: float, rng: np.random.Generator,
-                 restarts: int | None = None, time_limit: float | None = None, init: Frame | None = None,
-                 options: PackOptions | None = None, proven: float | None = None,
-                 progress: Callable[[int, float], None] | None = None,
-                 projection: AlternatingProjection | None = None, descent: SmoothMaxDescent | None = None,
-                 polish: SLPPolish | None = None, warm: WarmStart | None = None, orbit: OrbitStart | None = None,
-                 perturb: PerturbationStart | None = None, random: RandomStart | None = None,
-                 cost: Callable[[Sequence[tuple[int, float]]], tuple[float, float]] = round_cost) -> None:
+    def __init__(
+        self,
+        dim: int,
+        n: int,
+        *,
+        lines: bool,
+        lb: float,
+        rng: np.random.Generator,
+        restarts: int | None = None,
+        time_limit: float | None = None,
+        init: Frame | None = None,
+        options: PackOptions | None = None,
+        proven: float | None = None,
+        progress: Callable[[int, float], None] | None = None,
+        projection: AlternatingProjection | None = None,
+        descent: SmoothMaxDescent | None = None,
+        polish: SLPPolish | None = None,
+        warm: WarmStart | None = None,
+        orbit: OrbitStart | None = None,
+        perturb: PerturbationStart | None = None,
+        random: RandomStart | None = None,
+        cost: Callable[[Sequence[tuple[int, float]]], tuple[float, float]] = round_cost,
+    ) -> None:
         o = options if options is not None else PackOptions()
         self.dim, self.n, self.lines, self.lb, self.proven = dim, n, lines, lb, proven
         self.g, self.init, self.options = rng, init, o
@@ -121,17 +136,30 @@ class PackingSolver:
         self.schedule = StartSchedule(init is not None, o.warm_every, o.perturb_every, o.orbit_every)
         cap = UNBOUNDED if restarts is None else restarts
         slots = len(range(max(o.warm_every - 1, 1), cap, o.warm_every)) if o.warm_every else 0
-        self.warm = warm if warm is not None else WarmStart(
-            dim, n, lines, o.warm_offsets, candidates=o.warm_candidates, descent=self.descent,
-            cutoff=o.lse_cutoff, slots=slots, batch=o.batch)
+        self.warm = (
+            warm
+            if warm is not None
+            else WarmStart(
+                dim,
+                n,
+                lines,
+                o.warm_offsets,
+                candidates=o.warm_candidates,
+                descent=self.descent,
+                cutoff=o.lse_cutoff,
+                slots=slots,
+                batch=o.batch,
+            )
+        )
         self.orbit = orbit if orbit is not None else (OrbitStart(dim, n, o.orbit_orders) if o.orbit_every else None)
         self.perturb = perturb if perturb is not None else PerturbationStart(o.perturb_lines)
         self.random = random if random is not None else RandomStart(dim, n)
         self.state = SolverState()
 
     @classmethod
-    def for_problem(cls, dim: int, n: int, *, lines: bool = True, rng: int | np.random.Generator | None = 0,
-                    **kwargs: Any) -> PackingSolver:
+    def for_problem(
+        cls, dim: int, n: int, *, lines: bool = True, rng: int | np.random.Generator | None = 0, **kwargs: Any
+    ) -> PackingSolver:
         """A solver for ``(dim, n, lines)`` with the best lower bound and the proven optimum (if
         any) that :func:`~theory.geometry.pack` uses; ``kwargs`` as for the constructor (no
         validation: ``pack`` is the checked entry point)."""
@@ -216,9 +244,14 @@ class PackingSolver:
         frames: list[Frame | None] = [None] * m
         v2s = [math.inf] * m
         if live:
-            Vs, vals, its, screen = self.descent(np.stack([starts[i] for i in live]), self.lines,  # type: ignore[misc]
-                                                 abandon_above=above(s.best_screen, o.lse_cutoff),
-                                                 deadline=until, cut=budget.cut)
+            live_starts: list[Frame] = [V for V in starts if V is not None]  # the starts at `live`, in order
+            Vs, vals, its, screen = self.descent(
+                np.stack(live_starts),
+                self.lines,
+                abandon_above=above(s.best_screen, o.lse_cutoff),
+                deadline=until,
+                cut=budget.cut,
+            )
             s.iterations += its
             s.best_screen = min(s.best_screen, float(screen.min()))
             for i, V, v in zip(live, Vs, vals, strict=True):
@@ -239,11 +272,12 @@ class PackingSolver:
         s, g = self.state, self.g
         if self.lines and self.n <= self.dim:  # orthonormal columns: coherence 0, nothing to optimise
             t0 = time.perf_counter()
-            V = np.linalg.qr(g.standard_normal((self.dim, self.n)))[0][:, :self.n]
+            V = np.linalg.qr(g.standard_normal((self.dim, self.n)))[0][:, : self.n]
             val = coherence(V, self.lines)
             secs = time.perf_counter() - t0
-            return SolverResult(V, val, 0, 1, secs, [val], secs, "bound", True,
-                                "n <= dim: orthonormal columns, coherence 0: optimal")
+            return SolverResult(
+                V, val, 0, 1, secs, [val], secs, "bound", True, "n <= dim: orthonormal columns, coherence 0: optimal"
+            )
         with blas_limit(self.options.blas_threads):
             budget = Budget(self.time_limit, self.restarts, self.options.batch, cost=self.cost)
             size = min(8, self.options.batch)
@@ -258,5 +292,14 @@ class PackingSolver:
             if not finished and s.started < budget.cap:
                 s.stopped = "time"
         assert s.best is not None
-        return SolverResult(s.best, s.best_val, s.iterations + self.warm.iterations, s.done, budget.elapsed(),
-                            s.history, s.t_best, s.stopped, not budget.cut)
+        return SolverResult(
+            s.best,
+            s.best_val,
+            s.iterations + self.warm.iterations,
+            s.done,
+            budget.elapsed(),
+            s.history,
+            s.t_best,
+            s.stopped,
+            not budget.cut,
+        )

@@ -81,9 +81,14 @@ class SmoothMaxDescent:
     steps: tuple[float, ...] = LSE_STEPS
     clock: Clock = field(default=time.perf_counter, repr=False, compare=False)
 
-    def __call__(self, Vs: NDArray[np.float64], lines: bool, abandon_above: float = math.inf,
-                 deadline: float = math.inf, cut: list[bool] | None = None
-                 ) -> tuple[NDArray[np.float64], NDArray[np.float64], int, NDArray[np.float64]]:
+    def __call__(
+        self,
+        Vs: NDArray[np.float64],
+        lines: bool,
+        abandon_above: float = math.inf,
+        deadline: float = math.inf,
+        cut: list[bool] | None = None,
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], int, NDArray[np.float64]]:
         B, dim, n = Vs.shape
         X = Vs.reshape(B, dim * n).copy()
         best = Vs / np.linalg.norm(Vs, axis=1, keepdims=True)
@@ -105,8 +110,9 @@ class SmoothMaxDescent:
                     break
             p = c / np.maximum(cur * cur, 1e-6) if lines else c / np.maximum(np.abs(cur), 1e-3)
 
-            def fg(x: NDArray[np.float64], rows: NDArray[np.intp],
-                   p: NDArray[np.float64] = p) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+            def fg(
+                x: NDArray[np.float64], rows: NDArray[np.intp], p: NDArray[np.float64] = p
+            ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
                 return lse_batch(x, dim, n, lines, p[rows])
 
             Xl, it = lbfgs_batch(fg, X[live], self.iters, deadline=deadline, cut=cut, clock=self.clock)
@@ -166,11 +172,11 @@ class SLPPolish:
         scale = max(abs(val), 0.01)
         first = trace[-w - 1] - trace[-w // 2 - 1]
         second = trace[-w // 2 - 1] - val
-        return (first + second < self.tiny * scale
-                or (first + second < self.stall * scale and second > 0.25 * first))
+        return first + second < self.tiny * scale or (first + second < self.stall * scale and second > 0.25 * first)
 
-    def __call__(self, V: NDArray[np.float64], lines: bool, lb: float, deadline: float = math.inf,
-                 cut: list[bool] | None = None) -> tuple[NDArray[np.float64], int]:
+    def __call__(
+        self, V: NDArray[np.float64], lines: bool, lb: float, deadline: float = math.inf, cut: list[bool] | None = None
+    ) -> tuple[NDArray[np.float64], int]:
         import highspy
 
         dim, n = V.shape
@@ -186,12 +192,16 @@ class SLPPolish:
         # The fixed sparsity, column-wise. Rows 0..n_pairs-1: s (v_j . dv_i + v_i . dv_j) - t;
         # rows n_pairs..: v_i . dv_i (tangency). Variable d * n + i is dv[d, i]; the last is t.
         d_idx = np.arange(dim)
-        rows = np.concatenate([np.repeat(np.arange(n_pairs), 2 * dim + 1),
-                               n_pairs + np.repeat(np.arange(n), dim)])
-        cols = np.concatenate([
-            np.concatenate([d_idx[None, :] * n + iu[:, None], d_idx[None, :] * n + ju[:, None],
-                            np.full((n_pairs, 1), nv - 1)], axis=1).ravel(),
-            (d_idx[None, :] * n + np.arange(n)[:, None]).ravel()])
+        rows = np.concatenate([np.repeat(np.arange(n_pairs), 2 * dim + 1), n_pairs + np.repeat(np.arange(n), dim)])
+        cols = np.concatenate(
+            [
+                np.concatenate(
+                    [d_idx[None, :] * n + iu[:, None], d_idx[None, :] * n + ju[:, None], np.full((n_pairs, 1), nv - 1)],
+                    axis=1,
+                ).ravel(),
+                (d_idx[None, :] * n + np.arange(n)[:, None]).ravel(),
+            ]
+        )
         order = np.lexsort((rows, cols))
         lp = highspy.HighsLp()
         lp.num_col_, lp.num_row_ = nv, n_pairs + n
@@ -217,8 +227,9 @@ class SLPPolish:
             h_pairs = s * g
             margin = min(4 * r * math.sqrt(dim) + 1e-12, 2.0)
             active = h_pairs >= val - margin
-            coef = np.concatenate([s[:, None] * V[:, ju].T, s[:, None] * V[:, iu].T,
-                                   -np.ones((n_pairs, 1))], axis=1).ravel()
+            coef = np.concatenate(
+                [s[:, None] * V[:, ju].T, s[:, None] * V[:, iu].T, -np.ones((n_pairs, 1))], axis=1
+            ).ravel()
             lp.a_matrix_.value_ = np.concatenate([coef, V.T.ravel()])[order]
             lp.row_upper_ = np.r_[np.where(active, -h_pairs, inf), np.zeros(n)]
             lp.col_lower_ = np.r_[np.full(nv - 1, -r), -inf]
