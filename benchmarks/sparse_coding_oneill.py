@@ -44,6 +44,9 @@ Pearson correlation of atoms across the 8 coordinates (atoms centred), greedily 
 Hungarian-matched, which for equal widths is the Hungarian optimum; it is reported too as
 ``dict_mcc_pearson`` (= ``code_mcc`` applied to the dictionaries, coordinates as samples).
 
+The driver is :func:`theory.experiments.sparse_coding.oneill_toy` (also ``theory reproduce oneill2024``);
+this script is its command line.
+
 Run::
 
     python benchmarks/sparse_coding_oneill.py                 # 5 seeds, the paper's lengths
@@ -70,155 +73,12 @@ from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
-import threadpoolctl  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from theory.sparse_coding.learners import mlp_encoder_learner, oneill_lam, sparse_coding_learner  # noqa: E402
-from theory.sparse_coding.metrics import code_mcc, mcc  # noqa: E402
-from theory.sparse_coding.sae import SAEOptions, train_sae  # noqa: E402
-from theory.sparse_coding.truth import oneill2024  # noqa: E402
-from theory.sweep import sweep  # noqa: E402
+from theory.experiments.sparse_coding import OneillToy, oneill_toy  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
-N_TRAIN = N_TEST = 1024
-DATA_SEED = 20240926  # one data set for every seed, as in their protocol (their generator's seed)
-L1 = 0.01  # their coefficient of mean|s|
-WIDTH, HIDDEN = 16, 256
-
-PUBLISHED = {  # last logged step of their results JSON: mean, population std over 5 seeds
-    "sparse_coding": {"code_mcc": (0.6907, 0.0507), "dict_mcc": (0.8375, 0.0375)},
-    "mlp": {"code_mcc": (0.6434, 0.0725), "dict_mcc": (0.8507, 0.0378)},
-    "sae": {"code_mcc": (0.5657, 0.0113), "dict_mcc": (0.7453, 0.0152)},
-    "sae_fista": {"code_mcc": (0.5829, 0.0200), "dict_mcc": (0.7453, 0.0152)},
-    "sae_oneill": {"code_mcc": (0.5657, 0.0113), "dict_mcc": (0.7453, 0.0152)},
-}
-LABELS = {
-    "sparse_coding": "sparse coding (FISTA + learned D)",
-    "mlp": "MLP encoder (256 hidden)",
-    "sae": "SAE (ReLU; train_sae)",
-    "sae_fista": "SAE dictionary + FISTA codes (their SAE_ITO)",
-    "sae_oneill": "cross-check: their bias-free SAE (vs their SAE)",
-}
-
-
-def data() -> tuple[Any, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    truth = oneill2024(rng=0)
-    x, codes = truth.sample(N_TRAIN + N_TEST, rng=DATA_SEED)
-    codes = codes.toarray()
-    return truth, x[:N_TRAIN], codes[:N_TRAIN], x[N_TRAIN:], codes[N_TRAIN:]
-
-
-def _oneill_loss(x: np.ndarray, x_hat: np.ndarray, s: np.ndarray) -> float:
-    return float(np.mean((x - x_hat) ** 2) + L1 * np.mean(np.abs(s)))
-
-
-def _bias_free_sae(x: np.ndarray, steps: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Their SAE, as a cross-check of sae.py's: ``s = ReLU(W x)`` (no biases), ``x_hat = D s`` with D's
-    columns renormalised before every step (no gradient projection), PyTorch's default init for W
-    (uniform on +-1/sqrt(dim)), Gaussian D; full-batch Adam at 1e-3 on MSE + 0.01 mean(s). Returns
-    (W (width, dim), D (dim, width))."""
-    from theory._optim import AdamW, FlatParams
-
-    X = x.astype(np.float32)
-    n_samples, dim = X.shape
-    bound = 1.0 / np.sqrt(dim)
-    D0 = rng.standard_normal((dim, WIDTH))
-    flat = FlatParams({"W": rng.uniform(-bound, bound, (WIDTH, dim)), "D": D0 / np.linalg.norm(D0, axis=0)}, np.float32)
-    opt = AdamW(lr=1e-3, weight_decay=0.0)
-    P, G = flat.p, flat.g
-    for _ in range(steps):
-        P["D"] /= np.linalg.norm(P["D"], axis=0)
-        z = X @ P["W"].T
-        m = z > 0
-        s = z * m
-        gr = (s @ P["D"].T - X) * np.float32(2.0 / (n_samples * dim))
-        G["D"][...] = gr.T @ s
-        G["W"][...] = ((gr @ P["D"] + np.float32(L1 / (n_samples * WIDTH))) * m).T @ X
-        opt.step(flat)
-    P["D"] /= np.linalg.norm(P["D"], axis=0)
-    return P["W"].astype(np.float64), P["D"].astype(np.float64)
-
-
-def oneill_cell(params: dict[str, Any], rng: np.random.Generator) -> dict[str, Any]:
-    """Train one model with one seed on the fixed data set; score it on the test set."""
-    truth, x_tr, s_tr, x_te, s_te = data()
-    model = params["model"]
-    dim = x_tr.shape[1]
-    lam = oneill_lam(L1, dim=dim, width=WIDTH)
-    t0 = time.perf_counter()
-    out: dict[str, Any] = {}
-    with threadpoolctl.threadpool_limits(1, user_api="blas"):
-        if model == "sae":
-            sae = train_sae(
-                x_tr,
-                kind="relu",
-                width=WIDTH,
-                l1=L1 * dim / WIDTH,
-                steps=params["steps"],
-                batch_size=N_TRAIN,
-                lr=1e-3,
-                rng=rng,
-                options=SAEOptions(progress=False, dtype="float32"),
-            )
-            D = np.asarray(sae.W_dec, dtype=np.float64)
-            codes = sae.encode(x_te)
-            x_hat = sae.decode(codes)
-            # their SAE_ITO: optimal inference (same objective) on the SAE's dictionary
-            from theory.sparse_coding.inference import fista
-
-            ito = np.asarray(fista(D, x_te, lam=lam, tol=1e-6).codes)
-            out["sae_fista_code_mcc"] = code_mcc(ito, s_te)
-            out["sae_fista_test_loss"] = _oneill_loss(x_te, ito @ (D / np.linalg.norm(D, axis=0)).T, ito)
-        elif model == "sae_oneill":
-            W, D = _bias_free_sae(x_tr, params["steps"], rng)
-            codes = np.maximum(x_te @ W.T, 0.0)
-            x_hat = codes @ D.T
-        elif model == "mlp":
-            ld = mlp_encoder_learner(
-                x_tr,
-                width=WIDTH,
-                hidden=HIDDEN,
-                l1=L1,
-                steps=params["steps"],
-                lr=1e-3,
-                bias=False,
-                dtype="float32",
-                rng=rng,
-            )
-            D = ld.dictionary
-            codes = ld.encode(x_te)
-            x_hat = ld.decode(codes)
-            fcodes = ld.encode(x_te, method="fista")
-            out["mlp_fista_code_mcc"] = code_mcc(fcodes, s_te)
-        elif model == "sparse_coding":
-            ld = sparse_coding_learner(
-                x_tr,
-                width=WIDTH,
-                lam=lam,
-                steps=params["sc_steps"],
-                inner_steps=params["sc_inner"],
-                update="adam",
-                lr=1e-3,
-                dictionary_init=params["sc_init"],
-                resample=True,
-                rng=rng,
-            )
-            D = ld.dictionary
-            codes = ld.encode(x_te)
-            x_hat = ld.decode(codes)
-            out["unconverged_solves"] = ld.info["unconverged_solves"]
-        else:
-            raise ValueError(f"unknown model {model!r}")
-    out.update(
-        code_mcc=code_mcc(codes, s_te),
-        dict_mcc=mcc(D, truth.dictionary),
-        dict_mcc_pearson=code_mcc(D, truth.dictionary),
-        test_loss=_oneill_loss(x_te, x_hat, codes),
-        test_l0=float(np.count_nonzero(codes > 1e-8, axis=1).mean()),
-        seconds=time.perf_counter() - t0,
-    )
-    return out
 
 
 def _machine() -> dict[str, Any]:
@@ -243,134 +103,30 @@ def main() -> None:
     args = ap.parse_args()
     if args.quick:
         args.steps, args.sc_steps, args.sc_inner, args.seeds = 1000, 20, 50, 2
-    # slowest first, so the two workers stay busy
-    grid = [
-        {
-            "model": m,
-            "seed": s,
-            "steps": args.steps,
-            "sc_steps": args.sc_steps,
-            "sc_inner": args.sc_inner,
-            "sc_init": "gaussian",
-        }
-        for m in ("mlp", "sparse_coding", "sae", "sae_oneill")
-        for s in range(args.seeds)
-    ]
-    for cell in grid:  # the sparse coding learner's Adam step projects the gradient onto the tangent space
-        if cell["model"] == "sparse_coding":
-            cell["sc_version"] = 2
     t0 = time.perf_counter()
     executor: Any = "serial" if args.workers == 1 else ProcessPoolExecutor(max_workers=args.workers)
     try:
-        res = sweep(oneill_cell, grid, executor=executor, store=args.store, rng=0, desc="oneill2024")
+        res = oneill_toy(
+            seeds=args.seeds,
+            steps=args.steps,
+            sc_steps=args.sc_steps,
+            sc_inner=args.sc_inner,
+            store=args.store,
+            executor=executor,
+            progress=sys.stderr.isatty(),
+        )
     finally:
         if executor != "serial":
             executor.shutdown()
     wall = time.perf_counter() - t0
-    recs = res.to_records()
-    rows = {}
-    for name, model, ckey in (
-        ("sparse_coding", "sparse_coding", "code_mcc"),
-        ("mlp", "mlp", "code_mcc"),
-        ("sae", "sae", "code_mcc"),
-        ("sae_fista", "sae", "sae_fista_code_mcc"),
-        ("sae_oneill", "sae_oneill", "code_mcc"),
-    ):
-        rr = [r for r in recs if r["model"] == model]
-        cm = np.array([r[ckey] for r in rr])
-        dm = np.array([r["dict_mcc"] for r in rr])
-        dp = np.array([r["dict_mcc_pearson"] for r in rr])
-        row = {
-            "code_mcc": [float(cm.mean()), float(cm.std())],
-            "dict_mcc": [float(dm.mean()), float(dm.std())],
-            "dict_mcc_pearson": [float(dp.mean()), float(dp.std())],
-            "per_seed": {"code_mcc": cm.tolist(), "dict_mcc": dm.tolist(), "dict_mcc_pearson": dp.tolist()},
-            "seconds_per_seed": float(np.mean([r["seconds"] for r in rr])),
-            "seconds_total": float(np.sum([r["seconds"] for r in rr])),
-        }
-        if model == "mlp":
-            fm = np.array([r["mlp_fista_code_mcc"] for r in rr])
-            row["fista_on_mlp_dictionary_code_mcc"] = [float(fm.mean()), float(fm.std())]
-        pub = PUBLISHED[name]
-        for key, pkey in (("code_mcc", "code_mcc"), ("dict_mcc", "dict_mcc"), ("dict_mcc_pearson", "dict_mcc")):
-            m, s = pub[pkey]
-            ours = row[key][0]
-            row[f"{key}_published"] = [m, s]
-            row[f"{key}_within_published_spread"] = bool(abs(ours - m) <= s)
-            row[f"{key}_within_2_spreads"] = bool(abs(ours - m) <= 2 * s)
-        rows[name] = row
-    rank_code = sorted(("sparse_coding", "mlp", "sae"), key=lambda k: -rows[k]["code_mcc"][0])
-    rank_dict = sorted(("sparse_coding", "mlp", "sae"), key=lambda k: -rows[k]["dict_mcc"][0])
-    rank_code_theirs = sorted(("sparse_coding", "mlp", "sae_oneill"), key=lambda k: -rows[k]["code_mcc"][0])
-    rank_dict_theirs = sorted(("sparse_coding", "mlp", "sae_oneill"), key=lambda k: -rows[k]["dict_mcc_pearson"][0])
-    out = {
-        "paper": "O'Neill, Gumran & Klindt (2024), arXiv:2411.13117, unknown Z and D, 16/8/3 toy",
-        "settings": {
-            "n": 16,
-            "dim": 8,
-            "k": 3,
-            "train": N_TRAIN,
-            "test": N_TEST,
-            "data_seed": DATA_SEED,
-            "seeds": args.seeds,
-            "steps": args.steps,
-            "sc_steps": args.sc_steps,
-            "sc_inner": args.sc_inner,
-            "loss": "MSE + 0.01 mean|s|",
-            "sae_l1": L1 * 8 / WIDTH,
-            "lasso_lam": oneill_lam(L1, dim=8, width=WIDTH),
-            "std": "population (ddof=0), as their np.std",
-        },
-        "results": rows,
-        "ranking_code_mcc": rank_code,
-        "ranking_dict_mcc": rank_dict,
-        "ranking_code_mcc_with_their_sae": rank_code_theirs,
-        "ranking_dict_mcc_pearson_with_their_sae": rank_dict_theirs,
-        "published_ranking_code_mcc": ["sparse_coding", "mlp", "sae"],
-        "published_ranking_dict_mcc": ["mlp", "sparse_coding", "sae"],
-        "wall_seconds_this_run": wall,
-        "cell_seconds_total": float(sum(r["seconds"] for r in recs)),
-        "machine": _machine(),
-        "command": " ".join(["python"] + sys.argv),
-    }
+    out = res.to_dict()
+    out.update(machine=_machine(), command=" ".join(["python"] + sys.argv))
     suffix = "_quick" if args.quick else ""
     (RESULTS / f"sparse_coding_oneill{suffix}.json").write_text(json.dumps(out, indent=2) + "\n")
-    lines = [
-        "# O'Neill, Gumran & Klindt (2024) 16/8/3 toy: reproduction",
-        "",
-        f"{args.seeds} seeds, one data set (1,024 train / 1,024 test); SAE and MLP {args.steps:,} full-batch "
-        f"Adam steps; sparse coding {args.sc_steps} FISTA code solves x {args.sc_inner} Adam steps on D. "
-        "Mean ± population std over seeds; published = their repository's results JSON.",
-        "",
-        "| model | code MCC | published | within | dict MCC (\\|cos\\|) | dict MCC (their Pearson) "
-        "| published | within (\\|cos\\| / Pearson) |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for name, row in rows.items():
-        c, d, p = row["code_mcc"], row["dict_mcc"], row["dict_mcc_pearson"]
-        pc, pd_ = row["code_mcc_published"], row["dict_mcc_published"]
-        lines.append(
-            f"| {LABELS[name]} | {c[0]:.3f} ± {c[1]:.3f} | {pc[0]:.3f} ± {pc[1]:.3f} | "
-            f"{'yes' if row['code_mcc_within_published_spread'] else 'no'} | {d[0]:.3f} ± {d[1]:.3f} | "
-            f"{p[0]:.3f} ± {p[1]:.3f} | {pd_[0]:.3f} ± {pd_[1]:.3f} | "
-            f"{'yes' if row['dict_mcc_within_published_spread'] else 'no'} / "
-            f"{'yes' if row['dict_mcc_pearson_within_published_spread'] else 'no'} |"
-        )
-    lines += [
-        "",
-        f"Ranking by code MCC: {' > '.join(rank_code)} (published: sparse_coding > mlp > sae).",
-        f"Ranking by dictionary MCC: {' > '.join(rank_dict)} (published: mlp ≈ sparse_coding > sae).",
-        f"With their bias-free SAE in place of train_sae's: code MCC {' > '.join(rank_code_theirs)}, "
-        f"dictionary MCC (their Pearson score) {' > '.join(rank_dict_theirs)}.",
-        "",
-        "'within' = |ours − published mean| ≤ published std. The dictionary 'published' column is their "
-        "Pearson-over-coordinates score; compare it with the 'their Pearson' column.",
-        "",
-        f"Machine: {out['machine']['processor']}, {out['machine']['cpus']} CPUs; command: `{out['command']}`.",
-    ]
-    (RESULTS / f"sparse_coding_oneill{suffix}.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
-    print(f"wall {wall:.0f} s")
+    md = OneillToy.from_dict(out).markdown()
+    (RESULTS / f"sparse_coding_oneill{suffix}.md").write_text(md)
+    print(md, end="")
+    print(f"wall {wall:.0f} s; machine {platform.processor()}, {os.cpu_count()} CPUs, load {os.getloadavg()}")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,9 @@ Loss convention: the trainer's, per sample ``||x - x_hat||^2`` summed over the 2
 and divided the L1 term by the number of latents, so their coefficients are not on this scale; the grid here
 keeps their spacing (powers 10^(k/4), every second one) on this loss's scale.
 
+The driver is :func:`theory.experiments.sparse_coding.sharkey_grid` (also ``theory reproduce sharkey2022``);
+this script is its command line and draws the figure.
+
 Run::
 
     python benchmarks/sparse_coding_sharkey.py            # full: ratios 0.25..4, 5 coefficients
@@ -40,11 +43,9 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import argparse  # noqa: E402
-import base64  # noqa: E402
 import json  # noqa: E402
 import platform  # noqa: E402
 import sys  # noqa: E402
-import time  # noqa: E402
 from concurrent.futures import ProcessPoolExecutor  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
@@ -53,140 +54,9 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from theory.experiments.sparse_coding import loss_flattening, pre_decay_change  # noqa: E402
-from theory.sparse_coding.metrics import dead_latents, explained_variance, mcc, mmcs, pairwise_mcc  # noqa: E402
-from theory.sparse_coding.sae import SAEOptions, train_saes  # noqa: E402
-from theory.sparse_coding.truth import sharkey2022  # noqa: E402
-from theory.sweep import sweep  # noqa: E402
+from theory.experiments.sparse_coding import SharkeyGrid, sharkey_grid  # noqa: E402
 
 RESULTS = Path(__file__).with_name("results")
-DIM = 256
-SEED = 0
-TRUTH_SEED = 0
-
-MODES: dict[str, dict[str, Any]] = {
-    # ratios x 256 = widths; l1 = 10^(k/4)
-    "full": {
-        "ratios": [0.25, 0.5, 1, 2, 4],
-        "l1_k": [-10, -8, -6, -4, -2],
-        "steps": 2000,
-        "batch_size": 128,
-        "n_eval": 16384,
-        "dead_window": 400,
-    },
-    "quick": {
-        "ratios": [0.5, 1, 2],
-        "l1_k": [-6, -4, -2],
-        "steps": 300,
-        "batch_size": 128,
-        "n_eval": 4096,
-        "dead_window": 100,
-    },
-}
-LR = 3e-3
-LR_DECAY = 0.2  # linear decay to 0 over the last 20% of steps
-
-
-def _encode_dict(D: np.ndarray) -> str:
-    """A dictionary as base64 float16 (for the adjacent-size comparison; cosines to ~1e-3)."""
-    return base64.b64encode(np.ascontiguousarray(D, dtype=np.float16).tobytes()).decode("ascii")
-
-
-def _decode_dict(s: str, dim: int) -> np.ndarray:
-    return np.frombuffer(base64.b64decode(s), dtype=np.float16).astype(np.float64).reshape(dim, -1)
-
-
-def train_width(params: dict[str, Any], rng: np.random.Generator) -> dict[str, Any]:
-    """One sweep cell: a whole L1 sweep at one dictionary width, trained at once and scored."""
-    truth = sharkey2022(correlated=params["correlated"], rng=TRUTH_SEED)
-    width = int(round(params["ratio"] * DIM))
-    l1s = [10.0 ** (k / 4) for k in params["l1_k"]]
-    eval_rng = np.random.default_rng(rng.integers(2**63))
-    opts = SAEOptions(lr=LR, lr_decay=LR_DECAY, progress=False, dead_window=params["dead_window"], dtype="float32")
-    t0 = time.perf_counter()
-    saes = train_saes(
-        truth,
-        kind="relu",
-        width=width,
-        l1=l1s,
-        steps=params["steps"],
-        batch_size=params["batch_size"],
-        options=opts,
-        rng=rng,
-    )
-    train_s = time.perf_counter() - t0
-    x_eval, _ = truth.sample(params["n_eval"], rng=eval_rng)
-    rows = []
-    for k, l1, sae in zip(params["l1_k"], l1s, saes, strict=True):
-        fired = np.zeros(width, dtype=bool)
-        l0_sum, x_hat = 0.0, np.empty_like(x_eval)
-        for s in range(0, x_eval.shape[0], 2048):
-            codes = sae.encode(x_eval[s : s + 2048])
-            fired |= (codes > 0).any(axis=0)
-            l0_sum += float((codes > 0).sum())
-            x_hat[s : s + 2048] = sae.decode(codes)
-        dead_eval = dead_latents(fired[None, :].astype(float))
-        D = np.asarray(sae.W_dec, dtype=np.float64)
-        rows.append(
-            {
-                "l1_k": k,
-                "l1": l1,
-                "mmcs": mmcs(D, truth.dictionary),
-                "mcc": mcc(D, truth.dictionary),
-                "dead_fraction_eval": dead_eval.fraction,
-                "dead_count_eval": dead_eval.count,
-                "dead_fraction_train": float(sae.dead_fractions[-1]),
-                "l0_eval": l0_sum / x_eval.shape[0],
-                "explained_variance": explained_variance(x_eval, x_hat),
-                "final_loss": float(sae.losses[-1]),
-                "final_mse": float(sae.mses[-1]),
-                "loss_curve": {
-                    "steps": sae.log_steps[:: max(1, sae.log_steps.size // 20)].tolist(),
-                    "loss": sae.losses[:: max(1, sae.losses.size // 20)].tolist(),
-                },
-                "loss_change_last_tenth": loss_flattening(sae.losses),
-                "dictionary_f16": _encode_dict(D),
-            }
-        )
-    return {
-        "width": width,
-        "train_seconds": train_s,
-        "instances": len(saes),
-        "loadavg_end": list(os.getloadavg()),
-        "rows": rows,
-    }
-
-
-def _adjacent(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Agreement of dictionaries learned at adjacent widths, per coefficient."""
-    out = []
-    by_ratio = sorted(cells, key=lambda c: c["ratio"])
-    for small, large in zip(by_ratio[:-1], by_ratio[1:], strict=True):
-        for rs, rl in zip(small["value"]["rows"], large["value"]["rows"], strict=True):
-            Ds, Dl = _decode_dict(rs["dictionary_f16"], DIM), _decode_dict(rl["dictionary_f16"], DIM)
-            out.append(
-                {
-                    "l1_k": rs["l1_k"],
-                    "l1": rs["l1"],
-                    "ratio_small": small["ratio"],
-                    "ratio_large": large["ratio"],
-                    "mmcs_small_in_large": mmcs(Dl, Ds),
-                    "pairwise_mcc": pairwise_mcc(Ds, Dl),
-                }
-            )
-    return out
-
-
-def _table(records: list[dict[str, Any]], key: str, ratios: list[float], ks: list[int], fmt: str) -> list[str]:
-    head = "| L1 coefficient | " + " | ".join(f"{r:g}x ({int(round(r * DIM))})" for r in ratios) + " |"
-    lines = [head, "|---" * (len(ratios) + 1) + "|"]
-    for k in ks:
-        cells = []
-        for r in ratios:
-            hit = [rec for rec in records if rec["l1_k"] == k and rec["ratio"] == r]
-            cells.append(format(hit[0][key], fmt) if hit and hit[0][key] is not None else "")
-        lines.append(f"| 10^({k}/4) = {10 ** (k / 4):.3g} | " + " | ".join(cells) + " |")
-    return lines
 
 
 def _figure(out: dict[str, Any], path: Path) -> list[str]:
@@ -255,200 +125,49 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--steps", type=int, help="override the training steps")
     ap.add_argument("--workers", type=int, default=2, help="worker processes (0: serial)")
     args = ap.parse_args(argv)
-    mode = "quick" if args.quick else "full"
-    cfg = dict(MODES[mode])
-    if args.ratios:
-        # 2.0 -> 2: a cell's key and seed come from its canonical JSON, where 2 and 2.0 differ
-        cfg["ratios"] = [int(r) if float(r).is_integer() else float(r) for r in args.ratios]
-    if args.steps:
-        cfg["steps"] = args.steps
     suffix = "_quick" if args.quick else ""
-    corr = {"no": [False], "yes": [True], "both": [False, True]}[args.correlated]
-    # largest widths first so two workers stay balanced
-    grid = [
-        {
-            "correlated": c,
-            "ratio": r,
-            "l1_k": cfg["l1_k"],
-            "steps": cfg["steps"],
-            "batch_size": cfg["batch_size"],
-            "n_eval": cfg["n_eval"],
-            "dead_window": cfg["dead_window"],
-        }
-        for r in sorted(cfg["ratios"], reverse=True)
-        for c in corr
-    ]
     RESULTS.mkdir(exist_ok=True)
     store = RESULTS / f"sparse_coding_sharkey{suffix}.sqlite"
     load0 = list(os.getloadavg())
-    t0 = time.perf_counter()
+    kw: dict[str, Any] = {
+        "quick": args.quick,
+        "ratios": args.ratios,
+        "steps": args.steps or None,
+        "correlated": args.correlated,
+        "store": store,
+        "progress": sys.stderr.isatty(),
+    }
     if args.workers <= 0:
-        res = sweep(train_width, grid, executor="serial", store=store, rng=SEED)
+        res = sharkey_grid(executor="serial", **kw)
     else:
         with ProcessPoolExecutor(max_workers=args.workers) as pool:
-            res = sweep(train_width, grid, executor=pool, store=store, rng=SEED)
-    wall = time.perf_counter() - t0
-    cells = [
-        {"ratio": p["ratio"], "correlated": p["correlated"], "value": v}
-        for p, v in zip(res.params, res.values, strict=True)
-    ]
-    records, adjacent = [], []
-    for c in cells:
-        for r in c["value"]["rows"]:
-            rec = {k: v for k, v in r.items() if k != "dictionary_f16"}
-            rec["loss_change_before_decay"] = pre_decay_change(r["loss_curve"], cfg["steps"])
-            records.append({"correlated": c["correlated"], "ratio": c["ratio"], "width": c["value"]["width"], **rec})
-    for cval in corr:
-        for a in _adjacent([c for c in cells if c["correlated"] == cval]):
-            adjacent.append({"correlated": cval, **a})
-    data_paths = ["correlated" if c else "uncorrelated" for c in corr]
-    out: dict[str, Any] = {
-        "benchmark": "Sharkey, Braun & Millidge (2022) toy: MMCS over L1 coefficient x dictionary ratio",
-        "command": "python benchmarks/sparse_coding_sharkey.py " + " ".join(sys.argv[1:] if argv is None else argv),
-        "mode": mode,
-        "machine": {
-            "platform": platform.platform(),
-            "processor": platform.processor(),
-            "cpu_count": os.cpu_count(),
-            "python": platform.python_version(),
-            "numpy": np.__version__,
-            "workers": args.workers,
-            "loadavg_start": load0,
-            "loadavg_end": list(os.getloadavg()),
-            "note": "shared busy machine; wall times depend on the load",
-        },
-        "data_paths": data_paths,
-        "truth": {
-            "preset": "sharkey2022",
-            "dim": DIM,
-            "n": 512,
-            "truth_seed": TRUTH_SEED,
-            "expected_l0": {dp: sharkey2022(correlated=dp == "correlated").expected_l0 for dp in data_paths},
-        },
-        "grid": {
-            "ratios": cfg["ratios"],
-            "widths": [int(round(r * DIM)) for r in cfg["ratios"]],
-            "l1_k": cfg["l1_k"],
-            "l1": [10 ** (k / 4) for k in cfg["l1_k"]],
-            "l1_rule": "l1 = 10^(k/4), every second k (Sharkey et al.'s 10^(k/4) spacing, this loss's scale)",
-        },
-        "training": {
-            "kind": "relu",
-            "optimizer": "Adam (AdamW, weight decay 0)",
-            "lr": LR,
-            "lr_decay": LR_DECAY,
-            "steps": cfg["steps"],
-            "batch_size": cfg["batch_size"],
-            "samples_seen": cfg["steps"] * cfg["batch_size"],
-            "data": "fresh samples each step from the sampler",
-            "decoder": "unit-norm columns",
-            "dead_window_steps": cfg["dead_window"],
-            "n_eval": cfg["n_eval"],
-            "batched": "one train_saes(l1=[...]) call per width and data path",
-            "seed": SEED,
-        },
-        "wall_seconds": wall,
-        "cell_seconds": {
-            f"{p['ratio']:g}{'-corr' if p['correlated'] else ''}": e
-            for p, e in zip(res.params, res.elapsed, strict=True)
-        },
-        "records": records,
-        "adjacent": adjacent,
+            res = sharkey_grid(executor=pool, **kw)
+    data = res.to_dict()
+    machine = {
+        "platform": platform.platform(),
+        "processor": platform.processor(),
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "workers": args.workers,
+        "loadavg_start": load0,
+        "loadavg_end": list(os.getloadavg()),
+        "note": "shared busy machine; wall times depend on the load",
     }
-    out["summary"] = _summary(out)
+    command = "python benchmarks/sparse_coding_sharkey.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    # the layout of the results file: the run's command and machine after the benchmark's name and mode
+    out: dict[str, Any] = {"benchmark": data.pop("benchmark"), "command": command, "mode": data.pop("mode")}
+    out["machine"] = machine
+    out.update(data)
     json_path = RESULTS / f"sparse_coding_sharkey{suffix}.json"
     json_path.write_text(json.dumps(out, indent=1) + "\n")
     out["figures"] = _figure(out, RESULTS / f"sparse_coding_sharkey{suffix}")
     json_path.write_text(json.dumps(out, indent=1) + "\n")
-    md = _markdown(out)
+    md = SharkeyGrid.from_dict(out).markdown()
     (RESULTS / f"sparse_coding_sharkey{suffix}.md").write_text(md)
     print(md)
+    wall = out["wall_seconds"]
     print(f"wall {wall:.0f} s; machine {platform.processor()}, {os.cpu_count()} CPUs, load {os.getloadavg()}")
-
-
-def _summary(out: dict[str, Any]) -> dict[str, Any]:
-    s: dict[str, Any] = {}
-    for dp in out["data_paths"]:
-        recs = [r for r in out["records"] if r["correlated"] == (dp == "correlated")]
-        best = max(recs, key=lambda r: r["mmcs"])
-        adj = [a for a in out["adjacent"] if a["correlated"] == (dp == "correlated")]
-        # per coefficient: the largest smaller-ratio whose atoms are still found in the next larger dictionary
-        pick = {}
-        for k in out["grid"]["l1_k"]:
-            a_k = sorted((a for a in adj if a["l1_k"] == k), key=lambda a: a["ratio_small"])
-            if a_k:
-                top = max(a_k, key=lambda a: a["mmcs_small_in_large"])
-                pick[str(k)] = {
-                    "ratio_with_highest_agreement": top["ratio_small"],
-                    "agreement": top["mmcs_small_in_large"],
-                }
-        s[dp] = {
-            "best_mmcs": best["mmcs"],
-            "best_at": {"l1": best["l1"], "ratio": best["ratio"]},
-            "adjacent_agreement_peak": pick,
-            "converged_fraction": float(np.mean([(r["loss_change_last_tenth"] or 0) < 0.02 for r in recs])),
-        }
-    return s
-
-
-def _markdown(out: dict[str, Any]) -> str:
-    ratios, ks = out["grid"]["ratios"], out["grid"]["l1_k"]
-    t = out["training"]
-    lines = [
-        f"# Sharkey, Braun & Millidge (2022) toy: SAE recovery over L1 x dictionary ratio ({out['mode']})",
-        "",
-        f"Command: `{out['command']}`. Data: `sharkey2022` (dim 256, n 512 true features). ReLU SAEs, "
-        f"Adam lr {t['lr']}, {t['steps']} steps x batch {t['batch_size']} = {t['samples_seen']:,} fresh samples; "
-        f"one batched `train_saes(l1=[...])` call per width. Wall {out['wall_seconds']:.0f} s for this invocation "
-        f"(cells already in the store are loaded, not recomputed); sum of the cells' compute times "
-        f"{sum(out['cell_seconds'].values()):.0f} s, largest cell {max(out['cell_seconds'].values()):.0f} s "
-        f"({out['machine']['workers'] or 'no'} worker processes share the cells). Load average "
-        f"{out['machine']['loadavg_start'][0]:.1f} at start, {out['machine']['loadavg_end'][0]:.1f} at end "
-        f"({out['machine']['cpu_count']} CPUs).",
-        "",
-    ]
-    for dp in out["data_paths"]:
-        recs = [r for r in out["records"] if r["correlated"] == (dp == "correlated")]
-        adj = [{**a, "ratio": a["ratio_small"]} for a in out["adjacent"] if a["correlated"] == (dp == "correlated")]
-        lines += [
-            f"## {dp} data path (expected data L0 {out['truth']['expected_l0'][dp]:.3f})",
-            "",
-            "MMCS with the true features:",
-            "",
-        ] + _table(recs, "mmcs", ratios, ks, ".3f")
-        lines += ["", "Dead latents (fraction never active on the held-out batch):", ""]
-        lines += _table(recs, "dead_fraction_eval", ratios, ks, ".2f")
-        lines += ["", "Held-out L0 / explained variance:", ""]
-        for r in recs:
-            r["_l0ev"] = f"{r['l0_eval']:.2f} / {r['explained_variance']:.3f}"
-        lines += _table(recs, "_l0ev", ratios, ks, "s")
-        for r in recs:
-            del r["_l0ev"]
-        lines += [
-            "",
-            "Adjacent-size agreement: MMCS of the dictionary at this ratio within the next larger one "
-            "(same coefficient); no ground truth used:",
-            "",
-        ]
-        lines += _table(adj, "mmcs_small_in_large", ratios[:-1], ks, ".3f")
-        lines += ["", "Relative change of the training loss over the last tenth of training (< 0.02: flattened):", ""]
-        lines += _table(recs, "loss_change_last_tenth", ratios, ks, ".3f")
-        lines += [
-            "",
-            "Relative drop of the training loss from 50-65% to 65-80% of the steps, before the learning-rate "
-            "decay (subsampled single-batch losses, noisy):",
-            "",
-        ]
-        lines += _table(recs, "loss_change_before_decay", ratios, ks, ".3f")
-        sm = out["summary"][dp]
-        lines += [
-            "",
-            f"Best MMCS {sm['best_mmcs']:.3f} at L1 {sm['best_at']['l1']:.3g}, ratio "
-            f"{sm['best_at']['ratio']:g}. Fraction of runs whose loss changed < 2% over the last tenth: "
-            f"{sm['converged_fraction']:.2f}.",
-            "",
-        ]
-    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
