@@ -87,20 +87,6 @@ def test_committed_sharkey_best_is_max() -> None:
         assert res["summary"][dp]["best_mmcs"] == max(r["mmcs"] for r in recs)
 
 
-def test_quick_results_files_load() -> None:
-    """The older quick files (fewer keys) load too."""
-    found = 0
-    for stem, cls in FILES.items():
-        path = RESULTS / f"{stem}_quick.json"
-        if path.exists():
-            data = json.loads(path.read_text())
-            assert cls.from_dict(data).to_dict() == data
-            str(cls.from_dict(data))
-            found += 1
-    if not found:
-        pytest.skip("no quick results files")
-
-
 @pytest.mark.parametrize("stem", sorted(FILES))
 def test_from_dict_refuses_bad_data(stem: str) -> None:
     cls = FILES[stem]
