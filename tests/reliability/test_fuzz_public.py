@@ -103,8 +103,6 @@ ALLOW_LIST: dict[str, str] = {
     },
     "theory.circuits.Embedding": _BUILT_BY.format("embed_features"),
     "theory.circuits.Stage": _BUILT_BY.format("compile_circuit"),
-    "theory.circuits.SuperposedMLP": _BUILT_BY.format("compile_circuit"),
-    "theory.circuits.UAnd": _BUILT_BY.format("uand"),
     # rendering helpers: arguments are matplotlib objects or none at all
     "theory.figures.figure_modules": "takes no arguments",
     "theory.figures.recipes": "takes no arguments",

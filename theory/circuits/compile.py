@@ -54,6 +54,7 @@ from scipy import stats
 
 from theory._validation import (
     as_rng,
+    check_array,
     check_bool,
     check_int,
     check_memory,
@@ -253,6 +254,13 @@ class Stage:
         return int(n)
 
 
+def _check_list(value: Any, name: str) -> list[Any]:
+    """A list or tuple argument, as a list (strings, arrays and scalars refused)."""
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"{name} must be a list or tuple, got {type(value).__name__}")
+    return list(value)
+
+
 class SuperposedMLP:
     """A circuit compiled into a stack of superposed MLP stages (see :func:`compile_circuit`).
 
@@ -267,6 +275,28 @@ class SuperposedMLP:
     negated : list of ndarray of bool
         Nodes stored complemented (``u = 1 - x``; see :func:`stored_polynomials`): their
         value is read as ``1 - û``.
+
+    Parameters
+    ----------
+    stages : sequence of Stage
+        One per circuit layer after the inputs; stage ``l`` maps ``widths[l]`` nodes to
+        ``widths[l + 1]`` (its ``Lin`` has shape ``(widths[l + 1], widths[l])``).
+    embeddings : sequence of (ndarray of shape (dim, widths[l]) or None)
+        One per circuit layer, inputs first.
+    widths : sequence of int
+        Circuit layer widths, ``len(stages) + 1`` of them.
+    error_correction : bool or "dedicated"
+    info : dict
+        Construction parameters (as recorded by :func:`compile_circuit`).
+    negated : sequence of bool ndarray of shape (widths[l],), optional
+        Complemented nodes per layer (default none).
+
+    Examples
+    --------
+    >>> from theory.circuits import Circuit, Gate
+    >>> net = compile_circuit(Circuit(2, [[Gate("AND", (0, 1))]]), width=64, error_correction=False)
+    >>> SuperposedMLP(net.stages, net.embeddings, (2, 1), error_correction=False, info={})
+    SuperposedMLP(depth=1, neurons=64, error_correction=False)
     """
 
     def __init__(
@@ -278,12 +308,64 @@ class SuperposedMLP:
         info: dict[str, Any],
         negated: list[NDArray[np.bool_]] | None = None,
     ) -> None:
+        stages = _check_list(stages, "stages")
+        for i, st in enumerate(stages):
+            if not isinstance(st, Stage):
+                raise TypeError(f"stages[{i}] must be a Stage, got {type(st).__name__}")
+        widths = tuple(check_int(w, "widths (a layer width)", minimum=1) for w in _check_list(widths, "widths"))
+        if len(widths) != len(stages) + 1:
+            raise ValueError(f"widths must have len(stages) + 1 = {len(stages) + 1} entries, got {len(widths)}")
+        for i, st in enumerate(stages):
+            shape = getattr(st.Lin, "shape", None)
+            if shape != (widths[i + 1], widths[i]):
+                raise ValueError(
+                    f"widths {widths} do not match stages[{i}], whose Lin has shape {shape} "
+                    f"(expected (widths[{i + 1}], widths[{i}]) = ({widths[i + 1]}, {widths[i]}))"
+                )
+        embeddings = _check_list(embeddings, "embeddings")
+        if len(embeddings) != len(widths):
+            raise ValueError(f"embeddings must have one entry per layer ({len(widths)}), got {len(embeddings)}")
+        checked: list[NDArray[np.float64] | None] = []
+        for i, F in enumerate(embeddings):
+            if F is not None:
+                F = check_array(F, f"embeddings[{i}]", ndim=2)
+                if F.shape[1] != widths[i] or F.shape[0] < 1:
+                    raise ValueError(f"embeddings[{i}] must have shape (dim, widths[{i}]={widths[i]}), got {F.shape}")
+            checked.append(F)
+        if isinstance(error_correction, str):
+            if error_correction != "dedicated":
+                raise ValueError(f"error_correction must be True, False or 'dedicated', got {error_correction!r}")
+        elif not isinstance(error_correction, (bool, np.bool_)):
+            raise TypeError(
+                f"error_correction must be True, False or 'dedicated', got {type(error_correction).__name__}"
+            )
+        else:
+            error_correction = bool(error_correction)
+        if not isinstance(info, dict):
+            raise TypeError(f"info must be a dict, got {type(info).__name__}")
+        if negated is None:
+            neg = [np.zeros(w, dtype=bool) for w in widths]
+        else:
+            negs = _check_list(negated, "negated")
+            if len(negs) != len(widths):
+                raise ValueError(f"negated must have one entry per layer ({len(widths)}), got {len(negs)}")
+            neg = []
+            for i, v in enumerate(negs):
+                try:
+                    arr = np.asarray(v)
+                except (TypeError, ValueError) as exc:  # ragged
+                    raise TypeError(f"negated[{i}] must be a bool array: {exc}") from None
+                if arr.dtype != np.bool_:
+                    raise TypeError(f"negated[{i}] must be a bool array, got dtype {arr.dtype}")
+                if arr.shape != (widths[i],):
+                    raise ValueError(f"negated[{i}] must have shape (widths[{i}],) = ({widths[i]},), got {arr.shape}")
+                neg.append(arr)
         self.stages = stages
-        self.embeddings = embeddings
+        self.embeddings = checked
         self.widths = widths
         self.error_correction = error_correction
         self.info = info
-        self.negated = negated if negated is not None else [np.zeros(w, dtype=bool) for w in widths]
+        self.negated = neg
 
     def __repr__(self) -> str:
         return (

@@ -159,6 +159,31 @@ def embed_features(*, m: int, dim: int, rng: Any = 0, kind: str = "rademacher") 
     return Embedding(random_frame(dim, m, kind="rademacher" if kind == "rademacher" else "sphere", rng=rng))
 
 
+def _check_weights(W: Any, kind: str) -> Any:
+    """U-AND weights of shape ``(d, m)``: a 0/1 CSR matrix (Bernoulli) or a finite dense array."""
+    if sps.issparse(W):
+        if W.ndim != 2:
+            raise ValueError(f"W must be 2-dimensional, got shape {W.shape}")
+        if kind != "bernoulli":
+            check_memory(estimate_bytes(*W.shape), f"W of shape {W.shape} as a dense array")
+            W = W.toarray()
+        else:
+            W = sps.csr_matrix(W)
+            if W.dtype.kind not in "biuf":
+                raise TypeError(f"W must hold real numbers, got dtype {W.dtype}")
+    if not sps.issparse(W):
+        W = check_array(W, "W", ndim=2)
+    d, m = W.shape
+    if d < 1 or m < 2:
+        raise ValueError(f"W must have shape (d, m) with d >= 1 neurons and m >= 2 inputs, got {W.shape}")
+    if kind == "bernoulli":
+        values = W.data if sps.issparse(W) else W
+        if not np.all((values == 0) | (values == 1)):
+            raise ValueError("W must have 0/1 entries for kind='bernoulli'")
+        return sps.csr_matrix(W, dtype=np.int8)
+    return W
+
+
 class UAnd:
     r"""A U-AND layer: weights, bias, read-off; see :func:`uand` for the construction.
 
@@ -175,6 +200,33 @@ class UAnd:
         Default gates of :meth:`UAnd.read`.
     calibration_s : int or None
         Sparsity the sign read-off gain is calibrated for (random kinds).
+
+    Parameters
+    ----------
+    kind : {"bernoulli", "rademacher", "gaussian"}
+    W : array_like or scipy.sparse matrix, shape (d, m)
+        Weights: 0/1 entries for ``"bernoulli"`` (stored sparse), finite reals otherwise.
+    bias : array_like, shape (d,)
+    fan_in : int
+        Gate fan-in, ``1 <= fan_in <= m``; 2 for the random kinds.
+    p : float in (0, 1] or None
+        The Bernoulli connection probability the weights were drawn with (None if unknown);
+        None for the random kinds.
+    embedding : Embedding or None
+        Inputs in superposition (``embedding.m == m``).
+    pairs : array_like of int, shape (K, fan_in), or None
+    calibration_s : int or None
+        ``>= 2`` for the random kinds (their gain needs it), None for ``"bernoulli"``.
+
+    Examples
+    --------
+    >>> W = np.array([[1, 1, 0], [0, 1, 1], [1, 0, 1], [1, 1, 1]])
+    >>> net = UAnd(kind="bernoulli", W=W, bias=np.full(4, -1.0), fan_in=2, p=0.5, embedding=None,
+    ...            pairs=[[0, 1], [1, 2]], calibration_s=None)
+    >>> net
+    UAnd(kind='bernoulli', m=3, d=4, fan_in=2, p=0.5)
+    >>> net.read(net.forward([1, 1, 0])).tolist()   # AND(x0, x1) exact; x0 adds 0.5 to AND(x1, x2)
+    [1.0, 0.5]
     """
 
     def __init__(
@@ -189,14 +241,37 @@ class UAnd:
         pairs: NDArray[np.int64] | None,
         calibration_s: int | None,
     ) -> None:
+        if not isinstance(kind, str):
+            raise TypeError(f"kind must be one of {KINDS}, got {kind!r} of type {type(kind).__name__}")
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
         self.kind = kind
-        self.W = W
-        self.d, self.m = W.shape
-        self.bias = bias
-        self.fan_in = fan_in
+        self.W = _check_weights(W, kind)
+        self.d, self.m = self.W.shape
+        b = check_array(bias, "bias", ndim=1)
+        if b.shape != (self.d,):
+            raise ValueError(f"bias must have shape (d,) = ({self.d},) like W's rows, got {b.shape}")
+        self.bias = b
+        self.fan_in = check_int(fan_in, "fan_in", minimum=1, maximum=self.m)
+        if kind != "bernoulli" and self.fan_in != 2:
+            raise ValueError(f"fan_in must be 2 for kind={kind!r}, got {self.fan_in}")
+        if p is not None:
+            if kind != "bernoulli":
+                raise ValueError(f"p applies to kind='bernoulli' only, got p={p!r}")
+            p = check_probability(p, "p", allow_zero=False)
         self.p = p
+        if embedding is not None:
+            if not isinstance(embedding, Embedding):
+                raise TypeError(f"embedding must be an Embedding or None, got {type(embedding).__name__}")
+            if embedding.m != self.m:
+                raise ValueError(f"embedding stores {embedding.m} features but W has m={self.m} columns")
         self.embedding = embedding
-        if calibration_s is not None:
+        if kind == "bernoulli":
+            if calibration_s is not None:
+                raise ValueError(f"calibration_s applies to the random kinds only, got {calibration_s!r}")
+        else:
+            if calibration_s is None:
+                raise ValueError(f"calibration_s (an integer >= 2) is needed for kind={kind!r}")
             calibration_s = check_int(calibration_s, "calibration_s", minimum=2)
         self.calibration_s = calibration_s
         self.gain = random_gain(s_other=calibration_s - 2, kind=kind) if calibration_s is not None else None
@@ -225,7 +300,12 @@ class UAnd:
         return self._signs
 
     def _check_pairs(self, pairs: ArrayLike) -> NDArray[np.int64]:
-        arr = np.asarray(pairs)
+        if isinstance(pairs, (str, bytes)):
+            raise TypeError(f"pairs must be an integer array of shape (K, fan_in), got {type(pairs).__name__}")
+        try:
+            arr = np.asarray(pairs)
+        except (TypeError, ValueError) as exc:  # ragged
+            raise TypeError(f"pairs must be an integer array of shape (K, fan_in): {exc}") from None
         if arr.ndim == 1 and arr.size == self.fan_in:
             arr = arr[None, :]
         if arr.ndim != 2 or arr.shape[1] != self.fan_in:
