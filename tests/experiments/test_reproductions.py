@@ -17,7 +17,7 @@ def test_every_runner_loads_and_takes_the_common_keywords(name):
     r = REPRODUCTIONS[name]
     assert r.name == name and r.summary and "(" in r.source and r.docs.endswith(".md")
     params = inspect.signature(r.load()).parameters
-    assert {"quick", "store", "executor", "progress"} <= set(params)
+    assert {"quick", "runner"} <= set(params)
 
 
 def test_bad_names_and_flags_are_refused():

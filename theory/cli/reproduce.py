@@ -34,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
 
     from theory.cli import CLIError
     from theory.experiments.reproductions import REPRODUCTIONS, reproduce
+    from theory.sweep import Runner
 
     if args.list or not args.names:
         for r in REPRODUCTIONS.values():
@@ -63,13 +64,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         for name in args.names:
             suffix = "_quick" if args.quick else ""
-            result = reproduce(
-                name,
-                quick=args.quick,
-                store=out / f"{name}{suffix}.sqlite",
-                executor=executor,
-                progress=not args.no_progress,
-            )
+            runner = Runner(executor=executor, store=out / f"{name}{suffix}.sqlite", progress=not args.no_progress)
+            result = reproduce(name, quick=args.quick, runner=runner)
             summary = {
                 "reproduction": name,
                 "quick": args.quick,

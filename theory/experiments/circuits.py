@@ -31,6 +31,8 @@ from theory.circuits.circuit import random_circuit
 from theory.circuits.compile import ErrorCorrection, compile_circuit, simulate
 from theory.circuits.moments import uand_error_moments
 from theory.circuits.uand import embed_features, sparse_inputs, uand
+from theory.experiments._runner import as_runner
+from theory.sweep import Runner
 
 __all__ = [
     "AdlerShavitComparison",
@@ -785,14 +787,10 @@ class _ListSection(_Section):
         return copy.deepcopy(self.data[self.KEY])
 
 
-def _run(
-    cell: Any, grid: list[dict[str, Any]], *, store: Any, executor: Any, progress: bool, rng: int, desc: str
-) -> Any:
+def _run(cell: Any, grid: list[dict[str, Any]], *, runner: Runner, rng: int, desc: str) -> Any:
     from theory.sweep import sweep
 
-    return sweep(
-        cell, grid, store=store, executor=executor, rng=rng, progress=check_bool(progress, "progress"), desc=desc
-    )
+    return sweep(cell, grid, runner=runner, rng=rng, desc=desc)
 
 
 class WidthScaling(_Section):
@@ -824,7 +822,12 @@ def _fit_dict(f: PowerLawFit) -> dict[str, Any]:
 
 
 def width_scaling(
-    *, quick: bool = False, store: Any = None, executor: Any = None, progress: bool = False
+    *,
+    quick: bool = False,
+    store: Any = None,
+    executor: Any = None,
+    progress: bool = False,
+    runner: Runner | None = None,
 ) -> WidthScaling:
     r"""Error of the U-AND read-off against the width ``d`` at fixed ``m``, with fitted exponents.
 
@@ -837,6 +840,10 @@ def width_scaling(
     ----------
     quick : bool
         ``d`` up to 4000 and 8 trials per cell (else up to 16,000 and 24).
+    runner : theory.sweep.Runner, optional
+        Where the sweep cells run and are kept (executor, store, progress bar). The loose
+        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
+        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store : str or Path, optional
         SQLite file of :func:`theory.sweep.sweep` (resumable).
     executor : optional
@@ -855,12 +862,13 @@ def width_scaling(
     from theory.circuits.moments import optimal_p
 
     quick = check_bool(quick, "quick")
+    runner = as_runner(runner, executor=executor, store=store, progress=progress)
     m, s = 200, 4
     ds = [250, 500, 1000, 2000, 4000] if quick else [250, 500, 1000, 2000, 4000, 8000, 16000]
     trials = 8 if quick else 24
     grid = [dict(m=m, d=d, s=s, kind="bernoulli", p=optimal_p(d=d, s=s), trials=trials) for d in ds]
     grid += [dict(m=m, d=d, s=s, kind="rademacher", trials=trials) for d in ds if d <= 4000]
-    res = _run(width_cell, grid, store=store, executor=executor, progress=progress, rng=1, desc="width")
+    res = _run(width_cell, grid, runner=runner, rng=1, desc="width")
     fits = {}
     for kind in ("bernoulli", "rademacher"):
         rows = [(p["d"], v) for p, v in res if p["kind"] == kind]
@@ -922,7 +930,13 @@ class CapacityScaling(_Section):
 
 
 def capacity_scaling(
-    *, quick: bool = False, store: Any = None, executor: Any = None, progress: bool = False, eps: float = 0.05
+    *,
+    quick: bool = False,
+    store: Any = None,
+    executor: Any = None,
+    progress: bool = False,
+    runner: Runner | None = None,
+    eps: float = 0.05,
 ) -> CapacityScaling:
     r"""Largest ``m`` whose per-gate error rate is at most ``eps``, against ``d``, cells of :func:`capacity_cell`.
 
@@ -935,6 +949,10 @@ def capacity_scaling(
     ----------
     quick : bool
         ``d`` up to 3200 and 10 trials per cell (else up to 6400 and 30).
+    runner : theory.sweep.Runner, optional
+        Where the sweep cells run and are kept (executor, store, progress bar). The loose
+        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
+        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, progress
         As in :func:`width_scaling`.
     eps : float
@@ -955,6 +973,7 @@ def capacity_scaling(
     from theory.circuits.moments import adler_shavit_bounds
 
     quick = check_bool(quick, "quick")
+    runner = as_runner(runner, executor=executor, store=store, progress=progress)
     eps = check_probability(eps, "eps", allow_zero=False, allow_one=False)
     s = 3
     ds = [400, 800, 1600, 3200] if quick else [400, 800, 1600, 3200, 6400]
@@ -972,7 +991,7 @@ def capacity_scaling(
                     continue
                 for p in ps:
                     grid.append(dict(m=m, d=d, dim=dim, s=s, p=p, trials=trials, n_inactive=1000))
-    res = _run(capacity_cell, grid, store=store, executor=executor, progress=progress, rng=2, desc="capacity")
+    res = _run(capacity_cell, grid, runner=runner, rng=2, desc="capacity")
     # error rate per (mode, d, m): best p of the grid, rate = the largest of the classes' rates
     table: dict[tuple[str, int, int], dict[str, Any]] = {}
     for p, v in res:
@@ -1126,6 +1145,7 @@ def capacity_fit(
     store: Any = None,
     executor: Any = None,
     progress: bool = False,
+    runner: Runner | None = None,
     eps: float = 0.05,
     boot: int = 2000,
     widths: Sequence[int] | None = None,
@@ -1142,6 +1162,10 @@ def capacity_fit(
     ----------
     quick : bool
         The five smallest widths.
+    runner : theory.sweep.Runner, optional
+        Where the sweep cells run and are kept (executor, store, progress bar). The loose
+        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
+        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, progress
         As in :func:`width_scaling`.
     eps : float
@@ -1164,15 +1188,14 @@ def capacity_fit(
     from theory.circuits.moments import adler_shavit_bounds
 
     quick = check_bool(quick, "quick")
+    runner = as_runner(runner, executor=executor, store=store, progress=progress)
     eps = check_probability(eps, "eps", allow_zero=False, allow_one=False)
     boot = check_int(boot, "boot", minimum=1)
     grid = capacity_fit_grid(quick, widths)
     res = _run(
         capacity_embedded_cell,
         grid,
-        store=store,
-        executor=executor,
-        progress=progress,
+        runner=runner,
         rng=5,
         desc="capacity (superposed, fitted)",
     )
@@ -1479,7 +1502,13 @@ def _capacity_basis_row(pr: Mapping[str, Any], v: Mapping[str, Any]) -> dict[str
 
 
 def capacity_basis(
-    *, quick: bool = False, store: Any = None, executor: Any = None, progress: bool = False, delta: float = 0.05
+    *,
+    quick: bool = False,
+    store: Any = None,
+    executor: Any = None,
+    progress: bool = False,
+    runner: Runner | None = None,
+    delta: float = 0.05,
 ) -> CapacityBasis:
     r"""Largest ``m`` with :math:`P(\text{all } \binom{m}{2} \text{ ANDs right}) \ge 1-\delta` against ``d``.
 
@@ -1497,6 +1526,10 @@ def capacity_basis(
     ----------
     quick : bool
         Four widths, 160 samples per cell (else 13 widths, 400).
+    runner : theory.sweep.Runner, optional
+        Where the sweep cells run and are kept (executor, store, progress bar). The loose
+        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
+        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, progress
         As in :func:`width_scaling`.
     delta : float
@@ -1515,14 +1548,13 @@ def capacity_basis(
     from theory.circuits.moments import optimal_p
 
     quick = check_bool(quick, "quick")
+    runner = as_runner(runner, executor=executor, store=store, progress=progress)
     delta = check_probability(delta, "delta", allow_zero=False, allow_one=False)
     grid = capacity_basis_grid(quick, delta)
     res = _run(
         capacity_basis_cell,
         grid,
-        store=store,
-        executor=executor,
-        progress=progress,
+        runner=runner,
         rng=13,
         desc="capacity (basis-aligned, all gates right)",
     )
@@ -1624,7 +1656,12 @@ class AdlerShavitComparison(_ListSection):
 
 
 def adler_shavit_comparison(
-    *, quick: bool = False, store: Any = None, executor: Any = None, progress: bool = False
+    *,
+    quick: bool = False,
+    store: Any = None,
+    executor: Any = None,
+    progress: bool = False,
+    runner: Runner | None = None,
 ) -> AdlerShavitComparison:
     r"""Basis-aligned all-pairs U-AND sized by the exact moments, against Adler & Shavit's lower bounds.
 
@@ -1632,7 +1669,7 @@ def adler_shavit_comparison(
     standard deviations, ``z`` the Gaussian quantile of ``0.05 / C(m, 2)`` (a heuristic union
     bound), at the MSE-optimal ``p`` (:func:`~theory.circuits.uand_min_width`); parameters
     :math:`d m p + d + \binom{m}{2} d p^2` (expected non-zeros), divided by the bounds for
-    ``m' = C(m, 2)`` outputs (no constants: a trend only). No simulation: ``store``,
+    ``m' = C(m, 2)`` outputs (no constants: a trend only). No simulation: ``runner``, ``store``,
     ``executor`` and ``progress`` are accepted for a common signature and not used.
 
     Examples
@@ -1649,6 +1686,7 @@ def adler_shavit_comparison(
     from theory.circuits.moments import adler_shavit_bounds, uand_min_width
 
     quick = check_bool(quick, "quick")
+    runner = as_runner(runner, executor=executor, store=store, progress=progress)
     rows = []
     for m in (10**2, 10**3, 10**4) if quick else (10**2, 10**3, 10**4, 10**5, 10**6):
         m_out = m * (m - 1) // 2
@@ -1708,7 +1746,12 @@ class DepthBoundCheck(_ListSection):
 
 
 def depth_bound_check(
-    *, quick: bool = False, store: Any = None, executor: Any = None, progress: bool = False
+    *,
+    quick: bool = False,
+    store: Any = None,
+    executor: Any = None,
+    progress: bool = False,
+    runner: Runner | None = None,
 ) -> DepthBoundCheck:
     """The depth claim's union bound per depth beside measured failures, with and without dedicated correction.
 
@@ -1720,6 +1763,10 @@ def depth_bound_check(
     ----------
     quick : bool
         200 networks per cell (else 800).
+    runner : theory.sweep.Runner, optional
+        Where the sweep cells run and are kept (executor, store, progress bar). The loose
+        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
+        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, progress
         As in :func:`width_scaling`.
 
@@ -1730,9 +1777,10 @@ def depth_bound_check(
     from theory.circuits.depth import depth_failure_bound
 
     quick = check_bool(quick, "quick")
+    runner = as_runner(runner, executor=executor, store=store, progress=progress)
     trials = 200 if quick else 800
     grid = [dict(**st, ec=ec, trials=trials) for st in DEPTH_BOUND_SETS for ec in ("dedicated", "none")]
-    res = _run(depth_bound_cell, grid, store=store, executor=executor, progress=progress, rng=7, desc="depth bound")
+    res = _run(depth_bound_cell, grid, runner=runner, rng=7, desc="depth bound")
     rows = []
     for st in DEPTH_BOUND_SETS:
         c = random_circuit(width=st["circuit_width"], depth=st["depth"], ops=("AND", "OR"), rng=st["circuit_seed"])
@@ -1769,7 +1817,12 @@ class DepthErrors(_ListSection):
 
 
 def depth_errors(
-    *, quick: bool = False, store: Any = None, executor: Any = None, progress: bool = False
+    *,
+    quick: bool = False,
+    store: Any = None,
+    executor: Any = None,
+    progress: bool = False,
+    runner: Runner | None = None,
 ) -> DepthErrors:
     """Errors per layer of a compiled random AND/OR circuit with no / superposed / dedicated error correction.
 
@@ -1780,6 +1833,10 @@ def depth_errors(
     ----------
     quick : bool
         100 samples per cell (else 400).
+    runner : theory.sweep.Runner, optional
+        Where the sweep cells run and are kept (executor, store, progress bar). The loose
+        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
+        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, progress
         As in :func:`width_scaling`.
 
@@ -1793,12 +1850,13 @@ def depth_errors(
        Superposition. arXiv:2408.05451
     """
     quick = check_bool(quick, "quick")
+    runner = as_runner(runner, executor=executor, store=store, progress=progress)
     grid = [
         dict(circuit_width=100, depth=6, d=3000, dim=dim, s=3, ec=ec, samples=100 if quick else 400, circuit_seed=0)
         for ec in ("none", "superposed_old", "superposed", "dedicated")
         for dim in (0, 400)
     ]
-    res = _run(depth_cell, grid, store=store, executor=executor, progress=progress, rng=3, desc="depth")
+    res = _run(depth_cell, grid, runner=runner, rng=3, desc="depth")
     return DepthErrors(data={"cells": [{"params": p, "value": v} for p, v in res]})
 
 
@@ -1858,6 +1916,7 @@ def compressed_computation(
     store: Any = None,
     executor: Any = None,
     progress: bool = False,
+    runner: Runner | None = None,
     replicates: int | None = None,
 ) -> CompressedComputation:
     r"""Compressed computation (Braun et al. 2025) and its mixing matrix (Bhagat et al. 2025).
@@ -1876,6 +1935,10 @@ def compressed_computation(
     ----------
     quick : bool
         Small sizes (``n = 20``, ``dim = 200``, 10 neurons, ``p = 0.05``, 300 steps).
+    runner : theory.sweep.Runner, optional
+        Where the sweep cells run and are kept (executor, store, progress bar). The loose
+        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
+        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, progress
         As in :func:`width_scaling`.
     replicates : int, optional
@@ -1903,6 +1966,7 @@ def compressed_computation(
     )
 
     quick = check_bool(quick, "quick")
+    runner = as_runner(runner, executor=executor, store=store, progress=progress)
     size: dict[str, Any]  # ints and the float p
     if quick:
         size = {"n": 20, "dim": 200, "width": 10, "p": 0.05, "steps": 300, "batch": 512, "eval_batch": 100_000}
@@ -1914,7 +1978,7 @@ def compressed_computation(
         for c in CONDITIONS
         for r in range(reps)
     ]
-    out = _run(compressed_cell, grid, store=store, executor=executor, progress=progress, rng=0, desc="ablation")
+    out = _run(compressed_cell, grid, runner=runner, rng=0, desc="ablation")
     ablation = {}
     for c, (emb, s) in CONDITIONS.items():
         ablation[c] = _compressed_summary([v for prm, v in out if prm["embedding"] == emb and prm["mixing"] == s])
@@ -1922,7 +1986,7 @@ def compressed_computation(
     grid2 = [
         {**size, "embedding": "random", "mixing": s, "replicate": r} for s in scales for r in range(max(reps - 1, 1))
     ]
-    out2 = _run(compressed_cell, grid2, store=store, executor=executor, progress=progress, rng=1, desc="mixing scale")
+    out2 = _run(compressed_cell, grid2, runner=runner, rng=1, desc="mixing scale")
     keys = ("gain_mean", "gain_min", "gain_max")
     scale_rows = [
         {"mixing": 0.0, **{k: ablation["clean_labels"][k] for k in keys}},

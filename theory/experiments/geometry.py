@@ -32,6 +32,8 @@ from typing import Any
 import numpy as np
 
 from theory._validation import check_bool, check_int, check_real
+from theory.experiments._runner import as_runner
+from theory.sweep import Runner
 
 __all__ = ["SloaneGrid", "sloane_cell", "sloane_grid", "sloane_summary"]
 
@@ -238,6 +240,7 @@ def sloane_grid(
     store: Any = None,
     executor: Any = None,
     progress: bool = False,
+    runner: Runner | None = None,
 ) -> SloaneGrid:
     r"""Pack lines in :math:`\mathbb{R}^{dim}` for every case of a grid and compare with Sloane's table.
 
@@ -261,6 +264,10 @@ def sloane_grid(
         Seed of :func:`~theory.geometry.pack`.
     quick : bool
         The small defaults above.
+    runner : theory.sweep.Runner, optional
+        Where the sweep cells run and are kept (executor, store, progress bar). The loose
+        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
+        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, progress
         As in :func:`theory.sweep.sweep`. Cases run side by side on a process pool compete for
         the cores, which shortens each case's effective time limit: ``executor="serial"`` keeps
@@ -284,7 +291,7 @@ def sloane_grid(
     from theory.sweep import sweep
 
     quick = check_bool(quick, "quick")
-    progress = check_bool(progress, "progress")
+    runner = as_runner(runner, executor=executor, store=store, progress=progress)
     time_limit = check_real(
         time_limit if time_limit is not None else (1.0 if quick else 20.0), "time_limit", minimum=0, strict_min=True
     )
@@ -303,8 +310,6 @@ def sloane_grid(
     if missing:
         raise ValueError(f"cases not in Sloane's table: {missing}")
     grid = [{"dim": d, "n": n, "time_limit": time_limit, "seed": seed} for d, n in sorted(set(todo))]
-    res = sweep(
-        sloane_cell, grid, store=store, executor=executor, rng=0, progress=progress, desc="pack vs Sloane's table"
-    )
+    res = sweep(sloane_cell, grid, runner=runner, rng=0, desc="pack vs Sloane's table")
     rows = [dict(v) for v in res.values]
     return SloaneGrid(rows=rows, time_limit=time_limit, seed=seed, summary=sloane_summary(rows, time_limit))

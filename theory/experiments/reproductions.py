@@ -1,7 +1,7 @@
 """Named reproductions: each a published result rerun by one call (``theory reproduce NAME``).
 
-A :class:`Reproduction` names a runner in ``theory.experiments`` (or a pillar) that takes
-``quick``, ``store``, ``executor`` and ``progress`` and returns a result with ``to_dict()`` and a
+A :class:`Reproduction` names a runner in ``theory.experiments`` (or a pillar) that takes the
+keywords ``quick`` and ``runner`` (a :class:`theory.sweep.Runner`) and returns a result with ``to_dict()`` and a
 readable ``str``. Runs go through :func:`theory.sweep.sweep`, so with a ``store`` (an SQLite
 file) every finished cell is saved as it completes and a rerun resumes where the last one
 stopped. :func:`reproduce` runs one by name; :data:`REPRODUCTIONS` lists them.
@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from theory._validation import check_bool
+from theory.experiments._runner import as_runner
+from theory.sweep import Runner
 
 __all__ = ["REPRODUCTIONS", "Reproduction", "reproduce"]
 
@@ -45,8 +47,8 @@ class Reproduction:
     source : str
         The paper (author, year, title, arXiv/DOI) whose result it is.
     runner : str
-        ``"module:function"``; the function takes keyword arguments ``quick``, ``store``,
-        ``executor`` and ``progress`` and returns an object with ``to_dict()``.
+        ``"module:function"``; the function takes keyword arguments ``quick`` and
+        ``runner`` (a :class:`theory.sweep.Runner`) and returns an object with ``to_dict()``.
     docs : str
         The docs page holding the full run's measured results.
     """
@@ -63,7 +65,7 @@ class Reproduction:
         return getattr(importlib.import_module(module), func)
 
 
-def _recovery_phase(*, quick: bool, store: Any, executor: Any, progress: bool) -> Any:
+def _recovery_phase(*, quick: bool, runner: Runner) -> Any:
     from theory.experiments.sparse_coding import recovery_phase_diagram
 
     if quick:
@@ -73,49 +75,43 @@ def _recovery_phase(*, quick: bool, store: Any, executor: Any, progress: bool) -
             ratios_k=(0.05, 0.2, 0.4, 0.6),
             trials=10,
             bp=False,
-            store=store,
-            executor=executor,
-            progress=progress,
+            runner=runner,
         )
-    return recovery_phase_diagram(store=store, executor=executor, progress=progress)
+    return recovery_phase_diagram(runner=runner)
 
 
-def _spud_threshold(*, quick: bool, store: Any, executor: Any, progress: bool) -> Any:
+def _spud_threshold(*, quick: bool, runner: Runner) -> Any:
     from theory.experiments.sparse_coding import spud_threshold
 
     if quick:
-        return spud_threshold(ns=(6,), cs=(1, 3, 8), trials=6, store=store, executor=executor, progress=progress)
-    return spud_threshold(store=store, executor=executor, progress=progress)
+        return spud_threshold(ns=(6,), cs=(1, 3, 8), trials=6, runner=runner)
+    return spud_threshold(runner=runner)
 
 
-def _oneill2024(*, quick: bool, store: Any, executor: Any, progress: bool) -> Any:
+def _oneill2024(*, quick: bool, runner: Runner) -> Any:
     from theory.experiments.sparse_coding import oneill_toy
 
     if quick:  # the benchmark script's --quick
-        return oneill_toy(
-            seeds=2, steps=1000, sc_steps=20, sc_inner=50, store=store, executor=executor, progress=progress
-        )
-    return oneill_toy(store=store, executor=executor, progress=progress)
+        return oneill_toy(seeds=2, steps=1000, sc_steps=20, sc_inner=50, runner=runner)
+    return oneill_toy(runner=runner)
 
 
-def _sharkey2022(*, quick: bool, store: Any, executor: Any, progress: bool) -> Any:
+def _sharkey2022(*, quick: bool, runner: Runner) -> Any:
     from theory.experiments.sparse_coding import sharkey_grid
 
     if quick:  # the benchmark script's --quick
-        return sharkey_grid(quick=True, store=store, executor=executor, progress=progress)
+        return sharkey_grid(quick=True, runner=runner)
     # the committed run: the 8x dictionaries too, both data paths
-    return sharkey_grid(
-        ratios=(0.25, 0.5, 1, 2, 4, 8), correlated="both", store=store, executor=executor, progress=progress
-    )
+    return sharkey_grid(ratios=(0.25, 0.5, 1, 2, 4, 8), correlated="both", runner=runner)
 
 
-def _synthsaebench(*, quick: bool, store: Any, executor: Any, progress: bool) -> Any:
+def _synthsaebench(*, quick: bool, runner: Runner) -> Any:
     from theory.experiments.sparse_coding import synthbench_ranking
 
     if quick:  # the benchmark script's --quick without its single-SAE timing cell
-        return synthbench_ranking(quick=True, single=False, store=store, executor=executor, progress=progress)
+        return synthbench_ranking(quick=True, single=False, runner=runner)
     # the committed run: also near the data's own L0 (about 7.4)
-    return synthbench_ranking(l0=(25, 20, 8), store=store, executor=executor, progress=progress)
+    return synthbench_ranking(l0=(25, 20, 8), runner=runner)
 
 
 class _Summary:
@@ -131,24 +127,20 @@ class _Summary:
         return str(self.result)
 
 
-def _incidental(*, quick: bool, store: Any, executor: Any, progress: bool) -> Any:
+def _incidental(*, quick: bool, runner: Runner) -> Any:
     from dataclasses import asdict
 
     from theory.toy_models.incidental import FAST, incidental_sweep
 
     if quick:
-        grid = incidental_sweep(
-            (4, 8, 16), (32, 64), seeds=8, settings=FAST, store=store, executor=executor, progress=progress
-        )
+        grid = incidental_sweep((4, 8, 16), (32, 64), seeds=8, settings=FAST, runner=runner)
     else:
         grid = incidental_sweep(
             (8, 16, 32, 64),
             (64, 128, 256, 512),
             seeds=32,
             settings=FAST,
-            store=store,
-            executor=executor,
-            progress=progress,
+            runner=runner,
         )
     return _Summary(grid, {"table": grid.table(), "fit": asdict(grid.fit()), "settings": dict(FAST)})
 
@@ -164,17 +156,15 @@ _CHS = (
 )
 
 
-def _circuits_capacity(*, quick: bool, store: Any, executor: Any, progress: bool) -> Any:
+def _circuits_capacity(*, quick: bool, runner: Runner) -> Any:
     from theory.experiments.circuits import capacity_fit
 
     if quick:
-        return capacity_fit(
-            quick=True, widths=(1600, 2263, 3200), boot=200, store=store, executor=executor, progress=progress
-        )
-    return capacity_fit(store=store, executor=executor, progress=progress)
+        return capacity_fit(quick=True, widths=(1600, 2263, 3200), boot=200, runner=runner)
+    return capacity_fit(runner=runner)
 
 
-def _toy_scaling(*, quick: bool, store: Any, executor: Any, progress: bool) -> Any:
+def _toy_scaling(*, quick: bool, runner: Runner) -> Any:
     from theory.experiments.toy_scaling import scaling_grid
 
     if quick:
@@ -186,14 +176,10 @@ def _toy_scaling(*, quick: bool, store: Any, executor: Any, progress: bool) -> A
             steps=400,
             batch_size=256,
             eval_batch=4096,
-            store=store,
-            executor=executor,
-            progress=progress,
+            runner=runner,
         )
     # the paper's grid at the measured subset's protocol (docs/toy_models_scaling.md states the cost)
-    return scaling_grid(
-        alphas=(0.0, 0.5, 1.0), steps=3000, batch_size=1024, store=store, executor=executor, progress=progress
-    )
+    return scaling_grid(alphas=(0.0, 0.5, 1.0), steps=3000, batch_size=1024, runner=runner)
 
 
 _OWN = __name__
@@ -346,7 +332,13 @@ REPRODUCTIONS: dict[str, Reproduction] = {
 
 
 def reproduce(
-    name: str, *, quick: bool = False, store: str | Path | None = None, executor: Any = None, progress: bool = False
+    name: str,
+    *,
+    quick: bool = False,
+    runner: Runner | None = None,
+    store: str | Path | None = None,
+    executor: Any = None,
+    progress: bool = False,
 ) -> Any:
     """Run the reproduction called ``name``.
 
@@ -356,11 +348,17 @@ def reproduce(
         A key of :data:`REPRODUCTIONS`.
     quick : bool
         A reduced grid (minutes or less) instead of the full run.
+    runner : theory.sweep.Runner, optional
+        Where the cells run, where finished cells are kept and whether a progress bar shows; every
+        sweep of the reproduction uses it. Built once from ``store``, ``executor`` and ``progress``
+        when not given (giving ``runner`` together with ``store``, ``executor`` or
+        ``progress=True`` is a ``TypeError``).
     store : str or Path, optional
         SQLite file for :func:`theory.sweep.sweep`: finished cells are saved as they complete and a
         rerun with the same store resumes.
-    executor : concurrent.futures.Executor or dask.distributed.Client, optional
-        Where the cells run (default: this process).
+    executor : concurrent.futures.Executor, "serial" or None, optional
+        Where the cells run (``None``: a local process pool per sweep; a Dask cluster through
+        ``distributed.Client(...).get_executor()``).
     progress : bool
         Show a progress bar on stderr.
 
@@ -381,4 +379,5 @@ def reproduce(
         raise ValueError(f"unknown reproduction {name!r}; reproductions: {sorted(REPRODUCTIONS)}")
     quick = check_bool(quick, "quick")
     progress = check_bool(progress, "progress")
-    return REPRODUCTIONS[name].load()(quick=quick, store=store, executor=executor, progress=progress)
+    runner = as_runner(runner, executor=executor, store=store, progress=progress)
+    return REPRODUCTIONS[name].load()(quick=quick, runner=runner)

@@ -51,6 +51,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from theory._validation import check_array, check_bool, check_int, check_probability, check_real
 from theory._warnings import TheoryWarning
+from theory.experiments._runner import as_runner
+from theory.sweep import Runner
 
 __all__ = [
     "METHODS",
@@ -281,6 +283,7 @@ def recovery_phase_diagram(
     executor: Any = None,
     rng: Any = 0,
     progress: bool = False,
+    runner: Runner | None = None,
 ) -> RecoveryPhaseDiagram:
     r"""Success of thresholding, OMP, the LASSO and basis pursuit over a Donoho–Tanner grid.
 
@@ -304,6 +307,10 @@ def recovery_phase_diagram(
         Also run basis pursuit (one certificate or linear program per problem).
     fista_max_iter : int
         Iteration cap of FISTA per sample.
+    runner : theory.sweep.Runner, optional
+        Where the sweep cells run and are kept (executor, store, progress bar). The loose
+        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
+        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, rng, progress
         Passed to :func:`theory.sweep.sweep` (``rng`` is the sweep seed).
 
@@ -334,7 +341,7 @@ def recovery_phase_diagram(
     dim = check_int(dim, "dim", minimum=2)
     trials = check_int(trials, "trials", minimum=1)
     bp = check_bool(bp, "bp")
-    progress = check_bool(progress, "progress")
+    runner = as_runner(runner, executor=executor, store=store, progress=progress)
     fista_max_iter = check_int(fista_max_iter, "fista_max_iter", minimum=1)
     d = check_array(ratios_n, "ratios_n", ndim=1)
     r = check_array(ratios_k, "ratios_k", ndim=1)
@@ -349,9 +356,7 @@ def recovery_phase_diagram(
             grid.append({"dim": dim, "n": n, "k": k, "trials": trials, "bp": bp, "fista_max_iter": fista_max_iter})
     if len({(c["n"], c["k"]) for c in grid}) < len(grid):
         raise ValueError("ratios_n and ratios_k give repeated (n, k) cells at this dim; use fewer or coarser ratios")
-    res = sweep(
-        recovery_cell, grid, executor=executor, store=store, rng=rng, progress=progress, desc="recovery phase diagram"
-    )
+    res = sweep(recovery_cell, grid, runner=runner, rng=rng, desc="recovery phase diagram")
     vals = list(res.values)
     shape = (d.size, r.size)
     methods = [m for m in METHODS if m != "bp" or bp]
@@ -612,6 +617,7 @@ def spud_threshold(
     executor: Any = None,
     rng: Any = 0,
     progress: bool = False,
+    runner: Runner | None = None,
 ) -> SpudThreshold:
     r"""Empirical sample threshold of ER-SpUD: success rate against :math:`C = p/(n\log n)` per ``n``.
 
@@ -638,6 +644,10 @@ def spud_threshold(
         Code density in ``(0, 1]``.
     trials : int
         Trials per cell.
+    runner : theory.sweep.Runner, optional
+        Where the sweep cells run and are kept (executor, store, progress bar). The loose
+        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
+        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, rng, progress
         Passed to :func:`theory.sweep.sweep` (``rng`` is the sweep seed).
 
@@ -675,11 +685,11 @@ def spud_threshold(
     c_list = [float(c) for c in c_arr]
     theta = check_probability(theta, "theta", allow_zero=False)
     trials = check_int(trials, "trials", minimum=1)
-    progress = check_bool(progress, "progress")
+    runner = as_runner(runner, executor=executor, store=store, progress=progress)
     for n in n_list:
         _spud_batch(n, c_list[0])  # refuse a grid with p <= n before running anything
     grid = [{"n": n, "C": c, "theta": theta, "trials": trials} for n in n_list for c in c_list]
-    res = sweep(spud_cell, grid, executor=executor, store=store, rng=rng, progress=progress, desc="ER-SpUD threshold")
+    res = sweep(spud_cell, grid, runner=runner, rng=rng, desc="ER-SpUD threshold")
     vals = list(res.values)
     shape = (len(n_list), len(c_list))
     batches = np.array([v["batch"] for v in vals], dtype=np.int64).reshape(shape)
@@ -782,12 +792,10 @@ class _Summary:
         return f"{type(self).__name__}(keys={sorted(self.data)})"
 
 
-def _sweep_run(
-    cell: Any, grid: list[dict[str, Any]], *, store: Any, executor: Any, progress: bool, rng: int, desc: str
-) -> Any:
+def _sweep_run(cell: Any, grid: list[dict[str, Any]], *, runner: Runner, rng: int, desc: str) -> Any:
     from theory.sweep import sweep
 
-    return sweep(cell, grid, executor=executor, store=store, rng=rng, progress=progress, desc=desc)
+    return sweep(cell, grid, runner=runner, rng=rng, desc=desc)
 
 
 def _machine_line(data: Mapping[str, Any]) -> str:
@@ -1039,6 +1047,7 @@ def oneill_toy(
     store: Any = None,
     executor: Any = None,
     progress: bool = False,
+    runner: Runner | None = None,
 ) -> OneillToy:
     r"""O'Neill, Gumran & Klindt's 16/8/3 toy: sparse coding, an MLP encoder and SAEs against the truth.
 
@@ -1059,6 +1068,10 @@ def oneill_toy(
         Full-batch Adam steps of the SAEs and the MLP (theirs 40,000).
     sc_steps, sc_inner : int
         Sparse coding: code solves, and Adam steps on the dictionary per solve.
+    runner : theory.sweep.Runner, optional
+        Where the sweep cells run and are kept (executor, store, progress bar). The loose
+        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
+        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, progress
         Passed to :func:`theory.sweep.sweep` (sweep seed 0).
 
@@ -1083,7 +1096,7 @@ def oneill_toy(
     steps = check_int(steps, "steps", minimum=1)
     sc_steps = check_int(sc_steps, "sc_steps", minimum=1)
     sc_inner = check_int(sc_inner, "sc_inner", minimum=1)
-    progress = check_bool(progress, "progress")
+    runner = as_runner(runner, executor=executor, store=store, progress=progress)
     # slowest first, so the workers stay busy
     grid: list[dict[str, Any]] = [
         {"model": m, "seed": s, "steps": steps, "sc_steps": sc_steps, "sc_inner": sc_inner, "sc_init": "gaussian"}
@@ -1094,7 +1107,7 @@ def oneill_toy(
         if cell["model"] == "sparse_coding":
             cell["sc_version"] = 2
     t0 = time.perf_counter()
-    res = _sweep_run(oneill_cell, grid, store=store, executor=executor, progress=progress, rng=0, desc="oneill2024")
+    res = _sweep_run(oneill_cell, grid, runner=runner, rng=0, desc="oneill2024")
     wall = time.perf_counter() - t0
     recs = res.to_records()
     rows: dict[str, Any] = {}
@@ -1463,6 +1476,7 @@ def sharkey_grid(
     store: Any = None,
     executor: Any = None,
     progress: bool = False,
+    runner: Runner | None = None,
 ) -> SharkeyGrid:
     r"""Sharkey, Braun & Millidge's toy: ReLU SAEs over L1 coefficient x dictionary ratio, scored by MMCS.
 
@@ -1489,6 +1503,10 @@ def sharkey_grid(
         Override the training steps.
     correlated : {"no", "yes", "both"}
         Data path: uncorrelated, correlated (rank-32 Gaussian copula), or both.
+    runner : theory.sweep.Runner, optional
+        Where the sweep cells run and are kept (executor, store, progress bar). The loose
+        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
+        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, progress
         Passed to :func:`theory.sweep.sweep` (sweep seed 0).
 
@@ -1510,7 +1528,7 @@ def sharkey_grid(
     from theory.sparse_coding.truth import sharkey2022
 
     quick = check_bool(quick, "quick")
-    progress = check_bool(progress, "progress")
+    runner = as_runner(runner, executor=executor, store=store, progress=progress)
     if correlated not in ("no", "yes", "both"):
         raise ValueError(f"correlated must be 'no', 'yes' or 'both', got {correlated!r}")
     mode = "quick" if quick else "full"
@@ -1543,9 +1561,7 @@ def sharkey_grid(
         for c in corr
     ]
     t0 = time.perf_counter()
-    res = _sweep_run(
-        sharkey_cell, grid, store=store, executor=executor, progress=progress, rng=_SHARKEY_SEED, desc="sharkey2022"
-    )
+    res = _sweep_run(sharkey_cell, grid, runner=runner, rng=_SHARKEY_SEED, desc="sharkey2022")
     wall = time.perf_counter() - t0
     cells = [
         {"ratio": p["ratio"], "correlated": p["correlated"], "value": v}
@@ -1941,6 +1957,7 @@ def synthbench_ranking(
     store: Any = None,
     executor: Any = None,
     progress: bool = False,
+    runner: Runner | None = None,
 ) -> SynthBenchRanking:
     r"""SynthSAEBench at CPU size: five SAE kinds scored against the ground truth and ranked by F1.
 
@@ -1963,6 +1980,10 @@ def synthbench_ranking(
         Override the training steps.
     single : bool
         Also time one single-instance TopK SAE at L0 25 (one more cell).
+    runner : theory.sweep.Runner, optional
+        Where the sweep cells run and are kept (executor, store, progress bar). The loose
+        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
+        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, progress
         Passed to :func:`theory.sweep.sweep` (sweep seed 0).
 
@@ -1983,7 +2004,7 @@ def synthbench_ranking(
     """
     quick = check_bool(quick, "quick")
     single = check_bool(single, "single")
-    progress = check_bool(progress, "progress")
+    runner = as_runner(runner, executor=executor, store=store, progress=progress)
     mode = "quick" if quick else "full"
     cfg = dict(SYNTH_MODES[mode])
     if l0 is not None:
@@ -2008,9 +2029,7 @@ def synthbench_ranking(
     tune = _sweep_run(
         synthbench_tune_cell,
         tune_grid,
-        store=store,
-        executor=executor,
-        progress=progress,
+        runner=runner,
         rng=_SYNTH_SEED,
         desc="synthbench tuning",
     )
@@ -2060,9 +2079,7 @@ def synthbench_ranking(
     res = _sweep_run(
         synthbench_train_cell,
         grid,
-        store=store,
-        executor=executor,
-        progress=progress,
+        runner=runner,
         rng=_SYNTH_SEED,
         desc="synthbench training",
     )

@@ -41,6 +41,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from theory._validation import check_bool, check_int, check_real
+from theory.experiments._runner import as_runner
+from theory.sweep import Runner
 
 __all__ = [
     "KGON_PROTOCOLS",
@@ -243,6 +245,7 @@ def sticky_dimensionality(
     store: Any = None,
     executor: Any = None,
     progress: bool = False,
+    runner: Runner | None = None,
 ) -> StickyDimensionality:
     r"""The dimensionality experiment: toy models across densities and their sticky feature dimensionalities.
 
@@ -269,6 +272,10 @@ def sticky_dimensionality(
     init : {"xavier_normal", "torch3d"}
     seed : int
         Training seed of the first chunk.
+    runner : theory.sweep.Runner, optional
+        Where the sweep cells run and are kept (executor, store, progress bar). The loose
+        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
+        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, progress
         As in :func:`theory.sweep.sweep` (one cell per chunk).
 
@@ -290,7 +297,7 @@ def sticky_dimensionality(
     from theory.toy_models.config import sparsity_sweep
 
     quick = check_bool(quick, "quick")
-    progress = check_bool(progress, "progress")
+    runner = as_runner(runner, executor=executor, store=store, progress=progress)
     n = check_int(n if n is not None else (40 if quick else 400), "n", minimum=2)
     dim = check_int(dim if dim is not None else (6 if quick else 30), "dim", minimum=1)
     instances = check_int(instances if instances is not None else (6 if quick else 20), "instances", minimum=1)
@@ -321,9 +328,7 @@ def sticky_dimensionality(
         }
         for c, start in enumerate(range(0, instances, chunk))
     ]
-    res = sweep(
-        sticky_cell, grid, store=store, executor=executor, rng=0, progress=progress, desc="sticky dimensionalities"
-    )
+    res = sweep(sticky_cell, grid, runner=runner, rng=0, desc="sticky dimensionalities")
     W = np.concatenate([np.asarray(v["W"], dtype=float) for v in res.values], axis=0)
     losses = [float(x) for v in res.values for x in v["final_loss"]]
     seconds = float(sum(v["seconds"] for v in res.values))
@@ -510,6 +515,7 @@ def kgon_plateaus(
     store: Any = None,
     executor: Any = None,
     progress: bool = False,
+    runner: Runner | None = None,
     blocks: int | None = None,
     seeds: int = 10,
     protocols: Any = None,
@@ -527,6 +533,10 @@ def kgon_plateaus(
     ----------
     quick : bool
         A tenth of each protocol's steps and one block of seeds (else three blocks).
+    runner : theory.sweep.Runner, optional
+        Where the sweep cells run and are kept (executor, store, progress bar). The loose
+        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
+        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, progress
         As in :func:`theory.sweep.sweep` (one cell per protocol and block).
     blocks : int, optional
@@ -549,7 +559,7 @@ def kgon_plateaus(
     from theory.toy_models.kgon import kgon_critical_points
 
     quick = check_bool(quick, "quick")
-    progress = check_bool(progress, "progress")
+    runner = as_runner(runner, executor=executor, store=store, progress=progress)
     blocks = check_int(blocks if blocks is not None else (1 if quick else 3), "blocks", minimum=1)
     seeds = check_int(seeds, "seeds", minimum=1)
     protocols = list(KGON_PROTOCOLS) if protocols is None else list(protocols)
@@ -558,9 +568,7 @@ def kgon_plateaus(
         raise ValueError(f"protocols must be a non-empty list of {sorted(KGON_PROTOCOLS)}, got {protocols!r}")
     scale = 0.1 if quick else 1.0
     grid = [{"protocol": p, "block": j, "seeds": seeds, "scale": scale} for p in protocols for j in range(blocks)]
-    res = sweep(
-        kgon_plateau_cell, grid, executor=executor, store=store, rng=2310, progress=progress, desc="k-gon plateaus"
-    )
+    res = sweep(kgon_plateau_cell, grid, runner=runner, rng=2310, desc="k-gon plateaus")
     by_proto: dict[str, list[dict[str, Any]]] = {}
     for params, value in zip(grid, res.values, strict=True):
         by_proto.setdefault(params["protocol"], []).append(value)

@@ -24,7 +24,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from theory._validation import check_array, check_bool, check_int, check_real
+from theory._validation import check_array, check_int, check_real
+from theory.experiments._runner import as_runner
+from theory.sweep import Runner
 
 __all__ = ["ScalingGrid", "scaling_cell", "scaling_grid"]
 
@@ -217,6 +219,7 @@ def scaling_grid(
     executor: Any = None,
     rng: Any = 0,
     progress: bool = False,
+    runner: Runner | None = None,
 ) -> ScalingGrid:
     r"""Train the scaling toy model over a grid and collect losses and regimes.
 
@@ -234,6 +237,10 @@ def scaling_grid(
         Frequency exponents and weight decays :math:`\gamma`.
     steps, batch_size, lr, eval_batch
         See :func:`theory.toy_models.scaling.train_scaling` (paper: 20000, 2048, 0.01).
+    runner : theory.sweep.Runner, optional
+        Where the sweep cells run and are kept (executor, store, progress bar). The loose
+        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
+        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, rng, progress
         Passed to :func:`theory.sweep.sweep` (``rng`` is the sweep seed).
 
@@ -265,7 +272,7 @@ def scaling_grid(
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     eval_batch = check_int(eval_batch, "eval_batch", minimum=1)
     lr = check_real(lr, "lr", minimum=0.0, strict_min=True)
-    progress = check_bool(progress, "progress")
+    runner = as_runner(runner, executor=executor, store=store, progress=progress)
     grid = [
         {
             "n": n,
@@ -280,7 +287,7 @@ def scaling_grid(
         for al in a
         for m in d
     ]
-    res = sweep(scaling_cell, grid, executor=executor, store=store, rng=rng, progress=progress, desc="scaling grid")
+    res = sweep(scaling_cell, grid, runner=runner, rng=rng, desc="scaling grid")
     vals = list(res.values)
     A, K, M = a.size, w.size, d.size
 

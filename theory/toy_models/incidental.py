@@ -63,7 +63,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -79,6 +79,9 @@ from theory._validation import (
     check_size,
     estimate_bytes,
 )
+
+if TYPE_CHECKING:
+    from theory.sweep import Runner
 
 __all__ = [
     "FAST",
@@ -834,6 +837,7 @@ def incidental_sweep(
     store: Any = None,
     rng: int = 0,
     progress: bool = False,
+    runner: Runner | None = None,
 ) -> IncidentalGrid:
     """Train every ``(n, m)`` cell with ``n <= m`` through :func:`theory.sweep.sweep` (resumable with ``store``).
 
@@ -846,7 +850,11 @@ def incidental_sweep(
         Training settings (``steps``, ``lr``, ``l1``, ``weight_decay``, ``optimizer``); default
         ``PAPER``.
     executor, store, rng, progress
-        Passed to :func:`theory.sweep.sweep`.
+        Passed to :func:`theory.sweep.sweep` (``rng`` is the sweep seed; ``progress`` default off).
+        ``executor``, ``store`` and ``progress`` are kept for one release: prefer ``runner``.
+    runner : theory.sweep.Runner, optional
+        Where the cells run and are kept; together with ``executor``, ``store`` or ``progress=True``
+        it is a ``TypeError``.
 
     Returns
     -------
@@ -858,8 +866,15 @@ def incidental_sweep(
     >>> [(r["n"], r["m"]) for r in g.rows]
     [(4, 16), (8, 16)]
     """
-    from theory.sweep import sweep
+    from theory.sweep import Runner, sweep
 
+    progress = check_bool(progress, "progress")
+    if runner is None:
+        runner = Runner(executor=executor, store=store, progress=progress)
+    elif not isinstance(runner, Runner):
+        raise TypeError(f"runner must be a theory.sweep.Runner or None, got {type(runner).__name__}")
+    elif executor is not None or store is not None or progress:
+        raise TypeError("give runner= or executor=/store=/progress=True, not both (the runner holds all three)")
     seeds = check_int(seeds, "seeds", minimum=1)
     if settings is not None and not isinstance(settings, Mapping):
         raise TypeError(f"settings must be a dict or None, got {type(settings).__name__}")
@@ -880,10 +895,8 @@ def incidental_sweep(
     res = sweep(
         incidental_cell,
         cells,
-        executor=executor,
-        store=store,
+        runner=runner,
         rng=rng,
-        progress=progress,
         desc="incidental polysemanticity",
     )
     return IncidentalGrid(rows=tuple(v for _, v in res), elapsed=tuple(res.elapsed))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -14,6 +14,9 @@ from theory.toy_models.analysis import classify_2x1
 from theory.toy_models.config import ToyModelConfig
 from theory.toy_models.exact import phase_2x1, phase_margin_2x1
 from theory.toy_models.train import TrainOptions, train
+
+if TYPE_CHECKING:
+    from theory.sweep import Runner
 
 __all__ = ["PhaseDiagram", "phase_diagram", "train_2x1"]
 
@@ -191,6 +194,7 @@ def phase_diagram(
     store: Any = None,
     rng: int = 0,
     progress: bool = True,
+    runner: Runner | None = None,
 ) -> PhaseDiagram:
     r"""Empirical 2 -> 1 phase diagram through :func:`theory.sweep.sweep`, beside the theory.
 
@@ -209,7 +213,11 @@ def phase_diagram(
     seeds, steps, batch_size, lr, schedule
         See :func:`train_2x1`.
     executor, store, rng, progress
-        Passed to :func:`theory.sweep.sweep`.
+        Passed to :func:`theory.sweep.sweep` (``rng`` is the sweep seed; ``progress`` default on).
+        ``executor``, ``store`` and ``progress`` are kept for one release: prefer ``runner``.
+    runner : theory.sweep.Runner, optional
+        Where the cells run and are kept; together with ``executor``, ``store`` or ``progress=False``
+        it is a ``TypeError``.
 
     Returns
     -------
@@ -227,6 +235,13 @@ def phase_diagram(
     .. [1] Elhage, N. et al. (2022). Toy Models of Superposition. arXiv:2209.10652.
     """
     progress = check_bool(progress, "progress")
+    if runner is not None:
+        from theory.sweep import Runner
+
+        if not isinstance(runner, Runner):
+            raise TypeError(f"runner must be a theory.sweep.Runner or None, got {type(runner).__name__}")
+    if runner is not None and (executor is not None or store is not None or not progress):
+        raise TypeError("give runner= or executor=/store=/progress=False, not both (the runner holds all three)")
     for name, values_in in (("p_values", p_values), ("r_values", r_values)):
         if isinstance(values_in, (str, bytes)) or not isinstance(values_in, Sequence | np.ndarray):
             raise TypeError(f"{name} must be a sequence of float, got {type(values_in).__name__}")
@@ -243,16 +258,16 @@ def phase_diagram(
     }
     grid = [dict(base, p=p, r=r) for p in P for r in R]
     try:
-        from theory.sweep import sweep
+        from theory.sweep import Runner, sweep
     except ModuleNotFoundError as exc:  # pragma: no cover - until theory.sweep ships
-        if exc.name != "theory.sweep" or store is not None or executor not in (None, "serial"):
+        if exc.name != "theory.sweep" or runner is not None or store is not None or executor not in (None, "serial"):
             raise
         seq = np.random.SeedSequence(rng)
         values = [_phase_cell(g, np.random.default_rng(s)) for g, s in zip(grid, seq.spawn(len(grid)), strict=True)]
     else:
-        res = sweep(
-            _phase_cell, grid, executor=executor, store=store, rng=rng, progress=progress, desc="2->1 phase diagram"
-        )
+        if runner is None:
+            runner = Runner(executor=executor, store=store, progress=progress)
+        res = sweep(_phase_cell, grid, runner=runner, rng=rng, desc="2->1 phase diagram")
         values = list(res.values)
     shape = (len(P), len(R))
     emp = np.array([v["phase"] for v in values], dtype="<U13").reshape(shape)
