@@ -65,30 +65,19 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import json  # noqa: E402
-import platform  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from concurrent.futures import ProcessPoolExecutor  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
-import numpy as np  # noqa: E402
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import _run_info as run_info  # noqa: E402  (benchmarks/ is on sys.path when a script runs)
 
 from theory.experiments.sparse_coding import OneillToy, oneill_toy  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
-
-
-def _machine() -> dict[str, Any]:
-    return {
-        "processor": platform.processor() or platform.machine(),
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "platform": platform.platform(),
-    }
 
 
 def main() -> None:
@@ -120,13 +109,13 @@ def main() -> None:
             executor.shutdown()
     wall = time.perf_counter() - t0
     out = res.to_dict()
-    out.update(machine=_machine(), command=" ".join(["python"] + sys.argv))
+    out.update(machine=run_info.machine(workers=args.workers), command=" ".join(["python"] + sys.argv))
     suffix = "_quick" if args.quick else ""
     (RESULTS / f"sparse_coding_oneill{suffix}.json").write_text(json.dumps(out, indent=2) + "\n")
-    md = OneillToy.from_dict(out).markdown()
+    md = OneillToy.from_dict(out).markdown() + "\n" + run_info.machine_line(out["machine"]) + "\n"
     (RESULTS / f"sparse_coding_oneill{suffix}.md").write_text(md)
     print(md, end="")
-    print(f"wall {wall:.0f} s; machine {platform.processor()}, {os.cpu_count()} CPUs, load {os.getloadavg()}")
+    print(f"wall {wall:.0f} s")
 
 
 if __name__ == "__main__":

@@ -44,7 +44,6 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import json  # noqa: E402
-import platform  # noqa: E402
 import sys  # noqa: E402
 from concurrent.futures import ProcessPoolExecutor  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -53,6 +52,8 @@ from typing import Any  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import _run_info as run_info  # noqa: E402  (benchmarks/ is on sys.path when a script runs)
 
 from theory.experiments.sparse_coding import SharkeyGrid, sharkey_grid  # noqa: E402
 
@@ -143,17 +144,7 @@ def main(argv: list[str] | None = None) -> None:
         with ProcessPoolExecutor(max_workers=args.workers) as pool:
             res = sharkey_grid(executor=pool, **kw)
     data = res.to_dict()
-    machine = {
-        "platform": platform.platform(),
-        "processor": platform.processor(),
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "workers": args.workers,
-        "loadavg_start": load0,
-        "loadavg_end": list(os.getloadavg()),
-        "note": "shared busy machine; wall times depend on the load",
-    }
+    machine = run_info.machine(workers=args.workers, load_start=load0)
     command = "python benchmarks/sparse_coding_sharkey.py " + " ".join(sys.argv[1:] if argv is None else argv)
     # the layout of the results file: the run's command and machine after the benchmark's name and mode
     out: dict[str, Any] = {"benchmark": data.pop("benchmark"), "command": command, "mode": data.pop("mode")}
@@ -163,11 +154,11 @@ def main(argv: list[str] | None = None) -> None:
     json_path.write_text(json.dumps(out, indent=1) + "\n")
     out["figures"] = _figure(out, RESULTS / f"sparse_coding_sharkey{suffix}")
     json_path.write_text(json.dumps(out, indent=1) + "\n")
-    md = SharkeyGrid.from_dict(out).markdown()
+    md = SharkeyGrid.from_dict(out).markdown() + "\n" + run_info.machine_line(machine) + "\n"
     (RESULTS / f"sparse_coding_sharkey{suffix}.md").write_text(md)
     print(md)
     wall = out["wall_seconds"]
-    print(f"wall {wall:.0f} s; machine {platform.processor()}, {os.cpu_count()} CPUs, load {os.getloadavg()}")
+    print(f"wall {wall:.0f} s")
 
 
 if __name__ == "__main__":

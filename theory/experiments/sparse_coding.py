@@ -798,13 +798,6 @@ def _sweep_run(cell: Any, grid: list[dict[str, Any]], *, runner: Runner, rng: in
     return sweep(cell, grid, runner=runner, rng=rng, desc=desc)
 
 
-def _machine_line(data: Mapping[str, Any]) -> str:
-    m = data.get("machine")
-    if not isinstance(m, Mapping):
-        return ""
-    return f"{m.get('processor')}, {m.get('cpus', m.get('cpu_count'))} CPUs"
-
-
 # ---------------------------------------------------------------- O'Neill, Gumran & Klindt (2024)
 
 #: Training and test samples of the 16/8/3 toy, and the seed of its one data set (their generator's).
@@ -1033,8 +1026,8 @@ class OneillToy(_Summary):
             "'within' = |ours − published mean| ≤ published std. The dictionary 'published' column is their "
             "Pearson-over-coordinates score; compare it with the 'their Pearson' column.",
         ]
-        if "machine" in d:
-            lines += ["", f"Machine: {_machine_line(d)}; command: `{d.get('command', '')}`."]
+        if "command" in d:
+            lines += ["", f"Command: `{d['command']}`."]
         return "\n".join(lines) + "\n"
 
 
@@ -1232,7 +1225,7 @@ def sharkey_cell(params: dict[str, Any], rng: np.random.Generator) -> dict[str, 
     Returns
     -------
     dict
-        ``width``, ``train_seconds``, ``instances``, ``loadavg_end`` and ``rows``: per coefficient MMCS,
+        ``width``, ``train_seconds``, ``instances`` and ``rows``: per coefficient MMCS,
         MCC, dead latents, held-out L0 and explained variance, the loss curve and the dictionary (base64
         float16).
 
@@ -1245,7 +1238,6 @@ def sharkey_cell(params: dict[str, Any], rng: np.random.Generator) -> dict[str, 
     >>> out["width"], len(out["rows"])
     (32, 1)
     """
-    import os
 
     from theory.sparse_coding.metrics import dead_latents, explained_variance, mcc, mmcs
     from theory.sparse_coding.sae import SAEOptions, train_saes
@@ -1311,7 +1303,6 @@ def sharkey_cell(params: dict[str, Any], rng: np.random.Generator) -> dict[str, 
         "width": width,
         "train_seconds": train_s,
         "instances": len(saes),
-        "loadavg_end": list(os.getloadavg()),
         "rows": rows,
     }
 
@@ -1405,15 +1396,7 @@ class SharkeyGrid(_Summary):
                 f"not recomputed); sum of the cells' compute times {sum(cs.values()):.0f} s, largest cell "
                 f"{max(cs.values()):.0f} s"
             )
-            m = out.get("machine")
-            if isinstance(m, Mapping) and "loadavg_start" in m:
-                head += (
-                    f" ({m['workers'] or 'no'} worker processes share the cells). Load average "
-                    f"{m['loadavg_start'][0]:.1f} at start, {m['loadavg_end'][0]:.1f} at end "
-                    f"({m['cpu_count']} CPUs)."
-                )
-            else:
-                head += "."
+            head += "."
         lines = [
             f"# Sharkey, Braun & Millidge (2022) toy: SAE recovery over L1 x dictionary ratio ({out.get('mode', '')})",
             "",
@@ -1724,7 +1707,6 @@ def synthbench_tune_cell(params: dict[str, Any], rng: np.random.Generator) -> di
     ``n_eval``, ``options`` (SAEOptions settings). Returns the held-out L0 per coefficient (``l0_eval``),
     the last training L0s and the training time.
     """
-    import os
 
     from theory.sparse_coding.sae import train_saes
 
@@ -1751,7 +1733,6 @@ def synthbench_tune_cell(params: dict[str, Any], rng: np.random.Generator) -> di
         "l0_eval": l0,
         "train_l0": [float(s.l0s[-1]) for s in saes],
         "train_seconds": secs,
-        "loadavg_end": list(os.getloadavg()),
     }
 
 
@@ -1763,7 +1744,6 @@ def synthbench_train_cell(params: dict[str, Any], rng: np.random.Generator) -> d
     uniqueness, explained variance, L0, dead fraction, loss flattening) and, for TopK with several
     seeds, the scores of OMP codes on each learned TopK dictionary.
     """
-    import os
 
     from theory.sparse_coding.inference import omp
     from theory.sparse_coding.sae import train_saes
@@ -1795,7 +1775,6 @@ def synthbench_train_cell(params: dict[str, Any], rng: np.random.Generator) -> d
     out: dict[str, Any] = {
         "train_seconds": secs,
         "seeds": [_synth_score_sae(s, x, c, T) for s in saes],
-        "loadavg_end": list(os.getloadavg()),
     }
     if kind == "topk" and params["n_seeds"] > 1:
         mp = []
@@ -1879,14 +1858,7 @@ class SynthBenchRanking(_Summary):
             )
             if "cells_seconds_sum" in out:
                 head += f"; sum of all cells' compute times {out['cells_seconds_sum']:.0f} s"
-            m = out.get("machine")
-            if isinstance(m, Mapping) and "loadavg_start" in m:
-                head += (
-                    f"; load average {m['loadavg_start'][0]:.1f} at start, {m['loadavg_end'][0]:.1f} at end "
-                    f"({m['cpu_count']} CPUs, {m['workers']} workers)."
-                )
-            else:
-                head += "."
+            head += "."
         lines = [f"# SynthSAEBench, CPU size ({out.get('mode', '')})", "", head, ""]
         for target in sorted({r["l0_target"] for r in out["rows"]}, reverse=True):
             lines += [
