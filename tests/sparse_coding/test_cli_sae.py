@@ -212,3 +212,15 @@ def test_cli_kind_lists_match_the_library():
 
     assert cli_sae._KINDS == sae_module.KINDS
     assert cli_sae._K_KINDS == sae_module._K_KINDS
+
+
+def test_normalize_choices_are_the_trainers():
+    import argparse
+
+    from theory.cli.sae import _optimisation
+    from theory.sparse_coding.sae import NORMALIZATIONS
+
+    p = argparse.ArgumentParser()
+    _optimisation(p)
+    action = next(a for a in p._actions if a.dest == "normalize")
+    assert tuple(action.choices) == tuple(NORMALIZATIONS)

@@ -121,22 +121,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     b.add_argument("--l1", type=float, default=0.1, help="L1 coefficient for relu (default: %(default)s)")
     b.add_argument("--l0", type=float, default=0.01, help="L0 coefficient for jumprelu (default: %(default)s)")
-    b.add_argument("--steps", type=int, default=2000, help="training steps (default: %(default)s)")
-    b.add_argument("--batch-size", type=int, default=256, help="training batch size (default: %(default)s)")
-    b.add_argument("--lr", type=float, default=1e-3, help="peak learning rate (default: %(default)s)")
-    b.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
-    b.add_argument(
-        "--no-bias",
-        action="store_true",
-        help="train without encoder/decoder biases (O'Neill et al. 2024's SAE; default: with biases)",
-    )
-    b.add_argument(
-        "--normalize",
-        choices=("none", "expected_norm", "unit_mean_squared_norm"),
-        default="none",
-        help="scale the inputs while training (expected_norm: mean norm sqrt(dim), as SAELens; "
-        "unit_mean_squared_norm: E|x|^2 = 1); folded into the saved weights (default: %(default)s)",
-    )
+    _optimisation(b)
     _scoring(b)
     _common(b, seed_help="seed of the initialisations and the training batches")
     b.add_argument("--out", metavar="FILE.json", help="write every score as JSON here (default: write nothing)")
@@ -162,10 +147,15 @@ def _training(p: argparse.ArgumentParser) -> None:
         help="topk/batchtopk/matryoshka: latents per input (default: the truth's E[L0] rounded)",
     )
     p.add_argument("--l0", type=float, default=None, help="jumprelu: L0 coefficient (default: 0.01)")
+    _optimisation(p)
+
+
+def _optimisation(p: argparse.ArgumentParser) -> None:
+    """Training-loop flags shared by ``theory sae train`` and ``theory sae bench``."""
     p.add_argument("--steps", type=int, default=2000, help="training steps (default: %(default)s)")
     p.add_argument("--batch-size", type=int, default=256, help="training batch size (default: %(default)s)")
     p.add_argument("--lr", type=float, default=1e-3, help="peak learning rate (default: %(default)s)")
-    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
     p.add_argument(
         "--no-bias",
         action="store_true",
