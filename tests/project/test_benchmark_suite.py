@@ -10,10 +10,9 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
+import math
 import sys
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CONF = json.loads((ROOT / "asv.conf.json").read_text())
@@ -71,4 +70,4 @@ def test_a_peer_comparison_runs():
         ratio = bench.track_speedup(200)
     finally:
         bench.teardown(200)
-    assert ratio > 0 and ratio == pytest.approx(ratio)
+    assert math.isfinite(ratio) and ratio > 0
