@@ -26,7 +26,9 @@ import scipy.sparse as sps
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from theory._validation import as_rng, check_array, check_bool, check_int
+from theory._fit import fit_loglog
+from theory._references import cite
+from theory._validation import as_rng, check_array, check_bool, check_int, check_real
 from theory.circuits.circuit import random_circuit
 from theory.circuits.compile import ErrorCorrection, compile_circuit, simulate
 from theory.circuits.moments import uand_error_moments
@@ -99,11 +101,16 @@ class PowerLawFit:
 def fit_power_law(x: ArrayLike, y: ArrayLike, confidence: float = 0.95) -> PowerLawFit:
     r"""Fit :math:`y = C x^b` by ordinary least squares of :math:`\log y` on :math:`\log x`.
 
+    The interval is the Student-t interval :math:`\hat b \pm t_{(1+\text{confidence})/2,\,n-2}\,
+    \operatorname{se}(\hat b)` (no bootstrap), computed by the shared core
+    ``theory._fit.fit_loglog``.
+
     Parameters
     ----------
     x, y : array_like of float, shape (n,)
-        Positive values, ``n >= 3``.
+        Positive values, ``n >= 3``, ``x`` not all equal.
     confidence : float
+        Level of the interval, in (0, 1).
 
     Returns
     -------
@@ -115,22 +122,9 @@ def fit_power_law(x: ArrayLike, y: ArrayLike, confidence: float = 0.95) -> Power
     >>> round(f.exponent, 6), round(f.prefactor, 6)
     (2.0, 3.0)
     """
-    xa = check_array(x, "x", ndim=1)
-    ya = check_array(y, "y", ndim=1)
-    if xa.shape != ya.shape or len(xa) < 3:
-        raise ValueError(f"x and y must have the same length >= 3, got {len(xa)} and {len(ya)}")
-    if np.any(xa <= 0) or np.any(ya <= 0):
-        raise ValueError("x and y must be positive for a power-law fit")
-    lx, ly = np.log(xa), np.log(ya)
-    res = stats.linregress(lx, ly)
-    tq = stats.t.ppf(0.5 + confidence / 2, len(xa) - 2)
-    half = float(tq * res.stderr) if len(xa) > 2 else math.inf
-    return PowerLawFit(
-        exponent=float(res.slope),
-        ci=(float(res.slope - half), float(res.slope + half)),
-        prefactor=float(math.exp(res.intercept)),
-        n=len(xa),
-    )
+    confidence = check_real(confidence, "confidence", minimum=0.0, maximum=1.0, strict_min=True, strict_max=True)
+    f = fit_loglog(check_array(x, "x", ndim=1), y, level=confidence)
+    return PowerLawFit(exponent=f.slope, ci=f.ci[0], prefactor=f.prefactor, n=f.n)
 
 
 def width_cell(params: Mapping[str, Any], rng: np.random.Generator) -> dict[str, Any]:
@@ -566,9 +560,7 @@ class AllPairsUnionBound:
     n_pairs: dict[str, int]
     expected_wrong: dict[str, float]
     params: dict[str, Any]
-    citation: str = (
-        "Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in Superposition. arXiv:2408.05451"
-    )
+    citation: str = cite("hanni2024")
 
     def __str__(self) -> str:
         where = ", ".join(f"{k}={v}" for k, v in self.params.items())
@@ -842,8 +834,9 @@ def width_scaling(
         ``d`` up to 4000 and 8 trials per cell (else up to 16,000 and 24).
     runner : theory.sweep.Runner, optional
         Where the sweep cells run and are kept (executor, store, progress bar). The loose
-        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
-        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
+        ``store``, ``executor``, ``progress`` keywords build one instead (deprecated: a
+        ``TheoryDeprecationWarning``; removed in the next release; giving ``runner`` with
+        ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store : str or Path, optional
         SQLite file of :func:`theory.sweep.sweep` (resumable).
     executor : optional
@@ -862,7 +855,7 @@ def width_scaling(
     from theory.circuits.moments import optimal_p
 
     quick = check_bool(quick, "quick")
-    runner = as_runner(runner, executor=executor, store=store, progress=progress)
+    runner = as_runner(runner, executor=executor, store=store, progress=progress, caller="width_scaling")
     m, s = 200, 4
     ds = [250, 500, 1000, 2000, 4000] if quick else [250, 500, 1000, 2000, 4000, 8000, 16000]
     trials = 8 if quick else 24
@@ -951,8 +944,9 @@ def capacity_scaling(
         ``d`` up to 3200 and 10 trials per cell (else up to 6400 and 30).
     runner : theory.sweep.Runner, optional
         Where the sweep cells run and are kept (executor, store, progress bar). The loose
-        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
-        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
+        ``store``, ``executor``, ``progress`` keywords build one instead (deprecated: a
+        ``TheoryDeprecationWarning``; removed in the next release; giving ``runner`` with
+        ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, progress
         As in :func:`width_scaling`.
     eps : float
@@ -973,7 +967,7 @@ def capacity_scaling(
     from theory.circuits.moments import adler_shavit_bounds
 
     quick = check_bool(quick, "quick")
-    runner = as_runner(runner, executor=executor, store=store, progress=progress)
+    runner = as_runner(runner, executor=executor, store=store, progress=progress, caller="capacity_scaling")
     eps = check_probability(eps, "eps", allow_zero=False, allow_one=False)
     s = 3
     ds = [400, 800, 1600, 3200] if quick else [400, 800, 1600, 3200, 6400]
@@ -1164,8 +1158,9 @@ def capacity_fit(
         The five smallest widths.
     runner : theory.sweep.Runner, optional
         Where the sweep cells run and are kept (executor, store, progress bar). The loose
-        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
-        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
+        ``store``, ``executor``, ``progress`` keywords build one instead (deprecated: a
+        ``TheoryDeprecationWarning``; removed in the next release; giving ``runner`` with
+        ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, progress
         As in :func:`width_scaling`.
     eps : float
@@ -1188,7 +1183,7 @@ def capacity_fit(
     from theory.circuits.moments import adler_shavit_bounds
 
     quick = check_bool(quick, "quick")
-    runner = as_runner(runner, executor=executor, store=store, progress=progress)
+    runner = as_runner(runner, executor=executor, store=store, progress=progress, caller="capacity_fit")
     eps = check_probability(eps, "eps", allow_zero=False, allow_one=False)
     boot = check_int(boot, "boot", minimum=1)
     grid = capacity_fit_grid(quick, widths)
@@ -1233,7 +1228,7 @@ def capacity_fit(
             mm, _ = mmax_table(lambda idx, k, dr=draws: dr[idx])
             q = [(d, m_d) for d, _ in pts if (m_d := mm.get(d))]
             if len(q) >= 3:
-                slopes.append(np.polyfit(np.log([a for a, _ in q]), np.log([b for _, b in q]), 1)[0])
+                slopes.append(fit_loglog([a for a, _ in q], [b for _, b in q]).slope)
         lo, hi = np.percentile(slopes, [2.5, 97.5]) if slopes else (math.nan, math.nan)
         out["fit"] = {
             **_fit_dict(f),
@@ -1528,8 +1523,9 @@ def capacity_basis(
         Four widths, 160 samples per cell (else 13 widths, 400).
     runner : theory.sweep.Runner, optional
         Where the sweep cells run and are kept (executor, store, progress bar). The loose
-        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
-        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
+        ``store``, ``executor``, ``progress`` keywords build one instead (deprecated: a
+        ``TheoryDeprecationWarning``; removed in the next release; giving ``runner`` with
+        ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, progress
         As in :func:`width_scaling`.
     delta : float
@@ -1548,7 +1544,7 @@ def capacity_basis(
     from theory.circuits.moments import optimal_p
 
     quick = check_bool(quick, "quick")
-    runner = as_runner(runner, executor=executor, store=store, progress=progress)
+    runner = as_runner(runner, executor=executor, store=store, progress=progress, caller="capacity_basis")
     delta = check_probability(delta, "delta", allow_zero=False, allow_one=False)
     grid = capacity_basis_grid(quick, delta)
     res = _run(
@@ -1669,8 +1665,8 @@ def adler_shavit_comparison(
     standard deviations, ``z`` the Gaussian quantile of ``0.05 / C(m, 2)`` (a heuristic union
     bound), at the MSE-optimal ``p`` (:func:`~theory.circuits.uand_min_width`); parameters
     :math:`d m p + d + \binom{m}{2} d p^2` (expected non-zeros), divided by the bounds for
-    ``m' = C(m, 2)`` outputs (no constants: a trend only). No simulation: ``runner``, ``store``,
-    ``executor`` and ``progress`` are accepted for a common signature and not used.
+    ``m' = C(m, 2)`` outputs (no constants: a trend only). No simulation: ``runner`` (and the
+    deprecated ``store``, ``executor``, ``progress``) is accepted for a common signature and not used.
 
     Examples
     --------
@@ -1686,7 +1682,7 @@ def adler_shavit_comparison(
     from theory.circuits.moments import adler_shavit_bounds, uand_min_width
 
     quick = check_bool(quick, "quick")
-    runner = as_runner(runner, executor=executor, store=store, progress=progress)
+    runner = as_runner(runner, executor=executor, store=store, progress=progress, caller="adler_shavit_comparison")
     rows = []
     for m in (10**2, 10**3, 10**4) if quick else (10**2, 10**3, 10**4, 10**5, 10**6):
         m_out = m * (m - 1) // 2
@@ -1765,8 +1761,9 @@ def depth_bound_check(
         200 networks per cell (else 800).
     runner : theory.sweep.Runner, optional
         Where the sweep cells run and are kept (executor, store, progress bar). The loose
-        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
-        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
+        ``store``, ``executor``, ``progress`` keywords build one instead (deprecated: a
+        ``TheoryDeprecationWarning``; removed in the next release; giving ``runner`` with
+        ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, progress
         As in :func:`width_scaling`.
 
@@ -1777,7 +1774,7 @@ def depth_bound_check(
     from theory.circuits.depth import depth_failure_bound
 
     quick = check_bool(quick, "quick")
-    runner = as_runner(runner, executor=executor, store=store, progress=progress)
+    runner = as_runner(runner, executor=executor, store=store, progress=progress, caller="depth_bound_check")
     trials = 200 if quick else 800
     grid = [dict(**st, ec=ec, trials=trials) for st in DEPTH_BOUND_SETS for ec in ("dedicated", "none")]
     res = _run(depth_bound_cell, grid, runner=runner, rng=7, desc="depth bound")
@@ -1835,8 +1832,9 @@ def depth_errors(
         100 samples per cell (else 400).
     runner : theory.sweep.Runner, optional
         Where the sweep cells run and are kept (executor, store, progress bar). The loose
-        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
-        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
+        ``store``, ``executor``, ``progress`` keywords build one instead (deprecated: a
+        ``TheoryDeprecationWarning``; removed in the next release; giving ``runner`` with
+        ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, progress
         As in :func:`width_scaling`.
 
@@ -1850,7 +1848,7 @@ def depth_errors(
        Superposition. arXiv:2408.05451
     """
     quick = check_bool(quick, "quick")
-    runner = as_runner(runner, executor=executor, store=store, progress=progress)
+    runner = as_runner(runner, executor=executor, store=store, progress=progress, caller="depth_errors")
     grid = [
         dict(circuit_width=100, depth=6, d=3000, dim=dim, s=3, ec=ec, samples=100 if quick else 400, circuit_seed=0)
         for ec in ("none", "superposed_old", "superposed", "dedicated")
@@ -1937,8 +1935,9 @@ def compressed_computation(
         Small sizes (``n = 20``, ``dim = 200``, 10 neurons, ``p = 0.05``, 300 steps).
     runner : theory.sweep.Runner, optional
         Where the sweep cells run and are kept (executor, store, progress bar). The loose
-        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
-        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
+        ``store``, ``executor``, ``progress`` keywords build one instead (deprecated: a
+        ``TheoryDeprecationWarning``; removed in the next release; giving ``runner`` with
+        ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, progress
         As in :func:`width_scaling`.
     replicates : int, optional
@@ -1966,7 +1965,7 @@ def compressed_computation(
     )
 
     quick = check_bool(quick, "quick")
-    runner = as_runner(runner, executor=executor, store=store, progress=progress)
+    runner = as_runner(runner, executor=executor, store=store, progress=progress, caller="compressed_computation")
     size: dict[str, Any]  # ints and the float p
     if quick:
         size = {"n": 20, "dim": 200, "width": 10, "p": 0.05, "steps": 300, "batch": 512, "eval_batch": 100_000}

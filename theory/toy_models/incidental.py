@@ -61,6 +61,7 @@ References
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -68,7 +69,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from theory._fit import fit_loglog
 from theory._optim import AdamW, FlatParams
+from theory._references import cite
 from theory._validation import (
     as_rng,
     check_array,
@@ -79,6 +82,7 @@ from theory._validation import (
     check_size,
     estimate_bytes,
 )
+from theory._warnings import TheoryDeprecationWarning
 
 if TYPE_CHECKING:
     from theory.sweep import Runner
@@ -100,11 +104,7 @@ __all__ = [
     "train_incidental",
 ]
 
-CITATION = (
-    "Lecomte, V., Thaman, K., Schaeffer, R., Bashkansky, N., Chow, T. and Koyejo, S. (2023). What Causes "
-    "Polysemanticity? An Alternative Origin Story of Mixed Selectivity from Incidental Causes. "
-    "arXiv:2312.03096"
-)
+CITATION = cite("lecomte2023")
 
 #: The paper's training settings (its released code): AdamW at lr 1e-3 with PyTorch's default weight
 #: decay 0.01, l1 coefficient 1e-3, 7,500 full-batch steps, N(0, 1/m) initialisation.
@@ -668,11 +668,6 @@ class ExponentFit:
         )
 
 
-def _ols(ln_n: NDArray[Any], ln_m: NDArray[Any], y: NDArray[Any]) -> NDArray[Any]:
-    X = np.column_stack([np.ones_like(ln_n), ln_n, ln_m])
-    return np.linalg.lstsq(X, y, rcond=None)[0]
-
-
 def fit_exponents(
     ns: Sequence[int],
     ms: Sequence[int],
@@ -683,6 +678,11 @@ def fit_exponents(
     rng: Any = 0,
 ) -> ExponentFit:
     r"""Fit :math:`\log \bar C = c + a\log n + b\log m` to per-cell mean counts, with a bootstrap.
+
+    Ordinary least squares over the cells with a positive mean count (the shared core
+    ``theory._fit.fit_loglog``; three cells, an exact fit, are enough). The intervals are
+    percentile bootstrap intervals with the seeds of each cell resampled (the core's ``"groups"``
+    scheme), not Student-t intervals.
 
     Parameters
     ----------
@@ -722,42 +722,25 @@ def fit_exponents(
         raise ValueError("counts must be non-empty sequences of non-negative counts")
     n_boot = check_size(n_boot, "n_boot", minimum=1, maximum=10**6, why="each draw refits the regression")
     level = check_real(level, "level", minimum=0.0, maximum=1.0, strict_min=True, strict_max=True)
-    gen = as_rng(rng)
+    nm = np.column_stack([n_arr, m_arr])
+    kw: dict[str, Any] = {"allow_exact": True, "names": ("(n, m)", "counts"), "label": "cells"}
+    f = fit_loglog(nm, cs, level=level, bootstrap="groups", n_boot=n_boot, rng=rng, **kw)
+    assert f.boot_ci is not None
     means = np.array([c.mean() for c in cs])
-    keep = means > 0
-    ln_n, ln_m = np.log(n_arr), np.log(m_arr)
-    X = np.column_stack([np.ones(int(keep.sum())), ln_n[keep], ln_m[keep]])
-    if keep.sum() < 3 or np.linalg.matrix_rank(X) < 3:
-        raise ValueError("need at least 3 cells with a positive mean count, not on one line in (log n, log m)")
-    c0, a, b = _ols(ln_n[keep], ln_m[keep], np.log(means[keep]))
-    boot = []
-    for _ in range(n_boot):
-        bm = np.array([c[gen.integers(0, c.size, c.size)].mean() for c in cs])
-        k = bm > 0
-        Xk = np.column_stack([np.ones(int(k.sum())), ln_n[k], ln_m[k]])
-        if k.sum() >= 3 and np.linalg.matrix_rank(Xk) == 3:
-            boot.append(_ols(ln_n[k], ln_m[k], np.log(bm[k]))[1:])
-    if not boot:
-        raise ValueError("no bootstrap draw had 3 cells with positive counts; use more seeds")
-    bs = np.array(boot)
-    qs = [(1 - level) / 2, (1 + level) / 2]
-    qa, qb = np.quantile(bs[:, 0], qs), np.quantile(bs[:, 1], qs)
-    ci_a = (float(qa[0]), float(qa[1]))
-    ci_b = (float(qb[0]), float(qb[1]))
     theo = np.array([signed_collisions(int(n), int(m)) for n, m in zip(n_arr, m_arr, strict=True)])
-    tk = keep & (theo > 0)
-    _, ta, tb = _ols(ln_n[tk], ln_m[tk], np.log(theo[tk]))
+    tk = (means > 0) & (theo > 0)
+    ta, tb = fit_loglog(nm[tk], theo[tk], **kw).slopes
     return ExponentFit(
-        a=float(a),
-        b=float(b),
-        c=float(c0),
-        ci_a=ci_a,
-        ci_b=ci_b,
+        a=f.slopes[0],
+        b=f.slopes[1],
+        c=f.intercept,
+        ci_a=f.boot_ci[0],
+        ci_b=f.boot_ci[1],
         level=level,
-        theory_a=float(ta),
-        theory_b=float(tb),
-        cells=int(keep.sum()),
-        n_boot=len(boot),
+        theory_a=ta,
+        theory_b=tb,
+        cells=f.n,
+        n_boot=f.n_boot,
     )
 
 
@@ -851,7 +834,8 @@ def incidental_sweep(
         ``PAPER``.
     executor, store, rng, progress
         Passed to :func:`theory.sweep.sweep` (``rng`` is the sweep seed; ``progress`` default off).
-        ``executor``, ``store`` and ``progress`` are kept for one release: prefer ``runner``.
+        ``executor``, ``store`` and ``progress`` are deprecated (a ``TheoryDeprecationWarning``;
+        removed in the next release): pass ``runner``.
     runner : theory.sweep.Runner, optional
         Where the cells run and are kept; together with ``executor``, ``store`` or ``progress=True``
         it is a ``TypeError``.
@@ -862,7 +846,8 @@ def incidental_sweep(
 
     Examples
     --------
-    >>> g = incidental_sweep([4, 8], [16], seeds=2, settings=FAST, executor="serial")
+    >>> from theory.sweep import Runner
+    >>> g = incidental_sweep([4, 8], [16], seeds=2, settings=FAST, runner=Runner(executor="serial"))
     >>> [(r["n"], r["m"]) for r in g.rows]
     [(4, 16), (8, 16)]
     """
@@ -871,6 +856,16 @@ def incidental_sweep(
     progress = check_bool(progress, "progress")
     if runner is None:
         runner = Runner(executor=executor, store=store, progress=progress)
+        loose = (("executor", executor), ("store", store), ("progress", progress or None))
+        given = [n for n, v in loose if v is not None]
+        if given:
+            kw = ", ".join(f"{g}=..." for g in given)
+            warnings.warn(
+                f"incidental_sweep({kw}) is deprecated and will be removed in the next release; pass "
+                f"runner=Runner({kw})",
+                TheoryDeprecationWarning,
+                stacklevel=2,
+            )
     elif not isinstance(runner, Runner):
         raise TypeError(f"runner must be a theory.sweep.Runner or None, got {type(runner).__name__}")
     elif executor is not None or store is not None or progress:
