@@ -119,6 +119,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "theory._solvers",
             "theory._lazy",
             "theory._json",
+            "theory._fit",
+            "theory._references",
             "theory.sweep",
         ),
     ),

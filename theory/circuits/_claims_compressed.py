@@ -13,10 +13,9 @@ from typing import Any
 
 import numpy as np
 
+from theory._references import cite
 from theory._validation import check_int, check_probability, check_real
 from theory.circuits.compressed import (
-    BHAGAT_2025,
-    BRAUN_2025,
     CONDITIONS,
     label_noise,
     mixing_diagnostic,
@@ -88,7 +87,7 @@ def compressed_claims() -> list[Claim]:
             "attribute this gain to the mixing matrix W_E W_E^T - I, not to computation in superposition."
         ),
         latex=r"\frac{L_{\mathrm{naive}}}{L_{\mathrm{model}}}\ \ge\ 1.1,\quad L_{\mathrm{naive}}=\frac{n-w}{n}\frac p6",
-        citation=f"{BRAUN_2025}; {BHAGAT_2025}",
+        citation=cite("braun2025", "bhagat2025"),
         domain="random embedding, mixing in the labels (the published toy)",
         validate=_validate_train,
         bound=lambda p: p.get("min_gain", 1.1),
@@ -115,7 +114,7 @@ def compressed_claims() -> list[Claim]:
             "allowance for Monte Carlo evaluation noise and optimisation)."
         ),
         latex=r"M=0:\ \frac{L_{\mathrm{naive}}}{L_{\mathrm{model}}}\ \le\ 1.03",
-        citation=BHAGAT_2025,
+        citation=cite("bhagat2025"),
         domain="mixing removed: clean labels, or an orthonormal embedding (dim >= n)",
         validate=_validate_train,
         bound=lambda p: p.get("max_gain", 1.03),
@@ -145,7 +144,7 @@ def compressed_claims() -> list[Claim]:
             "p/6 for p/3, would be off by 50%)."
         ),
         latex=r"\Bigl|\frac{\widehat{\mathbb{E}}\lVert sMx\rVert^2/n}{s^2(p/3)\lVert M\rVert_F^2/n}-1\Bigr|\le 0.05",
-        citation=BHAGAT_2025,
+        citation=cite("bhagat2025"),
         domain="random embedding with unit columns, iid Bernoulli(p) x U[-1, 1] features",
         validate=_validate_noise,
         bound=lambda p: p.get("tolerance", 0.05),

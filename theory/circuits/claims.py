@@ -9,10 +9,11 @@ from typing import Any
 
 import numpy as np
 
+from theory._references import cite
 from theory.circuits.circuit import random_circuit
 from theory.circuits.compile import compile_circuit
 from theory.circuits.depth import depth_failure_bound
-from theory.circuits.moments import HANNI, uand_error_tail
+from theory.circuits.moments import uand_error_tail
 from theory.circuits.uand import sparse_inputs, uand
 from theory.verify.claim import Claim
 
@@ -114,7 +115,7 @@ def claims() -> list[Claim]:
                 "N ~ Bin(d, p^2) (mean s'p, variance ~ s'/(dp))."
             ),
             latex=r"P(\hat y - y > t) = \sum_{n\ge1} P(N=n\mid N\ge1)\,P(\mathrm{Bin}(ns',p) > nt)",
-            citation=HANNI,
+            citation=cite("hanni2024"),
             domain="d >= 1, 0 < p <= 1, active in {1, 2}, s >= active, t > 0",
             bound=lambda prm: prm["t"],
             measure=_tail_measure,
@@ -142,7 +143,7 @@ def claims() -> list[Claim]:
                 "1 whenever a neuron covers it."
             ),
             latex=r"s \le 2 \Rightarrow \hat y_{ij} = x_i x_j \text{ on the active pair; } s=1 \Rightarrow \hat Y = 0",
-            citation=HANNI,
+            citation=cite("hanni2024"),
             domain="m >= 2, d >= 1, 0 < p <= 1",
             bound=lambda prm: 0.0,
             measure=_sparse_exact_measure,
@@ -164,7 +165,7 @@ def claims() -> list[Claim]:
                 "exactly on 1-sparse inputs, at any width."
             ),
             latex=r"\|x\|_0 = 1 \Rightarrow \hat y = g(x)",
-            citation=HANNI,
+            citation=cite("hanni2024"),
             domain="width >= 2, d >= 1",
             bound=lambda prm: 0.0,
             measure=_compiled_one_sparse_measure,
@@ -196,7 +197,7 @@ def claims() -> list[Claim]:
                 r"P_{W,x}\big(\max_l \|\hat x_l - x_l\|_\infty > 0\big) \le "
                 r"E_x \min\big(1, \textstyle\sum_{l=1}^L \sum_g q_{l,g}(x)\big)"
             ),
-            citation=HANNI,
+            citation=cite("hanni2024"),
             domain=(
                 "basis-aligned inputs, error_correction='dedicated', AND/OR circuits from "
                 "random_circuit(width=circuit_width, depth=depth, rng=circuit_seed)"

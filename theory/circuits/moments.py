@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 from scipy import integrate, special, stats
 
+from theory._references import cite
 from theory._results import Bound
 from theory._validation import check_bool, check_int, check_probability, check_real, check_size
 
@@ -55,12 +56,9 @@ __all__ = [
     "uand_min_width",
 ]
 
-HANNI = "Hänni, Mendel, Vaintrob, Chan (2024). Mathematical Models of Computation in Superposition. arXiv:2408.05451"
-VMH = (
-    "Vaintrob, Mendel, Hänni (2024). Toward a Mathematical Framework for Computation in "
-    "Superposition. AI Alignment Forum"
-)
-ADLER_SHAVIT = "Adler, Shavit (2024). On the Complexity of Neural Computation in Superposition. arXiv:2409.15318"
+HANNI = cite("hanni2024")
+VMH = cite("vaintrob2024")
+ADLER_SHAVIT = cite("adler_shavit2024")
 
 KINDS = ("bernoulli", "rademacher", "gaussian")
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from theory._references import cite
 from theory._validation import check_bool
 from theory.experiments._runner import as_runner
 from theory.sweep import Runner
@@ -145,17 +146,6 @@ def _incidental(*, quick: bool, runner: Runner) -> Any:
     return _Summary(grid, {"table": grid.table(), "fit": asdict(grid.fit()), "settings": dict(FAST)})
 
 
-_HMVC = (
-    "Hänni, K., Mendel, J., Vaintrob, D. and Chan, L. (2024). Mathematical Models of Computation in "
-    "Superposition. arXiv:2408.05451"
-)
-_ELHAGE = "Elhage, N. et al. (2022). Toy Models of Superposition. Transformer Circuits Thread, arXiv:2209.10652"
-_CHS = (
-    "Conway, J. H., Hardin, R. H. and Sloane, N. J. A. (1996). Packing lines, planes, etc.: packings in "
-    "Grassmannian spaces. Experimental Mathematics 5(2). doi:10.1080/10586458.1996.10504585"
-)
-
-
 def _circuits_capacity(*, quick: bool, runner: Runner) -> Any:
     from theory.experiments.circuits import capacity_fit
 
@@ -193,16 +183,14 @@ REPRODUCTIONS: dict[str, Reproduction] = {
         Reproduction(
             "recovery_phase",
             "Donoho-Tanner phase diagram of thresholding, OMP, LASSO and basis pursuit against the l1 weak threshold",
-            "Donoho, D. L. and Tanner, J. (2009). Counting faces of randomly projected polytopes when the "
-            "projection radically lowers dimension. J. AMS 22(1). doi:10.1090/S0894-0347-08-00600-0",
+            cite("donoho_tanner2009"),
             f"{_OWN}:_recovery_phase",
             "results_sparse_coding.md",
         ),
         Reproduction(
             "spud_threshold",
             "ER-SpUD's sample threshold: exact recovery of square dictionaries against p / (n log n)",
-            "Spielman, D. A., Wang, H. and Wright, J. (2012). Exact recovery of sparsely-used dictionaries. "
-            "COLT 2012, arXiv:1206.5882",
+            cite("spielman2012"),
             f"{_OWN}:_spud_threshold",
             "results_sparse_coding.md",
         ),
@@ -210,8 +198,7 @@ REPRODUCTIONS: dict[str, Reproduction] = {
             "oneill2024",
             "16/8/3 toy with an unknown dictionary: code and dictionary MCC of sparse coding, an MLP encoder and "
             "SAEs against the published values",
-            "O'Neill, C., Gumran, A. and Klindt, D. (2024). Compute optimal inference and provable amortisation "
-            "gap in sparse autoencoders. arXiv:2411.13117",
+            cite("oneill2024"),
             f"{_OWN}:_oneill2024",
             "results_sparse_coding.md",
         ),
@@ -219,8 +206,7 @@ REPRODUCTIONS: dict[str, Reproduction] = {
             "sharkey2022",
             "ReLU SAEs on 512 features in 256 dimensions: MMCS with the truth over L1 coefficient x dictionary "
             "ratio, and the adjacent-size agreement heuristic",
-            "Sharkey, L., Braun, D. and Millidge, B. (2022). Taking features out of superposition with sparse "
-            "autoencoders. Interim research report, AI Alignment Forum",
+            cite("sharkey2022"),
             f"{_OWN}:_sharkey2022",
             "results_sparse_coding.md",
         ),
@@ -228,8 +214,7 @@ REPRODUCTIONS: dict[str, Reproduction] = {
             "synthsaebench",
             "SynthSAEBench at CPU size: F1 ranking of ReLU, TopK, BatchTopK, JumpReLU and Matryoshka SAEs (and "
             "OMP on the TopK dictionary) at fixed L0",
-            "Chanin, D. and Garriga-Alonso, A. (2026). SynthSAEBench: Evaluating Sparse Autoencoders on Scalable "
-            "Realistic Synthetic Data. arXiv:2602.14687",
+            cite("chanin2026"),
             f"{_OWN}:_synthsaebench",
             "results_sparse_coding.md",
         ),
@@ -237,9 +222,7 @@ REPRODUCTIONS: dict[str, Reproduction] = {
             "incidental_polysemanticity",
             "polysemantic neurons with more neurons than features: trained counts against the exact "
             "collision counts over n and m",
-            "Lecomte, V., Thaman, K., Schaeffer, R., Bashkansky, N., Chow, T. and Koyejo, S. (2023). What "
-            "causes polysemanticity? An alternative origin story of mixed selectivity from incidental causes. "
-            "arXiv:2312.03096",
+            cite("lecomte2023"),
             f"{_OWN}:_incidental",
             "toy_models_incidental.md",
         ),
@@ -247,7 +230,7 @@ REPRODUCTIONS: dict[str, Reproduction] = {
             "circuits_width",
             "U-AND read-off error against the width d: fitted exponents beside the exact moments "
             "(d^-1/3 Bernoulli at the optimal p, d^-1/2 Rademacher)",
-            _HMVC,
+            cite("hanni2024"),
             f"{_CIRCUITS}:width_scaling",
             "results_circuits.md",
         ),
@@ -255,7 +238,7 @@ REPRODUCTIONS: dict[str, Reproduction] = {
             "circuits_capacity",
             "capacity of U-AND on inputs in superposition: fitted exponent of the largest m with per-gate "
             "error rate <= eps against d, beside the paper's m = O~(d^3/2)",
-            _HMVC,
+            cite("hanni2024"),
             f"{_OWN}:_circuits_capacity",
             "results_circuits.md",
         ),
@@ -263,29 +246,28 @@ REPRODUCTIONS: dict[str, Reproduction] = {
             "circuits_capacity_basis",
             "capacity of basis-aligned U-AND with all C(m,2) ANDs right: measured against the exact union "
             "bound and the Gaussian sizing, fitted ln m_max = C d^a",
-            _HMVC,
+            cite("hanni2024"),
             f"{_CIRCUITS}:capacity_basis",
             "results_circuits.md",
         ),
         Reproduction(
             "circuits_depth",
             "errors per layer of a compiled random AND/OR circuit with no, superposed and dedicated error correction",
-            _HMVC,
+            cite("hanni2024"),
             f"{_CIRCUITS}:depth_errors",
             "results_circuits.md",
         ),
         Reproduction(
             "circuits_depth_bound",
             "the depth union bound per depth beside the measured failures of compiled circuits",
-            _HMVC,
+            cite("hanni2024"),
             f"{_CIRCUITS}:depth_bound_check",
             "results_circuits.md",
         ),
         Reproduction(
             "circuits_adler_shavit",
             "all-pairs U-AND sized by the exact moments against Adler and Shavit's lower bounds",
-            "Adler, M. and Shavit, N. (2024). On the complexity of neural computation in superposition. "
-            "arXiv:2409.15318",
+            cite("adler_shavit2024"),
             f"{_CIRCUITS}:adler_shavit_comparison",
             "results_circuits.md",
         ),
@@ -293,37 +275,35 @@ REPRODUCTIONS: dict[str, Reproduction] = {
             "circuits_compressed",
             "compressed computation: ablation of the mixing term, gain against the mixing scale, the mixing "
             "matrix's label noise",
-            "Bhagat, J., Molas-Medina, S., Giglemiani, G. and Heimersheim, S. (2025). Compressed computation "
-            "is (probably) not computation in superposition. NeurIPS 2025 MechInterp workshop, arXiv:2606.14673",
+            cite("bhagat2025"),
             f"{_CIRCUITS}:compressed_computation",
             "results_circuits.md",
         ),
         Reproduction(
             "toy_sticky",
             "sticky feature dimensionalities of toy models trained across densities (n = 400, dim = 30)",
-            _ELHAGE,
+            cite("elhage2022"),
             f"{_TOY}:sticky_dimensionality",
             "results_toy_models.md",
         ),
         Reproduction(
             "toy_kgon",
             "training plateaus of the 2-dimensional toy model at k-gon critical losses",
-            "Chen, Z., Lau, E., Mendel, J., Wei, S. and Murfet, D. (2023). Dynamical versus Bayesian phase "
-            "transitions in a toy model of superposition. arXiv:2310.06301",
+            cite("chen2023"),
             f"{_TOY}:kgon_plateaus",
             "toy_models_kgon.md",
         ),
         Reproduction(
             "toy_scaling",
             "loss against width m in strong and weak superposition (n = 1000, m = 10..100)",
-            "Liu, Y., Liu, Z. and Gore, J. (2025). Superposition yields robust neural scaling. arXiv:2505.10465",
+            cite("liu2025"),
             f"{_OWN}:_toy_scaling",
             "toy_models_scaling.md",
         ),
         Reproduction(
             "sloane_grid",
             "pack() against Sloane's table of best known line packings, dim 3-8, n <= 30",
-            _CHS,
+            cite("sloane_table", "conway1996"),
             "theory.experiments.geometry:sloane_grid",
             "results_geometry.md",
         ),
@@ -351,8 +331,8 @@ def reproduce(
     runner : theory.sweep.Runner, optional
         Where the cells run, where finished cells are kept and whether a progress bar shows; every
         sweep of the reproduction uses it. Built once from ``store``, ``executor`` and ``progress``
-        when not given (giving ``runner`` together with ``store``, ``executor`` or
-        ``progress=True`` is a ``TypeError``).
+        when not given (deprecated: a ``TheoryDeprecationWarning``; removed in the next release;
+        giving ``runner`` together with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store : str or Path, optional
         SQLite file for :func:`theory.sweep.sweep`: finished cells are saved as they complete and a
         rerun with the same store resumes.
@@ -379,5 +359,5 @@ def reproduce(
         raise ValueError(f"unknown reproduction {name!r}; reproductions: {sorted(REPRODUCTIONS)}")
     quick = check_bool(quick, "quick")
     progress = check_bool(progress, "progress")
-    runner = as_runner(runner, executor=executor, store=store, progress=progress)
+    runner = as_runner(runner, executor=executor, store=store, progress=progress, caller="reproduce")
     return REPRODUCTIONS[name].load()(quick=quick, runner=runner)

@@ -8,6 +8,7 @@ from fractions import Fraction
 from typing import Any
 
 from theory._lazy import sympy as sp
+from theory._references import cite
 from theory._results import Bound
 from theory._validation import check_int, check_size
 
@@ -24,12 +25,7 @@ __all__ = [
     "welch_bound_higher",
 ]
 
-WELCH_CITATION = (
-    "Welch, L. R. (1974). Lower bounds on the maximum cross correlation of signals. "
-    "IEEE Trans. Inf. Theory 20(3), 397-399. doi:10.1109/TIT.1974.1055219; "
-    "see also Fickus & Mixon (2015), Tables of the existence of equiangular tight frames, "
-    "arXiv:1504.00253"
-)
+WELCH_CITATION = cite("welch1974", "fickus_mixon2015")
 
 
 #: Largest order of the higher-order Welch bounds :func:`all_coherence_bounds` lists (one bound each).
@@ -134,35 +130,13 @@ def welch_bound(*, n: int, dim: int) -> Bound:
 # ---------------------------------------------------------------------------------------------
 # Further lower bounds on the coherence of lines
 
-HIGHER_WELCH_CITATION = (
-    "Welch, L. R. (1974). Lower bounds on the maximum cross correlation of signals. IEEE Trans. "
-    "Inf. Theory 20(3), 397-399. doi:10.1109/TIT.1974.1055219; see Datta, Howard, Cochran (2012), "
-    "Geometry of the Welch bounds, Linear Algebra Appl. 437(10), 2455-2470. arXiv:0909.0206"
-)
-ORTHOPLEX_CITATION = (
-    "Conway, J. H., Hardin, R. H. and Sloane, N. J. A. (1996). Packing lines, planes, etc.: "
-    "packings in Grassmannian spaces. Experiment. Math. 5(2), 139-159. "
-    "doi:10.1080/10586458.1996.10504585 (after Rankin 1955)"
-)
-LEVENSHTEIN_CITATION = (
-    "Levenshtein, V. I. (1982). Bounds on the maximal cardinality of a code with bounded modulus "
-    "of the inner product. Soviet Math. Dokl. 25, 526-531; see Haas, Hammen, Mixon (2017), "
-    "The Levenstein bound for packings in projective spaces, arXiv:1707.06561"
-)
-BUKH_COX_CITATION = (
-    "Bukh, B. and Cox, C. (2020). Nearly orthogonal vectors and small antipodal spherical codes. "
-    "Israel J. Math. 238, 359-388. arXiv:1803.02949; as stated by Magsino, Mixon, Parshall "
-    "(2019), arXiv:1902.00926"
-)
-GERZON_CITATION = (
-    "Lemmens, P. W. H. and Seidel, J. J. (1973). Equiangular lines. J. Algebra 24, 494-512. "
-    "doi:10.1016/0021-8693(73)90123-3 (Gerzon's bound)"
-)
-RELATIVE_CITATION = GERZON_CITATION + "; relative bound, Theorem 3.6"
-SIMPLEX_CITATION = (
-    "Rankin, R. A. (1955). The closest packing of spherical caps in n dimensions. Proc. Glasgow "
-    "Math. Assoc. 2, 139-144. doi:10.1017/S2040618500033219"
-)
+HIGHER_WELCH_CITATION = cite("welch1974", "datta2012")
+ORTHOPLEX_CITATION = cite("conway1996", detail="after Rankin (1955)")
+LEVENSHTEIN_CITATION = cite("levenshtein1982", "haas2017")
+BUKH_COX_CITATION = cite("bukh_cox2020", "magsino2019", detail="in the form stated by Magsino, Mixon and Parshall")
+GERZON_CITATION = cite("lemmens_seidel1973", detail="Gerzon's bound")
+RELATIVE_CITATION = cite("lemmens_seidel1973", detail="relative bound, Theorem 3.6")
+SIMPLEX_CITATION = cite("rankin1955")
 
 
 def _lower(

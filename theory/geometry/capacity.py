@@ -11,6 +11,7 @@ import mpmath
 import numpy as np
 from numpy.typing import NDArray
 
+from theory._references import cite
 from theory._validation import check_bool, check_int, check_real, check_size
 
 __all__ = ["Capacity", "max_features"]
@@ -21,11 +22,12 @@ MAX_DIM = 4096
 #: Largest ``pack_limit`` (numerical packings are tried for every ``n`` with ``dim * n <= pack_limit``).
 MAX_PACK_LIMIT = 20_000
 
-RANDOM_CITATION = (
-    "Random sign vectors and a union bound: at least exp(eps^2 dim / 4) unit vectors with "
-    "pairwise |cos| <= eps exist; see Dasgupta, S. and Gupta, A. (2003), An elementary proof of a "
-    "theorem of Johnson and Lindenstrauss, Random Struct. Algorithms 22(1), 60-65, "
-    "doi:10.1002/rsa.10073"
+RANDOM_CITATION = cite(
+    "dasgupta_gupta2003",
+    detail=(
+        "random sign vectors and a union bound: at least exp(eps^2 dim / 4) unit vectors with "
+        "pairwise |cos| <= eps exist"
+    ),
 )
 
 
@@ -271,6 +273,9 @@ def max_features(
     Returns
     -------
     Capacity
+        Returns ``upper = inf`` (named ``'none found'``) when no upper bound applies: the relative
+        bound is vacuous and the Delsarte LP has no feasible polynomial up to ``lp_max_degree``
+        (e.g. lines with ``dim=2, max_cos=0.99``).
 
     Examples
     --------

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from theory._references import cite
 from theory._validation import check_int
 from theory.geometry.bounds import WELCH_CITATION, coherence_lower_bound, welch_bound
 from theory.geometry.frames import coherence
@@ -221,11 +222,7 @@ def claims() -> list[Claim]:
                 "bounds. Measured on random frames and on an extremal frame."
             ),
             latex=r"\mu(W) \ge \max(\text{Welch}_t, \text{orthoplex}, \text{Levenshtein}, \text{Bukh--Cox})",
-            citation=(
-                "Welch (1974) doi:10.1109/TIT.1974.1055219; Conway, Hardin, Sloane (1996) "
-                "doi:10.1080/10586458.1996.10504585; Levenshtein (1982); Bukh & Cox (2020) "
-                "arXiv:1803.02949"
-            ),
+            citation=(cite("welch1974", "conway1996", "levenshtein1982", "bukh_cox2020")),
             domain="integers 1 <= dim < n",
             validate=_validate_n_dim,
             bound=lambda p: coherence_lower_bound(n=p["n"], dim=p["dim"]).value,
@@ -246,10 +243,7 @@ def claims() -> list[Claim]:
                 "attain the Welch bound: their coherence is at most (hence equal to) it."
             ),
             latex=r"\mu(\text{ETF}) \le \sqrt{\frac{n-d}{d(n-1)}}",
-            citation=(
-                "Fickus, Mixon, Tremain (2012), Steiner equiangular tight frames, "
-                "arXiv:1009.5730; Strohmer & Heath (2003) doi:10.1016/S1063-5203(03)00023-X"
-            ),
+            citation=(cite("fickus2012", "strohmer_heath2003")),
             domain=f"etf in {sorted(_ETFS)}",
             validate=_validate_etf,
             bound=_etf_welch,
@@ -274,7 +268,7 @@ def claims() -> list[Claim]:
                 "294,144 lines in R^766)."
             ),
             latex=r"n \le \min_f f(1)/f_0,\ f\le 0 \text{ on } [-\mu,\mu]",
-            citation=("Delsarte, Goethals, Seidel (1977), Spherical codes and designs, doi:10.1007/BF03187604"),
+            citation=(cite("delsarte1977")),
             domain="an ETF name, an odd prime mub, or integers 1 <= dim < n",
             validate=_validate_lp,
             bound=_lp_count,
@@ -296,7 +290,7 @@ def claims() -> list[Claim]:
                 "n^2/dim, with equality for unit-norm tight frames."
             ),
             latex=r"\lVert W^\top W\rVert_F^2 \ge n^2/d",
-            citation=("Benedetto & Fickus (2003), Finite normalized tight frames, doi:10.1023/A:1021323312367"),
+            citation=(cite("benedetto_fickus2003")),
             domain="integers 1 <= dim < n",
             validate=_validate_n_dim,
             bound=lambda p: p["n"] ** 2 / p["dim"],

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from theory._references import cite
 from theory._validation import (
     as_rng,
     check_bool,
@@ -41,10 +42,7 @@ __all__ = [
     "tegum_product",
 ]
 
-FMT_CITATION = (
-    "Fickus, M., Mixon, D. G. and Tremain, J. C. (2012). Steiner equiangular tight "
-    "frames. Linear Algebra Appl. 436(5), 1014-1027. arXiv:1009.5730"
-)
+FMT_CITATION = cite("fickus2012")
 
 
 def simplex(dim: int) -> NDArray[np.float64]:

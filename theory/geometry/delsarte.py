@@ -12,17 +12,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from theory._lazy import sympy as sp
+from theory._references import cite
 from theory._results import Bound
 from theory._validation import check_array, check_bool, check_int, check_memory, check_real, check_size, estimate_bytes
 
 __all__ = ["LPBound", "delsarte_lp_bound", "gegenbauer", "verify_delsarte_certificate"]
 
-DELSARTE_CITATION = (
-    "Delsarte, P., Goethals, J. M. and Seidel, J. J. (1977). Spherical codes and designs. "
-    "Geom. Dedicata 6, 363-388. doi:10.1007/BF03187604; Odlyzko, A. M. and Sloane, N. J. A. "
-    "(1979). New bounds on the number of unit spheres that can touch a unit sphere in n "
-    "dimensions. J. Combin. Theory A 26, 210-214. doi:10.1016/0097-3165(79)90074-8"
-)
+DELSARTE_CITATION = cite("delsarte1977", "odlyzko_sloane1979")
 
 
 def _t() -> Any:

@@ -12,12 +12,10 @@ from typing import Any
 
 import numpy as np
 
+from theory._references import cite
 from theory._validation import check_int, check_probability, check_real
 from theory.geometry import random_frame
 from theory.interference.linear_access import (
-    ALON_2003,
-    GARG_2026,
-    HOEFFDING_1963,
     linear_access_error,
     linear_access_lower_bound,
     min_access_dim,
@@ -69,7 +67,7 @@ def linear_access_claims() -> list[Claim]:
             r"\Pr\Big[\max_{\lVert z\rVert_0\le k,\lVert z\rVert_\infty\le1}\lVert A^\top Az-z\rVert_\infty"
             r">\varepsilon\Big]\le\delta"
         ),
-        citation=f"{GARG_2026}; {HOEFFDING_1963}",
+        citation=cite("garg2026", "hoeffding1963"),
         domain="2 <= m, 1 <= k <= m, 0 < eps < 1, 0 < failure_prob < 1",
         validate=_validate,
         bound=lambda p: p["eps"],
@@ -102,7 +100,7 @@ def linear_access_claims() -> list[Claim]:
             r"\binom{d+r-1}{r}\ \ge\ \frac{s}{1+(s-1)\delta^{2r}},\quad "
             r"s=\Big\lceil\frac m{2D+1}\Big\rceil,\ \delta=\frac{\varepsilon}{(D+1)(1-\varepsilon)}"
         ),
-        citation=f"{GARG_2026}; {ALON_2003}",
+        citation=cite("garg2026", "alon2003"),
         domain="2 <= m <= 4096, 1 <= k <= m, 0 < eps < 1",
         validate=_validate,
         bound=lambda p: float(linear_access_lower_bound(m=p["m"], k=p["k"], eps=p["eps"]).value),

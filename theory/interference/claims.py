@@ -8,20 +8,14 @@ from typing import Any
 
 import numpy as np
 
+from theory._references import cite
 from theory._validation import check_int, check_real
 from theory._warnings import TheoryWarning
 from theory.geometry import random_frame, simplex
 from theory.interference._common import (
-    ACHLIOPTAS,
-    ALMT,
-    BDDW,
-    DONOHO_ELAD,
-    ELHAGE_2022,
-    TROPP_2004,
     offdiag_abs_max,
 )
 from theory.interference.random_projections import (
-    DASGUPTA_GUPTA,
     achlioptas_pair_failure_bound,
     achlioptas_projection,
     gaussian_rip_min_dim,
@@ -71,7 +65,7 @@ def jl_pair_claim(failure_prob=None, *, claim_id: str = "interference.jl_pair") 
             r"P\left(\left|\tfrac{\|f(u)-f(v)\|^2}{\|u-v\|^2}-1\right|>\varepsilon\right)"
             r"\le \tfrac{2}{n^2},\quad k\ge\tfrac{4\ln n}{\varepsilon^2/2-\varepsilon^3/3}"
         ),
-        citation=DASGUPTA_GUPTA,
+        citation=cite("dasgupta_gupta2003"),
         domain="integers n_points >= 2, dim >= 1; 0 < eps < 1",
         validate=_validate_jl,
         bound=lambda p: p["eps"],
@@ -219,7 +213,7 @@ def _more_claims() -> list[Claim]:
                 "equality for equiangular frames (simplex)."
             ),
             latex=r"\max_{|S|=k,\,|x_j|\le1}\Bigl|\sum_{j\in S}\langle w_i,w_j\rangle x_j\Bigr|\le k\mu",
-            citation=f"{DONOHO_ELAD}; {TROPP_2004}",
+            citation=cite("donoho_elad2003", "tropp2004"),
             domain="integers 1 <= k < n; unit-norm frames",
             bound=lambda p: 1.0,
             measure=worst_case_ratio,
@@ -244,7 +238,7 @@ def _more_claims() -> list[Claim]:
                 "(Gershgorin); delta_2 = mu exactly; equality for the simplex at k = 2."
             ),
             latex=r"\delta_k\le(k-1)\mu",
-            citation=f"{DONOHO_ELAD}; Gershgorin circle theorem",
+            citation=cite("donoho_elad2003", detail="with the Gershgorin circle theorem"),
             domain="integers 2 <= k <= n; unit-norm frames",
             bound=lambda p: 1.0,
             measure=rip_gershgorin_ratio,
@@ -270,7 +264,7 @@ def _more_claims() -> list[Claim]:
                 "k-sparse input in [0, a]^n; the adversarial input reaches 0 exactly."
             ),
             latex=r"b_i\le-a\sum_{\text{top-}k}(G_{ij})_+\Rightarrow (W^\top Wx+b)_i\le0\ \text{if } x_i=0",
-            citation=ELHAGE_2022 + " (read-out); the bound is elementary",
+            citation=cite("elhage2022", detail="read-out; the bound is elementary"),
             domain="integers 1 <= k < n; any W",
             bound=lambda p: 0.0,
             measure=no_false_positive_excess,
@@ -298,7 +292,7 @@ def _more_claims() -> list[Claim]:
                 "statistical dimension of the l1 descent cone and a_eta = sqrt(8 log(4/eta))."
             ),
             latex=r"m\ge\delta+a_\eta\sqrt n\Rightarrow P(\text{success})\ge1-\eta",
-            citation=ALMT + " (Theorem II, Prop. 4.5)",
+            citation=cite("amelunxen2014", detail="Theorem II, Prop. 4.5"),
             domain="integers 1 <= k <= n; 0 < eta < 1; the window inside [1, n]",
             validate=_validate_l1,
             bound=lambda p: 1.0,
@@ -328,10 +322,7 @@ def _more_claims() -> list[Claim]:
                 "2 exp(-dim t^2 / (2 ||x||^2)) (each cosine is 1/dim-sub-Gaussian)."
             ),
             latex=r"P(|I|>t)\le2e^{-\mathrm{dim}\,t^2/(2\|x\|_2^2)}",
-            citation=(
-                "Marchal, O. and Arbel, J. (2017). On the sub-Gaussianity of the Beta and "
-                "Dirichlet distributions. Electron. Commun. Probab. 22. doi:10.1214/17-ECP92"
-            ),
+            citation=(cite("marchal_arbel2017")),
             domain="integers dim >= 2, k >= 1; t > 0",
             bound=lambda p: p["t"],
             measure=tail_samples,
@@ -353,7 +344,7 @@ def _more_claims() -> list[Claim]:
                 "2 exp(-k (eps^2/4 - eps^3/6))."
             ),
             latex=r"P(|\|Ru\|^2/(k\|u\|^2)-1|>\varepsilon)\le2e^{-k(\varepsilon^2/4-\varepsilon^3/6)}",
-            citation=ACHLIOPTAS,
+            citation=cite("achlioptas2003"),
             domain="integers k, dim >= 1; 0 < eps < 1",
             bound=lambda p: p["eps"],
             measure=achlioptas_distortions,
@@ -374,7 +365,7 @@ def _more_claims() -> list[Claim]:
                 "eps-orthogonal (|cos| <= eps) with probability at least 1 - q."
             ),
             latex=r"n(n-1)e^{-\mathrm{dim}\,\varepsilon^2/2}\le q\Rightarrow P(\mu>\varepsilon)\le q",
-            citation="Hoeffding (1963) doi:10.1080/01621459.1963.10500830 + union bound",
+            citation=cite("hoeffding1963", detail="with a union bound"),
             domain="integers dim >= 1; 0 < eps < 1; 0 < q < 1",
             bound=lambda p: p["eps"],
             measure=rademacher_coherence,
@@ -399,7 +390,7 @@ def _more_claims() -> list[Claim]:
                 r"m\ge\frac{\ln(2/q)+k\ln(eN/k)+k\ln(12/\delta_u)}{c_0(\delta_u/2)}"
                 r"\Rightarrow P(\delta_k>\delta)\le q"
             ),
-            citation=BDDW,
+            citation=cite("baraniuk2008"),
             domain="integers 1 <= k <= n; 0 < delta, q < 1",
             bound=lambda p: p["delta"],
             measure=gaussian_rip_delta,
@@ -435,7 +426,7 @@ def claims() -> list[Claim]:
                 r"P(|L-1|>\varepsilon)\le e^{\frac k2(\varepsilon+\ln(1-\varepsilon))}"
                 r"+e^{\frac k2(-\varepsilon+\ln(1+\varepsilon))}"
             ),
-            citation=DASGUPTA_GUPTA + " (Lemma 2.2)",
+            citation=cite("dasgupta_gupta2003", detail="Lemma 2.2"),
             domain="integers k >= 1, dim >= 1; 0 < eps < 1",
             validate=_validate_chernoff,
             bound=lambda p: p["eps"],

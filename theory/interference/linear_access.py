@@ -39,6 +39,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import optimize, sparse
 
+from theory._references import cite
 from theory._results import Bound
 from theory._validation import (
     as_rng,
@@ -75,18 +76,9 @@ __all__ = [
     "sample_sparse_inputs",
 ]
 
-GARG_2026 = (
-    "Garg, N., Kleinberg, J. and Peng, K. (2026). How Many Features Can a Language Model Store Under "
-    "the Linear Representation Hypothesis? arXiv:2602.11246 (COLT 2026, PMLR 336:5358-5376)"
-)
-ALON_2003 = (
-    "Alon, N. (2003). Problems and results in extremal combinatorics I. Discrete Math. 273, 31-53. "
-    "doi:10.1016/S0012-365X(03)00227-9"
-)
-HOEFFDING_1963 = (
-    "Hoeffding, W. (1963). Probability inequalities for sums of bounded random variables. "
-    "J. Amer. Statist. Assoc. 58, 13-30. doi:10.1080/01621459.1963.10500830"
-)
+GARG_2026 = cite("garg2026")
+ALON_2003 = cite("alon2003")
+HOEFFDING_1963 = cite("hoeffding1963")
 
 #: Largest ``m`` the matrix routines accept (``BA`` has ``m**2`` entries).
 MAX_FEATURES = 16384
@@ -717,7 +709,7 @@ def rademacher_access_dim(*, m: int, k: int, eps: float, failure_prob: float = 0
     return Bound(
         d,
         "rademacher_access",
-        f"{GARG_2026}; {HOEFFDING_1963}",
+        cite("garg2026", "hoeffding1963"),
         kind="upper",
         quantity="dimensions for linear access",
         condition=f"random +-1/sqrt(d) frame with decoder A^T; holds with probability >= {1 - delta:g}",
@@ -831,7 +823,7 @@ def linear_access_lower_bound(*, m: int, k: int, eps: float, nonnegative: bool =
     return Bound(
         best,
         "linear_access_rank",
-        f"{GARG_2026}; {ALON_2003}",
+        cite("garg2026", "alon2003"),
         kind="lower",
         quantity="dimensions for linear access",
         condition="every linear decoder, l_inf error <= eps on all k-sparse inputs in [-1,1]^m"

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from theory._references import cite
 from theory._validation import (
     as_rng,
     check_array,
@@ -41,10 +42,7 @@ _JL_MAX_DIGITS = 4_000
 #: Largest denominator of :func:`sphere_cos_moment`, in bits.
 _MOMENT_MAX_BITS = 200_000
 
-DASGUPTA_GUPTA = (
-    "Dasgupta, S. and Gupta, A. (2003). An elementary proof of a theorem of Johnson and "
-    "Lindenstrauss. Random Structures & Algorithms 22(1), 60-65. doi:10.1002/rsa.10073"
-)
+DASGUPTA_GUPTA = cite("dasgupta_gupta2003")
 
 
 def _capped_float(k: int) -> float:

@@ -11,15 +11,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from theory._references import cite
 from theory._validation import as_rng, check_frame, check_int
 from theory._warnings import TheoryWarning
-from theory.interference._common import (
-    CAI_ZHANG,
-    DASPREMONT_2008,
-    DONOHO_ELAD,
-    TROPP_2004,
-    offdiag_abs_max,
-)
+from theory.interference._common import offdiag_abs_max
 
 __all__ = [
     "RIPBound",
@@ -377,7 +372,6 @@ def rip_constant(
             TheoryWarning,
             stacklevel=2,
         )
-    cite = "Candes & Tao (2005), doi:10.1109/TIT.2005.858979"
     if method == "exact" or (method == "best" and math.comb(n, k) <= max_supports):
         lmax, lmin, smax, smin = _exact(G, k, max_supports)
         d = _delta(lmax, lmin)
@@ -389,7 +383,7 @@ def rip_constant(
             rigorous=True,
             exact=True,
             certificate={"support_max": smax, "support_min": smin, "lambda_max": lmax, "lambda_min": lmin},
-            citation=cite,
+            citation=cite("candes_tao2005"),
         )
     # a lower bound attained by an explicit support
     if method == "gershgorin":
@@ -419,14 +413,22 @@ def rip_constant(
             k=k,
             rigorous=True,
             certificate={"mu": mu, **lower_cert},
-            citation=f"{cite}; Gershgorin circle theorem; {DONOHO_ELAD}",
+            citation=cite("candes_tao2005", "donoho_elad2003", detail="with the Gershgorin circle theorem"),
         )
     lmax, lmin, smax, smin = _search(G, k, as_rng(rng), restarts)
     lo = _delta(lmax, lmin)
     sdp = _sdp(G, k, solver)
     up = _delta(sdp["max"]["value"], sdp["min"]["value"])
     cert = {"support_max": smax, "support_min": smin, "lambda_max_found": lmax, "lambda_min_found": lmin, "sdp": sdp}
-    return RIPBound(lo, up, method, k=k, rigorous=True, certificate=cert, citation=f"{cite}; {DASPREMONT_2008}")
+    return RIPBound(
+        lo,
+        up,
+        method,
+        k=k,
+        rigorous=True,
+        certificate=cert,
+        citation=cite("candes_tao2005", "daspremont2008", "daspremont_elghaoui2011"),
+    )
 
 
 @dataclass(frozen=True)
@@ -476,6 +478,8 @@ def coherence_recovery(W: ArrayLike, *, k: int) -> RecoveryCertificate:
     Returns
     -------
     RecoveryCertificate
+        Returns ``threshold = inf`` when the columns are mutually orthogonal (:math:`\mu = 0`,
+        e.g. a single column): the condition then holds for every ``k``.
 
     Examples
     --------
@@ -499,7 +503,7 @@ def coherence_recovery(W: ArrayLike, *, k: int) -> RecoveryCertificate:
         )
     mu = offdiag_abs_max(W.T @ W)
     thr = math.inf if mu == 0 else 0.5 * (1.0 + 1.0 / mu)
-    return RecoveryCertificate(bool(k < thr), mu, thr, "k < (1 + 1/mu)/2", f"{DONOHO_ELAD}; {TROPP_2004}", k=k)
+    return RecoveryCertificate(bool(k < thr), mu, thr, "k < (1 + 1/mu)/2", cite("donoho_elad2003", "tropp2004"), k=k)
 
 
 def rip_recovery(W: ArrayLike, *, k: int, **rip_kwargs: Any) -> RecoveryCertificate:
@@ -542,4 +546,4 @@ def rip_recovery(W: ArrayLike, *, k: int, **rip_kwargs: Any) -> RecoveryCertific
         raise ValueError(f"k must satisfy 2k <= n = {n}, got k = {k}")
     b = rip_constant(W, k=2 * k, **rip_kwargs)
     thr = 1.0 / math.sqrt(2.0)
-    return RecoveryCertificate(bool(b.upper < thr), b.upper, thr, "delta_2k < 1/sqrt(2)", CAI_ZHANG, k=k)
+    return RecoveryCertificate(bool(b.upper < thr), b.upper, thr, "delta_2k < 1/sqrt(2)", cite("cai_zhang2014"), k=k)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from theory._references import cite
 from theory._results import Bound
 from theory._validation import check_array, check_bool, check_frame, check_int, check_real
-from theory.interference._common import DONOHO_ELAD, ELHAGE_2022, TROPP_2004, offdiag_abs_max, topk_sum
+from theory.interference._common import offdiag_abs_max, topk_sum
 
 __all__ = ["interference", "worst_case_interference", "coherence_interference_bound"]
 
@@ -161,7 +162,7 @@ def coherence_interference_bound(W: ArrayLike, *, k: int, max_value: float = 1.0
     return Bound(
         k * a * mu,
         "coherence",
-        DONOHO_ELAD + "; " + TROPP_2004 + "; " + ELHAGE_2022,
+        cite("donoho_elad2003", "tropp2004", "elhage2022"),
         kind="upper",
         quantity="k-sparse interference",
         params={"k": k, "max_value": a, "mu": mu},

@@ -22,6 +22,7 @@ import itertools
 
 import sympy as sp
 
+from theory._references import cite
 from theory.proofs._derivation import Derivation
 
 __all__ = ["derive"]
@@ -87,7 +88,7 @@ def derive() -> Derivation:
             "u = 1, c e < -1/4; the exact one-sided read-off tail (mixture over coverage of "
             "n-fold convolutions) equals enumeration over all weight matrices"
         ),
-        citation="Hänni, Mendel, Vaintrob, Chan (2024). arXiv:2408.05451 (U-AND, error correction)",
+        citation=cite("hanni2024", detail="U-AND, error correction"),
     )
     w = sp.Symbol("w", positive=True)
     D.equal("c(1/4 - w) = 0 for w > 0 (stored 0 with error below 1/4: reset to 0)", _clip(sp.Rational(1, 4) - w), 0)

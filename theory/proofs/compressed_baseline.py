@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from theory._references import cite
 from theory.proofs._derivation import Derivation
 
 __all__ = ["derive"]
@@ -46,7 +47,7 @@ def derive() -> Derivation:
             "network has mean loss (n-w)/n * p/6; a mixing term s M x adds mean-square label noise "
             "s^2 (p/3) ||M||_F^2 / n"
         ),
-        citation="Braun et al. (2025) arXiv:2501.14926; Bhagat et al. (2026) arXiv:2606.14673",
+        citation=cite("braun2025", "bhagat2025"),
     )
     t, p, s = sp.symbols("t p s", positive=True)
     n, w = sp.symbols("n w", positive=True, integer=True)

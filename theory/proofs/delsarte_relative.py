@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from theory._references import cite
 from theory.proofs._derivation import Derivation
 
 __all__ = ["derive"]
@@ -25,7 +26,7 @@ def derive() -> Derivation:
     D = Derivation(
         name="delsarte_relative",
         statement="f(t) = t^2 - alpha^2 certifies n <= d(1 - alpha^2)/(1 - d alpha^2) when d alpha^2 < 1",
-        citation="Delsarte, Goethals, Seidel (1977) doi:10.1007/BF03187604; Lemmens & Seidel (1973)",
+        citation=cite("delsarte1977", "lemmens_seidel1973"),
     )
     t, a = sp.symbols("t alpha", real=True)
     d = sp.Symbol("d", positive=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from theory._references import cite
 from theory.proofs._derivation import Derivation
 
 __all__ = ["derive"]
@@ -25,7 +26,7 @@ def derive() -> Derivation:
     D = Derivation(
         name="frame_potential",
         statement="||W^T W||_F^2 >= n^2/d for n unit vectors in R^d, equality iff W W^T = (n/d) I",
-        citation="Benedetto & Fickus (2003) doi:10.1023/A:1021323312367",
+        citation=cite("benedetto_fickus2003"),
     )
     # Step 1: ||W^T W||_F^2 = ||W W^T||_F^2 = tr((W W^T)^2) on a symbolic 2 x 3 frame.
     w = sp.Matrix(2, 3, sp.symbols("w0:6", real=True))

@@ -34,6 +34,7 @@ from fractions import Fraction
 
 import sympy as sp
 
+from theory._references import cite
 from theory.proofs._derivation import Derivation
 
 __all__ = ["derive"]
@@ -62,10 +63,7 @@ def derive() -> Derivation:
             "m(1 - (1-1/m)^n - (n/m)(1-1/m)^(n-1)) ~ n(n-1)/(2m); with uniform signs, "
             "E[#neurons with both signs] = m(1 - 2(1-1/(2m))^n + (1-1/m)^n) ~ n(n-1)/(4m)"
         ),
-        citation=(
-            "Lecomte, Thaman, Schaeffer, Bashkansky, Chow, Koyejo (2023) arXiv:2312.03096 "
-            "(counting model of incidental polysemanticity)"
-        ),
+        citation=(cite("lecomte2023", detail="counting model of incidental polysemanticity")),
     )
     n, m = sp.symbols("n m", positive=True)
     x = sp.Symbol("x", positive=True)  # x = 1/m

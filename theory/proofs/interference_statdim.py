@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from theory._references import cite
 from theory.proofs._derivation import Derivation
 
 __all__ = ["derive"]
@@ -38,7 +39,7 @@ def derive() -> Derivation:
             "- tau sqrt(2/pi) exp(-tau^2/2)]}, eps = k/n; minimiser solves eps tau = (1-eps) "
             "(2 phi(tau) - tau erfc(tau/sqrt2))"
         ),
-        citation="Amelunxen, Lotz, McCoy, Tropp (2014). Living on the edge. arXiv:1303.6672",
+        citation=cite("amelunxen2014"),
     )
     one_sided2 = sp.integrate((g - tau) ** 2 * phi, (g, tau, sp.oo))
     closed2 = (1 + tau**2) * sp.erfc(tau / sp.sqrt(2)) - tau * sp.sqrt(2 / sp.pi) * sp.exp(-(tau**2) / 2)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from theory._references import cite
 from theory.proofs._derivation import Derivation
 
 __all__ = ["derive", "exact_polytopes"]
@@ -63,7 +64,7 @@ def derive() -> Derivation:
     D = Derivation(
         name="polytopes",
         statement="feature dimensionalities of the toy-model polytopes: 1/2, 2/3, 2/5, 3/4, 1/2, 3/8, 1/4",
-        citation="Elhage et al. (2022), Toy Models of Superposition, arXiv:2209.10652",
+        citation=cite("elhage2022"),
     )
     import numpy as np
 

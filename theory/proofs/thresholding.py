@@ -33,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from theory._references import cite
 from theory.proofs._derivation import Derivation
 
 __all__ = ["derive"]
@@ -59,11 +60,7 @@ def derive() -> Derivation:
             "one-pass thresholding recovers every k-sparse support of a dictionary with coherence "
             "mu when x_min/x_max > (2k-1) mu; the sharp form 2(k-1)mu/(1-mu) <= (2k-1)mu is attained"
         ),
-        citation=(
-            "Schnass & Vandergheynst (2008), Dictionary preconditioning for greedy algorithms, IEEE TSP 56(5), "
-            "doi:10.1109/TSP.2007.911494; Gribonval, Rauhut, Schnass & Vandergheynst (2008), JFAA 14(5), "
-            "doi:10.1007/s00041-008-9044-y; Tropp (2004), doi:10.1109/TIT.2004.834793"
-        ),
+        citation=(cite("schnass2008", "gribonval2008", "tropp2004")),
     )
     # 1. on-support lower bound: |x_i| = x_min + a, interference sum = (k-1) mu x_max - b (a, b >= 0)
     on = (xmin + a) - ((k - 1) * mu * xmax - b)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from theory._references import cite
 from theory.proofs._derivation import Derivation
 
 __all__ = ["derive"]
@@ -46,7 +47,7 @@ def derive() -> Derivation:
             "p/3 - p^2/4, L_superposition = (1+r)p^2/6; superposition is optimal iff "
             "p < 4r/(2+5r) (r <= 1) or p < 4/(5+2r) (r >= 1)"
         ),
-        citation="Elhage et al. (2022). Toy Models of Superposition. arXiv:2209.10652",
+        citation=cite("elhage2022"),
     )
     # 1. dropped feature: E[(x - b)^2] with x = 0 w.p. 1-p, U[0,1] w.p. p (and b >= 0 so ReLU(b) = b)
     e_drop = (1 - p) * b**2 + p * sp.integrate((x1 - b) ** 2, (x1, 0, 1))

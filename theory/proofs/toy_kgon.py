@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from theory._references import cite
 from theory.proofs._derivation import Derivation
 
 __all__ = ["derive"]
@@ -88,10 +89,7 @@ def derive() -> Derivation:
             "P(s) = N1 D2 - N2 D1 = 0 (s = t/l^2, alpha = l^2 = N1/D1); L = [k G + (n-k)/3 - "
             "sigma_+/(4n)]/n; k <= 4: l = 1, b = 0, G = 0; k = 5, 6, 8: algebraic roots matching the paper"
         ),
-        citation=(
-            "Chen, Z., Lau, E., Mendel, J., Wei, S. and Murfet, D. (2023). Dynamical versus Bayesian "
-            "phase transitions in a toy model of superposition. arXiv:2310.06301"
-        ),
+        citation=(cite("chen2023")),
     )
     # 1. the elementary integrals
     self_int = sp.integrate(mu**2, (mu, 0, t / a)) + sp.integrate((mu - (a * mu - t)) ** 2, (mu, t / a, 1))

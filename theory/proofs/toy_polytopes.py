@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from theory._references import cite
 from theory.proofs._derivation import Derivation
 
 __all__ = ["derive"]
@@ -40,7 +41,7 @@ def derive() -> Derivation:
             "(g - t)^3/(3g) (g > t); self term closed form; k <= 4 gons, tetrahedron, "
             "octahedron have zero order-p loss"
         ),
-        citation="Elhage et al. (2022). Toy Models of Superposition. arXiv:2209.10652",
+        citation=cite("elhage2022"),
     )
     tail = sp.integrate((g * v - t) ** 2, (v, t / g, 1))
     D.equal("E ReLU(g v - t)^2 over v > t/g equals (g - t)^3 / (3 g) when g > t", tail, (g - t) ** 3 / (3 * g))

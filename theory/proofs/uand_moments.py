@@ -28,6 +28,7 @@ import numpy as np
 import sympy as sp
 from scipy import stats
 
+from theory._references import cite
 from theory.proofs._derivation import Derivation
 
 __all__ = ["derive"]
@@ -44,10 +45,7 @@ def derive() -> Derivation:
             "s'p and variance E[1/N | N>=1] s'p(1-p) ~ s'(1-p)/(dp) (one or both inputs "
             "active); sign read-off variance (s/2 - g^2 AND)/(d g^2)"
         ),
-        citation=(
-            "Hänni, Mendel, Vaintrob, Chan (2024) arXiv:2408.05451; Vaintrob, Mendel, Hänni "
-            "(2024) Toward a Mathematical Framework for Computation in Superposition"
-        ),
+        citation=(cite("hanni2024", "vaintrob2024")),
     )
     G = (1 - p + p * t) ** n
     EX = sp.diff(G, t).subs(t, 1)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from theory._references import cite
 from theory.proofs._derivation import Derivation
 
 __all__ = ["derive"]
@@ -29,10 +30,7 @@ def derive() -> Derivation:
     D = Derivation(
         name="welch",
         statement="mu^2 >= (n - d) / (d (n - 1)) for n unit vectors in R^d, n > d; equality iff ETF",
-        citation=(
-            "Welch (1974) doi:10.1109/TIT.1974.1055219; Fickus & Mixon (2015) arXiv:1504.00253; "
-            "Benedetto & Fickus (2003) doi:10.1023/A:1021323312367"
-        ),
+        citation=(cite("welch1974", "fickus_mixon2015", "benedetto_fickus2003")),
     )
     # Step 1: upper bound of the frame potential by the coherence, checked on a symbolic Gram.
     m = 4

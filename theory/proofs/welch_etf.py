@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from theory._references import cite
 from theory.proofs._derivation import Derivation
 
 __all__ = ["derive"]
@@ -30,7 +31,7 @@ def derive() -> Derivation:
     D = Derivation(
         name="welch_etf",
         statement="mu = Welch bound iff the frame is equiangular and tight; Paley and Steiner ETFs attain it",
-        citation="Welch (1974); Strohmer & Heath (2003); Fickus, Mixon & Tremain (2012) arXiv:1009.5730",
+        citation=cite("welch1974", "strohmer_heath2003", "fickus2012"),
     )
     n, d, mu = sp.symbols("n d mu", positive=True)
     D.equal(

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import threadpoolctl
 
+from theory._references import cite
 from theory._validation import check_int, check_real
 from theory.sparse_coding.amortisation import amortisation_gap
 from theory.sparse_coding.certificates import thresholding_condition, thresholding_witness
@@ -32,25 +33,6 @@ __all__ = [
     "topk_prediction",
 ]
 
-ONEILL_2024 = (
-    "O'Neill, C., Gumran, A. and Klindt, D. (2024). Compute optimal inference and provable "
-    "amortisation gap in sparse autoencoders. arXiv:2411.13117 (ICML 2025), Theorem 3.1"
-)
-SCHNASS_2008 = (
-    "Schnass, K. and Vandergheynst, P. (2008). Dictionary preconditioning for greedy algorithms. "
-    "IEEE Trans. Signal Process. 56(5), 1994-2002. doi:10.1109/TSP.2007.911494; Tropp, J. A. (2004). "
-    "Greed is good. IEEE Trans. Inf. Theory 50(10). doi:10.1109/TIT.2004.834793"
-)
-CHANIN_2024 = (
-    "Chanin, D., Wilken-Smith, J., Dulka, T., Bhatnagar, H., Golechha, S. and Bloom, J. (2024). A is for "
-    "absorption: studying feature splitting and absorption in sparse autoencoders. arXiv:2409.14507; "
-    "Chanin, D. et al. (2024). Toy models of feature absorption in SAEs. LessWrong / AI Alignment Forum"
-)
-BARIN_PACELA_2026 = (
-    "Barin Pacela, V., Joshi, S., Camacho, I., Lacoste-Julien, S. and Klindt, D. (2026). Stop "
-    "probing, start coding: why linear probes and sparse autoencoders fail at compositional "
-    "generalisation. arXiv:2603.28744"
-)
 
 _QUIET = SAEOptions(progress=False)
 
@@ -111,7 +93,7 @@ def _gap_claims() -> list[Claim]:
             r"-\frac{\sum\lVert \hat c_{\mathrm{LASSO}}-c\rVert^2}{\sum\lVert c\rVert^2}\ \ge\ 0.03"
             r"\quad(\mathrm{dim}<n,\ k\ge2)"
         ),
-        citation=ONEILL_2024,
+        citation=cite("oneill2024", detail="Theorem 3.1"),
         domain="dim < n, k >= 2 active features (exactly k), noiseless data",
         validate=_validate_gap,
         bound=lambda p: p.get("margin", 0.03),
@@ -138,7 +120,7 @@ def _gap_claims() -> list[Claim]:
             "dictionaries, exactly k active). The counterpart of Theorem 3.1's hypothesis M < N."
         ),
         latex=r"\mathrm{dim}\ge n:\ \mathrm{gap}\le 10^{-3}",
-        citation=ONEILL_2024,
+        citation=cite("oneill2024", detail="Theorem 3.1"),
         domain="dim >= n, independent atoms",
         validate=_validate_gap,
         bound=lambda p: p.get("tolerance", 1e-3),
@@ -241,7 +223,7 @@ def topk_claim(
             r"\frac{x_{\min}}{x_{\max}}>(2k-1)\mu\ \Rightarrow\ \mathrm{supp}\,\mathrm{top}_k(D^\top Dc)"
             r"=\mathrm{supp}\,c"
         ),
-        citation=SCHNASS_2008,
+        citation=cite("schnass2008", "tropp2004"),
         domain="Paley ETF (q prime, q = 1 mod 4), 2 <= k with (2k - 1) mu < 1",
         validate=_validate_topk,
         bound=lambda p: 1.0,
@@ -357,7 +339,7 @@ def absorption_claim(*, claim_id: str = "sparse_coding.tied_no_absorption") -> C
             "'tying reduces it'."
         ),
         latex=r"\bar g_{\mathrm{untied}}-\bar g_{\mathrm{tied}}\ge0.02",
-        citation=CHANIN_2024,
+        citation=cite("chanin2024", "chanin2024b"),
         domain="the parent/child toy of absorption_contrast; ReLU SAEs trained by train_saes",
         validate=_validate_absorption,
         bound=lambda p: p.get("margin", 0.02),
@@ -426,7 +408,7 @@ def oracle_claim(*, claim_id: str = "sparse_coding.oracle_dictionary") -> Claim:
             "about 0.99)."
         ),
         latex=r"\mathrm{MCC}(\mathrm{FISTA}(D^\star))-\mathrm{MCC}(\mathrm{FISTA}(W_{\mathrm{dec}}))\ge0.1",
-        citation=f"{BARIN_PACELA_2026}; {ONEILL_2024}",
+        citation=cite("barin_pacela2026", "oneill2024", detail="O'Neill et al., Theorem 3.1"),
         domain="oneill2024 toy; TopK SAEs of width 16, k = 3, trained by train_saes",
         validate=_validate_oracle,
         bound=lambda p: p.get("margin", 0.1),

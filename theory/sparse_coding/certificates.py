@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from theory._references import cite
 from theory._results import Bound
 from theory._validation import check_int, check_probability, check_real
 from theory.geometry import coherence
@@ -41,32 +42,12 @@ __all__ = [
     "MAX_SPARK_SUPPORTS",
 ]
 
-DONOHO_ELAD = (
-    "Donoho, D. L. and Elad, M. (2003). Optimally sparse representation in general (nonorthogonal) "
-    "dictionaries via l1 minimization. PNAS 100(5), 2197-2202. doi:10.1073/pnas.0437847100"
-)
-GRIBONVAL_NIELSEN = (
-    "Gribonval, R. and Nielsen, M. (2003). Sparse representations in unions of bases. "
-    "IEEE Trans. Inf. Theory 49(12), 3320-3325. doi:10.1109/TIT.2003.820031"
-)
-TROPP_2004 = (
-    "Tropp, J. A. (2004). Greed is good: algorithmic results for sparse approximation. IEEE Trans. "
-    "Inf. Theory 50(10), 2231-2242. doi:10.1109/TIT.2004.834793"
-)
-SCHNASS_VANDERGHEYNST = (
-    "Schnass, K. and Vandergheynst, P. (2008). Dictionary preconditioning for greedy "
-    "algorithms. IEEE Transactions on Signal Processing 56(5), 1994-2002. "
-    "doi:10.1109/TSP.2007.911494"
-)
-GRSV_2008 = (
-    "Gribonval, R., Rauhut, H., Schnass, K. and Vandergheynst, P. (2008). Atoms of all channels, "
-    "unite! Average case analysis of multi-channel sparse recovery using greedy algorithms. "
-    "J. Fourier Anal. Appl. 14(5), 655-687. doi:10.1007/s00041-008-9044-y"
-)
-CANDES_TAO = (
-    "Candes, E. J. and Tao, T. (2005). Decoding by linear programming. IEEE Trans. Inf. Theory "
-    "51(12), 4203-4215. doi:10.1109/TIT.2005.858979"
-)
+DONOHO_ELAD = cite("donoho_elad2003")
+GRIBONVAL_NIELSEN = cite("gribonval_nielsen2003")
+TROPP_2004 = cite("tropp2004")
+SCHNASS_VANDERGHEYNST = cite("schnass2008")
+GRSV_2008 = cite("gribonval2008")
+CANDES_TAO = cite("candes_tao2005")
 
 #: Largest number of column subsets :func:`spark_lower_bound` enumerates unless told otherwise.
 MAX_SPARK_SUPPORTS = 200_000
@@ -222,7 +203,7 @@ def unique_recovery_bound(D: ArrayLike) -> Certificate:
     return Certificate(
         k,
         "coherence",
-        f"{DONOHO_ELAD}; {GRIBONVAL_NIELSEN}; {TROPP_2004}",
+        cite("donoho_elad2003", "gribonval_nielsen2003", "tropp2004"),
         kind="lower",
         quantity="sparsity with unique recovery by l0/BP/OMP",
         valid=k >= 1,
@@ -428,7 +409,7 @@ def rip_uniqueness_bound(
     return Certificate(
         best,
         "rip",
-        f"{CANDES_TAO}; {DONOHO_ELAD}",
+        cite("candes_tao2005", "donoho_elad2003"),
         kind="lower",
         quantity="sparsity with a unique sparsest representation",
         valid=best >= 1,
@@ -524,7 +505,7 @@ def thresholding_condition(D: ArrayLike, *, k: int, nonnegative: bool = False) -
     return Certificate(
         value,
         "thresholding",
-        f"{SCHNASS_VANDERGHEYNST}; {GRSV_2008}",
+        cite("schnass2008", "gribonval2008"),
         kind="upper",
         quantity="x_min/x_max needed by one-pass thresholding",
         valid=bool(valid),

@@ -19,19 +19,16 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from theory._references import cite
 from theory._validation import check_int, check_probability, check_real
 from theory._warnings import TheoryWarning
 from theory.sparse_coding.certificates import (
-    DONOHO_ELAD,
-    GRIBONVAL_NIELSEN,
-    SCHNASS_VANDERGHEYNST,
-    TROPP_2004,
     thresholding_condition,
     thresholding_witness,
     unique_recovery_bound,
 )
 from theory.sparse_coding.inference import omp, threshold_encode
-from theory.sparse_coding.spud import ADAMCZAK_2016, SWW_2012, er_spud, spud_sample, spud_success
+from theory.sparse_coding.spud import er_spud, spud_sample, spud_success
 from theory.verify.claim import Claim
 
 __all__ = [
@@ -48,10 +45,6 @@ __all__ = [
     "thresholding_support_errors",
 ]
 
-BLASIOK_NELSON = (
-    "Blasiok, J. and Nelson, J. (2016). An improved analysis of the ER-SpUD dictionary learning "
-    "algorithm. ICALP 2016. arXiv:1602.05719"
-)
 
 #: Relative margin by which the tested dynamic range sits above (or below) a threshold.
 MARGIN = 1e-6
@@ -374,7 +367,7 @@ def coherence_recovery_claim(*, k_offset: int = 0, claim_id: str = "sparse_codin
             "k + 1 atoms with equal weights have a second (k+1)-sparse representation."
         ),
         latex=r"(2k-1)\mu<1\ \Rightarrow\ \hat x_{\mathrm{OMP}}=\hat x_{\mathrm{BP}}=x\quad\forall x:\ \|x\|_0\le k",
-        citation=f"{DONOHO_ELAD}; {GRIBONVAL_NIELSEN}; {TROPP_2004}",
+        citation=cite("donoho_elad2003", "gribonval_nielsen2003", "tropp2004"),
         domain="unit-norm dictionaries with mu < 1; k = the certified sparsity (>= 1)",
         validate=_validate_frame,
         bound=lambda p: 1e-6,
@@ -418,7 +411,7 @@ def thresholding_condition_claim(
         ),
         latex=r"\frac{x_{\min}}{x_{\max}}>\frac{2(k-1)\mu}{1-\mu}\ \Rightarrow\ \operatorname{top}_k(D^\top Dx)"
         r"=\operatorname{supp}x",
-        citation=f"{SCHNASS_VANDERGHEYNST}; {TROPP_2004}",
+        citation=cite("schnass2008", "tropp2004"),
         domain="unit-norm dictionaries; 1 <= k with (2k - 1) mu < 1; nonnegative codes",
         validate=_validate_thresholding,
         bound=lambda p: 0.0,
@@ -465,7 +458,7 @@ def thresholding_sharp_claim(
         ),
         latex=r"\frac{x_{\min}}{x_{\max}}<\frac{2(k-1)\mu}{1-\mu}:\ \operatorname{top}_k(D^\top y)\ne S,\ "
         r"\hat x_{\mathrm{OMP}}=\hat x_{\mathrm{BP}}=x",
-        citation=f"{SCHNASS_VANDERGHEYNST}; {TROPP_2004}",
+        citation=cite("schnass2008", "tropp2004"),
         domain="integers k >= 2; 0 < mu < 1/(2k - 1)",
         validate=_validate_witness,
         bound=lambda p: 1.0,
@@ -511,7 +504,7 @@ def er_spud_claim(
             "unmodified one needs about n^1.99 samples for large n."
         ),
         latex=r"P\bigl(\text{ER-SpUD fails at } p=\lceil Cn\log n\rceil\bigr)\le q(n,\theta,C)",
-        citation=f"{SWW_2012}; {ADAMCZAK_2016}; {BLASIOK_NELSON}",
+        citation=cite("spielman2012", "adamczak2016", "blasiok_nelson2016"),
         domain="(n, theta, C) with a measured rate: (8, 0.1, 8), (8, 0.2, 8), (6, 0.2, 8)",
         validate=_validate_spud,
         bound=lambda p: 1.0,

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from theory._references import cite
 from theory._validation import check_int, check_real
 from theory.toy_models.scaling import (
     CITATION,
@@ -25,11 +26,6 @@ from theory.verify.claim import Claim
 
 __all__ = ["scaling_claims"]
 
-WELCH_CITATION = (
-    "Welch, L. R. (1974). Lower bounds on the maximum cross correlation of signals. IEEE Trans. "
-    "Inf. Theory 20(3), 397-399. doi:10.1109/TIT.1974.1055219; Benedetto, J. J. and Fickus, M. "
-    "(2003). Finite normalized tight frames. Adv. Comput. Math. 18, 357-385"
-)
 
 #: Lower bound on the fitted strong-superposition exponent claimed here (the paper: about 1).
 STRONG_EXPONENT_MIN = 0.75
@@ -160,7 +156,7 @@ def scaling_claims() -> list[Claim]:
                 "floor, about 1/dim: the geometric origin of loss ~ 1/dim. Measured: overlap minus "
                 "floor, >= 0 (trained models sit within a few tens of percent of the floor)."
             ),
-            citation=f"{WELCH_CITATION}; {CITATION}",
+            citation=cite("welch1974", "benedetto_fickus2003", "liu2025"),
             bound=lambda p: 0.0,
             measure=_overlap_slack,
             relation=">=",

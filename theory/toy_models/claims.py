@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from theory._references import cite
 from theory._validation import check_int
 from theory.toy_models.analysis import feature_dimensionality, feature_norms
 from theory.toy_models.config import ToyModelConfig, geometric_importance, sparsity_sweep
@@ -26,7 +27,7 @@ from theory.verify.claim import Claim
 
 __all__ = ["claims"]
 
-CITATION = "Elhage, N. et al. (2022). Toy Models of Superposition. arXiv:2209.10652"
+CITATION = cite("elhage2022")
 
 #: Smallest phase margin (relative loss gap between the best and second-best candidate, see
 #: ``phase_margin_2x1``) at which the 2 -> 1 claim is made. Every cell checked lies above it

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from theory._references import cite
 from theory._validation import check_array, check_int, check_memory, check_size, estimate_bytes
 
 __all__ = ["ACTIVATIONS", "TASKS", "ToyModelConfig", "geometric_importance", "sparsity_sweep"]
@@ -16,7 +17,7 @@ __all__ = ["ACTIVATIONS", "TASKS", "ToyModelConfig", "geometric_importance", "sp
 ACTIVATIONS = ("relu", "linear")
 TASKS = ("reconstruct", "abs")
 
-CITATION = "Elhage, N. et al. (2022). Toy Models of Superposition. Transformer Circuits Thread. arXiv:2209.10652"
+CITATION = cite("elhage2022")
 
 
 def _per_instance(

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from theory._references import cite
 from theory._validation import check_probability, check_real
 
 __all__ = ["PHASES_2X1", "candidate_losses_2x1", "phase_2x1", "phase_boundary_2x1", "phase_margin_2x1"]
@@ -29,7 +30,7 @@ __all__ = ["PHASES_2X1", "candidate_losses_2x1", "phase_2x1", "phase_boundary_2x
 #: Phase names of the 2 -> 1 model, by what happens to feature 2.
 PHASES_2X1 = ("not learned", "dedicated", "superposition")
 
-CITATION = "Elhage, N. et al. (2022). Toy Models of Superposition. arXiv:2209.10652 (section 'The Phase Change')"
+CITATION = cite("elhage2022", detail="section 'The Phase Change'")
 
 
 def _pr(p: float, r: float) -> tuple[float, float]:

@@ -56,6 +56,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from theory._optim import AdamW, FlatParams
+from theory._references import cite
 from theory._validation import (
     as_rng,
     check_array,
@@ -83,10 +84,7 @@ __all__ = [
     "train_tms",
 ]
 
-CITATION = (
-    "Chen, Z., Lau, E., Mendel, J., Wei, S. and Murfet, D. (2023). Dynamical versus Bayesian "
-    "phase transitions in a toy model of superposition. arXiv:2310.06301"
-)
+CITATION = cite("chen2023")
 
 #: Largest polygon handled (the root finding is per active-cosine set; beyond this the
 #: configurations are far from anything a 2-dimensional model learns).
