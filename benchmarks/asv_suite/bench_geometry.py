@@ -19,13 +19,13 @@ class Pack(OneThread):
         from theory.geometry import pack
 
         dim, n = map(int, dim_n.split("x"))
-        pack(dim=dim, n=n, restarts=16, rng=0, progress=False)
+        pack(dim=dim, n=n, restarts=16, rng=0)
 
     def track_gap(self, dim_n):
         from theory.geometry import pack
 
         dim, n = map(int, dim_n.split("x"))
-        return pack(dim=dim, n=n, restarts=16, rng=0, progress=False).gap
+        return pack(dim=dim, n=n, restarts=16, rng=0).gap
 
     track_gap.unit = "coherence over the best lower bound (Packing.gap)"
 

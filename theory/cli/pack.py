@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
 
     import numpy as np
 
-    from theory.geometry import pack
+    from theory.geometry import PackOptions, pack
 
     if args.seed < 0:
         raise ValueError(f"--seed must be a non-negative integer, got {args.seed}")
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         rng=args.seed,
         restarts=args.restarts,
         time_limit=args.time_limit,
-        progress=not args.quiet,
+        options=PackOptions(progress=not args.quiet),
     )
     if args.out:
         np.save(args.out, P.frame)

@@ -9,30 +9,27 @@ from __future__ import annotations
 import dataclasses
 import math
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from theory._references import cite
 from theory._results import Bound
 from theory._validation import as_rng, check_bool, check_int, check_real
-from theory._warnings import TheoryWarning
+from theory._warnings import TheoryDeprecationWarning, TheoryWarning
 from theory.geometry._packing.budget import UNBOUNDED, default_time_limit
 from theory.geometry._packing.options import PackOptions
 from theory.geometry._packing.report import Progress, reference_table, verdict
-from theory.geometry._packing.solver import PackingSolver
+from theory.geometry._packing.restarts import check_starts
+from theory.geometry._packing.solver import PackingSolver, SolverState
 from theory.geometry.bounds import coherence_lower_bound, simplex_bound
 
-__all__ = ["PACK_PRESETS", "PackOptions", "Packing", "default_time_limit", "pack"]
+__all__ = ["PACK_PRESETS", "PackOptions", "PackRound", "Packing", "default_time_limit", "pack"]
 
-PACK_CITATION = (
-    "Dhillon, I. S., Heath, R. W., Strohmer, T. and Tropp, J. A. (2008). Constructing packings in "
-    "Grassmannian manifolds via alternating projection. Experiment. Math. 17(1), 9-35. "
-    "arXiv:0709.0535; Tropp, Dhillon, Heath, Strohmer (2005), IEEE Trans. Inf. Theory 51(1), "
-    "188-209, doi:10.1109/TIT.2004.839492"
-)
+PACK_CITATION = cite("dhillon2008", "tropp2005")
 
 
 @dataclass(frozen=True)
@@ -80,7 +77,11 @@ class Packing:
         to the time left, a stage stopped at the deadline, or no time left for another round).
     stopped : str
         What ended the run: ``"bound"`` (the best lower bound reached), ``"optimum"`` (a proven
-        optimum reached), ``"restarts"`` (the restart cap) or ``"time"`` (the time limit).
+        optimum reached), ``"restarts"`` (the restart cap), ``"time"`` (the time limit) or
+        ``"callback"`` (the ``callback`` returned a true value).
+    start_kinds : dict of str to int
+        How many of the restarts began from each kind of start: ``"init"``, ``"random"``,
+        ``"perturbation"``, ``"orbit"``, ``"warm"`` (see ``pack``'s ``starts``).
     """
 
     frame: NDArray[np.float64]
@@ -99,6 +100,7 @@ class Packing:
     best_known_source: str | None = None
     reproducible: bool = True
     stopped: str = "restarts"
+    start_kinds: dict[str, int] = field(default_factory=dict, compare=False)
 
     @property
     def dim(self) -> int:
@@ -124,6 +126,45 @@ class Packing:
             f"Packing(dim={self.dim}, n={self.n}, lines={self.lines}, value={self.value!r}, "
             f"bound={self.bound.value!r}, gap={self.gap:.3g}, best_known={self.best_known!r}, "
             f"success={self.success}, restarts={self.restarts}, seconds={self.seconds:.3g})"
+        )
+
+
+@dataclass(frozen=True, repr=False)
+class PackRound:
+    """What :func:`pack` passes to its ``callback`` after each round of restarts.
+
+    Attributes
+    ----------
+    round : int
+        Index of the round just finished (``0`` for the first).
+    restarts : int
+        Restarts finished so far, over all rounds.
+    value : float
+        Coherence (``lines``) or largest signed cosine (points) of ``frame``.
+    bound : Bound
+        The best lower bound on ``value``, as in :class:`Packing`.
+    seconds : float
+        Wall time since the run started.
+    frame : ndarray, shape (dim, n)
+        The best frame so far (read-only).
+    lines : bool
+    start_kinds : dict of str to int
+        How many of the restarts so far began from each kind of start.
+    """
+
+    round: int
+    restarts: int
+    value: float
+    bound: Bound
+    seconds: float
+    frame: NDArray[np.float64] = field(compare=False)
+    lines: bool = True
+    start_kinds: dict[str, int] = field(default_factory=dict, compare=False)
+
+    def __repr__(self) -> str:
+        return (
+            f"PackRound(round={self.round}, restarts={self.restarts}, value={self.value!r}, "
+            f"bound={self.bound.value!r}, seconds={self.seconds:.3g})"
         )
 
 
@@ -156,8 +197,9 @@ def pack(
     restarts: int | None = None,
     time_limit: float | None = None,
     init: NDArray[np.float64] | None = None,
-    progress: bool = False,
+    starts: Sequence[str] | None = None,
     options: PackOptions | Mapping[str, Any] | None = None,
+    callback: Callable[[PackRound], object] | None = None,
     **deprecated: Any,
 ) -> Packing:
     r"""Numerically pack ``n`` lines (or points) in :math:`\mathbb{R}^{dim}` with small
@@ -166,19 +208,13 @@ def pack(
     .. math:: \min_{\lVert w_i\rVert = 1}\ \max_{i\ne j} |\langle w_i, w_j\rangle|
               \qquad(\text{points: } \max_{i\ne j}\langle w_i, w_j\rangle)
 
-    Each restart runs three local stages and keeps the best frame: alternating projection on
-    the Gram matrix [1]_ [2]_; L-BFGS [4]_ on the smooth maximum
-    :math:`\tfrac1p\log\sum_{i\ne j} e^{p\,G_{ij}^2}` (points: :math:`e^{p\,G_{ij}}`) with a
-    continuation in :math:`p`; sequential linear programming on the nearly active pairs (an exact
-    minimax polish). Restarts run in rounds of 8, 16, 32, ... starts and begin from random frames,
-    perturbations of the best frame (iterated local search [6]_), frames invariant under a random
-    orthogonal map of finite order (group frames [5]_) or packings of ``n + d`` vectors cut or
-    extended to ``n`` [3]_. ``options`` (:class:`PackOptions`) sets all of these.
-
-    The run ends when the value reaches the best lower bound (``coherence_lower_bound``;
-    points: ``simplex_bound``) or a proven optimum to within 1e-9 relative, after ``restarts``
-    restarts, or after ``time_limit`` seconds. All decisions depend on values only: with a
-    restart cap and no time limit, the same ``rng`` gives the same frame on any machine.
+    Each restart runs alternating projection on the Gram matrix [1]_ [2]_, L-BFGS [4]_ on a smooth
+    maximum of the cosines and sequential linear programming on the nearly active pairs. Restarts
+    run in rounds of 8, 16, 32, ... and begin from random frames, perturbations of the best frame
+    [6]_, group frames [5]_ or cut or extended packings of ``n + d`` vectors [3]_. The run ends
+    at the best lower bound (``coherence_lower_bound``; points: ``simplex_bound``) or a proven
+    optimum, after ``restarts`` restarts or ``time_limit`` seconds, or when ``callback`` asks.
+    With a restart cap and no time limit, the same ``rng`` gives the same frame on any machine.
 
     Parameters
     ----------
@@ -195,11 +231,17 @@ def pack(
         :func:`default_time_limit`). The first round always finishes stage 2.
     init : ndarray, shape (dim, n), optional
         Starting frame of the first restart.
-    progress : bool
-        Show a tqdm progress bar on stderr with the best value so far.
+    starts : sequence of str, optional
+        Kinds of start among ``"random"``, ``"perturbation"``, ``"orbit"``, ``"warm"``, taken in
+        turn by the restarts after ``init`` (a perturbation before the first round has ended is
+        random). Default: the schedule set by the ``*_every`` fields of ``options``.
     options : PackOptions or mapping, optional
-        Stage budgets, screening, round size and start kinds (default ``PackOptions()``); as
-        keywords of ``pack`` they still work for one release, with a ``DeprecationWarning``.
+        Stage budgets, screening, rounds, start settings, ``progress`` bar (default ``PackOptions()``);
+        as keywords of ``pack`` they work for one release, with a ``TheoryDeprecationWarning``.
+    callback : callable, optional
+        Called as ``callback(r)`` after each round, ``r`` a :class:`PackRound` (best frame so
+        far, its value, the bound, seconds, round index); a true return value ends the run
+        (``stopped == "callback"``). Its exceptions propagate.
 
     Returns
     -------
@@ -218,9 +260,9 @@ def pack(
     >>> P = pack(dim=3, n=6, rng=0)   # six lines: the icosahedron's diagonals, an ETF
     >>> round(P.value, 6), round(P.bound.value, 6), P.success, P.stopped
     (0.447214, 0.447214, True, 'bound')
-    >>> Q = pack(dim=4, n=9, rng=0, restarts=2, options=PackOptions(slp_iters=100))
-    >>> Q.best_known_source.startswith("Sloane's table"), Q.success, Q.reproducible
-    (True, True, True)
+    >>> Q = pack(dim=4, n=9, restarts=100, starts=["orbit", "perturbation"], callback=lambda r: r.round == 1)
+    >>> Q.stopped, Q.restarts, sorted(Q.start_kinds.items()), Q.success   # ended after round 1
+    ('callback', 24, [('orbit', 12), ('perturbation', 8), ('random', 4)], True)
 
     References
     ----------
@@ -241,23 +283,27 @@ def pack(
        Handbook of Metaheuristics, Kluwer, 321-353. doi:10.1007/0-306-48056-5_11
     """
     lines = check_bool(lines, "lines")
-    progress = check_bool(progress, "progress")
     dim = check_int(dim, "dim", minimum=1)
     n = check_int(n, "n", minimum=2)
     if restarts is not None:
         restarts = check_int(restarts, "restarts", minimum=1)
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable (or None), got {callback!r} of type {type(callback).__name__}")
+    kinds = check_starts(starts)
     opts = _options(options)
     if deprecated:
         unknown = sorted(set(deprecated) - {f.name for f in dataclasses.fields(PackOptions)})
         if unknown:
             raise TypeError(f"pack() got unexpected keyword arguments {unknown}")
+        opts = opts.replace(**deprecated)  # a bad value is refused before the warning
         warnings.warn(
             f"pack({', '.join(f'{k}=' for k in sorted(deprecated))}...) is deprecated and will be removed "
             "in the next release; pass options=PackOptions(...) with the same names",
-            DeprecationWarning,
+            TheoryDeprecationWarning,
             stacklevel=2,
         )
-        opts = opts.replace(**deprecated)
+    if kinds is not None:
+        opts._check_starts(kinds)
     if time_limit is not None:
         time_limit = check_real(time_limit, "time_limit", minimum=0, strict_min=True)
     elif restarts is None:
@@ -274,7 +320,14 @@ def pack(
     lb = bound.value
     ref = reference_table().get((dim, n, lines))
     proven = ref[0] if ref is not None and ref[2] else None
-    bar = Progress(restarts, time_limit, lb) if progress and not (lines and n <= dim) else None
+    bar = Progress(restarts, time_limit, lb) if opts.progress and not (lines and n <= dim) else None
+
+    def on_round(r: int, state: SolverState, seconds: float) -> object:
+        assert callback is not None and state.best is not None
+        frame = state.best.view()
+        frame.flags.writeable = False
+        return callback(PackRound(r, state.done, state.best_val, bound, seconds, frame, lines, dict(state.kinds)))
+
     solver = PackingSolver(
         dim,
         n,
@@ -287,6 +340,8 @@ def pack(
         options=opts,
         proven=proven,
         progress=bar,
+        starts=kinds,
+        on_round=on_round if callback is not None else None,
     )
     try:
         out = solver.solve()
@@ -301,6 +356,8 @@ def pack(
     else:
         cap = restarts if restarts is not None else UNBOUNDED
         success, message, warn = verdict(best_val, bound, gap, ref, out.stopped, time_limit, cap)
+        if out.stopped == "callback" and success:
+            message = f"the callback ended the run; {message}"
     if warn:
         warnings.warn(
             f"pack(dim={dim}, n={n}{'' if lines else ', lines=False'}): {message}", TheoryWarning, stacklevel=2
@@ -322,4 +379,5 @@ def pack(
         ref[1] if ref else None,
         out.reproducible,
         out.stopped,
+        out.start_kinds,
     )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any, NamedTuple
 
-from theory._validation import check_int, check_memory, check_real, check_size, estimate_bytes
+from theory._validation import check_bool, check_int, check_memory, check_real, check_size, estimate_bytes
 from theory.geometry._packing.stages import AlternatingProjection, SLPPolish, SmoothMaxDescent
 
 __all__ = ["MAX_ITERS", "PackOptions", "PackStages"]
@@ -79,6 +79,8 @@ class PackOptions:
         The orders ``k >= 2`` of the orbit starts' maps, in turn (capped at ``n``).
     perturb_lines : sequence of int
         How many columns (``>= 1``, capped at ``n``) the perturbation starts redraw, in turn.
+    progress : bool
+        Show a tqdm progress bar on stderr with the best value so far (default ``False``).
 
     Examples
     --------
@@ -105,6 +107,7 @@ class PackOptions:
     orbit_orders: tuple[int, ...] = (2, 3, 4, 5, 6)
     perturb_every: int = 3
     perturb_lines: tuple[int, ...] = (1, 2, 3, 4)
+    progress: bool = False
 
     def __post_init__(self) -> None:
         def put(name: str, value: Any) -> None:
@@ -140,6 +143,7 @@ class PackOptions:
             "perturb_lines",
             _int_tuple(self.perturb_lines, "perturb_lines", 1, "perturb_every > 0", bool(self.perturb_every)),
         )
+        put("progress", check_bool(self.progress, "progress"))
 
     def _check_for(self, dim: int, n: int) -> None:
         """The checks that depend on the problem size: warm offsets ``n + d >= 1`` and the memory
@@ -150,6 +154,27 @@ class PackOptions:
             estimate_bytes(self.batch, max(dim, n), n),
             f"pack's working arrays for dim={dim}, n={n} (batch={self.batch})",
         )
+
+    def _check_starts(self, kinds: Sequence[str]) -> None:
+        """The settings each kind of start in ``kinds`` (the solver's names, as from
+        ``restarts.check_starts``) needs, when ``pack(starts=...)`` asks for it whatever the
+        ``*_every`` frequencies say."""
+        need = {
+            "orbit": ("orbit_orders", self.orbit_orders, 2),
+            "perturb": ("perturb_lines", self.perturb_lines, 1),
+        }
+        for kind, (name, value, minimum) in need.items():
+            if kind in kinds and not value:
+                public = "perturbation" if kind == "perturb" else kind
+                raise ValueError(
+                    f"{name} must be a non-empty sequence of integers >= {minimum} when starts includes "
+                    f"{public!r}, got {value!r}"
+                )
+        if "warm" in kinds and (not self.warm_offsets or 0 in self.warm_offsets):
+            raise ValueError(
+                "warm_offsets must be a non-empty sequence of non-zero integers n + d >= 1 when starts "
+                f"includes 'warm', got {self.warm_offsets!r}"
+            )
 
     def replace(self, **changes: Any) -> PackOptions:
         """A copy with ``changes`` (validated again)."""

@@ -9,6 +9,7 @@ import pathlib
 import sys
 import time
 
+from theory._references import cite
 from theory._results import Bound
 from theory.geometry._packing.budget import BOUND_TOL, reached
 
@@ -17,10 +18,7 @@ __all__ = ["BOUND_WARN", "REF_OK", "REF_WARN", "SLOANE_SOURCE", "Progress", "ref
 # success is False above these relative margins (see Packing.success); the TheoryWarning is
 # raised above the larger ones.
 REF_OK, REF_WARN, BOUND_WARN = 1e-3, 1e-2, 0.05
-SLOANE_SOURCE = (
-    "Sloane's table of best Grassmannian packings (as of Jan 1997; Conway, Hardin and "
-    "Sloane 1996, doi:10.1080/10586458.1996.10504585): best known, not proven optimal"
-)
+SLOANE_SOURCE = cite("sloane_table", "conway1996", detail="best known, not proven optimal")
 DATA = pathlib.Path(__file__).resolve().parent.parent.parent / "data"
 
 
@@ -60,12 +58,12 @@ def verdict(
         "optimum": "",
         "restarts": f"the restart cap ({restarts}) ended the run ",
         "time": f"the time limit ({time_limit:g} s) ended the run " if time_limit else "",
+        "callback": "the callback ended the run ",
     }[stopped]
-    hint = (
-        "raise time_limit (and leave restarts unset) for a longer search"
-        if stopped != "restarts"
-        else "leave restarts unset and give a time_limit for a longer search"
-    )
+    hint = {
+        "restarts": "leave restarts unset and give a time_limit for a longer search",
+        "callback": "let the callback return False for longer for a longer search",
+    }.get(stopped, "raise time_limit (and leave restarts unset) for a longer search")
     if reached(value, bound.value):
         return True, f"reached the best lower bound ({bound.name}): optimal", False
     if ref is not None:

@@ -22,6 +22,7 @@ from theory.geometry._packing.objective import normalize
 from theory.geometry._packing.stages import SmoothMaxDescent
 
 __all__ = [
+    "START_KINDS",
     "WARM_POOL",
     "OrbitStart",
     "PerturbationStart",
@@ -30,6 +31,7 @@ __all__ = [
     "WarmStart",
     "above",
     "add_lines",
+    "check_starts",
     "drop_lines",
     "orbit_start",
     "orbit_types",
@@ -46,17 +48,54 @@ def above(value: float, rel: float | None) -> float:
     return value + rel * max(abs(value), 0.01)
 
 
+#: The kinds of start a user may name (``pack(starts=...)``), with the solver's name of each.
+START_KINDS = {"random": "random", "perturbation": "perturb", "orbit": "orbit", "warm": "warm"}
+
+
+def check_starts(starts: object) -> tuple[str, ...] | None:
+    """``starts`` (``None`` or a non-empty sequence of names of :data:`START_KINDS`) as a tuple of
+    the solver's kind names, or ``None``.
+
+    >>> check_starts(["orbit", "perturbation"])
+    ('orbit', 'perturb')
+    >>> check_starts(["orbits"])
+    Traceback (most recent call last):
+    ...
+    ValueError: starts: unknown start kind 'orbits'; the kinds are 'random', 'perturbation', 'orbit', 'warm'
+    """
+    if starts is None:
+        return None
+    valid = ", ".join(repr(k) for k in START_KINDS)
+    if isinstance(starts, (str, bytes)) or not isinstance(starts, Sequence):
+        raise TypeError(f"starts must be None or a sequence of start kinds ({valid}), got {starts!r}")
+    if not starts:
+        raise ValueError(f"starts must hold at least one start kind ({valid}), got an empty sequence")
+    out = []
+    for k in starts:
+        if not isinstance(k, str):
+            raise TypeError(f"starts must hold names of start kinds ({valid}), got {k!r} of type {type(k).__name__}")
+        if k not in START_KINDS:
+            raise ValueError(f"starts: unknown start kind {k!r}; the kinds are {valid}")
+        out.append(START_KINDS[k])
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class StartSchedule:
     """Which kind of start restart ``j`` takes: the given ``init`` first, then every
     ``warm_every``-th restart warm, every ``perturb_every``-th a perturbation of the best frame
     (once there is one), every ``orbit_every``-th an orbit start, the rest random (``0``: never;
-    the first listed kind that applies wins)."""
+    the first listed kind that applies wins).
+
+    With a ``cycle`` of kinds (``pack(starts=...)``) the ``*_every`` frequencies are not used:
+    the restarts after ``init`` (all of them without one) take the kinds of ``cycle`` in turn,
+    and a perturbation before there is a best frame (the first round) is a random start."""
 
     init: bool = False
     warm_every: int = 6
     perturb_every: int = 3
     orbit_every: int = 2
+    cycle: tuple[str, ...] = ()
 
     def kind(self, j: int, have_best: bool) -> str:
         """``"init"``, ``"warm"``, ``"perturb"``, ``"orbit"`` or ``"random"``.
@@ -64,9 +103,15 @@ class StartSchedule:
         >>> s = StartSchedule()
         >>> " ".join(s.kind(j, have_best=j >= 8)[0] for j in range(12))  # r(andom), o(rbit), w(arm), p(erturb)
         'r o r o r w r o p o r w'
+        >>> s = StartSchedule(init=True, cycle=("perturb", "orbit"))
+        >>> " ".join(s.kind(j, have_best=j >= 3)[0] for j in range(6))  # i(nit)
+        'i r o p o p'
         """
         if j == 0 and self.init:
             return "init"
+        if self.cycle:
+            k = self.cycle[(j - self.init) % len(self.cycle)]
+            return "random" if k == "perturb" and not have_best else k
         if self.warm_every and j > 0 and j % self.warm_every == self.warm_every - 1:
             return "warm"
         if have_best and self.perturb_every and j % self.perturb_every == self.perturb_every - 1:
@@ -74,6 +119,25 @@ class StartSchedule:
         if self.orbit_every and j > 0 and j % self.orbit_every == self.orbit_every - 1:
             return "orbit"
         return "random"
+
+    def uses(self, kind: str) -> bool:
+        """Whether some restart may take ``kind`` (``"warm"``, ``"perturb"`` or ``"orbit"``; a kind
+        whose restarts all go to kinds listed before it counts as used)."""
+        if self.cycle:
+            return kind in self.cycle
+        return bool({"warm": self.warm_every, "perturb": self.perturb_every, "orbit": self.orbit_every}[kind])
+
+    def warm_count(self, cap: int) -> int:
+        """How many of the restarts ``0 .. cap - 1`` are warm starts.
+
+        >>> StartSchedule().warm_count(18), StartSchedule(cycle=("warm", "random")).warm_count(5)
+        (3, 3)
+        """
+        if self.cycle:
+            L, off = len(self.cycle), int(self.init)
+            return sum(len(range(off + p, cap, L)) for p, k in enumerate(self.cycle) if k == "warm")
+        every = self.warm_every
+        return len(range(max(every - 1, 1), cap, every)) if every else 0
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from theory.geometry._packing.objective import coherence, normalize
 from theory.geometry._packing.options import PackOptions
 from theory.geometry._packing.report import reference_table
 from theory.geometry._packing.restarts import (
+    START_KINDS,
     OrbitStart,
     PerturbationStart,
     RandomStart,
@@ -37,6 +38,8 @@ from theory.geometry.bounds import coherence_lower_bound, simplex_bound
 __all__ = ["PackingSolver", "SolverResult", "SolverState", "blas_limit"]
 
 Frame = NDArray[np.float64]
+#: The public name of each kind of start (``pack(starts=...)``, ``Packing.start_kinds``).
+PUBLIC_KIND = {"init": "init", **{v: k for k, v in START_KINDS.items()}}
 
 
 def blas_limit(threads: int | None) -> contextlib.AbstractContextManager[object]:
@@ -70,6 +73,8 @@ class SolverState:
     best_v2: float = math.inf  # best value after stage 2 (before stage 3)
     polished: list[float] = field(default_factory=list)  # stage-2 values of the frames polished
     stopped: str = "restarts"
+    rounds: int = 0  # rounds run
+    kinds: dict[str, int] = field(default_factory=dict)  # restarts scored, by public kind of start
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,7 @@ class SolverResult:
     stopped: str
     reproducible: bool
     message: str | None = None
+    start_kinds: dict[str, int] = field(default_factory=dict)
 
 
 class PackingSolver:
@@ -97,8 +103,11 @@ class PackingSolver:
     ``options`` configures; any of them may be given instead: ``projection``, ``descent``,
     ``polish`` (the stages), ``warm``, ``orbit``, ``perturb``, ``random`` (the start kinds),
     ``cost`` (the round-cost model of the :class:`Budget`), ``progress`` (called with the restarts
-    done and the best value after each restart). A solver runs once: :meth:`solve` advances its
-    ``state`` and the stateful start strategies.
+    done and the best value after each restart). ``starts`` (kind names of ``StartSchedule``, e.g.
+    ``("orbit", "perturb")``) replaces the schedule of ``options`` by that cycle. ``on_round`` is
+    called after each round with the round's index, the state and the seconds elapsed; a true
+    return value ends the run (``stopped == "callback"``). A solver runs once: :meth:`solve`
+    advances its ``state`` and the stateful start strategies.
     """
 
     def __init__(
@@ -115,6 +124,8 @@ class PackingSolver:
         options: PackOptions | None = None,
         proven: float | None = None,
         progress: Callable[[int, float], None] | None = None,
+        starts: Sequence[str] | None = None,
+        on_round: Callable[[int, SolverState, float], object] | None = None,
         projection: AlternatingProjection | None = None,
         descent: SmoothMaxDescent | None = None,
         polish: SLPPolish | None = None,
@@ -128,14 +139,16 @@ class PackingSolver:
         self.dim, self.n, self.lines, self.lb, self.proven = dim, n, lines, lb, proven
         self.g, self.init, self.options = rng, init, o
         self.restarts, self.time_limit, self.cost = restarts, time_limit, cost
-        self.progress = progress
+        self.progress, self.on_round = progress, on_round
         stages = o.stages()
         self.projection = projection if projection is not None else stages.projection
         self.descent = descent if descent is not None else stages.descent
         self.polish = polish if polish is not None else stages.polish
-        self.schedule = StartSchedule(init is not None, o.warm_every, o.perturb_every, o.orbit_every)
+        self.schedule = StartSchedule(
+            init is not None, o.warm_every, o.perturb_every, o.orbit_every, tuple(starts) if starts else ()
+        )
         cap = UNBOUNDED if restarts is None else restarts
-        slots = len(range(max(o.warm_every - 1, 1), cap, o.warm_every)) if o.warm_every else 0
+        slots = self.schedule.warm_count(cap)
         self.warm = (
             warm
             if warm is not None
@@ -151,7 +164,11 @@ class PackingSolver:
                 batch=o.batch,
             )
         )
-        self.orbit = orbit if orbit is not None else (OrbitStart(dim, n, o.orbit_orders) if o.orbit_every else None)
+        self.orbit = (
+            orbit
+            if orbit is not None
+            else (OrbitStart(dim, n, o.orbit_orders) if self.schedule.uses("orbit") else None)
+        )
         self.perturb = perturb if perturb is not None else PerturbationStart(o.perturb_lines)
         self.random = random if random is not None else RandomStart(dim, n)
         self.state = SolverState()
@@ -169,11 +186,12 @@ class PackingSolver:
         return cls(dim, n, lines=lines, lb=bound.value, rng=as_rng(rng), proven=proven, **kwargs)
 
     # -- one round ----------------------------------------------------------------------------
-    def _starts(self, first: int, m: int, until: float, budget: Budget) -> tuple[list[Frame | None], float]:
-        """The starts of restarts ``first .. first + m - 1`` (``None``: a dropped warm start) and
-        the seconds the warm starts took."""
+    def _starts(self, first: int, m: int, until: float, budget: Budget) -> tuple[list[Frame | None], list[str], float]:
+        """The starts of restarts ``first .. first + m - 1`` (``None``: a dropped warm start), their
+        kinds and the seconds the warm starts took."""
         s, g = self.state, self.g
         starts: list[Frame | None] = []
+        kinds: list[str] = []
         warm_slots: list[int] = []
         for j in range(first, first + m):
             kind = self.schedule.kind(j, s.best is not None)
@@ -188,14 +206,16 @@ class PackingSolver:
             elif kind == "orbit" and self.orbit is not None:
                 starts.append(self.orbit(g))
             else:
+                kind = "random"
                 starts.append(self.random(g))
+            kinds.append(PUBLIC_KIND[kind])
         t_warm = 0.0
         if warm_slots:
             t_warm = budget.clock()
             for i, W in zip(warm_slots, self.warm(len(warm_slots), g, until, budget.cut), strict=True):
                 starts[i] = W
             t_warm = budget.clock() - t_warm
-        return starts, t_warm
+        return starts, kinds, t_warm
 
     def _stage3(self, V: Frame, v2: float, deadline: float, cut: list[bool]) -> Frame:
         """SLP polish, unless the frame cannot win or its basin was polished already."""
@@ -209,10 +229,12 @@ class PackingSolver:
             s.iterations += its
         return V
 
-    def _score(self, V: Frame | None, budget: Budget) -> bool:
-        """Count a finished restart; ``True`` when the run has reached its target."""
+    def _score(self, V: Frame | None, budget: Budget, kind: str = "random") -> bool:
+        """Count a finished restart (of the public ``kind`` of start); ``True`` when the run has
+        reached its target."""
         s = self.state
         s.done += 1
+        s.kinds[kind] = s.kinds.get(kind, 0) + 1
         if V is not None:
             val = coherence(V, self.lines)
             if s.best is None or val < s.best_val - 1e-12 * max(1.0, abs(s.best_val)):
@@ -235,7 +257,7 @@ class PackingSolver:
         first = s.started
         t_round = budget.clock()
         until = budget.deadline if first > 0 else math.inf  # the first round always finishes stage 2
-        starts, t_warm = self._starts(first, m, until, budget)
+        starts, kinds, t_warm = self._starts(first, m, until, budget)
         for i, V in enumerate(starts):
             if V is not None and (o.ap_restarts is None or first + i < o.ap_restarts):
                 starts[i] = self.projection(V, self.lines, self.lb)
@@ -262,7 +284,7 @@ class PackingSolver:
             V = frames[i]
             if V is not None:
                 V = self._stage3(V, v2s[i], budget.deadline, budget.cut)
-            if self._score(V, budget):
+            if self._score(V, budget, kinds[i]):
                 return True
         return False
 
@@ -276,7 +298,17 @@ class PackingSolver:
             val = coherence(V, self.lines)
             secs = time.perf_counter() - t0
             return SolverResult(
-                V, val, 0, 1, secs, [val], secs, "bound", True, "n <= dim: orthonormal columns, coherence 0: optimal"
+                V,
+                val,
+                0,
+                1,
+                secs,
+                [val],
+                secs,
+                "bound",
+                True,
+                "n <= dim: orthonormal columns, coherence 0: optimal",
+                {"random": 1},
             )
         with blas_limit(self.options.blas_threads):
             budget = Budget(self.time_limit, self.restarts, self.options.batch, cost=self.cost)
@@ -288,7 +320,12 @@ class PackingSolver:
                     s.stopped = "time"
                     break
                 finished = self._round(m, budget)
+                s.rounds += 1
                 size = budget.next_size(size)
+                stop = self.on_round is not None and self.on_round(s.rounds - 1, s, budget.elapsed())
+                if stop and not finished and s.started < budget.cap:  # a run that goes on is stopped
+                    s.stopped = "callback"
+                    finished = True
             if not finished and s.started < budget.cap:
                 s.stopped = "time"
         assert s.best is not None
@@ -302,4 +339,6 @@ class PackingSolver:
             s.t_best,
             s.stopped,
             not budget.cut,
+            None,
+            dict(s.kinds),
         )
