@@ -45,6 +45,7 @@ import theory
 from theory.experiments.geometry import sloane_grid, sloane_summary
 from theory.geometry import coherence, max_cosine, pack, welch_bound
 from theory.geometry.packing import PackOptions
+from theory.sweep import Runner
 
 HERE = pathlib.Path(__file__).resolve().parent
 OUT = HERE / "results"
@@ -568,7 +569,9 @@ def sloane_main(args: argparse.Namespace) -> int:
     print(run["machine"], flush=True)
     # the grid through theory.experiments.geometry.sloane_grid, one case at a time (time-limited cases
     # side by side on a process pool would compete for the cores)
-    grid = sloane_grid(cases=todo, time_limit=args.time_limit, seed=args.seed, executor="serial", progress=True)
+    grid = sloane_grid(
+        cases=todo, time_limit=args.time_limit, seed=args.seed, runner=Runner(executor="serial", progress=True)
+    )
     rows = {(r["dim"], r["n"]): r for r in grid.rows}
     for r in grid.rows:
         flag = "  BELOW TABLE" if r["gap_table"] < -1e-9 else ""

@@ -76,6 +76,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import _run_info as run_info  # noqa: E402  (benchmarks/ is on sys.path when a script runs)
 
 from theory.experiments.sparse_coding import OneillToy, oneill_toy  # noqa: E402
+from theory.sweep import Runner  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -100,9 +101,7 @@ def main() -> None:
             steps=args.steps,
             sc_steps=args.sc_steps,
             sc_inner=args.sc_inner,
-            store=args.store,
-            executor=executor,
-            progress=sys.stderr.isatty(),
+            runner=Runner(executor=executor, store=args.store, progress=sys.stderr.isatty()),
         )
     finally:
         if executor != "serial":

@@ -25,6 +25,7 @@ import numpy as np
 from theory.experiments.sparse_coding import recovery_phase_diagram
 from theory.figures import save
 from theory.figures.sparse_coding_recovery import plot_recovery_phase_diagram
+from theory.sweep import Runner
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -57,7 +58,7 @@ def main() -> None:
 
         executor = cf.ProcessPoolExecutor(args.workers)
     t0 = time.perf_counter()
-    res = recovery_phase_diagram(**kw, store=store, executor=executor, rng=0, progress=True)
+    res = recovery_phase_diagram(**kw, runner=Runner(executor=executor, store=store, progress=True), rng=0)
     elapsed = time.perf_counter() - t0
     if executor is not None:
         executor.shutdown()

@@ -56,6 +56,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import _run_info as run_info  # noqa: E402  (benchmarks/ is on sys.path when a script runs)
 
 from theory.experiments.sparse_coding import SharkeyGrid, sharkey_grid  # noqa: E402
+from theory.sweep import Runner  # noqa: E402
 
 RESULTS = Path(__file__).with_name("results")
 
@@ -135,14 +136,13 @@ def main(argv: list[str] | None = None) -> None:
         "ratios": args.ratios,
         "steps": args.steps or None,
         "correlated": args.correlated,
-        "store": store,
-        "progress": sys.stderr.isatty(),
     }
+    runner = Runner(store=store, progress=sys.stderr.isatty())
     if args.workers <= 0:
-        res = sharkey_grid(executor="serial", **kw)
+        res = sharkey_grid(runner=runner.replace(executor="serial"), **kw)
     else:
         with ProcessPoolExecutor(max_workers=args.workers) as pool:
-            res = sharkey_grid(executor=pool, **kw)
+            res = sharkey_grid(runner=runner.replace(executor=pool), **kw)
     data = res.to_dict()
     machine = run_info.machine(workers=args.workers, load_start=load0)
     command = "python benchmarks/sparse_coding_sharkey.py " + " ".join(sys.argv[1:] if argv is None else argv)

@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from theory.experiments.sparse_coding import spud_threshold  # noqa: E402
 from theory.figures import save  # noqa: E402
 from theory.figures.sparse_coding_recovery import plot_spud_threshold  # noqa: E402
+from theory.sweep import Runner  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -63,7 +64,7 @@ def main() -> None:
         executor = cf.ProcessPoolExecutor(args.workers)
     load_before = os.getloadavg()
     t0 = time.perf_counter()
-    res = spud_threshold(**kw, store=store, executor=executor, rng=0, progress=True)
+    res = spud_threshold(**kw, runner=Runner(executor=executor, store=store, progress=True), rng=0)
     elapsed = time.perf_counter() - t0
     if executor is not None:
         executor.shutdown()

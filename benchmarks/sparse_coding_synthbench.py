@@ -56,6 +56,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import _run_info as run_info  # noqa: E402  (benchmarks/ is on sys.path when a script runs)
 
 from theory.experiments.sparse_coding import SynthBenchRanking, synthbench_ranking  # noqa: E402
+from theory.sweep import Runner  # noqa: E402
 
 RESULTS = Path(__file__).with_name("results")
 
@@ -75,14 +76,13 @@ def main(argv: list[str] | None = None) -> None:
         "quick": args.quick,
         "l0": args.l0 or None,
         "steps": args.steps or None,
-        "store": store,
-        "progress": sys.stderr.isatty(),
     }
+    runner = Runner(store=store, progress=sys.stderr.isatty())
     if args.workers <= 0:
-        res = synthbench_ranking(executor="serial", **kw)
+        res = synthbench_ranking(runner=runner.replace(executor="serial"), **kw)
     else:
         with ProcessPoolExecutor(max_workers=args.workers) as pool:
-            res = synthbench_ranking(executor=pool, **kw)
+            res = synthbench_ranking(runner=runner.replace(executor=pool), **kw)
     data = res.to_dict()
     machine = run_info.machine(workers=args.workers, load_start=load0)
     command = "python benchmarks/sparse_coding_synthbench.py " + " ".join(sys.argv[1:] if argv is None else argv)

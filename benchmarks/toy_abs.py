@@ -39,6 +39,7 @@ from theory.figures import save, style_context  # noqa: E402
 from theory.figures.toy_models import plot_abs_computed  # noqa: E402
 from theory.toy_models import (  # noqa: E402
     ToyModelConfig,
+    TrainOptions,
     abs_features_computed,
     geometric_importance,
     sparsity_sweep,
@@ -66,7 +67,9 @@ def main(argv=None) -> int:
         importance=geometric_importance(n, 0.9),
         feature_probability=sparsity_sweep(k, low=0.01),
     )
-    model = train(cfg, steps=steps, batch_size=1024, lr=1e-2, schedule="cosine", rng=0, progress=False)
+    model = train(
+        cfg, steps=steps, batch_size=1024, lr=1e-2, options=TrainOptions(schedule="cosine"), rng=0, progress=False
+    )
     p = cfg.probability_matrix[:, 0]
     full = abs_features_computed(model)
     halves = abs_features_computed(model, per_sign=True)

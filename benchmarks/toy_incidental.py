@@ -31,6 +31,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from theory.sweep import Runner  # noqa: E402
 from theory.toy_models.incidental import FAST, PAPER, incidental_sweep  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -68,7 +69,12 @@ def main(argv: list[str] | None = None) -> int:
     load0 = os.getloadavg()
     t0 = time.perf_counter()
     grid = incidental_sweep(
-        args.ns, args.ms, seeds=args.seeds, settings=settings, executor=executor, store=store, rng=0, progress=True
+        args.ns,
+        args.ms,
+        seeds=args.seeds,
+        settings=settings,
+        runner=Runner(executor=executor, store=store, progress=True),
+        rng=0,
     )
     elapsed = time.perf_counter() - t0
     if executor is not None:

@@ -39,6 +39,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from theory.experiments.toy_models import KGON_PROTOCOLS, kgon_plateaus  # noqa: E402
+from theory.sweep import Runner  # noqa: E402
 
 OUT = Path(__file__).with_name("results")
 
@@ -57,9 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         blocks=args.blocks,
         seeds=args.seeds,
         protocols=args.protocols,
-        store=args.store,
-        executor="serial",
-        progress=False,
+        runner=Runner(executor="serial", store=args.store),
     )
     out = r.to_dict()
     out["machine"] = {

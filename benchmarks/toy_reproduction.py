@@ -46,6 +46,7 @@ from theory.figures.toy_models import (  # noqa: E402
     plot_phase_diagram_2x1,
     plot_wtw,
 )
+from theory.sweep import Runner  # noqa: E402
 from theory.toy_models import (  # noqa: E402
     ToyModelConfig,
     dimensions_per_feature,
@@ -66,7 +67,12 @@ def phase_experiment(quick: bool, serial: bool) -> dict:
     store = OUT / ("toy_phase_quick.sqlite" if quick else "toy_phase.sqlite")
     t0 = time.perf_counter()
     d = phase_diagram(
-        P, R, seeds=8, steps=1500 if quick else 4000, executor="serial" if serial else None, store=str(store), rng=0
+        P,
+        R,
+        seeds=8,
+        steps=1500 if quick else 4000,
+        runner=Runner(executor="serial" if serial else None, store=str(store), progress=True),
+        rng=0,
     )
     elapsed = time.perf_counter() - t0
     print(d.summary())
@@ -154,9 +160,7 @@ def sticky_experiment(
         chunk=k,
         seed=1,
         lr=1e-3 if not quick else 3e-3,
-        store=str(OUT / f"{name}.sqlite"),
-        executor="serial",
-        progress=True,
+        runner=Runner(executor="serial", store=str(OUT / f"{name}.sqlite"), progress=True),
     )
     print(r)
     np.savez_compressed(OUT / (f"{name}_model_quick.npz" if quick else f"{name}_model.npz"), W=r.W, p=r.p)
@@ -197,9 +201,7 @@ def sticky_paper_experiment(
         chunk=chunk,
         batch_size=batch_size,
         init=init,
-        store=str(OUT / f"{name}.sqlite"),
-        executor="serial",
-        progress=True,
+        runner=Runner(executor="serial", store=str(OUT / f"{name}.sqlite"), progress=True),
     )
     print(r)
     dimensionality_figure(r.W, r.p, f"n = {n}, dim = {dim}, uniform importance, {steps:,} steps", OUT / name)

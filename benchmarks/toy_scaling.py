@@ -35,6 +35,7 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from theory.experiments.toy_scaling import scaling_grid  # noqa: E402
+from theory.sweep import Runner  # noqa: E402
 from theory.toy_models.scaling import PAPER_DIMS, fit_loss_exponent, weak_loss_prediction  # noqa: E402
 
 RESULTS = Path(__file__).with_name("results") / "toy_scaling.json"
@@ -81,10 +82,8 @@ def main() -> None:
         steps=args.steps,
         batch_size=args.batch_size,
         eval_batch=args.eval_batch,
-        store=args.store,
-        executor=executor,
+        runner=Runner(executor=executor, store=args.store, progress=True),
         rng=args.seed,
-        progress=True,
     )
     elapsed = time.perf_counter() - t0
     fits = []

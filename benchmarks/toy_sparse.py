@@ -34,7 +34,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from theory.toy_models import ToyModelConfig, train  # noqa: E402
+from theory.toy_models import ToyModelConfig, TrainOptions, train  # noqa: E402
 
 RESULTS = Path(__file__).with_name("results") / "toy_sparse.json"
 
@@ -50,9 +50,7 @@ def run(n: int, dim: int, p: float, instances: int, steps: int, batch_size: int,
             steps=steps,
             batch_size=batch_size,
             rng=5,
-            dtype="float32",
-            sparse_threshold=1.0,
-            sparse_compute=mode,
+            options=TrainOptions(dtype="float32", sparse_threshold=1.0, sparse_compute=mode),
             progress=False,
         )
         out[mode] = (model, model.info["elapsed_s"], time.process_time() - c0)

@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from theory.toy_models import (  # noqa: E402
     ToyModel,
     ToyModelConfig,
+    TrainOptions,
     geometric_importance,
     init_params,
     sparsity_sweep,
@@ -170,7 +171,7 @@ def main(argv=None) -> int:
                 batch_size=args.batch_size,
                 lr=1e-3,
                 rng=7,
-                dtype="float32",
+                options=TrainOptions(dtype="float32"),
                 progress=False,
                 initial={"W": W0},
             )

@@ -28,11 +28,11 @@ from typing import Any
 __version__ = "0.1.0"
 
 from theory._areas import AREAS, SHARED
-from theory._warnings import TheoryWarning
+from theory._warnings import TheoryDeprecationWarning, TheoryWarning
 
 _SUBMODULES = (*(a.name for a in AREAS), *SHARED)
 
-__all__ = ["TheoryWarning", "__version__", "show_versions", *_SUBMODULES]
+__all__ = ["TheoryDeprecationWarning", "TheoryWarning", "__version__", "show_versions", *_SUBMODULES]
 
 
 def __getattr__(name: str) -> Any:

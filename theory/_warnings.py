@@ -1,8 +1,8 @@
-"""The toolkit's warning class, so users can filter its warnings in one place."""
+"""The toolkit's warning classes, so users can filter its warnings in one place."""
 
 from __future__ import annotations
 
-__all__ = ["TheoryWarning"]
+__all__ = ["TheoryDeprecationWarning", "TheoryWarning"]
 
 
 class TheoryWarning(UserWarning):
@@ -19,4 +19,23 @@ class TheoryWarning(UserWarning):
     ...     warnings.warn("looks transposed", TheoryWarning)
     >>> caught[0].category.__name__
     'TheoryWarning'
+    """
+
+
+class TheoryDeprecationWarning(DeprecationWarning):
+    """A deprecated keyword or attribute of the toolkit was used; it goes away in the next release.
+
+    A subclass of ``DeprecationWarning``, so ``pytest.warns(DeprecationWarning)`` and the usual
+    filters still catch it, while ``-W error::theory._warnings.TheoryDeprecationWarning`` (or the
+    same entry in pytest's ``filterwarnings``) turns only the toolkit's own deprecations into errors.
+    The message names the replacement.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warnings.warn("f(old=...) is deprecated; pass new=...", TheoryDeprecationWarning)
+    >>> caught[0].category.__name__, issubclass(caught[0].category, DeprecationWarning)
+    ('TheoryDeprecationWarning', True)
     """

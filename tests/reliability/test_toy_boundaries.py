@@ -155,7 +155,7 @@ def test_predict_checks_x():
 @pytest.mark.parametrize("dtype", [3, None, "float16", "int", object, True])
 def test_dtype_is_named(dtype):
     with pytest.raises((TypeError, ValueError), match="dtype must be one of 'float32', 'float64'"):
-        train(CFG, steps=1, dtype=dtype, progress=False)
+        train(CFG, steps=1, options={"dtype": dtype}, progress=False)
 
 
 def test_train_2x1_names_eval_batch():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from theory.toy_models import ToyModel, ToyModelConfig, abs_features_computed, train
+from theory.toy_models import ToyModel, ToyModelConfig, TrainOptions, abs_features_computed, train
 
 
 def _model(W, W2, b=None):
@@ -45,7 +45,9 @@ def test_sparse_abs_model_computes_more_halves_than_neurons():
     cfg = ToyModelConfig(
         n_features=8, n_hidden=m, n_instances=4, task="abs", feature_probability=[1.0, 0.02, 0.02, 0.02]
     )
-    model = train(cfg, steps=2000, batch_size=512, lr=1e-2, schedule="cosine", rng=0, progress=False)
+    model = train(
+        cfg, steps=2000, batch_size=512, lr=1e-2, options=TrainOptions(schedule="cosine"), rng=0, progress=False
+    )
     halves = abs_features_computed(model, per_sign=True)
     best = 1 + int(np.argmin(model.evaluate(batch_size=200_000, rng=1)[1:]))
     assert halves[0] <= m

@@ -8,9 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from theory.strategies import frames, toy_configs
+from theory.sweep import Runner
 from theory.toy_models import (
+    OptimizerSpec,
     ToyModel,
     ToyModelConfig,
+    TrainOptions,
     classify_2x1,
     dimensions_per_feature,
     feature_dimensionality,
@@ -86,7 +89,7 @@ def test_model_save_load_roundtrip(tmp_path):
     cfg = ToyModelConfig(
         n_features=4, n_hidden=2, n_instances=2, task="abs", feature_probability=[0.5, 0.1], importance=[1, 2, 3, 4]
     )
-    m = train(cfg, steps=20, batch_size=16, rng=0, progress=False, log_every=5)
+    m = train(cfg, steps=20, batch_size=16, rng=0, progress=False, options=TrainOptions(log_every=5))
     path = m.save(tmp_path / "model")
     assert path.suffix == ".npz"
     m2 = ToyModel.load(path)
@@ -122,7 +125,7 @@ def test_training_is_deterministic_and_dtype():
     a = train(cfg, steps=50, batch_size=64, rng=5, progress=False)
     b = train(cfg, steps=50, batch_size=64, rng=5, progress=False)
     assert np.array_equal(a.W, b.W) and a.W.dtype == np.float32
-    c = train(cfg, steps=50, batch_size=64, rng=5, dtype="float64", progress=False)
+    c = train(cfg, steps=50, batch_size=64, rng=5, options=TrainOptions(dtype="float64"), progress=False)
     assert c.W.dtype == np.float64 and c.losses.dtype == np.float64
 
 
@@ -131,15 +134,16 @@ def test_training_validation():
     for kw, match in [
         ({"steps": 0}, "steps"),
         ({"lr": 0.0}, "lr"),
-        ({"optimizer": "lbfgs"}, "optimizer"),
+        ({"options": {"optimizer": "lbfgs"}}, "optimizer"),
         ({"lr": float("inf")}, "lr"),
-        ({"weight_decay": -1.0}, "weight_decay"),
         ({"initial": {"W": np.zeros((1, 3, 2))}}, "initial"),
     ]:
         with pytest.raises((ValueError, TypeError), match=match):
             train(cfg, progress=False, **kw)
+    with pytest.raises(ValueError, match="weight_decay"):
+        train(cfg, options=TrainOptions(optimizer=OptimizerSpec(weight_decay=-1.0)), progress=False)
     with pytest.raises(FloatingPointError):
-        train(cfg, steps=50, lr=1e6, optimizer="sgd", progress=False)
+        train(cfg, steps=50, lr=1e6, options=TrainOptions(optimizer="sgd"), progress=False)
 
 
 @settings(max_examples=10)
@@ -156,7 +160,7 @@ def test_dense_model_learns_top_features_and_sparse_one_superposes():
     cfg = ToyModelConfig(
         n_features=6, n_hidden=2, n_instances=2, importance=0.7 ** np.arange(6), feature_probability=[1.0, 0.03]
     )
-    m = train(cfg, steps=1500, batch_size=512, lr=1e-2, schedule="cosine", rng=0, progress=False)
+    m = train(cfg, steps=1500, batch_size=512, lr=1e-2, options=TrainOptions(schedule="cosine"), rng=0, progress=False)
     norms = np.linalg.norm(m.W, axis=1)
     assert (norms[0] > 0.5).tolist() == [True, True, False, False, False, False]
     assert n_represented(m.W)[1] > 2
@@ -166,7 +170,7 @@ def test_dense_model_learns_top_features_and_sparse_one_superposes():
 def test_train_2x1_and_phase_diagram_serial():
     out = train_2x1([(0.9, 0.25), (0.9, 4.0)], seeds=2, steps=800, rng=1)
     assert [c["phase"] for c in out] == ["not learned", "dedicated"]
-    d = phase_diagram([1.0], [0.2, 5.0], seeds=2, steps=800, executor="serial", progress=False)
+    d = phase_diagram([1.0], [0.2, 5.0], seeds=2, steps=800, runner=Runner(executor="serial"))
     assert d.empirical.tolist() == [["not learned", "dedicated"]]
     assert d.agreement(min_margin=0.5) == (2, 2)
     assert "cells agree" in d.summary()

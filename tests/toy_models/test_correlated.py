@@ -7,13 +7,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from theory.toy_models import ToyModelConfig, train
+from theory.toy_models import ToyModelConfig, TrainOptions, train
 
 
 def _best_pair_cosines(kind: str):
     kw = {"n_correlated_pairs": 2} if kind == "correlated" else {"n_anticorrelated_pairs": 2}
     cfg = ToyModelConfig(n_features=4, n_hidden=2, n_instances=4, feature_probability=0.05, **kw)
-    model = train(cfg, steps=3000, batch_size=512, lr=1e-2, schedule="cosine", rng=0, progress=False)
+    model = train(
+        cfg, steps=3000, batch_size=512, lr=1e-2, options=TrainOptions(schedule="cosine"), rng=0, progress=False
+    )
     best = int(np.argmin(model.evaluate(batch_size=200_000, rng=1)))
     W = model.W[best]
     U = W / np.linalg.norm(W, axis=0)

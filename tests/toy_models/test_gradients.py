@@ -11,7 +11,9 @@ from hypothesis import given, settings
 
 from theory.strategies import toy_configs
 from theory.toy_models import (
+    OptimizerSpec,
     ToyModelConfig,
+    TrainOptions,
     init_params,
     loss_and_gradients,
     sample_features,
@@ -96,10 +98,8 @@ def test_fused_trainer_step_equals_reference_gradient(activation, thr):
         steps=1,
         batch_size=128,
         lr=lr,
-        optimizer="sgd",
-        dtype="float64",
+        options=TrainOptions(optimizer="sgd", dtype="float64", sparse_threshold=thr),
         rng=11,
-        sparse_threshold=thr,
         progress=False,
     )
     np.testing.assert_allclose(m.W, p0["W"] - lr * g["W"], rtol=1e-12, atol=1e-14)
@@ -124,7 +124,15 @@ def test_adamw_matches_independent_implementation():
             mhat, vhat = m / (1 - b1**t), v / (1 - b2**t)
             params[k] = params[k] - lr * mhat / (np.sqrt(vhat) + eps)
             state[k] = (m, v)
-    model = train(cfg, steps=steps, batch_size=B, lr=lr, weight_decay=wd, dtype="float64", rng=3, progress=False)
+    model = train(
+        cfg,
+        steps=steps,
+        batch_size=B,
+        lr=lr,
+        options=TrainOptions(optimizer=OptimizerSpec(weight_decay=wd), dtype="float64"),
+        rng=3,
+        progress=False,
+    )
     np.testing.assert_allclose(model.W, params["W"], rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(model.b, params["b"], rtol=1e-10, atol=1e-12)
 
@@ -132,8 +140,8 @@ def test_adamw_matches_independent_implementation():
 def test_schedules():
     cfg = ToyModelConfig(n_features=3, n_hidden=2)
     for sched in ("constant", "linear", "cosine", lambda s, n: 0.5):
-        m = train(cfg, steps=5, batch_size=8, schedule=sched, rng=0, progress=False)
+        m = train(cfg, steps=5, batch_size=8, options=TrainOptions(schedule=sched), rng=0, progress=False)
         assert np.all(np.isfinite(m.W))
     with pytest.raises(ValueError, match="schedule"):
-        train(cfg, steps=5, schedule="exp", progress=False)
+        train(cfg, steps=5, options=TrainOptions(schedule="exp"), progress=False)
     assert math.isfinite(float(train(cfg, steps=3, batch_size=4, rng=0, progress=False).final_loss[0]))

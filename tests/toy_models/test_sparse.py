@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from theory.toy_models import ToyModelConfig, init_params, loss_and_gradients, sample_features, train
+from theory.toy_models import ToyModelConfig, TrainOptions, init_params, loss_and_gradients, sample_features, train
 from theory.toy_models._sparse import sparse_batch, sparse_loss_and_gradients
 from theory.toy_models.data import _Sampler
 from theory.toy_models.train import SPARSE_ROW_FRACTION, _sparse_compute_mask
@@ -71,9 +71,10 @@ def test_sparse_training_equals_dense_training(probs):
     cfg = ToyModelConfig(
         n_features=40, n_hidden=5, n_instances=len(probs), importance=0.95 ** np.arange(40), feature_probability=probs
     )
-    kw = dict(steps=150, batch_size=256, rng=3, dtype="float64", progress=False, log_every=10)
-    dense = train(cfg, sparse_compute=False, **kw)
-    sparse = train(cfg, sparse_compute=True, **kw)
+    kw = dict(steps=150, batch_size=256, rng=3, progress=False)
+    opts = TrainOptions(dtype="float64", log_every=10)
+    dense = train(cfg, options=opts.replace(sparse_compute=False), **kw)
+    sparse = train(cfg, options=opts.replace(sparse_compute=True), **kw)
     np.testing.assert_allclose(sparse.W, dense.W, rtol=0, atol=1e-11)
     np.testing.assert_allclose(sparse.b, dense.b, rtol=0, atol=1e-11)
     np.testing.assert_allclose(sparse.losses, dense.losses, rtol=1e-9, atol=1e-14)
@@ -97,10 +98,8 @@ def test_sparse_sgd_step_equals_reference_gradient():
         steps=1,
         batch_size=128,
         lr=0.5,
-        optimizer="sgd",
-        dtype="float64",
+        options=TrainOptions(optimizer="sgd", dtype="float64", sparse_compute=True),
         rng=11,
-        sparse_compute=True,
         progress=False,
     )
     np.testing.assert_allclose(m.W, p0["W"] - 0.5 * g["W"], rtol=1e-12, atol=1e-14)
@@ -122,4 +121,4 @@ def test_auto_rule_uses_expected_nonempty_fraction():
 def test_sparse_compute_validation():
     cfg = ToyModelConfig(n_features=4, n_hidden=2)
     with pytest.raises(ValueError, match="sparse_compute"):
-        train(cfg, steps=1, sparse_compute="yes", progress=False)
+        train(cfg, steps=1, options=TrainOptions(sparse_compute="yes"), progress=False)

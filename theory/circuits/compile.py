@@ -63,6 +63,7 @@ from theory._validation import (
     check_size,
     estimate_bytes,
 )
+from theory._warnings import TheoryDeprecationWarning
 from theory.circuits.circuit import Circuit, gate_polynomial
 from theory.circuits.moments import optimal_p
 from theory.circuits.uand import embed_features, sparse_inputs
@@ -536,7 +537,7 @@ def _error_correction(value: ErrorCorrection | bool | str, deprecated: dict[str,
     warnings.warn(
         f"compile_circuit({', '.join(f'{k}=' for k in sorted(deprecated))}...) is deprecated and will be "
         f"removed in the next release; pass error_correction=ErrorCorrection('superposed', {new})",
-        DeprecationWarning,
+        TheoryDeprecationWarning,
         stacklevel=3,
     )
     kw = dict(deprecated)

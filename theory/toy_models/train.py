@@ -25,6 +25,7 @@ from theory._validation import (
     check_size,
     estimate_bytes,
 )
+from theory._warnings import TheoryDeprecationWarning
 from theory.toy_models._sparse import sparse_loss_and_gradients
 from theory.toy_models.config import ToyModelConfig
 from theory.toy_models.data import _dtype
@@ -335,7 +336,7 @@ def _train_options(options: TrainOptions | Mapping[str, Any] | None, deprecated:
     warnings.warn(
         f"train({', '.join(f'{k}=' for k in sorted(deprecated))}...) is deprecated and will be removed "
         f"in the next release; pass options=TrainOptions({', '.join(new)})",
-        DeprecationWarning,
+        TheoryDeprecationWarning,
         stacklevel=3,
     )
     changes = {k: v for k, v in deprecated.items() if k not in opt_kw}

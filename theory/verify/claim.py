@@ -14,6 +14,7 @@ import numpy as np
 
 from theory._json import to_json
 from theory._validation import check_int, check_probability, check_real
+from theory._warnings import TheoryDeprecationWarning
 
 __all__ = ["Claim", "Verdict", "Verdicts", "bound_slack"]
 
@@ -233,7 +234,8 @@ def bound_slack(measured: float | None, bound: float | None, relation: str) -> f
     Returns
     -------
     float
-        The slack, or ``nan`` when undefined.
+        The slack, or ``nan`` when undefined. Returns ``inf`` when the ratio is beyond the float
+        range (a measurement past the bound by a factor over about 1.8e308).
 
     Examples
     --------
@@ -371,7 +373,7 @@ class Verdict:
         warnings.warn(
             "Verdict.tightness is deprecated; use Verdict.slack (measured/bound for '<=', "
             "bound/measured for '>=': 1 = tight, below 1 = inside the bound)",
-            DeprecationWarning,
+            TheoryDeprecationWarning,
             stacklevel=2,
         )
         return self.slack
