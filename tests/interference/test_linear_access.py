@@ -262,3 +262,19 @@ def test_matched_filter_error_is_the_worst_case_interference(m, dim, k, seed):
     np.testing.assert_allclose(linear_access_error(W, k=k), worst_case_interference(W, k=k), atol=1e-12)
     pos = worst_case_interference(W, k=k, signed=False)
     assert np.all(linear_access_error(W, k=k, nonnegative=True) >= pos - 1e-12)
+
+
+def test_lower_order_checks_theorem_3_condition_on_eps():
+    # Theorem 3 (Garg, Kleinberg & Peng 2026) holds for eps > sqrt(5) k^(3/2) / sqrt(m), i.e. m > 5 k^3 / eps^2
+    k, eps = 4, 0.5
+    m_edge = 5 * k**3 / eps**2  # 1280
+    assert not linear_access_lower_order(m=int(m_edge) - 1, k=k, eps=eps).valid
+    assert "Theorem 3 needs eps" in linear_access_lower_order(m=int(m_edge) - 1, k=k, eps=eps).condition
+    assert linear_access_lower_order(m=int(m_edge) + 1, k=k, eps=eps).valid
+    # without eps the order is reported as before, its condition naming the theorem's requirement
+    b = linear_access_lower_order(m=10**6, k=10)
+    assert b.valid and "Theorem 3" in b.condition
+    # huge sizes: no overflow
+    assert linear_access_lower_order(m=10**300, k=10**100, eps=0.9).valid is False
+    with pytest.raises(ValueError, match="eps"):
+        linear_access_lower_order(m=100, k=3, eps=1.0)

@@ -563,15 +563,17 @@ def _decoder_lp(A: NDArray[np.float64], k: int, nonnegative: bool) -> Any:
 # ----------------------------------------------------------------------------------------------
 
 
-def linear_access_lower_order(*, m: int, k: int, constant: float = 1.0) -> Bound:
+def linear_access_lower_order(*, m: int, k: int, constant: float = 1.0, eps: float | None = None) -> Bound:
     r"""The paper's lower bound as an order of magnitude: :math:`C\,\frac{k^2}{\ln k}\ln\frac mk`.
 
     .. math:: d = \Omega_\varepsilon\Big(\frac{k^2}{\log k}\log\frac mk\Big)
+              \quad\text{for}\quad \varepsilon > \frac{\sqrt5\,k^{3/2}}{\sqrt m}
 
-    (Garg, Kleinberg & Peng 2026, abstract). The constant and its dependence on
-    :math:`\varepsilon` are not stated in what could be read, so the value is NOT a proven numeric
-    bound: ``constant`` scales it. Valid for ``2 <= k < m``. For a proven number use
-    :func:`linear_access_lower_bound`.
+    (Garg, Kleinberg & Peng 2026, Theorem 3). The constant and its dependence on
+    :math:`\varepsilon` are not stated as numbers, so the value is NOT a proven numeric bound:
+    ``constant`` scales it. Valid for ``2 <= k < m`` and, when ``eps`` is given, only under the
+    theorem's condition on ``eps`` (otherwise ``valid`` is False and the condition says why). For
+    a proven number use :func:`linear_access_lower_bound`.
 
     Parameters
     ----------
@@ -579,6 +581,9 @@ def linear_access_lower_order(*, m: int, k: int, constant: float = 1.0) -> Bound
         Features and sparsity (any size: the value is computed in logarithms).
     constant : float
         :math:`C > 0`.
+    eps : float, optional
+        The read-out tolerance, in ``(0, 1)``; checked against the theorem's condition
+        :math:`\varepsilon > \sqrt5\,k^{3/2}/\sqrt m`.
 
     Returns
     -------
@@ -590,27 +595,48 @@ def linear_access_lower_order(*, m: int, k: int, constant: float = 1.0) -> Bound
     >>> b = linear_access_lower_order(m=10**6, k=10)
     >>> round(b.value, 1), b.proven
     (500.0, False)
+    >>> linear_access_lower_order(m=1000, k=10, eps=0.5).valid   # needs eps > 2.24
+    False
 
     References
     ----------
-    .. [1] Garg, N., Kleinberg, J. and Peng, K. (2026). arXiv:2602.11246
+    .. [1] Garg, N., Kleinberg, J. and Peng, K. (2026). How Many Features Can a Language Model
+       Store Under the Linear Representation Hypothesis? COLT 2026. arXiv:2602.11246
     """
     m = check_int(m, "m", minimum=1)
     k = check_int(k, "k", minimum=1)
     constant = check_real(constant, "constant", minimum=0.0, strict_min=True)
+    if eps is not None:
+        eps = check_real(eps, "eps", minimum=0.0, maximum=1.0, strict_min=True, strict_max=True)
     valid = 2 <= k < m
+    # Theorem 3's condition, compared in logarithms so that huge m and k cannot overflow
+    eps_min_log = 0.5 * math.log(5.0) + 1.5 * math.log(k) - 0.5 * math.log(m)
+    eps_ok = eps is None or math.log(eps) > eps_min_log
     value = constant * k * k / math.log(k) * (math.log(m) - math.log(k)) if valid else 0.0
+    if not valid:
+        condition = "2 <= k < m"
+    elif not eps_ok:
+        condition = (
+            f"Theorem 3 needs eps > sqrt(5) k^(3/2) / sqrt(m) = {math.exp(min(eps_min_log, 700.0)):.4g}; "
+            f"got eps = {eps}"
+        )
+    else:
+        condition = (
+            "asymptotic Omega_eps(k^2/log k * log(m/k)) for eps > sqrt(5) k^(3/2)/sqrt(m) (Theorem 3); "
+            "constant C is a parameter, not a proven numeric bound"
+        )
+    params: dict[str, float] = {"m": m, "k": k, "constant": constant}
+    if eps is not None:
+        params["eps"] = eps
     return Bound(
         value,
         "garg_lower_order",
         GARG_2026,
         kind="lower",
         quantity="dimensions for linear access",
-        valid=valid,
-        condition=("asymptotic Omega_eps(k^2/log k * log(m/k)); constant C is a parameter, not a proven numeric bound")
-        if valid
-        else "2 <= k < m",
-        params={"m": m, "k": k, "constant": constant},
+        valid=valid and eps_ok,
+        condition=condition,
+        params=params,
         proven=False,
     )
 

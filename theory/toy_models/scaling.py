@@ -12,7 +12,8 @@ convention). Feature :math:`i` is active with probability
 
 so one feature is active per sample on average, and then takes a value :math:`v \sim U[0, 2]`
 (:math:`\langle v\rangle = 1`, :math:`\langle v^2\rangle = 4/3`). The loss is the mean squared
-error over samples and features. The weight decay :math:`\gamma` of the paper's optimiser
+error over samples and features (the paper's loss sums over features, ``n`` times this; fitted
+exponents are the same). The weight decay :math:`\gamma` of the paper's optimiser
 controls superposition: with :math:`\gamma \ge 0` it is AdamW's decoupled decay
 :math:`W \leftarrow (1 - \eta\gamma)W`; with :math:`\gamma < 0` each feature's vector
 :math:`w_i` moves towards unit norm, :math:`w_i \leftarrow w_i + \eta\gamma\, w_i (1 - 1/\lVert w_i\rVert)`,
@@ -119,7 +120,8 @@ def feature_frequencies(n: int, alpha: float) -> NDArray[np.float64]:
     n : int
         Number of features (>= 1).
     alpha : float
-        Frequency exponent (the paper uses :math:`\alpha \in [-1, 1]`); ``alpha > -1`` keeps the
+        Frequency exponent: the paper's data exponent is ``1 + alpha`` (its figures span 0 to 2,
+        ``alpha`` from -1 to 1); ``alpha > -1`` keeps the
         frequencies decreasing, ``alpha = -1`` makes them uniform. Must be >= -1 and <= 50.
 
     Returns
@@ -401,7 +403,7 @@ def train_scaling(
     Parameters
     ----------
     n : int
-        Number of features (paper: 1000).
+        Number of features (the paper: 1000 in its grid over alpha and gamma, 10240 for its Fig. 1).
     dim : int
         Hidden dimension ``m`` (paper: :data:`PAPER_DIMS`).
     alpha : float or sequence
