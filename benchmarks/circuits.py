@@ -73,6 +73,7 @@ from theory.figures.circuits import (  # noqa: E402
     plot_depth_errors,
     plot_error_vs_width,
 )
+from theory.sweep import Runner  # noqa: E402
 
 OUT = Path(__file__).with_name("results")
 
@@ -191,7 +192,7 @@ def main(argv=None) -> int:
         print(header)
         kw = {"eps": args.eps} if key in ("capacity", "capacity_superposed") else {}
         t_w, t_c = time.time(), time.process_time()
-        r = run(quick=args.quick, store=args.store, executor=executor, progress=True, **kw)
+        r = run(quick=args.quick, runner=Runner(executor=executor, store=args.store, progress=True), **kw)
         print(r)
         results[key] = section(r)
         if key == "capacity_basis":

@@ -38,6 +38,7 @@ from theory.figures.circuits import (
     plot_depth_errors,
     plot_error_vs_width,
 )
+from theory.sweep import Runner
 
 matplotlib.use("Agg")
 
@@ -84,7 +85,7 @@ def test_committed_sections_load_print_and_plot(committed, key):
 
 
 def test_width_scaling_fits_are_the_fits_of_its_cells():
-    r = width_scaling(quick=True, executor="serial")
+    r = width_scaling(quick=True, runner=Runner(executor="serial"))
     d = r.to_dict()
     assert {c["params"]["kind"] for c in d["cells"]} == {"bernoulli", "rademacher"}
     for kind in ("bernoulli", "rademacher"):
@@ -105,7 +106,7 @@ def test_width_scaling_fits_are_the_fits_of_its_cells():
 def test_depth_errors_and_the_figure_filter():
     import matplotlib.pyplot as plt
 
-    r = reproduce("circuits_depth", quick=True, executor="serial")
+    r = reproduce("circuits_depth", quick=True, runner=Runner(executor="serial"))
     assert isinstance(r, DepthErrors) and len(r.cells) == 8
     by = {(c["params"]["ec"], c["params"]["dim"]): c["value"] for c in r.cells}
     # layer 0 reads the inputs: exact when basis-aligned
@@ -118,7 +119,7 @@ def test_depth_errors_and_the_figure_filter():
 
 
 def test_capacity_basis_measured_failures_respect_the_union_bound():
-    r = capacity_basis(quick=True, executor="serial")
+    r = capacity_basis(quick=True, runner=Runner(executor="serial"))
     d = r.to_dict()
     assert d["grid_cells"] == len(d["cells"]) > 0
     for c in d["cells"]:
@@ -156,8 +157,8 @@ def test_capacity_fit_grid_is_scale_free():
     "call, exc, match",
     [
         (lambda: width_scaling(quick="yes"), TypeError, "quick"),
-        (lambda: capacity_scaling(eps=2.0, executor="serial"), ValueError, "eps"),
-        (lambda: capacity_basis(delta=0.0, executor="serial"), ValueError, "delta"),
+        (lambda: capacity_scaling(eps=2.0, runner=Runner(executor="serial")), ValueError, "eps"),
+        (lambda: capacity_basis(delta=0.0, runner=Runner(executor="serial")), ValueError, "delta"),
         (lambda: depth_errors(progress=1), TypeError, "progress"),
         (lambda: CapacityFit.from_dict([1, 2]), TypeError, "dict"),
     ],
@@ -169,7 +170,7 @@ def test_bad_input(call, exc, match):
 
 @pytest.mark.slow
 def test_compressed_computation_quick():
-    r = compressed_computation(quick=True, executor="serial")
+    r = compressed_computation(quick=True, runner=Runner(executor="serial"))
     d = r.to_dict()
     assert set(d["ablation"]) == {"mixed", "clean_labels", "orthogonal"}
     assert [row["mixing"] for row in d["mixing_scale"]] == [0.0, 0.25, 0.5, 1.0, 1.5, 2.0]

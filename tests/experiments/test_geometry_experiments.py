@@ -11,11 +11,12 @@ import pytest
 
 from theory.experiments.geometry import SloaneGrid, sloane_cell, sloane_grid, sloane_summary
 from theory.experiments.reproductions import reproduce
+from theory.sweep import Runner
 
 
 def test_quick_grid_matches_the_table_and_resumes(tmp_path):
     store = tmp_path / "sloane.sqlite"
-    g = sloane_grid(quick=True, store=store, executor="serial")
+    g = sloane_grid(quick=True, runner=Runner(executor="serial", store=store))
     assert [(r["dim"], r["n"]) for r in g.rows] == [(3, 4), (3, 5), (3, 6), (4, 5), (4, 6)]
     for r in g.rows:
         # the table's coherence is sqrt(1 - D)
@@ -27,7 +28,7 @@ def test_quick_grid_matches_the_table_and_resumes(tmp_path):
     assert g.summary["within_0.1%"] == 5 and g.summary["proven_cases"] >= 1
     with sqlite3.connect(store) as db:
         assert db.execute("select count(*) from theory_sweep_cells").fetchone()[0] == 5
-    again = sloane_grid(quick=True, store=store, executor="serial")  # loaded, not re-packed
+    again = sloane_grid(quick=True, runner=Runner(executor="serial", store=store))  # loaded, not re-packed
     assert again.rows == g.rows
     d = json.loads(json.dumps(g.to_dict()))
     assert SloaneGrid.from_dict(d).to_dict() == d
@@ -80,10 +81,10 @@ def test_summary_by_hand():
 )
 def test_bad_input(kw, match):
     with pytest.raises((ValueError, TypeError), match=match):
-        sloane_grid(executor="serial", **kw)
+        sloane_grid(runner=Runner(executor="serial"), **kw)
 
 
 def test_registered_reproductions_of_the_new_runners_run_quick():
     for name in ("sloane_grid", "toy_sticky", "circuits_adler_shavit"):
-        r = reproduce(name, quick=True, executor="serial")
+        r = reproduce(name, quick=True, runner=Runner(executor="serial"))
         assert json.loads(json.dumps(r.to_dict())) and str(r)

@@ -1,4 +1,4 @@
-"""``runner=`` on the experiment drivers: the same cells, seeds and store keys as the loose keywords."""
+"""``runner=`` on the experiment drivers: the same cells, seeds and store keys as the deprecated loose keywords."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import inspect
 import numpy as np
 import pytest
 
+from theory._warnings import TheoryDeprecationWarning
 from theory.experiments._runner import as_runner
 from theory.experiments.circuits import adler_shavit_comparison
 from theory.experiments.reproductions import REPRODUCTIONS, reproduce
@@ -51,7 +52,8 @@ DRIVERS = {
 def test_runner_and_loose_keywords_give_identical_results_and_store_rows(name, tmp_path):
     call = DRIVERS[name]
     loose_path, runner_path = tmp_path / "loose.sqlite", tmp_path / "runner.sqlite"
-    a = call(executor="serial", store=loose_path, progress=False)
+    with pytest.warns(TheoryDeprecationWarning, match=rf"{name}\(executor=\.\.\., store=\.\.\..*\) is deprecated"):
+        a = call(executor="serial", store=loose_path, progress=False)
     b = call(runner=Runner(executor="serial", store=runner_path))
     assert _plain(a) == _plain(b)
     with ResultStore(loose_path) as s1, ResultStore(runner_path) as s2:
@@ -87,7 +89,10 @@ def test_non_default_progress_with_a_runner_is_a_type_error():
 
 
 def test_as_runner():
-    assert as_runner(executor="serial") == Runner(executor="serial")
+    with pytest.warns(
+        TheoryDeprecationWarning, match=r"f\(executor=\.\.\.\) .*; pass runner=Runner\(executor=\.\.\.\)"
+    ):
+        assert as_runner(executor="serial", caller="f") == Runner(executor="serial")
     r = Runner(executor="serial", progress=True)
     assert as_runner(r) is r
     assert as_runner(r, progress=False) is r  # the default counts as not given
@@ -107,7 +112,8 @@ def test_every_reproduction_runner_takes_quick_and_runner(name):
 
 
 def test_reproduce_builds_one_runner_and_refuses_both(tmp_path):
-    a = reproduce("spud_threshold", quick=True, executor="serial", store=tmp_path / "a.sqlite")
+    with pytest.warns(TheoryDeprecationWarning, match=r"reproduce\(executor=\.\.\., store=\.\.\.\)"):
+        a = reproduce("spud_threshold", quick=True, executor="serial", store=tmp_path / "a.sqlite")
     b = reproduce("spud_threshold", quick=True, runner=Runner(executor="serial", store=tmp_path / "b.sqlite"))
     assert _plain(a) == _plain(b)
     with ResultStore(tmp_path / "a.sqlite") as s1, ResultStore(tmp_path / "b.sqlite") as s2:

@@ -28,6 +28,7 @@ from theory.experiments.sparse_coding import (
     sharkey_grid,
     synthbench_ranking,
 )
+from theory.sweep import Runner
 
 RESULTS = Path(__file__).resolve().parents[2] / "benchmarks" / "results"
 
@@ -111,7 +112,7 @@ def test_result_is_frozen_copy() -> None:
 
 @pytest.fixture(scope="module")
 def oneill_small() -> OneillToy:
-    return oneill_toy(seeds=2, steps=30, sc_steps=2, sc_inner=5, executor="serial")
+    return oneill_toy(seeds=2, steps=30, sc_steps=2, sc_inner=5, runner=Runner(executor="serial"))
 
 
 def test_oneill_small_run(oneill_small: OneillToy) -> None:
@@ -156,7 +157,7 @@ def test_oneill_refuses_bad_arguments() -> None:
 def test_sharkey_small_run_and_resume(tmp_path: Path) -> None:
     store = tmp_path / "s.sqlite"
     kw: dict[str, Any] = {"quick": True, "ratios": [0.125, 0.25], "l1_k": [-4, -2], "steps": 6, "correlated": "both"}
-    r = sharkey_grid(store=store, executor="serial", **kw)
+    r = sharkey_grid(runner=Runner(executor="serial", store=store), **kw)
     d = r.to_dict()
     assert d["mode"] == "quick" and d["data_paths"] == ["uncorrelated", "correlated"]
     assert len(d["records"]) == 2 * 2 * 2 and len(d["adjacent"]) == 2 * 2
@@ -169,7 +170,7 @@ def test_sharkey_small_run_and_resume(tmp_path: Path) -> None:
         assert d["summary"][dp]["best_mmcs"] == best["mmcs"]
         assert d["summary"][dp]["best_at"] == {"l1": best["l1"], "ratio": best["ratio"]}
     assert d["grid"]["ratios"] == [0.125, 0.25] and d["grid"]["l1"] == [10 ** (-1.0), 10 ** (-0.5)]
-    again = sharkey_grid(store=store, executor="serial", **kw).to_dict()  # loaded from the store
+    again = sharkey_grid(runner=Runner(executor="serial", store=store), **kw).to_dict()  # loaded from the store
     assert again["records"] == d["records"] and again["adjacent"] == d["adjacent"]
     assert SharkeyGrid.from_dict(d).to_dict() == d
     assert "MMCS with the true features" in str(r)
@@ -185,7 +186,7 @@ def test_sharkey_refuses_bad_arguments() -> None:
 
 
 def test_synthbench_small_run() -> None:
-    r = synthbench_ranking(quick=True, l0=[8], steps=4, single=False, executor="serial")
+    r = synthbench_ranking(quick=True, l0=[8], steps=4, single=False, runner=Runner(executor="serial"))
     d = r.to_dict()
     kinds = [row["kind"] for row in d["rows"]]
     assert sorted(kinds) == sorted([*SYNTH_KINDS, "omp (TopK dictionary)"])

@@ -16,7 +16,7 @@ from theory.experiments.sparse_coding import (
     recovery_cell,
     recovery_phase_diagram,
 )
-from theory.sweep import cell_rng
+from theory.sweep import Runner, cell_rng
 
 
 def test_cell_is_json_and_deterministic():
@@ -76,13 +76,13 @@ def test_cell_rejects_bad_parameters():
 def test_diagram_shapes_store_resume_and_executor_independence(tmp_path):
     kw = {"dim": 12, "ratios_n": [0.4, 0.8], "ratios_k": [0.1, 0.5], "trials": 4, "bp": False}
     store = tmp_path / "phase.sqlite"
-    a = recovery_phase_diagram(**kw, store=str(store), executor="serial", rng=3)
+    a = recovery_phase_diagram(**kw, runner=Runner(executor="serial", store=str(store)), rng=3)
     assert a.ns.tolist() == [[30, 30], [15, 15]] and a.ks.tolist() == [[1, 6], [1, 6]]
     assert set(a.success) == {"threshold", "omp", "fista"}
     assert a.success["omp"].shape == (2, 2)
-    b = recovery_phase_diagram(**kw, store=str(store), executor="serial", rng=3)  # loaded from the store
+    b = recovery_phase_diagram(**kw, runner=Runner(executor="serial", store=str(store)), rng=3)  # loaded from the store
     with cf.ThreadPoolExecutor(2) as ex:
-        c = recovery_phase_diagram(**kw, executor=ex, rng=3)
+        c = recovery_phase_diagram(**kw, runner=Runner(executor=ex), rng=3)
     for m in a.success:
         np.testing.assert_array_equal(a.success[m], b.success[m])
         np.testing.assert_array_equal(a.success[m], c.success[m])
@@ -97,11 +97,11 @@ def test_diagram_shapes_store_resume_and_executor_independence(tmp_path):
 
 def test_diagram_rejects_bad_grids():
     with pytest.raises(ValueError, match="ratios_n"):
-        recovery_phase_diagram(dim=8, ratios_n=[0.0, 0.5], ratios_k=[0.5], executor="serial")
+        recovery_phase_diagram(dim=8, ratios_n=[0.0, 0.5], ratios_k=[0.5], runner=Runner(executor="serial"))
     with pytest.raises(ValueError, match="ratios_k"):
-        recovery_phase_diagram(dim=8, ratios_n=[0.5], ratios_k=[1.5], executor="serial")
+        recovery_phase_diagram(dim=8, ratios_n=[0.5], ratios_k=[1.5], runner=Runner(executor="serial"))
     with pytest.raises(ValueError, match="repeated"):
-        recovery_phase_diagram(dim=8, ratios_n=[0.5], ratios_k=[0.1, 0.12], executor="serial")
+        recovery_phase_diagram(dim=8, ratios_n=[0.5], ratios_k=[0.1, 0.12], runner=Runner(executor="serial"))
 
 
 def _diagram(success):

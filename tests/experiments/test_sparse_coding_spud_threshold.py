@@ -17,7 +17,7 @@ from scipy.stats import beta
 
 from theory.experiments.sparse_coding import SpudThreshold, spud_cell, spud_threshold
 from theory.sparse_coding.spud import spud_success_rate
-from theory.sweep import cell_rng
+from theory.sweep import Runner, cell_rng
 
 matplotlib.use("Agg")
 
@@ -73,10 +73,10 @@ def test_cell_rejects_bad_parameters():
 def test_threshold_resumes_from_store_with_identical_results(tmp_path):
     kw = {"ns": [5, 6], "cs": [1.5, 6], "theta": 0.25, "trials": 3}
     store = str(tmp_path / "spud.sqlite")
-    a = spud_threshold(**kw, store=store, executor="serial", rng=4)
-    b = spud_threshold(**kw, store=store, executor="serial", rng=4)  # every cell loaded from the store
+    a = spud_threshold(**kw, runner=Runner(executor="serial", store=store), rng=4)
+    b = spud_threshold(**kw, runner=Runner(executor="serial", store=store), rng=4)  # every cell loaded from the store
     with cf.ThreadPoolExecutor(2) as ex:
-        c = spud_threshold(**kw, executor=ex, rng=4)
+        c = spud_threshold(**kw, runner=Runner(executor=ex), rng=4)
     assert a == b == c
     np.testing.assert_array_equal(a.elapsed, b.elapsed)  # the recorded times came back too: nothing recomputed
     assert a.batches.tolist() == [
@@ -93,15 +93,15 @@ def test_threshold_resumes_from_store_with_identical_results(tmp_path):
 
 def test_threshold_rejects_bad_grids():
     with pytest.raises(ValueError, match="strictly increasing"):
-        spud_threshold(ns=[6], cs=[3, 2], executor="serial")
+        spud_threshold(ns=[6], cs=[3, 2], runner=Runner(executor="serial"))
     with pytest.raises(ValueError, match="distinct"):
-        spud_threshold(ns=[6, 6], cs=[2], executor="serial")
+        spud_threshold(ns=[6, 6], cs=[2], runner=Runner(executor="serial"))
     with pytest.raises(ValueError, match="integers"):
-        spud_threshold(ns=[6.5], cs=[2], executor="serial")
+        spud_threshold(ns=[6.5], cs=[2], runner=Runner(executor="serial"))
     with pytest.raises(ValueError, match="exceed n"):
-        spud_threshold(ns=[6], cs=[0.5, 2], executor="serial")
+        spud_threshold(ns=[6], cs=[0.5, 2], runner=Runner(executor="serial"))
     with pytest.raises(ValueError, match="theta"):
-        spud_threshold(ns=[6], cs=[2], theta=1.5, executor="serial")
+        spud_threshold(ns=[6], cs=[2], theta=1.5, runner=Runner(executor="serial"))
 
 
 # ---------------------------------------------------------------------------------------------- result

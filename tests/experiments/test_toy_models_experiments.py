@@ -17,9 +17,11 @@ from theory.experiments.toy_models import (
     sticky_dimensionality,
     sticky_plateau_fractions,
 )
+from theory.sweep import Runner
 from theory.toy_models import ToyModelConfig, feature_dimensionality, sparsity_sweep, train
 
-KW = dict(n=12, dim=3, instances=5, steps=40, chunk=2, batch_size=64, executor="serial")
+KW = dict(n=12, dim=3, instances=5, steps=40, chunk=2, batch_size=64)
+SERIAL = Runner(executor="serial")
 
 
 @pytest.fixture()
@@ -39,7 +41,7 @@ def calls(monkeypatch):
 
 def test_chunks_persist_in_the_store_and_resume(tmp_path, calls):
     store = tmp_path / "sticky.sqlite"
-    first = sticky_dimensionality(**KW, store=store)
+    first = sticky_dimensionality(**KW, runner=SERIAL.replace(store=store))
     assert calls == [2, 2, 1]  # three chunks trained
     assert len(first.p) == 5 and len(first.summary["geometry_per_instance"]) == 5
     assert first.W.shape == (5, 3, 12)
@@ -50,22 +52,22 @@ def test_chunks_persist_in_the_store_and_resume(tmp_path, calls):
         rowid = next(r for r, p in rows if json.loads(p)["seed"] == 101)
         db.execute("delete from theory_sweep_cells where rowid = ?", (rowid,))
     calls.clear()
-    again = sticky_dimensionality(**KW, store=store)
+    again = sticky_dimensionality(**KW, runner=SERIAL.replace(store=store))
     assert calls == [2]
     assert again == first and np.array_equal(again.W, first.W)
     # a complete store is reused without training
     calls.clear()
-    sticky_dimensionality(**KW, store=store)
+    sticky_dimensionality(**KW, runner=SERIAL.replace(store=store))
     assert calls == []
     # other settings are other cells
-    other = sticky_dimensionality(**dict(KW, steps=41), store=store)
+    other = sticky_dimensionality(**dict(KW, steps=41), runner=SERIAL.replace(store=store))
     assert calls == [2, 2, 1] and other.settings["steps"] == 41
     assert np.all(np.asarray(other.summary["sum_D"]) <= KW["dim"] + 1e-6)
 
 
 def test_one_chunk_is_the_plain_training_run():
     """Chunk c is trained with seed ``seed + c``: one chunk is exactly train(cfg, rng=seed)."""
-    r = sticky_dimensionality(n=10, dim=3, instances=3, low=0.1, steps=30, chunk=3, seed=7, lr=3e-3, executor="serial")
+    r = sticky_dimensionality(n=10, dim=3, instances=3, low=0.1, steps=30, chunk=3, seed=7, lr=3e-3, runner=SERIAL)
     cfg = ToyModelConfig(n_features=10, n_hidden=3, n_instances=3, feature_probability=sparsity_sweep(3, low=0.1))
     model = train(cfg, steps=30, batch_size=1024, lr=3e-3, rng=7, progress=False)
     np.testing.assert_array_equal(r.W, np.asarray(model.W, dtype=float))
@@ -75,7 +77,7 @@ def test_one_chunk_is_the_plain_training_run():
 
 
 def test_result_round_trips_and_prints(tmp_path):
-    r = sticky_dimensionality(n=8, dim=2, instances=2, steps=20, chunk=1, init="torch3d", executor="serial")
+    r = sticky_dimensionality(n=8, dim=2, instances=2, steps=20, chunk=1, init="torch3d", runner=SERIAL)
     d = json.loads(json.dumps(r.to_dict()))
     back = StickyDimensionality.from_dict(d)
     assert back == r and back.W is None and back.to_dict() == d
@@ -106,11 +108,11 @@ def test_plateau_fractions_by_hand():
 )
 def test_bad_arguments(kw, match):
     with pytest.raises((ValueError, TypeError), match=match):
-        sticky_dimensionality(**{**KW, **kw})
+        sticky_dimensionality(**{**KW, **kw}, runner=SERIAL)
 
 
 def test_kgon_plateaus_small_run():
-    r = kgon_plateaus(quick=True, seeds=2, protocols=["paper_sgd"], executor="serial")
+    r = kgon_plateaus(quick=True, seeds=2, protocols=["paper_sgd"], runner=SERIAL)
     d = r.to_dict()
     assert set(d["protocols"]) == {"paper_sgd"}
     s = d["protocols"]["paper_sgd"]["summary"]
@@ -122,4 +124,4 @@ def test_kgon_plateaus_small_run():
     assert KgonPlateaus.from_dict(json.loads(json.dumps(d))).to_dict() == json.loads(json.dumps(d))
     assert "paper_sgd: 2 runs" in str(r)
     with pytest.raises(ValueError, match="protocols"):
-        kgon_plateaus(quick=True, protocols=["nope"], executor="serial")
+        kgon_plateaus(quick=True, protocols=["nope"], runner=SERIAL)

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from theory.cli import main
+from theory.sweep import Runner
 from theory.toy_models import phase_diagram
 
 
@@ -75,7 +76,7 @@ def test_cli_phase_diagram(tmp_path, capsys):
 def test_figures():
     from theory import figures
 
-    d = phase_diagram([1.0], [0.2], seeds=1, steps=300, executor="serial", progress=False)
+    d = phase_diagram([1.0], [0.2], seeds=1, steps=300, runner=Runner(executor="serial"))
     ax = figures.plot_phase_diagram_2x1(d, resolution=10)
     assert ax.get_xscale() == "log"
     W = np.random.default_rng(0).normal(size=(2, 5))

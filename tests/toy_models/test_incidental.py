@@ -13,6 +13,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from theory.sweep import Runner
 from theory.toy_models._claims_incidental import incidental_claims
 from theory.toy_models.incidental import (
     FAST,
@@ -236,7 +237,7 @@ def test_fit_recovers_exact_power_law_and_validates() -> None:
 
 def test_sweep_resumes_from_store(tmp_path) -> None:
     store = tmp_path / "inc.sqlite"
-    kw = {"seeds": 2, "settings": {**FAST, "steps": 100}, "executor": "serial", "store": str(store)}
+    kw = {"seeds": 2, "settings": {**FAST, "steps": 100}, "runner": Runner(executor="serial", store=str(store))}
     g1 = incidental_sweep([4, 8], [8, 16], **kw)
     g2 = incidental_sweep([4, 8], [8, 16], **kw)
     assert isinstance(g1, IncidentalGrid)
@@ -244,9 +245,9 @@ def test_sweep_resumes_from_store(tmp_path) -> None:
     assert g1.rows == g2.rows
     assert "signed exact" in str(g1)
     with pytest.raises(ValueError, match="unknown keys"):
-        incidental_sweep([4], [8], settings={"batch": 3}, executor="serial")
+        incidental_sweep([4], [8], settings={"batch": 3}, runner=Runner(executor="serial"))
     with pytest.raises(ValueError, match="no cell with n <= m"):
-        incidental_sweep([16], [8], executor="serial")
+        incidental_sweep([16], [8], runner=Runner(executor="serial"))
 
 
 @pytest.mark.slow

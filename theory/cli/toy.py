@@ -133,6 +133,7 @@ def run_phase(args: argparse.Namespace) -> int:
 
 
 def run_phase_diagram(args: argparse.Namespace) -> int:
+    from theory.sweep import Runner
     from theory.toy_models import phase_diagram
 
     d = phase_diagram(
@@ -140,8 +141,7 @@ def run_phase_diagram(args: argparse.Namespace) -> int:
         args.r_values,
         seeds=args.seeds,
         steps=args.steps,
-        executor="serial" if args.serial else None,
-        store=args.store,
+        runner=Runner(executor="serial" if args.serial else None, store=args.store, progress=True),
         rng=args.seed,
     )
     print("rows p, columns r = " + ", ".join(f"{r:g}" for r in d.r))

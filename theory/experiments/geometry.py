@@ -266,12 +266,13 @@ def sloane_grid(
         The small defaults above.
     runner : theory.sweep.Runner, optional
         Where the sweep cells run and are kept (executor, store, progress bar). The loose
-        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
-        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
+        ``store``, ``executor``, ``progress`` keywords build one instead (deprecated: a
+        ``TheoryDeprecationWarning``; removed in the next release; giving ``runner`` with
+        ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, progress
         As in :func:`theory.sweep.sweep`. Cases run side by side on a process pool compete for
-        the cores, which shortens each case's effective time limit: ``executor="serial"`` keeps
-        one case at a time.
+        the cores, which shortens each case's effective time limit: ``Runner(executor="serial")``
+        keeps one case at a time.
 
     Returns
     -------
@@ -279,7 +280,7 @@ def sloane_grid(
 
     Examples
     --------
-    >>> g = sloane_grid(cases=[(3, 4)], time_limit=1, executor="serial")
+    >>> g = sloane_grid(cases=[(3, 4)], time_limit=1, runner=Runner(executor="serial"))
     >>> g.summary["cases"], g.rows[0]["gap_table"] < 1e-6
     (1, True)
 
@@ -291,7 +292,7 @@ def sloane_grid(
     from theory.sweep import sweep
 
     quick = check_bool(quick, "quick")
-    runner = as_runner(runner, executor=executor, store=store, progress=progress)
+    runner = as_runner(runner, executor=executor, store=store, progress=progress, caller="sloane_grid")
     time_limit = check_real(
         time_limit if time_limit is not None else (1.0 if quick else 20.0), "time_limit", minimum=0, strict_min=True
     )

@@ -309,8 +309,9 @@ def recovery_phase_diagram(
         Iteration cap of FISTA per sample.
     runner : theory.sweep.Runner, optional
         Where the sweep cells run and are kept (executor, store, progress bar). The loose
-        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
-        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
+        ``store``, ``executor``, ``progress`` keywords build one instead (deprecated: a
+        ``TheoryDeprecationWarning``; removed in the next release; giving ``runner`` with
+        ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, rng, progress
         Passed to :func:`theory.sweep.sweep` (``rng`` is the sweep seed).
 
@@ -321,7 +322,7 @@ def recovery_phase_diagram(
     Examples
     --------
     >>> r = recovery_phase_diagram(dim=12, ratios_n=[0.5], ratios_k=[0.1, 0.9], trials=4, bp=False,
-    ...                            executor="serial")
+    ...                            runner=Runner(executor="serial"))
     >>> r.success["omp"].shape, float(r.success["omp"][0, 0])
     ((1, 2), 1.0)
 
@@ -341,7 +342,7 @@ def recovery_phase_diagram(
     dim = check_int(dim, "dim", minimum=2)
     trials = check_int(trials, "trials", minimum=1)
     bp = check_bool(bp, "bp")
-    runner = as_runner(runner, executor=executor, store=store, progress=progress)
+    runner = as_runner(runner, executor=executor, store=store, progress=progress, caller="recovery_phase_diagram")
     fista_max_iter = check_int(fista_max_iter, "fista_max_iter", minimum=1)
     d = check_array(ratios_n, "ratios_n", ndim=1)
     r = check_array(ratios_k, "ratios_k", ndim=1)
@@ -646,8 +647,9 @@ def spud_threshold(
         Trials per cell.
     runner : theory.sweep.Runner, optional
         Where the sweep cells run and are kept (executor, store, progress bar). The loose
-        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
-        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
+        ``store``, ``executor``, ``progress`` keywords build one instead (deprecated: a
+        ``TheoryDeprecationWarning``; removed in the next release; giving ``runner`` with
+        ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, rng, progress
         Passed to :func:`theory.sweep.sweep` (``rng`` is the sweep seed).
 
@@ -657,7 +659,7 @@ def spud_threshold(
 
     Examples
     --------
-    >>> t = spud_threshold(ns=[5], cs=[1.5, 8], trials=3, executor="serial")
+    >>> t = spud_threshold(ns=[5], cs=[1.5, 8], trials=3, runner=Runner(executor="serial"))
     >>> t.successes.shape, t.batches.tolist()
     ((1, 2), [[13, 65]])
 
@@ -685,7 +687,7 @@ def spud_threshold(
     c_list = [float(c) for c in c_arr]
     theta = check_probability(theta, "theta", allow_zero=False)
     trials = check_int(trials, "trials", minimum=1)
-    runner = as_runner(runner, executor=executor, store=store, progress=progress)
+    runner = as_runner(runner, executor=executor, store=store, progress=progress, caller="spud_threshold")
     for n in n_list:
         _spud_batch(n, c_list[0])  # refuse a grid with p <= n before running anything
     grid = [{"n": n, "C": c, "theta": theta, "trials": trials} for n in n_list for c in c_list]
@@ -1063,8 +1065,9 @@ def oneill_toy(
         Sparse coding: code solves, and Adam steps on the dictionary per solve.
     runner : theory.sweep.Runner, optional
         Where the sweep cells run and are kept (executor, store, progress bar). The loose
-        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
-        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
+        ``store``, ``executor``, ``progress`` keywords build one instead (deprecated: a
+        ``TheoryDeprecationWarning``; removed in the next release; giving ``runner`` with
+        ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, progress
         Passed to :func:`theory.sweep.sweep` (sweep seed 0).
 
@@ -1074,7 +1077,7 @@ def oneill_toy(
 
     Examples
     --------
-    >>> r = oneill_toy(seeds=1, steps=5, sc_steps=1, sc_inner=2, executor="serial")
+    >>> r = oneill_toy(seeds=1, steps=5, sc_steps=1, sc_inner=2, runner=Runner(executor="serial"))
     >>> sorted(r["results"])
     ['mlp', 'sae', 'sae_fista', 'sae_oneill', 'sparse_coding']
 
@@ -1089,7 +1092,7 @@ def oneill_toy(
     steps = check_int(steps, "steps", minimum=1)
     sc_steps = check_int(sc_steps, "sc_steps", minimum=1)
     sc_inner = check_int(sc_inner, "sc_inner", minimum=1)
-    runner = as_runner(runner, executor=executor, store=store, progress=progress)
+    runner = as_runner(runner, executor=executor, store=store, progress=progress, caller="oneill_toy")
     # slowest first, so the workers stay busy
     grid: list[dict[str, Any]] = [
         {"model": m, "seed": s, "steps": steps, "sc_steps": sc_steps, "sc_inner": sc_inner, "sc_init": "gaussian"}
@@ -1488,8 +1491,9 @@ def sharkey_grid(
         Data path: uncorrelated, correlated (rank-32 Gaussian copula), or both.
     runner : theory.sweep.Runner, optional
         Where the sweep cells run and are kept (executor, store, progress bar). The loose
-        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
-        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
+        ``store``, ``executor``, ``progress`` keywords build one instead (deprecated: a
+        ``TheoryDeprecationWarning``; removed in the next release; giving ``runner`` with
+        ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, progress
         Passed to :func:`theory.sweep.sweep` (sweep seed 0).
 
@@ -1499,7 +1503,7 @@ def sharkey_grid(
 
     Examples
     --------
-    >>> r = sharkey_grid(quick=True, ratios=[0.125, 0.25], l1_k=[-4], steps=3, executor="serial")
+    >>> r = sharkey_grid(quick=True, ratios=[0.125, 0.25], l1_k=[-4], steps=3, runner=Runner(executor="serial"))
     >>> len(r["records"]), len(r["adjacent"])
     (2, 1)
 
@@ -1511,7 +1515,7 @@ def sharkey_grid(
     from theory.sparse_coding.truth import sharkey2022
 
     quick = check_bool(quick, "quick")
-    runner = as_runner(runner, executor=executor, store=store, progress=progress)
+    runner = as_runner(runner, executor=executor, store=store, progress=progress, caller="sharkey_grid")
     if correlated not in ("no", "yes", "both"):
         raise ValueError(f"correlated must be 'no', 'yes' or 'both', got {correlated!r}")
     mode = "quick" if quick else "full"
@@ -1908,7 +1912,11 @@ class SynthBenchRanking(_Summary):
                 "",
                 f"One TopK SAE (k 25, one instance, {s['steps']} steps x batch {s['batch_size']}): "
                 f"{s['wall_seconds']:.0f} s training wall time; loss change over the last tenth "
-                f"{s['loss_change_last_tenth']:.3f}.",
+                + (
+                    f"{s['loss_change_last_tenth']:.3f}."
+                    if s["loss_change_last_tenth"] is not None
+                    else "not measured (too few logged steps)."
+                ),
             ]
         pub = out.get("published_16k_l0_25", {})
         lines += [
@@ -1954,8 +1962,9 @@ def synthbench_ranking(
         Also time one single-instance TopK SAE at L0 25 (one more cell).
     runner : theory.sweep.Runner, optional
         Where the sweep cells run and are kept (executor, store, progress bar). The loose
-        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
-        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
+        ``store``, ``executor``, ``progress`` keywords build one instead (deprecated: a
+        ``TheoryDeprecationWarning``; removed in the next release; giving ``runner`` with
+        ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, progress
         Passed to :func:`theory.sweep.sweep` (sweep seed 0).
 
@@ -1965,7 +1974,7 @@ def synthbench_ranking(
 
     Examples
     --------
-    >>> r = synthbench_ranking(quick=True, l0=[8], steps=2, single=False, executor="serial")
+    >>> r = synthbench_ranking(quick=True, l0=[8], steps=2, single=False, runner=Runner(executor="serial"))
     >>> sorted(r["ranking"]), len(r["rows"])
     (['8'], 6)
 
@@ -1976,7 +1985,7 @@ def synthbench_ranking(
     """
     quick = check_bool(quick, "quick")
     single = check_bool(single, "single")
-    runner = as_runner(runner, executor=executor, store=store, progress=progress)
+    runner = as_runner(runner, executor=executor, store=store, progress=progress, caller="synthbench_ranking")
     mode = "quick" if quick else "full"
     cfg = dict(SYNTH_MODES[mode])
     if l0 is not None:

@@ -274,8 +274,9 @@ def sticky_dimensionality(
         Training seed of the first chunk.
     runner : theory.sweep.Runner, optional
         Where the sweep cells run and are kept (executor, store, progress bar). The loose
-        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
-        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
+        ``store``, ``executor``, ``progress`` keywords build one instead (deprecated: a
+        ``TheoryDeprecationWarning``; removed in the next release; giving ``runner`` with
+        ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, progress
         As in :func:`theory.sweep.sweep` (one cell per chunk).
 
@@ -285,7 +286,7 @@ def sticky_dimensionality(
 
     Examples
     --------
-    >>> r = sticky_dimensionality(n=8, dim=2, instances=2, steps=20, chunk=1, executor="serial")
+    >>> r = sticky_dimensionality(n=8, dim=2, instances=2, steps=20, chunk=1, runner=Runner(executor="serial"))
     >>> r.W.shape, len(r.summary["dims_per_feature"])
     ((2, 2, 8), 2)
 
@@ -297,7 +298,7 @@ def sticky_dimensionality(
     from theory.toy_models.config import sparsity_sweep
 
     quick = check_bool(quick, "quick")
-    runner = as_runner(runner, executor=executor, store=store, progress=progress)
+    runner = as_runner(runner, executor=executor, store=store, progress=progress, caller="sticky_dimensionality")
     n = check_int(n if n is not None else (40 if quick else 400), "n", minimum=2)
     dim = check_int(dim if dim is not None else (6 if quick else 30), "dim", minimum=1)
     instances = check_int(instances if instances is not None else (6 if quick else 20), "instances", minimum=1)
@@ -535,8 +536,9 @@ def kgon_plateaus(
         A tenth of each protocol's steps and one block of seeds (else three blocks).
     runner : theory.sweep.Runner, optional
         Where the sweep cells run and are kept (executor, store, progress bar). The loose
-        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
-        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
+        ``store``, ``executor``, ``progress`` keywords build one instead (deprecated: a
+        ``TheoryDeprecationWarning``; removed in the next release; giving ``runner`` with
+        ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, progress
         As in :func:`theory.sweep.sweep` (one cell per protocol and block).
     blocks : int, optional
@@ -559,7 +561,7 @@ def kgon_plateaus(
     from theory.toy_models.kgon import kgon_critical_points
 
     quick = check_bool(quick, "quick")
-    runner = as_runner(runner, executor=executor, store=store, progress=progress)
+    runner = as_runner(runner, executor=executor, store=store, progress=progress, caller="kgon_plateaus")
     blocks = check_int(blocks if blocks is not None else (1 if quick else 3), "blocks", minimum=1)
     seeds = check_int(seeds, "seeds", minimum=1)
     protocols = list(KGON_PROTOCOLS) if protocols is None else list(protocols)

@@ -239,8 +239,9 @@ def scaling_grid(
         See :func:`theory.toy_models.scaling.train_scaling` (paper: 20000, 2048, 0.01).
     runner : theory.sweep.Runner, optional
         Where the sweep cells run and are kept (executor, store, progress bar). The loose
-        ``store``, ``executor``, ``progress`` keywords build one instead (kept for one release;
-        giving ``runner`` with ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
+        ``store``, ``executor``, ``progress`` keywords build one instead (deprecated: a
+        ``TheoryDeprecationWarning``; removed in the next release; giving ``runner`` with
+        ``store``, ``executor`` or ``progress=True`` is a ``TypeError``).
     store, executor, rng, progress
         Passed to :func:`theory.sweep.sweep` (``rng`` is the sweep seed).
 
@@ -251,7 +252,7 @@ def scaling_grid(
     Examples
     --------
     >>> g = scaling_grid(n=30, dims=[3, 5, 8], alphas=[0.5], weight_decays=[-1.0, 1.0], steps=150,
-    ...                  batch_size=128, lr=0.05, eval_batch=512, executor="serial")
+    ...                  batch_size=128, lr=0.05, eval_batch=512, runner=Runner(executor="serial"))
     >>> g.loss.shape, g.regime_of(0.5, -1.0)
     ((1, 2, 3), 'strong')
 
@@ -272,7 +273,7 @@ def scaling_grid(
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     eval_batch = check_int(eval_batch, "eval_batch", minimum=1)
     lr = check_real(lr, "lr", minimum=0.0, strict_min=True)
-    runner = as_runner(runner, executor=executor, store=store, progress=progress)
+    runner = as_runner(runner, executor=executor, store=store, progress=progress, caller="scaling_grid")
     grid = [
         {
             "n": n,

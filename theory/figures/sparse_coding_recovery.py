@@ -98,10 +98,16 @@ def plot_recovery_phase_diagram(
 
 def _recovery_phase_figure(quick: bool) -> Any:
     from theory.experiments.sparse_coding import recovery_phase_diagram
+    from theory.sweep import Runner
 
     if quick:
         res = recovery_phase_diagram(
-            dim=16, ratios_n=[0.3, 0.6, 0.9], ratios_k=[0.07, 0.25, 0.5, 0.75], trials=6, bp=False, executor="serial"
+            dim=16,
+            ratios_n=[0.3, 0.6, 0.9],
+            ratios_k=[0.07, 0.25, 0.5, 0.75],
+            trials=6,
+            bp=False,
+            runner=Runner(executor="serial"),
         )
     else:
         res = recovery_phase_diagram(
@@ -208,9 +214,10 @@ def plot_spud_threshold(result: Any, ax: Any = None) -> Any:
 
 def _spud_threshold_figure(quick: bool) -> Any:
     from theory.experiments.sparse_coding import spud_threshold
+    from theory.sweep import Runner
 
     if quick:
-        res = spud_threshold(ns=(6, 8), cs=(1, 3, 8), trials=8, executor="serial")
+        res = spud_threshold(ns=(6, 8), cs=(1, 3, 8), trials=8, runner=Runner(executor="serial"))
     else:
         res = spud_threshold(ns=(6, 8, 10, 12), cs=(1, 1.5, 2, 3, 5, 8), trials=30)
     return plot_spud_threshold(res).figure

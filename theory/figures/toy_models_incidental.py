@@ -92,10 +92,11 @@ def plot_incidental_polysemanticity(grid: Any, ax: Any = None) -> Any:
 
 
 def _incidental_figure(quick: bool) -> Any:
+    from theory.sweep import Runner
     from theory.toy_models.incidental import FAST, incidental_sweep
 
     if quick:
-        grid = incidental_sweep([8, 16], [16, 32, 64], seeds=8, settings=FAST, executor="serial")
+        grid = incidental_sweep([8, 16], [16, 32, 64], seeds=8, settings=FAST, runner=Runner(executor="serial"))
     else:
         grid = incidental_sweep([8, 16, 32, 64], [64, 128, 256], seeds=24, settings=FAST)
     return plot_incidental_polysemanticity(grid).figure

@@ -107,6 +107,7 @@ def plot_scaling_law(
 
 def _scaling_law_figure(quick: bool) -> Any:
     from theory.experiments.toy_scaling import scaling_grid
+    from theory.sweep import Runner
 
     if quick:
         res = scaling_grid(
@@ -118,7 +119,7 @@ def _scaling_law_figure(quick: bool) -> Any:
             batch_size=128,
             lr=0.05,
             eval_batch=2048,
-            executor="serial",
+            runner=Runner(executor="serial"),
         )
     else:
         res = scaling_grid(

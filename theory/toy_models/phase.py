@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -10,6 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from theory._validation import as_rng, check_bool, check_int, check_probability, check_real, check_size
+from theory._warnings import TheoryDeprecationWarning
 from theory.toy_models.analysis import classify_2x1
 from theory.toy_models.config import ToyModelConfig
 from theory.toy_models.exact import phase_2x1, phase_margin_2x1
@@ -214,7 +216,8 @@ def phase_diagram(
         See :func:`train_2x1`.
     executor, store, rng, progress
         Passed to :func:`theory.sweep.sweep` (``rng`` is the sweep seed; ``progress`` default on).
-        ``executor``, ``store`` and ``progress`` are kept for one release: prefer ``runner``.
+        ``executor``, ``store`` and ``progress=False`` are deprecated (a ``TheoryDeprecationWarning``;
+        removed in the next release): pass ``runner``.
     runner : theory.sweep.Runner, optional
         Where the cells run and are kept; together with ``executor``, ``store`` or ``progress=False``
         it is a ``TypeError``.
@@ -225,8 +228,8 @@ def phase_diagram(
 
     Examples
     --------
-    >>> d = phase_diagram([0.05, 1.0], [0.3], seeds=2, steps=1500, executor="serial",
-    ...                   progress=False)
+    >>> from theory.sweep import Runner
+    >>> d = phase_diagram([0.05, 1.0], [0.3], seeds=2, steps=1500, runner=Runner(executor="serial"))
     >>> d.agreement()
     (2, 2)
 
@@ -267,6 +270,16 @@ def phase_diagram(
     else:
         if runner is None:
             runner = Runner(executor=executor, store=store, progress=progress)
+            given = [n for n, v in (("executor", executor), ("store", store)) if v is not None]
+            if given or not progress:
+                old = ", ".join([f"{g}=..." for g in given] + ([] if progress else ["progress=False"]))
+                new = ", ".join([f"{g}=..." for g in given] + [f"progress={progress}"])
+                warnings.warn(
+                    f"phase_diagram({old}) is deprecated and will be removed in the next release; pass "
+                    f"runner=Runner({new})",
+                    TheoryDeprecationWarning,
+                    stacklevel=2,
+                )
         res = sweep(_phase_cell, grid, runner=runner, rng=rng, desc="2->1 phase diagram")
         values = list(res.values)
     shape = (len(P), len(R))
