@@ -33,6 +33,8 @@ from theory.circuits.compressed import (
     CompressedAblation,
     CompressedResult,
     MixingDiagnostic,
+    SemiNMF,
+    SNMFBaseline,
     compressed_ablation,
     compressed_loss,
     label_noise,
@@ -40,6 +42,8 @@ from theory.circuits.compressed import (
     mixing_matrix,
     naive_weights,
     residual_embedding,
+    semi_nmf,
+    snmf_baseline,
     train_compressed,
 )
 from theory.circuits.compressed import naive_loss as compressed_naive_loss
@@ -92,10 +96,12 @@ __all__ = [
     "uand_error_tail",
     "uand_gate_error_prob",
     "uand_min_width",
-    # compressed computation (Braun et al. 2025; Bhagat et al. 2026)
+    # compressed computation (Braun et al. 2025; Bhagat et al. 2025)
     "CompressedAblation",
     "CompressedResult",
     "MixingDiagnostic",
+    "SNMFBaseline",
+    "SemiNMF",
     "compressed_ablation",
     "compressed_features",
     "compressed_loss",
@@ -105,6 +111,8 @@ __all__ = [
     "mixing_matrix",
     "naive_weights",
     "residual_embedding",
+    "semi_nmf",
+    "snmf_baseline",
     "train_compressed",
     # error correction of compiled circuits
     "EC_KINDS",
