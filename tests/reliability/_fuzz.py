@@ -7,6 +7,9 @@
 * :func:`bad_values` gives the bad values of an argument's kind (read from its baseline value).
 * :func:`run_bad_call` makes one call with one argument replaced, under a wall-clock bound and an
   address-space cap, and returns ``None`` if the outcome is acceptable or a one-line failure.
+* :func:`non_finite` walks a result (dataclass fields, tuples, lists, dicts, arrays, numbers) for
+  NaN and infinity; :func:`result_failure` allows NaN only by :data:`NAN_BY_CONTRACT` and an
+  infinity only where :data:`INF_BY_CONTRACT` names the callable (and the path, if given).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import importlib
 import inspect
 import math
 import numbers
+import re
 import resource
 import signal
 import warnings
@@ -53,6 +57,10 @@ def public_callables() -> dict[str, Any]:
         pkg = importlib.import_module(pkg_name)
         for name in getattr(pkg, "__all__", ()):
             obj = getattr(pkg, name)
+            if inspect.ismodule(obj) and obj.__name__ not in PACKAGES and callable(vars(obj).get(name)):
+                # a submodule bound on its package once imported shadows the function it exports
+                # under the same name (theory.sparse_coding.score): fuzz the function
+                obj = vars(obj)[name]
             if inspect.ismodule(obj) or not callable(obj) or id(obj) in seen:
                 continue
             seen[id(obj)] = f"{pkg_name}.{name}"
@@ -72,6 +80,7 @@ class _Recorder:
     def __init__(self, targets: dict[str, Any]) -> None:
         self.targets = targets
         self.calls: dict[str, Baseline] = {}
+        self.failures: dict[str, str] = {}  # a baseline call whose own result fails result_failure
         self.depth = 0
         self._undo: list[Callable[[], None]] = []
 
@@ -80,16 +89,22 @@ class _Recorder:
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            if rec.depth == 0 and key not in rec.calls:
+            first = rec.depth == 0 and key not in rec.calls
+            if first:
                 call_args = args[1:] if method else args
                 copied = _deepcopy_or_none((call_args, kwargs))
                 if copied is not None:
                     rec.calls[key] = copied
             rec.depth += 1
             try:
-                return fn(*args, **kwargs)
+                result = fn(*args, **kwargs)
             finally:
                 rec.depth -= 1
+            if first and key in rec.calls:
+                failure = result_failure(key, fn, args[0] if method else result)
+                if failure is not None:
+                    rec.failures[key] = failure
+            return result
 
         return wrapper
 
@@ -133,8 +148,11 @@ def _docstring_examples(obj: Any) -> list[tuple[doctest.DocTest, dict[str, Any]]
     return [(t, globs) for t in tests if t.examples]
 
 
-def record_baselines(targets: dict[str, Any]) -> dict[str, Baseline]:
+def record_baselines(targets: dict[str, Any], failures: dict[str, str] | None = None) -> dict[str, Baseline]:
     """Run every target's docstring examples with all targets wrapped; first top-level call wins.
+
+    ``failures``, if given, receives ``key -> failure`` for each baseline call whose own result has a
+    NaN or an infinity that the contracts do not allow (see :func:`result_failure`).
 
     A target's own examples are run first, then the others' (an example of ``f`` that calls ``g``
     gives ``g`` a baseline too).
@@ -159,6 +177,8 @@ def record_baselines(targets: dict[str, Any]) -> dict[str, Baseline]:
                         runner.run(test, out=lambda _s: None, clear_globs=False)
     finally:
         rec.uninstall()
+    if failures is not None:
+        failures.update(rec.failures)
     return rec.calls
 
 
@@ -281,24 +301,72 @@ def bad_values(value: Any) -> list[tuple[str, Any]]:
 
 
 # --------------------------------------------------------------------------- running one call
-def _has_nan(result: Any, depth: int = 0) -> bool:
-    if depth > 4:
-        return False
-    if isinstance(result, (bool, np.bool_, str, bytes)) or result is None:
-        return False
+def non_finite(result: Any, path: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
+    """``(path, "nan" | "inf")`` for every NaN or infinite value in ``result``.
+
+    Walks floats, numpy arrays, lists/tuples (``[i]``), dicts (``['key']``) and dataclass fields
+    (``.name``) to depth 4 and the first 1000 items of a container; the path of the root is ``""``.
+    """
+    if depth > 4 or isinstance(result, (bool, np.bool_, str, bytes)) or result is None:
+        return
     if isinstance(result, numbers.Integral):
-        return False
-    if isinstance(result, numbers.Real):
-        return math.isnan(result)
+        return
+    if isinstance(result, (numbers.Real, numbers.Complex)):
+        try:
+            value = complex(result)
+        except (OverflowError, TypeError, ValueError):  # an exact number beyond float range is finite
+            return
+        if math.isnan(value.real) or math.isnan(value.imag):
+            yield path, "nan"
+        elif math.isinf(value.real) or math.isinf(value.imag):
+            yield path, "inf"
+        return
     if isinstance(result, np.ndarray):
-        return result.dtype.kind in "fc" and bool(np.isnan(result).any())
+        if result.dtype.kind in "fc":
+            if bool(np.isnan(result).any()):
+                yield path, "nan"
+            if bool(np.isinf(result).any()):
+                yield path, "inf"
+        return
     if isinstance(result, (list, tuple)):
-        return any(_has_nan(r, depth + 1) for r in result[:1000])
-    if isinstance(result, dict):
-        return any(_has_nan(r, depth + 1) for r in list(result.values())[:1000])
-    if dataclasses.is_dataclass(result) and not isinstance(result, type):
-        return any(_has_nan(getattr(result, f.name, None), depth + 1) for f in dataclasses.fields(result))
+        for i, r in enumerate(result[:1000]):
+            yield from non_finite(r, f"{path}[{i}]", depth + 1)
+    elif isinstance(result, dict):
+        for k, r in list(result.items())[:1000]:
+            yield from non_finite(r, f"{path}[{k!r}]", depth + 1)
+    elif dataclasses.is_dataclass(result) and not isinstance(result, type):
+        for f in dataclasses.fields(result):
+            yield from non_finite(getattr(result, f.name, None), f"{path}.{f.name}", depth + 1)
+
+
+def _has_nan(result: Any) -> bool:
+    return any(kind == "nan" for _, kind in non_finite(result))
+
+
+def inf_allowed(key: str, path: str) -> bool:
+    """Whether :data:`INF_BY_CONTRACT` allows an infinity at ``path`` of the result of ``key``.
+
+    An entry ``"theory.pkg.f"`` allows it anywhere in the result; ``"theory.pkg.f:.field[*].x"`` only
+    at that path (``[*]`` stands for any index).
+    """
+    for entry in INF_BY_CONTRACT:
+        name, _, pattern = entry.partition(":")
+        if name != key:
+            continue
+        if not pattern or re.fullmatch(re.escape(pattern).replace(r"\[\*\]", r"\[\d+\]"), path):
+            return True
     return False
+
+
+def result_failure(key: str, fn: Any, result: Any) -> str | None:
+    """``None`` if ``result`` has no NaN and no infinity outside the contracts, else a one-line failure."""
+    found = list(non_finite(result))
+    if any(kind == "nan" for _, kind in found) and getattr(fn, "__qualname__", "") not in NAN_BY_CONTRACT:
+        return "returned NaN"
+    bad = sorted({p or "<result>" for p, kind in found if kind == "inf" and not inf_allowed(key, p)})
+    if bad:
+        return f"returned inf at {', '.join(bad)[:120]}"
+    return None
 
 
 @contextlib.contextmanager
@@ -388,8 +456,14 @@ def mutations(fn: Any, baseline: Baseline) -> list[tuple[str, str, Any]]:
     return out
 
 
-def run_bad_call(fn: Any, baseline: Baseline, param: str, bad: Any, *, seconds: float = 10.0) -> str | None:
-    """One fuzzed call. ``None`` if acceptable, else a one-line description of the failure."""
+def run_bad_call(
+    fn: Any, baseline: Baseline, param: str, bad: Any, *, seconds: float = 10.0, key: str = ""
+) -> str | None:
+    """One fuzzed call of the public callable ``key``. ``None`` if acceptable, else a one-line failure.
+
+    The result may hold no NaN (unless in :data:`NAN_BY_CONTRACT`) and no infinity (unless
+    :data:`INF_BY_CONTRACT` allows it at that path).
+    """
     try:
         args, kwargs = call_with(fn, baseline, param, bad)
     except TypeError as exc:  # the baseline itself does not bind (a hand-table error)
@@ -413,15 +487,35 @@ def run_bad_call(fn: Any, baseline: Baseline, param: str, bad: Any, *, seconds: 
         return f"{type(exc).__name__}: {str(exc)[:160]}"
     except Exception as exc:  # noqa: BLE001 - any other exception is the failure being looked for
         return f"{type(exc).__name__}: {str(exc)[:160]}"
-    if _has_nan(result) and getattr(fn, "__qualname__", "") not in NAN_BY_CONTRACT:
-        return "returned NaN"
-    return None
+    return result_failure(key, fn, result)
 
 
 #: Callables whose documented result for some inputs is NaN, with the reason.
 NAN_BY_CONTRACT = {
     "bound_slack": "nan is the documented 'undefined' slack (a ratio with a zero, a sign change or a "
     "non-finite value says nothing about closeness); reports print it as '-'",
+}
+
+#: Results that may be infinite by the callable's documented contract: ``"theory.pkg.f"`` (anywhere in
+#: the result) or ``"theory.pkg.f:path"`` (only there, ``[*]`` = any index) -> the reason, quoting the
+#: docstring. Every entry's docstring must say when it is infinite (``test_inf_contracts_are_documented``).
+INF_BY_CONTRACT: dict[str, str] = {
+    "theory.geometry.max_features:.upper": "no upper bound found is an honest inf; docstring: "
+    "\"Returns ``upper = inf`` (named ``'none found'``) when no upper bound applies\"",
+    "theory.geometry.relative_bound:.value": "the relative bound is vacuous when dim * max_cos^2 >= 1; docstring: "
+    '"``valid`` False (value ``inf``) when"',
+    "theory.interference.coherence_recovery:.threshold": "mu = 0 puts no limit on k; docstring: "
+    '"Returns ``threshold = inf`` when the columns are mutually orthogonal"',
+    "theory.interference.dictionary_stats:.ratio_to_welch": "max_cos over a zero Welch bound; docstring: "
+    '"Returns ``ratio_to_welch = inf`` when the Welch bound is 0"',
+    "theory.sparse_coding.score:.spark_lower": "independent columns have infinite spark; docstring: "
+    '"Returns ``spark_lower = inf`` when the decoder\'s nonzero columns are certified linearly independent"',
+    "theory.sparse_coding.score:.certificates['spark'].value": "the spark_lower_bound certificate behind "
+    'spark_lower; docstring: "Returns ``spark_lower = inf`` when"',
+    "theory.sparse_coding.spark_lower_bound:.value": "independent columns have infinite spark; docstring: "
+    '"(:math:`\\infty` when all columns are independent)"',
+    "theory.verify.bound_slack": "a ratio beyond the float range; docstring: "
+    '"Returns ``inf`` when the ratio is beyond the float range"',
 }
 
 
@@ -433,6 +527,8 @@ def _cause(failure: str) -> str:
         return "ValueError/TypeError whose message does not name the argument"
     if failure.startswith("returned NaN"):
         return "returns NaN"
+    if failure.startswith("returned inf"):
+        return "returns inf outside INF_BY_CONTRACT"
     if "int too large to convert to float" in failure:
         return "OverflowError converting a huge int to float (check_real in theory/_validation.py, or a formula)"
     return "other exceptions"
@@ -483,7 +579,10 @@ def main(argv: list[str] | None = None) -> int:
     from test_fuzz_public import ALLOW_LIST, SECONDS_PER_CALL
 
     targets = {k: v for k, v in public_callables().items() if k not in ALLOW_LIST}
-    baselines = record_baselines(targets)
+    baseline_failures: dict[str, str] = {}
+    baselines = record_baselines(targets, baseline_failures)
+    for key, msg in sorted(baseline_failures.items()):
+        print(f"{key}(baseline): {msg}", flush=True)
     failures: list[tuple[str, str, str, str]] = []
     t0, calls = time.perf_counter(), 0
     with tempfile.TemporaryDirectory() as tmp:
@@ -496,7 +595,7 @@ def main(argv: list[str] | None = None) -> int:
                     failures.append((key, param, label, "process exits during the call"))
                     continue
                 calls += 1
-                failure = run_bad_call(fn, baselines[key], param, bad, seconds=SECONDS_PER_CALL)
+                failure = run_bad_call(fn, baselines[key], param, bad, seconds=SECONDS_PER_CALL, key=key)
                 if failure is not None:
                     failures.append((key, param, label, failure))
                     print(f"{key}({param}={label}): {failure}", flush=True)

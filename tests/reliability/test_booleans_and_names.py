@@ -48,7 +48,12 @@ CASES = [
     ("lines", lambda v, tmp: packing.pack(dim=2, n=3, lines=v)),
     ("progress", lambda v, tmp: packing.pack(dim=2, n=3, progress=v)),
     ("all_layers", lambda v, tmp: CIRCUIT.evaluate([[1, 0]], all_layers=v)),
-    ("ec_centre", lambda v, tmp: ccompile.compile_circuit(CIRCUIT, width=100, ec_centre=v)),
+    (
+        "centre",
+        lambda v, tmp: ccompile.compile_circuit(
+            CIRCUIT, width=100, error_correction=ccompile.ErrorCorrection("superposed", centre=v)
+        ),
+    ),
     ("strict", lambda v, tmp: moments.uand_error_tail(d=10, p=0.1, s=2, active=2, t=0.5, strict=v)),
     ("per_sign", lambda v, tmp: analysis.abs_features_computed(ABS_MODEL, per_sign=v)),
     ("progress", lambda v, tmp: phase.phase_diagram([0.1], [1.0], progress=v)),

@@ -5,9 +5,12 @@ is the first call in its own docstring ``Examples`` (recorded by running them, s
 Each named argument is then replaced by bad values of its kind (NaN, inf, negative, zero, 10**12,
 10**400, wrong type, ``None``, booleans for numbers and strings for booleans, arrays with a NaN,
 empty, the wrong number of dimensions, ragged, complex). The call must either still work and
-return no NaN, or raise ``ValueError``/``TypeError`` whose message names the argument; any other
-exception, a NaN result, a ``MemoryError`` (the address space is capped during the call) or no
-answer within the time bound is a failure.
+return no NaN and no infinity (anywhere in the result: fields, tuples, dicts, arrays), or raise
+``ValueError``/``TypeError`` whose message names the argument; any other exception, a NaN or
+infinite result, a ``MemoryError`` (the address space is capped during the call) or no answer
+within the time bound is a failure. The baseline calls themselves must return no NaN or infinity
+either. A result may be infinite only where ``_fuzz.INF_BY_CONTRACT`` allows it, and an entry there
+must quote the callable's docstring saying when it is infinite.
 
 Open failures are listed in ``_fuzz_known.py`` (the test also fails when one of them is fixed, so
 that the list only shrinks). Callables without a baseline must be in :data:`ALLOW_LIST` with the
@@ -17,12 +20,18 @@ reason; a new public callable with neither fails :func:`test_every_public_callab
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
+import inspect
+import math
+import re
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -40,6 +49,7 @@ _BUILT_BY = "no constructor example; built by {} (fuzzed through it)"
 #: Public callables not fuzzed, each with the reason.
 ALLOW_LIST: dict[str, str] = {
     "theory.TheoryWarning": "a Warning subclass: takes any message, like Warning itself",
+    "theory.TheoryDeprecationWarning": "a Warning subclass: takes any message, like DeprecationWarning itself",
     "theory.toy_models.TrainingDivergedError": "an exception class: takes any message, like ValueError itself",
     # result records (frozen dataclasses returned by the functions that are fuzzed)
     **{
@@ -50,6 +60,7 @@ ALLOW_LIST: dict[str, str] = {
             "geometry.Geometry",
             "geometry.LPBound",
             "geometry.Packing",
+            "geometry.PackRound",
             "geometry.Polytope",
             "interference.DictionaryStats",
             "interference.PhaseTransition",
@@ -159,8 +170,14 @@ def _targets() -> dict[str, Any]:
 
 
 @functools.lru_cache(maxsize=1)
+def _recorded() -> tuple[dict[str, _fuzz.Baseline], dict[str, str]]:
+    failures: dict[str, str] = {}
+    baselines = _fuzz.record_baselines({k: v for k, v in _targets().items() if k not in ALLOW_LIST}, failures)
+    return baselines, failures
+
+
 def _baselines() -> dict[str, _fuzz.Baseline]:
-    return _fuzz.record_baselines({k: v for k, v in _targets().items() if k not in ALLOW_LIST})
+    return _recorded()[0]
 
 
 def _mutations(key: str) -> list[tuple[str, str, Any]]:
@@ -205,7 +222,7 @@ def test_fuzz_one_argument_at_a_time(package: str, tmp_path: Path, monkeypatch: 
             ):
                 failing.add(param)  # a known hang or process exit is not re-run
                 continue
-            failure = _fuzz.run_bad_call(fn, _baselines()[key], param, bad, seconds=SECONDS_PER_CALL)
+            failure = _fuzz.run_bad_call(fn, _baselines()[key], param, bad, seconds=SECONDS_PER_CALL, key=key)
             if failure is None:
                 continue
             failing.add(param)
@@ -224,5 +241,115 @@ def test_fuzz_slow_callables_sampled(data: st.DataObject) -> None:
     if (key, param) in KNOWN:
         return
     with tempfile.TemporaryDirectory() as tmp, contextlib.chdir(tmp):
-        failure = _fuzz.run_bad_call(_targets()[key], _baselines()[key], param, bad, seconds=SECONDS_PER_CALL)
+        failure = _fuzz.run_bad_call(_targets()[key], _baselines()[key], param, bad, seconds=SECONDS_PER_CALL, key=key)
     assert failure is None, f"{key}({param}={label}): {failure}"
+
+
+def test_baseline_results_have_no_nan_and_no_unlisted_inf() -> None:
+    failures = _recorded()[1]
+    assert not failures, "docstring-example calls returning NaN/inf: " + "; ".join(
+        f"{k}: {v}" for k, v in sorted(failures.items())
+    )
+
+
+_INF_WORD = re.compile(r"\binf\b|(?i:\binfinit)|∞|\\infty")
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("entry", sorted(_fuzz.INF_BY_CONTRACT))
+def test_inf_contracts_are_documented(entry: str) -> None:
+    """Each entry names a public callable and quotes its docstring where that says when it is infinite."""
+    key = entry.partition(":")[0]
+    assert key in _targets(), f"INF_BY_CONTRACT names {key!r}, which is not a public callable"
+    doc = _squash(inspect.getdoc(_targets()[key]) or "")
+    assert _INF_WORD.search(doc), f"{key}: its docstring does not mention inf/infinity/∞"
+    quotes = re.findall(r'"([^"]+)"', _fuzz.INF_BY_CONTRACT[entry])
+    assert quotes, f"{entry}: the reason quotes no docstring text (in double quotes)"
+    missing = [q for q in quotes if _squash(q) not in doc]
+    assert not missing, f"{entry}: quoted text not in the docstring of {key}: {missing}"
+    assert any(_INF_WORD.search(q) for q in quotes), f"{entry}: no quote says when the result is infinite"
+
+
+@functools.lru_cache(maxsize=1)
+def _spark_score() -> Any:
+    from theory import sparse_coding as sc
+    from theory.sparse_coding.score import score
+
+    truth = sc.oneill2024()
+    return score(truth.dictionary[:, :6], truth, encoder="omp", batch=64, k=2)
+
+
+#: For each contract entry, a call whose result is infinite exactly there (so that no entry is stale).
+_INF_EXAMPLES: dict[str, Any] = {
+    "theory.geometry.max_features:.upper": lambda: _targets()["theory.geometry.max_features"](
+        dim=2, max_cos=0.99, optimise=False, lp_max_degree=4
+    ),
+    "theory.geometry.relative_bound:.value": lambda: _targets()["theory.geometry.relative_bound"](10, 0.5),
+    "theory.interference.coherence_recovery:.threshold": lambda: _targets()["theory.interference.coherence_recovery"](
+        np.eye(3), k=2
+    ),
+    "theory.interference.dictionary_stats:.ratio_to_welch": lambda: _targets()["theory.interference.dictionary_stats"](
+        [[1.0, 0.6], [0.0, 0.8], [0.0, 0.0]], k=1
+    ),
+    "theory.sparse_coding.score:.spark_lower": _spark_score,
+    "theory.sparse_coding.score:.certificates['spark'].value": _spark_score,
+    "theory.sparse_coding.spark_lower_bound:.value": lambda: _targets()["theory.sparse_coding.spark_lower_bound"](
+        np.eye(3)
+    ),
+    "theory.verify.bound_slack": lambda: _targets()["theory.verify.bound_slack"](1e300, 1e-300, "<="),
+}
+
+
+@pytest.mark.parametrize("entry", sorted(_fuzz.INF_BY_CONTRACT))
+def test_inf_contracts_are_reachable(entry: str) -> None:
+    assert entry in _INF_EXAMPLES, f"add an example call for the INF_BY_CONTRACT entry {entry!r}"
+    key, _, path = entry.partition(":")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        found = [p for p, kind in _fuzz.non_finite(_INF_EXAMPLES[entry]()) if kind == "inf"]
+    assert found and all(_fuzz.inf_allowed(key, p) for p in found), found
+    assert not path or path in found, f"{entry}: inf found at {found}, not at {path}"
+
+
+@dataclasses.dataclass(frozen=True)
+class _Rec:
+    value: float
+    parts: tuple[object, ...] = ()
+
+
+def test_the_walker_finds_nan_and_inf_where_they_are() -> None:
+    result = _Rec(1.0, (np.array([1.0, np.inf]), {"a": _Rec(float("-inf"))}, [float("nan")], 10**400, "inf"))
+    assert sorted(_fuzz.non_finite(result)) == [
+        (".parts[0]", "inf"),
+        (".parts[1]['a'].value", "inf"),
+        (".parts[2][0]", "nan"),
+    ]
+    assert list(_fuzz.non_finite((1.0, np.zeros(3), complex(1, 2), True, None))) == []
+    assert _fuzz.result_failure("x.f", len, _Rec(math.inf)) == "returned inf at .value"
+    assert _fuzz.result_failure("x.f", len, math.inf) == "returned inf at <result>"
+    assert _fuzz.result_failure("x.f", len, _Rec(math.nan)) == "returned NaN"
+
+
+def test_contract_paths_match_only_where_they_say() -> None:
+    old = dict(_fuzz.INF_BY_CONTRACT)
+    try:
+        _fuzz.INF_BY_CONTRACT.clear()
+        _fuzz.INF_BY_CONTRACT.update({"x.f:.parts[*].value": "r", "x.g": "r"})
+        assert _fuzz.inf_allowed("x.f", ".parts[3].value")
+        assert not _fuzz.inf_allowed("x.f", ".value")
+        assert not _fuzz.inf_allowed("x.f", ".parts[3].value.more")
+        assert not _fuzz.inf_allowed("x.h", ".value")
+        assert _fuzz.inf_allowed("x.g", ".anything[0]")
+    finally:
+        _fuzz.INF_BY_CONTRACT.clear()
+        _fuzz.INF_BY_CONTRACT.update(old)
+
+
+def test_a_function_shadowed_by_its_submodule_is_still_fuzzed() -> None:
+    # theory.sparse_coding.score (the function) and theory.sparse_coding.score (its module, bound on
+    # the package once imported) share a name: the walk must find the function
+    assert inspect.isfunction(_targets()["theory.sparse_coding.score"])
+    assert "theory.sparse_coding.score" in _baselines()

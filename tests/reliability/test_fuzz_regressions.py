@@ -8,6 +8,7 @@ import math
 import signal
 from fractions import Fraction
 
+import numpy as np
 import pytest
 
 from theory.circuits import (
@@ -154,3 +155,44 @@ def test_delsarte_certificate_with_inf_coefficient_is_a_named_error():
 def test_sample_features_out_of_the_wrong_type_is_named():
     with pytest.raises(TypeError, match="out"):
         sample_features(ToyModelConfig(n_features=4, n_hidden=2), 8, out="x")
+
+
+@pytest.mark.parametrize("kwargs", [{"k": 0}, {"k": 1}, {"k": 2}, {"p": 0.5}])
+@pytest.mark.parametrize("b", [1e300, 1e160])
+def test_readout_error_beyond_the_float_range_is_a_named_error_not_inf(kwargs, b):
+    # the squared error ~ n b^2 exceeds 1.8e308: refused, never returned as inf
+    with pytest.raises(ValueError, match="b, max_value or the entries of W"):
+        readout_error([[1.0, 0.0], [0.0, 1.0]], b, **kwargs)
+
+
+def test_readout_error_at_huge_biases_inside_the_float_range_is_exact():
+    eye = [[1.0, 0.0], [0.0, 1.0]]
+    # identity W, k=1, bias b > 0: each of the two outputs is off by exactly b, so the error is 2 b^2
+    assert readout_error(eye, 1e150, k=1).mean == pytest.approx(2e300, rel=1e-12)
+    # a bias of -1e300 switches every unit off: the error is E|x|^2 = E[v^2] = 1/3 (one active U[0, 1]),
+    # finite although b^2 overflows (the empty interval of a ReLU integral once gave inf * 0 = NaN)
+    for kwargs in ({"k": 0}, {"k": 1}):
+        out = readout_error(eye, -1e300, **kwargs)
+        assert out.mean == pytest.approx(kwargs["k"] / 3, abs=1e-15) and out.false_positive_rate == 0.0
+    mc = readout_error(eye, -1e300, k=2, trials=20000)
+    assert mc.mean == pytest.approx(2 / 3, abs=5 * mc.stderr)
+
+
+@pytest.mark.parametrize(
+    "model,exc",
+    [
+        (np.full((8, 16), np.nan), ValueError),
+        (np.ones((1, 8, 16)), ValueError),
+        ([[1.0]], ValueError),
+        ([[1.0], [1.0, 2.0]], TypeError),
+        (np.ones((8, 16)) + 1j, TypeError),
+    ],
+)
+def test_score_names_model_for_a_bad_dictionary(model, exc):
+    # score was shadowed by its own submodule in the public-API walk and never fuzzed; its messages
+    # said "dictionary" for the argument named model
+    from theory.sparse_coding import oneill2024
+    from theory.sparse_coding.score import score
+
+    with pytest.raises(exc, match="model"):
+        score(model, oneill2024(), batch=8)

@@ -170,6 +170,8 @@ def dictionary_stats(
     Returns
     -------
     DictionaryStats
+        Returns ``ratio_to_welch = inf`` when the Welch bound is 0 (``n <= dim``) and the columns
+        are not orthogonal (``max_cos > 0``).
 
     Examples
     --------

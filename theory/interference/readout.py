@@ -84,8 +84,12 @@ class ReadoutError:
 
 
 def _quad_int(s: Any, c: Any, lo: Any, hi: Any) -> Any:
-    """int_lo^hi (s v + c)^2 dv, expanded (no division, stable for tiny s)."""
-    return s * s * (hi**3 - lo**3) / 3.0 + s * c * (hi**2 - lo**2) + c * c * (hi - lo)
+    """int_lo^hi (s v + c)^2 dv, expanded (no division, stable for tiny s).
+
+    The interval factor is applied first, so an empty interval gives exactly 0 even when ``c * c``
+    alone would overflow (a bias of -1e300 that switches a unit off is not an infinite error).
+    """
+    return s * (s * (hi**3 - lo**3)) / 3.0 + s * (c * (hi**2 - lo**2)) + c * (c * (hi - lo))
 
 
 def _int_relu_sq(a: NDArray[np.float64], c: NDArray[np.float64], top: float) -> NDArray[np.float64]:
@@ -157,6 +161,12 @@ def readout_error(
     -------
     ReadoutError
 
+    Raises
+    ------
+    ValueError
+        When the expected squared error (or its standard error) is beyond the float range, as
+        for a bias ``b`` of 1e300: it is refused rather than returned as ``inf``.
+
     Examples
     --------
     >>> import numpy as np
@@ -181,7 +191,7 @@ def readout_error(
             raise ValueError(f"k must be an integer in [0, {n}], got {k} (W has n={n} columns)")
         if k == 0:
             fp = float(np.mean(bb > 0))
-            return ReadoutError(float(np.sum(np.maximum(bb, 0.0) ** 2)), 0.0, True, fp)
+            return _finite_error(float(np.sum(np.maximum(bb, 0.0) ** 2)), 0.0, True, fp)
         if k == 1:
             tot = 0.0
             fp = 0.0
@@ -197,7 +207,7 @@ def readout_error(
                     g > 0, 1.0 - np.clip(r / a, 0, 1), np.where(g < 0, np.clip(r / a, 0, 1), (c > 0).astype(float))
                 )
                 fp += float(np.mean(frac)) if n > 1 else 0.0
-            return ReadoutError(tot / n, 0.0, True, fp / n)
+            return _finite_error(tot / n, 0.0, True, fp / n)
     else:
         p = check_probability(p, "p")
     gen = as_rng(rng)
@@ -212,7 +222,17 @@ def readout_error(
     err = np.sum((out - X) ** 2, axis=0)
     inactive = X == 0
     fp = float(np.sum((out > 0) & inactive) / max(1, np.sum(inactive)))
-    return ReadoutError(float(err.mean()), float(err.std(ddof=1) / math.sqrt(trials)), False, fp)
+    return _finite_error(float(err.mean()), float(err.std(ddof=1) / math.sqrt(trials)), False, fp)
+
+
+def _finite_error(mean: float, stderr: float, exact: bool, fp: float) -> ReadoutError:
+    """The :class:`ReadoutError`, or a named error when the squared error is beyond the float range."""
+    if not (math.isfinite(mean) and math.isfinite(stderr)):
+        raise ValueError(
+            "the expected squared read-out error exceeds the float range (about 1.8e308): "
+            "the bias b, max_value or the entries of W are too large; rescale them"
+        )
+    return ReadoutError(mean, stderr, exact, fp)
 
 
 def no_false_positive_bias(W: ArrayLike, *, k: int, max_value: float = 1.0) -> NDArray[np.float64]:

@@ -116,9 +116,9 @@ class SAEScore:
         Coherence of the decoder's (nonzero) columns and its rigorous upper bound.
     unique_recovery_k : int
         :func:`~theory.sparse_coding.unique_recovery_bound` of the decoder.
-    spark_lower : int or None
+    spark_lower : int, inf or None
         :func:`~theory.sparse_coding.spark_lower_bound` (``spark_exact`` says whether it is the
-        spark itself); ``None`` when not computed.
+        spark itself; ``inf`` when the columns are independent); ``None`` when not computed.
     spark_exact : bool
     thresholding_k : int
         The sparsity at which the thresholding condition is evaluated: the SAE's ``k``, else the
@@ -372,6 +372,8 @@ def score(
     Returns
     -------
     SAEScore
+        Returns ``spark_lower = inf`` when the decoder's nonzero columns are certified linearly
+        independent (their spark is infinite, as in :func:`~theory.sparse_coding.spark_lower_bound`).
 
     Examples
     --------
@@ -383,7 +385,7 @@ def score(
     >>> score(truth.dictionary.T, truth)
     Traceback (most recent call last):
     ...
-    ValueError: dictionary has shape (16, 8) but the data has dimension 8: it looks transposed ...
+    ValueError: model (dictionary) has shape (16, 8) but the data has dimension 8: it looks transposed ...
 
     References
     ----------
@@ -416,16 +418,16 @@ def score(
     if isinstance(model, SAE):
         D = np.asarray(model.W_dec, dtype=np.float64)
         if D.shape[0] != truth.dim:
-            check_dictionary(D, "the SAE's decoder W_dec", data_dim=truth.dim)
+            check_dictionary(D, "model (the SAE's decoder W_dec)", data_dim=truth.dim)
         b_dec = np.asarray(model.b_dec, dtype=np.float64)
         label = f"SAE(kind={model.kind!r}, width={model.width}" + (f", k={model.k})" if model.k else ")")
         sae: SAE | None = model
     else:
         if isinstance(model, (bool, np.bool_)) or model is None:
             raise TypeError(f"model must be an SAE, a path or a dictionary array, got {type(model).__name__}")
-        D = check_array(model, "dictionary", ndim=2)
+        D = check_array(model, "model (dictionary)", ndim=2)
         if D.shape[0] != truth.dim:
-            check_dictionary(D, "dictionary", data_dim=truth.dim)
+            check_dictionary(D, "model (dictionary)", data_dim=truth.dim)
         b_dec = np.zeros(truth.dim)
         label = f"dictionary {D.shape}"
         sae = None
