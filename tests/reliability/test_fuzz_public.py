@@ -68,6 +68,8 @@ ALLOW_LIST: dict[str, str] = {
             "interference.ReadoutError",
             "interference.RecoveryCertificate",
             "circuits.AdlerShavit",
+            "circuits.SNMFBaseline",
+            "circuits.SemiNMF",
             "circuits.DepthBound",
             "circuits.ErrorStats",
             "circuits.UAndMoments",

@@ -1553,7 +1553,9 @@ def snmf_baseline(
         p = 0.01 if p is None else p
         mixing = 1.0 if mixing is None else mixing
     S, dim, n = Es.shape
-    width = check_size(width, "width", maximum=n, why=f"the baseline has at most one neuron per feature; n={n}")
+    width = check_size(
+        width, "width", maximum=n, why=f"the baseline has at most one neuron per feature; n={n} features from E's shape"
+    )
     p = check_probability(p, "p", allow_zero=False)
     s = check_real(mixing, "mixing", minimum=0.0, maximum=_MAX_MIXING)
     if target not in _SNMF_TARGETS:
