@@ -11,7 +11,7 @@ import pytest
 from theory.figures import save, style_context
 from theory.figures import sparse_coding as fsc
 from theory.sparse_coding import SAE, SAEOptions, oneill2024, train_saes
-from theory.sparse_coding.score import score
+from theory.sparse_coding.scoring import score
 
 matplotlib.use("Agg")
 

@@ -1,4 +1,4 @@
-"""Tests for theory.sparse_coding.score: one-call scoring of SAEs against the truth, and batch export."""
+"""Tests for theory.sparse_coding.scoring: one-call scoring of SAEs against the truth, and batch export."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from theory.sparse_coding import (
     save_sae,
     train_sae,
 )
-from theory.sparse_coding.score import SAEScore, export_batches, score
+from theory.sparse_coding.scoring import SAEScore, export_batches, score
 
 QUIET = SAEOptions(progress=False)
 

@@ -215,7 +215,7 @@ def run_truth(args: argparse.Namespace) -> int:
         "truth_seed": args.truth_seed,
     }
     if args.out:
-        from theory.sparse_coding.score import export_batches
+        from theory.sparse_coding.scoring import export_batches
 
         path = export_batches(
             truth,
@@ -267,7 +267,7 @@ def _train(
 
 
 def _score(sae: Any, truth: Any, args: argparse.Namespace, seed: int) -> Any:
-    from theory.sparse_coding.score import score
+    from theory.sparse_coding.scoring import score
 
     return score(sae, truth, batch=_positive(args.eval_batch, "--eval-batch"), rng=seed)
 

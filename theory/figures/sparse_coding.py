@@ -1,7 +1,7 @@
 """Figures of the sparse-coding area: SAE training curves, the ground-truth metric table, matched cosines.
 
 Plot functions take trained objects or arrays (:class:`~theory.sparse_coding.SAE`,
-:class:`~theory.sparse_coding.score.SAEScore`, dictionaries) and never train anything; the
+:class:`~theory.sparse_coding.scoring.SAEScore`, dictionaries) and never train anything; the
 recipes in :data:`FIGURES` train a few small SAEs on :func:`~theory.sparse_coding.oneill2024` first.
 """
 
@@ -147,9 +147,9 @@ def plot_metric_table(scores: Any, *, metrics: Sequence[str] = TABLE_METRICS, ax
     Parameters
     ----------
     scores : sequence of SAEScore, of (label, SAEScore) pairs, or mapping label -> SAEScore
-        From :func:`theory.sparse_coding.score.score`; any object with the metric attributes works.
+        From :func:`theory.sparse_coding.scoring.score`; any object with the metric attributes works.
     metrics : sequence of str
-        Attribute names of :class:`~theory.sparse_coding.score.SAEScore` to show.
+        Attribute names of :class:`~theory.sparse_coding.scoring.SAEScore` to show.
     ax : matplotlib Axes, optional
 
     Returns
@@ -311,7 +311,7 @@ def _recipe_saes(quick: bool) -> tuple[Any, tuple[tuple[str, Any], ...]]:
 
 
 def _metric_table_figure(quick: bool) -> Any:
-    from theory.sparse_coding.score import score
+    from theory.sparse_coding.scoring import score
 
     truth, saes = _recipe_saes(quick)
     scores = {kind: score(sae, truth, batch=1024 if quick else 8192, rng=1) for kind, sae in saes}

@@ -16,6 +16,7 @@ module                 contents
                        recovery from coherence, spark and RIP, the thresholding condition
 ``spud``               exact recovery of square dictionaries (ER-SpUD)
 ``sae``, ``sae_io``    batched NumPy SAE trainers and SAELens-layout files
+``scoring``            ``score(sae, truth)``: one call scoring an SAE against the truth; batch export
 =====================  ==========================================================================
 
 Public names are imported from their submodules on first use.
@@ -85,7 +86,7 @@ _MODULES = {
     "spud": ("SpudResult", "SpudTrials", "er_spud", "spud_sample", "spud_success", "spud_success_rate"),
     "sae": ("SAE", "SAEOptions", "train_sae", "train_saes"),
     "sae_io": ("load_sae", "save_sae"),
-    "score": ("SAEScore", "export_batches", "score"),
+    "scoring": ("SAEScore", "export_batches", "score"),
     "learners": (
         "LearnedDictionary",
         "mlp_encoder_learner",
