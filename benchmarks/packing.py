@@ -474,8 +474,8 @@ def sloane_markdown(doc: dict, stem: str = "packing_sloane") -> str:
         f"the {tl:g} s); *time to best* = when the returned frame was found, *total* = "
         "when the run returned.",
         "",
-        "Runs (single-threaded, `nice -n 5`, on a shared 2-core machine while other "
-        "developers' jobs were running, so timings are pessimistic):",
+        "Runs (single-threaded, on a shared 2-core machine; the load averages are the machine's at "
+        "the start and end of each run, not in between):",
         "",
     ]
     for run in doc["runs"]:
