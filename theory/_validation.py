@@ -15,6 +15,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
+    "MAX_ABS_ENTRY",
+    "MAX_ABS_ENTRY_FLOAT32",
     "MEMORY_LIMIT_BYTES",
     "as_rng",
     "check_array",
@@ -265,10 +267,104 @@ def check_probability(value: Any, name: str, *, allow_zero: bool = True, allow_o
     return value
 
 
+#: Largest absolute value :func:`check_array` accepts in a float64 array by default. Squares of
+#: entries up to ``1e150`` are at most ``1e300``, so a sum of squares over up to ~1e8 entries (norms,
+#: Gram matrices, squared errors, variances of arrays of a million entries and more) stays below the
+#: float64 maximum ``1.8e308``; one entry of ``1e155`` already makes a single square overflow.
+MAX_ABS_ENTRY = 1e150
+
+#: The same rule for float32 (maximum ``3.4e38``): squares of entries up to ``1e16`` are at most
+#: ``1e32``, so sums of up to ~1e6 of them stay finite.
+MAX_ABS_ENTRY_FLOAT32 = 1e16
+
+
+_F64 = np.dtype(np.float64)
+_F32 = np.dtype(np.float32)
+
+
+def _magnitude_limit(dtype: np.dtype[Any], max_abs: float) -> float:
+    if dtype == _F64:
+        return max_abs
+    if dtype == _F32:
+        return min(max_abs, MAX_ABS_ENTRY_FLOAT32)
+    if dtype.itemsize < 4:  # float16: squares overflow beyond ~255
+        return min(max_abs, 1e2)
+    return max_abs
+
+
+#: Entries per dot product in :func:`_within`: below the size at which BLAS splits a dot product
+#: over threads (erratic on a loaded machine) and small enough to stay in cache.
+_SCAN_CHUNK = 8192
+
+#: dtype -> (largest finite value, 1 - twice the worst relative rounding error of a chunk's sum of squares)
+_SUM_INFO: dict[np.dtype[Any], tuple[float, float]] = {}
+
+
+def _within(arr: NDArray[Any], limit: float) -> bool:
+    r"""Whether every entry of the float array ``arr`` is finite with absolute value at most ``limit``.
+
+    One pass without a temporary array: the sums of squares :math:`\sum x_i^2` of chunks of the
+    array (``np.vdot``, which unlike ``np.dot`` does not warn on overflow). A NaN makes a sum NaN
+    and an inf makes it inf, both failing the comparison; a sum at most ``limit**2`` (shrunk by
+    twice the chunk's worst relative rounding error) bounds every entry. ``False`` is not
+    conclusive (many entries just under the limit): the caller then checks entry by entry.
+    """
+    dt = arr.dtype
+    info = _SUM_INFO.get(dt)
+    if info is None:
+        fi = np.finfo(dt)
+        info = _SUM_INFO[dt] = (float(fi.max), 1.0 - 2 * _SCAN_CHUNK * float(fi.eps))
+    if dt.itemsize < 4 or not (arr.flags.c_contiguous or arr.flags.f_contiguous):
+        # float16 (too coarse for the sums), or a strided view (min and max need no copy)
+        lim = min(limit, info[0])  # finite: an inf entry fails
+        return bool(-lim <= np.minimum.reduce(arr, axis=None) and np.maximum.reduce(arr, axis=None) <= lim)
+    bound = min(limit * limit, info[0]) * info[1]
+    flat = arr.ravel(order="K")
+    if flat.size <= _SCAN_CHUNK:
+        return bool(np.vdot(flat, flat) <= bound)
+    for start in range(0, flat.size, _SCAN_CHUNK):
+        chunk = flat[start : start + _SCAN_CHUNK]
+        if not np.vdot(chunk, chunk) <= bound:
+            return False
+    return True
+
+
 def check_array(
-    a: ArrayLike, name: str, *, ndim: int | tuple[int, ...] | None = None, dtype: Any = np.float64, finite: bool = True
+    a: ArrayLike,
+    name: str,
+    *,
+    ndim: int | tuple[int, ...] | None = None,
+    dtype: Any = np.float64,
+    finite: bool = True,
+    max_abs: float | None = MAX_ABS_ENTRY,
 ) -> NDArray[Any]:
-    """Convert ``a`` to an array, checking its number of dimensions and finiteness.
+    r"""Convert ``a`` to an array, checking its number of dimensions, finiteness and magnitude.
+
+    The magnitude rule: a float array's entries must be at most ``max_abs`` in absolute value
+    (default :data:`MAX_ABS_ENTRY` ``= 1e150`` for float64, ``1e16`` for float32). The arithmetic:
+    almost every quantity the toolkit computes from an array sums squares of its entries (norms,
+    Gram matrices, squared errors, variances); with :math:`|a_i| \le 10^{150}` each square is at most
+    :math:`10^{300}`, so sums of up to :math:`10^8` squares (arrays of a million entries with room to
+    spare) stay below the float64 maximum :math:`1.8 \cdot 10^{308}`, while larger entries would turn
+    them into ``inf`` or ``NaN``.
+    A caller that never squares the entries (or has its own tighter rule) passes another
+    ``max_abs``, or ``None`` to skip the rule, and says why. One pass of sums of squares (the very
+    quantity the rule protects) answers both the finiteness and the magnitude check: NaN and inf
+    make it non-finite.
+
+    Parameters
+    ----------
+    a : array_like
+    name : str
+        The argument's name, used in the messages.
+    ndim : int or tuple of int, optional
+        Allowed numbers of dimensions.
+    dtype : dtype, optional
+        Conversion target (default float64).
+    finite : bool
+        Refuse NaN and infinite entries (and apply the magnitude rule).
+    max_abs : float or None
+        Largest allowed absolute value of an entry (float arrays, with ``finite=True``).
 
     Examples
     --------
@@ -278,6 +374,10 @@ def check_array(
     Traceback (most recent call last):
     ...
     ValueError: x must contain only finite values (found 1 NaN/inf entries)
+    >>> check_array([1.0, -1e300], "W")
+    Traceback (most recent call last):
+    ...
+    ValueError: entries of W must be at most 1e+150 in absolute value (sums of their squares ...), got 1e+300
     >>> check_array([1j], "W")
     Traceback (most recent call last):
     ...
@@ -304,10 +404,19 @@ def check_array(
         if arr.ndim not in allowed:
             want = " or ".join(str(d) for d in allowed)
             raise ValueError(f"{name} must be a {want}-dimensional array, got shape {arr.shape}")
-    if finite and arr.dtype.kind in "fc":
-        bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
-        if bad:
-            raise ValueError(f"{name} must contain only finite values (found {bad} NaN/inf entries)")
+    if finite and arr.dtype.kind in "fc" and arr.size:
+        # max_abs=None: no magnitude rule (the scan still refuses NaN and inf)
+        limit = math.inf if max_abs is None else _magnitude_limit(arr.dtype, max_abs)
+        if not (arr.dtype.kind == "f" and _within(arr, limit)):  # find out which rule failed, for the message
+            bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
+            if bad:
+                raise ValueError(f"{name} must contain only finite values (found {bad} NaN/inf entries)")
+            biggest = float(np.max(np.abs(arr)))
+            if biggest > limit:
+                raise ValueError(
+                    f"entries of {name} must be at most {limit:.0e} in absolute value (sums of their squares "
+                    f"overflow {arr.dtype.name}), got {biggest:.3g}"
+                )
     return arr
 
 
@@ -315,6 +424,9 @@ def check_frame(
     W: ArrayLike, name: str = "W", *, allow_zero_columns: bool = False, min_features: int = 1
 ) -> NDArray[np.float64]:
     """Validate a feature matrix of shape ``(dim, n)``: finite, 2-D, non-empty.
+
+    Its entries must be at most :data:`MAX_ABS_ENTRY` in absolute value (the magnitude rule of
+    :func:`check_array`).
 
     Parameters
     ----------

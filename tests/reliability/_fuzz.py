@@ -26,6 +26,7 @@ import numbers
 import re
 import resource
 import signal
+import sys
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -119,9 +120,7 @@ class _Recorder:
 
     def install(self) -> None:
         modules = [
-            m
-            for m in list(importlib.sys.modules.values())
-            if m is not None and getattr(m, "__name__", "").startswith("theory")
+            m for m in list(sys.modules.values()) if m is not None and getattr(m, "__name__", "").startswith("theory")
         ]
         for key, obj in self.targets.items():
             if inspect.isclass(obj):
@@ -243,7 +242,9 @@ def _bad_arrays(value: Any) -> list[tuple[str, Any]]:
         nan.flat[0] = np.nan
         inf = arr.copy()
         inf.flat[-1] = np.inf
-        out += [("nan entry", nan), ("inf entry", inf)]
+        huge = arr.copy()
+        huge.flat[-1] = 1e300
+        out += [("nan entry", nan), ("inf entry", inf), ("1e300 entry", huge), ("x 1e150", arr * 1e150)]
     out += [
         ("empty", np.zeros((0,) * max(arr.ndim, 1))),
         ("extra dim", arr[None, ...]),
@@ -567,7 +568,6 @@ def main(argv: list[str] | None = None) -> int:
     """Fuzz every covered callable exhaustively (slow ones too); ``--write-known`` rewrites the known list."""
     import argparse
     import os
-    import sys
     import tempfile
     import time
 
@@ -604,11 +604,11 @@ def main(argv: list[str] | None = None) -> int:
         from _fuzz_known import KNOWN
 
         # with --only, the entries of the other callables are kept as they are
-        kept = [
-            (k, p, *msg.split(": ", 1)[0].split("=", 1)[1:], msg.split(": ", 1)[1])
-            for (k, p), msg in KNOWN.items()
-            if args.only and not k.startswith(tuple(args.only))
-        ]
+        kept: list[tuple[str, str, str, str]] = []
+        for (k, p), msg in KNOWN.items():
+            if args.only and not k.startswith(tuple(args.only)):
+                head, outcome = msg.split(": ", 1)  # "param=label: outcome"
+                kept.append((k, p, head.split("=", 1)[1], outcome))
         write_known([*kept, *failures], Path(__file__).with_name("_fuzz_known.py"))
     return 0
 

@@ -4,7 +4,8 @@ For each callable in ``__all__`` of ``theory`` and of every area and shared pack
 is the first call in its own docstring ``Examples`` (recorded by running them, see ``_fuzz.py``).
 Each named argument is then replaced by bad values of its kind (NaN, inf, negative, zero, 10**12,
 10**400, wrong type, ``None``, booleans for numbers and strings for booleans, arrays with a NaN,
-empty, the wrong number of dimensions, ragged, complex). The call must either still work and
+an inf or an entry of 1e300, the baseline array times 1e150, empty, the wrong number of dimensions,
+ragged, complex). The call must either still work and
 return no NaN and no infinity (anywhere in the result: fields, tuples, dicts, arrays), or raise
 ``ValueError``/``TypeError`` whose message names the argument; any other exception, a NaN or
 infinite result, a ``MemoryError`` (the address space is capped during the call) or no answer
@@ -278,7 +279,7 @@ def test_inf_contracts_are_documented(entry: str) -> None:
 @functools.lru_cache(maxsize=1)
 def _spark_score() -> Any:
     from theory import sparse_coding as sc
-    from theory.sparse_coding.score import score
+    from theory.sparse_coding.scoring import score
 
     truth = sc.oneill2024()
     return score(truth.dictionary[:, :6], truth, encoder="omp", batch=64, k=2)
@@ -351,7 +352,7 @@ def test_contract_paths_match_only_where_they_say() -> None:
 
 
 def test_a_function_shadowed_by_its_submodule_is_still_fuzzed() -> None:
-    # theory.sparse_coding.score (the function) and theory.sparse_coding.score (its module, bound on
-    # the package once imported) share a name: the walk must find the function
+    # a public function may share its name with a module of an eagerly imported package
+    # (theory.circuits.uand); the walk must find the function, here theory.sparse_coding.score
     assert inspect.isfunction(_targets()["theory.sparse_coding.score"])
     assert "theory.sparse_coding.score" in _baselines()

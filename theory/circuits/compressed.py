@@ -563,6 +563,12 @@ def compressed_loss(
     loss : float or ndarray (S,)
     grads : tuple of ndarray, only if ``grad``
 
+    Raises
+    ------
+    ValueError
+        When the loss or a gradient is beyond the float range (entries of ``E`` of 1e60, say): refused
+        rather than returned as ``inf``.
+
     Examples
     --------
     >>> E = residual_embedding(n=4, dim=6, kind="orthogonal", rng=0)
@@ -587,6 +593,12 @@ def compressed_loss(
         raise ValueError(f"shapes do not match: W_in {Wi.shape}, W_out {Wo.shape}, E {Em.shape}, x {xx.shape}")
     G = np.swapaxes(Em, 1, 2) @ Em
     loss, gi, go = _loss_grad(Wi, Wo, Em, G, xx, s, grad)
+    # the loss is of degree 6 in E and 2 in the weights: entries within check_array's 1e150 can still overflow it
+    if not np.all(np.isfinite(loss)) or (grad and not (np.all(np.isfinite(gi)) and np.all(np.isfinite(go)))):
+        raise ValueError(
+            "the loss or its gradient exceeds the float range (about 1.8e308): the entries of W_in, W_out, E "
+            "or x are too large; rescale them"
+        )
     if single:
         return (float(loss[0]), (gi[0], go[0])) if grad else float(loss[0])
     return (loss, (gi, go)) if grad else loss
@@ -663,7 +675,8 @@ class CompressedResult:
     naive_loss : float
         The naive baseline :math:`\frac{n-\mathrm{width}}{n}\frac p6`.
     gain : ndarray, shape (seeds,)
-        ``naive_loss / loss`` (> 1: the model beats the baseline).
+        ``naive_loss / loss`` (> 1: the model beats the baseline); ``inf`` when a model's held-out
+        loss is exactly 0 and the baseline's is not.
     label_noise : ndarray, shape (seeds,)
         The diagnostic's label noise :math:`s^2(p/3)\lVert M\rVert_F^2/n` of each embedding.
     top_overlap : ndarray of shape (seeds,), or None
@@ -745,6 +758,11 @@ def _check_config(
     steps = check_size(steps, "steps", minimum=0, maximum=_MAX_STEPS)
     batch = check_size(batch, "batch", maximum=_MAX_BATCH)
     eval_batch = check_size(eval_batch, "eval_batch", maximum=10**8)
+    if p * n * eval_batch < 1.0:  # no active feature expected: the held-out loss would be an empty 0
+        raise ValueError(
+            f"p * n * eval_batch (the expected number of active features in the evaluation batch) must be "
+            f">= 1, got {p * n * eval_batch:.3g} (p={p}, n={n}, eval_batch={eval_batch}); raise p or eval_batch"
+        )
     lr = check_real(lr, "lr", minimum=0.0, strict_min=True, maximum=_MAX_LR)
     weight_decay = check_real(weight_decay, "weight_decay", minimum=0.0)
     if lr * weight_decay > 1.0:
@@ -800,7 +818,8 @@ def train_compressed(
     n, dim, width : int
         Features, residual-stream dimension, MLP neurons.
     p : float
-        Feature probability (> 0).
+        Feature probability (> 0), with ``p * n * eval_batch >= 1`` (at least one active feature
+        expected in the evaluation batch, whose loss would otherwise be an empty 0).
     embedding : {"random", "orthogonal"} or array_like (dim, n)
         ``"random"``: Braun et al.'s fixed random embedding (fresh per seed); ``"orthogonal"``:
         orthonormal columns, no mixing; an array: that embedding for every seed.
@@ -1240,7 +1259,7 @@ def semi_nmf(
        matrix and tensor factorizations. IEICE Trans. Fundamentals E92-A(3), 708-721 (the column
        updates, hierarchical ALS).
     """
-    Xa = check_array(X, "X", ndim=2)
+    Xa = check_array(X, "X", ndim=2, max_abs=None)  # scaled to max |entry| = 1 below: no squares of X itself
     n, m = Xa.shape
     if n < 1 or m < 1:
         raise ValueError(f"X must be a non-empty matrix, got shape {Xa.shape}")

@@ -513,10 +513,14 @@ def optimal_linear_decoder(
     A = check_frame(A, "A", allow_zero_columns=True)
     dim, m = A.shape
     check_size(m, "m (columns of A)", maximum=2048, why="one LP with m + dim variables per feature")
-    solve = _decoder_lp(A, k, nonnegative)
+    # the LP is invariant under A -> cA, b -> b/c: solve it at unit scale (HiGHS reads entries beyond
+    # 1e20 as infinite and tiny ones as zero), with c a power of two so that the rescaling is exact
+    top = float(np.max(np.abs(A)))
+    c = 2.0 ** round(math.log2(top)) if top > 0 else 1.0
+    solve = _decoder_lp(A / c, k, nonnegative)
     B = np.zeros((m, dim))
     for i in range(m):
-        B[i] = solve(i)[0]
+        B[i] = solve(i)[0] / c
     return B, linear_access_error(A, B, k=k, nonnegative=nonnegative)
 
 

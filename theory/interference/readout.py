@@ -17,7 +17,9 @@ __all__ = ["relu_readout", "readout_error", "ReadoutError", "optimal_readout_bia
 
 
 def _bias(b: Any, n: int) -> NDArray[np.float64]:
-    arr = check_array(b, "b", ndim=(0, 1))
+    # no magnitude rule: readout_error takes biases beyond 1e150 exactly (a bias of -1e300 switches a unit
+    # off) and refuses an error beyond the float range by name (_finite_error)
+    arr = check_array(b, "b", ndim=(0, 1), max_abs=None)
     if arr.ndim == 1 and arr.shape[0] != n:
         raise ValueError(f"b must be a scalar or have n = {n} entries, got shape {arr.shape}")
     return np.broadcast_to(arr, (n,)).astype(float)

@@ -118,7 +118,8 @@ class AmortisedEncoder:
         D = check_array(self.dictionary, "dictionary", ndim=2)
         if D.shape != (dim, n):
             raise ValueError(f"dictionary must have shape (dim, n) = {(dim, n)} (the transpose of W's), got {D.shape}")
-        losses = check_array(self.losses, "losses", ndim=1)
+        # no magnitude rule: the losses are squared errors already and are never squared again
+        losses = check_array(self.losses, "losses", ndim=1, max_abs=None)
         train_error = check_real(self.train_error, "train_error", minimum=0.0)
         for name, value in (("W", W), ("b", b), ("dictionary", D), ("losses", losses), ("train_error", train_error)):
             object.__setattr__(self, name, value)

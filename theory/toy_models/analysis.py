@@ -182,10 +182,11 @@ def superposition_score(W: ArrayLike | Any, *, tol: float = 1e-12) -> NDArray[np
     A = _weights(W)
     norms = np.linalg.norm(A, axis=1)
     live = norms > tol
-    G = np.einsum("kdi,kdj->kij", A, A)
+    # P[i, j] = hat W_i . W_j, from unit columns: of degree 1 in W, so its squares stay finite
+    P = np.einsum("kdi,kdj->kij", A / np.where(live, norms, 1.0)[:, None, :], A)
     idx = np.arange(A.shape[2])
-    G[:, idx, idx] = 0.0
-    s = np.einsum("kij,kij->ki", G, G) / np.where(live, norms, 1.0) ** 2
+    P[:, idx, idx] = 0.0
+    s = np.einsum("kij,kij->ki", P, P)
     return _squeeze(np.where(live, s, 0.0), W)
 
 

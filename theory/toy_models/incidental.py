@@ -417,7 +417,11 @@ class IncidentalRun:
 
     def z_score(self, signed: bool = True) -> float:
         r""":math:`(\bar C - \mathbb E C)/(\sigma_C/\sqrt{\text{seeds}})`, with the exact mean and
-        standard deviation of the collision count."""
+        standard deviation of the collision count.
+
+        Returns ``inf`` (with the sign of the difference) when the collision count has zero variance
+        and the mean differs from the prediction, and 0 when they are equal.
+        """
         c = self.prediction(signed)
         if c.variance == 0.0:
             return 0.0 if self.mean == c.mean else math.copysign(math.inf, self.mean - c.mean)

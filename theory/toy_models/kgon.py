@@ -58,6 +58,7 @@ from numpy.typing import ArrayLike, NDArray
 from theory._optim import AdamW, FlatParams
 from theory._references import cite
 from theory._validation import (
+    MAX_ABS_ENTRY,
     as_rng,
     check_array,
     check_int,
@@ -126,6 +127,12 @@ def _wb(W: ArrayLike, b: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.flo
 def _pieces(W: NDArray[np.float64], b: NDArray[np.float64]):
     """Active interval [lo, hi] of ReLU(mu g_ij + b_j) on [0, 1], and p = delta_ij - g_ij."""
     g = np.matmul(W.transpose(0, 2, 1), W)  # (I, n, n), g[i, j] = W_i . W_j
+    top = float(np.max(np.abs(g)))
+    if not top <= MAX_ABS_ENTRY:  # the loss has the terms g_ij^2: they must stay finite
+        raise ValueError(
+            f"W^T W has entries up to {top:.3g}, whose squares overflow float64 (the loss is quartic in W): "
+            f"the entries of W must be smaller (W_i . W_j at most {MAX_ABS_ENTRY:.0e})"
+        )
     bj = np.broadcast_to(b[:, None, :], g.shape)
     with np.errstate(divide="ignore", invalid="ignore"):
         root = np.where(g != 0, -bj / np.where(g != 0, g, 1.0), 0.0)
@@ -135,6 +142,12 @@ def _pieces(W: NDArray[np.float64], b: NDArray[np.float64]):
     hi = np.maximum(hi, lo)
     delta = np.eye(g.shape[-1])[None]
     return g, bj, lo, hi, delta - g, delta
+
+
+def _check_loss(loss: NDArray[np.float64]) -> None:
+    """A loss beyond the float range (sums of n^2 terms near the limit) is refused by name, never returned."""
+    if not np.all(np.isfinite(loss)):
+        raise ValueError("the loss exceeds the float range (about 1.8e308): the entries of W or b are too large")
 
 
 def tms_loss(W: ArrayLike, b: ArrayLike) -> Any:
@@ -157,6 +170,12 @@ def tms_loss(W: ArrayLike, b: ArrayLike) -> Any:
     -------
     float, or ndarray of shape (n_instances,) for batched ``W``
 
+    Raises
+    ------
+    ValueError
+        When an entry of :math:`W^\top W` exceeds 1e150 (its square overflows) or the loss is beyond
+        the float range: refused rather than returned as ``inf`` or ``NaN``.
+
     Examples
     --------
     >>> W, b = kgon_configuration(n=6, k=4)
@@ -173,6 +192,7 @@ def tms_loss(W: ArrayLike, b: ArrayLike) -> Any:
     active = p * p * d3 - p * bj * d2 + bj * bj * d1
     inactive = delta * (1.0 / 3 - d3)
     out = (active + inactive).sum(axis=(1, 2)) / W.shape[2]
+    _check_loss(out)
     return float(out[0]) if single else out
 
 
@@ -196,6 +216,11 @@ def tms_loss_gradient(W: ArrayLike, b: ArrayLike) -> tuple[Any, NDArray[np.float
     grad_W : ndarray, same shape as ``W``
     grad_b : ndarray, same shape as ``b`` (batched when ``W`` is)
 
+    Raises
+    ------
+    ValueError
+        As :func:`tms_loss`, for weights whose loss is beyond the float range.
+
     Examples
     --------
     >>> W, b = kgon_configuration(n=6, k=5)
@@ -212,6 +237,7 @@ def tms_loss_gradient(W: ArrayLike, b: ArrayLike) -> tuple[Any, NDArray[np.float
     _, bj, lo, hi, p, delta = _pieces(W, b)
     d3, d2, d1 = (hi**3 - lo**3) / 3, (hi**2 - lo**2), hi - lo
     loss = ((p * p * d3 - p * bj * d2 + bj * bj * d1) + delta * (1.0 / 3 - d3)).sum(axis=(1, 2)) / n
+    _check_loss(loss)
     D = -2.0 * (p * d3 - bj * d2 / 2) / n
     gW = np.matmul(W, D + D.transpose(0, 2, 1))
     gb = (-2.0 * (p * d2 / 2 - bj * d1)).sum(axis=1) / n

@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from theory._validation import as_rng, check_bool, check_int, check_probability, check_real, check_size
+from theory._validation import (
+    MAX_ABS_ENTRY_FLOAT32,
+    as_rng,
+    check_bool,
+    check_int,
+    check_probability,
+    check_real,
+    check_size,
+)
 from theory._warnings import TheoryDeprecationWarning
 from theory.toy_models.analysis import classify_2x1
 from theory.toy_models.config import ToyModelConfig
@@ -31,6 +39,11 @@ DEFAULT_2X1 = {"steps": 4000, "batch_size": 1024, "lr": 1e-2, "schedule": "cosin
 MAX_LR = 10.0
 
 
+#: Largest relative importance ``r``: the models train in float32, where the importance weights squared
+#: errors; :data:`theory._validation.MAX_ABS_ENTRY_FLOAT32` keeps such sums finite.
+_MAX_R = MAX_ABS_ENTRY_FLOAT32
+
+
 def _check_cells(cells: Any) -> list[tuple[float, float]]:
     if isinstance(cells, (str, bytes)) or not isinstance(cells, Sequence | np.ndarray):
         raise TypeError(f"cells must be a sequence of (p, r) pairs, got {type(cells).__name__}")
@@ -42,7 +55,7 @@ def _check_cells(cells: Any) -> list[tuple[float, float]]:
         out.append(
             (
                 check_probability(p, "cells: p", allow_zero=False),
-                check_real(r, "cells: r", minimum=0.0, strict_min=True),
+                check_real(r, "cells: r", minimum=0.0, strict_min=True, maximum=_MAX_R),
             )
         )
     return out
@@ -70,6 +83,7 @@ def train_2x1(
     Parameters
     ----------
     cells : sequence of (p, r)
+        Densities in (0, 1] and relative importances in (0, 1e16] (the models train in float32).
     seeds : int
         Independent initialisations per cell.
     steps, batch_size, lr, schedule
@@ -211,7 +225,7 @@ def phase_diagram(
     p_values : sequence of float
         Densities in (0, 1].
     r_values : sequence of float
-        Relative importances (> 0).
+        Relative importances in (0, 1e16] (the models train in float32).
     seeds, steps, batch_size, lr, schedule
         See :func:`train_2x1`.
     executor, store, rng, progress
@@ -249,7 +263,7 @@ def phase_diagram(
         if isinstance(values_in, (str, bytes)) or not isinstance(values_in, Sequence | np.ndarray):
             raise TypeError(f"{name} must be a sequence of float, got {type(values_in).__name__}")
     P = [check_probability(p, "p_values", allow_zero=False) for p in p_values]
-    R = [check_real(r, "r_values", minimum=0.0, strict_min=True) for r in r_values]
+    R = [check_real(r, "r_values", minimum=0.0, strict_min=True, maximum=_MAX_R) for r in r_values]
     if not P or not R:
         raise ValueError("p_values and r_values must be non-empty")
     base = {
