@@ -18,6 +18,10 @@ from theory._validation import check_real
 
 __all__ = ["AdamW", "FlatParams"]
 
+#: Elements per block of an optimiser step: the step's passes (about a dozen) run block by block so
+#: the block's parameters, gradient, moments and scratch stay in cache between passes.
+_BLOCK = 1 << 18
+
 
 class FlatParams:
     """Named parameter arrays (and their gradients) as views into one flat buffer.
@@ -147,20 +151,31 @@ class AdamW:
         self.t += 1
         b1, b2 = self.betas
         lr_t = self.lr * float(scale)
-        if self.weight_decay:
-            if decay_mask is None:
-                theta *= dt(1.0 - lr_t * self.weight_decay)
-            else:
-                theta *= 1.0 - dt(lr_t * self.weight_decay) * decay_mask
-        m *= dt(b1)
-        m += dt(1 - b1) * grad
-        v *= dt(b2)
-        np.multiply(grad, grad, out=tmp)
-        tmp *= dt(1 - b2)
-        v += tmp
-        np.sqrt(v, out=tmp)
-        tmp *= dt(1.0 / math.sqrt(1 - b2**self.t))
-        tmp += dt(self.eps)
-        np.divide(m, tmp, out=tmp)
-        tmp *= dt(lr_t / (1 - b1**self.t))
-        theta -= tmp
+        c2 = math.sqrt(1 - b2**self.t)
+        decay = dt(1.0 - lr_t * self.weight_decay)
+        wd = dt(lr_t * self.weight_decay)
+        k1, k2, eps_c, step_c = dt(1 - b1), dt(1 - b2), dt(self.eps * c2), dt(lr_t * c2 / (1 - b1**self.t))
+        n = theta.size
+        # the passes run over blocks that stay in cache, instead of over the whole buffer each time
+        for s in range(0, n, _BLOCK):
+            e = min(n, s + _BLOCK)
+            th, g, mb, vb, tb = theta[s:e], grad[s:e], m[s:e], v[s:e], tmp[s:e]
+            if self.weight_decay:
+                if decay_mask is None:
+                    th *= decay
+                else:
+                    th *= 1.0 - wd * decay_mask[s:e]
+            # m <- m + (1 - b1)(g - m) (PyTorch's lerp_), v <- b2 v + (1 - b2) g^2
+            np.subtract(g, mb, out=tb)
+            tb *= k1
+            mb += tb
+            vb *= dt(b2)
+            np.multiply(g, g, out=tb)
+            tb *= k2
+            vb += tb
+            # lr_t/(1-b1^t) m / (sqrt(v)/c2 + eps), c2 = sqrt(1-b2^t), as (lr_t c2/(1-b1^t)) m / (sqrt(v) + eps c2)
+            np.sqrt(vb, out=tb)
+            tb += eps_c
+            np.divide(mb, tb, out=tb)
+            tb *= step_c
+            th -= tb

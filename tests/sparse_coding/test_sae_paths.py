@@ -280,3 +280,55 @@ def test_normalised_sae_acts_on_raw_data():
         X, kind="topk", width=12, k=2, steps=50, batch_size=64, options=SAEOptions(progress=False, dtype="float64")
     )[0]
     assert unnormalised.info["input_scale"] == 1.0
+
+
+@pytest.mark.parametrize("kind,tied,k", [("relu", False, None), ("relu", True, None), ("topk", False, [2, 3])])
+def test_select_path_projects_decoder_gradient(kind, tied, k, path):
+    """``project=True`` gives the reference decoder gradient minus, row by row, its component along
+    the decoder row (computed here independently); the other gradients are unchanged."""
+    rng = np.random.default_rng(11)
+    I, B, d, W = 2, 9, 5, 8
+    P = _params(rng, I, d, W, tied=tied)
+    x = rng.standard_normal((B, d))
+    coef = np.array([0.3, 1.1]) if kind == "relu" else np.zeros(I)
+    kk = None if k is None else np.array(k)
+    spec = _Spec(kind, tied, False, 1e-3, ((0, W),))
+    ref = _loss_and_grads(spec, P, x, coef, kk)["grads"]
+    Ps = {key: (np.ascontiguousarray(v.transpose(0, 2, 1)) if key == "W_dec" else v) for key, v in P.items()}
+    G = {key: np.zeros_like(v) for key, v in Ps.items()}
+    _select_loss_and_grads(spec, Ps, G, x, coef, kk, project=True)
+    D = P["W_dec"]  # (I, d, W), unit columns
+    g = ref["W_dec"]
+    expected = g - D * (g * D).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(G["W_dec"].transpose(0, 2, 1), expected, rtol=1e-10, atol=1e-12)
+    assert np.allclose((G["W_dec"].transpose(0, 2, 1) * D).sum(axis=1), 0, atol=1e-12)
+    for name in ("b_enc", "b_dec") + (() if tied else ("W_enc",)):
+        np.testing.assert_allclose(G[name], ref[name], rtol=1e-10, atol=1e-12, err_msg=name)
+
+
+@pytest.mark.parametrize("weight_decay,masked", [(0.0, False), (0.1, False), (0.1, True)])
+def test_adamw_blockwise_step_equals_the_formula(weight_decay, masked, monkeypatch):
+    """AdamW steps taken block by block (blocks of 7 entries, the last one partial) equal PyTorch's
+    update written out in float64 over the whole buffer."""
+    from theory import _optim
+
+    monkeypatch.setattr(_optim, "_BLOCK", 7)
+    rng = np.random.default_rng(3)
+    n = 25
+    flat = _optim.FlatParams({"a": rng.standard_normal(n)}, np.float64)
+    opt = _optim.AdamW(lr=0.05, betas=(0.8, 0.95), eps=1e-3, weight_decay=weight_decay)
+    mask = (rng.random(n) < 0.5).astype(np.float64) if masked else None
+    theta, m, v = flat.theta.copy(), np.zeros(n), np.zeros(n)
+    for t in range(1, 6):
+        g = rng.standard_normal(n)
+        flat.grad[:] = g
+        scale = 0.5 + 0.1 * t
+        opt.step(flat, scale=scale, decay_mask=mask)
+        lr = 0.05 * scale
+        theta = theta * (1 - lr * weight_decay * (1.0 if mask is None else mask))
+        m = 0.8 * m + 0.2 * g
+        v = 0.95 * v + 0.05 * g**2
+        theta = theta - lr / (1 - 0.8**t) * m / (np.sqrt(v / (1 - 0.95**t)) + 1e-3)
+        np.testing.assert_allclose(flat.theta, theta, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(opt.m.theta, m, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(opt.v.theta, v, rtol=1e-12, atol=1e-14)

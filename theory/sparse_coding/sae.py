@@ -690,6 +690,16 @@ _CACHE_ENTRIES = 2**18
 #: dense product.
 _GATHER_MAX_DENSITY = 0.05
 _GATHER_BLOCK = 2**18
+
+
+def _scratch(work: dict[str, NDArray[Any]], name: str, shape: tuple[int, int], dtype: Any) -> NDArray[Any]:
+    """``work[name]``, (re)allocated when missing or of another shape or dtype."""
+    a = work.get(name)
+    if a is None or a.shape != shape or a.dtype != dtype:
+        a = work[name] = np.empty(shape, dtype=dtype)
+    return a
+
+
 #: Kinds :func:`_select_loss_and_grads` handles (one reconstruction, codes supported on a mask).
 _SELECT_KINDS = ("relu", "topk", "batchtopk")
 
@@ -703,9 +713,13 @@ def _select_loss_and_grads(
     kk: NDArray[np.int64] | None,
     *,
     bias: bool = True,
+    project: bool = False,
+    work: dict[str, NDArray[Any]] | None = None,
 ) -> dict[str, Any]:
     r"""The loss of :func:`_loss_and_grads` for ``relu``, ``topk`` and ``batchtopk``, one instance at a
-    time, writing the gradients into ``G``.
+    time, writing the gradients into ``G``; with ``project`` each decoder row's gradient then loses its
+    component along the row (the unit-norm constraint's projection). ``work`` (a dict, initially empty)
+    keeps the scratch arrays from one call to the next.
 
     ``P["W_dec"]`` and ``G["W_dec"]`` hold the decoder transposed, shape ``(I, width, dim)`` (row
     ``i`` = atom ``i``), so the active atoms are contiguous rows. The codes are
@@ -737,18 +751,25 @@ def _select_loss_and_grads(
     out: dict[str, Any] = {}
     if kind == "batchtopk":
         out["min_selected"] = np.full(I, np.inf)
+    # scratch arrays shared by the instances (nothing keeps a reference to them past an instance)
+    work = {} if work is None else work
+    z_buf = _scratch(work, "z", (B, W), W_decT.dtype)
+    df_buf = _scratch(work, "df", (B, W), W_decT.dtype)
+    proj_buf = _scratch(work, "proj", (W, d), W_decT.dtype)
+    mask_buf = _scratch(work, "mask", (B, W), np.dtype(bool))
     max_density = (
         _SPARSE_MAX_DENSITY if W * d <= _CACHE_ENTRIES else min(_SPARSE_MAX_DENSITY, _SPARSE_MAX_DENSITY_LARGE)
     )
     for i in range(I):
         Dt = W_decT[i]  # (W, d)
         We = Dt if spec.tied else P["W_enc"][i]  # (W, d)
+        gWe_out = None if spec.tied else G["W_enc"][i]
         xc = x - b_dec[i] if bias else x
-        z = xc @ We.T  # (B, W)
+        z = np.matmul(xc, We.T, out=z_buf)  # (B, W)
         if bias:
             z += b_enc[i]
         if kind == "relu":
-            mask = z > 0
+            mask = np.greater(z, 0, out=mask_buf)
         elif kind == "topk":
             assert kk is not None
             pos = W - int(kk[i])
@@ -797,7 +818,7 @@ def _select_loss_and_grads(
             elif nnz == 0:
                 dz = np.zeros(0, dtype=W_decT.dtype)
             else:
-                dz = (dx @ Dt.T).ravel()[flat]
+                dz = np.matmul(dx, Dt.T, out=df_buf).ravel()[flat]
             if kind == "relu":
                 if norms is not None:
                     dz += c * norms[cols]
@@ -812,14 +833,14 @@ def _select_loss_and_grads(
             gbe = np.bincount(cols, weights=dz, minlength=W).astype(dt)
             fired[i, cols] = True
         else:
-            f = np.maximum(z, 0, out=z) if kind == "relu" else np.where(mask, z, dt(0))
+            f = np.multiply(z, mask, out=z)  # z is not needed any more: the codes overwrite it
             r = f @ Dt
             if bias:
                 r += b_dec[i]
             r -= x
             dx = r * scale
             np.matmul(f.T, dx, out=gDt)
-            df = dx @ Dt.T  # (B, W)
+            df = np.matmul(dx, Dt.T, out=df_buf)  # (B, W)
             if kind == "relu":
                 if norms is not None:
                     df += c * norms
@@ -832,7 +853,7 @@ def _select_loss_and_grads(
             if kind == "batchtopk" and nnz:
                 out["min_selected"][i] = float(np.where(mask, z, np.inf).min())
             df *= mask
-            gWe = df.T @ xc
+            gWe = np.matmul(df.T, xc, out=gWe_out)
             gbe = df.sum(axis=0)
             fired[i] = mask.any(axis=0)
         residual.append(r)
@@ -840,8 +861,11 @@ def _select_loss_and_grads(
         loss[i] = mse[i] + float(coef[i]) * sparsity[i]
         if spec.tied:
             gDt += gWe
-        else:
+        elif gWe is not gWe_out:
             G["W_enc"][i][...] = gWe
+        if project:  # remove from each decoder row's gradient its component along the row
+            par = np.einsum("wd,wd->w", gDt, Dt)
+            gDt -= np.multiply(Dt, par[:, None], out=proj_buf)
         if bias:
             G["b_enc"][i][...] = gbe
             gbd = dx.sum(axis=0)
@@ -1202,6 +1226,7 @@ def train_saes(
     Pv, Gv, Mv, Vv = (_decoder_view(dct) for dct in (P, G, opt.m.p, opt.v.p))
 
     since_fired = np.zeros((I, width), dtype=np.int64)
+    work: dict[str, NDArray[Any]] = {}  # scratch arrays reused from step to step
     ema = np.zeros(I)
     ema_n = np.zeros(I, dtype=np.int64)
     rate = options.threshold_rate
@@ -1225,7 +1250,7 @@ def train_saes(
             lr_scale = _schedule_factor(step, steps, options.lr_warmup, options.lr_decay)
             coef_t = coef * dt(_schedule_factor(step, steps, options.sparsity_warmup, 0.0))
             if kind in _SELECT_KINDS:
-                res = _select_loss_and_grads(spec, P, G, x, coef_t, kk, bias=options.bias)
+                res = _select_loss_and_grads(spec, P, G, x, coef_t, kk, bias=options.bias, project=normalize, work=work)
                 fired = res["fired"]
             else:
                 res = _loss_and_grads(spec, Pv, x, coef_t, kk)
@@ -1242,13 +1267,13 @@ def train_saes(
                 ok = np.isfinite(ms)
                 ema[ok] = (1 - rate) * ema[ok] + rate * ms[ok]
                 ema_n[ok] += 1
-            if normalize:  # decoder rows of the (I, width, dim) buffer
+            if normalize and kind not in _SELECT_KINDS:  # decoder rows of the (I, width, dim) buffer
                 Dt, gDt = P["W_dec"], G["W_dec"]
                 gDt -= Dt * np.einsum("iwd,iwd->iw", gDt, Dt)[:, :, None]
             opt.step(flat, scale=lr_scale)
             if normalize:
                 Dt = P["W_dec"]
-                Dt /= np.linalg.norm(Dt, axis=2, keepdims=True)
+                Dt /= np.sqrt(np.einsum("iwd,iwd->iw", Dt, Dt))[:, :, None]
             if (step + 1) % log_every == 0 or step == steps - 1:
                 logs["steps"].append(step + 1)
                 logs["loss"].append(res["loss"])
