@@ -45,7 +45,7 @@ from theory.geometry.frames import (
     max_cosine,
     normalize,
 )
-from theory.geometry.packing import PACK_PRESETS, PackOptions, Packing, PackRound, default_time_limit, pack
+from theory.geometry.packing import PACK_PRESETS, Packing, PackOptions, PackRound, default_time_limit, pack
 
 __all__ = [
     "Bound",
