@@ -284,6 +284,8 @@ def bad_values(value: Any) -> list[tuple[str, Any]]:
             ("-inf", float("-inf")),
             ("-1", -1.0),
             ("0", 0.0),
+            ("1e-300", 1e-300),  # tiny positive: 1/x**2 overflows, x**2 underflows to 0
+            ("5e-324", 5e-324),  # the smallest subnormal: x/2 == 0, log(x) ~ -744
             ("1e300", 1e300),
             ("10**400", 10**400),
             ("True", True),

@@ -2,12 +2,12 @@
 
 For each callable in ``__all__`` of ``theory`` and of every area and shared package, the baseline
 is the first call in its own docstring ``Examples`` (recorded by running them, see ``_fuzz.py``).
-Each named argument is then replaced by bad values of its kind (NaN, inf, negative, zero, 10**12,
-10**400, wrong type, ``None``, booleans for numbers and strings for booleans, arrays with a NaN,
-an inf or an entry of 1e300, the baseline array times 1e150, empty, the wrong number of dimensions,
-ragged, complex). The call must either still work and
-return no NaN and no infinity (anywhere in the result: fields, tuples, dicts, arrays), or raise
-``ValueError``/``TypeError`` whose message names the argument; any other exception, a NaN or
+Each named argument is then replaced by bad values of its kind (NaN, inf, negative, zero, the tiny
+positive reals 1e-300 and 5e-324 (the smallest subnormal), 10**12, 10**400, wrong type, ``None``,
+booleans for numbers and strings for booleans, arrays with a NaN, an inf or an entry of 1e300, the
+baseline array times 1e150, empty, the wrong number of dimensions, ragged, complex). The call must
+either still work and return no NaN and no infinity (anywhere in the result: fields, tuples, dicts,
+arrays), or raise ``ValueError``/``TypeError`` whose message names the argument; any other exception, a NaN or
 infinite result, a ``MemoryError`` (the address space is capped during the call) or no answer
 within the time bound is a failure. The baseline calls themselves must return no NaN or infinity
 either. A result may be infinite only where ``_fuzz.INF_BY_CONTRACT`` allows it, and an entry there

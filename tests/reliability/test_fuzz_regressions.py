@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import math
 import signal
+import sys
 from fractions import Fraction
 
+import mpmath
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -48,21 +50,36 @@ from theory.geometry import (
     welch_bound_higher,
 )
 from theory.interference import (
+    access_dims,
     almt_window,
+    gaussian_rip_min_dim,
     interference_moments,
     interference_tail_bound,
+    jl_min_dim,
+    l1_weak_threshold,
+    linear_access_construction,
+    linear_access_lower_bound,
+    linear_access_upper_order,
     optimal_linear_decoder,
     optimal_readout_bias,
+    rademacher_access_dim,
     readout_error,
     statistical_dimension_bounds,
     statistical_dimension_l1,
 )
-from theory.sparse_coding import Firing, fit_amortised_encoder, ground_truth
+from theory.sparse_coding import (
+    Firing,
+    fit_amortised_encoder,
+    ground_truth,
+    mlp_encoder_learner,
+    sparse_coding_learner,
+)
 from theory.sparse_coding._checks import check_data
 from theory.toy_models import (
     geometric_importance,
     kgon_configuration,
     phase_diagram,
+    phase_margin_2x1,
     regular_polygon_frame,
     sample_features,
     sparsity_sweep,
@@ -383,3 +400,201 @@ def test_train_compressed_refuses_p_with_no_active_feature_expected_in_evaluatio
         )
     r = train_compressed(n=8, dim=40, width=4, p=1 / 16000, steps=2, batch=16, eval_batch=2000)  # exactly 1
     assert r.p == 1 / 16000
+
+
+# ---------------------------------------------------------------- tiny positive reals (issue #26)
+# The fuzz's "1e-300" and "5e-324" mutations: eps**2 underflows to 0 (a ZeroDivisionError), 1/eps
+# overflows, eps/2 is 0. Closed-form dimensions are exact Python ints at any eps (decimal arithmetic,
+# checked here against mpmath at ample precision), or refused by name beyond what they can return.
+
+TINY = [1e-300, 5e-324, 1e-160, 1e-100]
+
+
+def _mp_ceil(x: mpmath.mpf) -> int:
+    return int(mpmath.ceil(x))
+
+
+def _jl_oracle(n: int, eps: float) -> int:
+    with mpmath.workdps(2 * int(-math.log10(eps)) + 60):
+        e = mpmath.mpf(eps)  # exact
+        return _mp_ceil(4 * mpmath.log(n) / (e**2 / 2 - e**3 / 3))
+
+
+@pytest.mark.parametrize("n", [2, 1000, 10**400])
+@pytest.mark.parametrize("eps", [*TINY, 0.1, 0.5, 0.999])
+def test_jl_min_dim_is_exact_at_any_eps(n, eps):
+    assert jl_min_dim(n_points=n, eps=eps) == _jl_oracle(n, eps)
+
+
+@settings(max_examples=60, deadline=None)
+@given(u=st.floats(0.001, 323.3), n=st.integers(2, 10**30))
+def test_jl_min_dim_matches_mpmath_over_all_scales(u, n):
+    eps = 10.0**-u
+    assert jl_min_dim(n_points=n, eps=eps) == _jl_oracle(n, eps)
+
+
+def test_jl_min_dim_of_a_huge_n_and_the_smallest_eps_answers_at_once():
+    n = 2**1_000_000  # ln n = 10^6 ln 2; the answer has ~656 digits
+    k = jl_min_dim(n_points=n, eps=5e-324)
+    with mpmath.workdps(720):
+        e = mpmath.mpf(5e-324)
+        assert k == _mp_ceil(4 * 10**6 * mpmath.log(2) / (e**2 / 2 - e**3 / 3))
+
+
+def _rip_oracle(n: int, k: int, delta: float, q: float) -> int:
+    with mpmath.workdps(3 * int(-math.log10(delta)) + 80):  # sqrt(1 + d) - 1 cancels -log10(d) digits
+        d, q_ = mpmath.mpf(delta), mpmath.mpf(q)
+        du = mpmath.sqrt(1 + d) - 1  # the paper's form: enough digits for the cancellation
+        e = du / 2
+        c0 = e**2 / 4 - e**3 / 6
+        num = mpmath.log(2 / q_) + k * (1 + mpmath.log(n) - mpmath.log(k)) + k * mpmath.log(12 / du)
+        return _mp_ceil(num / c0)
+
+
+@pytest.mark.parametrize("delta", [*TINY, 1e-10, 0.5, 0.999])
+@pytest.mark.parametrize("n,k,q", [(12, 2, 0.1), (10**400, 3, 5e-324), (10**6, 10**6, 0.999)])
+def test_gaussian_rip_min_dim_is_exact_at_any_delta(delta, n, k, q):
+    assert gaussian_rip_min_dim(n=n, k=k, delta=delta, failure_prob=q) == _rip_oracle(n, k, delta, q)
+
+
+def test_gaussian_rip_min_dim_largest_answers_are_exact_and_larger_ones_refused_by_name():
+    # answers up to 1,000 digits come at once (k = 10^340 at the smallest delta: 993 digits)
+    k = 10**340
+    m = gaussian_rip_min_dim(n=10**400, k=k, delta=5e-324, failure_prob=0.5)
+    with mpmath.workdps(1500):
+        d = mpmath.mpf(5e-324)
+        du = mpmath.sqrt(1 + d) - 1
+        c0 = (du / 2) ** 2 / 4 - (du / 2) ** 3 / 6
+        num = mpmath.log(4) + k * (1 + mpmath.log(10**60)) + k * mpmath.log(12 / du)
+        assert m == _mp_ceil(num / c0)
+    with pytest.raises(ValueError, match="k=~2\\^9999999.*decimal digits"):
+        gaussian_rip_min_dim(n=2**10**7, k=2**10**7 - 1, delta=0.5, failure_prob=0.1)
+
+
+def _rademacher_oracle(m: int, k: int, eps: float, q: float) -> int:
+    with mpmath.workdps(2 * int(-math.log10(eps)) + 60):
+        e = mpmath.mpf(eps)
+        return _mp_ceil(2 * k * k / e**2 * (mpmath.log(m) + mpmath.log(m - 1) - mpmath.log(mpmath.mpf(q))))
+
+
+@pytest.mark.parametrize("eps", [1e-150, 1e-100, 1e-10, 0.5, 0.9])
+@pytest.mark.parametrize("m,k,q", [(1000, 2, 0.5), (10**15, 10**6, 5e-324), (2, 2, 0.999)])
+def test_rademacher_access_dim_is_exact_or_refused_beyond_the_float_range(eps, m, k, q):
+    exact = _rademacher_oracle(m, k, eps, q)
+    if exact > sys.float_info.max:
+        with pytest.raises(ValueError, match="eps"):
+            rademacher_access_dim(m=m, k=k, eps=eps, failure_prob=q)
+    else:
+        assert rademacher_access_dim(m=m, k=k, eps=eps, failure_prob=q).value == exact
+
+
+@pytest.mark.parametrize("eps", [1e-300, 5e-324, 1e-160])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda e: rademacher_access_dim(m=1000, k=2, eps=e),
+        lambda e: linear_access_upper_order(m=1000, k=4, eps=e),
+        lambda e: access_dims(m=10**4, k=8, eps=e),
+        lambda e: linear_access_construction(m=40, k=2, eps=e, samples=10),
+    ],
+)
+def test_linear_access_dimensions_beyond_the_float_range_are_refused_by_name(call, eps):
+    # a Bound converts to float: a dimension above 1.8e308 is refused, naming eps (once ZeroDivisionError)
+    with pytest.raises(ValueError, match="eps"):
+        call(eps)
+
+
+def test_linear_access_upper_order_is_correctly_rounded_at_tiny_eps():
+    for eps, constant in ((1e-150, 1.0), (1e-300, 1e-300), (0.5, 3.0)):
+        value = linear_access_upper_order(m=1000, k=4, eps=eps, constant=constant).value
+        assert value == float(Fraction(constant) * 16 * Fraction(math.log(1000)) / Fraction(eps) ** 2)
+    r = access_dims(m=10**4, k=8, eps=1e-100)  # every part within the float range: printable
+    assert r.sufficient.value == _rademacher_oracle(10**4, 8, 1e-100, 0.5) and "e+20" in str(r)
+
+
+def test_linear_access_construction_at_a_small_eps_refuses_the_encoder_by_name():
+    with pytest.raises(ValueError, match="eps=1e-10.*would need"):
+        linear_access_construction(m=40, k=2, eps=1e-10)
+
+
+def test_linear_access_lower_bound_at_tiny_eps_is_the_full_rank():
+    # t = eps/(D+1) underflows to 0 for eps = 5e-324 (once 'math domain error'); as eps -> 0 the
+    # matrix BA is the identity up to eps, of full rank m
+    for eps in (5e-324, 1e-300):
+        assert linear_access_lower_bound(m=64, k=2, eps=eps).value == 64
+    assert linear_access_lower_bound(m=64, k=2, eps=0.25).value == 14
+
+
+def _psi_mp(eps: mpmath.mpf, c: int) -> mpmath.mpf:
+    """psi(eps) of the ALMT l1 statistical dimension, at the stationary tau, in mpmath."""
+    phi = lambda t: mpmath.exp(-t * t / 2) / mpmath.sqrt(2 * mpmath.pi)  # noqa: E731
+    Q = lambda t: mpmath.erfc(t / mpmath.sqrt(2)) / 2  # noqa: E731
+    t1 = lambda t: c * (phi(t) - t * Q(t))  # noqa: E731
+    lo, hi = mpmath.mpf(0), mpmath.mpf(60)  # eps tau - (1 - eps) t1(tau) increases from < 0 to > 0: bisection
+    for _ in range(220):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if eps * mid < (1 - eps) * t1(mid) else (lo, mid)
+    tau = (lo + hi) / 2
+    return eps * (1 + tau**2) + (1 - eps) * c * ((1 + tau**2) * Q(tau) - tau * phi(tau))
+
+
+@pytest.mark.parametrize("delta", [5e-324, 1e-300, 1e-100, 1e-10, 0.1, 0.5, 0.9, 0.999999])
+@pytest.mark.parametrize("nonnegative", [False, True])
+def test_l1_weak_threshold_solves_psi_at_any_delta(delta, nonnegative):
+    # once: a ValueError from brentq for delta < psi(1e-300), and a wrong answer (xtol=1e-15 on eps)
+    # for delta below ~1e-8; oracle: psi(rho delta) = delta in mpmath at 60 digits
+    rho = l1_weak_threshold(delta, nonnegative=nonnegative)
+    with mpmath.workdps(60):
+        d = mpmath.mpf(delta)
+        psi = _psi_mp(mpmath.mpf(rho) * d, 1 if nonnegative else 2)
+        assert abs(psi / d - 1) < 1e-11
+    if delta < 1e-100:  # rho_W ~ 1/(2 ln(1/delta)) as delta -> 0
+        assert rho * 2 * (math.log(2.0) * 1074 if delta < 1e-320 else -math.log(delta)) == pytest.approx(1, abs=0.01)
+
+
+def test_l1_weak_threshold_known_values():
+    assert round(l1_weak_threshold(0.5), 4) == 0.3857
+    assert l1_weak_threshold(1.0) == 1.0 and l1_weak_threshold(1.0, nonnegative=True) == 1.0
+
+
+def test_almt_window_at_the_smallest_eta():
+    # 4/eta overflowed to inf, reported as 'the window for n=100 is beyond the floating-point range'
+    assert almt_window(n=100, eta=5e-324) == pytest.approx(10 * math.sqrt(8 * (math.log(4) + 1074 * math.log(2))))
+
+
+def test_phase_margin_2x1_at_tiny_densities_is_exact():
+    # the three losses ~p, p, p^2 underflowed to 0 and gave 0/0 = NaN; exact: (p/3 - p^2/4 - (1+r)p^2/6) / ...
+    for p, r in ((5e-324, 1.0), (1e-300, 1.0), (5e-324, 5e-324), (0.01, 1.0)):
+        P, R = Fraction(p), Fraction(r)
+        losses = sorted([R * (P / 3 - P * P / 4), P / 3 - P * P / 4, (1 + R) * P * P / 6])
+        assert phase_margin_2x1(p=p, r=r) == float((losses[1] - losses[0]) / losses[1])
+    assert phase_margin_2x1(p=5e-324, r=1.0) == 1.0  # superposition wins outright
+
+
+def test_sparse_coding_learner_refuses_an_unreachable_tolerance_by_name():
+    # every code solve ran to FISTA's iteration limit at every step (no answer within 10 s)
+    x = np.random.default_rng(0).standard_normal((20, 4))
+    with pytest.raises(ValueError, match="tol must be >= 1e-12"):
+        sparse_coding_learner(x, width=4, lam=0.01, steps=2, tol=5e-324)
+    assert sparse_coding_learner(x, width=4, lam=0.01, steps=2, tol=1e-12).dictionary.shape == (4, 4)
+
+
+def test_mlp_encoder_learner_with_an_underflowing_l1_keeps_a_positive_lam():
+    # oneill_lam(5e-324) underflows to 0, which fista refused as 'lam must be > 0'
+    x = np.random.default_rng(0).standard_normal((32, 4))
+    ld = mlp_encoder_learner(x, width=4, hidden=8, steps=3, l1=5e-324)
+    assert ld.lam == 1e-12 and ld.encode(x[:2], method="fista").shape == (2, 4)
+
+
+def test_sparse_coding_learner_refuses_an_l1_weight_below_float_resolution() -> None:
+    # lam = 1e-300 on unit-scale data made every FISTA solve run to its iteration limit (no answer in 10 s)
+    import numpy as np
+
+    from theory.sparse_coding import sparse_coding_learner
+
+    x = np.random.default_rng(0).standard_normal((20, 4))
+    scale = float(np.max(np.linalg.norm(x, axis=1)))
+    for lam in (1e-300, 5e-324, 0.5e-10 * scale):
+        with pytest.raises(ValueError, match=r"lam must be at least 1e-10 x the largest sample norm"):
+            sparse_coding_learner(x, width=4, lam=lam, steps=2)
+    assert sparse_coding_learner(x, width=4, lam=2e-10 * scale, steps=2, update="mod").dictionary.shape == (4, 4)

@@ -30,9 +30,12 @@ Frames have shape ``(dim, n)``; here ``n = m`` features and ``dim = d``.
 
 from __future__ import annotations
 
+import decimal
 import itertools
 import math
+import sys
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -55,6 +58,7 @@ from theory._validation import (
 )
 from theory.geometry import random_frame
 from theory.interference._common import topk_sum
+from theory.interference.random_projections import _exact_ceil
 from theory.interference.recovery import statistical_dimension_l1
 
 __all__ = [
@@ -87,6 +91,14 @@ MAX_M_FORMULA = 10**15
 #: Most inputs :func:`check_linear_access` enumerates or samples.
 MAX_INPUTS = 1_000_000
 _LOG_MARGIN = 1e-9
+#: Largest float, as an exact rational, and its decimal logarithm.
+_FLOAT_MAX = Fraction(sys.float_info.max)
+_LOG10_FLOAT_MAX = math.log10(sys.float_info.max)
+
+
+def _log10(x: Fraction) -> float:
+    """``log10`` of a positive rational of any size."""
+    return math.log10(x.numerator) - math.log10(x.denominator)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -665,7 +677,13 @@ def linear_access_upper_order(*, m: int, k: int, eps: float = 0.5, constant: flo
     Returns
     -------
     Bound
-        ``kind="upper"``, ``proven=False``.
+        ``kind="upper"``, ``proven=False``; the value is a float, correctly rounded from the exact
+        expression (the logarithm rounded once).
+
+    Raises
+    ------
+    ValueError
+        When the value is beyond the floating-point range (above about 1.8e308, e.g. ``eps=1e-300``).
 
     Examples
     --------
@@ -680,7 +698,15 @@ def linear_access_upper_order(*, m: int, k: int, eps: float = 0.5, constant: flo
     k = check_int(k, "k", minimum=1, maximum=m)  # at most m features are active
     eps = _check_eps(eps)
     constant = check_real(constant, "constant", minimum=0.0, strict_min=True)
-    value = constant * k * k * math.log(m) / eps**2
+    # in exact rationals (but for ln m, rounded once): eps**2 would underflow for eps < 1.5e-154
+    exact = Fraction(constant) * k * k * Fraction(math.log(m)) / Fraction(eps) ** 2
+    if exact > _FLOAT_MAX:
+        raise ValueError(
+            f"linear_access_upper_order: constant * k^2 ln(m) / eps^2 = 10^{_log10(exact):.1f} is beyond the "
+            f"floating-point range (about 1.8e308) at m={m}, k={k}, eps={eps:g}, constant={constant:g}; "
+            "use a larger eps or a smaller constant"
+        )
+    value = float(exact)
     return Bound(
         value,
         "garg_upper_order",
@@ -719,12 +745,21 @@ def rademacher_access_dim(*, m: int, k: int, eps: float, failure_prob: float = 0
     Returns
     -------
     Bound
-        ``kind="upper"`` on the dimension needed; proven.
+        ``kind="upper"`` on the dimension needed; proven. The value is the exact integer (decimal
+        arithmetic with correctly rounded logarithms, as many digits as it has).
+
+    Raises
+    ------
+    ValueError
+        When the dimension is beyond the floating-point range (above about 1.8e308: a
+        :class:`Bound` converts to float), e.g. ``eps=1e-300``.
 
     Examples
     --------
     >>> rademacher_access_dim(m=1000, k=2, eps=0.5, failure_prob=0.5).value
     465
+    >>> rademacher_access_dim(m=1000, k=2, eps=1e-100, failure_prob=0.5).value > 10**200
+    True
 
     References
     ----------
@@ -735,7 +770,19 @@ def rademacher_access_dim(*, m: int, k: int, eps: float, failure_prob: float = 0
     k = check_int(k, "k", minimum=1, maximum=m)  # at most m features are active
     eps = _check_eps(eps)
     delta = check_probability(failure_prob, "failure_prob", allow_zero=False, allow_one=False)
-    d = math.ceil(2.0 * k * k / eps**2 * (math.log(m) + math.log(m - 1) - math.log(delta)))
+    # 2 k^2 ln(m(m-1)/delta) / eps^2, ln's argument >= 2: estimated in floats, then exact in decimals
+    log10_d = math.log10(2 * k * k) + math.log10(math.log(m * (m - 1)) - math.log(delta)) - 2 * math.log10(eps)
+    if log10_d > _LOG10_FLOAT_MAX:
+        raise ValueError(
+            f"rademacher_access_dim: the dimension 2 k^2 ln(m(m-1)/failure_prob) / eps^2 = 10^{log10_d:.1f} is "
+            f"beyond the floating-point range of a Bound (about 1.8e308) at m={m}, k={k}, eps={eps:g}, "
+            f"failure_prob={delta:g}; use a larger eps"
+        )
+    D = decimal.Decimal
+    e, q = D(eps), D(delta)  # exact
+    d = _exact_ceil(lambda: 2 * k * k * (D(m * (m - 1)) / q).ln() / (e * e))
+    if d > _FLOAT_MAX:  # the float estimate was within rounding of the limit
+        raise ValueError(f"rademacher_access_dim: the dimension at eps={eps:g} is beyond the floating-point range")
     return Bound(
         d,
         "rademacher_access",
@@ -836,19 +883,19 @@ def linear_access_lower_bound(*, m: int, k: int, eps: float, nonnegative: bool =
     )
     best, arg = 1, {"D": 0, "s": m, "r": 1}
     for D in Ds:
-        t = eps / (D + 1)
         deg = 2 * D if nonnegative else D
         s = -(-m // (2 * deg + 1))
-        delta = t / (1.0 - eps)
+        # delta = t / (1 - eps) with t = eps / (D + 1), in logarithms (eps / (D + 1) may underflow)
+        log_delta = math.log(eps) - math.log(D + 1) - math.log1p(-eps)
         if s <= 1:
             continue
         for r in range(1, max_power + 1):
-            log_den = np.logaddexp(0.0, math.log(s - 1) + 2 * r * math.log(delta)) if delta > 0 else 0.0
+            log_den = np.logaddexp(0.0, math.log(s - 1) + 2 * r * log_delta)
             log_target = math.log(s) - float(log_den)
             d = _min_dim_for(log_target, r, s)
             if d > best:
                 best, arg = d, {"D": D, "s": s, "r": r}
-            if delta >= 1.0 or 2 * r * math.log(delta) < -math.log(s) - 5:
+            if log_delta >= 0.0 or 2 * r * log_delta < -math.log(s) - 5:
                 break  # larger powers cannot help once delta^(2r) * s is negligible
     return Bound(
         best,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import decimal
 import math
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -39,6 +40,8 @@ __all__ = [
 
 #: Largest answer of :func:`jl_max_features`, in decimal digits.
 _JL_MAX_DIGITS = 4_000
+#: Largest answer of the exact dimensions (:func:`gaussian_rip_min_dim`), in decimal digits.
+_EXACT_MAX_DIGITS = 1_000
 #: Largest denominator of :func:`sphere_cos_moment`, in bits.
 _MOMENT_MAX_BITS = 200_000
 
@@ -57,6 +60,38 @@ def _short(v: int) -> str:
 
 def _check_eps(eps: float) -> float:
     return check_real(eps, "eps", minimum=0.0, maximum=1.0, strict_min=True, strict_max=True)
+
+
+def _ln_int(n: int) -> decimal.Decimal:
+    """``ln n`` of a positive int in the current decimal context (huge ints through their leading bits)."""
+    keep = 4 * decimal.getcontext().prec + 64  # bits: relative error of the truncation < 2**-keep
+    shift = max(0, n.bit_length() - keep)
+    head = decimal.Decimal(n >> shift).ln()
+    return head + shift * decimal.Decimal(2).ln() if shift else head
+
+
+def _exact_ceil(value: Callable[[], decimal.Decimal], *, guard: int = 3) -> int:
+    """``ceil(x)`` of a positive real ``x``, exactly, evaluated by ``value()`` in decimal arithmetic.
+
+    ``value`` evaluates ``x`` from exact inputs (floats and ints converted exactly) in the current
+    decimal context with correctly rounded operations and no cancellation, so that its relative error
+    is below ``10**(guard - prec)``. The precision covers every digit of ``x`` plus 25 more and grows
+    until the interval ``x (1 +- 10**(guard - prec))`` holds no integer; an ``x`` that stays within
+    that distance of an integer gets the upper end (a dimension that suffices stays sufficient).
+    """
+    with decimal.localcontext() as ctx:
+        ctx.prec = 30
+        ctx.Emax, ctx.Emin = decimal.MAX_EMAX, decimal.MIN_EMIN
+        magnitude = max(value().adjusted(), 0)
+        hi = 0
+        for extra in (25, 60, 200):
+            ctx.prec = magnitude + guard + extra
+            x = Fraction(value())
+            err = x * Fraction(10) ** (guard - ctx.prec)
+            lo, hi = math.ceil(x - err), math.ceil(x + err)
+            if lo == hi:
+                return hi
+        return hi
 
 
 def jl_min_dim(*, n_points: int, eps: float) -> int:
@@ -79,12 +114,17 @@ def jl_min_dim(*, n_points: int, eps: float) -> int:
     Returns
     -------
     int
-        The smallest integer ``k`` satisfying the inequality.
+        The smallest integer ``k`` satisfying the inequality, exact at every ``eps`` in ``(0, 1)``
+        and every ``n_points``: it is evaluated in decimal arithmetic with a correctly rounded
+        logarithm and as many digits as the answer has, so a tiny ``eps`` gives its exact (huge)
+        answer, about :math:`8\ln n/\varepsilon^2`.
 
     Examples
     --------
     >>> jl_min_dim(n_points=1000, eps=0.1)
     5921
+    >>> len(str(jl_min_dim(n_points=1000, eps=1e-100)))   # an exact int of 202 digits
+    202
 
     References
     ----------
@@ -93,7 +133,10 @@ def jl_min_dim(*, n_points: int, eps: float) -> int:
     """
     n_points = check_int(n_points, "n_points", minimum=2)
     eps = _check_eps(eps)
-    return int(math.ceil(4.0 * math.log(n_points) / (eps**2 / 2.0 - eps**3 / 3.0)))
+    e = decimal.Decimal(eps)  # exact
+    # 4 ln n / (e^2/2 - e^3/3) = 24 ln n / (e^2 (3 - 2e)): no cancellation, no underflow
+    guard = 3 + len(str(n_points.bit_length()))
+    return _exact_ceil(lambda: 24 * _ln_int(n_points) / (e * e * (3 - 2 * e)), guard=guard)
 
 
 def jl_pair_failure_bound(*, k: int, eps: float) -> float:
@@ -282,6 +325,9 @@ def gaussian_rip_min_dim(*, n: int, k: int, delta: float, failure_prob: float) -
     This toolkit uses the squared convention; the unsquared :math:`\delta_u = \sqrt{1+\delta}-1`
     gives :math:`(1\pm\delta_u)^2 \subseteq [1-\delta, 1+\delta]`. The returned ``m`` makes the
     right-hand side at most ``failure_prob``. (Conservative by design: the proof's constants.)
+    It is exact at every size: evaluated in decimal arithmetic with correctly rounded logarithms
+    and square roots and as many digits as the answer has (a Python int, about
+    :math:`64\,k\ln(1/\delta)/\delta^2` for a tiny ``delta``: 605 digits at ``delta=1e-300``).
 
     Parameters
     ----------
@@ -297,6 +343,13 @@ def gaussian_rip_min_dim(*, n: int, k: int, delta: float, failure_prob: float) -
     Returns
     -------
     int
+        The smallest ``m`` making the bound at most ``failure_prob``.
+
+    Raises
+    ------
+    ValueError
+        When the answer would have more than 1,000 decimal digits (at the smallest ``delta``,
+        ``k`` beyond about :math:`10^{340}`); the message gives its decimal logarithm.
 
     Examples
     --------
@@ -313,11 +366,29 @@ def gaussian_rip_min_dim(*, n: int, k: int, delta: float, failure_prob: float) -
     k = check_int(k, "k", minimum=1, maximum=n)
     delta = check_real(delta, "delta", minimum=0.0, maximum=1.0, strict_min=True, strict_max=True)
     q = check_probability(failure_prob, "failure_prob", allow_zero=False, allow_one=False)
-    du = math.sqrt(1.0 + delta) - 1.0
-    e = du / 2.0
-    c0 = e * e / 4.0 - e**3 / 6.0
-    num = math.log(2.0 / q) + k * (1.0 + math.log(n) - math.log(k)) + k * math.log(12.0 / du)
-    return int(math.ceil(num / c0))
+    # the size of the answer first, in floats: k ln(12/du) / c0 ~ 64 k ln(24/delta) / delta^2
+    ln_du = math.log(delta) - math.log(math.sqrt(1.0 + delta) + 1.0)  # du itself may underflow
+    per_k = 1.0 + math.log(n) - math.log(k) + math.log(12.0) - ln_du
+    per_k += (math.log(2.0) - math.log(q)) / k if k < 10**300 else 0.0
+    ln_c0 = 2.0 * (ln_du - math.log(2.0)) + math.log((3.0 - math.exp(ln_du)) / 12.0)
+    log10_m = (math.log(k) + math.log(per_k) - ln_c0) / math.log(10.0)
+    if log10_m > _EXACT_MAX_DIGITS:
+        raise ValueError(
+            f"gaussian_rip_min_dim(n={_short(n)}, k={_short(k)}, delta={delta:g}, failure_prob={q:g}) has about "
+            f"{log10_m:.4g} decimal digits (more than {_EXACT_MAX_DIGITS}); its decimal logarithm is {log10_m:.6g}"
+        )
+    D = decimal.Decimal
+
+    def m_real() -> decimal.Decimal:
+        d, qq = D(delta), D(q)  # exact
+        du = d / ((1 + d).sqrt() + 1)  # sqrt(1 + delta) - 1 without cancellation
+        e = du / 2
+        c0 = e * e * (3 - 2 * e) / 12  # e^2/4 - e^3/6, e < 0.21
+        # every term is positive: ln(2/q) > ln 2, 1 + ln(n/k) >= 1, 12/du > 28
+        num = (2 / qq).ln() + k * (1 + _ln_int(n) - _ln_int(k)) + k * (12 / du).ln()
+        return num / c0
+
+    return _exact_ceil(m_real, guard=3 + len(str(n.bit_length())))
 
 
 def achlioptas_projection(*, k: int, dim: int, rng: Any = 0, sparse: bool = True) -> NDArray[np.float64]:

@@ -255,6 +255,12 @@ def l1_weak_threshold(delta: float, *, nonnegative: bool = False) -> float:
     .. math:: \rho_W(\delta) = \frac{\varepsilon^\star}{\delta},\qquad
               \psi(\varepsilon^\star) = \delta .
 
+    The curve is solved in the minimiser :math:`\tau` of :math:`\psi` (stationarity
+    :math:`\varepsilon\tau = (1-\varepsilon)\,E[(|g|-\tau)_+]` makes :math:`\varepsilon` and
+    :math:`\psi` functions of :math:`\tau`), in logarithms and with the Gaussian tails scaled by
+    their density, so that every ``delta`` down to the smallest float is answered to full
+    precision; :math:`\rho_W(\delta) \approx 1/(2\ln(1/\delta))` as :math:`\delta \to 0`.
+
     Parameters
     ----------
     delta : float
@@ -281,11 +287,37 @@ def l1_weak_threshold(delta: float, *, nonnegative: bool = False) -> float:
     """
     nonnegative = check_bool(nonnegative, "nonnegative")
     delta = check_real(delta, "delta", minimum=0.0, maximum=1.0, strict_min=True)
-    nn = bool(nonnegative)
     if delta == 1.0:
         return 1.0
-    eps = optimize.brentq(lambda e: _psi(e, nn)[0] - delta, 1e-300, 1.0 - 1e-15, xtol=1e-15, rtol=1e-14)
-    return eps / delta
+    c = 1.0 if nonnegative else 2.0
+    log_delta = math.log(delta)
+    # log psi is decreasing in tau, 0 at tau = 0 and below log(5e-324) at tau = 40
+    tau = optimize.brentq(lambda t: _log_psi_at(t, c) - log_delta, 0.0, 40.0, xtol=1e-15, rtol=1e-15)
+    a, b = _scaled_tails(tau)
+    return a / (a * (1.0 + tau * tau) + tau * b)
+
+
+def _scaled_tails(tau: float) -> tuple[float, float]:
+    r"""One-sided :math:`E[(g-\tau)_+]/\varphi(\tau)` and :math:`E[(g-\tau)_+^2]/\varphi(\tau)`, tau >= 0.
+
+    With the Mills ratio :math:`R = Q(\tau)/\varphi(\tau) = \sqrt{\pi/2}\,\mathrm{erfcx}(\tau/\sqrt2)`
+    they are :math:`1 - \tau R` and :math:`(1+\tau^2)R - \tau`: no underflow at any tau.
+    """
+    R = math.sqrt(math.pi / 2.0) * float(special.erfcx(tau / math.sqrt(2.0)))
+    return 1.0 - tau * R, (1.0 + tau * tau) * R - tau
+
+
+def _log_psi_at(tau: float, c: float) -> float:
+    r""":math:`\ln\psi(\varepsilon)` at the :math:`\varepsilon` whose minimiser is ``tau``.
+
+    ``c`` is 2 for the two-sided tails, 1 for the one-sided (nonnegative) ones.
+
+    Stationarity :math:`\varepsilon\tau = (1-\varepsilon)t_1` gives :math:`\varepsilon = t_1/(\tau + t_1)` and
+    :math:`\psi = (t_1(1+\tau^2) + \tau t_2)/(\tau + t_1)`, with :math:`t_i = c\,\varphi(\tau)\,(a, b)`.
+    """
+    a, b = _scaled_tails(tau)
+    log_phi = -0.5 * tau * tau - 0.5 * math.log(2.0 * math.pi) + math.log(c)
+    return log_phi + math.log(a * (1.0 + tau * tau) + tau * b) - math.log(tau + math.exp(log_phi) * a)
 
 
 def almt_window(*, n: int, eta: float) -> float:
@@ -317,7 +349,8 @@ def almt_window(*, n: int, eta: float) -> float:
     """
     n = check_int(n, "n", minimum=1)
     eta = check_real(eta, "eta", minimum=0.0, maximum=1.0, strict_min=True, strict_max=True)
-    return _check_finite(math.sqrt(8.0 * math.log(4.0 / eta)) * _sqrt_int(n), f"the window for n={n}")
+    # log(4) - log(eta): 4 / eta overflows for a subnormal eta
+    return _check_finite(math.sqrt(8.0 * (math.log(4.0) - math.log(eta))) * _sqrt_int(n), f"the window for n={n}")
 
 
 def l1_recovers(

@@ -58,6 +58,13 @@ _DTYPES = {"float32": np.float32, "float64": np.float64}
 MAX_STEPS = 10**7
 #: Largest Adam learning rate a learner accepts (Adam moves each parameter by about ``lr`` a step).
 MAX_LR = 10.0
+#: Smallest training tolerance of :func:`sparse_coding_learner`: a smaller relative duality gap is not
+#: reliably reached in float64, and every code solve would run to FISTA's iteration limit, at every step.
+MIN_TOL = 1e-12
+#: Smallest LASSO weight of :func:`sparse_coding_learner`, relative to the largest sample norm: below
+#: it the objective is nearly zero wherever the dictionary fits the data, a relative duality gap
+#: cannot be certified, and every code solve runs to FISTA's iteration limit.
+MIN_LAM_RELATIVE = 1e-10
 
 
 # ----------------------------------------------------------------------------------------------
@@ -337,7 +344,9 @@ def sparse_coding_learner(
         Number of atoms.
     lam : float
         LASSO weight :math:`\lambda > 0` of the per-sample objective above (use :func:`oneill_lam`
-        to convert O'Neill et al.'s ``0.01 * mean|s|``).
+        to convert O'Neill et al.'s ``0.01 * mean|s|``); at least ``MIN_LAM_RELATIVE`` (1e-10)
+        times the largest sample norm :math:`\max_b\lVert x_b\rVert_2` (with unit atoms, the
+        weight above which every code is zero is at most that norm).
     steps : int
         Outer iterations (code solves), at most ``MAX_STEPS``.
     inner_steps : int
@@ -352,7 +361,9 @@ def sparse_coding_learner(
     nonneg : bool
         Nonnegative codes (the default, as O'Neill et al.) or signed.
     tol : float
-        FISTA's relative duality gap during training (``encode`` uses its own, default 1e-6).
+        FISTA's relative duality gap during training, in ``[MIN_TOL, 1)`` (``MIN_TOL`` = 1e-12: a
+        smaller relative gap is not reliably reached in float64, and every code solve would run to
+        FISTA's iteration limit); ``encode`` uses its own, default 1e-6.
     dictionary_init : {"data", "gaussian"} or array_like of shape (dim, width)
         ``"data"``: ``width`` training samples drawn at random (plus 0.1% noise), as columns;
         ``"gaussian"``: Gaussian columns; or a given dictionary. Columns are normalised.
@@ -396,6 +407,13 @@ def sparse_coding_learner(
     N, dim = xa.shape
     width = check_int(width, "width", minimum=1)
     lam = check_real(lam, "lam", minimum=0.0, strict_min=True)
+    scale = float(np.max(np.linalg.norm(xa, axis=1))) if N else 0.0
+    if lam < MIN_LAM_RELATIVE * scale:
+        raise ValueError(
+            f"lam must be at least {MIN_LAM_RELATIVE:g} x the largest sample norm ({scale:.6g}), got {lam!r}: "
+            "a smaller l1 weight leaves an objective near zero wherever the dictionary fits the data, and "
+            "FISTA cannot certify its duality gap (every code solve would run to its iteration limit)"
+        )
     steps = check_size(steps, "steps", maximum=MAX_STEPS, why="each outer iteration solves for the codes")
     inner_steps = check_size(inner_steps, "inner_steps", maximum=MAX_STEPS, why="Adam steps per outer iteration")
     if update not in ("adam", "mod"):
@@ -403,7 +421,7 @@ def sparse_coding_learner(
     lr = check_real(lr, "lr", minimum=0.0, strict_min=True, maximum=MAX_LR)
     B = N if batch_size is None else check_int(batch_size, "batch_size", minimum=1, maximum=N)
     nonneg = check_bool(nonneg, "nonneg")
-    tol = check_real(tol, "tol", minimum=0.0, maximum=1.0, strict_min=True, strict_max=True)
+    tol = check_real(tol, "tol", minimum=MIN_TOL, maximum=1.0, strict_max=True)
     resample = check_bool(resample, "resample")
     check_memory(8 * B * (4 * width + 3 * dim), f"sparse coding buffers (batch={B}, width={width}, dim={dim})")
     gen = as_rng(rng)
@@ -717,7 +735,7 @@ def mlp_encoder_learner(
     LearnedDictionary
         ``method="mlp"``, the encoder weights, ``lam = oneill_lam(l1, dim, width)`` (so
         ``encode(x, method="fista")`` is optimal inference for the same objective on the learned
-        dictionary); ``encode(x)`` is the MLP.
+        dictionary; ``1e-12`` where that is 0); ``encode(x)`` is the MLP.
 
     Examples
     --------
@@ -807,7 +825,8 @@ def mlp_encoder_learner(
     return LearnedDictionary(
         dictionary=f64["D"],
         method="mlp",
-        lam=oneill_lam(l1, dim=dim, width=width) if l1 > 0 else 1e-12,
+        # 1e-12 where the weight is 0 (l1 = 0, or a tiny l1 whose lam underflows): fista needs lam > 0
+        lam=oneill_lam(l1, dim=dim, width=width) or 1e-12,
         nonneg=True,
         log_steps=np.asarray(log_steps),
         losses=np.asarray(losses),

@@ -20,7 +20,7 @@ otherwise the more important feature takes the dimension (boundary :math:`r = 1`
 
 from __future__ import annotations
 
-import numpy as np
+from fractions import Fraction
 
 from theory._references import cite
 from theory._validation import check_probability, check_real
@@ -161,5 +161,9 @@ def phase_margin_2x1(*, p: float, r: float) -> float:
     ----------
     .. [1] Elhage, N. et al. (2022). Toy Models of Superposition. arXiv:2209.10652.
     """
-    vals = np.sort(np.array(list(candidate_losses_2x1(p=p, r=r).values())))
+    p, r = _pr(p, r)
+    # in exact rationals: every loss is > 0 for p, r > 0, where floats underflow (p^2 for a tiny p: 0/0)
+    P, R = Fraction(p), Fraction(r)
+    dense = P / 3 - P * P / 4
+    vals = sorted([R * dense, dense, (1 + R) * P * P / 6])
     return float((vals[1] - vals[0]) / vals[1])
