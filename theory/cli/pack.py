@@ -33,6 +33,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--restarts is not given, else none); the run stops earlier when it reaches "
         "the best lower bound or a proven optimum",
     )
+    p.add_argument(
+        "--starts",
+        metavar="KINDS",
+        default=None,
+        help="comma-separated kinds of start taken in turn: random, perturbation, orbit, warm "
+        "(default: the solver's schedule)",
+    )
     p.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
     p.add_argument("--out", metavar="PATH", help="save the frame (.npy)")
     p.add_argument("--figure", metavar="PATH", help="save a figure of the Gram matrix (pdf/svg/png)")
@@ -62,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
         rng=args.seed,
         restarts=args.restarts,
         time_limit=args.time_limit,
+        starts=None if args.starts is None else [k.strip() for k in args.starts.split(",")],
         options=PackOptions(progress=not args.quiet),
     )
     if args.out:
@@ -91,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
                     "stopped": P.stopped,
                     "reproducible": P.reproducible,
                     "restarts": P.restarts,
+                    "start_kinds": P.start_kinds,
                     "seconds": P.seconds,
                     "seconds_to_best": P.seconds_to_best,
                     "out": args.out,
