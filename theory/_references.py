@@ -273,22 +273,6 @@ _ENTRIES = (
         "Linear Algebra Appl. 436(5), 1014-1027",
         arxiv="1009.5730",
     ),
-    _r(
-        "tropp2005",
-        ("Tropp, J. A.", "Dhillon, I. S.", "Heath, R. W.", "Strohmer, T."),
-        2005,
-        "Designing structured tight frames via an alternating projection method",
-        "IEEE Trans. Inf. Theory 51(1), 188-209",
-        doi="10.1109/TIT.2004.839492",
-    ),
-    _r(
-        "dhillon2008",
-        ("Dhillon, I. S.", "Heath, R. W.", "Strohmer, T.", "Tropp, J. A."),
-        2008,
-        "Constructing packings in Grassmannian manifolds via alternating projection",
-        "Experiment. Math. 17(1), 9-35",
-        arxiv="0709.0535",
-    ),
     # interference: sparse recovery, RIP, random projections, tails
     _r(
         "dasgupta_gupta2003",
@@ -386,14 +370,6 @@ _ENTRIES = (
         "J. AMS 22(1), 1-53",
         arxiv="math/0607364",
         doi="10.1090/S0894-0347-08-00600-0",
-    ),
-    _r(
-        "donoho_maleki2009",
-        ("Donoho, D. L.", "Maleki, A.", "Montanari, A."),
-        2009,
-        "Message-passing algorithms for compressed sensing",
-        "PNAS 106(45), 18914-18919",
-        arxiv="0907.3574",
     ),
     _r(
         "hoeffding1963",

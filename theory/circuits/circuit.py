@@ -22,12 +22,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from theory._references import cite
 from theory._validation import as_rng, check_array, check_bool, check_int, check_size
 
 __all__ = ["Circuit", "Gate", "gate_polynomial", "random_circuit"]
 
-HANNI_CITATION = cite("hanni2024")
 
 _OPS = {"AND": (2, None), "OR": (2, 2), "XOR": (2, 2), "NOT": (1, 1), "ID": (1, 1)}
 

@@ -78,7 +78,6 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
 
 from theory._optim import AdamW, FlatParams
-from theory._references import cite
 from theory._validation import (
     as_rng,
     check_array,
@@ -112,8 +111,6 @@ __all__ = [
     "train_compressed",
 ]
 
-BRAUN_2025 = cite("braun2025")
-BHAGAT_2025 = cite("bhagat2025")
 
 _MAX_N = 4096
 _MAX_DIM = 65536

@@ -57,7 +57,6 @@ __all__ = [
 ]
 
 HANNI = cite("hanni2024")
-VMH = cite("vaintrob2024")
 ADLER_SHAVIT = cite("adler_shavit2024")
 
 KINDS = ("bernoulli", "rademacher", "gaussian")

@@ -11,7 +11,6 @@ import mpmath
 import numpy as np
 from numpy.typing import NDArray
 
-from theory._references import cite
 from theory._validation import check_bool, check_int, check_real, check_size
 
 __all__ = ["Capacity", "max_features"]
@@ -21,14 +20,6 @@ __all__ = ["Capacity", "max_features"]
 MAX_DIM = 4096
 #: Largest ``pack_limit`` (numerical packings are tried for every ``n`` with ``dim * n <= pack_limit``).
 MAX_PACK_LIMIT = 20_000
-
-RANDOM_CITATION = cite(
-    "dasgupta_gupta2003",
-    detail=(
-        "random sign vectors and a union bound: at least exp(eps^2 dim / 4) unit vectors with "
-        "pairwise |cos| <= eps exist"
-    ),
-)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from theory._references import cite
 from theory._validation import (
     as_rng,
     check_bool,
@@ -41,8 +40,6 @@ __all__ = [
     "steiner_system",
     "tegum_product",
 ]
-
-FMT_CITATION = cite("fickus2012")
 
 
 def simplex(dim: int) -> NDArray[np.float64]:

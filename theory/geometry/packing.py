@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from theory._references import cite
 from theory._results import Bound
 from theory._validation import as_rng, check_bool, check_int, check_real
 from theory._warnings import TheoryDeprecationWarning, TheoryWarning
@@ -28,8 +27,6 @@ from theory.geometry._packing.solver import PackingSolver, SolverState
 from theory.geometry.bounds import coherence_lower_bound, simplex_bound
 
 __all__ = ["PACK_PRESETS", "PackOptions", "PackRound", "Packing", "default_time_limit", "pack"]
-
-PACK_CITATION = cite("dhillon2008", "tropp2005")
 
 
 @dataclass(frozen=True)

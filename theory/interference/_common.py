@@ -8,15 +8,8 @@ from numpy.typing import NDArray
 from theory._references import cite
 
 DONOHO_ELAD = cite("donoho_elad2003")
-TROPP_2004 = cite("tropp2004")
-CAI_ZHANG = cite("cai_zhang2014")
-DASPREMONT_2008 = cite("daspremont2008", "daspremont_elghaoui2011")
 ALMT = cite("amelunxen2014")
-DONOHO_TANNER = cite("donoho_tanner2009")
-DMM_2009 = cite("donoho_maleki2009")
 BDDW = cite("baraniuk2008")
-ACHLIOPTAS = cite("achlioptas2003")
-ELHAGE_2022 = cite("elhage2022")
 
 
 def offdiag_abs_max(G: NDArray[np.float64]) -> float:

@@ -81,8 +81,6 @@ __all__ = [
 ]
 
 GARG_2026 = cite("garg2026")
-ALON_2003 = cite("alon2003")
-HOEFFDING_1963 = cite("hoeffding1963")
 
 #: Largest ``m`` the matrix routines accept (``BA`` has ``m**2`` entries).
 MAX_FEATURES = 16384

@@ -11,7 +11,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from theory._references import cite
 from theory._validation import (
     as_rng,
     check_array,
@@ -44,8 +43,6 @@ _JL_MAX_DIGITS = 4_000
 _EXACT_MAX_DIGITS = 1_000
 #: Largest denominator of :func:`sphere_cos_moment`, in bits.
 _MOMENT_MAX_BITS = 200_000
-
-DASGUPTA_GUPTA = cite("dasgupta_gupta2003")
 
 
 def _capped_float(k: int) -> float:

@@ -43,11 +43,6 @@ __all__ = [
 ]
 
 DONOHO_ELAD = cite("donoho_elad2003")
-GRIBONVAL_NIELSEN = cite("gribonval_nielsen2003")
-TROPP_2004 = cite("tropp2004")
-SCHNASS_VANDERGHEYNST = cite("schnass2008")
-GRSV_2008 = cite("gribonval2008")
-CANDES_TAO = cite("candes_tao2005")
 
 #: Largest number of column subsets :func:`spark_lower_bound` enumerates unless told otherwise.
 MAX_SPARK_SUPPORTS = 200_000

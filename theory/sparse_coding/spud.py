@@ -26,14 +26,11 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import linear_sum_assignment, linprog
 from scipy.stats import binomtest
 
-from theory._references import cite
 from theory._validation import as_rng, check_int, check_probability, check_real, check_size
 from theory.sparse_coding._checks import check_data, check_dictionary, check_memory
 
 __all__ = ["SpudResult", "SpudTrials", "er_spud", "spud_sample", "spud_success", "spud_success_rate"]
 
-SWW_2012 = cite("spielman2012")
-ADAMCZAK_2016 = cite("adamczak2016")
 
 #: Largest number of linear programs :func:`er_spud` solves unless told otherwise.
 MAX_LPS = 5_000
