@@ -117,26 +117,19 @@ def main(argv: list[str] | None = None) -> int:
     mach = machine()
     print("machine:", mach)
     if args.snmf:
-        res = {"machine": mach, **snmf(args.quick, args.replicates or (2 if args.quick else 3))}
-        res["run_time_s"] = time.perf_counter() - t0
-        print(f"run time {res['run_time_s']:.1f} s")
-        OUT.mkdir(exist_ok=True)
-        path = OUT / ("circuits_compressed_snmf_quick.json" if args.quick else "circuits_compressed_snmf.json")
-        path.write_text(json.dumps(res, indent=1))
-        print("wrote", path)
-        return 0
-    r = compressed_computation(
-        quick=args.quick,
-        replicates=args.replicates,
-        runner=Runner(executor="serial" if args.serial else None, store=args.store, progress=True),
-    )
-    print(r)
-    d = r.to_dict()
-    res = {"machine": mach, **d}
-    res["run_time_s"] = time.perf_counter() - t0
+        stem, data = "circuits_compressed_snmf", snmf(args.quick, args.replicates or (2 if args.quick else 3))
+    else:
+        r = compressed_computation(
+            quick=args.quick,
+            replicates=args.replicates,
+            runner=Runner(executor="serial" if args.serial else None, store=args.store, progress=True),
+        )
+        print(r)
+        stem, data = "circuits_compressed", r.to_dict()
+    res = {"machine": mach, **data, "run_time_s": time.perf_counter() - t0}
     print(f"run time {res['run_time_s']:.1f} s")
     OUT.mkdir(exist_ok=True)
-    path = OUT / ("circuits_compressed_quick.json" if args.quick else "circuits_compressed.json")
+    path = OUT / (f"{stem}_quick.json" if args.quick else f"{stem}.json")
     path.write_text(json.dumps(res, indent=1))
     print("wrote", path)
     return 0
