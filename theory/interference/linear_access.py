@@ -750,7 +750,7 @@ def rademacher_access_dim(*, m: int, k: int, eps: float, failure_prob: float = 0
     ------
     ValueError
         When the dimension is beyond the floating-point range (above about 1.8e308: a
-        :class:`Bound` converts to float), e.g. ``eps=1e-300``.
+        :class:`~theory.geometry.Bound` converts to float), e.g. ``eps=1e-300``.
 
     Examples
     --------
