@@ -7,6 +7,7 @@ import pytest
 
 from theory.sparse_coding._claims_learning import (
     absorption_claim,
+    chanin_absorption_claim,
     learning_claims,
     oracle_claim,
     topk_claim,
@@ -23,7 +24,7 @@ def _quick(claim_id):
 
 
 def test_ids_tags_and_quick_sets():
-    assert len(CLAIMS) == len(learning_claims()) == 5
+    assert len(CLAIMS) == len(learning_claims()) == 6
     for cid, c in CLAIMS.items():
         assert cid.startswith("sparse_coding.")
         assert c.tags[0] == "sparse_coding"
@@ -69,6 +70,21 @@ def test_tied_absorption_claim_quick_and_false_variant():
     # "untied SAEs absorb fully and tied ones not at all" (contrast >= 0.3 of the 1/3 maximum) is false
     small = {"l1": 0.3, "n_seeds": 4, "steps": 200, "n_train": 2048, "n_test": 1000}
     assert check(c, {**small, "margin": 0.3}, trials=1, rng=0).status == "refuted"
+
+
+def test_chanin_toy_absorption_claim_quick_and_false_variants():
+    c, sets = _quick("sparse_coding.tied_no_absorption_chanin")
+    v = check(c, sets[0], trials=1, rng=0)
+    assert v.status == "consistent", v
+    small = {"toy": "chanin", "l1": 0.03, "n_seeds": 4, "steps": 200, "lr": 0.02, "n_train": 2048, "n_test": 1000}
+    # "tied SAEs never read a gap while untied ones always absorb fully" is false here
+    assert check(c, {**small, "margin": 0.9}, trials=1, rng=0).status == "refuted"
+    # on the toy with three frequent exclusive children tying does not remove absorption: the same margin fails
+    three = {"l1": 0.3, "n_seeds": 16, "steps": 500}
+    assert check(c, {**three, "toy": "children3"}, trials=1, rng=0).status == "refuted"
+    assert chanin_absorption_claim().id == c.id
+    with pytest.raises(ValueError, match="toy must be"):
+        check(c, {**small, "toy": "mine"}, trials=1)
 
 
 def test_oracle_claim_quick_and_false_variant():
