@@ -34,6 +34,8 @@ from theory.circuits.compile import ErrorCorrection, compile_circuit, simulate
 from theory.circuits.moments import uand_error_moments
 from theory.circuits.uand import embed_features, sparse_inputs, uand
 from theory.experiments._runner import as_runner
+from theory.experiments._summary import Summary as _Section
+from theory.experiments._summary import run_cells as _run
 from theory.sweep import Runner
 
 __all__ = [
@@ -730,37 +732,6 @@ def capacity_basis_cell(params: Mapping[str, Any], rng: np.random.Generator) -> 
 # ``benchmarks/results/circuits.json`` (``to_dict``/``from_dict``) and printing its summary.
 
 
-@dataclass(frozen=True, repr=False)
-class _Section:
-    """A summarised experiment: its JSON data (``to_dict``) and a readable summary (``str``)."""
-
-    data: dict[str, Any]
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.data, Mapping):
-            raise TypeError(f"data must be a dict, got {type(self.data).__name__}")
-        object.__setattr__(self, "data", copy.deepcopy(dict(self.data)))
-
-    def to_dict(self) -> dict[str, Any]:
-        """The result as JSON data (a copy)."""
-        return copy.deepcopy(self.data)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Any:
-        """The result from :meth:`to_dict`'s data (or the section stored in ``circuits.json``)."""
-        return cls(data=dict(data))
-
-    def __getitem__(self, key: str) -> Any:
-        return self.data[key]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        """``data[key]``, or ``default``."""
-        return self.data.get(key, default)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(keys={sorted(self.data)})"
-
-
 class _ListSection(_Section):
     """A section stored as a list in ``circuits.json`` (``to_dict()`` wraps it under :attr:`KEY`)."""
 
@@ -777,12 +748,6 @@ class _ListSection(_Section):
     def rows(self) -> list[Any]:
         """The stored list (the ``circuits.json`` section)."""
         return copy.deepcopy(self.data[self.KEY])
-
-
-def _run(cell: Any, grid: list[dict[str, Any]], *, runner: Runner, rng: int, desc: str) -> Any:
-    from theory.sweep import sweep
-
-    return sweep(cell, grid, runner=runner, rng=rng, desc=desc)
 
 
 class WidthScaling(_Section):
@@ -887,6 +852,20 @@ def _mmax_from_rates(rows: list[tuple[int, float]], eps: float) -> float | None:
     return None
 
 
+def _adler_shavit_row(d: int, m: int, m_out: int, params: float, *, keep_params: bool = False) -> dict[str, Any]:
+    """The U-AND at a capacity point (``d`` neurons, ``params`` parameters, ``m_out`` ANDs) against
+    Adler and Shavit's lower bounds on neurons and parameters."""
+    from theory.circuits.moments import adler_shavit_bounds
+
+    b = adler_shavit_bounds(m_out=m_out)
+    row: dict[str, Any] = {"d": d, "m": m, "m_out": m_out}
+    if keep_params:
+        row["params"] = params
+    row["neurons_over_lower"] = d / b.neurons_lower
+    row["params_over_lower"] = params / b.params_lower
+    return row
+
+
 class CapacityScaling(_Section):
     """Largest ``m`` with per-gate error rate ``<= eps`` against ``d``, from :func:`capacity_scaling`.
 
@@ -964,7 +943,6 @@ def capacity_scaling(
        arXiv:2409.15318
     """
     from theory._validation import check_probability
-    from theory.circuits.moments import adler_shavit_bounds
 
     quick = check_bool(quick, "quick")
     runner = as_runner(runner, executor=executor, store=store, progress=progress, caller="capacity_scaling")
@@ -1025,17 +1003,7 @@ def capacity_scaling(
             "p"
         ]
         m_out = m * (m - 1) // 2
-        params = d * d + d + m_out * d * p * p  # W Fᵀ dense (d x dim), bias, read-off nnz
-        b = adler_shavit_bounds(m_out=m_out)
-        ratios.append(
-            {
-                "d": d,
-                "m": m,
-                "m_out": m_out,
-                "neurons_over_lower": d / b.neurons_lower,
-                "params_over_lower": params / b.params_lower,
-            }
-        )
+        ratios.append(_adler_shavit_row(d, m, m_out, d * d + d + m_out * d * p * p))  # W Fᵀ, bias, read-off nnz
     out["adler_shavit"] = ratios
     return CapacityScaling(data=out)
 
@@ -1180,7 +1148,6 @@ def capacity_fit(
        Superposition. arXiv:2408.05451
     """
     from theory._validation import check_probability
-    from theory.circuits.moments import adler_shavit_bounds
 
     quick = check_bool(quick, "quick")
     runner = as_runner(runner, executor=executor, store=store, progress=progress, caller="capacity_fit")
@@ -1256,18 +1223,7 @@ def capacity_fit(
         m = int(mf)
         m_out = m * (m - 1) // 2
         c = min(CAP_CS)
-        params = d * d + d + m_out * c * c
-        b = adler_shavit_bounds(m_out=m_out)
-        out["adler_shavit"].append(
-            {
-                "d": d,
-                "m": m,
-                "m_out": m_out,
-                "params": params,
-                "neurons_over_lower": d / b.neurons_lower,
-                "params_over_lower": params / b.params_lower,
-            }
-        )
+        out["adler_shavit"].append(_adler_shavit_row(d, m, m_out, d * d + d + m_out * c * c, keep_params=True))
     return CapacityFit(data=out)
 
 

@@ -38,13 +38,12 @@ of ReLU SAEs over L1 coefficient x dictionary ratio) and :func:`synthbench_ranki
 
 from __future__ import annotations
 
-import copy
 import math
 import time
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -52,6 +51,8 @@ from numpy.typing import ArrayLike, NDArray
 from theory._validation import check_array, check_bool, check_int, check_probability, check_real
 from theory._warnings import TheoryWarning
 from theory.experiments._runner import as_runner
+from theory.experiments._summary import Summary
+from theory.experiments._summary import run_cells as _sweep_run
 from theory.sweep import Runner
 
 __all__ = [
@@ -751,53 +752,14 @@ def pre_decay_change(curve: Mapping[str, Any], steps: int) -> float | None:
 # ----------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, repr=False)
-class _Summary:
-    """A summarised experiment: its JSON data (``to_dict``) and a readable summary (``str``)."""
-
-    data: dict[str, Any]
-
-    #: Keys a result's data must hold.
-    REQUIRED: ClassVar[tuple[str, ...]] = ()
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.data, Mapping):
-            raise TypeError(f"data must be a dict, got {type(self.data).__name__}")
-        missing = [k for k in self.REQUIRED if k not in self.data]
-        if missing:
-            raise ValueError(f"data of {type(self).__name__} misses the keys {missing}")
-        object.__setattr__(self, "data", copy.deepcopy(dict(self.data)))
-
-    def to_dict(self) -> dict[str, Any]:
-        """The result as JSON data (a copy)."""
-        return copy.deepcopy(self.data)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Any:
-        """The result from :meth:`to_dict`'s data (or the benchmark's JSON file)."""
-        return cls(data=dict(data))
-
-    def __getitem__(self, key: str) -> Any:
-        return self.data[key]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        """``data[key]``, or ``default``."""
-        return self.data.get(key, default)
+class _Summary(Summary):
+    """A summarised experiment whose readable summary is its Markdown report."""
 
     def __str__(self) -> str:
         return self.markdown()
 
     def markdown(self) -> str:  # pragma: no cover - every subclass defines it
         raise NotImplementedError
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(keys={sorted(self.data)})"
-
-
-def _sweep_run(cell: Any, grid: list[dict[str, Any]], *, runner: Runner, rng: int, desc: str) -> Any:
-    from theory.sweep import sweep
-
-    return sweep(cell, grid, runner=runner, rng=rng, desc=desc)
 
 
 # ---------------------------------------------------------------- O'Neill, Gumran & Klindt (2024)
