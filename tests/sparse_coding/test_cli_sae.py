@@ -169,6 +169,14 @@ def test_bench_table_json_and_files(main, capsys, tmp_path):
             "--out must end in .json",
         ),
         (["sae", "bench", "--truth", "oneill2024", "--kinds", "", "--width", "4"], "at least one SAE kind"),
+        (
+            ["sae", "train", "oneill2024", "--kind", "jumprelu", "--width", "4", "--jumprelu-threshold", "0"],
+            "--jumprelu-threshold must be a positive finite number",
+        ),
+        (
+            ["sae", "bench", "--truth", "oneill2024", "--width", "4", "--jumprelu-bandwidth", "nan"],
+            "--jumprelu-bandwidth must be a positive finite number",
+        ),
     ],
 )
 def test_bad_options_are_one_line_exit_2(main, capsys, tmp_path, monkeypatch, argv, msg):
@@ -224,3 +232,21 @@ def test_normalize_choices_are_the_trainers():
     _optimisation(p)
     action = next(a for a in p._actions if a.dest == "normalize")
     assert tuple(action.choices) == tuple(NORMALIZATIONS)
+
+
+def test_jumprelu_flags_reach_the_trainer(main, capsys, tmp_path):
+    """The defaults are the library's; a threshold set on the command line is the one trained from
+    (after 5 steps at lr 1e-3 every threshold is within a few percent of it)."""
+    from theory.sparse_coding import load_sae
+
+    p = argparse.ArgumentParser()
+    cli_sae._optimisation(p)
+    ns = p.parse_args([])
+    assert ns.jumprelu_threshold == SAEOptions().jumprelu_init_threshold
+    assert ns.jumprelu_bandwidth == SAEOptions().jumprelu_bandwidth
+    folder = tmp_path / "j"
+    argv = ["sae", "train", "oneill2024", "--kind", "jumprelu", "--width", "8", "--steps", "5", "--no-progress"]
+    argv += ["--jumprelu-threshold", "0.4", "--jumprelu-bandwidth", "0.4", "--out", str(folder)]
+    assert main(argv) == 0
+    sae = load_sae(folder)
+    np.testing.assert_allclose(sae.threshold, 0.4, rtol=0.02)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import math
+import re
+import warnings
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from theory._warnings import TheoryWarning
 from theory.sparse_coding.sae import (
     SAE,
     SAEOptions,
@@ -333,6 +336,26 @@ def test_jumprelu_l0_penalty_sparsifies_and_recovers():
     x, _ = truth.sample(50, rng=1)
     codes = saes[2].encode(x)
     assert np.all((codes == 0) | (codes > saes[2].threshold))
+
+
+def test_jumprelu_warns_when_thresholds_stay_far_below_the_pre_activations():
+    """SAELens's 1e-3 threshold on data whose coordinates are ~0.2: after a short run the thresholds are
+    still far below the pre-activations, the L0 penalty has had no effect (L0 as with no penalty),
+    and a warning names the instances and a scale to start from; thresholds started at that scale
+    sparsify and give no warning. The instance with a zero coefficient is never reported."""
+    truth = _Truth()
+    kw = dict(kind="jumprelu", width=16, l0=[0.0, 0.05], steps=300, batch_size=128, lr=1e-2)
+    with pytest.warns(TheoryWarning, match=r"JumpReLU instance\(s\) \[1\]: the median threshold") as rec:
+        stuck = train_saes(truth, options=QUIET, **kw)
+    suggested = float(re.search(r"near ([0-9.e-]+)", str(rec[0].message)).group(1))
+    x, _ = truth.sample(4096, rng=0)
+    assert suggested == pytest.approx(0.5 * np.sqrt(np.mean(np.sum(x**2, axis=1)) / 8), rel=0.15)
+    assert stuck[1].l0s[-1] > 0.8 * stuck[0].l0s[-1]  # the penalty did (almost) nothing
+    opts = SAEOptions(progress=False, jumprelu_init_threshold=suggested, jumprelu_bandwidth=suggested)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TheoryWarning)
+        moved = train_saes(truth, options=opts, **kw)
+    assert moved[1].l0s[-1] < 0.5 * stuck[1].l0s[-1]
 
 
 def test_real_ground_truth_object():

@@ -56,12 +56,13 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("gather", [1.0, 0.0])
+@pytest.mark.parametrize("gather_cost", [0.0, 2.0, 1e9])
 @pytest.mark.parametrize("kind,tied,dn,k", CASES)
-def test_select_path_equals_reference(kind, tied, dn, k, gather, path, monkeypatch):
+def test_select_path_equals_reference(kind, tied, dn, k, gather_cost, path, monkeypatch):
     """Loss, residual, active set and every gradient equal the vectorised reference (itself checked
-    against finite differences in test_sae.py), on both paths and both code-gradient methods."""
-    monkeypatch.setattr(sae_mod, "_GATHER_MAX_DENSITY", gather)
+    against finite differences in test_sae.py), on both paths and with the code gradient gathered
+    for every row (cost 0), for none (1e9) or split between the two (2.0, checked below for ReLU)."""
+    monkeypatch.setattr(sae_mod, "_GATHER_COST", gather_cost)
     monkeypatch.setattr(sae_mod, "_GATHER_BLOCK", 7)  # several gathered blocks per batch
     rng = np.random.default_rng(7)
     I, B, d, W = 2, 9, 5, 8
@@ -83,9 +84,15 @@ def test_select_path_equals_reference(kind, tied, dn, k, gather, path, monkeypat
         np.testing.assert_allclose(res["min_selected"], ref["min_selected"], rtol=1e-12)
     for name, g in ref["grads"].items():
         np.testing.assert_allclose(G[name], g, rtol=1e-10, atol=1e-12, err_msg=name)
-    # relu rows have different numbers of active latents: the padded gather is exercised
+    # relu rows have different numbers of active latents; at cost 2 every instance has rows on
+    # both sides of width / cost (dense product for some rows, gathered atoms for the others)
     if kind == "relu":
-        assert len(set(ref["mask"][0].sum(axis=1).tolist())) > 1
+        for i in range(I):
+            per_row = ref["mask"][i].sum(axis=1)
+            assert len(set(per_row.tolist())) > 1
+            if gather_cost == 2.0:
+                heavy = per_row * gather_cost > W
+                assert heavy.any() and not heavy.all(), per_row
 
 
 @pytest.mark.parametrize("kind,k", [("relu", None), ("topk", [2, 3]), ("batchtopk", [1, 2])])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -168,6 +169,21 @@ def _optimisation(p: argparse.ArgumentParser) -> None:
         help="scale the inputs while training (expected_norm: mean norm sqrt(dim), as SAELens; "
         "unit_mean_squared_norm: E|x|^2 = 1); folded into the saved weights (default: %(default)s)",
     )
+    p.add_argument(
+        "--jumprelu-threshold",
+        type=float,
+        default=1e-3,
+        metavar="THETA",
+        help="jumprelu: initial threshold, in the (scaled) units the optimiser sees; start near half the "
+        "RMS input coordinate when that is much larger (default: %(default)s, SAELens's)",
+    )
+    p.add_argument(
+        "--jumprelu-bandwidth",
+        type=float,
+        default=1e-3,
+        metavar="EPS",
+        help="jumprelu: width of the straight-through estimator's kernel (default: %(default)s)",
+    )
 
 
 def _scoring(p: argparse.ArgumentParser) -> None:
@@ -189,6 +205,12 @@ def _truth(name: str | None, seed: int) -> Any:
 def _check_seed(seed: int, flag: str = "--seed") -> None:
     if seed < 0:
         raise ValueError(f"{flag} must be a non-negative integer, got {seed}")
+
+
+def _positive_real(value: float, flag: str) -> float:
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"{flag} must be a positive finite number, got {value}")
+    return value
 
 
 def _positive(value: int, flag: str) -> int:
@@ -261,7 +283,13 @@ def _train(
         steps=args.steps,
         batch_size=args.batch_size,
         lr=args.lr,
-        options=SAEOptions(progress=progress, bias=not args.no_bias, normalize=args.normalize),
+        options=SAEOptions(
+            progress=progress,
+            bias=not args.no_bias,
+            normalize=args.normalize,
+            jumprelu_init_threshold=_positive_real(args.jumprelu_threshold, "--jumprelu-threshold"),
+            jumprelu_bandwidth=_positive_real(args.jumprelu_bandwidth, "--jumprelu-bandwidth"),
+        ),
         rng=args.seed,
     )
 

@@ -396,7 +396,10 @@ class SAEOptions:
     jumprelu_bandwidth : float
         Width :math:`\varepsilon` of the rectangle kernel of JumpReLU's straight-through estimator.
     jumprelu_init_threshold : float
-        Initial JumpReLU threshold (SAELens's default 0.001).
+        Initial JumpReLU threshold (SAELens's default 0.001). Thresholds move by about ``lr`` per
+        step in log space, so on data whose coordinates are much larger than this, start near half
+        the RMS input coordinate (in the scaled units); :func:`train_saes` warns when trained
+        thresholds are still far below the pre-activations.
     threshold_rate : float
         BatchTopK/Matryoshka: rate of the bias-corrected exponential moving average of the smallest
         selected activation, which becomes the inference threshold.
@@ -684,11 +687,12 @@ def _loss_and_grads(
 _SPARSE_MAX_DENSITY = 0.125
 _SPARSE_MAX_DENSITY_LARGE = 0.02
 _CACHE_ENTRIES = 2**18
-#: On the sparse path, when no input has more than this fraction of the latents active, the code
-#: gradient is computed at the active entries only (each input's active atoms gathered, a block of
-#: at most ``_GATHER_BLOCK`` entries at a time, and multiplied by its residual); otherwise as one
-#: dense product.
-_GATHER_MAX_DENSITY = 0.05
+#: On the sparse path the code gradient (:math:`\Delta_b \cdot d_i` at the active entries) is computed
+#: per input row either from one dense product over the rows with many active latents or by
+#: gathering the active atoms of the other rows (at most ``_GATHER_BLOCK`` gathered numbers at a
+#: time). A gathered entry costs about as much as ``_GATHER_COST`` entries of the dense product, so a
+#: row with more than ``width / _GATHER_COST`` active latents takes the dense product.
+_GATHER_COST = 16.0
 _GATHER_BLOCK = 2**18
 
 
@@ -702,6 +706,62 @@ def _scratch(work: dict[str, NDArray[Any]], name: str, shape: tuple[int, int], d
 
 #: Kinds :func:`_select_loss_and_grads` handles (one reconstruction, codes supported on a mask).
 _SELECT_KINDS = ("relu", "topk", "batchtopk")
+
+
+_vecdot = getattr(np, "vecdot", None)  # NumPy >= 2.0
+
+
+def _rowwise_dot(a: NDArray[Any], b: NDArray[Any]) -> NDArray[Any]:
+    """``(a * b).sum(axis=1)`` for two (n, d) arrays without the (n, d) product."""
+    if _vecdot is not None:
+        return _vecdot(a, b)
+    return np.einsum("kd,kd->k", a, b)
+
+
+def _active_code_gradient(
+    dx: NDArray[Any],
+    Dt: NDArray[Any],
+    rows: NDArray[np.intp],
+    cols: NDArray[np.intp],
+    per_row: NDArray[np.intp],
+    df_buf: NDArray[Any],
+) -> NDArray[Any]:
+    """``dz[k] = dx[rows[k]] · Dt[cols[k]]`` for the active entries (CSR order).
+
+    Rows with more than ``width / _GATHER_COST`` active latents: one dense product over those rows
+    (into ``df_buf``); the other rows: their active atoms gathered and dotted with their residuals.
+    """
+    B, W = df_buf.shape
+    d = Dt.shape[1]
+    nnz = cols.size
+    if nnz == 0:
+        return np.empty(0, dtype=Dt.dtype)
+    heavy = per_row * _GATHER_COST > W
+    n_heavy = int(np.count_nonzero(heavy))
+    if n_heavy == B:
+        return np.matmul(dx, Dt.T, out=df_buf).ravel()[rows * W + cols]
+    m = int(per_row.max())
+    step = max(1, _GATHER_BLOCK // (m * d))
+    if n_heavy == 0 and nnz == B * m:  # every row has m entries (TopK): one batched product per block
+        pad = cols.reshape(B, m)
+        dzp = np.empty((B, m, 1), dtype=Dt.dtype)
+        for s in range(0, B, step):
+            np.matmul(Dt[pad[s : s + step]], dx[s : s + step, :, None], out=dzp[s : s + step])
+        return dzp.ravel()
+    dz = np.empty(nnz, dtype=Dt.dtype)
+    if n_heavy:
+        on_heavy = heavy[rows]
+        rank = np.cumsum(heavy) - 1
+        dense = np.matmul(dx[heavy], Dt.T, out=df_buf[:n_heavy])
+        dz[on_heavy] = dense.ravel()[rank[rows[on_heavy]] * W + cols[on_heavy]]
+        light = np.flatnonzero(~on_heavy)
+    else:
+        light = np.arange(nnz)
+    block = max(1, _GATHER_BLOCK // d)
+    for s in range(0, light.size, block):
+        k = light[s : s + block]
+        dz[k] = _rowwise_dot(Dt[cols[k]], dx[rows[k]])
+    return dz
 
 
 def _select_loss_and_grads(
@@ -800,25 +860,9 @@ def _select_loss_and_grads(
                 r += b_dec[i]
             r -= x
             dx = r * scale
-            gDt[...] = F.T @ dx
-            m = int(per_row.max()) if nnz else 0
-            if 0 < m <= _GATHER_MAX_DENSITY * W:  # row b: the active atoms of b, gathered, times dx_b
-                uniform = nnz == B * m
-                if uniform:
-                    pad = cols.reshape(B, m)
-                else:
-                    slot = np.arange(nnz) - indptr[rows]
-                    pad = np.zeros((B, m), dtype=np.intp)
-                    pad[rows, slot] = cols
-                dzp = np.empty((B, m, 1), dtype=W_decT.dtype)
-                step = max(1, _GATHER_BLOCK // (m * d))
-                for s in range(0, B, step):
-                    np.matmul(Dt[pad[s : s + step]], dx[s : s + step, :, None], out=dzp[s : s + step])
-                dz = dzp.ravel() if uniform else dzp[rows, slot, 0]
-            elif nnz == 0:
-                dz = np.zeros(0, dtype=W_decT.dtype)
-            else:
-                dz = np.matmul(dx, Dt.T, out=df_buf).ravel()[flat]
+            FT = F.T  # (W, B) CSC, kept: the encoder gradient below reuses its structure
+            gDt[...] = FT @ dx
+            dz = _active_code_gradient(dx, Dt, rows, cols, per_row, df_buf)
             if kind == "relu":
                 if norms is not None:
                     dz += c * norms[cols]
@@ -829,7 +873,8 @@ def _select_loss_and_grads(
                     sparsity[i] = float(vals.sum(dtype=np.float64)) / B
             if kind == "batchtopk" and nnz:
                 out["min_selected"][i] = float(vals.min())
-            gWe = sp.csr_array((dz, cols, indptr), shape=(B, W)).T @ xc  # (W, d)
+            FT.data[...] = dz  # same pattern as the codes (``vals`` may share this buffer: not used below)
+            gWe = FT @ xc  # (W, d)
             gbe = np.bincount(cols, weights=dz, minlength=W).astype(dt)
             fired[i, cols] = True
         else:
@@ -1050,7 +1095,9 @@ def train_saes(
     held as a ``scipy.sparse`` CSR matrix: decoding, the decoder gradient, the code gradient (at
     the active entries only) and the encoder gradient then cost time proportional to the number of
     active codes, and only the encoder product :math:`(x - b_{\mathrm{dec}}) W_{\mathrm{enc}}^\top`
-    is dense. Denser batches use dense products. Both give the same numbers up to rounding.
+    is dense. The code gradient of an input with more than ``width/16`` active latents comes from
+    one dense product over such inputs, the others' from their gathered atoms. Denser batches use
+    dense products. Every path gives the same numbers up to rounding.
     ``options.bias=False`` trains without biases; ``options.normalize`` rescales the data by a
     fixed factor folded into the returned weights (see :class:`SAEOptions`).
 
@@ -1100,6 +1147,15 @@ def train_saes(
         Bad arguments; buffers (all instances, ``width``, ``batch_size``, ``dim``) over the memory
         limit, checked before anything is allocated; training that diverges (non-finite parameters
         or loss), naming ``lr`` and the sparsity coefficient.
+
+    Warns
+    -----
+    TheoryWarning
+        BatchTopK/Matryoshka instances in which no latent was ever selected; JumpReLU instances
+        with a positive L0 coefficient whose median trained threshold is below
+        ``JUMPRELU_RELU_LIKE_RATIO`` (0.1) times the root mean square of their positive
+        pre-activations on the last batch (the SAE then acts almost like a ReLU SAE); the message
+        names a starting scale for ``jumprelu_init_threshold``.
 
     Examples
     --------
@@ -1297,6 +1353,8 @@ def train_saes(
             f"SAE training diverged (non-finite parameters or loss) at lr={options.lr:.3g}; lower lr{also}"
         )
 
+    if kind == "jumprelu":
+        _warn_relu_like(P, x, coef, tied=tied, options=options)
     thresholds = None
     if kind in ("batchtopk", "matryoshka"):
         if np.any(ema_n == 0):
@@ -1350,6 +1408,44 @@ def train_saes(
             )
         )
     return saes
+
+
+#: A JumpReLU instance whose median threshold is below this fraction of the root mean square of its
+#: positive pre-activations on the last training batch is reported as acting like a ReLU SAE.
+JUMPRELU_RELU_LIKE_RATIO = 0.1
+
+
+def _warn_relu_like(
+    P: dict[str, NDArray[Any]], x: NDArray[Any], coef: NDArray[Any], *, tied: bool, options: SAEOptions
+) -> None:
+    r"""Warn when trained JumpReLU thresholds sit far below the pre-activations (a ReLU SAE in effect).
+
+    Adam moves :math:`\log\theta` by about the learning rate per step, so thresholds that start far
+    below the pre-activation scale stay there in a short run and the L0 penalty barely acts. Measured
+    on the last (scaled) training batch: the median threshold of each instance relative to the root mean square
+    of its positive pre-activations. Instances with a zero L0 coefficient are not reported.
+    """
+    We = P["W_dec"] if tied else P["W_enc"]  # (I, width, dim)
+    z = np.matmul(x[None, :, :] - P["b_dec"][:, None, :], We.transpose(0, 2, 1)) + P["b_enc"][:, None, :]
+    pos = np.maximum(z, 0).astype(np.float64)
+    count = (z > 0).sum(axis=(1, 2))
+    rms = np.sqrt(np.einsum("ibw,ibw->i", pos, pos) / np.maximum(count, 1))
+    med = np.median(np.exp(P["log_threshold"].astype(np.float64)), axis=1)
+    ratio = med / np.where(rms > 0, rms, np.inf)
+    bad = np.flatnonzero((coef > 0) & (count > 0) & (ratio < JUMPRELU_RELU_LIKE_RATIO))
+    if bad.size == 0:
+        return
+    suggest = 0.5 * math.sqrt(float(np.mean(np.einsum("bd,bd->b", x, x, dtype=np.float64))) / x.shape[1])
+    warnings.warn(
+        f"JumpReLU instance(s) {bad.tolist()}: the median threshold is at most {float(ratio[bad].max()):.3g} "
+        "times the root mean square of the positive pre-activations on the last batch (thresholds started at "
+        f"jumprelu_init_threshold={options.jumprelu_init_threshold:g}), so these SAEs act almost like ReLU SAEs "
+        "and the L0 penalty has had little effect. Adam moves log(threshold) by about lr per step: set "
+        f"jumprelu_init_threshold and jumprelu_bandwidth near {suggest:.3g} (half the RMS input coordinate, in "
+        "the units the optimiser saw), or train longer",
+        TheoryWarning,
+        stacklevel=3,
+    )
 
 
 def _resample(
