@@ -111,3 +111,33 @@ def test_every_option_has_help_and_shows_its_default():
 
     walk(parser, ["theory"])
     assert not bad, "\n".join(bad)
+
+
+@pytest.mark.parametrize("category", ["TheoryWarning", "TheoryDeprecationWarning", "RuntimeWarning"])
+def test_toolkit_warnings_print_as_one_line(category, monkeypatch, capsys):
+    """A command's TheoryWarning (or deprecation) prints as ``theory: warning: ...`` without the
+    source line; any other warning goes through Python's own machinery; the hook is removed after."""
+    import warnings
+
+    import theory
+
+    cls = {"RuntimeWarning": RuntimeWarning}.get(category) or getattr(theory, category)
+
+    def fake(args):
+        warnings.warn("thresholds stayed small", cls, stacklevel=1)
+        return 0
+
+    parser = cli.build_parser()
+    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    monkeypatch.setattr(parser, "parse_args", lambda argv: argparse.Namespace(func=fake))
+    before = warnings.showwarning
+    if cls is RuntimeWarning:
+        with pytest.warns(RuntimeWarning, match="thresholds stayed small"):
+            assert main(["anything"]) == 0
+        assert "theory: warning" not in capsys.readouterr().err
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            assert main(["anything"]) == 0
+        assert capsys.readouterr().err == "theory: warning: thresholds stayed small\n"
+    assert warnings.showwarning is before

@@ -250,3 +250,12 @@ def test_jumprelu_flags_reach_the_trainer(main, capsys, tmp_path):
     assert main(argv) == 0
     sae = load_sae(folder)
     np.testing.assert_allclose(sae.threshold, 0.4, rtol=0.02)
+
+
+def test_jumprelu_warning_names_the_flags(main, capsys):
+    """With SAELens's 1e-3 thresholds on this preset the trainer warns, in one line naming the flags."""
+    argv = ["sae", "bench", "--truth", "oneill2024", "--kinds", "jumprelu", "--width", "16", "--steps", "60"]
+    assert main([*argv, "--no-progress"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("theory: warning: JumpReLU instance(s) [0]") and err.count("\n") == 1
+    assert "--jumprelu-threshold" in err

@@ -9,7 +9,9 @@ returning an exit code). A misnamed module is an ``ImportError``. Heavy imports 
 Errors in user input (``ValueError``, ``FileNotFoundError``, :class:`CLIError`), unreadable or
 unwritable files (``OSError``) and a missing optional package print one line
 ``theory: error: ...`` and exit with code 2. Anything else (a ``TypeError`` or ``KeyError`` from
-inside the library) is a bug and shows its traceback.
+inside the library) is a bug and shows its traceback. The toolkit's own warnings
+(:class:`theory.TheoryWarning` and :class:`theory.TheoryDeprecationWarning`) print as one line
+``theory: warning: ...``, without the library source line Python would show.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
 from collections.abc import Sequence
+from typing import Any
 
 __all__ = ["CORE_COMMANDS", "CLIError", "build_parser", "command_modules", "main"]
 
@@ -63,6 +67,21 @@ def command_modules() -> tuple[str, ...]:
     return CORE_COMMANDS + tuple(m for a in AREAS for m in a.cli)
 
 
+_python_showwarning = warnings.showwarning
+
+
+def _show_warning(
+    message: Warning | str, category: type[Warning], filename: str, lineno: int, file: Any = None, line: Any = None
+) -> None:
+    """The toolkit's warnings as ``theory: warning: ...`` on stderr; any other as Python shows it."""
+    from theory._warnings import TheoryDeprecationWarning, TheoryWarning
+
+    if issubclass(category, (TheoryWarning, TheoryDeprecationWarning)):
+        print(f"theory: warning: {message}", file=sys.stderr if file is None else file)
+    else:
+        _python_showwarning(message, category, filename, lineno, file, line)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
@@ -71,7 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.func(args) or 0)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return int(args.func(args) or 0)
     except ModuleNotFoundError as exc:
         extra = OPTIONAL_EXTRAS.get((exc.name or "").split(".")[0])
         if extra is None:

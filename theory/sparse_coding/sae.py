@@ -1442,7 +1442,7 @@ def _warn_relu_like(
         f"jumprelu_init_threshold={options.jumprelu_init_threshold:g}), so these SAEs act almost like ReLU SAEs "
         "and the L0 penalty has had little effect. Adam moves log(threshold) by about lr per step: set "
         f"jumprelu_init_threshold and jumprelu_bandwidth near {suggest:.3g} (half the RMS input coordinate, in "
-        "the units the optimiser saw), or train longer",
+        "the units the optimiser saw; theory sae: --jumprelu-threshold, --jumprelu-bandwidth), or train longer",
         TheoryWarning,
         stacklevel=3,
     )
