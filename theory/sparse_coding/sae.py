@@ -1426,10 +1426,13 @@ def _warn_relu_like(
     of its positive pre-activations. Instances with a zero L0 coefficient are not reported.
     """
     We = P["W_dec"] if tied else P["W_enc"]  # (I, width, dim)
-    z = np.matmul(x[None, :, :] - P["b_dec"][:, None, :], We.transpose(0, 2, 1)) + P["b_enc"][:, None, :]
-    pos = np.maximum(z, 0).astype(np.float64)
-    count = (z > 0).sum(axis=(1, 2))
-    rms = np.sqrt(np.einsum("ibw,ibw->i", pos, pos) / np.maximum(count, 1))
+    I = We.shape[0]
+    count = np.zeros(I, dtype=np.int64)
+    rms = np.zeros(I)
+    for i in range(I):  # one instance at a time: no (I, B, width) temporaries
+        pos = np.maximum((x - P["b_dec"][i]) @ We[i].T + P["b_enc"][i], 0)
+        count[i] = np.count_nonzero(pos)
+        rms[i] = math.sqrt(float(np.einsum("bw,bw->", pos, pos, dtype=np.float64)) / max(int(count[i]), 1))
     med = np.median(np.exp(P["log_threshold"].astype(np.float64)), axis=1)
     ratio = med / np.where(rms > 0, rms, np.inf)
     bad = np.flatnonzero((coef > 0) & (count > 0) & (ratio < JUMPRELU_RELU_LIKE_RATIO))
