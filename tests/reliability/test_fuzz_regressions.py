@@ -201,6 +201,7 @@ def test_sample_features_out_of_the_wrong_type_is_named():
         sample_features(ToyModelConfig(n_features=4, n_hidden=2), 8, out="x")
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # refused by name, without numpy overflow warnings
 @pytest.mark.parametrize("kwargs", [{"k": 0}, {"k": 1}, {"k": 2}, {"p": 0.5}])
 @pytest.mark.parametrize("b", [1e300, 1e160])
 def test_readout_error_beyond_the_float_range_is_a_named_error_not_inf(kwargs, b):
@@ -317,6 +318,7 @@ def test_interference_moments_scale_exactly_or_refuse_by_name():
         interference_moments(dim=4, x=[1e150, 1.0])  # |x|^4 = 1e600: beyond float64, once an OverflowError
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # refused by name, without numpy overflow warnings
 def test_optimal_readout_bias_of_a_huge_frame_names_W():
     W = np.array([[1.0, 0.0, 0.6], [0.0, 1.0, 0.8]]) * 1e150
     # the search range of the bias is -a max|w|^2 ~ -1e300 (once refused as "entries of b"); the
@@ -335,6 +337,7 @@ def test_optimal_linear_decoder_is_scale_equivariant_at_huge_and_tiny_scales():
         assert np.allclose(Bc * c, B, atol=1e-7)
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # refused by name, without numpy overflow warnings
 def test_compressed_loss_beyond_the_float_range_is_a_named_error():
     E = residual_embedding(n=4, dim=6, kind="orthogonal", rng=0)
     W_in, W_out = naive_weights(E, width=4)

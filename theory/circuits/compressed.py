@@ -588,9 +588,11 @@ def compressed_loss(
     n = Em.shape[2]
     if Wo.shape != (S, dim, width) or Em.shape != (S, dim, n) or xx.shape[0] != S or xx.shape[2] != n:
         raise ValueError(f"shapes do not match: W_in {Wi.shape}, W_out {Wo.shape}, E {Em.shape}, x {xx.shape}")
-    G = np.swapaxes(Em, 1, 2) @ Em
-    loss, gi, go = _loss_grad(Wi, Wo, Em, G, xx, s, grad)
     # the loss is of degree 6 in E and 2 in the weights: entries within check_array's 1e150 can still overflow it
+    # (checked below and refused by name, so numpy's overflow warnings are silenced here)
+    with np.errstate(over="ignore", invalid="ignore"):
+        G = np.swapaxes(Em, 1, 2) @ Em
+        loss, gi, go = _loss_grad(Wi, Wo, Em, G, xx, s, grad)
     if not np.all(np.isfinite(loss)) or (grad and not (np.all(np.isfinite(gi)) and np.all(np.isfinite(go)))):
         raise ValueError(
             "the loss or its gradient exceeds the float range (about 1.8e308): the entries of W_in, W_out, E "

@@ -186,45 +186,47 @@ def readout_error(
     trials = check_int(trials, "trials", minimum=2)
     if (k is None) == (p is None):
         raise ValueError("give exactly one of k (number of active features) and p (feature probability)")
-    G = W.T @ W
-    if k is not None:
-        k = check_int(k, "k", minimum=0)
-        if k > n:
-            raise ValueError(f"k must be an integer in [0, {n}], got {k} (W has n={n} columns)")
-        if k == 0:
-            fp = float(np.mean(bb > 0))
-            return _finite_error(float(np.sum(np.maximum(bb, 0.0) ** 2)), 0.0, True, fp)
-        if k == 1:
-            tot = 0.0
-            fp = 0.0
-            for j in range(n):
-                others = np.arange(n) != j
-                tot += float(np.sum(_int_relu_sq(G[others, j], bb[others], a))) / a
-                tot += float(_int_relu_minus_v_sq(np.array([G[j, j]]), np.array([bb[j]]), a)[0]) / a
-                # P(G_ij v + b_i > 0) for v ~ U[0, a]
-                g, c = G[others, j], bb[others]
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    r = np.where(g != 0, -c / g, np.nan)
-                frac = np.where(
-                    g > 0, 1.0 - np.clip(r / a, 0, 1), np.where(g < 0, np.clip(r / a, 0, 1), (c > 0).astype(float))
-                )
-                fp += float(np.mean(frac)) if n > 1 else 0.0
-            return _finite_error(tot / n, 0.0, True, fp / n)
-    else:
-        p = check_probability(p, "p")
-    gen = as_rng(rng)
-    if k is not None:
-        X = np.zeros((n, trials))
-        S = np.argsort(gen.random((n, trials)), axis=0)[:k]
-        X[S, np.arange(trials)[None, :]] = gen.uniform(0.0, a, size=(k, trials))
-    else:
-        assert p is not None  # exactly one of k and p was given
-        X = np.where(gen.random((n, trials)) < p, gen.uniform(0.0, a, size=(n, trials)), 0.0)
-    out = np.maximum(G @ X + bb[:, None], 0.0)
-    err = np.sum((out - X) ** 2, axis=0)
-    inactive = X == 0
-    fp = float(np.sum((out > 0) & inactive) / max(1, np.sum(inactive)))
-    return _finite_error(float(err.mean()), float(err.std(ddof=1) / math.sqrt(trials)), False, fp)
+    # squared errors beyond the float range are refused by name in _finite_error: no overflow warnings on the way
+    with np.errstate(over="ignore", invalid="ignore"):
+        G = W.T @ W
+        if k is not None:
+            k = check_int(k, "k", minimum=0)
+            if k > n:
+                raise ValueError(f"k must be an integer in [0, {n}], got {k} (W has n={n} columns)")
+            if k == 0:
+                fp = float(np.mean(bb > 0))
+                return _finite_error(float(np.sum(np.maximum(bb, 0.0) ** 2)), 0.0, True, fp)
+            if k == 1:
+                tot = 0.0
+                fp = 0.0
+                for j in range(n):
+                    others = np.arange(n) != j
+                    tot += float(np.sum(_int_relu_sq(G[others, j], bb[others], a))) / a
+                    tot += float(_int_relu_minus_v_sq(np.array([G[j, j]]), np.array([bb[j]]), a)[0]) / a
+                    # P(G_ij v + b_i > 0) for v ~ U[0, a]
+                    g, c = G[others, j], bb[others]
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        r = np.where(g != 0, -c / g, np.nan)
+                    frac = np.where(
+                        g > 0, 1.0 - np.clip(r / a, 0, 1), np.where(g < 0, np.clip(r / a, 0, 1), (c > 0).astype(float))
+                    )
+                    fp += float(np.mean(frac)) if n > 1 else 0.0
+                return _finite_error(tot / n, 0.0, True, fp / n)
+        else:
+            p = check_probability(p, "p")
+        gen = as_rng(rng)
+        if k is not None:
+            X = np.zeros((n, trials))
+            S = np.argsort(gen.random((n, trials)), axis=0)[:k]
+            X[S, np.arange(trials)[None, :]] = gen.uniform(0.0, a, size=(k, trials))
+        else:
+            assert p is not None  # exactly one of k and p was given
+            X = np.where(gen.random((n, trials)) < p, gen.uniform(0.0, a, size=(n, trials)), 0.0)
+        out = np.maximum(G @ X + bb[:, None], 0.0)
+        err = np.sum((out - X) ** 2, axis=0)
+        inactive = X == 0
+        fp = float(np.sum((out > 0) & inactive) / max(1, np.sum(inactive)))
+        return _finite_error(float(err.mean()), float(err.std(ddof=1) / math.sqrt(trials)), False, fp)
 
 
 def _finite_error(mean: float, stderr: float, exact: bool, fp: float) -> ReadoutError:
