@@ -6,7 +6,8 @@
   (arguments deep-copied at call time). Hand-written baselines fill the gaps.
 * :func:`bad_values` gives the bad values of an argument's kind (read from its baseline value).
 * :func:`run_bad_call` makes one call with one argument replaced, under a wall-clock bound and an
-  address-space cap, and returns ``None`` if the outcome is acceptable or a one-line failure.
+  address-space cap, and returns ``None`` if the outcome is acceptable or a one-line failure (a
+  numpy floating-point warning reaching the caller counts as a failure).
 * :func:`non_finite` walks a result (dataclass fields, tuples, lists, dicts, arrays, numbers) for
   NaN and infinity; :func:`result_failure` allows NaN only by :data:`NAN_BY_CONTRACT` and an
   infinity only where :data:`INF_BY_CONTRACT` names the callable (and the path, if given).
@@ -459,21 +460,31 @@ def mutations(fn: Any, baseline: Baseline) -> list[tuple[str, str, Any]]:
     return out
 
 
+#: The floating-point error settings of a fuzzed call: numpy's defaults (underflow is silent).
+LEAK_ERRSTATE = {"over": "warn", "divide": "warn", "invalid": "warn", "under": "ignore"}
+
+
 def run_bad_call(
     fn: Any, baseline: Baseline, param: str, bad: Any, *, seconds: float = 10.0, key: str = ""
 ) -> str | None:
     """One fuzzed call of the public callable ``key``. ``None`` if acceptable, else a one-line failure.
 
     The result may hold no NaN (unless in :data:`NAN_BY_CONTRACT`) and no infinity (unless
-    :data:`INF_BY_CONTRACT` allows it at that path).
+    :data:`INF_BY_CONTRACT` allows it at that path), and the call may not leak a numpy
+    floating-point ``RuntimeWarning`` or a ``ComplexWarning`` under numpy's default settings.
     """
     try:
         args, kwargs = call_with(fn, baseline, param, bad)
     except TypeError as exc:  # the baseline itself does not bind (a hand-table error)
         return f"cannot bind: {exc}"
     try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"), _quiet_matplotlib():
+        # numpy's default floating-point settings: an overflow, a division by zero, an invalid value
+        # or a discarded imaginary part that reaches the user as a warning is a failure (the call
+        # should refuse the value by name or handle it quietly); other warnings are allowed
+        with warnings.catch_warnings(), np.errstate(**LEAK_ERRSTATE), _quiet_matplotlib():
             warnings.simplefilter("ignore")
+            warnings.simplefilter("error", RuntimeWarning)
+            warnings.simplefilter("error", np.exceptions.ComplexWarning)
             with time_and_memory_bound(seconds), contextlib.redirect_stdout(_Sink()):
                 result = fn(*args, **kwargs)
     except CallTimeout:

@@ -68,11 +68,14 @@ from theory.interference import (
     statistical_dimension_l1,
 )
 from theory.sparse_coding import (
+    SAE,
     Firing,
+    SAEOptions,
     fit_amortised_encoder,
     ground_truth,
     mlp_encoder_learner,
     sparse_coding_learner,
+    train_sae,
 )
 from theory.sparse_coding._checks import check_data
 from theory.toy_models import (
@@ -601,3 +604,30 @@ def test_sparse_coding_learner_refuses_an_l1_weight_below_float_resolution() -> 
         with pytest.raises(ValueError, match=r"lam must be at least 1e-10 x the largest sample norm"):
             sparse_coding_learner(x, width=4, lam=lam, steps=2)
     assert sparse_coding_learner(x, width=4, lam=2e-10 * scale, steps=2, update="mod").dictionary.shape == (4, 4)
+
+
+def test_sae_refuses_a_complex_decoder():
+    # numpy once cast it to real with a ComplexWarning, silently dropping the imaginary part
+    W = np.ones((3, 2), dtype=complex)
+    with pytest.raises(TypeError, match="W_dec must hold real numbers"):
+        SAE(W_enc=np.ones((2, 3)), b_enc=np.zeros(2), W_dec=W, b_dec=np.zeros(3), kind="relu")
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+@pytest.mark.parametrize(("kind", "name"), [("relu", "l1"), ("jumprelu", "l0")])
+def test_sparsity_coefficient_beyond_the_training_dtype_is_named(kind, name):
+    # 1e300 does not fit float32: refused by name before training (once an overflow warning in a cast)
+    x = np.abs(np.random.default_rng(0).standard_normal((64, 3)))
+    with pytest.raises(ValueError, match=rf"{name} must be at most 3\.403e\+38 \(the largest float32 number\)"):
+        train_sae(x, kind=kind, width=4, steps=2, batch_size=16, options=SAEOptions(progress=False), **{name: 1e300})
+    # in float64 the same value is representable: accepted, and the recorded losses stay finite
+    sae = train_sae(
+        x,
+        kind=kind,
+        width=4,
+        steps=2,
+        batch_size=16,
+        options=SAEOptions(progress=False, dtype="float64"),
+        **{name: 1e300},
+    )
+    assert np.all(np.isfinite(sae.losses))

@@ -150,6 +150,8 @@ class SAE:
         if self.kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}, got {self.kind!r}")
         W_dec = check_array(self.W_dec, "W_dec", ndim=2, dtype=None)
+        if W_dec.dtype.kind not in "biuf":
+            raise TypeError(f"W_dec must hold real numbers, got dtype {W_dec.dtype}")
         if W_dec.dtype.kind != "f":
             W_dec = W_dec.astype(np.float64)
         dt = W_dec.dtype
@@ -1228,6 +1230,12 @@ def train_saes(
     spec = _Spec(kind, tied, dn_l1, options.jumprelu_bandwidth, groups)
 
     dt = _DTYPES[options.dtype]
+    largest = float(np.finfo(np.dtype(options.dtype)).max)
+    if kind in ("relu", "jumprelu") and float(values.max()) > largest:
+        name = "l1" if kind == "relu" else "l0"
+        raise ValueError(
+            f"{name} must be at most {largest:.4g} (the largest {options.dtype} number), got {float(values.max()):.4g}"
+        )
     I = values.size * n_seeds
     itemsize = np.dtype(dt).itemsize
 
