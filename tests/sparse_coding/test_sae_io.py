@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import struct
+import warnings
 
 import numpy as np
 import pytest
 
 import theory.sparse_coding.sae_io as sae_io
+from theory._warnings import TheoryWarning
 from theory.sparse_coding.sae import SAEOptions, train_sae
 from theory.sparse_coding.sae_io import load_sae, save_sae
 
@@ -77,6 +79,12 @@ def _cfg(**kw):
 
 @pytest.fixture(scope="module")
 def trained():
+    with warnings.catch_warnings():  # short runs: the JumpReLU thresholds have not moved yet
+        warnings.filterwarnings("ignore", "JumpReLU instance", TheoryWarning)
+        return _train_all()
+
+
+def _train_all():
     X = np.abs(np.random.default_rng(0).standard_normal((200, 4))) * (np.random.default_rng(1).random((200, 4)) < 0.4)
     common = dict(width=6, steps=30, batch_size=32, options=QUIET)
     return {
