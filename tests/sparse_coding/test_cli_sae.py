@@ -259,3 +259,15 @@ def test_jumprelu_warning_names_the_flags(main, capsys):
     err = capsys.readouterr().err
     assert err.startswith("theory: warning: JumpReLU instance(s) [0]") and err.count("\n") == 1
     assert "--jumprelu-threshold" in err
+
+
+def test_jumprelu_auto_on_the_command_line(main, capsys):
+    """'auto' is accepted and, on the preset that warns with the defaults, no warning is printed;
+    a word other than 'auto' is refused by the parser."""
+    argv = ["sae", "bench", "--truth", "oneill2024", "--kinds", "jumprelu", "--width", "16", "--steps", "60"]
+    argv += ["--no-progress", "--jumprelu-threshold", "auto", "--jumprelu-bandwidth", "auto"]
+    assert main(argv) == 0
+    assert "warning" not in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main([*argv[:-4], "--jumprelu-threshold", "big"])
+    assert exc.value.code == 2 and "expected a number or 'auto', got 'big'" in capsys.readouterr().err

@@ -513,3 +513,60 @@ def test_sae_object_checks():
         sae.decode(np.ones((2, 3)))
     with pytest.raises(ValueError):
         sae.W_dec[0, 0] = 1.0  # read-only
+
+
+class _Replay:
+    """``.sample`` returns the given batches in order."""
+
+    def __init__(self, xs):
+        self.xs, self.j = xs, 0
+
+    def sample(self, batch, rng=None):
+        x = self.xs[self.j]
+        self.j += 1
+        return x
+
+
+def test_jumprelu_auto_threshold_is_half_the_rms_coordinate_of_the_first_batch():
+    xs = np.abs(np.random.default_rng(4).standard_normal((12, 32, 6))) * 3.0
+    expected = 0.5 * math.sqrt(np.mean(np.sum(xs[0] ** 2, axis=1)) / 6)
+    opts = SAEOptions(progress=False, dtype="float64", jumprelu_init_threshold="auto", jumprelu_bandwidth="auto")
+    # a learning rate too small to move anything: the thresholds are the initial ones
+    sae = train_sae(_Replay(xs), kind="jumprelu", width=5, l0=0.1, steps=2, batch_size=32, lr=1e-30, options=opts)
+    np.testing.assert_allclose(sae.threshold, expected, rtol=1e-12)
+    used = sae.info["options"]
+    assert used["jumprelu_init_threshold"] == pytest.approx(expected, rel=1e-12)
+    assert used["jumprelu_bandwidth"] == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_jumprelu_auto_equals_the_same_number_given_explicitly(bias):
+    """'auto' only chooses the number: with it written out, training is identical (also without
+    biases, where the first batch is looked at and put back rather than used for b_dec)."""
+    xs = np.abs(np.random.default_rng(5).standard_normal((40, 32, 6)))
+    value = 0.5 * math.sqrt(np.mean(np.sum(xs[0] ** 2, axis=1)) / 6)
+    kw = dict(kind="jumprelu", width=5, l0=0.05, steps=30, batch_size=32, lr=1e-2)
+    auto = train_sae(_Replay(xs), options=SAEOptions(progress=False, bias=bias, jumprelu_init_threshold="auto"), **kw)
+    given = train_sae(_Replay(xs), options=SAEOptions(progress=False, bias=bias, jumprelu_init_threshold=value), **kw)
+    for name in ("W_enc", "W_dec", "b_enc", "b_dec", "threshold"):
+        np.testing.assert_array_equal(getattr(auto, name), getattr(given, name), err_msg=name)
+
+
+def test_jumprelu_option_values_are_checked():
+    with pytest.raises(ValueError, match="jumprelu_init_threshold must be a positive number or 'auto'"):
+        SAEOptions(jumprelu_init_threshold="automatic")
+    with pytest.raises(ValueError, match="jumprelu_bandwidth"):
+        SAEOptions(jumprelu_bandwidth=0.0)
+    assert SAEOptions(jumprelu_bandwidth=1).jumprelu_bandwidth == 1.0 and isinstance(
+        SAEOptions(jumprelu_bandwidth=1).jumprelu_bandwidth, float
+    )
+    zeros = np.zeros((64, 3))
+    with pytest.raises(ValueError, match="not all zero"):
+        train_sae(
+            zeros,
+            kind="jumprelu",
+            width=2,
+            steps=2,
+            batch_size=16,
+            options=SAEOptions(progress=False, jumprelu_init_threshold="auto"),
+        )

@@ -171,19 +171,30 @@ def _optimisation(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--jumprelu-threshold",
-        type=float,
+        type=_number_or_auto,
         default=1e-3,
         metavar="THETA",
-        help="jumprelu: initial threshold, in the (scaled) units the optimiser sees; start near half the "
-        "RMS input coordinate when that is much larger (default: %(default)s, SAELens's)",
+        help="jumprelu: initial threshold, in the (scaled) units the optimiser sees, or 'auto' (half the "
+        "RMS input coordinate of the first batch; use it when that is much larger than the default) "
+        "(default: %(default)s, SAELens's)",
     )
     p.add_argument(
         "--jumprelu-bandwidth",
-        type=float,
+        type=_number_or_auto,
         default=1e-3,
         metavar="EPS",
-        help="jumprelu: width of the straight-through estimator's kernel (default: %(default)s)",
+        help="jumprelu: width of the straight-through estimator's kernel, or 'auto' (default: %(default)s)",
     )
+
+
+def _number_or_auto(text: str) -> float | str:
+    """A command-line value that is a number or the word ``auto``."""
+    if text == "auto":
+        return text
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or 'auto', got {text!r}") from None
 
 
 def _scoring(p: argparse.ArgumentParser) -> None:
@@ -207,7 +218,10 @@ def _check_seed(seed: int, flag: str = "--seed") -> None:
         raise ValueError(f"{flag} must be a non-negative integer, got {seed}")
 
 
-def _positive_real(value: float, flag: str) -> float:
+def _positive_real(value: float | str, flag: str) -> float | str:
+    if value == "auto":
+        return value
+    assert isinstance(value, float)
     if not (math.isfinite(value) and value > 0):
         raise ValueError(f"{flag} must be a positive finite number, got {value}")
     return value

@@ -395,13 +395,16 @@ class SAEOptions:
         ``info["input_scale"]`` records :math:`s`; the recorded ``mses`` are in raw-data units, the
         ``losses`` in the scaled units the optimiser saw. Thresholds such as
         ``jumprelu_init_threshold`` and ``jumprelu_bandwidth`` act on the scaled pre-activations.
-    jumprelu_bandwidth : float
-        Width :math:`\varepsilon` of the rectangle kernel of JumpReLU's straight-through estimator.
-    jumprelu_init_threshold : float
+    jumprelu_bandwidth : float or "auto"
+        Width :math:`\varepsilon` of the rectangle kernel of JumpReLU's straight-through estimator
+        (SAELens's default 0.001). ``"auto"``: as for ``jumprelu_init_threshold``.
+    jumprelu_init_threshold : float or "auto"
         Initial JumpReLU threshold (SAELens's default 0.001). Thresholds move by about ``lr`` per
         step in log space, so on data whose coordinates are much larger than this, start near half
         the RMS input coordinate (in the scaled units); :func:`train_saes` warns when trained
-        thresholds are still far below the pre-activations.
+        thresholds are still far below the pre-activations. ``"auto"``: exactly that,
+        :math:`\tfrac12\sqrt{\overline{\lVert x\rVert^2}/\mathrm{dim}}` on the first training
+        batch (after ``normalize``); the value used is in ``info["options"]``.
     threshold_rate : float
         BatchTopK/Matryoshka: rate of the bias-corrected exponential moving average of the smallest
         selected activation, which becomes the inference threshold.
@@ -443,8 +446,8 @@ class SAEOptions:
     b_dec_init: str = "mean"
     bias: bool = True
     normalize: str = "none"
-    jumprelu_bandwidth: float = 1e-3
-    jumprelu_init_threshold: float = 1e-3
+    jumprelu_bandwidth: float | str = 1e-3
+    jumprelu_init_threshold: float | str = 1e-3
     threshold_rate: float = 0.01
     prefixes: tuple[int, ...] | None = None
     dead_window: int = 200
@@ -478,8 +481,13 @@ class SAEOptions:
         check_bool(self.bias, "bias")
         if self.normalize not in NORMALIZATIONS:
             raise ValueError(f"normalize must be one of {NORMALIZATIONS}, got {self.normalize!r}")
-        check_real(self.jumprelu_bandwidth, "jumprelu_bandwidth", minimum=0.0, strict_min=True)
-        check_real(self.jumprelu_init_threshold, "jumprelu_init_threshold", minimum=0.0, strict_min=True)
+        for name in ("jumprelu_bandwidth", "jumprelu_init_threshold"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                if value != "auto":
+                    raise ValueError(f"{name} must be a positive number or 'auto', got {value!r}")
+            else:
+                object.__setattr__(self, name, check_real(value, name, minimum=0.0, strict_min=True))
         check_probability(self.threshold_rate, "threshold_rate", allow_zero=False)
         if self.prefixes is not None:
             if not isinstance(self.prefixes, (tuple, list)) or not self.prefixes:
@@ -1227,7 +1235,8 @@ def train_saes(
         groups = tuple(zip(bounds[:-1], bounds[1:], strict=True))
     elif options.prefixes is not None:
         raise ValueError(f"prefixes apply to kind='matryoshka' only, got kind={kind!r}")
-    spec = _Spec(kind, tied, dn_l1, options.jumprelu_bandwidth, groups)
+    bandwidth = 0.0 if options.jumprelu_bandwidth == "auto" else float(options.jumprelu_bandwidth)  # "auto": below
+    spec = _Spec(kind, tied, dn_l1, bandwidth, groups)
 
     dt = _DTYPES[options.dtype]
     largest = float(np.finfo(np.dtype(options.dtype)).max)
@@ -1264,6 +1273,21 @@ def train_saes(
 
     # initialisation: per seed index, independent of the sweep value
     init_x = next(batches) * sdt if options.b_dec_init == "mean" and options.bias else None
+    if kind == "jumprelu" and "auto" in (options.jumprelu_init_threshold, options.jumprelu_bandwidth):
+        if init_x is not None:
+            first = init_x
+        else:  # look at the first training batch and put it back
+            peek = next(batches)
+            batches = itertools.chain([peek], batches)
+            first = peek * sdt
+        auto = 0.5 * math.sqrt(float(np.mean(np.einsum("bd,bd->b", first, first, dtype=np.float64))) / dim)
+        if not (math.isfinite(auto) and auto > 0):
+            raise ValueError("jumprelu 'auto' thresholds need a first batch that is not all zero")
+        changes: dict[str, Any] = {
+            name: auto for name in ("jumprelu_init_threshold", "jumprelu_bandwidth") if getattr(options, name) == "auto"
+        }
+        options = replace(options, **changes)
+        spec = replace(spec, bandwidth=float(options.jumprelu_bandwidth))
     P0: dict[str, NDArray[Any]] = {}
     W_dec0 = np.empty((I, dim, width), dtype=np.float64)
     inst_gens = []
@@ -1280,7 +1304,7 @@ def train_saes(
     b_dec0 = np.zeros(dim) if init_x is None else init_x.astype(np.float64).mean(axis=0)  # zeros without bias
     P0["b_dec"] = np.tile(b_dec0, (I, 1)).astype(dt)
     if kind == "jumprelu":
-        P0["log_threshold"] = np.full((I, width), math.log(options.jumprelu_init_threshold), dtype=dt)
+        P0["log_threshold"] = np.full((I, width), math.log(float(options.jumprelu_init_threshold)), dtype=dt)
     flat = FlatParams(P0, dt)
     opt = AdamW(lr=options.lr, betas=options.betas, eps=options.eps, weight_decay=options.weight_decay)
     opt.init(flat)
@@ -1453,7 +1477,8 @@ def _warn_relu_like(
         f"jumprelu_init_threshold={options.jumprelu_init_threshold:g}), so these SAEs act almost like ReLU SAEs "
         "and the L0 penalty has had little effect. Adam moves log(threshold) by about lr per step: set "
         f"jumprelu_init_threshold and jumprelu_bandwidth near {suggest:.3g} (half the RMS input coordinate, in "
-        "the units the optimiser saw; theory sae: --jumprelu-threshold, --jumprelu-bandwidth), or train longer",
+        "the units the optimiser saw; 'auto' does this; theory sae: --jumprelu-threshold, --jumprelu-bandwidth), "
+        "or train longer",
         TheoryWarning,
         stacklevel=3,
     )
@@ -1497,7 +1522,7 @@ def _resample(
             if not tied:
                 S["W_enc"][i][dead] = 0
         if "log_threshold" in P:
-            P["log_threshold"][i][dead] = math.log(options.jumprelu_init_threshold)
+            P["log_threshold"][i][dead] = math.log(float(options.jumprelu_init_threshold))
             M["log_threshold"][i][dead] = 0
             V["log_threshold"][i][dead] = 0
         since_fired[i, dead] = 0
