@@ -13,10 +13,6 @@ import pathlib
 import sys
 
 HERE = pathlib.Path(__file__).resolve()
-sys.path.insert(0, str(HERE.parents[2] / "sparse_coding"))
-
-import torch  # noqa: E402
-from _sae_reference import CASES, DIM, STEPS, WIDTH, batches, initial, train_torch  # noqa: E402
 
 
 def _arrays(d):
@@ -24,6 +20,12 @@ def _arrays(d):
 
 
 def main() -> None:
+    # imported here: the test collector imports this file where torch is not installed
+    import torch
+
+    sys.path.insert(0, str(HERE.parents[2] / "sparse_coding"))
+    from _sae_reference import CASES, DIM, STEPS, WIDTH, batches, initial, train_torch
+
     xs = batches()
     runs = []
     plan = [(kind, l1, k, STEPS, True) for kind, l1, k in CASES]
