@@ -31,6 +31,7 @@ Run::
     python benchmarks/sae_training.py --quick     # small sizes, under a minute
     python benchmarks/sae_training.py --only c --steps 500
     python benchmarks/sae_training.py --repeats 3          # each setting three times: median, min, max ratio
+    python benchmarks/sae_training.py --only a --ceiling   # also the most a dense step or the sweep could gain
     python benchmarks/sae_training.py --trainer /path/to/modified_sae.py   # time a modified copy of sae.py
 
 torch is the ``bench`` extra (``pip install torch==2.13.0``, the CPU build); without it only the NumPy
@@ -46,6 +47,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import json  # noqa: E402
+import math  # noqa: E402
 import platform  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -386,6 +388,118 @@ def run_setting(group: str, s: dict[str, Any], batch: int, first: str, torch_ok:
     return row
 
 
+# ----------------------------------------------------------------------------------------------
+# the ceiling: what a dense ReLU step and a sweep can gain at most on this machine
+# ----------------------------------------------------------------------------------------------
+
+
+def _cpu_per_call(fn: Any, *, calls: int = 200, repeats: int = 5) -> float:
+    """Best-of-``repeats`` CPU seconds per call of ``fn`` (``calls`` calls per repeat, one warm-up)."""
+    fn()
+    best = math.inf
+    for _ in range(repeats):
+        c0 = time.process_time()
+        for _ in range(calls):
+            fn()
+        best = min(best, (time.process_time() - c0) / calls)
+    return best
+
+
+def _product_times(rng: np.random.Generator, batch: int, width: int, dim: int) -> dict[str, float]:
+    """CPU seconds of each of the five float32 products of a dense ReLU step, in the trainer's layouts."""
+    f32 = np.float32
+    xc = rng.standard_normal((batch, dim)).astype(f32)
+    We = rng.standard_normal((width, dim)).astype(f32)
+    Dt = rng.standard_normal((width, dim)).astype(f32)
+    f = np.maximum(rng.standard_normal((batch, width)).astype(f32) - 0.7, 0)
+    dx = rng.standard_normal((batch, dim)).astype(f32)
+    z, df = np.empty((batch, width), f32), np.empty((batch, width), f32)
+    gD, gW = np.empty((width, dim), f32), np.empty((width, dim), f32)
+    products = {
+        "encoder": lambda: np.matmul(xc, We.T, out=z),
+        "reconstruction": lambda: f @ Dt,
+        "decoder_gradient": lambda: np.matmul(f.T, dx, out=gD),
+        "code_gradient": lambda: np.matmul(dx, Dt.T, out=df),
+        "encoder_gradient": lambda: np.matmul(df.T, xc, out=gW),
+    }
+    return {name: _cpu_per_call(fn) for name, fn in products.items()}
+
+
+def ceiling(
+    widths: tuple[int, ...] = (512, 1024), batch: int = 256, torch_ok: bool = True, sweep_steps: int = 500
+) -> dict[str, Any]:
+    """The parts of a dense float32 ReLU step at dim 256, measured one at a time on one thread.
+
+    A dense step is five products (encoder ``(x - b_dec) W_enc^T``, reconstruction ``f W_dec^T``,
+    the decoder gradient ``f^T dx``, the code gradient ``dx W_dec`` and the encoder gradient
+    ``dz^T (x - b_dec)``) plus an AdamW step over every parameter. The PyTorch reference runs the same
+    products, so ``torch step / (products + Adam)`` bounds what any dense NumPy step can gain. For the
+    sweep, the 16 instances' code densities after the run bound what even a sparse kernel as fast per
+    active code as a dense product could gain: the encoder product and the Adam step stay, the other four
+    products shrink to the mean density.
+    """
+    from theory._optim import AdamW, FlatParams
+
+    dim = 256
+    rng = np.random.default_rng(0)
+    f32 = np.float32
+    out: dict[str, Any] = {"dim": dim, "batch": batch, "widths": {}}
+    for width in widths:
+        t_prod = _product_times(rng, batch, width, dim)
+        flops = 2.0 * batch * width * dim
+        params = FlatParams(
+            {
+                "W_enc": rng.standard_normal((width, dim)).astype(f32),
+                "b_enc": np.zeros(width, f32),
+                "W_dec": rng.standard_normal((width, dim)).astype(f32),
+                "b_dec": np.zeros(dim, f32),
+            },
+            f32,
+        )
+        params.grad[:] = rng.standard_normal(params.grad.size).astype(f32)
+        opt = AdamW(lr=LR, betas=BETAS, eps=EPS, weight_decay=0.0)
+        t_adam = _cpu_per_call(lambda opt=opt, params=params: opt.step(params))
+        steps = 200
+        pool, plan, _ = make_data("sharkey", 32768, steps, batch)
+        coefs = np.array([0.0])  # codes about half active throughout: every step is dense
+        _, _, np_cpu = run_numpy(pool, plan, kind="relu", width=width, coefs=coefs, k=None, steps=steps)
+        row: dict[str, Any] = {
+            "products_ms": {k: round(1e3 * v, 4) for k, v in t_prod.items()},
+            "products_gflops": {k: round(flops / v / 1e9, 1) for k, v in t_prod.items()},
+            "products_total_ms": round(1e3 * sum(t_prod.values()), 4),
+            "adam_ms": round(1e3 * t_adam, 4),
+            "numpy_dense_step_ms": round(1e3 * np_cpu / steps, 4),
+        }
+        if torch_ok:
+            init = initial_weights(pool, plan, kind="relu", width=width, k=None, dtype="float32")
+            _, _, _, t_cpu = run_torch(init, pool, plan, kind="relu", l1=0.0, k=None, steps=steps)
+            torch_step = t_cpu / steps
+            row["torch_step_ms"] = round(1e3 * torch_step, 4)
+            row["dense_step_ceiling"] = round(torch_step / (sum(t_prod.values()) + t_adam), 3)
+            row["dense_step_ratio"] = round(torch_step / (np_cpu / steps), 3)
+        out["widths"][str(width)] = row
+        print(f"ceiling width {width}: {json.dumps(row)}", flush=True)
+    # the sweep (at the first width): densities of the 16 instances after the run, and the bound they allow
+    width, steps = widths[0], sweep_steps
+    pool, plan, held = make_data("sharkey", 32768, steps, batch)
+    saes, _, _ = run_numpy(pool, plan, kind="relu", width=width, coefs=L1_SWEEP, k=None, steps=steps)
+    dens = [float(np.mean(s_.encode(held[:4096]) > 0)) for s_ in saes]
+    w = out["widths"][str(width)]
+    enc, others = w["products_ms"]["encoder"], w["products_total_ms"] - w["products_ms"]["encoder"]
+    elementwise = max(0.0, w["numpy_dense_step_ms"] - w["products_total_ms"] - w["adam_ms"])
+    ideal = enc + w["adam_ms"] + elementwise + float(np.mean(dens)) * others
+    out["sweep"] = {
+        "l1": L1_SWEEP.tolist(),
+        "densities": [round(d, 4) for d in dens],
+        "mean_density": round(float(np.mean(dens)), 4),
+    }
+    out["sweep"]["ideal_sparse_step_ms"] = round(ideal, 4)
+    if torch_ok:
+        out["sweep"]["ideal_sparse_ceiling"] = round(w["torch_step_ms"] / ideal, 3)
+    print(f"ceiling sweep: {json.dumps(out['sweep'])}", flush=True)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small sizes (under a minute)")
@@ -399,6 +513,12 @@ def main(argv: list[str] | None = None) -> int:
         default=1,
         help="run every setting this many times (alternating which trainer goes first); the summary "
         "gives the median, min and max ratio",
+    )
+    ap.add_argument(
+        "--ceiling",
+        action="store_true",
+        help="also time the parts of a dense ReLU step (five products, Adam) and the sweep's code densities: "
+        "the most a dense step, or a sweep with an ideal sparse kernel, could gain",
     )
     ap.add_argument("--out", default=str(RESULTS))
     ap.add_argument(
@@ -449,6 +569,10 @@ def main(argv: list[str] | None = None) -> int:
     }
     if torch_ok:
         result["anchor_float64"] = anchor(steps=args.anchor_steps, width=128 if args.quick else 512)
+    if args.ceiling:
+        result["ceiling"] = (
+            ceiling(widths=(128,), torch_ok=torch_ok, sweep_steps=50) if args.quick else ceiling(torch_ok=torch_ok)
+        )
     groups = settings(args.quick, args.steps)
     n = 0
     for group in args.only or ["a", "b", "c"]:
