@@ -71,3 +71,10 @@ def test_a_peer_comparison_runs():
     finally:
         bench.teardown(200)
     assert math.isfinite(ratio) and ratio > 0
+
+
+def test_every_benchmark_script_is_listed_in_the_benchmarks_readme():
+    readme = (ROOT / "benchmarks" / "README.md").read_text()
+    scripts = sorted(p.name for p in (ROOT / "benchmarks").glob("*.py") if not p.name.startswith("_"))
+    missing = [name for name in scripts if f"`{name}`" not in readme]
+    assert not missing, f"benchmarks/README.md does not list {missing}"
