@@ -544,7 +544,8 @@ def test_jumprelu_auto_equals_the_same_number_given_explicitly(bias):
     """'auto' only chooses the number: with it written out, training is identical (also without
     biases, where the first batch is looked at and put back rather than used for b_dec)."""
     xs = np.abs(np.random.default_rng(5).standard_normal((40, 32, 6)))
-    value = 0.5 * math.sqrt(np.mean(np.sum(xs[0] ** 2, axis=1)) / 6)
+    first = xs[0].astype(np.float32).astype(np.float64)  # the trainer sees float32 batches
+    value = 0.5 * math.sqrt(np.mean(np.sum(first**2, axis=1)) / 6)
     kw = dict(kind="jumprelu", width=5, l0=0.05, steps=30, batch_size=32, lr=1e-2)
     auto = train_sae(_Replay(xs), options=SAEOptions(progress=False, bias=bias, jumprelu_init_threshold="auto"), **kw)
     given = train_sae(_Replay(xs), options=SAEOptions(progress=False, bias=bias, jumprelu_init_threshold=value), **kw)
