@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,6 +25,9 @@ from theory.sparse_coding.sae import (
     train_sae,
     train_saes,
 )
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _sae_reference import Replay  # noqa: E402
 
 QUIET = SAEOptions(progress=False)
 
@@ -515,24 +520,12 @@ def test_sae_object_checks():
         sae.W_dec[0, 0] = 1.0  # read-only
 
 
-class _Replay:
-    """``.sample`` returns the given batches in order."""
-
-    def __init__(self, xs):
-        self.xs, self.j = xs, 0
-
-    def sample(self, batch, rng=None):
-        x = self.xs[self.j]
-        self.j += 1
-        return x
-
-
 def test_jumprelu_auto_threshold_is_half_the_rms_coordinate_of_the_first_batch():
     xs = np.abs(np.random.default_rng(4).standard_normal((12, 32, 6))) * 3.0
     expected = 0.5 * math.sqrt(np.mean(np.sum(xs[0] ** 2, axis=1)) / 6)
     opts = SAEOptions(progress=False, dtype="float64", jumprelu_init_threshold="auto", jumprelu_bandwidth="auto")
     # a learning rate too small to move anything: the thresholds are the initial ones
-    sae = train_sae(_Replay(xs), kind="jumprelu", width=5, l0=0.1, steps=2, batch_size=32, lr=1e-30, options=opts)
+    sae = train_sae(Replay(xs), kind="jumprelu", width=5, l0=0.1, steps=2, batch_size=32, lr=1e-30, options=opts)
     np.testing.assert_allclose(sae.threshold, expected, rtol=1e-12)
     used = sae.info["options"]
     assert used["jumprelu_init_threshold"] == pytest.approx(expected, rel=1e-12)
@@ -547,8 +540,8 @@ def test_jumprelu_auto_equals_the_same_number_given_explicitly(bias):
     first = xs[0].astype(np.float32).astype(np.float64)  # the trainer sees float32 batches
     value = 0.5 * math.sqrt(np.mean(np.sum(first**2, axis=1)) / 6)
     kw = dict(kind="jumprelu", width=5, l0=0.05, steps=30, batch_size=32, lr=1e-2)
-    auto = train_sae(_Replay(xs), options=SAEOptions(progress=False, bias=bias, jumprelu_init_threshold="auto"), **kw)
-    given = train_sae(_Replay(xs), options=SAEOptions(progress=False, bias=bias, jumprelu_init_threshold=value), **kw)
+    auto = train_sae(Replay(xs), options=SAEOptions(progress=False, bias=bias, jumprelu_init_threshold="auto"), **kw)
+    given = train_sae(Replay(xs), options=SAEOptions(progress=False, bias=bias, jumprelu_init_threshold=value), **kw)
     for name in ("W_enc", "W_dec", "b_enc", "b_dec", "threshold"):
         np.testing.assert_array_equal(getattr(auto, name), getattr(given, name), err_msg=name)
 

@@ -341,8 +341,8 @@ def _validate_absorption(p: Mapping[str, Any]) -> None:
 
 def absorption_claim(*, claim_id: str = "sparse_coding.tied_no_absorption") -> Claim:
     """The tied/untied absorption claim (``params["margin"]`` overrides the bound, for testing power)."""
-    return Claim(
-        id=claim_id,
+    return _absorption_claim(
+        claim_id,
         statement=(
             "Chanin et al. (2024) report that feature absorption (a parent feature's latent failing to fire "
             "when a child fires, the child's latent absorbing the parent's direction) is caused by the "
@@ -358,15 +358,58 @@ def absorption_claim(*, claim_id: str = "sparse_coding.tied_no_absorption") -> C
             "Chanin et al.'s own toy (one child at 0.2) tying does remove it "
             "(benchmarks/sparse_coding_absorption.py)."
         ),
-        latex=r"\bar g_{\mathrm{untied}}-\bar g_{\mathrm{tied}}\ge0.02",
-        citation=cite("chanin2024", "chanin2024b"),
+        margin=0.02,
         domain="the parent/child toy of absorption_contrast; ReLU SAEs trained by train_saes",
-        validate=_validate_absorption,
-        bound=lambda p: p.get("margin", 0.02),
-        measure=absorption_contrast,
-        relation=">=",
         params=[{"l1": 0.1, "n_seeds": 16, "steps": 3000}, {"l1": 0.3, "n_seeds": 16, "steps": 3000}],
         quick_params=[{"l1": 0.3, "n_seeds": 16, "steps": 500}],
+    )
+
+
+def chanin_absorption_claim(*, claim_id: str = "sparse_coding.tied_no_absorption_chanin") -> Claim:
+    """The tied/untied absorption claim on Chanin et al.'s own toy (``params["margin"]`` overrides the bound)."""
+    return _absorption_claim(
+        claim_id,
+        statement=(
+            "Chanin et al. (2024): tying the SAE encoder and decoder weights solves feature absorption in "
+            "toy models. Checked on their toy (four orthonormal features in R^50, feature 1 firing only with "
+            "feature 0, P(child | parent) = 0.2; rates 0.25/0.05/0.05/0.05 and magnitudes 1 are this "
+            "toolkit's choice): the mean absorption gap of the pair (0, 1) over 16 untied ReLU SAEs of width 4 "
+            "exceeds that of 16 tied ones trained from the same seeds by at least `margin` = 0.25 (full "
+            "absorption is a gap of 1). The tied SAEs that read a gap sit in a higher-objective minimum with "
+            "latents (d0 +- d1)/sqrt(2), where the decoder-cosine matching picks either latent; tying stops "
+            "removing absorption once P(child | parent) exceeds sqrt(2) - 1 "
+            "(benchmarks/sparse_coding_absorption.py)."
+        ),
+        margin=0.25,
+        domain="Chanin et al.'s four-feature parent/child toy; ReLU SAEs trained by train_saes",
+        params=[{"toy": "chanin", "l1": 0.03, "n_seeds": 16, "steps": 2000, "lr": 0.01, "n_train": 8192}],
+        quick_params=[{"toy": "chanin", "l1": 0.03, "n_seeds": 16, "steps": 400, "lr": 0.02, "n_train": 4096}],
+    )
+
+
+def _absorption_claim(
+    claim_id: str,
+    *,
+    statement: str,
+    margin: float,
+    domain: str,
+    params: list[dict[str, Any]],
+    quick_params: list[dict[str, Any]],
+) -> Claim:
+    """A tied/untied absorption claim: untied minus tied mean absorption gap >= ``margin``
+    (``params["margin"]`` overrides it, for testing power)."""
+    return Claim(
+        id=claim_id,
+        statement=statement,
+        latex=rf"\bar g_{{\mathrm{{untied}}}}-\bar g_{{\mathrm{{tied}}}}\ge{margin:g}",
+        citation=cite("chanin2024", "chanin2024b"),
+        domain=domain,
+        validate=_validate_absorption,
+        bound=lambda p: p.get("margin", margin),
+        measure=absorption_contrast,
+        relation=">=",
+        params=params,
+        quick_params=quick_params,
         trials=2,
         quick_trials=1,
         rtol=0.0,
@@ -379,39 +422,6 @@ def absorption_claim(*, claim_id: str = "sparse_coding.tied_no_absorption") -> C
 # ----------------------------------------------------------------------------------------------
 # the oracle dictionary
 # ----------------------------------------------------------------------------------------------
-
-
-def chanin_absorption_claim(*, claim_id: str = "sparse_coding.tied_no_absorption_chanin") -> Claim:
-    """The tied/untied absorption claim on Chanin et al.'s own toy (``params["margin"]`` overrides the bound)."""
-    return Claim(
-        id=claim_id,
-        statement=(
-            "Chanin et al. (2024): tying the SAE encoder and decoder weights solves feature absorption in "
-            "toy models. Checked on their toy (four orthonormal features in R^50, feature 1 firing only with "
-            "feature 0, P(child | parent) = 0.2; rates 0.25/0.05/0.05/0.05 and magnitudes 1 are this "
-            "toolkit's choice): the mean absorption gap of the pair (0, 1) over 16 untied ReLU SAEs of width 4 "
-            "exceeds that of 16 tied ones trained from the same seeds by at least `margin` = 0.25 (full "
-            "absorption is a gap of 1). The tied SAEs that read a gap sit in a higher-objective minimum with "
-            "latents (d0 +- d1)/sqrt(2), where the decoder-cosine matching picks either latent; tying stops "
-            "removing absorption once P(child | parent) exceeds sqrt(2) - 1 "
-            "(benchmarks/sparse_coding_absorption.py)."
-        ),
-        latex=r"\bar g_{\mathrm{untied}}-\bar g_{\mathrm{tied}}\ge0.25",
-        citation=cite("chanin2024", "chanin2024b"),
-        domain="Chanin et al.'s four-feature parent/child toy; ReLU SAEs trained by train_saes",
-        validate=_validate_absorption,
-        bound=lambda p: p.get("margin", 0.25),
-        measure=absorption_contrast,
-        relation=">=",
-        params=[{"toy": "chanin", "l1": 0.03, "n_seeds": 16, "steps": 2000, "lr": 0.01, "n_train": 8192}],
-        quick_params=[{"toy": "chanin", "l1": 0.03, "n_seeds": 16, "steps": 400, "lr": 0.02, "n_train": 4096}],
-        trials=2,
-        quick_trials=1,
-        rtol=0.0,
-        atol=0.0,
-        quantity="untied minus tied mean absorption gap",
-        tags=("sparse_coding", "absorption", "sae", "slow"),
-    )
 
 
 def oracle_dictionary_margins(p: Mapping[str, Any], rng: np.random.Generator) -> np.ndarray:

@@ -1235,8 +1235,6 @@ def train_saes(
         groups = tuple(zip(bounds[:-1], bounds[1:], strict=True))
     elif options.prefixes is not None:
         raise ValueError(f"prefixes apply to kind='matryoshka' only, got kind={kind!r}")
-    bandwidth = 0.0 if options.jumprelu_bandwidth == "auto" else float(options.jumprelu_bandwidth)  # "auto": below
-    spec = _Spec(kind, tied, dn_l1, bandwidth, groups)
 
     dt = _DTYPES[options.dtype]
     largest = float(np.finfo(np.dtype(options.dtype)).max)
@@ -1287,7 +1285,8 @@ def train_saes(
             name: auto for name in ("jumprelu_init_threshold", "jumprelu_bandwidth") if getattr(options, name) == "auto"
         }
         options = replace(options, **changes)
-        spec = replace(spec, bandwidth=float(options.jumprelu_bandwidth))
+    bw = options.jumprelu_bandwidth  # a float once "auto" is resolved (only JumpReLU reads it)
+    spec = _Spec(kind, tied, dn_l1, bw if isinstance(bw, float) else 0.0, groups)
     P0: dict[str, NDArray[Any]] = {}
     W_dec0 = np.empty((I, dim, width), dtype=np.float64)
     inst_gens = []
